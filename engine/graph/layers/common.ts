@@ -1,0 +1,48 @@
+/**
+ * Building blocks shared by the layer definitions: standard ports, a constructor for
+ * shape-preserving layers (activations, dropout), and `LayerDef`, a LayerSpec that may add
+ * attribute checks the declarative min/max cannot express (e.g. Dropout's p < 1).
+ */
+import type { AttrSpec, Attrs, LayerCategory, LayerSpec, PortSpec, ShapeContext } from '../types.ts';
+
+/** A problem with one attribute value, as found by `checkAttrs`. */
+export interface AttrProblem {
+  attr: string;
+  message: string;
+}
+
+export interface LayerDef extends LayerSpec {
+  /** Extra per-layer attribute checks, run after the generic kind/min/max checks pass. */
+  checkAttrs?(attrs: Attrs): AttrProblem[];
+}
+
+export const IN: PortSpec[] = [{ name: 'in', label: 'in' }];
+export const OUT: PortSpec[] = [{ name: 'out', label: 'out' }];
+
+/** The single input shape of a one-input layer (analyzeGraph guarantees it is present). */
+export function only(ctx: ShapeContext) {
+  return ctx.inputs[0]!;
+}
+
+const none = (): never[] => [];
+const zero = (): number => 0;
+
+/** A layer whose output has its input's shape and which owns no parameters. */
+export function shapePreserving(
+  type: string,
+  label: string,
+  category: LayerCategory,
+  doc: string,
+  attrs: AttrSpec[] = [],
+  extra: Partial<LayerDef> = {},
+): LayerDef {
+  return {
+    type, label, category, doc, attrs,
+    inputs: IN,
+    outputs: OUT,
+    inferShape: (ctx) => [...only(ctx)],
+    params: none,
+    flops: zero,
+    ...extra,
+  };
+}

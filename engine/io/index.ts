@@ -1,0 +1,7 @@
+/**
+ * engine/io: file formats that leave or enter Flowgrad — safetensors weights and
+ * .flowgrad.zip projects. Pure (fflate only): usable from the app, the worker and the CLI.
+ */
+export * from './safetensors.ts';
+export * from './project.ts';
+export { describeFile } from './sniff.ts';

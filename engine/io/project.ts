@@ -1,0 +1,202 @@
+/**
+ * The `.flowgrad.zip` project file: a zip holding `project.json` (the graph, the dataset
+ * and training settings, the last metrics) and, once trained, `weights.safetensors` in the
+ * standard layout so other tools can read the weights too.
+ *
+ * Reading treats the file as untrusted: whatever is wrong (not a zip, a damaged zip, a PNG
+ * renamed, a zip of something else, bad JSON, a graph or weights that do not parse) becomes a
+ * FlowgradError 'bad-file' whose message a user understands. Unknown top-level fields in
+ * project.json are kept, so a file written by a newer minor version keeps what it added.
+ * Pure (fflate only): the app, the worker and the CLI all use it.
+ */
+import { strFromU8, strToU8, unzipSync, zipSync, type Unzipped, type Zippable } from 'fflate';
+import { FlowgradError, isFlowgradError } from '../core/errors.ts';
+import type { GraphJSON } from '../graph/types.ts';
+import { defaultGraph, parseGraph } from '../graph/format.ts';
+import { JsonReader, describe, parseJsonText, type JsonObject } from '../graph/json-check.ts';
+import { BUILTIN_2D } from '../data/builtin2d.ts';
+import { DEFAULT_DATASET, DEFAULT_TRAIN_CONFIG, type DatasetSpec, type TrainConfig } from '../train/config.ts';
+import { readSafetensorsHeader } from './safetensors.ts';
+import { describeFile, looksLikeZip } from './sniff.ts';
+
+export const PROJECT_FORMAT = 'flowgrad.project';
+export const PROJECT_VERSION = 1;
+export const PROJECT_FILE = 'project.json';
+export const WEIGHTS_FILE = 'weights.safetensors';
+
+export interface ProjectJSON {
+  format: 'flowgrad.project';
+  version: 1;
+  name: string;
+  createdAt: string;
+  graph: GraphJSON;
+  data: DatasetSpec;
+  training: TrainConfig;
+  metrics?: Record<string, number>;
+}
+
+const NOT_A_PROJECT = 'This is not a Flowgrad project';
+const DAMAGED = 'This Flowgrad project is damaged';
+/** project.json above this size is refused before it is inflated (a zip bomb, not a project). */
+const MAX_PROJECT_JSON = 64 * 1024 * 1024;
+
+const badFile = (msg: string, cause?: unknown): never => {
+  throw new FlowgradError('bad-file', msg, cause === undefined ? {} : { cause });
+};
+
+/** A new project with the default model, dataset and training settings. */
+export function newProject(name: string, now: Date = new Date()): ProjectJSON {
+  return {
+    format: PROJECT_FORMAT, version: PROJECT_VERSION, name, createdAt: now.toISOString(),
+    graph: defaultGraph(), data: { ...DEFAULT_DATASET }, training: { ...DEFAULT_TRAIN_CONFIG },
+  };
+}
+
+function readData(r: JsonReader, v: unknown): DatasetSpec {
+  const o = r.object(v, 'data');
+  return {
+    ...o,
+    kind: r.oneOf(o.kind, 'data.kind', ['builtin2d'] as const),
+    name: r.oneOf(o.name, 'data.name', BUILTIN_2D),
+    samples: r.number(o.samples, 'data.samples', { int: true, min: 1 }),
+    noise: r.number(o.noise, 'data.noise', { min: 0 }),
+    seed: r.number(o.seed, 'data.seed', { int: true }),
+  };
+}
+
+function readTraining(r: JsonReader, v: unknown): TrainConfig {
+  const o = r.object(v, 'training');
+  return {
+    ...o,
+    optimizer: r.oneOf(o.optimizer, 'training.optimizer', ['sgd', 'adam'] as const),
+    lr: r.number(o.lr, 'training.lr', { above: 0 }),
+    batchSize: r.number(o.batchSize, 'training.batchSize', { int: true, min: 1 }),
+    epochs: r.number(o.epochs, 'training.epochs', { int: true, min: 0 }),
+    seed: r.number(o.seed, 'training.seed', { int: true }),
+    validationSplit: r.number(o.validationSplit, 'training.validationSplit', { min: 0, below: 1 }),
+  };
+}
+
+/** Metrics are numbers; null (how JSON writes NaN and Infinity) is dropped. */
+function readMetrics(r: JsonReader, v: unknown): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, m] of Object.entries(r.object(v, 'metrics'))) {
+    if (m === null || k === '__proto__') continue;
+    out[k] = r.number(m, `metrics.${k}`);
+  }
+  return out;
+}
+
+/**
+ * Checks parsed project.json content and returns a clean ProjectJSON. Throws FlowgradError
+ * 'bad-file' naming the first problem.
+ */
+export function parseProject(json: unknown): ProjectJSON {
+  const r = new JsonReader(`${DAMAGED}: in ${PROJECT_FILE}`);
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) badFile(`${NOT_A_PROJECT}: ${PROJECT_FILE} holds ${describe(json)}, not an object`);
+  const o = json as JsonObject;
+  if (o.format !== PROJECT_FORMAT) {
+    if (o.format === 'flowgrad.graph') badFile(`${NOT_A_PROJECT}: ${PROJECT_FILE} holds a model graph, not a project; import it as a graph`);
+    badFile(`${NOT_A_PROJECT}: ${PROJECT_FILE} ${o.format === undefined ? 'has no "format" field' : `has format ${describe(o.format)}`} (expected "${PROJECT_FORMAT}")`);
+  }
+  const version = r.number(o.version, 'version', { int: true, min: 1 });
+  if (version > PROJECT_VERSION) {
+    badFile(`This project was saved by a newer Flowgrad (project version ${version}; this one reads up to ${PROJECT_VERSION}): update Flowgrad to open it`);
+  }
+  let graph: GraphJSON;
+  try {
+    graph = parseGraph(o.graph);
+  } catch (e) {
+    throw isFlowgradError(e) ? new FlowgradError('bad-file', `${DAMAGED}: its model graph cannot be read. ${e.message}`, { cause: e }) : e;
+  }
+  const project: ProjectJSON = {
+    ...o,
+    format: PROJECT_FORMAT,
+    version: PROJECT_VERSION,
+    name: r.string(o.name, 'name'),
+    createdAt: r.string(o.createdAt, 'createdAt'),
+    graph,
+    data: readData(r, o.data),
+    training: readTraining(r, o.training),
+  };
+  if (o.metrics !== undefined) project.metrics = readMetrics(r, o.metrics);
+  else delete project.metrics;
+  return project;
+}
+
+/** Checks weights bytes as a safetensors file, with a message that says which file. */
+function checkWeights(weights: Uint8Array, code: 'bad-file' | 'bad-argument'): void {
+  try {
+    readSafetensorsHeader(weights);
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    throw new FlowgradError(code, code === 'bad-file' ? `${DAMAGED}: ${WEIGHTS_FILE} cannot be read. ${msg}` : `writeProjectZip: weights: ${msg}`, { cause: e });
+  }
+}
+
+/**
+ * Builds the .flowgrad.zip bytes: project.json (pretty-printed) and, when given,
+ * weights.safetensors (stored uncompressed: float data barely compresses). Both are checked
+ * first, so Flowgrad never writes a project it could not open; a problem throws
+ * FlowgradError 'bad-argument'.
+ */
+export function writeProjectZip({ project, weights }: { project: ProjectJSON; weights?: Uint8Array | null }): Uint8Array {
+  let clean: ProjectJSON;
+  try {
+    clean = parseProject(JSON.parse(JSON.stringify(project)) as unknown);
+  } catch (e) {
+    throw new FlowgradError('bad-argument', `writeProjectZip: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
+  const files: Zippable = { [PROJECT_FILE]: [strToU8(`${JSON.stringify(clean, null, 2)}\n`), { level: 6 }] };
+  if (weights) {
+    checkWeights(weights, 'bad-argument');
+    files[WEIGHTS_FILE] = [weights, { level: 0 }];
+  }
+  return zipSync(files);
+}
+
+/** Where project.json lives: at the root, or in the one folder a re-zipped project has. */
+function findBase(names: string[]): string | null {
+  if (names.includes(PROJECT_FILE)) return '';
+  const nested = names.filter((n) => !n.startsWith('__MACOSX/') && /^[^/]+\/project\.json$/.test(n));
+  return nested.length === 1 ? nested[0]!.slice(0, -PROJECT_FILE.length) : null;
+}
+
+/**
+ * Opens .flowgrad.zip bytes. Returns the checked project and the weights file bytes (checked
+ * as safetensors; null when the project has never been trained). Throws FlowgradError
+ * 'bad-file' with a message for the user.
+ */
+export function readProjectZip(bytes: Uint8Array): { project: ProjectJSON; weights: Uint8Array | null } {
+  if (!looksLikeZip(bytes)) {
+    const what = describeFile(bytes);
+    badFile(`${NOT_A_PROJECT}: ${what ? `it is ${what}` : 'it is not a zip file'}, while Flowgrad projects are .flowgrad.zip files`);
+  }
+  const names: string[] = [];
+  const sizes = new Map<string, number>();
+  let files: Unzipped = {};
+  try {
+    files = unzipSync(bytes, {
+      filter(f) {
+        names.push(f.name);
+        sizes.set(f.name, f.originalSize);
+        return /^([^/]+\/)?(project\.json|weights\.safetensors)$/.test(f.name) && !f.name.startsWith('__MACOSX/') &&
+          (!f.name.endsWith('.json') || f.originalSize <= MAX_PROJECT_JSON);
+      },
+    });
+  } catch (e) {
+    badFile(`${NOT_A_PROJECT}: the zip file is damaged or incomplete (${e instanceof Error ? e.message : String(e)})`, e);
+  }
+  const base = findBase(names);
+  if (base === null) {
+    const listed = names.length === 0 ? 'the zip is empty' : `the zip contains ${names.slice(0, 5).join(', ')}${names.length > 5 ? `, and ${names.length - 5} more` : ''}`;
+    badFile(`${NOT_A_PROJECT}: ${PROJECT_FILE} is missing (${listed})`);
+  }
+  const jsonBytes = files[`${base}${PROJECT_FILE}`];
+  if (!jsonBytes) badFile(`${DAMAGED}: ${PROJECT_FILE} is too large (${sizes.get(`${base}${PROJECT_FILE}`)} bytes)`);
+  const json = parseJsonText(strFromU8(jsonBytes!), `${DAMAGED}: ${PROJECT_FILE}`);
+  const project = parseProject(json);
+  const weights = files[`${base}${WEIGHTS_FILE}`] ?? null;
+  if (weights) checkWeights(weights, 'bad-file');
+  return { project, weights };
+}
