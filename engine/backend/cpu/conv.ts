@@ -1,0 +1,55 @@
+/**
+ * CPU im2col / col2im for convolution via matmul. The inner loop walks one output row with
+ * the valid x-range computed up front, so there is no bounds test per element.
+ */
+import type { TypedArray } from '../../core/dtype.ts';
+import type { BackendBuffer, KernelArgs } from '../types.ts';
+
+const d = (b: BackendBuffer): TypedArray => (b as unknown as { data: TypedArray }).data;
+
+/** Output columns ox whose input column ox*sw - pw + off lies in [0, w). */
+function validRange(ow: number, sw: number, pw: number, off: number, w: number): [number, number] {
+  const lo = Math.max(0, Math.ceil((pw - off) / sw));
+  const hi = Math.min(ow, Math.floor((w - 1 + pw - off) / sw) + 1);
+  return [lo, Math.max(lo, hi)];
+}
+
+export function im2col(a: KernelArgs['im2col']): void {
+  const X = d(a.x), O = d(a.out);
+  const cols = a.oh * a.ow;
+  for (let c = 0; c < a.c; c++)
+    for (let ki = 0; ki < a.kh; ki++)
+      for (let kj = 0; kj < a.kw; kj++) {
+        const row = ((c * a.kh + ki) * a.kw + kj) * cols;
+        const xoff = kj * a.dw;
+        const [lo, hi] = validRange(a.ow, a.sw, a.pw, xoff, a.w);
+        for (let oy = 0; oy < a.oh; oy++) {
+          const y = oy * a.sh - a.ph + ki * a.dh;
+          const o = row + oy * a.ow;
+          if (y < 0 || y >= a.h) { O.fill(0, o, o + a.ow); continue; }
+          const xb = a.xOffset + (c * a.h + y) * a.w - a.pw + xoff;
+          for (let ox = 0; ox < lo; ox++) O[o + ox] = 0;
+          for (let ox = lo; ox < hi; ox++) O[o + ox] = X[xb + ox * a.sw];
+          for (let ox = hi; ox < a.ow; ox++) O[o + ox] = 0;
+        }
+      }
+}
+
+export function col2im(a: KernelArgs['col2im']): void {
+  const C = d(a.cols), O = d(a.out);
+  const cols = a.oh * a.ow;
+  for (let c = 0; c < a.c; c++)
+    for (let ki = 0; ki < a.kh; ki++)
+      for (let kj = 0; kj < a.kw; kj++) {
+        const row = ((c * a.kh + ki) * a.kw + kj) * cols;
+        const xoff = kj * a.dw;
+        const [lo, hi] = validRange(a.ow, a.sw, a.pw, xoff, a.w);
+        for (let oy = 0; oy < a.oh; oy++) {
+          const y = oy * a.sh - a.ph + ki * a.dh;
+          if (y < 0 || y >= a.h) continue;
+          const o = row + oy * a.ow;
+          const xb = a.outOffset + (c * a.h + y) * a.w - a.pw + xoff;
+          for (let ox = lo; ox < hi; ox++) O[xb + ox * a.sw] += C[o + ox];
+        }
+      }
+}

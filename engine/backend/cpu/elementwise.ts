@@ -1,0 +1,111 @@
+/**
+ * CPU elementwise kernels. Each op is one tight loop selected once per call (or once per
+ * row for broadcasts) — never a closure per element. Broadcasting is handled by forEachRow,
+ * which turns the common cases (same shape, scalar, bias row) into one or few long rows.
+ */
+import type { TypedArray } from '../../core/dtype.ts';
+import { broadcastStrides, stridesOf } from '../../core/shape.ts';
+import { erfFast } from '../mathfn.ts';
+import type { BackendBuffer, BinaryOp, KernelArgs } from '../types.ts';
+import { forEachRow } from './strided.ts';
+
+const d = (b: BackendBuffer): TypedArray => (b as unknown as { data: TypedArray }).data;
+
+type Row = (o: TypedArray, oo: number, a: TypedArray, ao: number, as: number, b: TypedArray, bo: number, bs: number, n: number) => void;
+
+const BINARY: Record<BinaryOp, Row> = {
+  add: (o, oo, a, ao, as, b, bo, bs, n) => { for (let i = 0; i < n; i++) o[oo + i] = a[ao + i * as] + b[bo + i * bs]; },
+  sub: (o, oo, a, ao, as, b, bo, bs, n) => { for (let i = 0; i < n; i++) o[oo + i] = a[ao + i * as] - b[bo + i * bs]; },
+  mul: (o, oo, a, ao, as, b, bo, bs, n) => { for (let i = 0; i < n; i++) o[oo + i] = a[ao + i * as] * b[bo + i * bs]; },
+  div: (o, oo, a, ao, as, b, bo, bs, n) => { for (let i = 0; i < n; i++) o[oo + i] = a[ao + i * as] / b[bo + i * bs]; },
+  pow: (o, oo, a, ao, as, b, bo, bs, n) => { for (let i = 0; i < n; i++) o[oo + i] = Math.pow(a[ao + i * as], b[bo + i * bs]); },
+  maximum: (o, oo, a, ao, as, b, bo, bs, n) => {
+    for (let i = 0; i < n; i++) { const x = a[ao + i * as], y = b[bo + i * bs]; o[oo + i] = x > y || x !== x ? x : y; }
+  },
+  minimum: (o, oo, a, ao, as, b, bo, bs, n) => {
+    for (let i = 0; i < n; i++) { const x = a[ao + i * as], y = b[bo + i * bs]; o[oo + i] = x < y || x !== x ? x : y; }
+  },
+  eq: (o, oo, a, ao, as, b, bo, bs, n) => { for (let i = 0; i < n; i++) o[oo + i] = a[ao + i * as] === b[bo + i * bs] ? 1 : 0; },
+  ne: (o, oo, a, ao, as, b, bo, bs, n) => { for (let i = 0; i < n; i++) o[oo + i] = a[ao + i * as] !== b[bo + i * bs] ? 1 : 0; },
+  gt: (o, oo, a, ao, as, b, bo, bs, n) => { for (let i = 0; i < n; i++) o[oo + i] = a[ao + i * as] > b[bo + i * bs] ? 1 : 0; },
+  lt: (o, oo, a, ao, as, b, bo, bs, n) => { for (let i = 0; i < n; i++) o[oo + i] = a[ao + i * as] < b[bo + i * bs] ? 1 : 0; },
+  ge: (o, oo, a, ao, as, b, bo, bs, n) => { for (let i = 0; i < n; i++) o[oo + i] = a[ao + i * as] >= b[bo + i * bs] ? 1 : 0; },
+  le: (o, oo, a, ao, as, b, bo, bs, n) => { for (let i = 0; i < n; i++) o[oo + i] = a[ao + i * as] <= b[bo + i * bs] ? 1 : 0; },
+  and: (o, oo, a, ao, as, b, bo, bs, n) => { for (let i = 0; i < n; i++) o[oo + i] = a[ao + i * as] !== 0 && b[bo + i * bs] !== 0 ? 1 : 0; },
+  or: (o, oo, a, ao, as, b, bo, bs, n) => { for (let i = 0; i < n; i++) o[oo + i] = a[ao + i * as] !== 0 || b[bo + i * bs] !== 0 ? 1 : 0; },
+};
+
+function unary({ op, x: xb, out, alpha = 0, beta = 0 }: KernelArgs['unary']): void {
+  const x = d(xb), o = d(out), n = out.size;
+  switch (op) {
+    case 'neg': for (let i = 0; i < n; i++) o[i] = -x[i]; return;
+    case 'exp': for (let i = 0; i < n; i++) o[i] = Math.exp(x[i]); return;
+    case 'log': for (let i = 0; i < n; i++) o[i] = Math.log(x[i]); return;
+    case 'sqrt': for (let i = 0; i < n; i++) o[i] = Math.sqrt(x[i]); return;
+    case 'rsqrt': for (let i = 0; i < n; i++) o[i] = 1 / Math.sqrt(x[i]); return;
+    case 'abs': for (let i = 0; i < n; i++) o[i] = Math.abs(x[i]); return;
+    case 'sign': for (let i = 0; i < n; i++) o[i] = x[i] > 0 ? 1 : x[i] < 0 ? -1 : 0; return;
+    case 'sin': for (let i = 0; i < n; i++) o[i] = Math.sin(x[i]); return;
+    case 'cos': for (let i = 0; i < n; i++) o[i] = Math.cos(x[i]); return;
+    case 'sigmoid': for (let i = 0; i < n; i++) o[i] = 1 / (1 + Math.exp(-x[i])); return;
+    case 'tanh': for (let i = 0; i < n; i++) o[i] = Math.tanh(x[i]); return;
+    case 'relu': for (let i = 0; i < n; i++) o[i] = x[i] > 0 ? x[i] : 0; return;
+    case 'leakyRelu': for (let i = 0; i < n; i++) o[i] = x[i] > 0 ? x[i] : alpha * x[i]; return;
+    case 'elu': for (let i = 0; i < n; i++) o[i] = x[i] > 0 ? x[i] : alpha * (Math.exp(x[i]) - 1); return;
+    case 'gelu': for (let i = 0; i < n; i++) o[i] = 0.5 * x[i] * (1 + erfFast(x[i] * Math.SQRT1_2)); return;
+    case 'silu': for (let i = 0; i < n; i++) o[i] = x[i] / (1 + Math.exp(-x[i])); return;
+    case 'erf': for (let i = 0; i < n; i++) o[i] = erfFast(x[i]); return;
+    case 'clamp': for (let i = 0; i < n; i++) o[i] = x[i] < alpha ? alpha : x[i] > beta ? beta : x[i]; return;
+    case 'square': for (let i = 0; i < n; i++) o[i] = x[i] * x[i]; return;
+    case 'reciprocal': for (let i = 0; i < n; i++) o[i] = 1 / x[i]; return;
+    case 'floor': for (let i = 0; i < n; i++) o[i] = Math.floor(x[i]); return;
+    case 'ceil': for (let i = 0; i < n; i++) o[i] = Math.ceil(x[i]); return;
+    case 'round':
+      for (let i = 0; i < n; i++) { const v = x[i], f = Math.floor(v); o[i] = v - f === 0.5 ? (f % 2 === 0 ? f : f + 1) : Math.round(v); }
+      return;
+    case 'not': for (let i = 0; i < n; i++) o[i] = x[i] === 0 ? 1 : 0; return;
+    case 'identity': o.set(x.subarray(0, n)); return;
+    default: op satisfies never;
+  }
+}
+
+function binary({ op, a, b, out, aShape, bShape, outShape }: KernelArgs['binary']): void {
+  const f = BINARY[op];
+  const A = d(a), B = d(b), O = d(out);
+  if (a.size === out.size && b.size === out.size) return f(O, 0, A, 0, 1, B, 0, 1, out.size);
+  if (b.size === 1 && a.size === out.size) return f(O, 0, A, 0, 1, B, 0, 0, out.size);
+  if (a.size === 1 && b.size === out.size) return f(O, 0, A, 0, 0, B, 0, 1, out.size);
+  const st = [stridesOf(outShape), broadcastStrides(aShape, outShape), broadcastStrides(bShape, outShape)];
+  forEachRow(outShape, st, [0, 0, 0], (off, n, inner) => f(O, off[0], A, off[1], inner[1], B, off[2], inner[2], n));
+}
+
+function where({ cond, a, b, out, condShape, aShape, bShape, outShape }: KernelArgs['where']): void {
+  const C = d(cond), A = d(a), B = d(b), O = d(out);
+  const st = [stridesOf(outShape), broadcastStrides(condShape, outShape), broadcastStrides(aShape, outShape), broadcastStrides(bShape, outShape)];
+  forEachRow(outShape, st, [0, 0, 0, 0], (off, n, s) => {
+    const [oo, co, ao, bo] = off;
+    const cs = s[1], as = s[2], bs = s[3];
+    for (let i = 0; i < n; i++) O[oo + i] = C[co + i * cs] !== 0 ? A[ao + i * as] : B[bo + i * bs];
+  });
+}
+
+function copy({ x, out, shape, srcStrides, srcOffset, dstStrides, dstOffset }: KernelArgs['copy']): void {
+  const X = d(x), O = d(out);
+  forEachRow(shape, [dstStrides, srcStrides], [dstOffset, srcOffset], (off, n, s) => {
+    const oo = off[0], xo = off[1], os = s[0], xs = s[1];
+    if (os === 1 && xs === 1) O.set(X.subarray(xo, xo + n), oo);
+    else for (let i = 0; i < n; i++) O[oo + i * os] = X[xo + i * xs];
+  });
+}
+
+function cast({ x, out }: KernelArgs['cast']): void {
+  const X = d(x), O = d(out), n = out.size;
+  if (out.dtype === 'bool') for (let i = 0; i < n; i++) O[i] = X[i] !== 0 ? 1 : 0;
+  else for (let i = 0; i < n; i++) O[i] = X[i];
+}
+
+function fill({ out, value }: KernelArgs['fill']): void {
+  d(out).fill(value);
+}
+
+export const ELEMENTWISE_KERNELS = { unary, binary, where, copy, cast, fill };

@@ -1,0 +1,19 @@
+/**
+ * CPU kernels that are not (yet) hot enough to deserve their own fast version. The reference
+ * loops for these are already closure-free and index-linear, so the CPU backend reuses them;
+ * replace an entry here with a specialised kernel when a profile says it matters.
+ */
+import { REFERENCE_KERNELS as R } from '../reference/kernels.ts';
+import { im2col, col2im } from './conv.ts';
+
+export const MISC_KERNELS = {
+  indexSelect: R.indexSelect,
+  indexAdd: R.indexAdd,
+  gather: R.gather,
+  scatterAdd: R.scatterAdd,
+  sgd: R.sgd,
+  adam: R.adam,
+  im2col,
+  col2im,
+  maxPool2d: R.maxPool2d,
+};

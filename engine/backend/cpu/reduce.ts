@@ -1,0 +1,61 @@
+/**
+ * CPU reductions and softmax over [outer, n, inner] views. The inner == 1 case (reducing the
+ * last axis) runs contiguous loops; otherwise whole inner rows are accumulated at once, so
+ * memory is always read in order. Sums accumulate in float64 scratch for accuracy.
+ */
+import type { TypedArray } from '../../core/dtype.ts';
+import type { BackendBuffer, KernelArgs } from '../types.ts';
+
+const d = (b: BackendBuffer): TypedArray => (b as unknown as { data: TypedArray }).data;
+
+function reduce({ op, x, out, outer, n, inner }: KernelArgs['reduce']): void {
+  const X = d(x), O = d(out);
+  const acc = new Float64Array(inner);
+  const arg = op === 'argmax' || op === 'argmin' ? new Int32Array(inner) : null;
+  for (let p = 0; p < outer; p++) {
+    const base = p * n * inner;
+    if (op === 'sum' || op === 'mean') acc.fill(0);
+    else if (op === 'prod') acc.fill(1);
+    else if (op === 'max') acc.fill(-Infinity);
+    else if (op === 'min') acc.fill(Infinity);
+    else { arg!.fill(0); for (let q = 0; q < inner; q++) acc[q] = n > 0 ? X[base + q] : 0; }
+    for (let r = 0; r < n; r++) {
+      const o = base + r * inner;
+      switch (op) {
+        case 'sum': case 'mean': for (let q = 0; q < inner; q++) acc[q] += X[o + q]; break;
+        case 'prod': for (let q = 0; q < inner; q++) acc[q] *= X[o + q]; break;
+        case 'max': for (let q = 0; q < inner; q++) { const v = X[o + q]; if (v > acc[q] || v !== v) acc[q] = v; } break;
+        case 'min': for (let q = 0; q < inner; q++) { const v = X[o + q]; if (v < acc[q] || v !== v) acc[q] = v; } break;
+        case 'argmax': for (let q = 0; q < inner; q++) if (X[o + q] > acc[q]) { acc[q] = X[o + q]; arg![q] = r; } break;
+        case 'argmin': for (let q = 0; q < inner; q++) if (X[o + q] < acc[q]) { acc[q] = X[o + q]; arg![q] = r; } break;
+      }
+    }
+    const ob = p * inner;
+    if (arg) for (let q = 0; q < inner; q++) O[ob + q] = arg[q];
+    else if (op === 'mean') for (let q = 0; q < inner; q++) O[ob + q] = acc[q] / n;
+    else for (let q = 0; q < inner; q++) O[ob + q] = acc[q];
+  }
+}
+
+function softmax({ x, out, outer, n, inner, log }: KernelArgs['softmax']): void {
+  const X = d(x), O = d(out);
+  for (let p = 0; p < outer; p++) {
+    for (let q = 0; q < inner; q++) {
+      const b = p * n * inner + q;
+      let mx = -Infinity;
+      for (let r = 0, o = b; r < n; r++, o += inner) if (X[o] > mx) mx = X[o];
+      let s = 0;
+      if (log) {
+        for (let r = 0, o = b; r < n; r++, o += inner) s += Math.exp(X[o] - mx);
+        const ls = mx + Math.log(s);
+        for (let r = 0, o = b; r < n; r++, o += inner) O[o] = X[o] - ls;
+      } else {
+        for (let r = 0, o = b; r < n; r++, o += inner) { const e = Math.exp(X[o] - mx); O[o] = e; s += e; }
+        const inv = 1 / s;
+        for (let r = 0, o = b; r < n; r++, o += inner) O[o] *= inv;
+      }
+    }
+  }
+}
+
+export const REDUCE_KERNELS = { reduce, softmax };

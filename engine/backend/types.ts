@@ -1,0 +1,90 @@
+/**
+ * The contract between ops and backends: a backend allocates buffers, moves bytes in and out
+ * and runs named kernels. Ops never touch memory directly, so a GPU backend (async reads,
+ * queued dispatches) can join later without changing any op. Kernel arguments are plain
+ * records with shapes already resolved by the op's shape rule; kernels do no validation.
+ *
+ * Layout conventions: every buffer is dense row-major. Reductions, softmax and index kernels
+ * see their input as [outer, n, inner] around the reduced axis; strided copies describe any
+ * permute/expand/slice/pad as (shape, strides, offset) on both sides.
+ */
+import type { DType, TypedArray } from '../core/dtype.ts';
+
+export interface BackendBuffer {
+  readonly dtype: DType;
+  readonly size: number;
+}
+
+export type UnaryOp =
+  | 'neg' | 'exp' | 'log' | 'sqrt' | 'rsqrt' | 'abs' | 'sign' | 'sin' | 'cos' | 'sigmoid'
+  | 'tanh' | 'relu' | 'leakyRelu' | 'elu' | 'gelu' | 'silu' | 'erf' | 'clamp' | 'square'
+  | 'reciprocal' | 'floor' | 'ceil' | 'round' | 'not' | 'identity';
+
+export type BinaryOp =
+  | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum'
+  | 'eq' | 'ne' | 'gt' | 'lt' | 'ge' | 'le' | 'and' | 'or';
+
+export type ReduceOp = 'sum' | 'mean' | 'prod' | 'max' | 'min' | 'argmax' | 'argmin';
+
+type B = BackendBuffer;
+
+/** Kernel name → argument record. Output buffers are allocated by the caller. */
+export interface KernelArgs {
+  /** out = f(x) elementwise; `alpha`/`beta` parametrise leakyRelu/elu (alpha) and clamp (alpha=min, beta=max). */
+  unary: { op: UnaryOp; x: B; out: B; alpha?: number; beta?: number };
+  /** out = a ∘ b with NumPy broadcasting; shapes are given, outShape already broadcast. */
+  binary: { op: BinaryOp; a: B; b: B; out: B; aShape: readonly number[]; bShape: readonly number[]; outShape: readonly number[] };
+  /** out = cond ? a : b, all broadcast to outShape. */
+  where: { cond: B; a: B; b: B; out: B; condShape: readonly number[]; aShape: readonly number[]; bShape: readonly number[]; outShape: readonly number[] };
+  /** Reduce x viewed as [outer, n, inner] over n; out has outer*inner elements. */
+  reduce: { op: ReduceOp; x: B; out: B; outer: number; n: number; inner: number };
+  /** out[b] = op(a[b]) @ op(b[b]); a/b batch element i starts at aOffsets[i]/bOffsets[i]. */
+  matmul: { a: B; b: B; out: B; batch: number; m: number; k: number; n: number; transA: boolean; transB: boolean; aOffsets: Int32Array; bOffsets: Int32Array };
+  /** out[dst view] = x[src view]; views are (shape, strides, offset) over the flat buffers. */
+  copy: { x: B; out: B; shape: readonly number[]; srcStrides: readonly number[]; srcOffset: number; dstStrides: readonly number[]; dstOffset: number };
+  fill: { out: B; value: number };
+  cast: { x: B; out: B };
+  /** Along axis n of [outer, n, inner] views: softmax or log-softmax. */
+  softmax: { x: B; out: B; outer: number; n: number; inner: number; log: boolean };
+  /** out[o, i, j] = x[o, idx[i], j]; x is [outer, n, inner], idx has m entries, out [outer, m, inner]. */
+  indexSelect: { x: B; idx: B; out: B; outer: number; n: number; inner: number; m: number };
+  /** out (pre-filled) [outer, n, inner] += src [outer, m, inner] at rows idx. */
+  indexAdd: { src: B; idx: B; out: B; outer: number; n: number; inner: number; m: number };
+  /** PyTorch gather along dim: out[..i..] = x[..idx[..i..]..]; shapes given in full. */
+  gather: { x: B; idx: B; out: B; xShape: readonly number[]; idxShape: readonly number[]; dim: number };
+  /** out (pre-filled, shape outShape) scatter-adds src (shape idxShape) at idx along dim. */
+  scatterAdd: { src: B; idx: B; out: B; outShape: readonly number[]; idxShape: readonly number[]; dim: number };
+  /** In-place fused SGD step on one parameter (PyTorch semantics). */
+  sgd: { param: B; grad: B; buf: B | null; lr: number; momentum: number; dampening: number; nesterov: boolean; weightDecay: number; first: boolean; maximize: boolean };
+  /** In-place fused Adam/AdamW step on one parameter (PyTorch semantics); `step` counts from 1. */
+  adam: { param: B; grad: B; m: B; v: B; vMax: B | null; lr: number; beta1: number; beta2: number; eps: number; weightDecay: number; decoupled: boolean; step: number; maximize: boolean };
+  /** im2col for conv: x [C, H, W] at offset → cols [C*kh*kw, oh*ow]. */
+  im2col: { x: B; out: B; xOffset: number; c: number; h: number; w: number; kh: number; kw: number; oh: number; ow: number; sh: number; sw: number; ph: number; pw: number; dh: number; dw: number };
+  /** col2im: cols [C*kh*kw, oh*ow] accumulated into out [C, H, W] at offset (pre-filled). */
+  col2im: { cols: B; out: B; outOffset: number; c: number; h: number; w: number; kh: number; kw: number; oh: number; ow: number; sh: number; sw: number; ph: number; pw: number; dh: number; dw: number };
+  /** Max pooling over [nc, h, w] → [nc, oh, ow] (padding counts as -inf); argmax gets flat h*w indices. */
+  maxPool2d: { x: B; out: B; argmax: B; nc: number; h: number; w: number; oh: number; ow: number; kh: number; kw: number; sh: number; sw: number; ph: number; pw: number; dh: number; dw: number };
+}
+
+export type KernelName = keyof KernelArgs;
+
+export interface MemoryInfo {
+  bytesInUse: number;
+  bytesPooled: number;
+}
+
+export interface Backend {
+  readonly name: string;
+  /** True when readSync works (CPU backends). */
+  readonly canReadSync: boolean;
+  /** A buffer of `size` elements; contents unspecified (kernels overwrite or the caller fills). */
+  alloc(dtype: DType, size: number): BackendBuffer;
+  free(buf: BackendBuffer): void;
+  write(buf: BackendBuffer, data: ArrayLike<number>): void;
+  read(buf: BackendBuffer): Promise<TypedArray>;
+  readSync(buf: BackendBuffer): TypedArray;
+  run<K extends KernelName>(kernel: K, args: KernelArgs[K]): void;
+  /** Submit queued work (no-op on CPU backends). */
+  flush(): void;
+  memory(): MemoryInfo;
+}

@@ -1,0 +1,153 @@
+/**
+ * Tensor lifetimes. Three defences, so that users who never call dispose() do not leak:
+ *  1. reference counts: a tensor's buffer is freed when its last holder lets go. Holders are
+ *     the user (one hold, dropped by dispose()) and every autograd node that saved it;
+ *  2. scope(fn): tensors created inside fn are disposed when it returns, except those in its
+ *     return value (a tensor, or arrays / plain objects of tensors), which move to the outer
+ *     scope;
+ *  3. a FinalizationRegistry that frees the buffer of a tensor the garbage collector found
+ *     unreachable without it having been disposed.
+ * Storage (the backend buffer) has its own count because views (reshape, detach) share it.
+ */
+import type { Backend, BackendBuffer } from '../backend/types.ts';
+import { FlowgradError } from './errors.ts';
+
+export interface Storage {
+  readonly backend: Backend;
+  readonly buf: BackendBuffer;
+  refs: number;
+}
+
+/** The part of a tensor the finalizer may touch: it must not reference the tensor itself. */
+export interface Handle {
+  storage: Storage | null;
+  node: { inputs: readonly Releasable[] } | null;
+}
+
+export interface Releasable {
+  readonly _h: Handle;
+  _rc: number;
+  _userHeld: boolean;
+  _kept: boolean;
+  grad: Releasable | null;
+  dispose(): void;
+}
+
+let liveTensors = 0;
+const backendsSeen = new Set<Backend>();
+const scopes: Releasable[][] = [];
+
+function freeStorage(s: Storage): void {
+  if (--s.refs === 0) s.backend.free(s.buf);
+}
+
+const registry = new FinalizationRegistry<Handle>((h) => {
+  if (!h.storage) return;
+  freeStorage(h.storage);
+  h.storage = null;
+  liveTensors--;
+  const node = h.node;
+  h.node = null;
+  if (node) for (const t of node.inputs) releaseTensor(t);
+});
+
+export function newStorage(backend: Backend, buf: BackendBuffer): Storage {
+  backendsSeen.add(backend);
+  return { backend, buf, refs: 1 };
+}
+
+/** Called by the Tensor constructor. */
+export function registerTensor(t: Releasable): void {
+  liveTensors++;
+  registry.register(t, t._h, t._h);
+  const top = scopes[scopes.length - 1];
+  if (top) top.push(t);
+}
+
+/** Drops one hold on t; frees it (and, transitively, its graph) when none remain. */
+export function releaseTensor(t: Releasable): void {
+  const stack = [t];
+  while (stack.length > 0) {
+    const x = stack.pop()!;
+    if (--x._rc > 0 || !x._h.storage) continue;
+    freeStorage(x._h.storage);
+    x._h.storage = null;
+    liveTensors--;
+    registry.unregister(x._h);
+    const node = x._h.node;
+    x._h.node = null;
+    if (node) for (const i of node.inputs) stack.push(i);
+    const g = x.grad;
+    x.grad = null;
+    if (g && g._userHeld) {
+      g._userHeld = false;
+      stack.push(g);
+    }
+  }
+}
+
+/** Marks t as owned by something long-lived (parameters, grads, optimizer state): no scope disposes it. */
+export function keep<T extends Releasable>(t: T): T {
+  t._kept = true;
+  return t;
+}
+
+function collect(v: unknown, out: Set<unknown>, depth = 0): void {
+  if (v === null || typeof v !== 'object' || depth > 8) return;
+  if ('_h' in v && '_rc' in v) { out.add(v); return; }
+  if (Array.isArray(v)) for (const x of v) collect(x, out, depth + 1);
+  else if (Object.getPrototypeOf(v) === Object.prototype || v instanceof Map) {
+    for (const x of v instanceof Map ? v.values() : Object.values(v)) collect(x, out, depth + 1);
+  }
+}
+
+/**
+ * Runs fn; disposes every tensor created inside it except those reachable from its return
+ * value (tensor, array, plain object or Map of tensors). fn must be synchronous.
+ */
+export function scope<T>(fn: () => T): T {
+  const mine: Releasable[] = [];
+  scopes.push(mine);
+  let result: T;
+  try {
+    result = fn();
+  } catch (e) {
+    scopes.pop();
+    for (const t of mine) if (!t._kept) t.dispose();
+    throw e;
+  }
+  scopes.pop();
+  if (result instanceof Promise) {
+    for (const t of mine) if (!t._kept) t.dispose();
+    throw new FlowgradError('bad-argument', 'scope: fn returned a Promise; scope() only manages synchronous code');
+  }
+  const kept = new Set<unknown>();
+  collect(result, kept);
+  const parent = scopes[scopes.length - 1];
+  for (const t of mine) {
+    if (t._kept) continue;
+    if (kept.has(t)) parent?.push(t);
+    else t.dispose();
+  }
+  return result;
+}
+
+export interface MemoryInfo {
+  /** Tensors whose buffers are still allocated. */
+  liveTensors: number;
+  /** Bytes held by live buffers on all backends (pool buckets count at their full size). */
+  bytesInUse: number;
+  /** Bytes kept in backend pools for reuse. */
+  bytesPooled: number;
+}
+
+export function memory(): MemoryInfo {
+  let bytesInUse = 0;
+  let bytesPooled = 0;
+  for (const b of backendsSeen) {
+    const m = b.memory();
+    bytesInUse += m.bytesInUse;
+    bytesPooled += m.bytesPooled;
+  }
+  return { liveTensors, bytesInUse, bytesPooled };
+}

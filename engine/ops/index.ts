@@ -1,0 +1,29 @@
+/**
+ * The op table: every differentiable op, declared once in its family file, listed here by
+ * name (for docs, tests and the graph compiler), plus the functional spellings.
+ */
+import type { OpDef } from './op.ts';
+import { BINARY_OPS, CAST_OP, UNARY_OPS, WHERE_OP } from './elementwise.ts';
+import { REDUCE_OP, SOFTMAX_OP } from './reduce.ts';
+import { CONCAT_OP, EXPAND_OP, PERMUTE_OP, PUT_OP, RESHAPE_OP, SLICE_OP } from './shape.ts';
+import { GATHER_OP, INDEX_ADD_OP, INDEX_SELECT_OP, SCATTER_ADD_OP } from './indexing.ts';
+import { MATMUL_OP } from './matmul.ts';
+import { NN_OPS } from './nnops.ts';
+
+export const OPS: Readonly<Record<string, OpDef<never>>> = Object.fromEntries(
+  [
+    ...Object.values(UNARY_OPS), ...Object.values(BINARY_OPS), WHERE_OP, CAST_OP,
+    REDUCE_OP, SOFTMAX_OP, RESHAPE_OP, PERMUTE_OP, EXPAND_OP, SLICE_OP, PUT_OP, CONCAT_OP,
+    GATHER_OP, SCATTER_ADD_OP, INDEX_SELECT_OP, INDEX_ADD_OP, MATMUL_OP, ...NN_OPS,
+  ].map((op) => [op.name, op as OpDef<never>]),
+);
+
+export type { OpDef, GradNode } from './op.ts';
+export { apply } from './op.ts';
+export { where, cast, sumTo } from './elementwise.ts';
+export { sum, variance, std, logsumexp, softmax } from './reduce.ts';
+export type { Dims } from './reduce.ts';
+export { reshape, squeeze, unsqueeze, flatten, permute, transpose, expand, slice, narrow, pad, concat, stack } from './shape.ts';
+export { gather, scatterAdd, indexSelect, indexAdd } from './indexing.ts';
+export { matmul, matmulT } from './matmul.ts';
+export * from './creation.ts';

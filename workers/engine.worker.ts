@@ -1,0 +1,86 @@
+/**
+ * The engine's home in the browser: a dedicated module worker exposing `EngineApi` through
+ * comlink. The whole training loop runs here (never one message per op); events go out in
+ * batches at most every 50 ms (≤ 20 messages/s) so the UI stays smooth however fast steps
+ * are. Errors leave as plain objects with `code` and `nodeId`, which the client rebuilds.
+ */
+import * as Comlink from 'comlink';
+import type { EngineApi, TrainEvent, RunResult, EngineInfo } from './api.ts';
+import { runTraining, predictRows, boundaryGrid } from '../engine/train/session.ts';
+import { isFlowgradError } from '../engine/core/errors.ts';
+import { EventBatcher } from './batcher.ts';
+
+const stopRequests = new Set<string>();
+
+function toWire(e: unknown): { code: string; message: string; nodeId?: string } {
+  if (isFlowgradError(e)) return { code: e.code, message: e.message, ...(e.nodeId ? { nodeId: e.nodeId } : {}) };
+  return { code: 'internal', message: e instanceof Error ? e.message : String(e) };
+}
+
+async function guard<T>(f: () => Promise<T> | T): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    // comlink serializes Error objects without custom fields; throw a plain object instead.
+    throw Object.assign(new Error(toWire(e).message), toWire(e));
+  }
+}
+
+const api: EngineApi = {
+  async info(): Promise<EngineInfo> {
+    const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
+    let webgpu: EngineInfo['webgpu'] = { available: false };
+    if (gpu) {
+      try {
+        const adapter = await gpu.requestAdapter();
+        if (adapter) {
+          const i = adapter.info;
+          webgpu = { available: true, adapter: [i.vendor, i.architecture, i.description].filter(Boolean).join(' '), fallback: (i as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter ?? false };
+        }
+      } catch {
+        /* no adapter: leave unavailable */
+      }
+    }
+    return { backend: 'cpu', crossOriginIsolated: self.crossOriginIsolated, webgpu };
+  },
+
+  async train(req, onEvents): Promise<RunResult> {
+    stopRequests.delete(req.runId);
+    const batcher = new EventBatcher<TrainEvent>((events) => onEvents(events), 50);
+    try {
+      const result = await runTraining(req, {
+        onEvent: (e) => batcher.push(e),
+        shouldStop: () => stopRequests.has(req.runId),
+      });
+      batcher.flush();
+      const weights = result.weights;
+      return Comlink.transfer(result, weights ? [weights.buffer as ArrayBuffer] : []);
+    } catch (e) {
+      const err = toWire(e);
+      const final = { type: 'error' as const, runId: req.runId, ...err };
+      batcher.push(final);
+      batcher.flush();
+      return { runId: req.runId, reason: 'error', weights: null, final };
+    } finally {
+      batcher.close();
+      stopRequests.delete(req.runId);
+    }
+  },
+
+  async stop(runId) {
+    stopRequests.add(runId);
+  },
+
+  predict(graph, weights, inputs, rows) {
+    return guard(() => {
+      const out = predictRows(graph, weights, inputs, rows);
+      return Comlink.transfer(out, [out.buffer as ArrayBuffer]);
+    });
+  },
+
+  boundary(graph, weights, dataset, resolution) {
+    return guard(() => boundaryGrid(graph, weights, dataset, resolution));
+  },
+};
+
+Comlink.expose(api);
