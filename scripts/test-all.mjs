@@ -14,11 +14,11 @@ const run = (label, cmd) => {
   return r.status === 0;
 };
 
-if (!existsSync('node_modules')) run('install', 'npm ci') || process.exit(1);
+if (!existsSync('node_modules') && !run('install', 'npm ci')) process.exit(1);
 
 const steps = [
   ['lint', 'npx eslint .'],
-  ['typecheck', 'npx tsc -b'],
+  ['typecheck', 'npm run -s typecheck'],
   ['unit and engine tests', 'npx vitest run'],
   ['chromium', 'node scripts/ensure-chromium.mjs'],
   ['end-to-end (Playwright, Chromium)', 'npx playwright test'],
