@@ -15,6 +15,8 @@ export function now(): number {
   return host.performance ? host.performance.now() : Date.now();
 }
 
+type Refable = { ref?: () => void; unref?: () => void };
+
 let channel: { port1: { onmessage: (() => void) | null }; port2: { postMessage(v: unknown): void } } | null = null;
 const waiting: (() => void)[] = [];
 
@@ -26,13 +28,16 @@ export function yieldToHost(): Promise<void> {
   if (host.MessageChannel) {
     if (!channel) {
       channel = new host.MessageChannel();
-      channel.port1.onmessage = () => waiting.shift()?.();
-      // Node keeps a listening port's process alive; let it exit when nothing else runs.
-      (channel.port1 as { unref?: () => void }).unref?.();
+      channel.port1.onmessage = () => {
+        waiting.shift()?.();
+        // Node keeps a listening port's process alive: hold it only while someone waits.
+        if (waiting.length === 0) (channel!.port1 as Refable).unref?.();
+      };
     }
     const c = channel;
     return new Promise((resolve) => {
       waiting.push(resolve);
+      (c.port1 as Refable).ref?.();
       c.port2.postMessage(0);
     });
   }

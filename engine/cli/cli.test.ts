@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defaultGraph } from '../graph/format.ts';
+import { readProjectZip } from '../io/project.ts';
+
+const run = (...args: string[]) => execFileSync('npx', ['tsx', 'engine/cli/main.ts', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+describe('flowgrad CLI', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'flowgrad-cli-'));
+  const graphFile = join(dir, 'model.json');
+  writeFileSync(graphFile, JSON.stringify(defaultGraph()));
+
+  it('info prints shapes and parameter counts', () => {
+    const out = run('info', graphFile);
+    expect(out).toMatch(/354 parameters/);
+    expect(out).toMatch(/dense1\s+Dense\s+\[N,16\]/);
+  });
+
+  it('train writes a project with weights that reopens', () => {
+    const outFile = join(dir, 'trained.flowgrad.zip');
+    const out = run('train', graphFile, '--data', 'builtin:xor', '--epochs', '5', '--out', outFile);
+    expect(out).toMatch(/completed: loss/);
+    const { project, weights } = readProjectZip(new Uint8Array(readFileSync(outFile)));
+    expect(project.data.name).toBe('xor');
+    expect(project.training.epochs).toBe(5);
+    expect(weights!.length).toBeGreaterThan(1000);
+  });
+
+  it('bad input fails with a message, not a stack trace', () => {
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, '{"hello": 1}');
+    let msg = '';
+    try {
+      run('info', bad);
+    } catch (e) {
+      msg = String((e as { stderr?: string }).stderr);
+    }
+    expect(msg).toMatch(/^error \(bad-file\)/m);
+  });
+});
