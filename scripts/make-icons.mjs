@@ -10,60 +10,66 @@ import { fileURLToPath } from 'node:url';
 const hex = (h) => [parseInt(h.slice(1, 3), 16), parseInt(h.slice(3, 5), 16), parseInt(h.slice(5, 7), 16)];
 const BG = hex('#14161b');
 
-/** Canvas with 4×4 supersampling: shapes are tested per subsample in 64×64 design units. */
+/**
+ * Paints the picture at 4×4 supersampling (shapes stamped into a subsample-resolution layer in
+ * 64×64 design units, later ones on top), then averages down to `size` pixels.
+ */
 function render(size) {
   const ss = 4;
-  const px = new Float64Array(size * size * 4);
-  const curves = [
-    { color: hex('#7c8cff'), p: [[18, 20], [32, 20], [32, 44], [46, 44]] },
-    { color: hex('#f5a524'), p: [[18, 44], [32, 44], [32, 20], [46, 20]] },
-  ];
-  const dots = [
-    { c: [18, 20], color: hex('#2ec4b6') },
-    { c: [18, 44], color: hex('#2ec4b6') },
-    { c: [46, 20], color: hex('#5b9cf6') },
-    { c: [46, 44], color: hex('#ef6fa8') },
-  ];
-  // Sample each bezier densely; a point is "on" a curve when it is within 2 units of a sample.
-  const samples = curves.map(({ color, p }) => {
-    const pts = [];
-    for (let i = 0; i <= 400; i++) {
-      const t = i / 400, u = 1 - t;
-      pts.push([
-        u * u * u * p[0][0] + 3 * u * u * t * p[1][0] + 3 * u * t * t * p[2][0] + t * t * t * p[3][0],
-        u * u * u * p[0][1] + 3 * u * u * t * p[1][1] + 3 * u * t * t * p[2][1] + t * t * t * p[3][1],
-      ]);
+  const W = size * ss;
+  const unit = W / 64; // subsamples per design unit
+  const layer = new Int16Array(W * W).fill(-1); // index into colors, -1: outside
+  const colors = [BG];
+  const paint = (color, inside, [x0, y0, x1, y1]) => {
+    const c = colors.push(color) - 1;
+    for (let y = Math.max(0, Math.floor(y0 * unit)); y < Math.min(W, Math.ceil(y1 * unit)); y++) {
+      for (let x = Math.max(0, Math.floor(x0 * unit)); x < Math.min(W, Math.ceil(x1 * unit)); x++) {
+        if (inside((x + 0.5) / unit, (y + 0.5) / unit)) layer[y * W + x] = c;
+      }
     }
-    return { color, pts };
-  });
-  const inRoundedRect = (x, y) => {
-    const r = 14;
-    const cx = Math.min(Math.max(x, r), 64 - r), cy = Math.min(Math.max(y, r), 64 - r);
-    return (x - cx) ** 2 + (y - cy) ** 2 <= r * r && x >= 0 && y >= 0 && x <= 64 && y <= 64;
   };
-  for (let py = 0; py < size; py++) {
-    for (let pxx = 0; pxx < size; pxx++) {
-      const acc = [0, 0, 0, 0];
-      for (let sy = 0; sy < ss; sy++) {
-        for (let sx = 0; sx < ss; sx++) {
-          const x = ((pxx + (sx + 0.5) / ss) / size) * 64;
-          const y = ((py + (sy + 0.5) / ss) / size) * 64;
-          if (!inRoundedRect(x, y)) continue;
-          let c = BG;
-          for (const { color, pts } of samples) {
-            if (pts.some(([qx, qy]) => (qx - x) ** 2 + (qy - y) ** 2 <= 4)) c = color;
-          }
-          for (const d of dots) if ((d.c[0] - x) ** 2 + (d.c[1] - y) ** 2 <= 36) c = d.color;
-          acc[0] += c[0]; acc[1] += c[1]; acc[2] += c[2]; acc[3] += 255;
+  // Rounded square background.
+  const r = 14;
+  paint(BG, (x, y) => {
+    const cx = Math.min(Math.max(x, r), 64 - r), cy = Math.min(Math.max(y, r), 64 - r);
+    return (x - cx) ** 2 + (y - cy) ** 2 <= r * r;
+  }, [0, 0, 64, 64]);
+  // Two crossing cubic curves, 4 units wide: stamp discs along them.
+  const curve = (color, p) => {
+    const c = colors.push(color) - 1;
+    const rad = 2 * unit;
+    for (let i = 0; i <= 600; i++) {
+      const t = i / 600, u = 1 - t;
+      const px = (u * u * u * p[0][0] + 3 * u * u * t * p[1][0] + 3 * u * t * t * p[2][0] + t * t * t * p[3][0]) * unit;
+      const py = (u * u * u * p[0][1] + 3 * u * u * t * p[1][1] + 3 * u * t * t * p[2][1] + t * t * t * p[3][1]) * unit;
+      for (let y = Math.floor(py - rad); y <= Math.ceil(py + rad); y++) {
+        for (let x = Math.floor(px - rad); x <= Math.ceil(px + rad); x++) {
+          if (x >= 0 && y >= 0 && x < W && y < W && (x + 0.5 - px) ** 2 + (y + 0.5 - py) ** 2 <= rad * rad) layer[y * W + x] = c;
         }
       }
-      const n = ss * ss, o = (py * size + pxx) * 4;
-      const a = acc[3] / n;
-      // Premultiplied average → straight alpha.
-      px[o] = a ? acc[0] / (acc[3] / 255) : 0;
-      px[o + 1] = a ? acc[1] / (acc[3] / 255) : 0;
-      px[o + 2] = a ? acc[2] / (acc[3] / 255) : 0;
-      px[o + 3] = a;
+    }
+  };
+  curve(hex('#7c8cff'), [[18, 20], [32, 20], [32, 44], [46, 44]]);
+  curve(hex('#f5a524'), [[18, 44], [32, 44], [32, 20], [46, 20]]);
+  for (const [cx, cy, color] of [[18, 20, '#2ec4b6'], [18, 44, '#2ec4b6'], [46, 20, '#5b9cf6'], [46, 44, '#ef6fa8']]) {
+    paint(hex(color), (x, y) => (x - cx) ** 2 + (y - cy) ** 2 <= 36, [cx - 6, cy - 6, cx + 6, cy + 6]);
+  }
+  const px = new Float64Array(size * size * 4);
+  for (let py = 0; py < size; py++) {
+    for (let pxx = 0; pxx < size; pxx++) {
+      let rr = 0, gg = 0, bb = 0, n = 0;
+      for (let sy = 0; sy < ss; sy++) {
+        for (let sx = 0; sx < ss; sx++) {
+          const c = layer[(py * ss + sy) * W + pxx * ss + sx];
+          if (c < 0) continue;
+          rr += colors[c][0]; gg += colors[c][1]; bb += colors[c][2]; n++;
+        }
+      }
+      const o = (py * size + pxx) * 4;
+      if (n) {
+        px[o] = rr / n; px[o + 1] = gg / n; px[o + 2] = bb / n;
+      }
+      px[o + 3] = (255 * n) / (ss * ss);
     }
   }
   return px;

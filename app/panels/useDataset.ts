@@ -1,0 +1,15 @@
+/** The generated 2-D dataset described by the project's DatasetSpec (memoized). */
+import { useMemo } from 'react';
+import { makeBuiltin2D, type Dataset2D } from '../../engine/data/builtin2d.ts';
+import type { DatasetSpec } from '../../engine/train/config.ts';
+
+export function useDataset2D(spec: DatasetSpec): Dataset2D | null {
+  const { name, samples, noise, seed } = spec;
+  return useMemo(() => {
+    try {
+      return makeBuiltin2D(name, { samples, noise, seed });
+    } catch {
+      return null;
+    }
+  }, [name, samples, noise, seed]);
+}

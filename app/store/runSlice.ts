@@ -1,0 +1,63 @@
+/**
+ * The training run and the current model: run status, the latest metrics, the decision
+ * boundary, the trained weights (with the graph and dataset they belong to) and errors the
+ * engine pinned on nodes. The loss/accuracy history lives in `series.ts` (mutable arrays read
+ * by the chart); `seriesVersion` here tells subscribers it grew.
+ */
+import type { StateCreator } from 'zustand';
+import type { GraphJSON } from '../../engine/graph/types.ts';
+import type { DatasetSpec } from '../../engine/train/config.ts';
+import type { EpochEvent } from '../../workers/api.ts';
+import type { AppState } from './index.ts';
+
+export type RunStatus = 'idle' | 'running' | 'stopping' | 'done' | 'error';
+export type Boundary = NonNullable<EpochEvent['boundary']>;
+
+export interface RunMetrics {
+  step: number;
+  epoch: number;
+  loss: number;
+  accuracy?: number;
+  valLoss?: number;
+  valAccuracy?: number;
+  samplesPerSec?: number;
+}
+
+export interface TrainedModel {
+  weights: Uint8Array;
+  /** The graph the weights were trained for (the canvas may have changed since). */
+  graph: GraphJSON;
+  dataset: DatasetSpec;
+  metrics: RunMetrics | null;
+}
+
+export interface RunSlice {
+  status: RunStatus;
+  runId: string | null;
+  /** Epochs requested for the running run (progress display). */
+  totalEpochs: number;
+  metrics: RunMetrics | null;
+  boundary: Boundary | null;
+  model: TrainedModel | null;
+  /** What the last run ended with, in words. */
+  runMessage: { kind: 'info' | 'warn' | 'error'; text: string } | null;
+  /** Engine errors pinned on nodes (cleared by the next edit or run). */
+  engineErrors: Record<string, string>;
+  seriesVersion: number;
+  patchRun(p: Partial<Omit<RunSlice, 'patchRun'>>): void;
+}
+
+export const createRunSlice: StateCreator<AppState, [], [], RunSlice> = (set) => ({
+  status: 'idle',
+  runId: null,
+  totalEpochs: 0,
+  metrics: null,
+  boundary: null,
+  model: null,
+  runMessage: null,
+  engineErrors: {},
+  seriesVersion: 0,
+  patchRun(p) {
+    set(p);
+  },
+});

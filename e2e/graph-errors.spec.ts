@@ -1,0 +1,57 @@
+/**
+ * Bad input: a broken graph says what is wrong on the node and Train says why it is disabled;
+ * a corrupt or foreign file is refused with a message and the current project is untouched.
+ */
+import { test, expect } from '@playwright/test';
+import { openApp, nodes, setAttr } from './helpers.ts';
+
+test('a broken graph shows the error on the node and blocks Train with the reason', async ({ page }) => {
+  await openApp(page);
+  // Disconnect a layer: delete the edge into the first ReLU.
+  await page.getByRole('button', { name: /^Connection from Dense to ReLU/ }).first().click();
+  await page.keyboard.press('Delete');
+  const relu = page.getByRole('group', { name: 'ReLU node' }).first().or(page.locator('[aria-label="ReLU node"]').first());
+  await expect(relu.getByRole('note')).toContainText(/not connected/);
+  const train = page.getByRole('button', { name: 'Train' });
+  await expect(train).toBeDisabled();
+  const problems = page.getByRole('list', { name: 'Problems' });
+  await expect(problems).toContainText(/not connected/);
+
+  // Clicking the problem selects the node: the inspector shows it.
+  await problems.getByRole('button').first().click();
+  await expect(page.getByRole('complementary', { name: 'Inspector' })).toContainText('ReLU');
+
+  // A shape mismatch is reported on the node where it happens.
+  await page.getByRole('button', { name: 'New project' }).click();
+  await expect(train).toBeEnabled();
+  const lastDense = nodes(page).filter({ hasText: 'Dense' }).nth(2);
+  await setAttr(page, lastDense, 'Units', '3');
+  await expect(train).toBeDisabled();
+  await expect(page.getByRole('list', { name: 'Problems' })).toContainText(/3/);
+});
+
+test('opening a corrupt or foreign file shows a message and leaves the project untouched', async ({ page }) => {
+  await openApp(page);
+  const count = await nodes(page).count();
+  const input = page.getByTestId('open-project-input');
+  await input.setInputFiles({ name: 'model.flowgrad.zip', mimeType: 'application/zip', buffer: Buffer.from('PK\u0003\u0004 this is not really a zip') });
+  await expect(page.getByRole('alert')).toBeVisible();
+  await expect(nodes(page)).toHaveCount(count);
+  await page.getByRole('button', { name: 'Dismiss' }).click();
+
+  const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+  await input.setInputFiles({ name: 'photo.flowgrad.zip', mimeType: 'application/zip', buffer: png });
+  await expect(page.getByRole('alert')).toContainText(/not a Flowgrad project/i);
+  await expect(nodes(page)).toHaveCount(count);
+});
+
+test('a diverging run stops with a message instead of drawing garbage', async ({ page }) => {
+  await openApp(page);
+  await page.getByLabel('Optimizer').selectOption('sgd');
+  const lr = page.getByLabel('Learning rate');
+  await lr.fill('1000000');
+  await lr.press('Enter');
+  await page.getByRole('button', { name: 'Train' }).click();
+  await expect(page.getByText(/Training diverged/)).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByRole('status', { name: 'Training metrics' })).not.toContainText('NaN');
+});
