@@ -13,7 +13,8 @@ export type { ErrorCode } from './core/errors.ts';
 export { scope, memory, keep } from './core/memory.ts';
 export type { MemoryInfo } from './core/memory.ts';
 export { noGrad, enableGrad, isGradEnabled } from './autograd/mode.ts';
-export type { BackwardOptions } from './autograd/backward.ts';
+export type { BackwardOptions, GradOptions } from './autograd/backward.ts';
+export * as autograd from './autograd/index.ts';
 export { setBackend, getBackend, listBackends } from './backend/registry.ts';
 export type { Backend } from './backend/types.ts';
 export {

@@ -58,10 +58,10 @@ export interface KernelArgs {
   sgd: { param: B; grad: B; buf: B | null; lr: number; momentum: number; dampening: number; nesterov: boolean; weightDecay: number; first: boolean; maximize: boolean };
   /** In-place fused Adam/AdamW step on one parameter (PyTorch semantics); `step` counts from 1. */
   adam: { param: B; grad: B; m: B; v: B; vMax: B | null; lr: number; beta1: number; beta2: number; eps: number; weightDecay: number; decoupled: boolean; step: number; maximize: boolean };
-  /** im2col for conv: x [C, H, W] at offset → cols [C*kh*kw, oh*ow]. */
-  im2col: { x: B; out: B; xOffset: number; c: number; h: number; w: number; kh: number; kw: number; oh: number; ow: number; sh: number; sw: number; ph: number; pw: number; dh: number; dw: number };
-  /** col2im: cols [C*kh*kw, oh*ow] accumulated into out [C, H, W] at offset (pre-filled). */
-  col2im: { cols: B; out: B; outOffset: number; c: number; h: number; w: number; kh: number; kw: number; oh: number; ow: number; sh: number; sw: number; ph: number; pw: number; dh: number; dw: number };
+  /** im2col for conv: x [C, H, W] at xOffset → cols [C*kh*kw, oh*ow] at outOffset. */
+  im2col: { x: B; out: B; xOffset: number; outOffset: number; c: number; h: number; w: number; kh: number; kw: number; oh: number; ow: number; sh: number; sw: number; ph: number; pw: number; dh: number; dw: number };
+  /** col2im: cols [C*kh*kw, oh*ow] at colsOffset accumulated into out [C, H, W] at outOffset (pre-filled). */
+  col2im: { cols: B; out: B; colsOffset: number; outOffset: number; c: number; h: number; w: number; kh: number; kw: number; oh: number; ow: number; sh: number; sw: number; ph: number; pw: number; dh: number; dw: number };
   /** Max pooling over [nc, h, w] → [nc, oh, ow] (padding counts as -inf); argmax gets flat h*w indices. */
   maxPool2d: { x: B; out: B; argmax: B; nc: number; h: number; w: number; oh: number; ow: number; kh: number; kw: number; sh: number; sw: number; ph: number; pw: number; dh: number; dw: number };
 }

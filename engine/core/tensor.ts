@@ -6,7 +6,7 @@
 import type { DType, TypedArray } from './dtype.ts';
 import { FlowgradError, fmtShape } from './errors.ts';
 import type { Handle, Storage } from './memory.ts';
-import { keep, registerTensor, releaseTensor } from './memory.ts';
+import { keep, newStorage, registerTensor, releaseTensor } from './memory.ts';
 import { sizeOf, stridesOf } from './shape.ts';
 import type { GradNode } from '../ops/op.ts';
 import type { Dims } from '../ops/reduce.ts';
@@ -179,7 +179,7 @@ export class Tensor {
     const be = backendNamed(backendName);
     const buf = be.alloc(this.dtype, this.size);
     be.write(buf, this.dataSync());
-    return new Tensor({ backend: be, buf, refs: 1 }, [...this.shape], this.dtype);
+    return new Tensor(newStorage(be, buf), [...this.shape], this.dtype);
   }
 
   /** A copy that stays in the graph (gradient flows through). */

@@ -11,6 +11,10 @@ import { matmulT } from '../ops/matmul.ts';
 import { reshape } from '../ops/shape.ts';
 
 export * from './losses.ts';
+export * from './norm.ts';
+export { conv1d, conv2d, convTranspose2d, maxPool2d, avgPool2d, adaptiveAvgPool2d } from '../ops/conv.ts';
+export { pad } from '../ops/shape.ts';
+export type { ConvOptions, ConvTransposeOptions, PoolOptions } from '../ops/conv.ts';
 
 /** y = x·Wᵀ + b with W [out, in]; x is [..., in]. */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {

@@ -125,6 +125,25 @@ export class Module {
     }
   }
 
+  /** Moves parameters and buffers to another backend in place (gradients are dropped). */
+  to(backendName: string): this {
+    for (const [, m] of this.namedModules()) {
+      const props = m as unknown as Record<string, unknown>;
+      for (const [k, v] of Object.entries(m)) {
+        if (!(v instanceof Tensor) || v.backend === backendName) continue;
+        const moved = v.to(backendName);
+        if (v instanceof Parameter) {
+          props[k] = new Parameter(moved, v.requiresGrad);
+          moved.dispose();
+        } else {
+          props[k] = keep(moved);
+        }
+        v.dispose();
+      }
+    }
+    return this;
+  }
+
   train(mode = true): this {
     for (const [, m] of this.namedModules()) m.training = mode;
     return this;

@@ -8,13 +8,13 @@ import { REDUCE_OP, SOFTMAX_OP } from './reduce.ts';
 import { CONCAT_OP, EXPAND_OP, PERMUTE_OP, PUT_OP, RESHAPE_OP, SLICE_OP } from './shape.ts';
 import { GATHER_OP, INDEX_ADD_OP, INDEX_SELECT_OP, SCATTER_ADD_OP } from './indexing.ts';
 import { MATMUL_OP } from './matmul.ts';
-import { NN_OPS } from './nnops.ts';
+import { COL2IM_OP, IM2COL_OP, MAXPOOL_INDEX_OP } from './conv.ts';
 
 export const OPS: Readonly<Record<string, OpDef<never>>> = Object.fromEntries(
   [
     ...Object.values(UNARY_OPS), ...Object.values(BINARY_OPS), WHERE_OP, CAST_OP,
     REDUCE_OP, SOFTMAX_OP, RESHAPE_OP, PERMUTE_OP, EXPAND_OP, SLICE_OP, PUT_OP, CONCAT_OP,
-    GATHER_OP, SCATTER_ADD_OP, INDEX_SELECT_OP, INDEX_ADD_OP, MATMUL_OP, ...NN_OPS,
+    GATHER_OP, SCATTER_ADD_OP, INDEX_SELECT_OP, INDEX_ADD_OP, MATMUL_OP, IM2COL_OP, COL2IM_OP, MAXPOOL_INDEX_OP,
   ].map((op) => [op.name, op as OpDef<never>]),
 );
 
@@ -27,3 +27,5 @@ export { reshape, squeeze, unsqueeze, flatten, permute, transpose, expand, slice
 export { gather, scatterAdd, indexSelect, indexAdd } from './indexing.ts';
 export { matmul, matmulT } from './matmul.ts';
 export * from './creation.ts';
+export { conv1d, conv2d, convTranspose2d, maxPool2d, avgPool2d, adaptiveAvgPool2d } from './conv.ts';
+export type { ConvOptions, ConvTransposeOptions, PoolOptions, Pair } from './conv.ts';

@@ -1,8 +1,10 @@
 /**
- * The optim namespace: optimizers (schedulers and clipping join here later).
+ * The optim namespace: optimizers, learning-rate schedulers (optim.lr) and gradient clipping.
  */
 export { Optimizer } from './optimizer.ts';
 export { SGD } from './sgd.ts';
 export type { SGDOptions } from './sgd.ts';
 export { Adam, AdamW } from './adam.ts';
 export type { AdamOptions } from './adam.ts';
+export * as lr from './lr.ts';
+export { clipGradNorm, clipGradValue } from './clip.ts';

@@ -20,7 +20,7 @@ export function im2col(a: KernelArgs['im2col']): void {
   for (let c = 0; c < a.c; c++)
     for (let ki = 0; ki < a.kh; ki++)
       for (let kj = 0; kj < a.kw; kj++) {
-        const row = ((c * a.kh + ki) * a.kw + kj) * cols;
+        const row = a.outOffset + ((c * a.kh + ki) * a.kw + kj) * cols;
         const xoff = kj * a.dw;
         const [lo, hi] = validRange(a.ow, a.sw, a.pw, xoff, a.w);
         for (let oy = 0; oy < a.oh; oy++) {
@@ -41,7 +41,7 @@ export function col2im(a: KernelArgs['col2im']): void {
   for (let c = 0; c < a.c; c++)
     for (let ki = 0; ki < a.kh; ki++)
       for (let kj = 0; kj < a.kw; kj++) {
-        const row = ((c * a.kh + ki) * a.kw + kj) * cols;
+        const row = a.colsOffset + ((c * a.kh + ki) * a.kw + kj) * cols;
         const xoff = kj * a.dw;
         const [lo, hi] = validRange(a.ow, a.sw, a.pw, xoff, a.w);
         for (let oy = 0; oy < a.oh; oy++) {

@@ -246,7 +246,7 @@ export const REFERENCE_KERNELS: Kernels = {
             for (let ox = 0; ox < a.ow; ox++) {
               const y = oy * a.sh - a.ph + ki * a.dh, x = ox * a.sw - a.pw + kj * a.dw;
               const inside = y >= 0 && y < a.h && x >= 0 && x < a.w;
-              o[row * cols + oy * a.ow + ox] = inside ? X[a.xOffset + (c * a.h + y) * a.w + x] : 0;
+              o[a.outOffset + row * cols + oy * a.ow + ox] = inside ? X[a.xOffset + (c * a.h + y) * a.w + x] : 0;
             }
         }
   },
@@ -260,7 +260,7 @@ export const REFERENCE_KERNELS: Kernels = {
           for (let oy = 0; oy < a.oh; oy++)
             for (let ox = 0; ox < a.ow; ox++) {
               const y = oy * a.sh - a.ph + ki * a.dh, x = ox * a.sw - a.pw + kj * a.dw;
-              if (y >= 0 && y < a.h && x >= 0 && x < a.w) o[a.outOffset + (c * a.h + y) * a.w + x] += C[row * cols + oy * a.ow + ox];
+              if (y >= 0 && y < a.h && x >= 0 && x < a.w) o[a.outOffset + (c * a.h + y) * a.w + x] += C[a.colsOffset + row * cols + oy * a.ow + ox];
             }
         }
   },
