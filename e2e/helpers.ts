@@ -7,11 +7,12 @@ import { expect, type Locator, type Page } from '@playwright/test';
 
 export const canvas = (page: Page) => page.getByTestId('canvas');
 export const nodes = (page: Page) => page.locator('.react-flow__node');
+export const node = (page: Page, label: string) => page.getByRole('group', { name: `${label} node`, exact: true });
 export const metrics = (page: Page) => page.getByRole('status', { name: 'Training metrics' });
 
 export async function openApp(page: Page): Promise<void> {
   await page.goto('/');
-  await expect(page.getByRole('button', { name: 'Train' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Train', exact: true })).toBeVisible();
   await expect(nodes(page).first()).toBeVisible();
 }
 
@@ -68,7 +69,7 @@ export async function buildClassifier(page: Page): Promise<void> {
 
 /** Presses Train and waits for the run to finish; returns the final metrics text. */
 export async function trainToEnd(page: Page, timeout = 90_000): Promise<string> {
-  const train = page.getByRole('button', { name: 'Train' });
+  const train = page.getByRole('button', { name: 'Train', exact: true });
   await expect(train).toBeEnabled();
   await train.click();
   await expect(page.getByText(/^(Finished \d+ epochs|Stopped after|Training diverged)/)).toBeVisible({ timeout });

@@ -3,7 +3,7 @@
  * and trains with the network off (service worker precache).
  */
 import { test, expect } from '@playwright/test';
-import { openApp, nodes, dragLayer, trainToEnd, readMetric } from './helpers.ts';
+import { openApp, nodes, node, dragLayer, trainToEnd, readMetric } from './helpers.ts';
 
 test('a reload keeps the graph', async ({ page }) => {
   await openApp(page);
@@ -13,7 +13,7 @@ test('a reload keeps the graph', async ({ page }) => {
   await page.waitForTimeout(800); // autosave is debounced
   await page.reload();
   await expect(nodes(page)).toHaveCount(count + 1);
-  await expect(page.locator('[aria-label="Tanh node"]')).toBeVisible();
+  await expect(node(page, 'Tanh')).toBeVisible();
 });
 
 test('after the first visit the app loads and trains offline', async ({ page, context }) => {
@@ -25,7 +25,7 @@ test('after the first visit the app loads and trains offline', async ({ page, co
   await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
   await context.setOffline(true);
   await page.reload();
-  await expect(page.getByRole('button', { name: 'Train' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Train', exact: true })).toBeVisible();
   const epochs = page.getByLabel('Epochs');
   await epochs.fill('15');
   await epochs.press('Enter');

@@ -13,7 +13,7 @@ test('build from the palette, train on circles, download and reopen with the sam
 
   // Shapes flow along the edges as the graph is built.
   await expect(page.getByTestId('edge-shape').first()).toHaveText(/N×2|N×16/);
-  await expect(page.getByRole('button', { name: 'Train' })).toBeEnabled();
+  await expect(page.getByRole('button', { name: 'Train', exact: true })).toBeEnabled();
 
   await page.getByLabel('Dataset').selectOption('circles');
   const text = await trainToEnd(page);
@@ -24,6 +24,7 @@ test('build from the palette, train on circles, download and reopen with the sam
   expect(last).toBeLessThan(first / 2);
   expect(readMetric(text, 'Accuracy')).toBeGreaterThan(0.9);
   const trained = await boundaryImage(page);
+  await page.screenshot({ path: 'docs/screenshot.png' }); // the README's picture: a model just trained
 
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download project' }).click()]);
   expect(download.suggestedFilename()).toMatch(/\.flowgrad\.zip$/);
@@ -37,6 +38,4 @@ test('build from the palette, train on circles, download and reopen with the sam
   await expect(nodes(page)).toHaveCount(8);
   await expect(page.getByTestId('boundary-canvas')).toHaveAttribute('data-has-boundary', 'true');
   expect(await boundaryImage(page)).toBe(trained);
-
-  await page.screenshot({ path: 'docs/screenshot.png' });
 });

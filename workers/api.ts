@@ -37,7 +37,7 @@ export interface EpochEvent {
   metrics: { accuracy?: number; valLoss?: number; valAccuracy?: number };
   lr: number;
   samplesPerSec: number;
-  /** Probability of each class at each grid point, row-major [res*res*classes]; 2-D data only. */
+  /** Probability of each class at each grid point, row-major [res*res*classes], row 0 at the top (largest y); 2-D data only. */
   boundary?: { resolution: number; classes: number; extent: [number, number, number, number]; probs: Float32Array };
 }
 

@@ -28,20 +28,39 @@ function rebuild(e: unknown): EngineError {
 export class EngineClient {
   private worker: Worker | null = null;
   private remote: Comlink.Remote<EngineApi> | null = null;
+  /** Rejecters of calls in flight: a worker that dies or fails to load never answers them. */
+  private readonly pending = new Set<(e: EngineError) => void>();
 
   private api(): Comlink.Remote<EngineApi> {
     if (!this.remote) {
-      this.worker = new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module', name: 'flowgrad-engine' });
-      this.remote = Comlink.wrap<EngineApi>(this.worker);
+      const worker = new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module', name: 'flowgrad-engine' });
+      worker.addEventListener('error', (ev) => {
+        ev.preventDefault();
+        this.fail(new EngineError('backend', `The training engine could not start or crashed${ev.message ? `: ${ev.message}` : ''}. Reload the page to try again.`));
+      });
+      this.worker = worker;
+      this.remote = Comlink.wrap<EngineApi>(worker);
     }
     return this.remote;
   }
 
+  /** Rejects every call in flight and drops the worker (the next call starts a fresh one). */
+  private fail(err: EngineError): void {
+    for (const reject of this.pending) reject(err);
+    this.pending.clear();
+    this.terminate();
+  }
+
   private async call<T>(f: (api: Comlink.Remote<EngineApi>) => Promise<T>): Promise<T> {
+    let reject!: (e: EngineError) => void;
+    const died = new Promise<never>((_, r) => (reject = r));
+    this.pending.add(reject);
     try {
-      return await f(this.api());
+      return await Promise.race([f(this.api()), died]);
     } catch (e) {
-      throw rebuild(e);
+      throw e instanceof EngineError ? e : rebuild(e);
+    } finally {
+      this.pending.delete(reject);
     }
   }
 

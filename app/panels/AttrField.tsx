@@ -49,10 +49,10 @@ export function AttrField({ spec, value, issue, onCommit }: Props) {
   const numeric = spec.kind === 'int' || spec.kind === 'float';
   return (
     <div className={`field${error ? ' invalid' : ''}`} title={spec.doc}>
-      <label htmlFor={id}>
-        {spec.label}
-        {hint && <span className="field-hint">{hint}</span>}
-      </label>
+      <div className="field-label-row">
+        <label htmlFor={id}>{spec.label}</label>
+        {hint && <span className="field-hint" id={`${id}-hint`}>{hint}</span>}
+      </div>
       <input
         id={id}
         type={numeric ? 'number' : 'text'}
@@ -62,7 +62,7 @@ export function AttrField({ spec, value, issue, onCommit }: Props) {
         max={spec.max}
         value={text}
         aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${id}-err` : undefined}
+        aria-describedby={[hint ? `${id}-hint` : '', error ? `${id}-err` : ''].filter(Boolean).join(' ') || undefined}
         onChange={(e) => {
           setDraft(e.target.value);
           const p = parseAttr(spec, e.target.value);

@@ -34,7 +34,7 @@ export function TrainCard() {
             <option value="sgd">SGD</option>
           </select>
         </div>
-        <NumberField label="Learning rate" value={training.lr} min={1e-6} max={10} step="any" disabled={running} onCommit={(v) => setTraining({ lr: v })} />
+        <NumberField label="Learning rate" value={training.lr} min={1e-6} max={1000} step="any" disabled={running} onCommit={(v) => setTraining({ lr: v })} />
         <NumberField label="Batch size" value={training.batchSize} min={1} max={4096} int disabled={running} onCommit={(v) => setTraining({ batchSize: v })} />
         <NumberField label="Epochs" value={training.epochs} min={1} max={10000} int disabled={running} onCommit={(v) => setTraining({ epochs: v })} />
       </div>

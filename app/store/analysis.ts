@@ -6,9 +6,12 @@
  */
 import { analyzeGraph } from '../../engine/graph/analyze.ts';
 import type { GraphAnalysis, GraphJSON } from '../../engine/graph/types.ts';
+import { withDataFit } from '../../engine/graph/dataFit.ts';
+import type { DataSignature } from '../../engine/graph/dataFit.ts';
+import { BUILTIN_2D_SIGNATURE } from '../../engine/data/builtin2d.ts';
 import { useApp } from './index.ts';
 
-let last: { graph: GraphJSON; analysis: GraphAnalysis } | null = null;
+let last: { graph: GraphJSON; data: DataSignature; analysis: GraphAnalysis } | null = null;
 
 function sameStructure(a: GraphJSON, b: GraphJSON): boolean {
   if (a === b) return true;
@@ -16,14 +19,15 @@ function sameStructure(a: GraphJSON, b: GraphJSON): boolean {
   return a.nodes.every((n, i) => n.id === b.nodes[i].id && n.type === b.nodes[i].type && n.attrs === b.nodes[i].attrs);
 }
 
-export function analyze(graph: GraphJSON): GraphAnalysis {
-  if (last && sameStructure(last.graph, graph)) {
+/** Analysis of the graph, including whether it fits the data it will train on. */
+export function analyze(graph: GraphJSON, data: DataSignature = BUILTIN_2D_SIGNATURE): GraphAnalysis {
+  if (last && last.data === data && sameStructure(last.graph, graph)) {
     last.graph = graph;
     return last.analysis;
   }
   let analysis: GraphAnalysis;
   try {
-    analysis = analyzeGraph(graph);
+    analysis = withDataFit(graph, analyzeGraph(graph), data);
   } catch (e) {
     // The analyzer should never throw; if it does, say so instead of blanking the app.
     analysis = {
@@ -32,7 +36,7 @@ export function analyze(graph: GraphJSON): GraphAnalysis {
       shapes: {}, edgeShapes: {}, params: {}, flops: {}, totalParams: 0, totalFlops: 0, order: [],
     };
   }
-  last = { graph, analysis };
+  last = { graph, data, analysis };
   return analysis;
 }
 

@@ -64,6 +64,9 @@ const generators: Record<Builtin2DName, Gen> = {
   },
 };
 
+/** What every built-in 2-D dataset looks like to a model: 2 features, 2 classes. */
+export const BUILTIN_2D_SIGNATURE = { sampleShape: [2], classes: 2 };
+
 export function makeBuiltin2D(name: Builtin2DName, opts: Builtin2DOptions): Dataset2D {
   const gen = generators[name];
   if (!gen) throw new Error(`unknown built-in dataset '${name}'`);

@@ -105,7 +105,9 @@ export type IssueCode =
   | 'multiple-loss-nodes'
   | 'unreachable'
   | 'unused'
-  | 'bad-port';
+  | 'bad-port'
+  /** The graph is fine on its own but does not fit the chosen dataset. */
+  | 'data-mismatch';
 
 export interface GraphIssue {
   /** The node the user should look at; null for whole-graph problems. */

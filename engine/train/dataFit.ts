@@ -1,19 +1,13 @@
 /**
- * Checks that a compiled graph fits the dataset before any step runs, so the user sees the
- * mismatch on the node that must change (the Input's shape, the last layer's size) instead
- * of a shape error deep in the first batch.
+ * Refuses to train a graph that does not fit its dataset, with the error on the node to
+ * change (the rule itself lives in engine/graph/dataFit.ts, shared with the canvas).
  */
 import { FlowgradError } from '../core/errors.ts';
+import { dataFitIssues } from '../graph/dataFit.ts';
+import type { DataSignature } from '../graph/dataFit.ts';
 import type { GraphModel } from './graphModel.ts';
 
-export function shapesFit(model: GraphModel, features: number, classes: number): void {
-  const inShape = model.analysis.shapes[model.inputId] ?? [];
-  const perSample = inShape.slice(1).reduce<number>((a, d) => a * (typeof d === 'number' ? d : 1), 1);
-  if (inShape.length !== 2 || perSample !== features) {
-    throw new FlowgradError('graph', `Input: the dataset has ${features} features per sample, but this Input's shape is [${inShape.slice(1).join(',')}] — set it to [${features}]`, { nodeId: model.inputId });
-  }
-  if (model.lossKind === 'crossEntropy' && model.outputSize !== classes) {
-    const lossId = model.graph.nodes.find((n) => n.type === 'Loss')!.id;
-    throw new FlowgradError('graph', `Output / Loss: the dataset has ${classes} classes, but the model predicts ${model.outputSize} — make the last Dense layer ${classes} units`, { nodeId: lossId });
-  }
+export function shapesFit(model: GraphModel, data: DataSignature): void {
+  const first = dataFitIssues(model.graph, model.analysis, data)[0];
+  if (first) throw new FlowgradError('graph', first.message, first.nodeId ? { nodeId: first.nodeId } : {});
 }

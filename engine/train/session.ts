@@ -93,7 +93,7 @@ export async function runTraining(job: TrainJob, hooks: { onEvent(e: SessionEven
   manualSeed(job.config.seed);
   const model = new GraphModel(job.graph);
   try {
-    shapesFit(model, data.features, data.classes);
+    shapesFit(model, { sampleShape: [data.features], classes: data.classes });
     const wantsBoundary = job.boundaryResolution > 0 && data.features === 2;
     const result = await fit(model, train, val, job.config, {
       shouldStop: hooks.shouldStop,

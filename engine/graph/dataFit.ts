@@ -1,0 +1,48 @@
+/**
+ * Does the graph fit the dataset? A graph can be valid on its own yet not fit the data
+ * chosen for it: the Input's shape must be the samples' shape, and a cross-entropy head must
+ * predict as many classes as the data has. Reported on the node to change, before training,
+ * so the canvas shows it as the user edits. Pure, like the rest of engine/graph.
+ */
+import type { GraphAnalysis, GraphIssue, GraphJSON } from './types.ts';
+import { getLayer, resolveAttrs } from './catalog.ts';
+
+export interface DataSignature {
+  /** Shape of one sample (batch dimension excluded), e.g. [2] for 2-D points. */
+  sampleShape: number[];
+  /** Number of classes for classification data; null for regression targets. */
+  classes: number | null;
+}
+
+export function dataFitIssues(graph: GraphJSON, analysis: GraphAnalysis, data: DataSignature): GraphIssue[] {
+  const issues: GraphIssue[] = [];
+  const want = data.sampleShape.join(',');
+  for (const n of graph.nodes) {
+    if (n.type !== 'Input') continue;
+    const shape = analysis.shapes[n.id];
+    if (!shape) continue;
+    const have = shape.slice(1).join(',');
+    if (have !== want) {
+      issues.push({ nodeId: n.id, attr: 'shape', code: 'data-mismatch', severity: 'error', message: `Input: the dataset's samples have shape [${want}], but this Input expects [${have}] — set its shape to ${want}` });
+    }
+  }
+  const loss = graph.nodes.find((n) => n.type === 'Loss');
+  const spec = getLayer('Loss');
+  if (loss && spec && data.classes !== null) {
+    const kind = resolveAttrs(spec, loss.attrs).loss;
+    const edge = graph.edges.find((e) => e.target === loss.id);
+    const pred = edge ? analysis.shapes[edge.source] : null;
+    const c = pred?.[pred.length - 1];
+    if (kind === 'crossEntropy' && typeof c === 'number' && c !== data.classes) {
+      issues.push({ nodeId: loss.id, code: 'data-mismatch', severity: 'error', message: `Output / Loss: the dataset has ${data.classes} classes, but the model predicts ${c} scores — make the last Dense layer ${data.classes} units` });
+    }
+  }
+  return issues;
+}
+
+/** The analysis with data-fit issues added (ok becomes false when any is an error). */
+export function withDataFit(graph: GraphJSON, analysis: GraphAnalysis, data: DataSignature): GraphAnalysis {
+  const extra = dataFitIssues(graph, analysis, data);
+  if (extra.length === 0) return analysis;
+  return { ...analysis, ok: false, issues: [...analysis.issues, ...extra] };
+}
