@@ -69,15 +69,17 @@ export function allclose(actual: ArrayLike<number>, expected: ArrayLike<number>,
   return null;
 }
 
-/** Output of the case on a backend vs the float64 reference; null when they agree. */
-export function checkForward(c: OpCase, backendName: string): string | null {
-  return scope(() => {
-    const ref = c.fn(...makeInputs(c, 'reference', 'float64'));
-    const out = c.fn(...makeInputs(c, backendName, 'float32'));
+/** Output of the case on a backend vs the float64 reference; null when they agree. Async: reads work on every backend. */
+export async function checkForward(c: OpCase, backendName: string): Promise<string | null> {
+  const [ref, out] = scope(() => [c.fn(...makeInputs(c, 'reference', 'float64')), c.fn(...makeInputs(c, backendName, 'float32'))]);
+  try {
     if (out.shape.join() !== ref.shape.join()) return `shape [${out.shape}] vs reference [${ref.shape}]`;
     if ((out.dtype === 'float32') !== (ref.dtype === 'float64')) return `dtype ${out.dtype} vs reference ${ref.dtype}`;
-    return allclose(out.dataSync(), ref.dataSync(), c.atol ?? 1e-4, c.rtol ?? 1e-4);
-  });
+    return allclose(await out.data(), await ref.data(), c.atol ?? 1e-4, c.rtol ?? 1e-4);
+  } finally {
+    ref.dispose();
+    out.dispose();
+  }
 }
 
 /** Finite differences on the reference backend in float64; null when they agree. */
@@ -89,21 +91,26 @@ export function checkGradNumeric(c: OpCase): string | null {
   });
 }
 
-function analyticGrads(c: OpCase, backendName: string, dtype: DType): Float64Array[] {
-  return scope(() => {
+async function analyticGrads(c: OpCase, backendName: string, dtype: DType): Promise<Float64Array[]> {
+  const grads = scope(() => {
     const xs = makeInputs(c, backendName, dtype);
     const y = c.fn(...xs);
     const rng = new Rng(3);
     const proj = fromValues(Array.from({ length: y.size }, () => rng.uniform(0.5, 1.5)), y.shape, y.dtype, { backend: backend(backendName) });
     const wrt = xs.filter((x) => x.requiresGrad);
-    return autogradGrad(y, wrt, { gradOutput: proj }).map((g) => Float64Array.from(g.dataSync()));
+    return autogradGrad(y, wrt, { gradOutput: proj });
   });
+  try {
+    return await Promise.all(grads.map(async (g) => Float64Array.from(await g.data())));
+  } finally {
+    for (const g of grads) g.dispose();
+  }
 }
 
 /** A backend's float32 gradients vs the reference's float64 ones; null when they agree. */
-export function checkGradBackend(c: OpCase, backendName: string): string | null {
-  const ref = analyticGrads(c, 'reference', 'float64');
-  const got = analyticGrads(c, backendName, 'float32');
+export async function checkGradBackend(c: OpCase, backendName: string): Promise<string | null> {
+  const ref = await analyticGrads(c, 'reference', 'float64');
+  const got = await analyticGrads(c, backendName, 'float32');
   for (let i = 0; i < ref.length; i++) {
     const m = allclose(got[i], ref[i], c.atol ?? 2e-4, c.rtol ?? 2e-3);
     if (m) return `gradient of input ${i}: ${m}`;
