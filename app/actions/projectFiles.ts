@@ -7,6 +7,7 @@
  */
 import { parseGraph } from '../../engine/graph/format.ts';
 import { parseProject, readProjectZip, writeProjectZip, type ProjectJSON } from '../../engine/io/project.ts';
+import type { Builtin2DSpec, DatasetSpec } from '../../engine/train/config.ts';
 import { getEngine } from '../../workers/client.ts';
 import { structureKey } from '../store/analysis.ts';
 import { freshProject, type ProjectState } from '../store/graphSlice.ts';
@@ -96,6 +97,9 @@ export function undoReplace(p: ProjectState): void {
   useApp.getState().dismissNotice();
 }
 
+/** The data panel shows generated 2-D datasets for now; other kinds fall back to the current one. */
+const builtin2dOr = (d: DatasetSpec, fallback: Builtin2DSpec): Builtin2DSpec => (d.kind === 'builtin2d' ? d : fallback);
+
 const isZip = (b: Uint8Array) => b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04;
 const stem = (fileName: string) => fileName.replace(/\.flowgrad\.zip$|\.zip$|\.json$/i, '') || 'Untitled model';
 
@@ -104,7 +108,7 @@ export async function readProjectFile(file: File, fallback: ProjectState): Promi
   const bytes = new Uint8Array(await file.arrayBuffer());
   if (isZip(bytes)) {
     const { project, weights } = readProjectZip(bytes);
-    return { project: { name: project.name || stem(file.name), graph: project.graph, dataset: project.data, training: project.training }, weights, metrics: project.metrics };
+    return { project: { name: project.name || stem(file.name), graph: project.graph, dataset: builtin2dOr(project.data, fallback.dataset), training: project.training }, weights, metrics: project.metrics };
   }
   let json: unknown;
   try {
@@ -116,7 +120,7 @@ export async function readProjectFile(file: File, fallback: ProjectState): Promi
   }
   if (json && typeof json === 'object' && (json as { format?: unknown }).format === 'flowgrad.project') {
     const p = parseProject(json);
-    return { project: { name: p.name || stem(file.name), graph: p.graph, dataset: p.data, training: p.training }, weights: null, metrics: p.metrics };
+    return { project: { name: p.name || stem(file.name), graph: p.graph, dataset: builtin2dOr(p.data, fallback.dataset), training: p.training }, weights: null, metrics: p.metrics };
   }
   const graph = parseGraph(json);
   return { project: { ...fallback, name: stem(file.name), graph }, weights: null, metrics: undefined };

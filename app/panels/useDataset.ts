@@ -1,9 +1,9 @@
 /** The generated 2-D dataset described by the project's DatasetSpec (memoized). */
 import { useMemo } from 'react';
 import { makeBuiltin2D, type Dataset2D } from '../../engine/data/builtin2d.ts';
-import type { DatasetSpec } from '../../engine/train/config.ts';
+import type { Builtin2DSpec } from '../../engine/train/config.ts';
 
-export function useDataset2D(spec: DatasetSpec): Dataset2D | null {
+export function useDataset2D(spec: Builtin2DSpec): Dataset2D | null {
   const { name, samples, noise, seed } = spec;
   return useMemo(() => {
     try {

@@ -7,7 +7,7 @@ import type { StateCreator } from 'zustand';
 import type { AttrValue, GraphJSON } from '../../engine/graph/types.ts';
 import { defaultAttrs } from '../../engine/graph/catalog.ts';
 import { defaultGraph } from '../../engine/graph/format.ts';
-import { DEFAULT_DATASET, DEFAULT_TRAIN_CONFIG, type DatasetSpec, type TrainConfig } from '../../engine/train/config.ts';
+import { DEFAULT_DATASET, DEFAULT_TRAIN_CONFIG, type Builtin2DSpec, type TrainConfig } from '../../engine/train/config.ts';
 import * as cmd from '../commands/graph.ts';
 import { arrange } from '../commands/layout.ts';
 import type { AppState } from './index.ts';
@@ -17,7 +17,7 @@ export const DEFAULT_PROJECT_NAME = 'Untitled model';
 export interface ProjectState {
   name: string;
   graph: GraphJSON;
-  dataset: DatasetSpec;
+  dataset: Builtin2DSpec;
   training: TrainConfig;
 }
 
@@ -32,7 +32,7 @@ export interface GraphSlice extends ProjectState {
   deleteElements(args: cmd.DeleteArgs): void;
   deleteSelection(): void;
   setAttr(nodeId: string, name: string, value: AttrValue): void;
-  setDataset(patch: Partial<DatasetSpec>): void;
+  setDataset(patch: Partial<Builtin2DSpec>): void;
   setTraining(patch: Partial<TrainConfig>): void;
   setName(name: string): void;
   /** Replaces the whole project (open, new, restore). */

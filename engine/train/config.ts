@@ -1,9 +1,12 @@
 /**
- * Training run configuration, shared by the worker, the CLI and project files. Plain JSON.
+ * Training run configuration, shared by the app, the worker, the CLI and project files.
+ * Plain JSON; every field added after version 1 of the project format is optional, so old
+ * projects load unchanged.
  */
 import type { Builtin2DName } from '../data/builtin2d.ts';
 
-export interface DatasetSpec {
+/** A generated 2-D dataset, fully described by its parameters (regenerated anywhere). */
+export interface Builtin2DSpec {
   kind: 'builtin2d';
   name: Builtin2DName;
   samples: number;
@@ -11,7 +14,58 @@ export interface DatasetSpec {
   seed: number;
 }
 
-export type OptimizerName = 'sgd' | 'adam';
+/** Other generated datasets (blobs, sine regression, synthetic digits...). */
+export interface BuiltinSpec {
+  kind: 'builtin';
+  name: string;
+  samples: number;
+  noise: number;
+  seed: number;
+}
+
+/**
+ * A dataset the user uploaded: stored in IndexedDB under `id` (the worker reads it there),
+ * with the preparation chosen in the data panel.
+ */
+export interface UploadSpec {
+  kind: 'upload';
+  id: string;
+  name: string;
+  /** Parser-specific preparation: column roles, normalisation, image size, split... */
+  prep?: Record<string, unknown>;
+}
+
+export type DatasetSpec = Builtin2DSpec | BuiltinSpec | UploadSpec;
+
+export type OptimizerName = 'sgd' | 'adam' | 'adamw' | 'rmsprop' | 'adagrad' | 'lion';
+
+/** Optimizer options in PyTorch's meaning, camelCase; absent fields take PyTorch's defaults. */
+export interface OptimizerOptions {
+  momentum?: number;
+  dampening?: number;
+  nesterov?: boolean;
+  weightDecay?: number;
+  betas?: [number, number];
+  eps?: number;
+  amsgrad?: boolean;
+  /** RMSprop smoothing constant. */
+  alpha?: number;
+  centered?: boolean;
+}
+
+/** Learning-rate schedule, named and parametrised as PyTorch's torch.optim.lr_scheduler. */
+export type SchedulerConfig =
+  | { type: 'none' }
+  | { type: 'step'; stepSize: number; gamma: number }
+  | { type: 'multiStep'; milestones: number[]; gamma: number }
+  | { type: 'exponential'; gamma: number }
+  | { type: 'cosine'; tMax?: number; etaMin?: number }
+  | { type: 'cosineWarmRestarts'; t0: number; tMult?: number; etaMin?: number }
+  | { type: 'linear'; startFactor?: number; endFactor?: number; totalIters?: number }
+  | { type: 'oneCycle'; maxLr: number; pctStart?: number }
+  | { type: 'reduceOnPlateau'; factor?: number; patience?: number; minLr?: number };
+
+export type BackendChoice = 'auto' | 'webgpu' | 'cpu';
 
 export interface TrainConfig {
   optimizer: OptimizerName;
@@ -22,6 +76,16 @@ export interface TrainConfig {
   seed: number;
   /** Fraction of the data held out for validation (0 disables it). */
   validationSplit: number;
+  optimizerOptions?: OptimizerOptions;
+  /** Stepped once per epoch unless the scheduler says otherwise (oneCycle: per step). */
+  scheduler?: SchedulerConfig;
+  /** Stop when the validation loss has not improved by minDelta for `patience` epochs. */
+  earlyStopping?: { patience: number; minDelta: number } | null;
+  /** At the end, restore the weights of the epoch with the best validation loss. */
+  keepBest?: boolean;
+  /** Clip the global gradient norm to this value (null: no clipping). */
+  clipGradNorm?: number | null;
+  backend?: BackendChoice;
 }
 
 export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
@@ -33,4 +97,4 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   validationSplit: 0.2,
 };
 
-export const DEFAULT_DATASET: DatasetSpec = { kind: 'builtin2d', name: 'circles', samples: 400, noise: 0.2, seed: 7 };
+export const DEFAULT_DATASET: Builtin2DSpec = { kind: 'builtin2d', name: 'circles', samples: 400, noise: 0.2, seed: 7 };
