@@ -15,6 +15,10 @@ const appEngineAllowed = [
   'io/safetensors\\.ts$',
   'data/builtin2d\\.ts$',
   'train/config\\.ts$',
+  'train/schedule\\.ts$',
+  'templates/',
+  'io/codegen/',
+  'data/types\\.ts$',
   'core/errors\\.ts$',
   'core/rng\\.ts$',
 ];
