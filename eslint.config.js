@@ -19,6 +19,9 @@ const appEngineAllowed = [
   'templates/',
   'io/codegen/',
   'data/types\\.ts$',
+  'data/plan\\.ts$',
+  'data/builtin\\.ts$',
+  'data/augment\\.ts$',
   'core/errors\\.ts$',
   'core/rng\\.ts$',
 ];

@@ -35,6 +35,10 @@ export default defineConfig({
       },
       workbox: {
         globPatterns: ['**/*.{js,css,html,svg,png,webmanifest,wasm}'],
+        // Monaco (the code view, ~3 MB) loads on demand and is cached when first used, not
+        // precached on every first visit; offline, the code view shows plain text instead.
+        globIgnores: ['**/CodeEditor-*.js', '**/editor.worker-*.js'],
+        runtimeCaching: [{ urlPattern: /\/assets\/(CodeEditor|editor\.worker)-.*\.js$/, handler: 'CacheFirst', options: { cacheName: 'flowgrad-code-editor' } }],
         navigateFallback: 'index.html',
         cleanupOutdatedCaches: true,
       },

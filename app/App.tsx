@@ -1,33 +1,71 @@
 /**
- * The IDE layout: top bar; palette | canvas | inspector; the training dock along the bottom
- * (data, training config, loss chart, decision boundary and metrics).
+ * The IDE layout. Model view: top bar; palette | canvas (+ status bar) | code panel |
+ * inspector; the training dock along the bottom. Train view: the same dock grown into the full
+ * training dashboard (the canvas stays mounted, hidden, so its viewport survives). Dialogs
+ * (templates, projects, share, shortcuts) float above; keyboard shortcuts, page-level file
+ * drops and the theme are installed here.
  */
+import { useEffect } from 'react';
 import { Canvas } from './canvas/Canvas.tsx';
-import { DataCard } from './panels/DataCard.tsx';
+import { installShortcuts } from './actions/shortcuts.ts';
+import { installProjectDrop } from './actions/projectDrop.ts';
+import { openFilePicker } from './actions/menuActions.ts';
+import { useApp } from './store/index.ts';
+import { CodePanel } from './panels/CodePanel.tsx';
+import { Dock } from './panels/Dock.tsx';
+import { HelpSheet } from './panels/HelpSheet.tsx';
 import { Inspector } from './panels/Inspector.tsx';
-import { LossChart } from './panels/LossChart.tsx';
 import { NoticeBar } from './panels/NoticeBar.tsx';
 import { Palette } from './panels/Palette.tsx';
-import { ResultCard } from './panels/ResultCard.tsx';
+import { ProjectsDialog } from './panels/ProjectsDialog.tsx';
+import { ShareDialog } from './panels/ShareDialog.tsx';
+import { StatusBar } from './panels/StatusBar.tsx';
+import { TemplatesDialog } from './panels/TemplatesDialog.tsx';
 import { TopBar } from './panels/TopBar.tsx';
-import { TrainCard } from './panels/TrainCard.tsx';
+import { DataLayer } from './data/DataLayer.tsx';
+
+function Dialogs() {
+  const dialog = useApp((s) => s.dialog);
+  const welcome = useApp((s) => s.welcome);
+  switch (dialog) {
+    case 'help':
+      return <HelpSheet />;
+    case 'templates':
+      return <TemplatesDialog welcome={welcome} />;
+    case 'projects':
+      return <ProjectsDialog onImport={openFilePicker} />;
+    case 'share':
+      return <ShareDialog />;
+    default:
+      return null;
+  }
+}
 
 export function App() {
+  const view = useApp((s) => s.view);
+  const codeOpen = useApp((s) => s.codeOpen);
+  const theme = useApp((s) => s.theme);
+
+  useEffect(() => installShortcuts(), []);
+  useEffect(() => installProjectDrop(), []);
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+  }, [theme]);
+
   return (
-    <div className="app">
+    <div className={`app view-${view}${codeOpen ? ' with-code' : ''}`}>
       <TopBar />
       <NoticeBar />
       <Palette />
       <main className="workspace">
         <Canvas />
+        <StatusBar />
       </main>
+      {codeOpen && view === 'model' && <CodePanel />}
       <Inspector />
-      <section className="dock" aria-label="Training dock">
-        <DataCard />
-        <TrainCard />
-        <LossChart />
-        <ResultCard />
-      </section>
+      <Dock />
+      <Dialogs />
+      <DataLayer />
     </div>
   );
 }

@@ -1,6 +1,8 @@
 /**
- * Entry point: restores the autosaved project, starts autosave, renders the app. In dev
- * builds (or with `?e2e` in the URL) it also exposes `window.__flowgrad` for tests.
+ * Entry point: opens a graph shared by URL (`#graph=...`) or restores the autosaved project
+ * (with its id and run history), starts autosave, renders the app; a first visit opens the
+ * start screen. In dev builds (or with `?e2e` in the URL) it also exposes
+ * `window.__flowgrad` for tests and the UI benchmark.
  */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -9,8 +11,16 @@ import './styles/theme.css';
 import './styles/layout.css';
 import './styles/canvas.css';
 import './styles/panels.css';
+import './styles/ide.css';
+import './styles/dashboard.css';
 import { App } from './App.tsx';
 import { loadAutosave, startAutosave } from './actions/autosave.ts';
+import { refreshProjects } from './actions/projects.ts';
+import { loadRuns } from './actions/runHistory.ts';
+import { decodeGraph, graphFromHash } from './actions/share.ts';
+import { isWelcomed } from './actions/startScreen.ts';
+import { freshProject } from './store/graphSlice.ts';
+import { newProjectId } from './store/projectsSlice.ts';
 import { currentWeights } from './actions/projectFiles.ts';
 import { useApp } from './store/index.ts';
 import { analyze } from './store/analysis.ts';
@@ -22,6 +32,8 @@ declare global {
       getGraph(): unknown;
       getAnalysis(): unknown;
       getLastWeights(): Uint8Array | null;
+      /** The whole store (benchmarks drive edits through it). */
+      store: typeof useApp;
       predict(inputs: number[][]): Promise<number[][]>;
     };
   }
@@ -32,6 +44,7 @@ function exposeTestHooks(): void {
     getGraph: () => structuredClone(useApp.getState().graph),
     getAnalysis: () => analyze(useApp.getState().graph),
     getLastWeights: () => useApp.getState().model?.weights ?? null,
+    store: useApp,
     async predict(inputs) {
       const s = useApp.getState();
       const weights = currentWeights(s);
@@ -43,10 +56,39 @@ function exposeTestHooks(): void {
   };
 }
 
+/** Opens a graph from the URL hash as a new project; true when there was one. */
+function openSharedGraph(): boolean {
+  const enc = graphFromHash(location.hash);
+  if (!enc) return false;
+  history.replaceState(null, '', location.pathname + location.search);
+  try {
+    const graph = decodeGraph(enc);
+    const s = useApp.getState();
+    s.loadProject({ ...freshProject(), name: 'Shared model', graph });
+    s.setProjectId(newProjectId());
+    s.notify('info', 'Opened a shared model as a new project.');
+  } catch (e) {
+    useApp.getState().notify('error', `Could not open the shared link: ${(e as Error).message}`);
+  }
+  return true;
+}
+
 async function boot(): Promise<void> {
+  document.documentElement.dataset.theme = useApp.getState().theme;
   const saved = await Promise.race([loadAutosave(), new Promise<null>((r) => setTimeout(() => r(null), 1500))]);
-  if (saved) useApp.getState().loadProject(saved);
+  if (saved) {
+    const { projectId, ...project } = saved;
+    useApp.getState().loadProject(project);
+    if (projectId) {
+      useApp.getState().setProjectId(projectId);
+      void loadRuns(projectId).then((runs) => useApp.getState().projectId === projectId && useApp.getState().setRuns(runs));
+    }
+  }
+  const shared = openSharedGraph();
+  window.addEventListener('hashchange', openSharedGraph);
+  if (!saved && !shared && !isWelcomed()) useApp.getState().openDialog('templates', { welcome: true });
   startAutosave();
+  void refreshProjects();
   if (import.meta.env.DEV || new URLSearchParams(location.search).has('e2e')) exposeTestHooks();
   createRoot(document.getElementById('root')!).render(
     <StrictMode>

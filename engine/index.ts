@@ -17,12 +17,18 @@ export type { BackwardOptions, GradOptions } from './autograd/backward.ts';
 export * as autograd from './autograd/index.ts';
 export { setBackend, getBackend, listBackends } from './backend/registry.ts';
 export type { Backend } from './backend/types.ts';
+export { chooseBackend, createWebGPUBackend } from './backend/webgpu/index.ts';
+export type { AdapterDescription, BackendChoice, BackendPreference, WebGPUBackend, WebGPUStats } from './backend/webgpu/index.ts';
 export {
   tensor, zeros, ones, full, fullLike, zerosLike, onesLike, randn, rand, uniform, arange, eye, manualSeed,
   where, cast, concat, stack, matmul, reshape, permute, transpose, expand, squeeze, unsqueeze, flatten,
   slice, narrow, pad, gather, indexSelect, scatterAdd, indexAdd, softmax, logsumexp, OPS,
+  log1p, expm1, log2, log10, exp2, tan, sinh, cosh, trunc, fmod, remainder, lerp, hypot, logaddexp, addcmul,
+  cumsum, flip, roll, repeat, tile, repeatInterleave, tril, triu, maskedFill, split, chunk, outer, norm,
 } from './ops/index.ts';
 export type { TensorOptions, NestedArray, OpDef } from './ops/index.ts';
 export * as nn from './nn/index.ts';
 export * as F from './nn/functional.ts';
 export * as optim from './optim/index.ts';
+export { compile, compileModule } from './compile/index.ts';
+export type { CompileOptions, CompiledFunction, PlanStats } from './compile/index.ts';

@@ -6,7 +6,9 @@
 import type { GraphJSON } from '../engine/graph/types.ts';
 import type { DatasetSpec, TrainConfig } from '../engine/train/config.ts';
 
-export type { DatasetSpec, TrainConfig, OptimizerName } from '../engine/train/config.ts';
+export type { DatasetSpec, TrainConfig, OptimizerName, OptimizerOptions, SchedulerConfig, MetricName } from '../engine/train/config.ts';
+import type { EpochMetrics } from '../engine/train/session.ts';
+export type { EpochMetrics } from '../engine/train/session.ts';
 
 export interface TrainRequest {
   runId: string;
@@ -26,6 +28,10 @@ export interface StepEvent {
   metrics: { accuracy?: number };
   lr: number;
   samplesPerSec: number;
+  /** Estimated seconds left in the run. */
+  etaSec?: number;
+  /** Optimizer steps in the whole run (epochs × steps per epoch). */
+  totalSteps?: number;
 }
 
 export interface EpochEvent {
@@ -34,9 +40,15 @@ export interface EpochEvent {
   step: number;
   epoch: number;
   loss: number;
-  metrics: { accuracy?: number; valLoss?: number; valAccuracy?: number };
+  /** Training metrics (accuracy, topK, precision, recall, f1, mae, mse, r2 as configured), valLoss, and validation metrics prefixed `val`. */
+  metrics: EpochMetrics;
   lr: number;
   samplesPerSec: number;
+  etaSec?: number;
+  /** counts[true][predicted] on the validation set (training set without one); classification only. */
+  confusion?: number[][];
+  /** This epoch has the best monitored (validation, else training) loss so far. */
+  best?: boolean;
   /** Probability of each class at each grid point, row-major [res*res*classes], row 0 at the top (largest y); 2-D data only. */
   boundary?: { resolution: number; classes: number; extent: [number, number, number, number]; probs: Float32Array };
 }
@@ -49,8 +61,20 @@ export interface DoneEvent {
   /** 'completed' | 'stopped' by the user | 'diverged' (NaN/Inf loss; the last good weights kept). */
   reason: 'completed' | 'stopped' | 'diverged';
   loss: number;
-  metrics: { accuracy?: number; valLoss?: number; valAccuracy?: number };
+  metrics: EpochMetrics;
   message?: string;
+  /** Early stopping ended the run before its last epoch (reason is 'completed'). */
+  earlyStopped?: boolean;
+  /** keepBest restored the weights of this epoch. */
+  restoredEpoch?: number;
+}
+
+/** The run paused (after `pause`) or resumed (after `resume`) between two steps. */
+export interface PauseEvent {
+  type: 'paused' | 'resumed';
+  runId: string;
+  step: number;
+  epoch: number;
 }
 
 export interface ErrorEvent {
@@ -62,7 +86,7 @@ export interface ErrorEvent {
   nodeId?: string;
 }
 
-export type TrainEvent = StepEvent | EpochEvent | DoneEvent | ErrorEvent;
+export type TrainEvent = StepEvent | EpochEvent | DoneEvent | ErrorEvent | PauseEvent;
 
 export interface RunResult {
   runId: string;
@@ -84,6 +108,10 @@ export interface EngineApi {
   train(req: TrainRequest, onEvents: (events: TrainEvent[]) => void): Promise<RunResult>;
   /** Asks a run to stop after its current step; its weights so far are kept. */
   stop(runId: string): Promise<void>;
+  /** Pauses a run between two steps (a 'paused' event follows); Stop still ends a paused run. */
+  pause(runId: string): Promise<void>;
+  /** Resumes a paused run (a 'resumed' event follows). */
+  resume(runId: string): Promise<void>;
   /** Runs the model on rows of inputs ([rows × features], row-major); returns its outputs. */
   predict(graph: GraphJSON, weights: Uint8Array, inputs: Float32Array, rows: number): Promise<Float32Array>;
   /** Decision-boundary grid for 2-D inputs, as in EpochEvent.boundary. */

@@ -11,6 +11,7 @@ import { isFlowgradError } from '../engine/core/errors.ts';
 import { EventBatcher } from './batcher.ts';
 
 const stopRequests = new Set<string>();
+const pauseRequests = new Set<string>();
 
 function toWire(e: unknown): { code: string; message: string; nodeId?: string } {
   if (isFlowgradError(e)) return { code: e.code, message: e.message, ...(e.nodeId ? { nodeId: e.nodeId } : {}) };
@@ -46,11 +47,13 @@ const api: EngineApi = {
 
   async train(req, onEvents): Promise<RunResult> {
     stopRequests.delete(req.runId);
+    pauseRequests.delete(req.runId);
     const batcher = new EventBatcher<TrainEvent>((events) => onEvents(events), 50);
     try {
       const result = await runTraining(req, {
         onEvent: (e) => batcher.push(e),
         shouldStop: () => stopRequests.has(req.runId),
+        shouldPause: () => pauseRequests.has(req.runId),
       });
       batcher.flush();
       const weights = result.weights;
@@ -64,11 +67,20 @@ const api: EngineApi = {
     } finally {
       batcher.close();
       stopRequests.delete(req.runId);
+      pauseRequests.delete(req.runId);
     }
   },
 
   async stop(runId) {
     stopRequests.add(runId);
+  },
+
+  async pause(runId) {
+    pauseRequests.add(runId);
+  },
+
+  async resume(runId) {
+    pauseRequests.delete(runId);
   },
 
   predict(graph, weights, inputs, rows) {

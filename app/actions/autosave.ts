@@ -1,7 +1,8 @@
 /**
  * Autosave: the project (name, graph, dataset, training config) is written to IndexedDB
- * ~300 ms after the last edit and restored on the next visit, falling back to the starter
- * graph when nothing (valid) is stored. Storage failures (private mode, quota) are logged,
+ * ~300 ms after the last edit — as "the current project" (restored on the next visit, with
+ * its id) and into the project list under its id — falling back to the starter graph when
+ * nothing (valid) is stored. Storage failures (private mode, quota) are logged,
  * never shown as errors: autosave is a convenience.
  */
 import { openDB, type IDBPDatabase } from 'idb';
@@ -9,6 +10,7 @@ import { parseGraph } from '../../engine/graph/format.ts';
 import { DEFAULT_DATASET, DEFAULT_TRAIN_CONFIG } from '../../engine/train/config.ts';
 import { useApp } from '../store/index.ts';
 import { DEFAULT_PROJECT_NAME, type ProjectState } from '../store/graphSlice.ts';
+import { saveProjectNow } from './projects.ts';
 
 const DB_NAME = 'flowgrad';
 const STORE = 'autosave';
@@ -26,10 +28,11 @@ function db(): Promise<IDBPDatabase> {
 
 interface Saved extends ProjectState {
   savedAt: string;
+  projectId?: string;
 }
 
 /** The autosaved project, checked, or null when there is none (or it cannot be read). */
-export async function loadAutosave(): Promise<ProjectState | null> {
+export async function loadAutosave(): Promise<(ProjectState & { projectId?: string }) | null> {
   try {
     const saved = (await db().then((d) => d.get(STORE, KEY))) as Saved | undefined;
     if (!saved) return null;
@@ -38,6 +41,7 @@ export async function loadAutosave(): Promise<ProjectState | null> {
       graph: parseGraph(saved.graph),
       dataset: { ...DEFAULT_DATASET, ...saved.dataset },
       training: { ...DEFAULT_TRAIN_CONFIG, ...saved.training },
+      ...(typeof saved.projectId === 'string' ? { projectId: saved.projectId } : {}),
     };
   } catch (e) {
     console.warn('Flowgrad: could not restore the autosaved project', e);
@@ -50,11 +54,12 @@ export function startAutosave(): () => void {
   let timer: ReturnType<typeof setTimeout> | null = null;
   const save = () => {
     timer = null;
-    const { name, graph, dataset, training } = useApp.getState();
-    const value: Saved = { name, graph, dataset, training, savedAt: new Date().toISOString() };
+    const { name, graph, dataset, training, projectId } = useApp.getState();
+    const value: Saved = { name, graph, dataset, training, projectId, savedAt: new Date().toISOString() };
     db()
       .then((d) => d.put(STORE, value, KEY))
       .catch((e) => console.warn('Flowgrad: autosave failed', e));
+    void saveProjectNow();
   };
   const unsub = useApp.subscribe((s, prev) => {
     if (s.graph === prev.graph && s.dataset === prev.dataset && s.training === prev.training && s.name === prev.name) return;

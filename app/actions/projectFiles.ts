@@ -12,6 +12,8 @@ import { getEngine } from '../../workers/client.ts';
 import { structureKey } from '../store/analysis.ts';
 import { freshProject, type ProjectState } from '../store/graphSlice.ts';
 import { useApp, type AppState } from '../store/index.ts';
+import { newProjectId } from '../store/projectsSlice.ts';
+import { loadRuns } from './runHistory.ts';
 import { resetSeries } from '../store/series.ts';
 import { BOUNDARY_RESOLUTION } from './training.ts';
 
@@ -73,7 +75,8 @@ export function downloadProject(): void {
   }
 }
 
-function resetRun(): void {
+/** Forgets the current run and model (a different project is coming). */
+export function resetRunState(): void {
   resetSeries();
   const s = useApp.getState();
   if (s.runId && (s.status === 'running' || s.status === 'stopping')) getEngine().stop(s.runId).catch(() => {});
@@ -85,15 +88,28 @@ function snapshot(s: AppState): ProjectState {
 }
 
 export function newProject(): void {
-  const before = snapshot(useApp.getState());
-  resetRun();
+  const before = { ...snapshot(useApp.getState()), projectId: useApp.getState().projectId };
+  resetRunState();
   useApp.getState().loadProject(freshProject());
+  startedNewProject();
   useApp.getState().notify('info', 'Started a new project.', before);
 }
 
-export function undoReplace(p: ProjectState): void {
-  resetRun();
-  useApp.getState().loadProject(p);
+/** The project just loaded is a new one in the project list: its own id, no runs yet. */
+export function startedNewProject(): void {
+  const s = useApp.getState();
+  s.setProjectId(newProjectId());
+  s.setRuns([]);
+}
+
+export function undoReplace(p: ProjectState & { projectId?: string }): void {
+  resetRunState();
+  const { projectId, ...project } = p;
+  useApp.getState().loadProject(project);
+  if (projectId) {
+    useApp.getState().setProjectId(projectId);
+    void loadRuns(projectId).then((runs) => useApp.getState().projectId === projectId && useApp.getState().setRuns(runs));
+  }
   useApp.getState().dismissNotice();
 }
 
@@ -135,9 +151,10 @@ export async function openProjectFile(file: File): Promise<void> {
     s.notify('error', `Could not open “${file.name}”: ${(e as Error).message}`);
     return;
   }
-  resetRun();
+  resetRunState();
   const { project, weights, metrics } = read;
   useApp.getState().loadProject(project);
+  startedNewProject();
   useApp.getState().dismissNotice();
   if (!weights) return;
   const m = metrics as { loss?: number; accuracy?: number; valLoss?: number; valAccuracy?: number; epoch?: number; step?: number } | undefined;

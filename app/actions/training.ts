@@ -1,14 +1,17 @@
 /**
- * Train and Stop: sends the current graph, dataset and config to the engine worker and folds
- * its batched events into the store (metrics, the loss/accuracy series, the decision
- * boundary, errors pinned on nodes). The UI never waits on a step: events arrive at most 20
- * times a second and the chart redraws on animation frames.
+ * Train, Pause / Resume and Stop: sends the current graph, dataset and config to the engine
+ * worker and folds its batched events into the store (metrics, the curves, the decision
+ * boundary, the confusion matrix, errors pinned on nodes). Each run also becomes a record in
+ * the run history (runRecords.ts). The UI never waits on a step: events arrive at most 20
+ * times a second and the charts redraw on animation frames.
  */
-import { getEngine, EngineError, type RunResult, type TrainEvent } from '../../workers/client.ts';
+import { getEngine, EngineError, type EngineClient, type RunResult, type TrainEvent } from '../../workers/client.ts';
 import { analyze } from '../store/analysis.ts';
 import { useApp } from '../store/index.ts';
+import { currentDatasetSpec } from '../store/dataSlice.ts';
 import type { RunMetrics, RunSlice } from '../store/runSlice.ts';
-import { pushPoint, resetSeries } from '../store/series.ts';
+import { pushEpoch, pushPoint, resetSeries } from '../store/series.ts';
+import { beginRecord, finishRecord } from './runRecords.ts';
 
 export const BOUNDARY_RESOLUTION = 48;
 export const DIVERGED_MESSAGE = 'Training diverged (loss became NaN) — try a lower learning rate';
@@ -19,6 +22,20 @@ function newRunId(): string {
   return `run-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
 }
 
+/** A confusion matrix in an epoch event, wherever the engine puts it (number[][] or flat + classes). */
+export function confusionOf(e: unknown): number[][] | undefined {
+  const o = e as { confusion?: unknown; metrics?: { confusion?: unknown; confusionMatrix?: unknown } };
+  const c = o.metrics?.confusion ?? o.metrics?.confusionMatrix ?? o.confusion;
+  if (Array.isArray(c) && c.every((r) => Array.isArray(r))) return c as number[][];
+  const flat = c as { classes?: number; counts?: ArrayLike<number>; matrix?: ArrayLike<number> } | undefined;
+  const counts = flat?.counts ?? flat?.matrix;
+  if (flat && typeof flat.classes === 'number' && counts) {
+    const k = flat.classes;
+    return Array.from({ length: k }, (_, i) => Array.from({ length: k }, (_, j) => Number(counts[i * k + j] ?? 0)));
+  }
+  return undefined;
+}
+
 /** Folds one batch of events into a store patch. Pure apart from the series buffer. */
 export function foldEvents(state: Pick<RunSlice, 'metrics' | 'boundary' | 'engineErrors' | 'runMessage'>, events: readonly TrainEvent[]): Partial<RunSlice> {
   let metrics = state.metrics;
@@ -27,10 +44,12 @@ export function foldEvents(state: Pick<RunSlice, 'metrics' | 'boundary' | 'engin
   let runMessage = state.runMessage;
   for (const e of events) {
     if (e.type === 'step') {
-      pushPoint(e.step, e.loss, e.metrics.accuracy);
-      metrics = { ...metrics, step: e.step, epoch: e.epoch, loss: e.loss, accuracy: e.metrics.accuracy ?? metrics?.accuracy, samplesPerSec: e.samplesPerSec };
+      pushPoint(e.step, e.loss, e.metrics.accuracy, e.lr);
+      metrics = { ...metrics, step: e.step, epoch: e.epoch, loss: e.loss, accuracy: e.metrics.accuracy ?? metrics?.accuracy, samplesPerSec: e.samplesPerSec, lr: e.lr };
     } else if (e.type === 'epoch') {
-      metrics = { ...metrics, step: e.step, epoch: e.epoch, loss: e.loss, ...e.metrics, samplesPerSec: e.samplesPerSec };
+      pushEpoch(e.step, e.metrics.valLoss, e.metrics.valAccuracy);
+      const confusion = confusionOf(e) ?? metrics?.confusion;
+      metrics = { ...metrics, step: e.step, epoch: e.epoch, loss: e.loss, ...e.metrics, samplesPerSec: e.samplesPerSec, lr: e.lr, ...(confusion ? { confusion } : {}) };
       if (e.boundary) boundary = e.boundary;
     } else if (e.type === 'done') {
       if (Number.isFinite(e.loss)) metrics = { ...metrics, step: e.step, epoch: e.epoch, loss: e.loss, ...e.metrics };
@@ -43,30 +62,35 @@ export function foldEvents(state: Pick<RunSlice, 'metrics' | 'boundary' | 'engin
   return { metrics, boundary, engineErrors, runMessage };
 }
 
-function doneMessage(reason: RunResult['reason'], epoch: number, m: RunMetrics | null, detail?: string): RunSlice['runMessage'] {
+function doneMessage(reason: RunResult['reason'] | string, epoch: number, m: RunMetrics | null, detail?: string): RunSlice['runMessage'] {
   switch (reason) {
     case 'diverged':
       return { kind: 'warn', text: DIVERGED_MESSAGE };
     case 'stopped':
       return { kind: 'info', text: `Stopped after epoch ${epoch}${m && Number.isFinite(m.loss) ? ` (loss ${m.loss.toFixed(4)}${pct(m.accuracy)})` : ''}.` };
-    case 'completed':
-      return { kind: 'info', text: `Finished ${epoch} epochs${m && Number.isFinite(m.loss) ? `: loss ${m.loss.toFixed(4)}${pct(m.accuracy)}` : ''}.` };
     case 'error':
       return { kind: 'error', text: detail ?? 'Training failed.' };
+    case 'earlyStopped':
+    case 'early-stopped':
+      return { kind: 'info', text: `Stopped early at epoch ${epoch} (validation loss stopped improving)${m && Number.isFinite(m.loss) ? `: loss ${m.loss.toFixed(4)}${pct(m.accuracy)}` : ''}.` };
+    default:
+      return { kind: 'info', text: `Finished ${epoch} epochs${m && Number.isFinite(m.loss) ? `: loss ${m.loss.toFixed(4)}${pct(m.accuracy)}` : ''}.` };
   }
 }
 
 export function startTraining(): void {
   const s = useApp.getState();
-  if (s.status === 'running' || s.status === 'stopping') return;
+  if (s.status === 'running' || s.status === 'stopping' || s.status === 'paused') return;
   if (!analyze(s.graph).ok) return;
   const runId = newRunId();
-  const { graph, dataset, training: config } = s;
+  const { graph, training: config } = s;
+  const dataset = currentDatasetSpec(s);
   resetSeries();
   s.patchRun({
-    status: 'running', runId, totalEpochs: config.epochs, metrics: null, boundary: null, runMessage: null,
+    status: 'running', runId, startedAt: Date.now(), totalEpochs: config.epochs, metrics: null, boundary: null, runMessage: null,
     engineErrors: {}, seriesVersion: s.seriesVersion + 1,
   });
+  beginRecord(runId);
   const mine = () => useApp.getState().runId === runId;
   const onEvents = (events: TrainEvent[]) => {
     if (!mine()) return;
@@ -93,6 +117,7 @@ export function startTraining(): void {
       patch.metrics = metrics;
       if (result.weights) patch.model = { weights: result.weights, graph, dataset, metrics };
       cur.patchRun(patch);
+      finishRecord(runId, result.reason);
     })
     .catch((e: unknown) => {
       if (!mine()) return;
@@ -103,13 +128,40 @@ export function startTraining(): void {
         runMessage: { kind: 'error', text: err.code === 'internal' && /worker|import|fetch|module/i.test(err.message) ? `The training engine could not start: ${err.message}` : err.message },
         engineErrors: err.nodeId ? { ...cur.engineErrors, [err.nodeId]: err.message } : cur.engineErrors,
       });
+      finishRecord(runId, 'error');
     });
+}
+
+type Pausable = EngineClient & { pause?(runId: string): Promise<void>; resume?(runId: string): Promise<void> };
+
+/** Whether the engine worker can pause a run (the API gains pause/resume in a later engine). */
+export function canPause(): boolean {
+  const e = getEngine() as Pausable;
+  return typeof e.pause === 'function' && typeof e.resume === 'function';
+}
+
+export function pauseTraining(): void {
+  const s = useApp.getState();
+  const e = getEngine() as Pausable;
+  if (s.status !== 'running' || !s.runId || !e.pause) return;
+  s.patchRun({ status: 'paused' });
+  e.pause(s.runId).catch(() => useApp.getState().status === 'paused' && useApp.getState().patchRun({ status: 'running' }));
+}
+
+export function resumeTraining(): void {
+  const s = useApp.getState();
+  const e = getEngine() as Pausable;
+  if (s.status !== 'paused' || !s.runId || !e.resume) return;
+  s.patchRun({ status: 'running' });
+  e.resume(s.runId).catch(() => {});
 }
 
 export function stopTraining(): void {
   const s = useApp.getState();
-  if (s.status !== 'running' || !s.runId) return;
+  if ((s.status !== 'running' && s.status !== 'paused') || !s.runId) return;
   const runId = s.runId;
+  const e = getEngine() as Pausable;
+  if (s.status === 'paused' && e.resume) e.resume(runId).catch(() => {});
   s.patchRun({ status: 'stopping' });
   getEngine().stop(runId).catch(() => {
     // The run may have just finished; its own promise settles the status.
@@ -119,8 +171,16 @@ export function stopTraining(): void {
     const cur = useApp.getState();
     if (cur.runId === runId && cur.status === 'stopping') {
       cur.patchRun({ status: 'error', runId: null, runMessage: { kind: 'error', text: 'The training engine did not respond to Stop; the run was abandoned.' } });
+      finishRecord(runId, 'error');
     }
   }, STOP_GRACE_MS);
 }
 
 const STOP_GRACE_MS = 8000;
+
+/** Seconds left in the run at the current speed (null when unknown). */
+export function etaSeconds(m: RunMetrics | null, totalEpochs: number, trainSamples: number, batchSize: number): number | null {
+  if (!m || !m.samplesPerSec || m.samplesPerSec <= 0 || totalEpochs <= 0 || trainSamples <= 0) return null;
+  const left = Math.max(0, totalEpochs * trainSamples - m.step * batchSize);
+  return left / m.samplesPerSec;
+}

@@ -2,16 +2,17 @@
  * The model canvas: a controlled React Flow view of the store's graph. Nodes and edges are
  * derived (convert.ts); every change React Flow reports is read back into graph commands
  * (moves, deletes, connects) or UI state (selection, measured sizes). Palette items are
- * dropped here with HTML5 drag and drop.
+ * dropped here with HTML5 drag and drop. Shift-drag box-selects, Shift/Ctrl-click adds to the
+ * selection; a whole drag is one undo step. Minimap and snap-to-grid follow the preferences.
  */
 import { useCallback, useEffect, useMemo, useRef, type DragEvent } from 'react';
 import {
-  Background, BackgroundVariant, ControlButton, Controls, ReactFlow, ReactFlowProvider, useReactFlow,
+  Background, BackgroundVariant, ControlButton, Controls, MiniMap, ReactFlow, ReactFlowProvider, useReactFlow,
   type Connection, type EdgeChange, type IsValidConnection, type NodeChange,
 } from '@xyflow/react';
 import { getLayer } from '../../engine/graph/catalog.ts';
 import { moveNodes } from '../commands/graph.ts';
-import { arrange } from '../commands/layout.ts';
+import { autoLayout } from '../actions/autoLayout.ts';
 import { useApp } from '../store/index.ts';
 import { useAnalysis } from '../store/analysis.ts';
 import { canvasBridge } from './bridge.ts';
@@ -19,6 +20,9 @@ import { connectionToArgs, readChanges, toFlowEdges, toFlowNodes, type LayerFlow
 import { edgeTypes, LAYER_MIME, nodeTypes } from './types.ts';
 
 const FIT = { padding: 0.15, maxZoom: 1.1 };
+const GRID: [number, number] = [20, 20];
+const MULTI_KEYS = ['Shift', 'Meta', 'Control'];
+const MINIMAP_SIZE = { width: 150, height: 96 };
 
 function isLayerType(t: string): boolean {
   try {
@@ -28,6 +32,12 @@ function isLayerType(t: string): boolean {
   }
 }
 
+const minimapColor = (n: LayerFlowNode) => `var(--grp-${n.data.group}, var(--cat-${n.data.category}, #888))`;
+
+/** Each drag gets its own undo key, so one drag is one undo step however long it lasts. */
+let dragSeq = 0;
+let dragging = false;
+
 function Flow() {
   const graph = useApp((s) => s.graph);
   const selection = useApp((s) => s.selection);
@@ -35,6 +45,9 @@ function Flow() {
   const engineErrors = useApp((s) => s.engineErrors);
   const focus = useApp((s) => s.focus);
   const loadSeq = useApp((s) => s.loadSeq);
+  const theme = useApp((s) => s.theme);
+  const snapToGrid = useApp((s) => s.snapToGrid);
+  const showMinimap = useApp((s) => s.showMinimap);
   const analysis = useAnalysis();
   const rf = useReactFlow<LayerFlowNode, ShapeFlowEdge>();
   const wrapper = useRef<HTMLDivElement>(null);
@@ -51,7 +64,7 @@ function Flow() {
     const s = useApp.getState();
     const r = readChanges(nc, ec, { selection: s.selection, measured: s.measured });
     if (r.measured) s.setMeasured(r.measured);
-    if (r.moves.size) s.edit((g) => moveNodes(g, r.moves));
+    if (r.moves.size) s.edit((g) => moveNodes(g, r.moves), dragging ? `move:${dragSeq}` : 'move');
     if (r.removedNodes.length || r.removedEdges.length) s.deleteElements({ nodeIds: r.removedNodes, edgeIds: r.removedEdges });
     if (r.selection) {
       const left = useApp.getState().graph;
@@ -62,6 +75,13 @@ function Flow() {
   }, []);
   const onNodesChange = useCallback((c: NodeChange<LayerFlowNode>[]) => apply(c, []), [apply]);
   const onEdgesChange = useCallback((c: EdgeChange<ShapeFlowEdge>[]) => apply([], c), [apply]);
+  const onDragStart = useCallback(() => {
+    dragSeq++;
+    dragging = true;
+  }, []);
+  const onDragStop = useCallback(() => {
+    dragging = false;
+  }, []);
 
   const onConnect = useCallback((c: Connection) => {
     const args = connectionToArgs(c);
@@ -79,8 +99,10 @@ function Flow() {
       const type = e.dataTransfer.getData(LAYER_MIME) || e.dataTransfer.getData('text/plain');
       if (!type || !isLayerType(type)) return;
       e.preventDefault();
+      e.stopPropagation();
       const p = rf.screenToFlowPosition({ x: e.clientX, y: e.clientY });
-      useApp.getState().addLayer(type, { x: Math.round(p.x - 70), y: Math.round(p.y - 24) });
+      const snap = useApp.getState().snapToGrid ? (v: number) => Math.round(v / GRID[0]) * GRID[0] : Math.round;
+      useApp.getState().addLayer(type, { x: snap(p.x - 70), y: snap(p.y - 24) });
     },
     [rf],
   );
@@ -91,8 +113,10 @@ function Flow() {
       if (!r) return { x: 0, y: 0 };
       return rf.screenToFlowPosition({ x: r.left + r.width / 2, y: r.top + r.height / 2 });
     };
+    canvasBridge.fitView = () => void rf.fitView({ ...FIT, duration: 200 });
     return () => {
       canvasBridge.viewCenter = null;
+      canvasBridge.fitView = null;
     };
   }, [rf]);
 
@@ -120,35 +144,58 @@ function Flow() {
         edgeTypes={edgeTypes}
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
+        onNodeDragStart={onDragStart}
+        onNodeDragStop={onDragStop}
+        onSelectionDragStart={onDragStart}
+        onSelectionDragStop={onDragStop}
         onConnect={onConnect}
         isValidConnection={isValidConnection}
         deleteKeyCode={['Delete', 'Backspace']}
-        colorMode="dark"
+        multiSelectionKeyCode={MULTI_KEYS}
+        selectionKeyCode="Shift"
+        snapToGrid={snapToGrid}
+        snapGrid={GRID}
+        colorMode={theme}
         fitView
         fitViewOptions={FIT}
-        minZoom={0.3}
+        minZoom={0.1}
         maxZoom={2}
+        onlyRenderVisibleElements={graph.nodes.length > 200}
         attributionPosition="bottom-left"
         aria-label="Model canvas"
       >
-        <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} />
-        <Controls showInteractive={false} position="bottom-right">
-          <ControlButton
-            onClick={() => {
-              useApp.getState().edit(arrange);
-              setTimeout(() => void rf.fitView({ ...FIT, duration: 200 }), 30);
-            }}
-            title="Arrange layers"
-            aria-label="Arrange layers"
-          >
+        <Background variant={snapToGrid ? BackgroundVariant.Lines : BackgroundVariant.Dots} gap={20} size={1.2} />
+        {showMinimap && (
+          <MiniMap<LayerFlowNode> pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={0} nodeBorderRadius={8} position="bottom-left" ariaLabel="Minimap" className="minimap" style={MINIMAP_SIZE} />
+        )}
+        <Controls showInteractive={false} position="bottom-right" aria-label="Canvas controls">
+          <ControlButton onClick={() => void autoLayout()} title="Auto-layout (Ctrl+L)" aria-label="Auto-layout">
             <svg viewBox="0 0 16 16" aria-hidden="true"><path d="M1 2h5v4H1zM10 2h5v4h-5zM1 10h5v4H1zM10 10h5v4h-5z" /></svg>
+          </ControlButton>
+          <ControlButton
+            onClick={() => useApp.getState().setPref('snapToGrid', !useApp.getState().snapToGrid)}
+            title="Snap to grid (G)"
+            aria-label="Snap to grid"
+            aria-pressed={snapToGrid}
+            className={snapToGrid ? 'on' : undefined}
+          >
+            <svg viewBox="0 0 16 16" aria-hidden="true"><path d="M1 1h2v2H1zM7 1h2v2H7zM13 1h2v2h-2zM1 7h2v2H1zM7 7h2v2H7zM13 7h2v2h-2zM1 13h2v2H1zM7 13h2v2H7zM13 13h2v2h-2z" /></svg>
+          </ControlButton>
+          <ControlButton
+            onClick={() => useApp.getState().setPref('showMinimap', !useApp.getState().showMinimap)}
+            title="Minimap (M)"
+            aria-label="Minimap"
+            aria-pressed={showMinimap}
+            className={showMinimap ? 'on' : undefined}
+          >
+            <svg viewBox="0 0 16 16" aria-hidden="true"><path d="M1 2h14v12H1zM3 4v8h10V4zM8 6h4v4H8z" fillRule="evenodd" /></svg>
           </ControlButton>
         </Controls>
       </ReactFlow>
       {graph.nodes.length === 0 && (
         <div className="canvas-empty">
           <strong>Empty canvas</strong>
-          <span>Drag layers here from the palette, or click one to add it.</span>
+          <span>Drag layers here from the palette, type in its search box and press Enter, or pick a template.</span>
         </div>
       )}
     </div>

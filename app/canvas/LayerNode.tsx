@@ -1,6 +1,7 @@
 /**
- * One layer on the canvas: label, key attributes, output shape and parameter count, a named
- * handle per port, colored by category (CSS `cat-*` class set on the node wrapper). A node
+ * One layer on the canvas: label, key attributes, output shape, parameter count and FLOPs, a
+ * named handle per port, coloured by palette section (CSS `grp-*` / `cat-*` classes set on
+ * the node wrapper). A node
  * with errors shows the first message on itself (all of them in the tooltip) and a red
  * outline. Reads only its plain-JSON `data`, so it re-renders only when that changes.
  */
@@ -18,7 +19,7 @@ function local(message: string, label: string): string {
 }
 
 function LayerNodeView({ data, selected }: NodeProps<LayerFlowNode>) {
-  const { label, summary, shape, params, inputs, outputs, errors, warnings } = data;
+  const { label, summary, shape, params, flops, inputs, outputs, errors, warnings } = data;
   const error = errors[0] && local(errors[0], label);
   const title = [...errors, ...warnings].join('\n') || undefined;
   return (
@@ -34,7 +35,12 @@ function LayerNodeView({ data, selected }: NodeProps<LayerFlowNode>) {
         {params > 0 && <span className="layer-node-params" title={`${params.toLocaleString('en-US')} trainable parameters`}>{formatCount(params)} params</span>}
       </div>
       {summary && <div className="layer-node-summary">{summary}</div>}
-      {outputs.length > 0 && <div className="layer-node-shape">{shape ? `→ ${shape}` : '→ ?'}</div>}
+      {outputs.length > 0 && (
+        <div className="layer-node-shape">
+          <span>{shape ? `→ ${shape}` : '→ ?'}</span>
+          {flops > 0 && <span className="layer-node-flops" title={`${flops.toLocaleString('en-US')} FLOPs per sample (forward)`}>{formatCount(flops)} FLOPs</span>}
+        </div>
+      )}
       {error ? (
         <div className="layer-node-error" role="note">{error}</div>
       ) : warnings[0] ? (

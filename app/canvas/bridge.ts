@@ -1,10 +1,11 @@
 /**
  * The few things outside the canvas need from the React Flow instance (where the view is
- * centred, so a clicked palette item lands in sight). Set by Canvas while it is mounted.
+ * centred, so a clicked palette item lands in sight; fitting the view after a layout or a
+ * shortcut). Set by Canvas while it is mounted.
  */
 import type { XY } from '../commands/graph.ts';
 
-export const canvasBridge: { viewCenter: (() => XY) | null } = { viewCenter: null };
+export const canvasBridge: { viewCenter: (() => XY) | null; fitView: (() => void) | null } = { viewCenter: null, fitView: null };
 
 /** Where a layer added without a drop position goes: the view centre, nudged off other nodes. */
 export function placeNewNode(existing: readonly XY[]): XY {

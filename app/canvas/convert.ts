@@ -6,7 +6,7 @@
  * so React Flow's equality check and the memo'd node component skip work while dragging.
  */
 import type { Connection, Edge, Node, NodeChange, EdgeChange } from '@xyflow/react';
-import { getLayer } from '../../engine/graph/catalog.ts';
+import { getLayer, groupOf } from '../../engine/graph/catalog.ts';
 import type { Attrs, GraphAnalysis, GraphIssue, GraphJSON, LayerCategory, LayerSpec, Shape } from '../../engine/graph/types.ts';
 import { GRAPH_FORMAT, GRAPH_VERSION } from '../../engine/graph/types.ts';
 import type { ConnectArgs, XY } from '../commands/graph.ts';
@@ -15,12 +15,16 @@ export type LayerNodeData = {
   type: string;
   label: string;
   category: LayerCategory | 'unknown';
+  /** Palette section (colours the node more finely than the category). */
+  group: string;
   attrs: Attrs;
   /** Key attributes in words, e.g. "16 units". */
   summary: string;
   /** Output shape, e.g. "N×16" (null when it could not be inferred). */
   shape: string | null;
   params: number;
+  /** Forward FLOPs per sample. */
+  flops: number;
   inputs: { name: string; label: string }[];
   outputs: { name: string; label: string }[];
   /** Error messages (analysis first, then the engine's), and warnings. */
@@ -57,20 +61,63 @@ export function layerLabel(type: string): string {
   return safeLayer(type)?.label ?? type;
 }
 
+const LOSS_NAMES: Record<string, string> = {
+  crossEntropy: 'cross-entropy', mse: 'mean squared error', l1: 'mean absolute error', huber: 'Huber',
+  bce: 'binary cross-entropy', bceWithLogits: 'BCE with logits', nll: 'negative log-likelihood', klDiv: 'KL divergence',
+};
+
+const sq = (k: unknown) => `${k}×${k}`;
+const strideText = (a: Attrs) => `${a.stride !== undefined && a.stride !== 1 && a.stride !== 0 ? `, stride ${a.stride}` : ''}${a.padding ? `, pad ${a.padding}` : ''}`;
+
 /** Key attributes in a few words. */
 export function summarize(type: string, attrs: Attrs, spec = safeLayer(type)): string {
   const a = attrs;
   switch (type) {
     case 'Input':
-      return Array.isArray(a.shape) ? `${a.shape.join('×')} features` : '';
+      return Array.isArray(a.shape) ? `${a.shape.join('×')} ${a.shape.length === 1 ? 'features' : 'per sample'}` : '';
     case 'Dense':
       return `${a.units} units${a.bias === false ? ', no bias' : ''}`;
+    case 'Conv1d':
+      return `${a.filters} filters, k${a.kernelSize}${strideText(a)}`;
+    case 'Conv2d':
+    case 'ConvTranspose2d':
+      return `${a.filters} filters, ${sq(a.kernelSize)}${strideText(a)}`;
+    case 'DepthwiseConv2d':
+      return `${sq(a.kernelSize)} depthwise${strideText(a)}`;
+    case 'MaxPool1d':
+    case 'AvgPool1d':
+      return `k${a.kernelSize}${strideText(a)}`;
+    case 'MaxPool2d':
+    case 'AvgPool2d':
+      return `${sq(a.kernelSize)}${strideText(a)}`;
+    case 'Embedding':
+      return `${a.numEmbeddings} tokens → ${a.embeddingDim}`;
+    case 'MultiHeadAttention':
+      return `${a.numHeads} heads${a.causal ? ', causal' : ''}`;
+    case 'TransformerEncoderBlock':
+      return `${a.numHeads} heads, ff ${a.dimFeedforward}`;
+    case 'LSTM':
+    case 'GRU':
+      return `${a.hiddenSize} hidden${a.returnSequences ? ', sequences' : ''}`;
+    case 'Reshape':
+      return Array.isArray(a.shape) ? `→ ${a.shape.join('×')}` : '';
+    case 'Upsample':
+      return `×${a.scale}`;
     case 'Dropout':
       return `p = ${a.p}`;
     case 'Loss':
-      return a.loss === 'mse' ? 'mean squared error' : 'cross-entropy';
+      return LOSS_NAMES[String(a.loss)] ?? String(a.loss ?? 'cross-entropy');
     case 'Softmax':
+    case 'LogSoftmax':
+    case 'Concat':
       return a.dim === undefined || a.dim === -1 ? '' : `dim ${a.dim}`;
+    case 'BatchNorm1d':
+    case 'BatchNorm2d':
+    case 'LayerNorm':
+    case 'CustomCode':
+      return '';
+    case 'GroupNorm':
+      return `${a.groups} groups`;
   }
   const first = spec?.attrs[0];
   if (!first || a[first.name] === undefined) return '';
@@ -115,10 +162,12 @@ export function toFlowNodes(
       type: n.type,
       label: spec?.label ?? n.type,
       category: spec?.category ?? 'unknown',
+      group: spec ? groupOf(spec) : 'unknown',
       attrs: n.attrs,
       summary: summarize(n.type, n.attrs, spec),
       shape: formatShape(analysis.shapes[n.id]),
       params: analysis.params[n.id] ?? 0,
+      flops: analysis.flops[n.id] ?? 0,
       inputs: (spec?.inputs ?? []).map((p) => ({ name: p.name, label: p.label })),
       outputs: (spec?.outputs ?? []).map((p) => ({ name: p.name, label: p.label })),
       errors,
@@ -142,7 +191,7 @@ export function toFlowNodes(
       selected,
       ...(measured ? { measured } : {}),
       ariaLabel: `${data.label} node`,
-      className: `cat-${data.category}${errors.length ? ' has-error' : ''}`,
+      className: `cat-${data.category} grp-${data.group}${errors.length ? ' has-error' : ''}`,
     };
   });
   if (cache) {

@@ -1,20 +1,17 @@
 /**
- * Live loss and accuracy curves (uPlot). The data arrays live in store/series.ts; this
- * component subscribes to `seriesVersion` outside React rendering and redraws at most once
- * per animation frame, so training events never trigger React work here.
+ * Live loss and accuracy curves for the Model view's dock (uPlot): training per step,
+ * validation per epoch (dashed). The data arrays live in store/series.ts; the chart redraws
+ * at most once per animation frame (chart.ts), so training events never trigger React work.
  */
 import { useEffect, useRef, useState } from 'react';
-import uPlot from 'uplot';
-import 'uplot/dist/uPlot.min.css';
-import { useApp } from '../store/index.ts';
+import type uPlot from 'uplot';
 import { series } from '../store/series.ts';
+import { axes, css, mountChart } from './chart.ts';
 
-const css = (name: string, fallback: string) => getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
+const fmt = (d: number, suffix = '') => (_u: uPlot, v: number | null) => (v == null ? '—' : `${v.toFixed(d)}${suffix}`);
 
 function options(width: number, height: number): uPlot.Options {
-  const text = css('--text-muted', '#9aa3b2');
-  const grid = css('--grid', 'rgba(255,255,255,0.06)');
-  const axis = { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, font: '11px system-ui, sans-serif' };
+  const { x, y } = axes();
   return {
     width,
     height,
@@ -27,13 +24,15 @@ function options(width: number, height: number): uPlot.Options {
     },
     series: [
       { label: 'Step', value: (_u, v) => (v == null ? '—' : String(v)) },
-      { label: 'Loss', scale: 'loss', stroke: css('--loss', '#f59e0b'), width: 1.6, value: (_u, v) => (v == null ? '—' : v.toFixed(4)) },
-      { label: 'Accuracy', scale: 'acc', stroke: css('--acc', '#38bdf8'), width: 1.6, value: (_u, v) => (v == null ? '—' : `${v.toFixed(1)}%`) },
+      { label: 'Loss', scale: 'loss', stroke: css('--loss', '#f59e0b'), width: 1.6, value: fmt(4) },
+      { label: 'Accuracy', scale: 'acc', stroke: css('--acc', '#38bdf8'), width: 1.6, value: fmt(1, '%') },
+      { label: 'Val loss', scale: 'loss', stroke: css('--loss', '#f59e0b'), width: 1.4, dash: [5, 4], spanGaps: true, value: fmt(4), points: { show: false } },
+      { label: 'Val acc', scale: 'acc', stroke: css('--acc', '#38bdf8'), width: 1.4, dash: [5, 4], spanGaps: true, value: fmt(1, '%'), points: { show: false } },
     ],
     axes: [
-      { ...axis },
-      { ...axis, scale: 'loss', size: 42 },
-      { ...axis, scale: 'acc', side: 1, size: 46, grid: { show: false }, values: (_u, vals) => vals.map((v) => `${v}%`) },
+      { ...x },
+      { ...y, scale: 'loss', size: 42 },
+      { ...y, scale: 'acc', side: 1, size: 46, grid: { show: false }, values: (_u, vals) => vals.map((v) => `${v}%`) },
     ],
   };
 }
@@ -45,28 +44,18 @@ export function LossChart() {
   useEffect(() => {
     const el = host.current;
     if (!el) return;
-    const size = () => ({ width: Math.max(120, el.clientWidth), height: Math.max(80, el.clientHeight - 28) });
-    const plot = new uPlot(options(size().width, size().height), [series.step, series.loss, series.accuracy], el);
-    let frame = 0;
-    const redraw = () => {
-      frame = 0;
-      plot.setData([series.step, series.loss, series.accuracy]);
-      setEmpty(series.step.length === 0);
-      // Plain attributes for tests and tooling: how many points, and where the loss started.
-      el.dataset.points = String(series.step.length);
-      el.dataset.firstLoss = String(series.loss.find((v) => v !== null) ?? '');
-    };
-    const unsub = useApp.subscribe((s, p) => {
-      if (s.seriesVersion !== p.seriesVersion && !frame) frame = requestAnimationFrame(redraw);
+    return mountChart(el, {
+      options,
+      data: () => [series.step, series.loss, series.accuracy, series.valLoss, series.valAccuracy],
+      changed: (s, p) => s.seriesVersion !== p.seriesVersion || s.theme !== p.theme,
+      rebuild: (s, p) => s.theme !== p.theme,
+      onDraw: () => {
+        setEmpty(series.step.length === 0);
+        // Plain attributes for tests and tooling: how many points, and where the loss started.
+        el.dataset.points = String(series.step.length);
+        el.dataset.firstLoss = String(series.loss.find((v) => v !== null) ?? '');
+      },
     });
-    const ro = new ResizeObserver(() => plot.setSize(size()));
-    ro.observe(el);
-    return () => {
-      unsub();
-      ro.disconnect();
-      if (frame) cancelAnimationFrame(frame);
-      plot.destroy();
-    };
   }, []);
 
   return (

@@ -1,28 +1,26 @@
 /**
- * The layer palette: every catalog layer grouped by category, filtered by a search box. An
- * item is a button: drag it onto the canvas (HTML5 drag and drop), or click / press Enter to
- * add it at the centre of the view.
+ * The layer palette: the whole catalog in its sections (LAYER_GROUPS), filtered by a search
+ * box. An item is a button: drag it onto the canvas (HTML5 drag and drop), or click / press
+ * Enter to add it at the centre of the view. In the search box, Enter adds the first match
+ * and ↓ moves into the list, so a model can be built without the mouse (`/` focuses search).
  */
-import { useMemo, useState, type DragEvent } from 'react';
-import { LAYERS } from '../../engine/graph/catalog.ts';
-import type { LayerCategory, LayerSpec } from '../../engine/graph/types.ts';
+import { useMemo, useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
+import { LAYERS, LAYER_GROUPS, groupOf } from '../../engine/graph/catalog.ts';
+import type { LayerSpec } from '../../engine/graph/types.ts';
 import { LAYER_MIME } from '../canvas/types.ts';
 import { placeNewNode } from '../canvas/bridge.ts';
 import { useApp } from '../store/index.ts';
 
-const CATEGORY_TITLES: Record<LayerCategory, string> = {
-  io: 'Input / Output',
-  core: 'Core',
-  activation: 'Activations',
-  regularization: 'Regularization',
-  loss: 'Loss',
-};
-const ORDER: LayerCategory[] = ['io', 'core', 'activation', 'regularization', 'loss'];
-
-function matches(l: LayerSpec, q: string): boolean {
-  if (!q) return true;
+/** Search rank: label prefix first, then type/label substring, then the doc text; -1: no match. */
+export function rank(l: LayerSpec, q: string): number {
+  if (!q) return 0;
   const s = q.toLowerCase();
-  return l.label.toLowerCase().includes(s) || l.type.toLowerCase().includes(s) || l.doc.toLowerCase().includes(s);
+  const label = l.label.toLowerCase();
+  const type = l.type.toLowerCase();
+  if (label.startsWith(s) || type.startsWith(s)) return 0;
+  if (label.includes(s) || type.includes(s)) return 1;
+  if (l.doc.toLowerCase().includes(s)) return 2;
+  return -1;
 }
 
 function onDragStart(e: DragEvent, type: string) {
@@ -39,31 +37,74 @@ function addAtCenter(type: string) {
 
 export function Palette() {
   const [query, setQuery] = useState('');
-  const groups = useMemo(
-    () => ORDER.map((cat) => ({ cat, layers: LAYERS.filter((l) => l.category === cat && matches(l, query.trim())) })).filter((g) => g.layers.length > 0),
-    [query],
-  );
+  const list = useRef<HTMLDivElement>(null);
+  const q = query.trim();
+  const groups = useMemo(() => {
+    const known = new Set(LAYER_GROUPS.map((g) => g.group));
+    const sections = [...LAYER_GROUPS, ...[...new Set(LAYERS.map(groupOf))].filter((g) => !known.has(g)).map((g) => ({ group: g, title: g }))];
+    return sections
+      .map(({ group, title }) => ({
+        group,
+        title,
+        layers: LAYERS.filter((l) => groupOf(l) === group && rank(l, q) >= 0).sort((a, b) => rank(a, q) - rank(b, q)),
+      }))
+      .filter((g) => g.layers.length > 0);
+  }, [q]);
+  const best = useMemo(() => {
+    const all = groups.flatMap((g) => g.layers);
+    return all.sort((a, b) => rank(a, q) - rank(b, q))[0];
+  }, [groups, q]);
+
+  const onSearchKey = (e: KeyboardEvent<HTMLInputElement>) => {
+    if (e.key === 'Enter' && best && q) {
+      e.preventDefault();
+      addAtCenter(best.type);
+    } else if (e.key === 'ArrowDown') {
+      e.preventDefault();
+      list.current?.querySelector<HTMLButtonElement>('button.palette-item')?.focus();
+    } else if (e.key === 'Escape') {
+      setQuery('');
+    }
+  };
+
+  const onListKey = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+    const items = [...(list.current?.querySelectorAll<HTMLButtonElement>('button.palette-item') ?? [])];
+    const i = items.indexOf(document.activeElement as HTMLButtonElement);
+    if (i < 0) return;
+    e.preventDefault();
+    e.stopPropagation();
+    const next = items[i + (e.key === 'ArrowDown' ? 1 : -1)];
+    if (next) next.focus();
+    else if (e.key === 'ArrowUp') list.current?.parentElement?.querySelector<HTMLInputElement>('input')?.focus();
+  };
+
   return (
     <nav className="panel palette" aria-label="Layers">
-      <div className="panel-title">Layers</div>
+      <div className="panel-title">Layers <span className="muted">{LAYERS.length}</span></div>
       <input
         className="palette-search"
         type="search"
-        placeholder="Search layers…"
+        placeholder="Search layers…  ( / )"
         aria-label="Search layers"
+        aria-describedby="palette-hint"
         value={query}
         onChange={(e) => setQuery(e.target.value)}
+        onKeyDown={onSearchKey}
       />
-      <div className="palette-groups">
+      <div id="palette-hint" className="palette-hint muted small" aria-live="polite">
+        {q ? (best ? <>Enter adds <strong>{best.label}</strong></> : 'No match') : 'Drag, click, or type + Enter'}
+      </div>
+      <div className="palette-groups" ref={list} onKeyDown={onListKey}>
         {groups.map((g) => (
-          <section key={g.cat} className="palette-group" aria-label={CATEGORY_TITLES[g.cat]}>
-            <h3>{CATEGORY_TITLES[g.cat]}</h3>
+          <section key={g.group} className="palette-group" aria-label={g.title}>
+            <h3>{g.title}</h3>
             <ul>
               {g.layers.map((l) => (
                 <li key={l.type}>
                   <button
                     type="button"
-                    className={`palette-item cat-${l.category}`}
+                    className={`palette-item cat-${l.category} grp-${groupOf(l)}`}
                     draggable
                     onDragStart={(e) => onDragStart(e, l.type)}
                     onClick={() => addAtCenter(l.type)}

@@ -1,47 +1,82 @@
 /**
  * What the model learned: the decision-boundary heatmap (class probability over the plane,
- * the data on top) and the metrics in words, with how the last run ended.
+ * the data on top) and the metrics in words, with how the last run ended. In the dashboard
+ * (`playground`) the plot is also the inference playground: click a point to see the
+ * model's class probabilities there; tabular models get a row of inputs instead.
  */
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useApp } from '../store/index.ts';
 import { drawPlot } from './plot2d.ts';
 import { useDataset2D } from './useDataset.ts';
+import { probe, ProbeResult, TabularPlayground, type Probe } from './Playground.tsx';
 
 const fmtLoss = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(4));
 const fmtPct = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '—' : `${(v * 100).toFixed(1)}%`);
 
-export function ResultCard() {
+export function ResultCard({ playground = false }: { playground?: boolean }) {
   const dataset = useApp((s) => s.dataset);
   const boundary = useApp((s) => s.boundary);
   const metrics = useApp((s) => s.metrics);
   const status = useApp((s) => s.status);
   const totalEpochs = useApp((s) => s.totalEpochs);
   const runMessage = useApp((s) => s.runMessage);
+  const inputShape = useApp((s) => s.model?.graph.nodes.find((n) => n.type === 'Input')?.attrs.shape as number[] | undefined);
+  const lossKind = useApp((s) => s.model?.graph.nodes.find((n) => n.type === 'Loss')?.attrs.loss);
   const data = useDataset2D(dataset);
   const canvas = useRef<HTMLCanvasElement>(null);
+  const [probeResult, setProbe] = useState<Probe | null>(null);
+  const [marker, setMarker] = useState<[number, number] | null>(null);
 
   useEffect(() => {
     const c = canvas.current;
     if (!c) return;
-    const frame = requestAnimationFrame(() => drawPlot(c, data, boundary));
+    const frame = requestAnimationFrame(() => {
+      drawPlot(c, data, boundary);
+      if (marker && playground) {
+        const ctx = c.getContext('2d')!;
+        ctx.strokeStyle = '#fff';
+        ctx.lineWidth = 2;
+        ctx.beginPath();
+        ctx.arc(marker[0], marker[1], 6, 0, Math.PI * 2);
+        ctx.stroke();
+      }
+    });
     return () => cancelAnimationFrame(frame);
-  }, [data, boundary]);
+  }, [data, boundary, marker, playground]);
 
-  const running = status === 'running' || status === 'stopping';
+  const running = status === 'running' || status === 'stopping' || status === 'paused';
   const progress = running && totalEpochs > 0 && metrics ? Math.min(1, metrics.epoch / totalEpochs) : null;
+  const classifier = (lossKind ?? 'crossEntropy') === 'crossEntropy';
+  const is2d = !inputShape || (inputShape.length === 1 && inputShape[0] === 2);
+
+  const onPlotClick = (e: React.MouseEvent<HTMLCanvasElement>) => {
+    if (!playground || !boundary) return;
+    const r = e.currentTarget.getBoundingClientRect();
+    const px = e.clientX - r.left;
+    const py = e.clientY - r.top;
+    const [x0, x1, y0, y1] = boundary.extent;
+    const point = [x0 + (px / r.width) * (x1 - x0), y1 - (py / r.height) * (y1 - y0)];
+    setMarker([px, py]);
+    void probe(point).then(setProbe);
+  };
 
   return (
     <section className="card result-card" aria-label="Result">
-      <h2 className="card-title">Decision boundary</h2>
+      <h2 className="card-title">{playground ? 'Decision boundary · click to probe' : 'Decision boundary'}</h2>
       <div className="result-body">
-        <canvas
-          ref={canvas}
-          className="boundary"
-          data-testid="boundary-canvas"
-          data-has-boundary={boundary ? 'true' : 'false'}
-          role="img"
-          aria-label={boundary ? 'Decision boundary of the trained model over the data' : 'The data; train to see the decision boundary'}
-        />
+        {is2d ? (
+          <canvas
+            ref={canvas}
+            className={`boundary${playground && boundary ? ' probe-able' : ''}`}
+            data-testid="boundary-canvas"
+            data-has-boundary={boundary ? 'true' : 'false'}
+            role="img"
+            aria-label={boundary ? 'Decision boundary of the trained model over the data' : 'The data; train to see the decision boundary'}
+            onClick={onPlotClick}
+          />
+        ) : (
+          playground && <TabularPlayground features={inputShape.reduce((a, b) => a * b, 1)} classifier={classifier} />
+        )}
         <div className="metrics" role="status" aria-label="Training metrics">
           <div className="metric">
             <span className="metric-value">Loss: {fmtLoss(metrics?.loss)}</span>
@@ -68,6 +103,7 @@ export function ResultCard() {
           )}
           {status === 'idle' && !metrics && <p className="muted small">Press Train to fit the model to the data.</p>}
           {runMessage && <p className={`run-message ${runMessage.kind}`}>{runMessage.text}</p>}
+          {playground && is2d && <ProbeResult p={probeResult} classifier={classifier} />}
         </div>
       </div>
     </section>

@@ -1,16 +1,52 @@
 /**
- * Training config and the Train / Stop buttons. Train is disabled while the graph has errors,
- * and the reasons are listed beside it; clicking one selects the node it is about.
+ * The essential training settings and the run controls: optimizer, learning rate, batch
+ * size, epochs; Train / Pause·Resume / Stop; progress with samples/s and ETA. Train is
+ * disabled while the graph has errors, and the reasons are listed beside it; clicking one
+ * selects the node it is about. Every other setting is in the Train view (TrainSettings).
  */
 import { useId } from 'react';
 import type { OptimizerName } from '../../engine/train/config.ts';
 import { issueText } from '../canvas/convert.ts';
-import { startTraining, stopTraining } from '../actions/training.ts';
+import { canPause, etaSeconds, pauseTraining, resumeTraining, startTraining, stopTraining } from '../actions/training.ts';
 import { useAnalysis } from '../store/analysis.ts';
 import { useApp } from '../store/index.ts';
 import { NumberField } from './NumberField.tsx';
 
 const MAX_LISTED = 4;
+
+export const OPTIMIZERS: { id: OptimizerName; label: string }[] = [
+  { id: 'adam', label: 'Adam' },
+  { id: 'adamw', label: 'AdamW' },
+  { id: 'sgd', label: 'SGD' },
+  { id: 'rmsprop', label: 'RMSprop' },
+  { id: 'adagrad', label: 'Adagrad' },
+  { id: 'lion', label: 'Lion' },
+];
+
+export function formatEta(sec: number | null): string {
+  if (sec === null || !Number.isFinite(sec)) return '';
+  if (sec < 1) return '<1 s left';
+  if (sec < 90) return `${Math.round(sec)} s left`;
+  return `${Math.floor(sec / 60)} min ${Math.round(sec % 60)} s left`;
+}
+
+function Progress() {
+  const metrics = useApp((s) => s.metrics);
+  const status = useApp((s) => s.status);
+  const total = useApp((s) => s.totalEpochs);
+  const dataset = useApp((s) => s.dataset);
+  const training = useApp((s) => s.training);
+  if (!metrics || (status !== 'running' && status !== 'paused')) return null;
+  const trainSamples = Math.round((dataset.samples ?? 0) * (1 - training.validationSplit));
+  const eta = etaSeconds(metrics, total, trainSamples, training.batchSize);
+  return (
+    <p className="muted small run-progress" aria-live="off">
+      {status === 'paused' ? 'Paused · ' : ''}
+      {metrics.samplesPerSec ? `${Math.round(metrics.samplesPerSec).toLocaleString('en-US')} samples/s` : ''}
+      {eta !== null && status === 'running' ? ` · ${formatEta(eta)}` : ''}
+    </p>
+  );
+}
 
 export function TrainCard() {
   const training = useApp((s) => s.training);
@@ -18,10 +54,12 @@ export function TrainCard() {
   const status = useApp((s) => s.status);
   const graph = useApp((s) => s.graph);
   const focusNode = useApp((s) => s.focusNode);
+  const view = useApp((s) => s.view);
   const analysis = useAnalysis();
   const optId = useId();
-  const running = status === 'running' || status === 'stopping';
+  const running = status === 'running' || status === 'stopping' || status === 'paused';
   const errors = analysis.issues.filter((i) => i.severity === 'error');
+  const pausable = canPause();
 
   return (
     <section className="card train-card" aria-label="Training">
@@ -30,8 +68,9 @@ export function TrainCard() {
         <div className="field">
           <label htmlFor={optId}>Optimizer</label>
           <select id={optId} value={training.optimizer} disabled={running} onChange={(e) => setTraining({ optimizer: e.target.value as OptimizerName })}>
-            <option value="adam">Adam</option>
-            <option value="sgd">SGD</option>
+            {OPTIMIZERS.map((o) => (
+              <option key={o.id} value={o.id}>{o.label}</option>
+            ))}
           </select>
         </div>
         <NumberField label="Learning rate" value={training.lr} min={1e-6} max={1000} step="any" disabled={running} onCommit={(v) => setTraining({ lr: v })} />
@@ -49,10 +88,18 @@ export function TrainCard() {
         >
           {status === 'running' ? 'Training…' : 'Train'}
         </button>
-        <button type="button" aria-label="Stop" onClick={stopTraining} disabled={status !== 'running'}>
+        {pausable && (
+          status === 'paused' ? (
+            <button type="button" aria-label="Resume" onClick={resumeTraining}>Resume</button>
+          ) : (
+            <button type="button" aria-label="Pause" onClick={pauseTraining} disabled={status !== 'running'}>Pause</button>
+          )
+        )}
+        <button type="button" aria-label="Stop" onClick={stopTraining} disabled={status !== 'running' && status !== 'paused'}>
           {status === 'stopping' ? 'Stopping…' : 'Stop'}
         </button>
       </div>
+      <Progress />
       {errors.length > 0 && (
         <div className="train-blockers" id="train-blockers">
           <span className="muted small">Fix before training:</span>
@@ -60,7 +107,14 @@ export function TrainCard() {
             {errors.slice(0, MAX_LISTED).map((i, k) => (
               <li key={k}>
                 {i.nodeId ? (
-                  <button type="button" className="link issue-link" onClick={() => focusNode(i.nodeId!)}>
+                  <button
+                    type="button"
+                    className="link issue-link"
+                    onClick={() => {
+                      useApp.getState().setPref('view', 'model');
+                      focusNode(i.nodeId!);
+                    }}
+                  >
                     {issueText(i, graph)}
                   </button>
                 ) : (
@@ -71,6 +125,11 @@ export function TrainCard() {
             {errors.length > MAX_LISTED && <li className="muted small">…and {errors.length - MAX_LISTED} more</li>}
           </ul>
         </div>
+      )}
+      {view === 'model' && errors.length === 0 && (
+        <button type="button" className="link small more-settings" onClick={() => useApp.getState().setPref('view', 'train')}>
+          All settings →
+        </button>
       )}
     </section>
   );

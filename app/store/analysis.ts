@@ -8,7 +8,6 @@ import { analyzeGraph } from '../../engine/graph/analyze.ts';
 import type { GraphAnalysis, GraphJSON } from '../../engine/graph/types.ts';
 import { withDataFit } from '../../engine/graph/dataFit.ts';
 import type { DataSignature } from '../../engine/graph/dataFit.ts';
-import { BUILTIN_2D_SIGNATURE } from '../../engine/data/builtin2d.ts';
 import { useApp } from './index.ts';
 
 let last: { graph: GraphJSON; data: DataSignature; analysis: GraphAnalysis } | null = null;
@@ -19,8 +18,8 @@ function sameStructure(a: GraphJSON, b: GraphJSON): boolean {
   return a.nodes.every((n, i) => n.id === b.nodes[i].id && n.type === b.nodes[i].type && n.attrs === b.nodes[i].attrs);
 }
 
-/** Analysis of the graph, including whether it fits the data it will train on. */
-export function analyze(graph: GraphJSON, data: DataSignature = BUILTIN_2D_SIGNATURE): GraphAnalysis {
+/** Analysis of the graph, including whether it fits the data it will train on (by default the chosen dataset's). */
+export function analyze(graph: GraphJSON, data: DataSignature = useApp.getState().dataSignature): GraphAnalysis {
   if (last && last.data === data && sameStructure(last.graph, graph)) {
     last.graph = graph;
     return last.analysis;
@@ -41,7 +40,9 @@ export function analyze(graph: GraphJSON, data: DataSignature = BUILTIN_2D_SIGNA
 }
 
 export function useAnalysis(): GraphAnalysis {
-  return analyze(useApp((s) => s.graph));
+  const graph = useApp((s) => s.graph);
+  const data = useApp((s) => s.dataSignature);
+  return analyze(graph, data);
 }
 
 /** Structural fingerprint (ignores positions): do trained weights still fit this graph? */

@@ -9,6 +9,7 @@ import { defaultAttrs } from '../../engine/graph/catalog.ts';
 import { defaultGraph } from '../../engine/graph/format.ts';
 import { DEFAULT_DATASET, DEFAULT_TRAIN_CONFIG, type Builtin2DSpec, type TrainConfig } from '../../engine/train/config.ts';
 import * as cmd from '../commands/graph.ts';
+import { emptyHistory, record } from '../commands/history.ts';
 import { arrange } from '../commands/layout.ts';
 import type { AppState } from './index.ts';
 
@@ -24,8 +25,11 @@ export interface ProjectState {
 export interface GraphSlice extends ProjectState {
   /** Incremented whenever a whole project is loaded (the canvas re-fits its view). */
   loadSeq: number;
-  /** Applies a graph command; a no-op command changes nothing. */
-  edit(f: (g: GraphJSON) => GraphJSON): void;
+  /**
+   * Applies a graph command and records an undo step; a no-op command changes nothing.
+   * Edits passing the same `key` in quick succession (a drag, typing a number) form one step.
+   */
+  edit(f: (g: GraphJSON) => GraphJSON, key?: string): void;
   /** Adds a layer with its default attributes, selects it and returns its id. */
   addLayer(type: string, position: cmd.XY): string;
   connectPorts(args: cmd.ConnectArgs): void;
@@ -47,12 +51,12 @@ export const createGraphSlice: StateCreator<AppState, [], [], GraphSlice> = (set
   ...freshProject(),
   loadSeq: 0,
 
-  edit(f) {
+  edit(f, key) {
     const before = get().graph;
     const after = f(before);
     if (after === before) return;
     // Live graph edits invalidate errors the engine reported for the old graph.
-    set({ graph: after, engineErrors: {} });
+    set({ graph: after, engineErrors: {}, history: record(get().history, before, key ?? null, Date.now()) });
   },
 
   addLayer(type, position) {
@@ -80,7 +84,7 @@ export const createGraphSlice: StateCreator<AppState, [], [], GraphSlice> = (set
   },
 
   setAttr(nodeId, name, value) {
-    get().edit((g) => cmd.updateAttr(g, { nodeId, name, value }));
+    get().edit((g) => cmd.updateAttr(g, { nodeId, name, value }), `attr:${nodeId}:${name}`);
   },
 
   setDataset(patch) {
@@ -96,7 +100,7 @@ export const createGraphSlice: StateCreator<AppState, [], [], GraphSlice> = (set
   },
 
   loadProject(p) {
-    set({ name: p.name, graph: p.graph, dataset: p.dataset, training: p.training, engineErrors: {}, loadSeq: get().loadSeq + 1 });
+    set({ name: p.name, graph: p.graph, dataset: p.dataset, training: p.training, engineErrors: {}, loadSeq: get().loadSeq + 1, history: emptyHistory() });
     get().select({ nodes: [], edges: [] });
   },
 });

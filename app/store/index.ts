@@ -1,19 +1,32 @@
 /**
  * The one app store, combined from slices: `graphSlice` (the project: graph, dataset,
- * training config), `uiSlice` (selection, notices) and `runSlice` (training run, current
- * model). Components select narrowly; use `useShallow` when a selector builds an object.
+ * training config), `editSlice` (undo/redo, clipboard), `uiSlice` (selection, notices),
+ * `prefsSlice` (theme, panels, open dialog), `runSlice` (the training run, current model),
+ * `runsSlice` (run history), `projectsSlice` (the saved-project list) and `dataSlice` (uploaded
+ * and generated data beyond the project's 2-D dataset). Components select
+ * narrowly; use `useShallow` when a selector builds an object.
  */
 import { create } from 'zustand';
 import { createGraphSlice, type GraphSlice } from './graphSlice.ts';
+import { createEditSlice, type EditSlice } from './editSlice.ts';
 import { createUiSlice, type UiSlice } from './uiSlice.ts';
+import { createPrefsSlice, type PrefsSlice } from './prefsSlice.ts';
 import { createRunSlice, type RunSlice } from './runSlice.ts';
+import { createRunsSlice, type RunsSlice } from './runsSlice.ts';
+import { createProjectsSlice, type ProjectsSlice } from './projectsSlice.ts';
+import { createDataSlice, type DataSlice } from './dataSlice.ts';
 
-export type AppState = GraphSlice & UiSlice & RunSlice;
+export type AppState = GraphSlice & EditSlice & UiSlice & PrefsSlice & RunSlice & RunsSlice & ProjectsSlice & DataSlice;
 
 export const useApp = create<AppState>()((...a) => ({
   ...createGraphSlice(...a),
+  ...createEditSlice(...a),
   ...createUiSlice(...a),
+  ...createPrefsSlice(...a),
   ...createRunSlice(...a),
+  ...createRunsSlice(...a),
+  ...createProjectsSlice(...a),
+  ...createDataSlice(...a),
 }));
 
 export type { ProjectState } from './graphSlice.ts';

@@ -10,7 +10,7 @@ import type { DatasetSpec } from '../../engine/train/config.ts';
 import type { EpochEvent } from '../../workers/api.ts';
 import type { AppState } from './index.ts';
 
-export type RunStatus = 'idle' | 'running' | 'stopping' | 'done' | 'error';
+export type RunStatus = 'idle' | 'running' | 'paused' | 'stopping' | 'done' | 'error';
 export type Boundary = NonNullable<EpochEvent['boundary']>;
 
 export interface RunMetrics {
@@ -21,6 +21,9 @@ export interface RunMetrics {
   valLoss?: number;
   valAccuracy?: number;
   samplesPerSec?: number;
+  lr?: number;
+  /** Validation (or training) confusion matrix: rows = true class, columns = predicted. */
+  confusion?: number[][];
 }
 
 export interface TrainedModel {
@@ -34,6 +37,8 @@ export interface TrainedModel {
 export interface RunSlice {
   status: RunStatus;
   runId: string | null;
+  /** When the running run started (ms since epoch), for the ETA. */
+  startedAt: number;
   /** Epochs requested for the running run (progress display). */
   totalEpochs: number;
   metrics: RunMetrics | null;
@@ -50,6 +55,7 @@ export interface RunSlice {
 export const createRunSlice: StateCreator<AppState, [], [], RunSlice> = (set) => ({
   status: 'idle',
   runId: null,
+  startedAt: 0,
   totalEpochs: 0,
   metrics: null,
   boundary: null,

@@ -16,7 +16,7 @@ export interface Notice {
   kind: 'error' | 'info';
   text: string;
   /** Offers an "Undo" button that restores this project snapshot. */
-  undo?: import('./graphSlice.ts').ProjectState;
+  undo?: import('./graphSlice.ts').ProjectState & { projectId?: string };
 }
 
 export interface UiSlice {

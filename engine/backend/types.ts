@@ -73,6 +73,30 @@ export interface MemoryInfo {
   bytesPooled: number;
 }
 
+/**
+ * One node of a fused elementwise kernel (engine/compile builds these from chains of unary,
+ * binary, where and cast kernels). Operands are indices of earlier nodes; every node has the
+ * dtype its eager kernel would have stored, so a fused kernel rounds exactly like the chain.
+ * An 'input' node reads fused input `input` through a view: the output's index space
+ * factored as `shape` (dense, same element count as the output) with element `strides` into
+ * that input (0 along broadcast dims). The same IR suits CPU loops and GPU code generation.
+ */
+export type FusedNode = { dtype: DType } & (
+  | { kind: 'input'; input: number; shape: readonly number[]; strides: readonly number[] }
+  | { kind: 'const'; value: number }
+  | { kind: 'unary'; op: UnaryOp; x: number; alpha?: number; beta?: number }
+  | { kind: 'binary'; op: BinaryOp; a: number; b: number }
+  | { kind: 'where'; cond: number; a: number; b: number }
+  | { kind: 'cast'; x: number }
+);
+
+/** out[i] = value of the last node at element i, for every i < out.size. */
+export interface FusedArgs {
+  nodes: readonly FusedNode[];
+  inputs: BackendBuffer[];
+  out: BackendBuffer;
+}
+
 export interface Backend {
   readonly name: string;
   /** True when readSync works (CPU backends). */
@@ -84,6 +108,8 @@ export interface Backend {
   read(buf: BackendBuffer): Promise<TypedArray>;
   readSync(buf: BackendBuffer): TypedArray;
   run<K extends KernelName>(kernel: K, args: KernelArgs[K]): void;
+  /** Optional: one fused elementwise kernel (compiled plans fall back to the unfused chain without it). */
+  runFused?(args: FusedArgs): void;
   /** Submit queued work (no-op on CPU backends). */
   flush(): void;
   memory(): MemoryInfo;

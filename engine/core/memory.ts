@@ -51,9 +51,23 @@ const registry = new FinalizationRegistry<Handle>((h) => {
   if (node) for (const t of node.inputs) releaseTensor(t);
 });
 
+const storageByBuffer = new WeakMap<BackendBuffer, Storage>();
+
 export function newStorage(backend: Backend, buf: BackendBuffer): Storage {
   backendsSeen.add(backend);
-  return { backend, buf, refs: 1 };
+  const s = { backend, buf, refs: 1 };
+  storageByBuffer.set(buf, s);
+  return s;
+}
+
+/** The storage that owns `buf` (compiled plans hold it so captured tensors stay alive). */
+export function storageOf(buf: BackendBuffer): Storage | undefined {
+  return storageByBuffer.get(buf);
+}
+
+/** Drops one hold on a storage, freeing its buffer with the last one. */
+export function releaseStorage(s: Storage): void {
+  freeStorage(s);
 }
 
 /** Called by the Tensor constructor. */

@@ -4,6 +4,7 @@
  * the op table there is where behaviour lives. Lifetimes are explained in memory.ts.
  */
 import type { DType, TypedArray } from './dtype.ts';
+import { isFloat } from './dtype.ts';
 import { FlowgradError, fmtShape } from './errors.ts';
 import type { Handle, Storage } from './memory.ts';
 import { keep, newStorage, registerTensor, releaseTensor } from './memory.ts';
@@ -15,6 +16,8 @@ import * as R from '../ops/reduce.ts';
 import * as S from '../ops/shape.ts';
 import * as I from '../ops/indexing.ts';
 import { matmul } from '../ops/matmul.ts';
+import * as A from '../ops/activations.ts';
+import * as M from '../ops/manip.ts';
 import { backward } from '../autograd/backward.ts';
 import type { BackwardOptions } from '../autograd/backward.ts';
 import { backend as backendNamed } from '../backend/registry.ts';
@@ -151,7 +154,7 @@ export class Tensor {
 
   /** Sets requiresGrad in place (leaves only) and returns this. */
   requiresGrad_(on = true): this {
-    if (on && this.dtype !== 'float32' && this.dtype !== 'float64') throw new FlowgradError('dtype', `requiresGrad_: ${this.dtype} tensors cannot require gradients`);
+    if (on && !isFloat(this.dtype)) throw new FlowgradError('dtype', `requiresGrad_: ${this.dtype} tensors cannot require gradients`);
     this.requiresGrad = on;
     return this;
   }
@@ -231,8 +234,21 @@ export class Tensor {
   clamp(min?: number | null, max?: number | null): Tensor {
     return E.unary('clamp', this, { alpha: min ?? -Infinity, beta: max ?? Infinity });
   }
+  log1p(): Tensor { return A.log1p(this); }
+  expm1(): Tensor { return A.expm1(this); }
+  log2(): Tensor { return A.log2(this); }
+  log10(): Tensor { return A.log10(this); }
+  tan(): Tensor { return A.tan(this); }
+  sinh(): Tensor { return A.sinh(this); }
+  cosh(): Tensor { return A.cosh(this); }
+  trunc(): Tensor { return A.trunc(this); }
+  softplus(beta = 1, threshold = 20): Tensor { return A.softplus(this, beta, threshold); }
+  fmod(o: TensorLike): Tensor { return A.fmod(this, o); }
+  remainder(o: TensorLike): Tensor { return A.remainder(this, o); }
   cast(dtype: DType): Tensor { return E.cast(this, dtype); }
   float(): Tensor { return E.cast(this, 'float32'); }
+  /** float16 copy (half the memory; computed in float32 on the CPU). */
+  half(): Tensor { return E.cast(this, 'float16'); }
   int(): Tensor { return E.cast(this, 'int32'); }
 
   // ---- reductions --------------------------------------------------------------------
@@ -247,6 +263,8 @@ export class Tensor {
   var(dim?: Dims, keepDim = false, correction = 1): Tensor { return R.variance(this, dim, keepDim, correction); }
   std(dim?: Dims, keepDim = false, correction = 1): Tensor { return R.std(this, dim, keepDim, correction); }
   logsumexp(dim?: Dims, keepDim = false): Tensor { return R.logsumexp(this, dim, keepDim); }
+  norm(p = 2, dim?: Dims, keepDim = false): Tensor { return M.norm(this, p, dim, keepDim); }
+  cumsum(dim: number): Tensor { return M.cumsum(this, dim); }
   softmax(dim = -1): Tensor { return R.softmax(this, dim, false); }
   logSoftmax(dim = -1): Tensor { return R.softmax(this, dim, true); }
 
@@ -280,6 +298,15 @@ export class Tensor {
   concat(others: readonly Tensor[], dim = 0): Tensor { return S.concat([this, ...others], dim); }
   /** stack([this, ...others], dim). */
   stack(others: readonly Tensor[], dim = 0): Tensor { return S.stack([this, ...others], dim); }
+  flip(dims: number | number[]): Tensor { return M.flip(this, dims); }
+  roll(shifts: number | number[], dims?: number | number[]): Tensor { return M.roll(this, shifts, dims); }
+  repeat(reps: readonly number[]): Tensor { return M.repeat(this, reps); }
+  tile(reps: readonly number[]): Tensor { return M.tile(this, reps); }
+  tril(diagonal = 0): Tensor { return M.tril(this, diagonal); }
+  triu(diagonal = 0): Tensor { return M.triu(this, diagonal); }
+  maskedFill(mask: Tensor, value: number): Tensor { return M.maskedFill(this, mask, value); }
+  split(size: number, dim = 0): Tensor[] { return M.split(this, size, dim); }
+  chunk(chunks: number, dim = 0): Tensor[] { return M.chunk(this, chunks, dim); }
   gather(dim: number, idx: Tensor): Tensor { return I.gather(this, dim, idx); }
   indexSelect(dim: number, idx: Tensor): Tensor { return I.indexSelect(this, dim, idx); }
   scatterAdd(dim: number, idx: Tensor, src: Tensor): Tensor { return I.scatterAdd(this, dim, idx, src); }

@@ -21,11 +21,19 @@ const shapeError = (f: () => unknown): ShapeError => {
   throw new Error('expected a ShapeError');
 };
 
-const TYPES = ['Input', 'Dense', 'ReLU', 'LeakyReLU', 'ELU', 'GELU', 'SiLU', 'Tanh', 'Sigmoid', 'Softmax', 'Dropout', 'Add', 'Concat', 'Flatten', 'Loss'];
+const TYPES = [
+  'Input', 'Dense', 'ReLU', 'LeakyReLU', 'ELU', 'GELU', 'SiLU', 'Tanh', 'Sigmoid', 'Softmax', 'Dropout', 'Add', 'Concat', 'Flatten', 'Loss',
+  'Conv1d', 'Conv2d', 'ConvTranspose2d', 'DepthwiseConv2d', 'MaxPool1d', 'MaxPool2d', 'AvgPool1d', 'AvgPool2d', 'GlobalAvgPool',
+  'AdaptiveAvgPool', 'BatchNorm1d', 'BatchNorm2d', 'LayerNorm', 'GroupNorm', 'Embedding', 'PositionalEncoding', 'MultiHeadAttention',
+  'TransformerEncoderBlock', 'LSTM', 'GRU', 'Reshape', 'Permute', 'Upsample', 'Multiply', 'LogSoftmax', 'CustomCode',
+];
+const TWO_INPUTS = ['Add', 'Concat', 'Multiply'];
 
 describe('catalog', () => {
   it('has exactly the contract layer types, each described', () => {
     expect(LAYERS.map((l) => l.type).sort()).toEqual([...TYPES].sort());
+    expect(LAYERS.length).toBeGreaterThanOrEqual(40);
+    expect(new Set(LAYERS.map((l) => l.label)).size).toBe(LAYERS.length);
     for (const l of LAYERS) {
       expect(l.label.length, l.type).toBeGreaterThan(0);
       expect(l.doc.length, l.type).toBeGreaterThan(10);
@@ -40,7 +48,7 @@ describe('catalog', () => {
   it('gives single-input layers port in/out and two-input layers a/b', () => {
     for (const l of LAYERS) {
       if (l.type === 'Input') expect(l.inputs).toEqual([]);
-      else if (l.type === 'Add' || l.type === 'Concat') expect(l.inputs.map((p) => p.name)).toEqual(['a', 'b']);
+      else if (TWO_INPUTS.includes(l.type)) expect(l.inputs.map((p) => p.name)).toEqual(['a', 'b']);
       else expect(l.inputs.map((p) => p.name)).toEqual(['in']);
       expect(l.outputs.map((p) => p.name)).toEqual(l.type === 'Loss' ? [] : ['out']);
     }
@@ -51,9 +59,9 @@ describe('catalog', () => {
 
   it('has valid defaults for every layer, and returns fresh copies', () => {
     for (const l of LAYERS) expect(checkAttrs(l, defaultAttrs(l.type)), l.type).toEqual([]);
-    expect(defaultAttrs('Dense')).toEqual({ units: 16, bias: true });
+    expect(defaultAttrs('Dense')).toEqual({ units: 16, bias: true, init: 'default' });
     expect(defaultAttrs('Input')).toEqual({ shape: [2] });
-    expect(defaultAttrs('Loss')).toEqual({ loss: 'crossEntropy' });
+    expect(defaultAttrs('Loss')).toEqual({ loss: 'crossEntropy', labelSmoothing: 0, delta: 1, classWeights: [] });
     expect(defaultAttrs('Dropout')).toEqual({ p: 0.5 });
     expect(defaultAttrs('LeakyReLU')).toEqual({ slope: 0.01 });
     expect(defaultAttrs('ELU')).toEqual({ alpha: 1 });
@@ -67,7 +75,7 @@ describe('catalog', () => {
   });
 
   it('fills missing attributes with defaults and drops unknown ones', () => {
-    expect(resolveAttrs(layer('Dense'), { units: 4, extra: 1 })).toEqual({ units: 4, bias: true });
+    expect(resolveAttrs(layer('Dense'), { units: 4, extra: 1 })).toEqual({ units: 4, bias: true, init: 'default' });
   });
 });
 
@@ -166,5 +174,13 @@ describe('shape rules', () => {
     const e = shapeError(() => infer('Loss', [['N', 4, 3]]));
     expect(e.message).toMatch(/\[N,classes\]; got \[N,4,3\]/);
     expect(e.attr).toBe('loss');
+  });
+});
+
+describe('docs/layers.md', () => {
+  it('is the current catalog reference (regenerate it with the command in engine/graph/reference.ts)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { layersMarkdown } = await import('./reference.ts');
+    expect(readFileSync(new URL('../../docs/layers.md', import.meta.url), 'utf8')).toBe(layersMarkdown());
   });
 });

@@ -8,18 +8,50 @@
  * wrong: `checkAttrs` reports each bad value with the attribute's name so the inspector can
  * highlight the field.
  */
-import type { AttrSpec, AttrValue, Attrs, LayerSpec } from './types.ts';
+import type { AttrSpec, AttrValue, Attrs, LayerGroup, LayerSpec, RichAttrSpec } from './types.ts';
 import type { AttrProblem, LayerDef } from './layers/common.ts';
 import { IO } from './layers/io.ts';
 import { CORE } from './layers/core.ts';
 import { ACTIVATIONS } from './layers/activations.ts';
+import { CONV } from './layers/conv.ts';
+import { POOL } from './layers/pool.ts';
+import { NORM } from './layers/norm.ts';
+import { SEQUENCE } from './layers/sequence.ts';
+import { SHAPE } from './layers/shape.ts';
+import { CUSTOM } from './layers/custom.ts';
 
 export type { AttrProblem } from './layers/common.ts';
 
 const [INPUT, LOSS] = IO as [LayerDef, LayerDef];
 
 /** Palette order: Input first, Loss last. */
-const DEFS: readonly LayerDef[] = [INPUT, ...CORE, ...ACTIVATIONS, LOSS];
+const DEFS: readonly LayerDef[] = [INPUT, ...CORE, ...CONV, ...POOL, ...NORM, ...SEQUENCE, ...SHAPE, ...ACTIVATIONS, ...CUSTOM, LOSS];
+
+/** Palette sections in order, with their titles (LayerSpec.group). */
+export const LAYER_GROUPS: readonly { group: LayerGroup; title: string }[] = [
+  { group: 'io', title: 'Input / Output' },
+  { group: 'dense', title: 'Dense' },
+  { group: 'conv', title: 'Convolution' },
+  { group: 'pool', title: 'Pooling' },
+  { group: 'norm', title: 'Normalization' },
+  { group: 'sequence', title: 'Embeddings & sequences' },
+  { group: 'attention', title: 'Attention' },
+  { group: 'recurrent', title: 'Recurrent' },
+  { group: 'shape', title: 'Reshaping' },
+  { group: 'merge', title: 'Merge' },
+  { group: 'activation', title: 'Activations' },
+  { group: 'regularization', title: 'Regularization' },
+  { group: 'custom', title: 'Custom code' },
+  { group: 'loss', title: 'Loss' },
+];
+
+/** A layer's palette section: its `group`, or the section named like its category. */
+export function groupOf(spec: LayerSpec): LayerGroup {
+  return spec.group ?? (spec.category === 'core' ? 'dense' : spec.category);
+}
+
+/** Every attribute of a layer, basic and rich, in declaration order (basic first). */
+const allAttrs = (spec: LayerSpec): (AttrSpec | RichAttrSpec)[] => [...spec.attrs, ...(spec.richAttrs ?? [])];
 const BY_TYPE = new Map<string, LayerDef>(DEFS.map((l) => [l.type, l]));
 
 export const LAYERS: readonly LayerSpec[] = DEFS;
@@ -33,31 +65,38 @@ const clone = (v: AttrValue): AttrValue => (Array.isArray(v) ? [...v] : v);
 /** A fresh copy of a layer's default attributes ({} for an unknown type). */
 export function defaultAttrs(type: string): Attrs {
   const out: Attrs = {};
-  for (const a of BY_TYPE.get(type)?.attrs ?? []) out[a.name] = clone(a.default);
+  const spec = BY_TYPE.get(type);
+  for (const a of spec ? allAttrs(spec) : []) out[a.name] = clone(a.default);
   return out;
 }
 
 /** The node's attributes with defaults filled in for the missing ones (unknown ones dropped). */
 export function resolveAttrs(spec: LayerSpec, attrs: Attrs): Attrs {
   const out: Attrs = {};
-  for (const a of spec.attrs) out[a.name] = Object.hasOwn(attrs, a.name) ? clone(attrs[a.name]!) : clone(a.default);
+  for (const a of allAttrs(spec)) out[a.name] = Object.hasOwn(attrs, a.name) ? clone(attrs[a.name]!) : clone(a.default);
   return out;
 }
 
 const show = (v: unknown): string => (typeof v === 'string' ? `'${v}'` : Array.isArray(v) ? `[${v.join(',')}]` : String(v));
 
-function bounds(a: AttrSpec): string {
+function bounds(a: AttrSpec | RichAttrSpec): string {
   if (a.min !== undefined && a.max !== undefined) return ` from ${a.min} to ${a.max}`;
   if (a.min !== undefined) return ` of at least ${a.min}`;
   if (a.max !== undefined) return ` of at most ${a.max}`;
   return '';
 }
 
-const inRange = (a: AttrSpec, v: number): boolean => (a.min === undefined || v >= a.min) && (a.max === undefined || v <= a.max);
+const inRange = (a: AttrSpec | RichAttrSpec, v: number): boolean => (a.min === undefined || v >= a.min) && (a.max === undefined || v <= a.max);
 
 /** Why `v` is not a valid value of `a`, or null when it is. */
-function checkValue(a: AttrSpec, v: AttrValue): string | null {
+function checkValue(a: AttrSpec | RichAttrSpec, v: AttrValue): string | null {
   switch (a.kind) {
+    case 'code':
+      return typeof v === 'string' ? null : 'must be source text';
+    case 'numbers': {
+      const ok = Array.isArray(v) && v.every((d) => Number.isFinite(d) && (!a.int || Number.isInteger(d)) && inRange(a, d));
+      return ok ? null : `must be a list of ${a.int ? 'whole numbers' : 'numbers'}${bounds(a)} (or empty)`;
+    }
     case 'int':
       return typeof v === 'number' && Number.isInteger(v) && inRange(a, v) ? null : `must be a whole number${bounds(a)}`;
     case 'float':
@@ -71,7 +110,7 @@ function checkValue(a: AttrSpec, v: AttrValue): string | null {
       return ok ? null : `must be a list of one or more whole numbers of at least ${a.min ?? 1}, like [2] or [1,28,28]`;
     }
     default:
-      return a.kind satisfies never;
+      return (a satisfies never, null);
   }
 }
 
@@ -81,13 +120,13 @@ function checkValue(a: AttrSpec, v: AttrValue): string | null {
  */
 export function checkAttrs(spec: LayerSpec, attrs: Attrs): (AttrProblem & { severity: 'error' | 'warning' })[] {
   const out: (AttrProblem & { severity: 'error' | 'warning' })[] = [];
-  for (const a of spec.attrs) {
+  for (const a of allAttrs(spec)) {
     if (!Object.hasOwn(attrs, a.name)) continue;
     const why = checkValue(a, attrs[a.name]!);
     if (why) out.push({ attr: a.name, severity: 'error', message: `${spec.label}: ${a.name} ${why} (got ${show(attrs[a.name])})` });
   }
   for (const name of Object.keys(attrs)) {
-    if (!spec.attrs.some((a) => a.name === name)) out.push({ attr: name, severity: 'warning', message: `${spec.label}: unknown attribute '${name}' is ignored` });
+    if (!allAttrs(spec).some((a) => a.name === name)) out.push({ attr: name, severity: 'warning', message: `${spec.label}: unknown attribute '${name}' is ignored` });
   }
   if (!out.some((p) => p.severity === 'error')) {
     const extra = BY_TYPE.get(spec.type)?.checkAttrs?.(resolveAttrs(spec, attrs)) ?? [];

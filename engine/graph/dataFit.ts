@@ -33,7 +33,7 @@ export function dataFitIssues(graph: GraphJSON, analysis: GraphAnalysis, data: D
     const edge = graph.edges.find((e) => e.target === loss.id);
     const pred = edge ? analysis.shapes[edge.source] : null;
     const c = pred?.[pred.length - 1];
-    if (kind === 'crossEntropy' && typeof c === 'number' && c !== data.classes) {
+    if ((kind === 'crossEntropy' || kind === 'nll' || kind === 'klDiv') && typeof c === 'number' && c !== data.classes) {
       issues.push({ nodeId: loss.id, code: 'data-mismatch', severity: 'error', message: `Output / Loss: the dataset has ${data.classes} classes, but the model predicts ${c} scores — make the last Dense layer ${data.classes} units` });
     }
   }

@@ -90,3 +90,27 @@ export function requireFeatures(layer: string, shape: Shape, minRank = 2): numbe
   }
   return last;
 }
+
+/**
+ * Throws unless `shape` is [N, d1, ..., d(rank-1)] with numeric dims; returns the numeric
+ * dims. `what` describes the expected layout for the message, e.g. '[N,channels,height,width]'.
+ */
+export function requireLayout(layer: string, shape: Shape, rank: number, what: string, hint = ''): number[] {
+  if (shape.length !== rank || shape[0] !== 'N' || shape.slice(1).some((d) => typeof d !== 'number')) {
+    throw new ShapeError(`${layer}: input ${fmt(shape)} does not have the layout ${what}${hint ? `; ${hint}` : ''}`);
+  }
+  return shape.slice(1) as number[];
+}
+
+/**
+ * Output length of a sliding window (PyTorch's formula), or a ShapeError naming the
+ * attribute to change when the window does not fit.
+ */
+export function windowOut(layer: string, size: number, k: number, stride: number, pad: number, dilation = 1, attr = 'kernelSize'): number {
+  const span = dilation * (k - 1) + 1;
+  const o = Math.floor((size + 2 * pad - span) / stride) + 1;
+  if (o < 1) {
+    throw new ShapeError(`${layer}: the window of ${k}${dilation > 1 ? ` (dilation ${dilation}, spanning ${span})` : ''} does not fit an input of size ${size} with padding ${pad}; use a smaller kernel or more padding`, { attr });
+  }
+  return o;
+}

@@ -59,6 +59,34 @@ export interface AttrSpec {
 
 export type LayerCategory = 'io' | 'core' | 'activation' | 'regularization' | 'loss';
 
+/**
+ * Finer palette sections inside the categories (a category stays the colour on the canvas).
+ * `LAYER_GROUPS` in catalog.ts lists them in palette order with their titles.
+ */
+export type LayerGroup =
+  | 'io' | 'dense' | 'conv' | 'pool' | 'norm' | 'sequence' | 'attention' | 'recurrent'
+  | 'shape' | 'merge' | 'activation' | 'regularization' | 'custom' | 'loss';
+
+/**
+ * Attribute kinds that need their own editor: 'code' (multi-line source text) and
+ * 'numbers' (a list of numbers that may be empty, e.g. class weights). Kept apart from
+ * `attrs` (LayerSpec.richAttrs) so an inspector that only knows the basic kinds still works.
+ */
+export type RichAttrKind = 'code' | 'numbers';
+
+export interface RichAttrSpec {
+  name: string;
+  label: string;
+  kind: RichAttrKind;
+  /** A string for 'code', a (possibly empty) number list for 'numbers'. */
+  default: AttrValue;
+  /** For 'numbers': bounds on every entry, and whether entries must be whole numbers. */
+  min?: number;
+  max?: number;
+  int?: boolean;
+  doc: string;
+}
+
 export interface PortSpec {
   name: string;
   label: string;
@@ -80,11 +108,15 @@ export interface LayerSpec {
   type: string;
   label: string;
   category: LayerCategory;
+  /** Palette section (finer than the category); absent means the category's own section. */
+  group?: LayerGroup;
   /** One-line description shown in the palette and inspector. */
   doc: string;
   inputs: PortSpec[];
   outputs: PortSpec[];
   attrs: AttrSpec[];
+  /** Attributes of the kinds 'code' and 'numbers' (see RichAttrSpec); absent when none. */
+  richAttrs?: RichAttrSpec[];
   /** Output shape, or throws ShapeError with a message a user can act on. */
   inferShape(ctx: ShapeContext): Shape;
   /** Trainable parameters for these input shapes and attributes. */

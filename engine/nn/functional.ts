@@ -15,6 +15,15 @@ export * from './norm.ts';
 export { conv1d, conv2d, convTranspose2d, maxPool2d, avgPool2d, adaptiveAvgPool2d } from '../ops/conv.ts';
 export { pad } from '../ops/shape.ts';
 export type { ConvOptions, ConvTransposeOptions, PoolOptions } from '../ops/conv.ts';
+export {
+  softplus, logSigmoid, mish, hardtanh, relu6, hardsigmoid, hardswish, selu, celu, softsign, tanhshrink, softmin,
+  softshrink, hardshrink, glu, prelu,
+} from '../ops/activations.ts';
+export {
+  maxPool1d, avgPool1d, adaptiveAvgPool1d, groupNorm, instanceNorm, pixelShuffle, pixelUnshuffle, interpolate, unfold, fold, bilinear,
+} from '../ops/layers.ts';
+export type { Pool1dOptions, InterpolateOptions, UnfoldOptions } from '../ops/layers.ts';
+export { normalize, cosineSimilarity, pairwiseDistance } from '../ops/manip.ts';
 
 /** y = x·Wᵀ + b with W [out, in]; x is [..., in]. */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
@@ -40,6 +49,22 @@ export function dropout(x: Tensor, p = 0.5, training = true): Tensor {
   const m = new Float64Array(x.size);
   for (let i = 0; i < m.length; i++) m[i] = rng.next() >= p ? scale : 0;
   const mask = fromValues(m, x.shape, x.dtype === 'float64' ? 'float64' : 'float32', { backend: x._storage.backend });
+  try {
+    return x.mul(mask);
+  } finally {
+    mask.dispose();
+  }
+}
+
+/** Zeroes whole channels (dim 1 of [N, C, ...]) with probability p, scaling the rest by 1/(1-p). */
+export function dropout2d(x: Tensor, p = 0.5, training = true): Tensor {
+  if (p < 0 || p > 1) throw new FlowgradError('bad-argument', `dropout2d: p must be in [0, 1] (got ${p})`);
+  if (!training || p === 0) return x;
+  if (x.shape.length < 2) throw new FlowgradError('shape', `dropout2d: expected [N, C, ...], got ${fmtShape(x.shape)}`);
+  const rng = globalRng();
+  const [n, c] = x.shape, scale = p === 1 ? 0 : 1 / (1 - p);
+  const m = new Float64Array(n * c).map(() => (rng.next() >= p ? scale : 0));
+  const mask = fromValues(m, [n, c, ...x.shape.slice(2).map(() => 1)], x.dtype === 'float64' ? 'float64' : 'float32', { backend: x._storage.backend });
   try {
     return x.mul(mask);
   } finally {

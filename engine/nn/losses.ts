@@ -9,6 +9,7 @@ import { scope } from '../core/memory.ts';
 import { sameShape } from '../core/shape.ts';
 import type { Tensor } from '../core/tensor.ts';
 import { where } from '../ops/elementwise.ts';
+import { cosineSimilarity, pairwiseDistance } from '../ops/manip.ts';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 
@@ -115,5 +116,71 @@ export function klDiv(input: Tensor, target: Tensor, opts: { reduction?: Reducti
       : where(target.gt(0), target.mul(target.log().sub(input)), 0);
     if (opts.reduction === 'batchmean') return pointwise.sum().div(input.shape[0] ?? 1);
     return reduce(pointwise, opts.reduction);
+  });
+}
+
+/** 0.5·d²/β where |d| < β, else |d| − 0.5·β (F.smoothL1Loss). */
+export function smoothL1Loss(input: Tensor, target: Tensor, opts: { reduction?: Reduction; beta?: number } = {}): Tensor {
+  sameShapes('smoothL1Loss', input, target);
+  const beta = opts.beta ?? 1;
+  return scope(() => {
+    const d = input.sub(target).abs();
+    return reduce(where(d.lt(beta), d.square().mul(0.5 / beta), d.sub(0.5 * beta)), opts.reduction);
+  });
+}
+
+/** log(1 + e^(−y·x)) for labels y = ±1. */
+export function softMarginLoss(input: Tensor, target: Tensor, opts: { reduction?: Reduction } = {}): Tensor {
+  sameShapes('softMarginLoss', input, target);
+  return scope(() => {
+    const z = input.mul(target).neg();
+    return reduce(z.relu().add(z.abs().neg().exp().add(1).log()), opts.reduction);
+  });
+}
+
+/** max(0, −y·(x1 − x2) + margin). */
+export function marginRankingLoss(x1: Tensor, x2: Tensor, target: Tensor, opts: { reduction?: Reduction; margin?: number } = {}): Tensor {
+  sameShapes('marginRankingLoss', x1, x2);
+  return scope(() => reduce(x1.sub(x2).mul(target).neg().add(opts.margin ?? 0).relu(), opts.reduction));
+}
+
+/** x where y = 1, max(0, margin − x) where y = −1. */
+export function hingeEmbeddingLoss(input: Tensor, target: Tensor, opts: { reduction?: Reduction; margin?: number } = {}): Tensor {
+  sameShapes('hingeEmbeddingLoss', input, target);
+  return scope(() => reduce(where(target.eq(1), input, input.neg().add(opts.margin ?? 1).relu()), opts.reduction));
+}
+
+/** Poisson negative log-likelihood: e^x − y·x (logInput, default) or x − y·log(x + eps). */
+export function poissonNllLoss(input: Tensor, target: Tensor, opts: { reduction?: Reduction; logInput?: boolean; eps?: number } = {}): Tensor {
+  sameShapes('poissonNllLoss', input, target);
+  return scope(() => {
+    const loss = opts.logInput ?? true ? input.exp().sub(target.mul(input)) : input.sub(target.mul(input.add(opts.eps ?? 1e-8).log()));
+    return reduce(loss, opts.reduction);
+  });
+}
+
+/** 0.5·(log(max(var, eps)) + (x − y)² / max(var, eps)). */
+export function gaussianNllLoss(input: Tensor, target: Tensor, variance: Tensor, opts: { reduction?: Reduction; eps?: number } = {}): Tensor {
+  sameShapes('gaussianNllLoss', input, target);
+  return scope(() => {
+    const v = variance.clamp(opts.eps ?? 1e-6);
+    return reduce(v.log().add(input.sub(target).square().div(v)).mul(0.5), opts.reduction);
+  });
+}
+
+/** 1 − cos(x1, x2) where y = 1, max(0, cos − margin) where y = −1; x [N, D], y [N]. */
+export function cosineEmbeddingLoss(x1: Tensor, x2: Tensor, target: Tensor, opts: { reduction?: Reduction; margin?: number } = {}): Tensor {
+  sameShapes('cosineEmbeddingLoss', x1, x2);
+  return scope(() => {
+    const cos = cosineSimilarity(x1, x2, -1);
+    return reduce(where(target.eq(1), cos.neg().add(1), cos.sub(opts.margin ?? 0).relu()), opts.reduction);
+  });
+}
+
+/** max(d(a, p) − d(a, n) + margin, 0) with the p-norm pairwise distance. */
+export function tripletMarginLoss(anchor: Tensor, positive: Tensor, negative: Tensor, opts: { reduction?: Reduction; margin?: number; p?: number } = {}): Tensor {
+  return scope(() => {
+    const dp = pairwiseDistance(anchor, positive, opts.p ?? 2), dn = pairwiseDistance(anchor, negative, opts.p ?? 2);
+    return reduce(dp.sub(dn).add(opts.margin ?? 1).relu(), opts.reduction);
   });
 }

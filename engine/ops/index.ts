@@ -29,3 +29,5 @@ export { matmul, matmulT } from './matmul.ts';
 export * from './creation.ts';
 export { conv1d, conv2d, convTranspose2d, maxPool2d, avgPool2d, adaptiveAvgPool2d } from './conv.ts';
 export type { ConvOptions, ConvTransposeOptions, PoolOptions, Pair } from './conv.ts';
+export { log1p, expm1, log2, log10, exp2, tan, sinh, cosh, trunc, fmod, remainder, lerp, hypot, logaddexp, addcmul } from './activations.ts';
+export { cumsum, flip, roll, repeat, tile, repeatInterleave, tril, triu, maskedFill, split, chunk, outer, norm } from './manip.ts';

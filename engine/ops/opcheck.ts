@@ -25,6 +25,8 @@ export interface InputSpec {
 
 export interface OpCase {
   name: string;
+  /** The op (user-facing function) the case checks; defaults to the name's first word. */
+  op?: string;
   inputs: InputSpec[];
   fn: (...xs: Tensor[]) => Tensor;
   /** false for ops without a gradient (comparisons, argmax, ...). */
@@ -116,4 +118,9 @@ export async function checkGradBackend(c: OpCase, backendName: string): Promise<
     if (m) return `gradient of input ${i}: ${m}`;
   }
   return null;
+}
+
+/** The op a case checks (its `op`, else the first word of its name). */
+export function opOf(c: OpCase): string {
+  return c.op ?? c.name.split(/[ (]/)[0];
 }

@@ -1,22 +1,48 @@
 /**
  * Gradient clipping (torch.nn.utils.clip_grad_norm_ / clip_grad_value_), in place on .grad.
+ * `clipGradNormTensor` never reads back: the norm stays a tensor and the scale factor
+ * min(1, maxNorm/(norm + 1e-6)) is applied on the device, so the training loop can clip on
+ * backends that only read asynchronously (WebGPU). `clipGradNorm` returns the norm as a
+ * number (a synchronous read; CPU backends only), `clipGradNormAsync` as a promise.
  */
 import { noGrad } from '../autograd/mode.ts';
 import { scope } from '../core/memory.ts';
 import type { Tensor } from '../core/tensor.ts';
 
-/** Scales all gradients so their joint norm is at most maxNorm; returns the norm before clipping. */
-export function clipGradNorm(params: Iterable<Tensor>, maxNorm: number, normType = 2): number {
+/** Scales all gradients so their joint norm is at most maxNorm; returns the norm before clipping (a scalar tensor, owned by the enclosing scope; null without gradients). */
+export function clipGradNormTensor(params: Iterable<Tensor>, maxNorm: number, normType = 2): Tensor | null {
   const grads = [...params].map((p) => p.grad).filter((g): g is Tensor => g !== null);
-  if (grads.length === 0) return 0;
+  if (grads.length === 0) return null;
   return noGrad(() => scope(() => {
-    let total: number;
-    if (normType === Infinity) total = Math.max(...grads.map((g) => g.abs().max().item()));
-    else total = grads.reduce((s, g) => s + g.abs().pow(normType).sum().item(), 0) ** (1 / normType);
-    const coef = maxNorm / (total + 1e-6);
-    if (coef < 1) for (const g of grads) g.assign(g.mul(coef));
+    let total: Tensor;
+    if (normType === Infinity) total = grads.map((g) => g.abs().max()).reduce((a, b) => a.maximum(b));
+    else total = grads.map((g) => g.abs().pow(normType).sum()).reduce((a, b) => a.add(b)).pow(1 / normType);
+    const coef = total.add(1e-6).reciprocal().mul(maxNorm).clamp(null, 1);
+    for (const g of grads) g.assign(g.mul(coef));
     return total;
   }));
+}
+
+/** Scales all gradients so their joint norm is at most maxNorm; returns the norm before clipping. */
+export function clipGradNorm(params: Iterable<Tensor>, maxNorm: number, normType = 2): number {
+  const t = clipGradNormTensor(params, maxNorm, normType);
+  if (!t) return 0;
+  try {
+    return t.item();
+  } finally {
+    t.dispose();
+  }
+}
+
+/** clipGradNorm for any backend: the norm arrives asynchronously. */
+export async function clipGradNormAsync(params: Iterable<Tensor>, maxNorm: number, normType = 2): Promise<number> {
+  const t = clipGradNormTensor(params, maxNorm, normType);
+  if (!t) return 0;
+  try {
+    return (await t.data())[0]!;
+  } finally {
+    t.dispose();
+  }
 }
 
 /** Clamps every gradient element into [-clipValue, clipValue]. */

@@ -6,5 +6,7 @@ export { SGD } from './sgd.ts';
 export type { SGDOptions } from './sgd.ts';
 export { Adam, AdamW } from './adam.ts';
 export type { AdamOptions } from './adam.ts';
+export { RMSprop, Adagrad, Lion } from './rmsprop.ts';
+export type { RMSpropOptions, AdagradOptions, LionOptions } from './rmsprop.ts';
 export * as lr from './lr.ts';
-export { clipGradNorm, clipGradValue } from './clip.ts';
+export { clipGradNorm, clipGradNormAsync, clipGradNormTensor, clipGradValue } from './clip.ts';

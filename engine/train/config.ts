@@ -4,6 +4,9 @@
  * projects load unchanged.
  */
 import type { Builtin2DName } from '../data/builtin2d.ts';
+import type { MetricName } from '../metrics/accumulator.ts';
+
+export type { MetricName } from '../metrics/accumulator.ts';
 
 /** A generated 2-D dataset, fully described by its parameters (regenerated anywhere). */
 export interface Builtin2DSpec {
@@ -51,10 +54,21 @@ export interface OptimizerOptions {
   /** RMSprop smoothing constant. */
   alpha?: number;
   centered?: boolean;
+  /** Adagrad learning-rate decay and starting accumulator. */
+  lrDecay?: number;
+  initialAccumulatorValue?: number;
+  /** Maximize the objective instead of minimizing it. */
+  maximize?: boolean;
 }
 
-/** Learning-rate schedule, named and parametrised as PyTorch's torch.optim.lr_scheduler. */
-export type SchedulerConfig =
+/**
+ * Learning-rate schedule, named and parametrised as PyTorch's torch.optim.lr_scheduler
+ * (engine/optim/lr.ts). Counted in epochs (the scheduler steps after each epoch) unless
+ * `interval` is 'step' (after each optimizer step); oneCycle always counts steps and its
+ * total is epochs × steps per epoch. Missing tMax (cosine) / totalIters (linear) mean the
+ * whole run. engine/train/schedule.ts builds them and previews the curve.
+ */
+export type SchedulerConfig = (
   | { type: 'none' }
   | { type: 'step'; stepSize: number; gamma: number }
   | { type: 'multiStep'; milestones: number[]; gamma: number }
@@ -62,8 +76,10 @@ export type SchedulerConfig =
   | { type: 'cosine'; tMax?: number; etaMin?: number }
   | { type: 'cosineWarmRestarts'; t0: number; tMult?: number; etaMin?: number }
   | { type: 'linear'; startFactor?: number; endFactor?: number; totalIters?: number }
-  | { type: 'oneCycle'; maxLr: number; pctStart?: number }
-  | { type: 'reduceOnPlateau'; factor?: number; patience?: number; minLr?: number };
+  | { type: 'oneCycle'; maxLr: number; pctStart?: number; divFactor?: number; finalDivFactor?: number; annealStrategy?: 'cos' | 'linear'; threePhase?: boolean }
+  | { type: 'reduceOnPlateau'; factor?: number; patience?: number; minLr?: number; threshold?: number; cooldown?: number }
+  | { type: 'sequential'; schedulers: SchedulerConfig[]; milestones: number[] }
+) & { interval?: 'epoch' | 'step' };
 
 export type BackendChoice = 'auto' | 'webgpu' | 'cpu';
 
@@ -85,6 +101,16 @@ export interface TrainConfig {
   keepBest?: boolean;
   /** Clip the global gradient norm to this value (null: no clipping). */
   clipGradNorm?: number | null;
+  /** Clamp every gradient element into [-v, v] (null: no clipping); applied before clipGradNorm. */
+  clipGradValue?: number | null;
+  /** Sum gradients over this many batches before each optimizer step (1: no accumulation). */
+  gradAccumSteps?: number;
+  /** Metrics reported per epoch (default: accuracy for classification, mae and r2 for regression). */
+  metrics?: MetricName[];
+  /** k for the 'topK' metric (default 5). */
+  topK?: number;
+  /** Read the loss back every this many steps (and at epoch ends); default 10. */
+  readEvery?: number;
   backend?: BackendChoice;
 }
 

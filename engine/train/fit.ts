@@ -1,22 +1,31 @@
 /**
- * The training loop for in-memory datasets: seeded shuffling, mini-batches, one scope per
- * step (so temporaries never pile up), validation per epoch, NaN/Inf detection that restores
- * the last good weights, a stop request honoured between steps, and step/epoch reports with
- * samples/s. It yields to the host event loop every ~30 ms so a worker stays responsive to
- * Stop while training.
+ * The training loop for in-memory datasets, written for every backend: the step loop never
+ * reads back synchronously. Each step runs in one scope (forward, backward, clipping,
+ * optimizer, scheduler); its loss and prediction stay on the device until the loop reads the
+ * last `readEvery` steps at once with `await data()` (and at every epoch end), then reports
+ * them as step events with samples/s and ETA. Around that: seeded shuffling, gradient
+ * accumulation, validation and metrics per epoch, early stopping, keep-best weights,
+ * callbacks, pause/resume/stop between steps, and NaN/Inf detection that stops the run and
+ * restores the last weights known to give a finite loss (device copies, see snapshot.ts).
+ * It yields to the host every ~30 ms so a worker stays responsive to Stop and Pause.
  */
 import { Rng } from '../core/rng.ts';
 import { now, yieldToHost } from '../core/host.ts';
 import { scope } from '../core/memory.ts';
-import { noGrad } from '../autograd/mode.ts';
-import { tensor } from '../ops/creation.ts';
 import type { Tensor } from '../core/tensor.ts';
 import { SGD } from '../optim/sgd.ts';
-import { Adam } from '../optim/adam.ts';
+import { Adam, AdamW } from '../optim/adam.ts';
+import { Adagrad, Lion, RMSprop } from '../optim/rmsprop.ts';
+import { clipGradNormTensor, clipGradValue } from '../optim/clip.ts';
 import type { Optimizer } from '../optim/optimizer.ts';
+import type { MetricValues } from '../metrics/accumulator.ts';
+import { accuracy, argmaxRows } from '../metrics/metrics.ts';
 import type { TrainConfig } from './config.ts';
 import type { GraphModel } from './graphModel.ts';
 import type { ArrayDataset } from './split.ts';
+import { makeScheduler, stepsPerEpoch } from './schedule.ts';
+import { batchTensors, evaluate, metricPlan, newAccumulator, type MetricPlan } from './evaluate.ts';
+import { WeightSnapshot } from './snapshot.ts';
 
 export interface StepReport {
   step: number;
@@ -25,156 +34,289 @@ export interface StepReport {
   accuracy?: number;
   lr: number;
   samplesPerSec: number;
+  /** Estimated seconds until the run ends (at the current speed). */
+  etaSec: number;
+  /** Optimizer steps per epoch and in the whole run. */
+  stepsPerEpoch: number;
+  totalSteps: number;
 }
 
 export interface EpochReport extends StepReport {
   valLoss?: number;
   valAccuracy?: number;
+  /** The configured metrics on the training batches of this epoch. */
+  metrics: MetricValues;
+  /** The same on the validation set. */
+  valMetrics?: MetricValues;
+  /** counts[true][predicted] on the validation set (the training set without one); classification only. */
+  confusion?: number[][];
+  /** Whether this epoch has the best monitored loss so far (validation loss, else training loss). */
+  best: boolean;
+}
+
+/** A training callback; `control.stop()` ends the run after this epoch (reason 'completed', earlyStopped). */
+export interface TrainCallback {
+  onStep?(r: StepReport): void;
+  onEpochEnd?(r: EpochReport, control: { stop(): void }): void | Promise<void>;
+  onTrainEnd?(r: FitResult): void;
 }
 
 export interface FitCallbacks {
   onStep?(r: StepReport): void;
-  onEpoch?(r: EpochReport): void;
+  onEpoch?(r: EpochReport): void | Promise<void>;
   shouldStop?(): boolean;
+  /** Polled between steps: while it returns true the loop waits (Stop still ends the run). */
+  shouldPause?(): boolean;
+  /** Called when the loop actually pauses (true) and resumes (false). */
+  onPause?(paused: boolean, at: { step: number; epoch: number }): void;
+  callbacks?: TrainCallback[];
 }
 
 export interface FitResult {
   reason: 'completed' | 'stopped' | 'diverged';
   last: EpochReport | null;
   steps: number;
+  /** Early stopping (or a callback) ended the run before the last epoch. */
+  earlyStopped?: boolean;
+  /** The epoch whose weights the model holds at the end when keepBest restored them. */
+  restoredEpoch?: number;
 }
 
 export function makeOptimizer(model: GraphModel, cfg: TrainConfig): Optimizer {
-  return cfg.optimizer === 'sgd' ? new SGD(model.parameters(), { lr: cfg.lr, momentum: 0.9 }) : new Adam(model.parameters(), { lr: cfg.lr });
-}
-
-function batchTensors(d: ArrayDataset, idx: Int32Array, from: number, to: number): { x: Tensor; y: Tensor } {
-  const n = to - from;
-  const f = d.features;
-  const ySize = d.y.length / d.rows;
-  const xb = new Float32Array(n * f);
-  const yb = d.y instanceof Int32Array ? new Int32Array(n * ySize) : new Float32Array(n * ySize);
-  for (let i = 0; i < n; i++) {
-    const r = idx[from + i];
-    xb.set(d.x.subarray(r * f, (r + 1) * f), i * f);
-    yb.set(d.y.subarray(r * ySize, (r + 1) * ySize), i * ySize);
+  const o = cfg.optimizerOptions ?? {};
+  const ps = model.parameters();
+  const common = { lr: cfg.lr, ...(o.weightDecay !== undefined ? { weightDecay: o.weightDecay } : {}), ...(o.maximize !== undefined ? { maximize: o.maximize } : {}) };
+  switch (cfg.optimizer) {
+    case 'sgd': return new SGD(ps, { ...common, momentum: o.momentum ?? 0.9, dampening: o.dampening, nesterov: o.nesterov });
+    case 'adam': return new Adam(ps, { ...common, betas: o.betas, eps: o.eps, amsgrad: o.amsgrad });
+    case 'adamw': return new AdamW(ps, { ...common, betas: o.betas, eps: o.eps, amsgrad: o.amsgrad });
+    case 'rmsprop': return new RMSprop(ps, { ...common, alpha: o.alpha, eps: o.eps, momentum: o.momentum, centered: o.centered });
+    case 'adagrad': return new Adagrad(ps, { ...common, eps: o.eps, lrDecay: o.lrDecay, initialAccumulatorValue: o.initialAccumulatorValue });
+    case 'lion': return new Lion(ps, { ...common, betas: o.betas });
   }
-  const x = tensor(xb, { shape: [n, f] });
-  const y = yb instanceof Int32Array ? tensor(yb, { shape: ySize === 1 ? [n] : [n, ySize], dtype: 'int32' }) : tensor(yb, { shape: [n, ySize] });
-  return { x, y };
 }
 
-/** Fraction of rows whose highest-scoring class is the label (classification only). */
-function accuracyOf(pred: Tensor, y: Tensor): number | undefined {
-  if (y.dtype !== 'int32' || pred.shape.length !== 2 || pred.shape[1] < 2) return undefined;
-  const p = pred.dataSync();
-  const labels = y.dataSync();
-  const [n, c] = pred.shape;
-  let hits = 0;
-  for (let i = 0; i < n; i++) {
-    let best = 0;
-    for (let j = 1; j < c; j++) if (p[i * c + j] > p[i * c + best]) best = j;
-    if (best === labels[i]) hits++;
-  }
-  return hits / n;
+/** One micro-batch whose loss (and prediction) are still on the device. */
+interface Pending {
+  step: number;
+  epoch: number;
+  n: number;
+  loss: Tensor;
+  pred: Tensor | null;
+  yHost: Int32Array | Float32Array;
+  lr: number;
 }
 
-/** Mean loss and accuracy over a whole dataset, in eval mode, without gradients. */
-export function evaluate(model: GraphModel, d: ArrayDataset, batchSize = 256): { loss: number; accuracy?: number } {
-  const wasTraining = model.training;
-  model.eval();
-  let lossSum = 0;
-  let hits = 0;
-  let counted = 0;
-  const idx = Int32Array.from({ length: d.rows }, (_, i) => i);
-  noGrad(() => {
-    for (let from = 0; from < d.rows; from += batchSize) {
-      const to = Math.min(d.rows, from + batchSize);
-      scope(() => {
-        const { x, y } = batchTensors(d, idx, from, to);
-        const { loss, prediction } = model.lossAndPrediction(x, y);
-        lossSum += loss.item() * (to - from);
-        const acc = accuracyOf(prediction, y);
-        if (acc !== undefined) {
-          hits += acc * (to - from);
-          counted += to - from;
-        }
-      });
-    }
-  });
-  model.train(wasTraining);
-  return { loss: lossSum / d.rows, ...(counted ? { accuracy: hits / counted } : {}) };
+const sleep = (ms: number) => new Promise<void>((resolve) => {
+  const st = (globalThis as { setTimeout?: (f: () => void, ms: number) => unknown }).setTimeout;
+  if (st) st(resolve, ms);
+  else resolve();
+});
+
+/** Accuracy of one step's predictions (classification), from host arrays. */
+function stepAccuracy(plan: MetricPlan, pred: Float32Array, y: Int32Array | Float32Array): number | undefined {
+  if (!plan.classification) return undefined;
+  const predicted = plan.classes > 1 ? argmaxRows(pred, plan.classes) : Int32Array.from(pred, (p) => (p >= (plan.logits ? 0 : 0.5) ? 1 : 0));
+  return accuracy(predicted, y);
 }
 
 export async function fit(model: GraphModel, train: ArrayDataset, val: ArrayDataset | null, cfg: TrainConfig, cb: FitCallbacks = {}): Promise<FitResult> {
   const opt = makeOptimizer(model, cfg);
+  const batch = Math.max(1, Math.min(cfg.batchSize, train.rows));
+  const accum = Math.max(1, Math.floor(cfg.gradAccumSteps ?? 1));
+  const perEpoch = stepsPerEpoch(train.rows, { batchSize: batch, gradAccumSteps: accum });
+  const totalSteps = perEpoch * cfg.epochs;
+  const sched = makeScheduler(cfg, opt, perEpoch);
+  const readEvery = Math.max(1, Math.floor(cfg.readEvery ?? 10));
+  const plan = metricPlan(model, train, cfg);
+  const wantPreds = plan.names.length > 0 || plan.classification;
+  const callbacks = cb.callbacks ?? [];
   const rng = new Rng(cfg.seed ^ 0x51ed);
   const order = Int32Array.from({ length: train.rows }, (_, i) => i);
-  const batch = Math.max(1, Math.min(cfg.batchSize, train.rows));
-  // Copies of the weights after the last epoch with a finite loss, restored on divergence.
-  let good = model.parameters().map((p) => Float32Array.from(p.dataSync()));
+
   let step = 0;
   let last: EpochReport | null = null;
   let lastYield = now();
+  let trainMs = 0;
+  let segmentStart = now();
+  let epochSeen = 0;
+  let epochStart = now();
+  const pending: Pending[] = [];
+  // `good` gave a finite loss; `candidate` (taken at the last read) is confirmed by the next step's loss.
+  let good = WeightSnapshot.of(model);
+  let candidate: WeightSnapshot | null = null;
+  let best: { loss: number; epoch: number; weights: WeightSnapshot | null } | null = null;
+  let sinceBest = 0;
+  let acc = newAccumulator(plan);
+  let lossSum = 0;
+  let lossRows = 0;
+  let stopRequested = false;
+
+  const elapsedMs = () => trainMs + (now() - segmentStart);
+  const report = (s: number, epoch: number, loss: number, lr: number, extra: { accuracy?: number } = {}): StepReport => {
+    const ms = Math.max(1e-3, elapsedMs());
+    return {
+      step: s, epoch, loss, ...extra, lr,
+      samplesPerSec: (epochSeen / Math.max(1e-3, now() - epochStart)) * 1000,
+      etaSec: ((totalSteps - s) * ms) / Math.max(1, s) / 1000,
+      stepsPerEpoch: perEpoch, totalSteps,
+    };
+  };
+
+  /** Reads every pending step; returns false when a loss is NaN/Inf (weights already restored). */
+  const flush = async (): Promise<boolean> => {
+    if (pending.length === 0) return true;
+    const items = pending.splice(0);
+    const reads = await Promise.all(items.map((p) => Promise.all([p.loss.data(), p.pred ? p.pred.data() : Promise.resolve(null)])));
+    for (const p of items) {
+      p.loss.dispose();
+      p.pred?.dispose();
+    }
+    const firstFinite = Number.isFinite(reads[0]![0][0]!);
+    let bad = false;
+    let i = 0;
+    while (i < items.length && !bad) {
+      // Group the micro-batches of one optimizer step.
+      const s = items[i]!.step;
+      let l = 0, rows = 0, hits = 0, hitRows = 0;
+      for (; i < items.length && items[i]!.step === s; i++) {
+        const it = items[i]!, [lv, pv] = reads[i]!;
+        const v = lv[0]!;
+        if (!Number.isFinite(v)) bad = true;
+        l += v * it.n;
+        rows += it.n;
+        lossSum += v * it.n;
+        lossRows += it.n;
+        if (pv) {
+          const a = stepAccuracy(plan, pv as Float32Array, it.yHost);
+          if (a !== undefined) {
+            hits += a * it.n;
+            hitRows += it.n;
+          }
+          acc.add(pv, it.yHost);
+        }
+      }
+      if (bad) break;
+      const it = items[i - 1]!;
+      const r = report(s, it.epoch, l / rows, it.lr, hitRows ? { accuracy: hits / hitRows } : {});
+      cb.onStep?.(r);
+      for (const c of callbacks) c.onStep?.(r);
+    }
+    if (bad) {
+      (candidate && firstFinite ? candidate : good).restore(model);
+      return false;
+    }
+    if (candidate && firstFinite) {
+      good.dispose();
+      good = candidate;
+    } else {
+      candidate?.dispose();
+    }
+    candidate = WeightSnapshot.of(model);
+    return true;
+  };
+
+  const finish = (r: FitResult): FitResult => {
+    if (cfg.keepBest && best?.weights && r.reason !== 'diverged') {
+      best.weights.restore(model);
+      r.restoredEpoch = best.epoch;
+    }
+    for (const c of callbacks) c.onTrainEnd?.(r);
+    return r;
+  };
+
   try {
     model.train();
     for (let epoch = 1; epoch <= cfg.epochs; epoch++) {
       rng.shuffle(order);
-      const t0 = now();
-      let lossSum = 0;
-      let accSum = 0;
-      let accRows = 0;
-      let seen = 0;
+      epochStart = now();
+      epochSeen = 0;
+      acc = newAccumulator(plan);
+      lossSum = 0;
+      lossRows = 0;
+      let micro = 0;
       for (let from = 0; from < train.rows; from += batch) {
-        if (cb.shouldStop?.()) return { reason: 'stopped', last, steps: step };
+        if (cb.shouldStop?.()) stopRequested = true;
+        if (!stopRequested && cb.shouldPause?.()) {
+          trainMs += now() - segmentStart;
+          cb.onPause?.(true, { step, epoch });
+          while (cb.shouldPause() && !cb.shouldStop?.()) await sleep(25);
+          cb.onPause?.(false, { step, epoch });
+          if (cb.shouldStop?.()) stopRequested = true;
+          segmentStart = now();
+        }
+        if (stopRequested && micro % accum === 0) {
+          if (!(await flush())) return finish({ reason: 'diverged', last, steps: step });
+          return finish({ reason: 'stopped', last, steps: step });
+        }
         const to = Math.min(train.rows, from + batch);
         const n = to - from;
-        const { loss, acc } = scope(() => {
-          const { x, y } = batchTensors(train, order, from, to);
-          opt.zeroGrad();
-          const out = model.lossAndPrediction(x, y);
-          out.loss.backward();
-          const lossValue = out.loss.item();
-          // A non-finite loss means the parameters that produced it are already bad: skip the update.
-          if (Number.isFinite(lossValue)) opt.step();
-          return { loss: lossValue, acc: noGrad(() => accuracyOf(out.prediction, y)) };
+        const lastMicro = micro % accum === accum - 1 || to >= train.rows;
+        const lrUsed = opt.lr;
+        const out = scope(() => {
+          const b = batchTensors(train, order, from, to);
+          if (micro % accum === 0) opt.zeroGrad();
+          const r = model.lossAndPrediction(b.x, b.y);
+          const groupSize = Math.min(accum, Math.ceil((train.rows - (from - (micro % accum) * batch)) / batch));
+          (groupSize > 1 ? r.loss.div(groupSize) : r.loss).backward();
+          if (lastMicro) {
+            if (cfg.clipGradValue) clipGradValue(opt.params, cfg.clipGradValue);
+            if (cfg.clipGradNorm) clipGradNormTensor(opt.params, cfg.clipGradNorm);
+            opt.step();
+            if (sched?.interval === 'step') sched.step();
+          }
+          return { loss: r.loss.detach(), pred: wantPreds ? r.prediction.detach() : null, yHost: b.yHost };
         });
-        step++;
-        if (!Number.isFinite(loss)) {
-          model.parameters().forEach((p, i) => p.assign(good[i]));
-          return { reason: 'diverged', last, steps: step };
-        }
-        lossSum += loss * n;
-        seen += n;
-        if (acc !== undefined) {
-          accSum += acc * n;
-          accRows += n;
-        }
-        const elapsed = Math.max(1e-3, now() - t0);
-        cb.onStep?.({ step, epoch, loss, ...(acc !== undefined ? { accuracy: acc } : {}), lr: opt.lr, samplesPerSec: (seen / elapsed) * 1000 });
+        micro++;
+        if (lastMicro) step++;
+        epochSeen += n;
+        pending.push({ step: lastMicro ? step : step + 1, epoch, n, loss: out.loss, pred: out.pred, yHost: out.yHost, lr: lrUsed });
+        if (lastMicro && pending.length >= readEvery && !(await flush())) return finish({ reason: 'diverged', last, steps: step });
         if (now() - lastYield > 30) {
           await yieldToHost();
           lastYield = now();
         }
       }
-      const elapsed = Math.max(1e-3, now() - t0);
-      const v = val ? evaluate(model, val) : null;
+      if (!(await flush())) return finish({ reason: 'diverged', last, steps: step });
+      const trainMetrics = acc.compute(plan.names, plan.topK);
+      const v = val ? await evaluate(model, val, plan) : null;
+      const monitored = v ? v.loss : lossSum / Math.max(1, lossRows);
+      const minDelta = cfg.earlyStopping?.minDelta ?? 0;
+      const improved = !best || monitored < best.loss - minDelta;
+      if (improved) {
+        best?.weights?.dispose();
+        best = { loss: monitored, epoch, weights: cfg.keepBest ? WeightSnapshot.of(model) : null };
+        sinceBest = 0;
+      } else {
+        sinceBest++;
+      }
+      const base = report(step, epoch, lossSum / Math.max(1, lossRows), opt.lr);
       last = {
-        step,
-        epoch,
-        loss: lossSum / seen,
-        ...(accRows ? { accuracy: accSum / accRows } : {}),
-        lr: opt.lr,
-        samplesPerSec: (seen / elapsed) * 1000,
-        ...(v ? { valLoss: v.loss, ...(v.accuracy !== undefined ? { valAccuracy: v.accuracy } : {}) } : {}),
+        ...base,
+        ...(trainMetrics.values.accuracy !== undefined ? { accuracy: trainMetrics.values.accuracy } : {}),
+        metrics: trainMetrics.values,
+        ...(v ? { valLoss: v.loss, valMetrics: v.metrics, ...(v.metrics.accuracy !== undefined ? { valAccuracy: v.metrics.accuracy } : {}) } : {}),
+        ...((v?.confusion ?? trainMetrics.confusion) ? { confusion: v?.confusion ?? trainMetrics.confusion } : {}),
+        best: improved,
       };
-      good = model.parameters().map((p) => Float32Array.from(p.dataSync()));
-      cb.onEpoch?.(last);
+      if (sched?.interval === 'epoch') sched.step(monitored);
+      await cb.onEpoch?.(last);
+      let stopNow = false;
+      for (const c of callbacks) await c.onEpochEnd?.(last, { stop: () => (stopNow = true) });
+      if (cfg.earlyStopping && sinceBest >= cfg.earlyStopping.patience) stopNow = true;
+      if (stopNow && epoch < cfg.epochs) return finish({ reason: 'completed', last, steps: step, earlyStopped: true });
       await yieldToHost();
       lastYield = now();
     }
-    return { reason: 'completed', last, steps: step };
+    return finish({ reason: 'completed', last, steps: step });
   } finally {
+    for (const p of pending) {
+      p.loss.dispose();
+      p.pred?.dispose();
+    }
+    good.dispose();
+    (candidate as WeightSnapshot | null)?.dispose();
+    best?.weights?.dispose();
     model.eval();
     opt.dispose();
   }

@@ -1,26 +1,24 @@
 /**
  * Compiles a model graph (engine/graph, plain JSON) into a trainable nn.Module. Each node in
- * the analysis' topological order becomes one step: a layer module for nodes with
- * parameters (registered under the node id, so weights are saved as `<nodeId>.weight`) or a
- * tensor function for the rest. Problems found here carry the node id, so the UI can show
- * them on the node.
+ * the analysis' topological order becomes one step built by its family's builder
+ * (builders/*.ts): a module registered under the node id (so weights are saved as
+ * `<nodeId>.weight`) or a tensor function. Problems found here carry the node id, so the UI
+ * can show them on the node.
  *
  * The Loss node is not a layer: `forward` returns the tensor that reaches it (the model's
- * prediction) and `loss` applies the chosen criterion. For cross-entropy right after a
- * Softmax node, the Softmax's input is used as the logits (log-softmax inside the loss is
- * exact and stable; softmax followed by log is not).
+ * prediction) and `lossAndPrediction` applies the chosen criterion (losses.ts). For
+ * cross-entropy right after a Softmax node (or BCE right after a Sigmoid), the node's input
+ * is used as the logits: the fused log-softmax / log-sigmoid forms are exact and stable.
  */
 import type { GraphAnalysis, GraphJSON, GraphNode } from '../graph/types.ts';
 import { analyzeGraph } from '../graph/analyze.ts';
 import { getLayer, resolveAttrs } from '../graph/catalog.ts';
+import type { LossName } from '../graph/layers/io.ts';
 import { FlowgradError } from '../core/errors.ts';
 import { Module } from '../nn/module.ts';
-import { Linear } from '../nn/layers.ts';
-import * as F from '../nn/functional.ts';
 import type { Tensor } from '../core/tensor.ts';
-import { arange } from '../ops/creation.ts';
-
-type Step = (inputs: Tensor[], training: boolean) => Tensor;
+import { BUILDERS, type Step } from './builders/index.ts';
+import { batchLoss, type LossSpec } from './losses.ts';
 
 interface CompiledNode {
   node: GraphNode;
@@ -29,21 +27,23 @@ interface CompiledNode {
   run: Step;
 }
 
-function num(v: unknown): number {
-  return typeof v === 'number' ? v : Number(v);
-}
+const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
 
 export class GraphModel extends Module {
   readonly graph: GraphJSON;
   readonly analysis: GraphAnalysis;
-  readonly lossKind: 'crossEntropy' | 'mse';
+  readonly lossKind: LossName;
+  readonly lossSpec: LossSpec;
   /** Classes predicted (last dimension of the prediction). */
   readonly outputSize: number;
+  /** Per-sample shape the Input node expects (batches are reshaped to it). */
+  readonly inputShape: number[];
   private readonly steps: CompiledNode[] = [];
   private readonly predictionId: string;
-  /** Node whose output is used as logits for cross-entropy (skips a final Softmax). */
+  /** Node whose output is used as logits (skips a final Softmax / Sigmoid). */
   private readonly logitsId: string;
   readonly inputId: string;
+  readonly lossNodeId: string;
 
   constructor(graph: GraphJSON, analysis: GraphAnalysis = analyzeGraph(graph)) {
     super();
@@ -70,55 +70,45 @@ export class GraphModel extends Module {
         lossNode = node;
         continue;
       }
-      if (node.type === 'Input') inputId ??= id;
+      if (node.type === 'Input') {
+        if (inputId !== null) throw new FlowgradError('unsupported', 'Input: models with more than one Input cannot be trained yet', { nodeId: id });
+        inputId = id;
+        this.steps.push({ node, sources, run: ([x]) => x! });
+        continue;
+      }
+      const builder = BUILDERS[node.type];
+      if (!builder) throw new FlowgradError('unsupported', `${node.type}: this layer cannot be trained yet`, { nodeId: id });
       const attrs = resolveAttrs(spec, node.attrs);
       const inShapes = sources.map((s) => analysis.shapes[s] ?? []);
-      this.steps.push({ node, sources, run: this.build(node, attrs, inShapes) });
+      try {
+        const run = builder({ node, attrs, inShapes, outShape: analysis.shapes[id] ?? [], register: (m) => this.registerModule(id, m) });
+        this.steps.push({ node, sources, run });
+      } catch (e) {
+        if (e instanceof FlowgradError && !e.nodeId) throw new FlowgradError(e.code, `${spec.label}: ${e.message}`, { nodeId: id, cause: e });
+        throw e;
+      }
     }
     if (!lossNode || !inputId) throw new FlowgradError('graph', 'the graph needs an Input and an Output / Loss node');
     this.inputId = inputId;
-    const lossAttrs = resolveAttrs(getLayer('Loss')!, lossNode.attrs);
-    this.lossKind = lossAttrs.loss === 'mse' ? 'mse' : 'crossEntropy';
+    this.inputShape = (analysis.shapes[inputId] ?? []).slice(1).map(num);
+    this.lossNodeId = lossNode.id;
+    const la = resolveAttrs(getLayer('Loss')!, lossNode.attrs);
+    this.lossKind = la.loss as LossName;
+    this.lossSpec = { kind: this.lossKind, labelSmoothing: num(la.labelSmoothing), delta: num(la.delta), classWeights: [...((la.classWeights as number[] | undefined) ?? [])] };
     this.predictionId = inbound.get(lossNode.id)!.get('in')!;
     const pred = byId.get(this.predictionId)!;
-    this.logitsId = this.lossKind === 'crossEntropy' && pred.type === 'Softmax' ? inbound.get(pred.id)!.get('in')! : this.predictionId;
+    const fused = (this.lossKind === 'crossEntropy' && pred.type === 'Softmax') || (this.lossKind === 'bce' && pred.type === 'Sigmoid');
+    this.logitsId = fused ? inbound.get(pred.id)!.get('in')! : this.predictionId;
     const predShape = analysis.shapes[this.predictionId] ?? [];
     this.outputSize = num(predShape[predShape.length - 1] ?? 1);
-  }
-
-  private build(node: GraphNode, attrs: Record<string, unknown>, inShapes: (number | string)[][]): Step {
-    switch (node.type) {
-      case 'Input':
-        return (xs) => xs[0];
-      case 'Dense': {
-        const inShape = inShapes[0];
-        const inF = num(inShape[inShape.length - 1]);
-        const layer = new Linear(inF, num(attrs.units), { bias: attrs.bias !== false });
-        this.registerModule(node.id, layer);
-        return ([x]) => layer.forward(x);
-      }
-      case 'ReLU': return ([x]) => x.relu();
-      case 'LeakyReLU': return ([x]) => x.leakyRelu(num(attrs.slope));
-      case 'ELU': return ([x]) => x.elu(num(attrs.alpha));
-      case 'GELU': return ([x]) => x.gelu();
-      case 'SiLU': return ([x]) => x.silu();
-      case 'Tanh': return ([x]) => x.tanh();
-      case 'Sigmoid': return ([x]) => x.sigmoid();
-      case 'Softmax': return ([x]) => x.softmax(num(attrs.dim));
-      case 'Dropout': return ([x], training) => F.dropout(x, num(attrs.p), training);
-      case 'Flatten': return ([x]) => x.flatten(1);
-      case 'Add': return ([a, b]) => a.add(b);
-      case 'Concat': return ([a, b]) => a.concat([b], num(attrs.dim));
-      default:
-        throw new FlowgradError('unsupported', `${node.type}: this layer cannot be trained yet`, { nodeId: node.id });
-    }
   }
 
   /** Runs the graph; returns every node's output by id. */
   private run(x: Tensor): Map<string, Tensor> {
     const values = new Map<string, Tensor>();
+    const input = x.shape.length === this.inputShape.length + 1 && x.shape.slice(1).join(',') === this.inputShape.join(',') ? x : x.reshape([x.shape[0]!, ...this.inputShape]);
     for (const s of this.steps) {
-      const inputs = s.node.type === 'Input' ? [x] : s.sources.map((id) => values.get(id)!);
+      const inputs = s.node.type === 'Input' ? [input] : s.sources.map((id) => values.get(id)!);
       try {
         values.set(s.node.id, s.run(inputs, this.training));
       } catch (e) {
@@ -135,29 +125,27 @@ export class GraphModel extends Module {
   }
 
   /**
-   * Loss and prediction for a batch. `y` holds class indices (int32, cross-entropy; one-hot
-   * targets are built for MSE on class scores) or float targets (MSE).
+   * Loss and prediction for a batch. `y` holds class indices (int32) or numeric targets
+   * (float32); each loss turns them into the target it needs (losses.ts).
    */
   lossAndPrediction(x: Tensor, y: Tensor): { loss: Tensor; prediction: Tensor } {
     const values = this.run(x);
     const prediction = values.get(this.predictionId)!;
-    if (this.lossKind === 'crossEntropy') {
-      if (y.dtype !== 'int32') throw new FlowgradError('dtype', 'cross-entropy needs class labels; this dataset has numeric targets — choose the MSE loss', { nodeId: this.lossNodeId() });
-      return { loss: F.crossEntropy(values.get(this.logitsId)!, y), prediction };
+    try {
+      return { loss: batchLoss(this.lossSpec, prediction, values.get(this.logitsId)!, y), prediction };
+    } catch (e) {
+      if (e instanceof FlowgradError && !e.nodeId) throw new FlowgradError(e.code, `Output / Loss: ${e.message}`, { nodeId: this.lossNodeId, cause: e });
+      throw e;
     }
-    const target = y.dtype === 'int32' && this.outputSize > 1 ? y.unsqueeze(-1).eq(arange(this.outputSize)).cast('float32') : y.cast('float32').reshape(prediction.shape);
-    return { loss: F.mseLoss(prediction, target), prediction };
   }
 
   /** Class probabilities for classification heads (softmax applied when the graph has none). */
   probabilities(x: Tensor): Tensor {
     const values = this.run(x);
     const pred = values.get(this.predictionId)!;
-    if (this.logitsId !== this.predictionId || this.lossKind !== 'crossEntropy') return pred;
-    return pred.softmax(-1);
-  }
-
-  private lossNodeId(): string {
-    return this.graph.nodes.find((n) => n.type === 'Loss')!.id;
+    if (this.lossKind === 'crossEntropy' && this.logitsId === this.predictionId) return pred.softmax(-1);
+    if (this.lossKind === 'nll' || this.lossKind === 'klDiv') return pred.exp();
+    if (this.lossKind === 'bceWithLogits' || (this.lossKind === 'bce' && this.logitsId !== this.predictionId)) return values.get(this.logitsId)!.sigmoid();
+    return pred;
   }
 }

@@ -6,17 +6,18 @@
 import type { GraphJSON } from '../graph/types.ts';
 import type { DatasetSpec, TrainConfig } from './config.ts';
 import { GraphModel } from './graphModel.ts';
-import { fit, evaluate } from './fit.ts';
-import type { EpochReport } from './fit.ts';
-import { splitDataset } from './split.ts';
+import { fit } from './fit.ts';
+import type { EpochReport, FitResult, StepReport, TrainCallback } from './fit.ts';
 import type { ArrayDataset } from './split.ts';
-import { makeBuiltin2D } from '../data/builtin2d.ts';
+import { resolveDataset, type DataIO } from '../data/resolve.ts';
 import { encodeSafetensors, decodeSafetensors } from '../io/safetensors.ts';
 import { FlowgradError } from '../core/errors.ts';
 import { manualSeed, tensor } from '../ops/creation.ts';
 import { scope } from '../core/memory.ts';
 import { noGrad } from '../autograd/mode.ts';
+import { makeBuiltin2D } from '../data/builtin2d.ts';
 import { shapesFit } from './dataFit.ts';
+import type { MetricValues } from '../metrics/accumulator.ts';
 
 export interface BoundaryGrid {
   resolution: number;
@@ -25,10 +26,35 @@ export interface BoundaryGrid {
   probs: Float32Array;
 }
 
+/**
+ * Epoch metrics, flat: the training set's configured metrics (accuracy, topK, precision,
+ * recall, f1, mae, mse, r2), the validation loss, and the validation metrics prefixed `val`
+ * (valAccuracy, valF1, valR2, ...).
+ */
+export interface EpochMetrics {
+  accuracy?: number; topK?: number; precision?: number; recall?: number; f1?: number; mae?: number; mse?: number; r2?: number;
+  valLoss?: number;
+  valAccuracy?: number; valTopK?: number; valPrecision?: number; valRecall?: number; valF1?: number; valMae?: number; valMse?: number; valR2?: number;
+}
+
 export type SessionEvent =
-  | { type: 'step'; runId: string; step: number; epoch: number; loss: number; metrics: { accuracy?: number }; lr: number; samplesPerSec: number }
-  | { type: 'epoch'; runId: string; step: number; epoch: number; loss: number; metrics: { accuracy?: number; valLoss?: number; valAccuracy?: number }; lr: number; samplesPerSec: number; boundary?: BoundaryGrid }
-  | { type: 'done'; runId: string; step: number; epoch: number; reason: 'completed' | 'stopped' | 'diverged'; loss: number; metrics: { accuracy?: number; valLoss?: number; valAccuracy?: number }; message?: string };
+  | { type: 'step'; runId: string; step: number; epoch: number; loss: number; metrics: { accuracy?: number }; lr: number; samplesPerSec: number; etaSec: number; totalSteps: number }
+  | {
+    type: 'epoch'; runId: string; step: number; epoch: number; loss: number; metrics: EpochMetrics; lr: number; samplesPerSec: number; etaSec: number;
+    /** counts[true][predicted] on the validation set (training set without one); classification only. */
+    confusion?: number[][];
+    /** This epoch has the best monitored loss so far. */
+    best: boolean;
+    boundary?: BoundaryGrid;
+  }
+  | {
+    type: 'done'; runId: string; step: number; epoch: number; reason: 'completed' | 'stopped' | 'diverged'; loss: number; metrics: EpochMetrics; message?: string;
+    /** Early stopping ended the run before its last epoch. */
+    earlyStopped?: boolean;
+    /** keepBest restored the weights of this epoch. */
+    restoredEpoch?: number;
+  }
+  | { type: 'paused' | 'resumed'; runId: string; step: number; epoch: number };
 
 export interface TrainJob {
   runId: string;
@@ -45,15 +71,52 @@ export interface TrainOutcome {
   final: Extract<SessionEvent, { type: 'done' }>;
 }
 
-export function loadDataset(spec: DatasetSpec): ArrayDataset & { classes: number; extent: [number, number, number, number] } {
-  if (spec.kind !== 'builtin2d') throw new FlowgradError('bad-argument', `unknown dataset kind '${(spec as { kind: string }).kind}'`);
-  const d = makeBuiltin2D(spec.name, spec);
-  return { x: d.x, y: d.y, rows: d.y.length, features: 2, classes: d.classes, extent: d.extent };
+export interface TrainHooks {
+  onEvent(e: SessionEvent): void;
+  shouldStop(): boolean;
+  /** While true, the run waits between steps (Stop still ends it). */
+  shouldPause?(): boolean;
+  /** Extra training callbacks (the CLI and tests use them). */
+  callbacks?: TrainCallback[];
+  /** Where uploaded datasets are read from (the browser's IndexedDB, files in Node). */
+  io?: DataIO;
+}
+
+const noUploads: DataIO = {
+  readUpload: () => Promise.reject(new FlowgradError('unsupported', 'uploaded datasets are not available here')),
+};
+
+export interface LoadedData {
+  train: ArrayDataset;
+  val: ArrayDataset | null;
+  sampleShape: number[];
+  classes: number | null;
+  extent: [number, number, number, number] | null;
+}
+
+/** Generates or reads the job's dataset and splits it as the config asks (seeded). */
+export async function loadData(spec: DatasetSpec, config: Pick<TrainConfig, 'validationSplit' | 'seed'>, io: DataIO = noUploads): Promise<LoadedData> {
+  const d = await resolveDataset(spec, io, { validationSplit: config.validationSplit, seed: config.seed });
+  const withShape = (a: ArrayDataset): ArrayDataset => ({ ...a, sampleShape: d.sampleShape });
+  return { train: withShape(d.train), val: d.val ? withShape(d.val) : null, sampleShape: d.sampleShape, classes: d.classes, extent: d.extent };
+}
+
+/** The 2-D plot square of a generated dataset (for decision boundaries). */
+export function loadDataset(spec: DatasetSpec): { extent: [number, number, number, number] } {
+  if (spec.kind !== 'builtin2d') throw new FlowgradError('bad-argument', `decision boundaries need a built-in 2-D dataset (got '${spec.kind}')`);
+  return { extent: makeBuiltin2D(spec.name, spec).extent };
 }
 
 export function exportWeights(model: GraphModel): Uint8Array {
   const tensors: Parameters<typeof encodeSafetensors>[0] = {};
-  for (const [name, p] of model.namedParameters()) tensors[name] = { dtype: 'F32', shape: [...p.shape], data: Float32Array.from(p.dataSync()) };
+  for (const [name, p] of [...model.namedParameters(), ...model.namedBuffers()]) tensors[name] = { dtype: 'F32', shape: [...p.shape], data: Float32Array.from(p.dataSync()) };
+  return encodeSafetensors(tensors, { format: 'flowgrad', producer: 'flowgrad' });
+}
+
+/** exportWeights for any backend (asynchronous reads). */
+export async function exportWeightsAsync(model: GraphModel): Promise<Uint8Array> {
+  const tensors: Parameters<typeof encodeSafetensors>[0] = {};
+  for (const [name, p] of [...model.namedParameters(), ...model.namedBuffers()]) tensors[name] = { dtype: 'F32', shape: [...p.shape], data: Float32Array.from(await p.data()) };
   return encodeSafetensors(tensors, { format: 'flowgrad', producer: 'flowgrad' });
 }
 
@@ -68,11 +131,16 @@ export function modelWithWeights(graph: GraphJSON, weights: Uint8Array): GraphMo
     if (t.shape.join(',') !== p.shape.join(',')) throw new FlowgradError('bad-file', `weights '${name}' are [${t.shape}] but the graph needs [${p.shape}]`);
     p.assign(Float32Array.from(t.data as ArrayLike<number>));
   }
+  // Buffers (BatchNorm running statistics) are optional: files from before they were saved lack them.
+  for (const [name, b] of model.namedBuffers()) {
+    const t = tensors[name];
+    if (t && t.shape.join(',') === b.shape.join(',')) b.assign(Float32Array.from(t.data as ArrayLike<number>));
+  }
   model.eval();
   return model;
 }
 
-export function boundaryOf(model: GraphModel, extent: [number, number, number, number], resolution: number): BoundaryGrid {
+function gridPoints(extent: [number, number, number, number], resolution: number): Float32Array {
   const [x0, x1, y0, y1] = extent;
   const pts = new Float32Array(resolution * resolution * 2);
   for (let r = 0; r < resolution; r++) {
@@ -83,50 +151,82 @@ export function boundaryOf(model: GraphModel, extent: [number, number, number, n
       pts[2 * i + 1] = y1 - ((r + 0.5) / resolution) * (y1 - y0);
     }
   }
+  return pts;
+}
+
+/** boundaryOf for any backend (one asynchronous read). */
+export async function boundaryOfAsync(model: GraphModel, extent: [number, number, number, number], resolution: number): Promise<BoundaryGrid> {
+  const pts = gridPoints(extent, resolution);
+  const out = noGrad(() => scope(() => model.probabilities(tensor(pts, { shape: [resolution * resolution, 2] }))));
+  try {
+    return { resolution, classes: model.outputSize, extent, probs: Float32Array.from(await out.data()) };
+  } finally {
+    out.dispose();
+  }
+}
+
+export function boundaryOf(model: GraphModel, extent: [number, number, number, number], resolution: number): BoundaryGrid {
+  const pts = gridPoints(extent, resolution);
   const probs = noGrad(() => scope(() => Float32Array.from(model.probabilities(tensor(pts, { shape: [resolution * resolution, 2] })).dataSync())));
   return { resolution, classes: model.outputSize, extent, probs };
 }
 
-export async function runTraining(job: TrainJob, hooks: { onEvent(e: SessionEvent): void; shouldStop(): boolean }): Promise<TrainOutcome> {
-  const data = loadDataset(job.dataset);
-  const { train, val } = splitDataset(data, job.config.validationSplit, job.config.seed);
+function epochMetrics(r: EpochReport): EpochMetrics {
+  const m: EpochMetrics = { ...r.metrics };
+  if (r.valLoss !== undefined) m.valLoss = r.valLoss;
+  for (const [k, v] of Object.entries(r.valMetrics ?? {}) as [keyof MetricValues, number][]) {
+    if (v !== undefined) (m as Record<string, number>)[`val${k === 'r2' ? 'R2' : k === 'topK' ? 'TopK' : k[0]!.toUpperCase() + k.slice(1)}`] = v;
+  }
+  return m;
+}
+
+export async function runTraining(job: TrainJob, hooks: TrainHooks): Promise<TrainOutcome> {
+  const data = await loadData(job.dataset, job.config, hooks.io);
   manualSeed(job.config.seed);
   const model = new GraphModel(job.graph);
   try {
-    shapesFit(model, { sampleShape: [data.features], classes: data.classes });
-    const wantsBoundary = job.boundaryResolution > 0 && data.features === 2;
-    const result = await fit(model, train, val, job.config, {
+    shapesFit(model, { sampleShape: data.sampleShape, classes: data.classes });
+    const extent = data.extent;
+    const wantsBoundary = job.boundaryResolution > 0 && data.sampleShape.join(',') === '2' && extent !== null;
+    const step = (r: StepReport): SessionEvent => ({
+      type: 'step', runId: job.runId, step: r.step, epoch: r.epoch, loss: r.loss, metrics: r.accuracy !== undefined ? { accuracy: r.accuracy } : {},
+      lr: r.lr, samplesPerSec: r.samplesPerSec, etaSec: r.etaSec, totalSteps: r.totalSteps,
+    });
+    let lastStep: StepReport | null = null;
+    const result: FitResult = await fit(model, data.train, data.val, job.config, {
       shouldStop: hooks.shouldStop,
-      onStep: (r) => hooks.onEvent({ type: 'step', runId: job.runId, step: r.step, epoch: r.epoch, loss: r.loss, metrics: r.accuracy !== undefined ? { accuracy: r.accuracy } : {}, lr: r.lr, samplesPerSec: r.samplesPerSec }),
-      onEpoch: (r: EpochReport) => {
-        const boundary = wantsBoundary ? boundaryOf(model, data.extent, job.boundaryResolution) : undefined;
-        hooks.onEvent({ type: 'epoch', runId: job.runId, step: r.step, epoch: r.epoch, loss: r.loss, metrics: metricsOf(r), lr: r.lr, samplesPerSec: r.samplesPerSec, ...(boundary ? { boundary } : {}) });
+      ...(hooks.shouldPause ? { shouldPause: hooks.shouldPause } : {}),
+      onPause: (paused, at) => hooks.onEvent({ type: paused ? 'paused' : 'resumed', runId: job.runId, ...at }),
+      ...(hooks.callbacks ? { callbacks: hooks.callbacks } : {}),
+      onStep: (r) => {
+        lastStep = r;
+        hooks.onEvent(step(r));
+      },
+      onEpoch: async (r: EpochReport) => {
+        const boundary = wantsBoundary ? await boundaryOfAsync(model, extent, job.boundaryResolution) : undefined;
+        hooks.onEvent({
+          type: 'epoch', runId: job.runId, step: r.step, epoch: r.epoch, loss: r.loss, metrics: epochMetrics(r), lr: r.lr,
+          samplesPerSec: r.samplesPerSec, etaSec: r.etaSec, best: r.best, ...(r.confusion ? { confusion: r.confusion } : {}), ...(boundary ? { boundary } : {}),
+        });
       },
     });
-    const finalEval = evaluate(model, train);
     const final: TrainOutcome['final'] = {
       type: 'done',
       runId: job.runId,
       step: result.steps,
       epoch: result.last?.epoch ?? 0,
       reason: result.reason,
-      loss: result.last?.loss ?? finalEval.loss,
-      metrics: result.last ? metricsOf(result.last) : finalEval.accuracy !== undefined ? { accuracy: finalEval.accuracy } : {},
+      loss: result.last?.loss ?? (lastStep as StepReport | null)?.loss ?? NaN,
+      metrics: result.last ? epochMetrics(result.last) : (lastStep as StepReport | null)?.accuracy !== undefined ? { accuracy: (lastStep as StepReport | null)!.accuracy! } : {},
       ...(result.reason === 'diverged' ? { message: 'Training diverged: the loss became NaN or infinite. The last good weights were kept — try a lower learning rate.' } : {}),
+      ...(result.earlyStopped ? { earlyStopped: true, message: `Early stopping: no improvement for ${job.config.earlyStopping?.patience ?? 0} epochs.` } : {}),
+      ...(result.restoredEpoch !== undefined ? { restoredEpoch: result.restoredEpoch } : {}),
     };
     hooks.onEvent(final);
-    return { runId: job.runId, reason: result.reason, weights: exportWeights(model), final };
+    return { runId: job.runId, reason: result.reason, weights: await exportWeightsAsync(model), final };
   } finally {
     model.dispose();
   }
-}
-
-function metricsOf(r: EpochReport): { accuracy?: number; valLoss?: number; valAccuracy?: number } {
-  const m: { accuracy?: number; valLoss?: number; valAccuracy?: number } = {};
-  if (r.accuracy !== undefined) m.accuracy = r.accuracy;
-  if (r.valLoss !== undefined) m.valLoss = r.valLoss;
-  if (r.valAccuracy !== undefined) m.valAccuracy = r.valAccuracy;
-  return m;
 }
 
 export function predictRows(graph: GraphJSON, weights: Uint8Array, inputs: Float32Array, rows: number): Float32Array {

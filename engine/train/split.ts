@@ -11,6 +11,8 @@ export interface ArrayDataset {
   y: Int32Array | Float32Array;
   rows: number;
   features: number;
+  /** Shape of one sample (product = features); absent means [features]. */
+  sampleShape?: number[];
 }
 
 function take(d: ArrayDataset, idx: number[]): ArrayDataset {
@@ -21,7 +23,7 @@ function take(d: ArrayDataset, idx: number[]): ArrayDataset {
     x.set(d.x.subarray(r * d.features, (r + 1) * d.features), i * d.features);
     y.set(d.y.subarray(r * ySize, (r + 1) * ySize), i * ySize);
   });
-  return { x, y, rows: idx.length, features: d.features };
+  return { x, y, rows: idx.length, features: d.features, ...(d.sampleShape ? { sampleShape: d.sampleShape } : {}) };
 }
 
 export function splitDataset(d: ArrayDataset, valFraction: number, seed: number): { train: ArrayDataset; val: ArrayDataset | null } {

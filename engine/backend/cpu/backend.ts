@@ -3,12 +3,15 @@
  * in size buckets, so a training loop that allocates the same shapes every step stops
  * touching the garbage collector after the first step. Buckets round a size up by at most
  * 25% (four buckets per power of two); the pool is capped so it cannot hoard memory.
+ * float16 tensors are stored as 16-bit patterns (Uint16Array) and computed in float32.
  */
 import type { DType, TypedArray } from '../../core/dtype.ts';
 import { makeArray } from '../../core/dtype.ts';
 import { FlowgradError } from '../../core/errors.ts';
-import type { Backend, BackendBuffer, KernelArgs, KernelName, MemoryInfo } from '../types.ts';
+import { decodeHalf, encodeHalf } from '../../core/half.ts';
+import type { Backend, BackendBuffer, FusedArgs, KernelArgs, KernelName, MemoryInfo } from '../types.ts';
 import { ELEMENTWISE_KERNELS } from './elementwise.ts';
+import { runFused } from './fused.ts';
 import { matmul } from './matmul.ts';
 import { REDUCE_KERNELS } from './reduce.ts';
 import { MISC_KERNELS } from './misc.ts';
@@ -24,6 +27,31 @@ export function bucketSize(n: number): number {
   if (n <= 16) return 16;
   const step = 2 ** Math.max(0, Math.floor(Math.log2(n)) - 2);
   return Math.ceil(n / step) * step;
+}
+
+/** Buffer fields kernels write (float16 shadows of these are stored back). */
+const WRITTEN = new Set(['out', 'argmax', 'param', 'm', 'v', 'vMax', 'buf']);
+
+function hasHalf(args: object): boolean {
+  for (const v of Object.values(args)) if (v instanceof CpuBuffer && v.dtype === 'float16') return true;
+  return false;
+}
+
+/**
+ * float16 storage, float32 compute: runs `body` with every float16 buffer replaced by a
+ * float32 copy, then rounds the written ones back into their 16-bit storage.
+ */
+function withHalfShadows(args: Record<string, unknown>, body: (a: Record<string, unknown>) => void): void {
+  const shadow: Record<string, unknown> = { ...args };
+  const back: [CpuBuffer, Float32Array][] = [];
+  for (const [key, v] of Object.entries(args)) {
+    if (!(v instanceof CpuBuffer) || v.dtype !== 'float16') continue;
+    const f = decodeHalf(v.data as Uint16Array, new Float32Array(v.size), v.size);
+    shadow[key] = new CpuBuffer('float32', v.size, f, f);
+    if (WRITTEN.has(key)) back.push([v, f]);
+  }
+  body(shadow);
+  for (const [h, f] of back) encodeHalf(f, h.data as Uint16Array, h.size);
 }
 
 type Kernels = { [K in KernelName]: (a: KernelArgs[K]) => void };
@@ -42,7 +70,7 @@ export class CpuBackend implements Backend {
     const free = this.pool.get(key);
     let raw = free?.pop();
     if (raw) this.pooled -= raw.byteLength;
-    else raw = makeArray(dtype, cap);
+    else raw = dtype === 'float16' ? new Uint16Array(cap) : makeArray(dtype, cap);
     this.inUse += raw.byteLength;
     return new CpuBuffer(dtype, size, raw.length === size ? raw : raw.subarray(0, size), raw);
   }
@@ -60,6 +88,7 @@ export class CpuBackend implements Backend {
 
   write(buf: BackendBuffer, data: ArrayLike<number>): void {
     const d = (buf as CpuBuffer).data;
+    if (buf.dtype === 'float16') { encodeHalf(data, d as Uint16Array, buf.size); return; }
     if (ArrayBuffer.isView(data) && data.constructor === d.constructor) d.set(data as TypedArray);
     else if (buf.dtype === 'bool') for (let i = 0; i < buf.size; i++) d[i] = data[i] ? 1 : 0;
     else for (let i = 0; i < buf.size; i++) d[i] = data[i];
@@ -70,13 +99,19 @@ export class CpuBackend implements Backend {
   }
 
   readSync(buf: BackendBuffer): TypedArray {
-    return (buf as CpuBuffer).data.slice();
+    const d = (buf as CpuBuffer).data;
+    return buf.dtype === 'float16' ? decodeHalf(d as Uint16Array, new Float32Array(buf.size)) : d.slice();
   }
 
   run<K extends KernelName>(kernel: K, args: KernelArgs[K]): void {
     const k = KERNELS[kernel] as ((a: KernelArgs[K]) => void) | undefined;
     if (!k) throw new FlowgradError('unsupported', `cpu backend: no kernel '${kernel}'`);
-    k(args);
+    if (!hasHalf(args)) k(args);
+    else withHalfShadows(args as Record<string, unknown>, (a) => k(a as KernelArgs[K]));
+  }
+
+  runFused(args: FusedArgs): void {
+    runFused(args);
   }
 
   flush(): void {}

@@ -1,5 +1,5 @@
 /**
- * CPU im2col / col2im for convolution via matmul. The inner loop walks one output row with
+ * CPU im2col / col2im for convolution via matmul, and max pooling. The inner loop walks one output row with
  * the valid x-range computed up front, so there is no bounds test per element.
  */
 import type { TypedArray } from '../../core/dtype.ts';
@@ -52,4 +52,34 @@ export function col2im(a: KernelArgs['col2im']): void {
           for (let ox = lo; ox < hi; ox++) O[xb + ox * a.sw] += C[o + ox];
         }
       }
+}
+
+/** Max pooling with the in-bounds kernel window computed once per output position. */
+export function maxPool2d(a: KernelArgs['maxPool2d']): void {
+  const X = d(a.x), O = d(a.out), AM = d(a.argmax);
+  const { h, w, oh, ow, kh, kw, sh, sw, ph, pw, dh, dw } = a;
+  for (let p = 0; p < a.nc; p++) {
+    const xb = p * h * w;
+    let o = p * oh * ow;
+    for (let oy = 0; oy < oh; oy++) {
+      const y0 = oy * sh - ph;
+      for (let ox = 0; ox < ow; ox++, o++) {
+        const x0 = ox * sw - pw;
+        let best = -Infinity, at = -1;
+        for (let ki = 0; ki < kh; ki++) {
+          const y = y0 + ki * dh;
+          if (y < 0 || y >= h) continue;
+          const row = y * w;
+          for (let kj = 0; kj < kw; kj++) {
+            const x = x0 + kj * dw;
+            if (x < 0 || x >= w) continue;
+            const v = X[xb + row + x];
+            if (v > best || at < 0) { best = v; at = row + x; }
+          }
+        }
+        O[o] = best;
+        AM[o] = at;
+      }
+    }
+  }
 }

@@ -6,14 +6,14 @@
 import type { TypedArray } from '../../core/dtype.ts';
 import { broadcastStrides, stridesOf } from '../../core/shape.ts';
 import { erfFast } from '../mathfn.ts';
-import type { BackendBuffer, BinaryOp, KernelArgs } from '../types.ts';
+import type { BackendBuffer, BinaryOp, KernelArgs, UnaryOp } from '../types.ts';
 import { forEachRow } from './strided.ts';
 
 const d = (b: BackendBuffer): TypedArray => (b as unknown as { data: TypedArray }).data;
 
-type Row = (o: TypedArray, oo: number, a: TypedArray, ao: number, as: number, b: TypedArray, bo: number, bs: number, n: number) => void;
+export type Row = (o: TypedArray, oo: number, a: TypedArray, ao: number, as: number, b: TypedArray, bo: number, bs: number, n: number) => void;
 
-const BINARY: Record<BinaryOp, Row> = {
+export const BINARY: Record<BinaryOp, Row> = {
   add: (o, oo, a, ao, as, b, bo, bs, n) => { for (let i = 0; i < n; i++) o[oo + i] = a[ao + i * as] + b[bo + i * bs]; },
   sub: (o, oo, a, ao, as, b, bo, bs, n) => { for (let i = 0; i < n; i++) o[oo + i] = a[ao + i * as] - b[bo + i * bs]; },
   mul: (o, oo, a, ao, as, b, bo, bs, n) => { for (let i = 0; i < n; i++) o[oo + i] = a[ao + i * as] * b[bo + i * bs]; },
@@ -35,38 +35,42 @@ const BINARY: Record<BinaryOp, Row> = {
   or: (o, oo, a, ao, as, b, bo, bs, n) => { for (let i = 0; i < n; i++) o[oo + i] = a[ao + i * as] !== 0 || b[bo + i * bs] !== 0 ? 1 : 0; },
 };
 
-function unary({ op, x: xb, out, alpha = 0, beta = 0 }: KernelArgs['unary']): void {
-  const x = d(xb), o = d(out), n = out.size;
+/** o[oo + i] = op(x[xo + i]) for i < n (shared by the unary kernel and fused kernels). */
+export function unaryRow(op: UnaryOp, o: TypedArray, oo: number, x: TypedArray, xo: number, n: number, alpha = 0, beta = 0): void {
   switch (op) {
-    case 'neg': for (let i = 0; i < n; i++) o[i] = -x[i]; return;
-    case 'exp': for (let i = 0; i < n; i++) o[i] = Math.exp(x[i]); return;
-    case 'log': for (let i = 0; i < n; i++) o[i] = Math.log(x[i]); return;
-    case 'sqrt': for (let i = 0; i < n; i++) o[i] = Math.sqrt(x[i]); return;
-    case 'rsqrt': for (let i = 0; i < n; i++) o[i] = 1 / Math.sqrt(x[i]); return;
-    case 'abs': for (let i = 0; i < n; i++) o[i] = Math.abs(x[i]); return;
-    case 'sign': for (let i = 0; i < n; i++) o[i] = x[i] > 0 ? 1 : x[i] < 0 ? -1 : 0; return;
-    case 'sin': for (let i = 0; i < n; i++) o[i] = Math.sin(x[i]); return;
-    case 'cos': for (let i = 0; i < n; i++) o[i] = Math.cos(x[i]); return;
-    case 'sigmoid': for (let i = 0; i < n; i++) o[i] = 1 / (1 + Math.exp(-x[i])); return;
-    case 'tanh': for (let i = 0; i < n; i++) o[i] = Math.tanh(x[i]); return;
-    case 'relu': for (let i = 0; i < n; i++) o[i] = x[i] > 0 ? x[i] : 0; return;
-    case 'leakyRelu': for (let i = 0; i < n; i++) o[i] = x[i] > 0 ? x[i] : alpha * x[i]; return;
-    case 'elu': for (let i = 0; i < n; i++) o[i] = x[i] > 0 ? x[i] : alpha * (Math.exp(x[i]) - 1); return;
-    case 'gelu': for (let i = 0; i < n; i++) o[i] = 0.5 * x[i] * (1 + erfFast(x[i] * Math.SQRT1_2)); return;
-    case 'silu': for (let i = 0; i < n; i++) o[i] = x[i] / (1 + Math.exp(-x[i])); return;
-    case 'erf': for (let i = 0; i < n; i++) o[i] = erfFast(x[i]); return;
-    case 'clamp': for (let i = 0; i < n; i++) o[i] = x[i] < alpha ? alpha : x[i] > beta ? beta : x[i]; return;
-    case 'square': for (let i = 0; i < n; i++) o[i] = x[i] * x[i]; return;
-    case 'reciprocal': for (let i = 0; i < n; i++) o[i] = 1 / x[i]; return;
-    case 'floor': for (let i = 0; i < n; i++) o[i] = Math.floor(x[i]); return;
-    case 'ceil': for (let i = 0; i < n; i++) o[i] = Math.ceil(x[i]); return;
+    case 'neg': for (let i = 0; i < n; i++) o[oo + i] = -x[xo + i]; return;
+    case 'exp': for (let i = 0; i < n; i++) o[oo + i] = Math.exp(x[xo + i]); return;
+    case 'log': for (let i = 0; i < n; i++) o[oo + i] = Math.log(x[xo + i]); return;
+    case 'sqrt': for (let i = 0; i < n; i++) o[oo + i] = Math.sqrt(x[xo + i]); return;
+    case 'rsqrt': for (let i = 0; i < n; i++) o[oo + i] = 1 / Math.sqrt(x[xo + i]); return;
+    case 'abs': for (let i = 0; i < n; i++) o[oo + i] = Math.abs(x[xo + i]); return;
+    case 'sign': for (let i = 0; i < n; i++) o[oo + i] = x[xo + i] > 0 ? 1 : x[xo + i] < 0 ? -1 : 0; return;
+    case 'sin': for (let i = 0; i < n; i++) o[oo + i] = Math.sin(x[xo + i]); return;
+    case 'cos': for (let i = 0; i < n; i++) o[oo + i] = Math.cos(x[xo + i]); return;
+    case 'sigmoid': for (let i = 0; i < n; i++) o[oo + i] = 1 / (1 + Math.exp(-x[xo + i])); return;
+    case 'tanh': for (let i = 0; i < n; i++) o[oo + i] = Math.tanh(x[xo + i]); return;
+    case 'relu': for (let i = 0; i < n; i++) o[oo + i] = x[xo + i] > 0 ? x[xo + i] : 0; return;
+    case 'leakyRelu': for (let i = 0; i < n; i++) o[oo + i] = x[xo + i] > 0 ? x[xo + i] : alpha * x[xo + i]; return;
+    case 'elu': for (let i = 0; i < n; i++) o[oo + i] = x[xo + i] > 0 ? x[xo + i] : alpha * (Math.exp(x[xo + i]) - 1); return;
+    case 'gelu': for (let i = 0; i < n; i++) o[oo + i] = 0.5 * x[xo + i] * (1 + erfFast(x[xo + i] * Math.SQRT1_2)); return;
+    case 'silu': for (let i = 0; i < n; i++) o[oo + i] = x[xo + i] / (1 + Math.exp(-x[xo + i])); return;
+    case 'erf': for (let i = 0; i < n; i++) o[oo + i] = erfFast(x[xo + i]); return;
+    case 'clamp': for (let i = 0; i < n; i++) o[oo + i] = x[xo + i] < alpha ? alpha : x[xo + i] > beta ? beta : x[xo + i]; return;
+    case 'square': for (let i = 0; i < n; i++) o[oo + i] = x[xo + i] * x[xo + i]; return;
+    case 'reciprocal': for (let i = 0; i < n; i++) o[oo + i] = 1 / x[xo + i]; return;
+    case 'floor': for (let i = 0; i < n; i++) o[oo + i] = Math.floor(x[xo + i]); return;
+    case 'ceil': for (let i = 0; i < n; i++) o[oo + i] = Math.ceil(x[xo + i]); return;
     case 'round':
-      for (let i = 0; i < n; i++) { const v = x[i], f = Math.floor(v); o[i] = v - f === 0.5 ? (f % 2 === 0 ? f : f + 1) : Math.round(v); }
+      for (let i = 0; i < n; i++) { const v = x[xo + i], f = Math.floor(v); o[oo + i] = v - f === 0.5 ? (f % 2 === 0 ? f : f + 1) : Math.round(v); }
       return;
-    case 'not': for (let i = 0; i < n; i++) o[i] = x[i] === 0 ? 1 : 0; return;
-    case 'identity': o.set(x.subarray(0, n)); return;
+    case 'not': for (let i = 0; i < n; i++) o[oo + i] = x[xo + i] === 0 ? 1 : 0; return;
+    case 'identity': for (let i = 0; i < n; i++) o[oo + i] = x[xo + i]; return;
     default: op satisfies never;
   }
+}
+
+function unary({ op, x, out, alpha = 0, beta = 0 }: KernelArgs['unary']): void {
+  unaryRow(op, d(out), 0, d(x), 0, out.size, alpha, beta);
 }
 
 function binary({ op, a, b, out, aShape, bShape, outShape }: KernelArgs['binary']): void {

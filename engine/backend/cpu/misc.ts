@@ -4,7 +4,7 @@
  * replace an entry here with a specialised kernel when a profile says it matters.
  */
 import { REFERENCE_KERNELS as R } from '../reference/kernels.ts';
-import { im2col, col2im } from './conv.ts';
+import { im2col, col2im, maxPool2d } from './conv.ts';
 
 export const MISC_KERNELS = {
   indexSelect: R.indexSelect,
@@ -15,5 +15,5 @@ export const MISC_KERNELS = {
   adam: R.adam,
   im2col,
   col2im,
-  maxPool2d: R.maxPool2d,
+  maxPool2d,
 };

@@ -6,8 +6,14 @@
 import type { DType, TypedArray } from '../../core/dtype.ts';
 import { bytesPerElement, makeArray } from '../../core/dtype.ts';
 import { FlowgradError } from '../../core/errors.ts';
-import type { Backend, BackendBuffer, KernelArgs, KernelName, MemoryInfo } from '../types.ts';
-import { REFERENCE_KERNELS } from './kernels.ts';
+import { roundHalf } from '../../core/half.ts';
+import type { Backend, BackendBuffer, FusedArgs, KernelArgs, KernelName, MemoryInfo } from '../types.ts';
+import { REFERENCE_KERNELS, referenceFused } from './kernels.ts';
+
+function roundHalves(buf: BackendBuffer): void {
+  const d = (buf as RefBuffer).data;
+  for (let i = 0; i < buf.size; i++) d[i] = roundHalf(d[i]);
+}
 
 export class RefBuffer implements BackendBuffer {
   constructor(readonly dtype: DType, readonly size: number, readonly data: TypedArray) {}
@@ -28,6 +34,7 @@ export class ReferenceBackend implements Backend {
   write(buf: BackendBuffer, data: ArrayLike<number>): void {
     const d = (buf as RefBuffer).data;
     for (let i = 0; i < buf.size; i++) d[i] = data[i];
+    if (buf.dtype === 'float16') roundHalves(buf);
   }
   read(buf: BackendBuffer): Promise<TypedArray> {
     return Promise.resolve(this.readSync(buf));
@@ -39,6 +46,12 @@ export class ReferenceBackend implements Backend {
     const k = REFERENCE_KERNELS[kernel] as ((a: KernelArgs[K]) => void) | undefined;
     if (!k) throw new FlowgradError('unsupported', `reference backend: no kernel '${kernel}'`);
     k(args);
+    // float16: values live in a Float32Array, rounded to half precision after every write.
+    for (const v of Object.values(args)) if (v instanceof RefBuffer && v.dtype === 'float16') roundHalves(v);
+  }
+  runFused(args: FusedArgs): void {
+    referenceFused(args);
+    if (args.out.dtype === 'float16') roundHalves(args.out);
   }
   flush(): void {}
   memory(): MemoryInfo {

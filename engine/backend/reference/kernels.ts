@@ -6,7 +6,8 @@
 import type { TypedArray } from '../../core/dtype.ts';
 import { broadcastStrides, sizeOf, stridesOf } from '../../core/shape.ts';
 import { erfPrecise } from '../mathfn.ts';
-import type { BackendBuffer, BinaryOp, KernelArgs, UnaryOp } from '../types.ts';
+import { roundHalf } from '../../core/half.ts';
+import type { BackendBuffer, BinaryOp, FusedArgs, KernelArgs, UnaryOp } from '../types.ts';
 
 type Kernels = { [K in keyof KernelArgs]: (a: KernelArgs[K]) => void };
 const d = (b: BackendBuffer): TypedArray => (b as unknown as { data: TypedArray }).data;
@@ -282,3 +283,37 @@ export const REFERENCE_KERNELS: Kernels = {
         }
   },
 };
+
+/** A number as a buffer of `dtype` would store it (the rounding an eager kernel applies). */
+function storeAs(dtype: BackendBuffer['dtype'], v: number): number {
+  switch (dtype) {
+    case 'float32': return Math.fround(v);
+    case 'int32': return v | 0;
+    case 'bool': return v & 255;
+    case 'float16': return roundHalf(v);
+    default: return v;
+  }
+}
+
+/** Fused elementwise expression, element by element, each node rounded to its dtype. */
+export function referenceFused({ nodes, inputs, out }: FusedArgs): void {
+  const o = d(out);
+  const vals = new Array<number>(nodes.length);
+  const fns = nodes.map((n) => (n.kind === 'unary' ? unaryFn(n.op, n.alpha ?? 0, n.beta ?? 0) : n.kind === 'binary' ? binaryFn(n.op) : null));
+  for (let i = 0; i < out.size; i++) {
+    nodes.forEach((n, j) => {
+      let v: number;
+      switch (n.kind) {
+        case 'input': v = d(inputs[n.input])[offset(unravel(i, n.shape), n.strides)]; break;
+        case 'const': v = n.value; break;
+        case 'unary': v = (fns[j] as (x: number) => number)(vals[n.x]); break;
+        case 'binary': v = (fns[j] as (a: number, b: number) => number)(vals[n.a], vals[n.b]); break;
+        case 'where': v = vals[n.cond] !== 0 ? vals[n.a] : vals[n.b]; break;
+        case 'cast': v = n.dtype === 'bool' ? (vals[n.x] !== 0 ? 1 : 0) : vals[n.x]; break;
+        default: return n satisfies never;
+      }
+      vals[j] = storeAs(n.dtype, v);
+    });
+    o[i] = vals[nodes.length - 1];
+  }
+}

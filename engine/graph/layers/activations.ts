@@ -5,6 +5,21 @@
 import { ShapeError, fmt, resolveDim } from '../shapes.ts';
 import { shapePreserving, only, type LayerDef } from './common.ts';
 
+function softmaxLike(type: string, label: string, doc: string): LayerDef {
+  return shapePreserving(
+    type, label, 'activation', doc,
+    [{ name: 'dim', label: 'Dimension', kind: 'int', default: -1, doc: 'The dimension whose values add up to 1; -1 is the last one (the classes).' }],
+    {
+      inferShape(ctx) {
+        const x = only(ctx);
+        if (x.length < 2) throw new ShapeError(`${label}: input ${fmt(x)} has no feature dimension to normalize`);
+        resolveDim(label, 'dim', ctx.attrs.dim as number, x, false);
+        return [...x];
+      },
+    },
+  );
+}
+
 export const ACTIVATIONS: LayerDef[] = [
   shapePreserving('ReLU', 'ReLU', 'activation', 'Keeps positive values and turns negative ones into 0: max(0, x).'),
   shapePreserving('LeakyReLU', 'Leaky ReLU', 'activation', 'Like ReLU, but negative values are scaled by a small slope instead of becoming 0.', [
@@ -17,19 +32,8 @@ export const ACTIVATIONS: LayerDef[] = [
   shapePreserving('SiLU', 'SiLU (Swish)', 'activation', 'A smooth ReLU: x times sigmoid(x).'),
   shapePreserving('Tanh', 'Tanh', 'activation', 'Squashes every value into the range -1 to 1.'),
   shapePreserving('Sigmoid', 'Sigmoid', 'activation', 'Squashes every value into the range 0 to 1.'),
-  shapePreserving(
-    'Softmax', 'Softmax', 'activation',
-    'Turns a row of scores into probabilities that are positive and add up to 1.',
-    [{ name: 'dim', label: 'Dimension', kind: 'int', default: -1, doc: 'The dimension whose values add up to 1; -1 is the last one (the classes).' }],
-    {
-      inferShape(ctx) {
-        const x = only(ctx);
-        if (x.length < 2) throw new ShapeError(`Softmax: input ${fmt(x)} has no feature dimension to normalize`);
-        resolveDim('Softmax', 'dim', ctx.attrs.dim as number, x, false);
-        return [...x];
-      },
-    },
-  ),
+  softmaxLike('Softmax', 'Softmax', 'Turns a row of scores into probabilities that are positive and add up to 1.'),
+  softmaxLike('LogSoftmax', 'LogSoftmax', 'The logarithm of Softmax, computed stably: log-probabilities, as the NLL loss expects.'),
   shapePreserving(
     'Dropout', 'Dropout', 'regularization',
     'While training, randomly sets a fraction p of the values to 0 (and scales the rest up) so the network cannot rely on any one of them; does nothing when predicting.',

@@ -46,3 +46,29 @@ export function shapePreserving(
     ...extra,
   };
 }
+
+/** Shorthand for an integer attribute. */
+export function int(name: string, label: string, def: number, doc: string, min?: number, max?: number): AttrSpec {
+  return { name, label, kind: 'int', default: def, doc, ...(min === undefined ? {} : { min }), ...(max === undefined ? {} : { max }) };
+}
+
+/** Shorthand for a float attribute. */
+export function float(name: string, label: string, def: number, doc: string, min?: number, max?: number): AttrSpec {
+  return { name, label, kind: 'float', default: def, doc, ...(min === undefined ? {} : { min }), ...(max === undefined ? {} : { max }) };
+}
+
+export function bool(name: string, label: string, def: boolean, doc: string): AttrSpec {
+  return { name, label, kind: 'bool', default: def, doc };
+}
+
+export function choice(name: string, label: string, def: string, options: string[], doc: string): AttrSpec {
+  return { name, label, kind: 'enum', default: def, options, doc };
+}
+
+/** Weight initialisers a layer may choose (engine/nn/init2.ts); 'default' is PyTorch's own. */
+export const INITS = ['default', 'xavierUniform', 'xavierNormal', 'kaimingUniform', 'kaimingNormal', 'orthogonal', 'normal', 'uniform', 'zeros', 'ones'];
+
+export const initAttr = (): AttrSpec => choice(
+  'init', 'Weight init', 'default', INITS,
+  "How the weights start: 'default' is PyTorch's (Kaiming uniform with a=√5); Xavier suits tanh/sigmoid, Kaiming suits ReLU.",
+);

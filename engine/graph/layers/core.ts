@@ -5,7 +5,7 @@
  */
 import type { Dim, Shape } from '../types.ts';
 import { ShapeError, broadcastShapes, fmt, perSample, requireFeatures, resolveDim } from '../shapes.ts';
-import { IN, OUT, only, type LayerDef } from './common.ts';
+import { IN, OUT, bool, initAttr, int, only, type LayerDef } from './common.ts';
 
 const AB = [
   { name: 'a', label: 'a' },
@@ -16,12 +16,14 @@ const dense: LayerDef = {
   type: 'Dense',
   label: 'Dense',
   category: 'core',
+  group: 'dense',
   doc: 'Fully connected layer: every output is a weighted sum of all inputs plus a bias (y = xWᵀ + b).',
   inputs: IN,
   outputs: OUT,
   attrs: [
-    { name: 'units', label: 'Units', kind: 'int', default: 16, min: 1, doc: 'How many outputs (neurons) the layer has.' },
-    { name: 'bias', label: 'Bias', kind: 'bool', default: true, doc: 'Whether to add a learned bias to each output.' },
+    int('units', 'Units', 16, 'How many outputs (neurons) the layer has.', 1),
+    bool('bias', 'Bias', true, 'Whether to add a learned bias to each output.'),
+    initAttr(),
   ],
   inferShape(ctx) {
     const x = only(ctx);
@@ -46,6 +48,7 @@ const add: LayerDef = {
   type: 'Add',
   label: 'Add',
   category: 'core',
+  group: 'merge',
   doc: 'Adds its two inputs element by element (e.g. a residual connection); their shapes must match or broadcast.',
   inputs: AB,
   outputs: OUT,
@@ -55,10 +58,25 @@ const add: LayerDef = {
   flops: () => 0,
 };
 
+const multiply: LayerDef = {
+  type: 'Multiply',
+  label: 'Multiply',
+  category: 'core',
+  group: 'merge',
+  doc: 'Multiplies its two inputs element by element (e.g. gating); their shapes must match or broadcast.',
+  inputs: AB,
+  outputs: OUT,
+  attrs: [],
+  inferShape: (ctx) => broadcastShapes('Multiply', ctx.inputs[0]!, ctx.inputs[1]!, 'multiplied'),
+  params: () => [],
+  flops: () => 0,
+};
+
 const concat: LayerDef = {
   type: 'Concat',
   label: 'Concat',
   category: 'core',
+  group: 'merge',
   doc: 'Joins its two inputs side by side along one dimension (by default the features).',
   inputs: AB,
   outputs: OUT,
@@ -90,6 +108,7 @@ const flatten: LayerDef = {
   type: 'Flatten',
   label: 'Flatten',
   category: 'core',
+  group: 'shape',
   doc: 'Lays out each sample\'s values in one long row: [N, a, b, ...] becomes [N, a×b×...].',
   inputs: IN,
   outputs: OUT,
@@ -103,4 +122,4 @@ const flatten: LayerDef = {
   flops: () => 0,
 };
 
-export const CORE: LayerDef[] = [dense, add, concat, flatten];
+export const CORE: LayerDef[] = [dense, add, multiply, concat, flatten];

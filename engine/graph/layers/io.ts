@@ -20,6 +20,13 @@ const input: LayerDef = {
   flops: () => 0,
 };
 
+/** The losses the Output / Loss node offers (engine/train/losses.ts computes them). */
+export const LOSSES = ['crossEntropy', 'mse', 'l1', 'huber', 'bce', 'bceWithLogits', 'nll', 'klDiv'] as const;
+export type LossName = (typeof LOSSES)[number];
+
+/** Losses whose input is one score (or log-probability) per class, [N, classes]. */
+const PER_CLASS = new Set<string>(['crossEntropy', 'nll', 'klDiv']);
+
 const loss: LayerDef = {
   type: 'Loss',
   label: 'Output / Loss',
@@ -33,18 +40,28 @@ const loss: LayerDef = {
   outputs: [],
   attrs: [
     {
-      name: 'loss', label: 'Loss function', kind: 'enum', default: 'crossEntropy', options: ['crossEntropy', 'mse'],
-      doc: 'crossEntropy for choosing a class (input: one score per class); mse (mean squared error) for predicting numbers.',
+      name: 'loss', label: 'Loss function', kind: 'enum', default: 'crossEntropy', options: [...LOSSES],
+      doc: 'crossEntropy / nll (after LogSoftmax) / klDiv (after LogSoftmax) for choosing a class; bce (after Sigmoid) or bceWithLogits for yes/no outputs; mse, l1 or huber for predicting numbers.',
     },
+    { name: 'labelSmoothing', label: 'Label smoothing', kind: 'float', default: 0, min: 0, max: 0.99, doc: 'crossEntropy only: spread this much of each target over all classes (0.1 is common).' },
+    { name: 'delta', label: 'Huber delta', kind: 'float', default: 1, min: 1e-6, doc: 'huber only: errors smaller than this are squared, larger ones count linearly.' },
+  ],
+  richAttrs: [
+    { name: 'classWeights', label: 'Class weights', kind: 'numbers', default: [], min: 0, doc: 'crossEntropy / nll: one weight per class to count rare classes more; empty means all 1.' },
   ],
   inferShape(ctx) {
     const x = only(ctx);
-    if (ctx.attrs.loss === 'crossEntropy') {
+    const kind = ctx.attrs.loss as string;
+    if (PER_CLASS.has(kind)) {
       if (x.length !== 2 || x[0] !== 'N') {
-        throw new ShapeError(`Output / Loss: crossEntropy needs one score per class, shaped [N,classes]; got ${fmt(x)} (add a Flatten and a Dense before the loss)`, { attr: 'loss' });
+        throw new ShapeError(`Output / Loss: ${kind} needs one score per class, shaped [N,classes]; got ${fmt(x)} (add a Flatten and a Dense before the loss)`, { attr: 'loss' });
       }
       if ((x[1] as number) < 2) {
-        throw new ShapeError(`Output / Loss: crossEntropy needs at least 2 class scores; got ${fmt(x)}. Give the last Dense one unit per class (2 for two classes)`, { attr: 'loss' });
+        throw new ShapeError(`Output / Loss: ${kind} needs at least 2 class scores; got ${fmt(x)}. Give the last Dense one unit per class (2 for two classes)`, { attr: 'loss' });
+      }
+      const w = (ctx.attrs.classWeights as number[] | undefined) ?? [];
+      if (w.length > 0 && w.length !== x[1]) {
+        throw new ShapeError(`Output / Loss: ${w.length} class weights for ${x[1]} classes; give one weight per class or none`, { attr: 'classWeights' });
       }
     } else if (x.length < 1 || x[0] !== 'N') {
       throw new ShapeError(`Output / Loss: predictions ${fmt(x)} have no batch dimension N`);

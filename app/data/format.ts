@@ -1,0 +1,13 @@
+/** Text helpers for the data panel: byte sizes and DataSignatures in words. */
+import type { DataSignature } from '../../engine/graph/dataFit.ts';
+
+export function fmtBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KB`;
+  if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MB`;
+  return `${(n / 1024 ** 3).toFixed(2)} GB`;
+}
+
+export function sigText(sig: DataSignature): string {
+  return `Input [${sig.sampleShape.join(',')}] → ${sig.classes === null ? 'a number (regression)' : `${sig.classes} classes`}`;
+}

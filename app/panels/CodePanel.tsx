@@ -1,0 +1,103 @@
+/**
+ * The code panel: live, read-only code for the graph on the canvas — PyTorch or TypeScript on
+ * Flowgrad's engine — regenerated as the model, its training settings or its data change.
+ * The generators are pure (engine/io/codegen); Monaco is loaded on first open, and until it
+ * arrives (or if it cannot load) the code shows as plain text.
+ */
+import { Component, lazy, Suspense, useDeferredValue, useMemo, useState, type ReactNode } from 'react';
+import { toPyTorch, toTypeScript } from '../../engine/io/codegen/index.ts';
+import { useApp } from '../store/index.ts';
+import type { CodeLang } from '../store/prefsSlice.ts';
+
+const CodeEditor = lazy(() => import('./CodeEditor.tsx'));
+
+class Fallback extends Component<{ children: ReactNode; plain: ReactNode }, { failed: boolean }> {
+  override state = { failed: false };
+  static getDerivedStateFromError() {
+    return { failed: true };
+  }
+  override render() {
+    return this.state.failed ? this.props.plain : this.props.children;
+  }
+}
+
+const LANGS: { id: CodeLang; label: string; file: string }[] = [
+  { id: 'pytorch', label: 'PyTorch', file: 'model.py' },
+  { id: 'typescript', label: 'TypeScript', file: 'model.ts' },
+];
+
+export function CodePanel() {
+  const graph = useDeferredValue(useApp((s) => s.graph));
+  const training = useApp((s) => s.training);
+  const dataset = useApp((s) => s.dataset);
+  const lang = useApp((s) => s.codeLang);
+  const theme = useApp((s) => s.theme);
+  const setPref = useApp((s) => s.setPref);
+  const [copied, setCopied] = useState(false);
+  const code = useMemo(() => {
+    try {
+      return lang === 'pytorch' ? toPyTorch(graph, { training, dataset }) : toTypeScript(graph, { training, dataset });
+    } catch (e) {
+      return `${lang === 'pytorch' ? '#' : '//'} Could not generate code: ${(e as Error).message}`;
+    }
+  }, [graph, training, dataset, lang]);
+  const meta = LANGS.find((l) => l.id === lang)!;
+  const label = `Generated ${meta.label} code`;
+  const plain = (
+    <pre className="code-plain" aria-label={label} tabIndex={0}>
+      {code}
+    </pre>
+  );
+
+  return (
+    <aside className="panel code-panel" aria-label="Code">
+      <header className="code-head">
+        <div className="segmented" role="tablist" aria-label="Language">
+          {LANGS.map((l) => (
+            <button key={l.id} type="button" role="tab" aria-selected={lang === l.id} onClick={() => setPref('codeLang', l.id)}>
+              {l.label}
+            </button>
+          ))}
+        </div>
+        <span className="spacer" />
+        <button
+          type="button"
+          className="tool"
+          aria-label="Copy code"
+          title="Copy to the clipboard"
+          onClick={() => void navigator.clipboard?.writeText(code).then(() => {
+            setCopied(true);
+            setTimeout(() => setCopied(false), 1200);
+          })}
+        >
+          {copied ? '✓' : <svg viewBox="0 0 16 16" aria-hidden="true"><path d="M5 1h9v11H5zM6.5 2.5v8h6v-8zM2 4h1.5v9.5H11V15H2z" /></svg>}
+        </button>
+        <button
+          type="button"
+          className="tool"
+          aria-label="Download code"
+          title={`Download ${meta.file}`}
+          onClick={() => {
+            const a = document.createElement('a');
+            a.href = URL.createObjectURL(new Blob([code], { type: 'text/plain' }));
+            a.download = meta.file;
+            a.click();
+            setTimeout(() => URL.revokeObjectURL(a.href), 5000);
+          }}
+        >
+          <svg viewBox="0 0 16 16" aria-hidden="true"><path d="M7 1h2v7h3l-4 4-4-4h3zM2 13h12v2H2z" /></svg>
+        </button>
+        <button type="button" className="icon" aria-label="Close code" onClick={() => setPref('codeOpen', false)}>
+          ×
+        </button>
+      </header>
+      <div className="code-body" data-lang={lang}>
+        <Fallback plain={plain}>
+          <Suspense fallback={plain}>
+            <CodeEditor code={code} language={lang === 'pytorch' ? 'python' : 'typescript'} theme={theme} label={label} />
+          </Suspense>
+        </Fallback>
+      </div>
+    </aside>
+  );
+}

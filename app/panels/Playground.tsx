@@ -1,0 +1,87 @@
+/**
+ * The inference playground for the trained model: click the decision-boundary plot to probe
+ * a 2-D point, or type a row of features for tabular inputs, and see the class probabilities
+ * (or the predicted values) the model gives — computed in the worker with
+ * getEngine().predict on the trained weights.
+ */
+import { useState } from 'react';
+import { currentWeights } from '../actions/projectFiles.ts';
+import { getEngine } from '../../workers/client.ts';
+import { useApp } from '../store/index.ts';
+import { CLASS_COLORS } from './plot2d.ts';
+
+export interface Probe {
+  point: number[];
+  out: number[] | null;
+  error?: string;
+}
+
+/** Probabilities from raw outputs: softmax unless they already sum to 1. */
+export function toProbs(out: number[]): number[] {
+  const sum = out.reduce((a, b) => a + b, 0);
+  if (out.every((v) => v >= 0) && Math.abs(sum - 1) < 1e-3) return out;
+  const m = Math.max(...out);
+  const e = out.map((v) => Math.exp(v - m));
+  const z = e.reduce((a, b) => a + b, 0);
+  return e.map((v) => v / z);
+}
+
+export async function probe(point: number[]): Promise<Probe> {
+  const s = useApp.getState();
+  const weights = currentWeights(s);
+  if (!weights || !s.model) return { point, out: null, error: 'Train the model first.' };
+  try {
+    const out = await getEngine().predict(s.model.graph, weights, Float32Array.from(point), 1);
+    return { point, out: Array.from(out) };
+  } catch (e) {
+    return { point, out: null, error: (e as Error).message };
+  }
+}
+
+export function ProbeResult({ p, classifier }: { p: Probe | null; classifier: boolean }) {
+  if (!p) return null;
+  if (p.error) return <p className="run-message warn small">{p.error}</p>;
+  if (!p.out) return null;
+  const at = `(${p.point.map((v) => v.toFixed(2)).join(', ')})`;
+  if (!classifier) return <p className="small" role="status" aria-label="Prediction">At {at}: {p.out.map((v) => v.toFixed(4)).join(', ')}</p>;
+  const probs = toProbs(p.out);
+  return (
+    <div className="probe" role="status" aria-label="Prediction">
+      <span className="muted small">At {at}</span>
+      {probs.map((v, i) => (
+        <div key={i} className="probe-row">
+          <span className="probe-class" style={{ background: `rgb(${CLASS_COLORS[i % CLASS_COLORS.length].join(',')})` }} aria-hidden="true" />
+          <span className="small">class {i}</span>
+          <span className="probe-bar"><span style={{ width: `${v * 100}%` }} /></span>
+          <span className="small mono">{(v * 100).toFixed(1)}%</span>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+/** Typed rows for models whose input is a flat feature vector other than a 2-D point. */
+export function TabularPlayground({ features, classifier }: { features: number; classifier: boolean }) {
+  const [row, setRow] = useState<string[]>(() => Array.from({ length: features }, () => '0'));
+  const [result, setResult] = useState<Probe | null>(null);
+  const values = row.slice(0, features).map(Number);
+  const ok = values.length === features && values.every(Number.isFinite);
+  return (
+    <form
+      className="tabular-playground"
+      aria-label="Try the model"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (ok) void probe(values).then(setResult);
+      }}
+    >
+      <div className="tabular-row">
+        {Array.from({ length: Math.min(features, 16) }, (_, i) => (
+          <input key={i} aria-label={`Feature ${i + 1}`} value={row[i] ?? '0'} inputMode="decimal" onChange={(e) => setRow(Object.assign([...row], { [i]: e.target.value }))} />
+        ))}
+      </div>
+      <button type="submit" disabled={!ok}>Predict</button>
+      <ProbeResult p={result} classifier={classifier} />
+    </form>
+  );
+}

@@ -1,0 +1,219 @@
+/**
+ * The benchmark's common ground: the entry list, the contract every implementation fills in
+ * (set up a workload, then run one step of it per call, results read back), seeded input data
+ * that Flowgrad and its peers share, and the timing loop.
+ *
+ * Timing: each workload is set up outside the clock, warmed up (at least one step, and steps
+ * until ~WARMUP_MS has passed, so that pools, JIT tiers and lazily compiled kernels settle),
+ * then timed over whole steps in ROUNDS rounds that together last at least the entry's minMs
+ * and minIters. The rounds of Flowgrad and its peers alternate (F, cpu, wasm, F, cpu, wasm,
+ * ...), so that a burst of load from another process hits all of them alike. Every step awaits
+ * its output's data, so the clock covers all the work on every backend. The value reported is
+ * the median round's rate (GFLOP/s or steps/s: higher is better); the lowest and highest go to
+ * the details file as a noise indication.
+ * This file has no DOM and no engine imports, so the Node profiler (bench/profile.ts) uses it too.
+ */
+
+export type ImplName = 'flowgrad' | 'tfjs-cpu' | 'tfjs-wasm';
+export const PEERS = ['tfjs-cpu', 'tfjs-wasm'] as const;
+export type PeerName = (typeof PEERS)[number];
+
+export type EntryId = 'matmul-256' | 'matmul-512' | 'matmul-1024' | 'conv2d' | 'mlp-train' | 'lenet-train';
+
+export interface EntrySpec {
+  readonly id: EntryId;
+  /** Name printed in the table and written to latest.json. */
+  readonly name: string;
+  readonly unit: 'GFLOP/s' | 'steps/s';
+  /** Floating-point operations in one step (multiply-add = 2), for GFLOP/s entries. */
+  readonly flopsPerStep?: number;
+  /** Shortest timed run. */
+  readonly minMs: number;
+  /** Fewest timed steps. */
+  readonly minIters: number;
+}
+
+/** The matmul sizes, and the conv2d layer: a CIFAR-sized 3×3 convolution. */
+export const CONV = { n: 16, cin: 32, cout: 64, h: 32, w: 32, k: 3, pad: 1 } as const;
+export const MLP = { batch: 128, sizes: [784, 256, 256, 10] } as const;
+export const LENET = { batch: 64 } as const;
+
+const convFlops = 2 * CONV.n * CONV.cout * CONV.h * CONV.w * CONV.cin * CONV.k * CONV.k;
+const mm = (n: number): EntrySpec => ({
+  id: `matmul-${n}` as EntryId, name: `matmul ${n}`, unit: 'GFLOP/s', flopsPerStep: 2 * n ** 3, minMs: 1500, minIters: 3,
+});
+
+export const ENTRIES: readonly EntrySpec[] = [
+  mm(256),
+  mm(512),
+  mm(1024),
+  { id: 'conv2d', name: 'conv2d 3x3 32->64 32x32 b16', unit: 'GFLOP/s', flopsPerStep: convFlops, minMs: 1500, minIters: 3 },
+  { id: 'mlp-train', name: 'MLP 784-256-256-10 train b128', unit: 'steps/s', minMs: 3000, minIters: 3 },
+  { id: 'lenet-train', name: 'LeNet-5 train b64', unit: 'steps/s', minMs: 3000, minIters: 3 },
+];
+
+/** One prepared workload: step() does one unit of work and awaits its result's data. */
+export interface Workload {
+  step(): Promise<void>;
+  /** Makes this workload's backend current again (TF.js has one global backend). */
+  activate?(): Promise<void>;
+  /** Output of one step as float32 in a layout both sides agree on (for the cross-check). */
+  output?(): Promise<Float32Array>;
+  dispose(): void;
+  /** Anything worth printing next to the number (threads, optimizer, ...). */
+  notes?: string;
+}
+
+/** An implementation either prepares the workload or says why it cannot. */
+export type Setup = Workload | { unavailable: string };
+
+export interface Implementation {
+  readonly name: ImplName;
+  /** Called once before the first entry (backend selection, wasm download). */
+  init(): Promise<string | void>;
+  setup(entry: EntrySpec, inputs: Inputs): Promise<Setup>;
+}
+
+/** One measured (or unavailable) cell. */
+export interface Cell {
+  value: number | null;
+  /** Lowest and highest round rate. */
+  min?: number;
+  max?: number;
+  /** Timed steps and milliseconds over all rounds. */
+  iters?: number;
+  ms?: number;
+  note?: string;
+}
+
+export interface EntryResult {
+  name: string;
+  unit: string;
+  flowgrad: number | null;
+  peers: Record<PeerName, number | null>;
+  notes?: string;
+}
+
+// ---------------------------------------------------------------- seeded inputs
+
+/** mulberry32: small, fast, seeded; the same inputs on every run and for every implementation. */
+export function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Standard normal samples (Box–Muller) scaled by `scale`. */
+export function normal(n: number, seed: number, scale = 1): Float32Array {
+  const r = rng(seed);
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i += 2) {
+    const u = Math.max(r(), 1e-12), v = r();
+    const m = Math.sqrt(-2 * Math.log(u)) * scale;
+    out[i] = m * Math.cos(2 * Math.PI * v);
+    if (i + 1 < n) out[i + 1] = m * Math.sin(2 * Math.PI * v);
+  }
+  return out;
+}
+
+export function classes(n: number, k: number, seed: number): Int32Array {
+  const r = rng(seed);
+  return Int32Array.from({ length: n }, () => Math.floor(r() * k));
+}
+
+/** Shared inputs, created lazily and cached, so every implementation gets identical data. */
+export class Inputs {
+  private cache = new Map<string, Float32Array | Int32Array>();
+  private get<T extends Float32Array | Int32Array>(key: string, make: () => T): T {
+    let v = this.cache.get(key);
+    if (!v) this.cache.set(key, (v = make()));
+    return v as T;
+  }
+  /** Matrix operands for matmul n (row-major n×n). */
+  matmul(n: number): { a: Float32Array; b: Float32Array } {
+    return { a: this.get(`mm-a${n}`, () => normal(n * n, 1 + n)), b: this.get(`mm-b${n}`, () => normal(n * n, 2 + n)) };
+  }
+  /** conv2d input in NCHW and weight in OIHW (PyTorch layouts; TF.js transposes its copy). */
+  conv(): { x: Float32Array; w: Float32Array } {
+    const { n, cin, cout, h, w, k } = CONV;
+    return {
+      x: this.get('conv-x', () => normal(n * cin * h * w, 11)),
+      w: this.get('conv-w', () => normal(cout * cin * k * k, 12, 1 / Math.sqrt(cin * k * k))),
+    };
+  }
+  /** A training batch: x with `features` values per row (or NCHW image), integer labels. */
+  batch(rows: number, features: number, k: number): { x: Float32Array; y: Int32Array } {
+    return { x: this.get(`bx${rows}x${features}`, () => normal(rows * features, 21 + features)), y: this.get(`by${rows}x${k}`, () => classes(rows, k, 22)) };
+  }
+}
+
+// ---------------------------------------------------------------- timing
+
+export const WARMUP_MS = 300;
+/** Timed rounds per cell; the reported value is the median round's rate. */
+export const ROUNDS = 5;
+
+const now = (): number => performance.now();
+
+export interface Timing {
+  /** Steps and milliseconds of each timed round. */
+  rounds: { iters: number; ms: number }[];
+}
+
+/** At least one step, and steps until WARMUP_MS has passed. */
+export async function warmUp(w: Workload): Promise<void> {
+  const t0 = now();
+  let n = 0;
+  do {
+    await w.step();
+    n++;
+  } while (now() - t0 < WARMUP_MS && n < 50);
+}
+
+/** One timed round: whole steps until it lasts minMs / ROUNDS (one step when a step is slower). */
+export async function timeRound(w: Workload, spec: EntrySpec): Promise<{ iters: number; ms: number }> {
+  const roundMs = spec.minMs / ROUNDS;
+  const roundIters = Math.ceil(spec.minIters / ROUNDS);
+  let iters = 0, ms = 0;
+  const t0 = now();
+  while (ms < roundMs || iters < roundIters) {
+    await w.step();
+    iters++;
+    ms = now() - t0;
+  }
+  return { iters, ms };
+}
+
+/** GFLOP/s or steps/s from a number of steps in a time. */
+export function rate(spec: EntrySpec, iters: number, ms: number): number {
+  const perSec = (iters * 1000) / ms;
+  return spec.flopsPerStep ? (perSec * spec.flopsPerStep) / 1e9 : perSec;
+}
+
+/** Median, lowest and highest round rate. */
+export function summarize(spec: EntrySpec, t: Timing): { value: number; min: number; max: number; iters: number; ms: number } {
+  const rates = t.rounds.map((r) => rate(spec, r.iters, r.ms)).sort((a, b) => a - b);
+  return {
+    value: rates[Math.floor(rates.length / 2)],
+    min: rates[0],
+    max: rates[rates.length - 1],
+    iters: t.rounds.reduce((a, r) => a + r.iters, 0),
+    ms: t.rounds.reduce((a, r) => a + r.ms, 0),
+  };
+}
+
+/** Largest |a−b| relative to the largest |b| (outputs compared across implementations). */
+export function relError(a: Float32Array, b: Float32Array): number {
+  if (a.length !== b.length) return Infinity;
+  let diff = 0, scale = 1e-30;
+  for (let i = 0; i < a.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i] - b[i]));
+    scale = Math.max(scale, Math.abs(b[i]));
+  }
+  return diff / scale;
+}

@@ -1,0 +1,58 @@
+/**
+ * Tracing at the backend boundary. While `record` runs a function eagerly, every buffer the
+ * backend allocates, every host write and every kernel it runs is logged in order. This is
+ * the whole computation as the backend sees it — forward ops, gradient rules, dtype casts,
+ * in-place updates (batch-norm running statistics) and temporaries inside ops — with no
+ * cooperation needed from any op, so every op in the table (and any future one) compiles.
+ * Views (reshape, detach) never reach the backend: they simply reuse a buffer.
+ */
+import type { Backend, BackendBuffer, KernelArgs, KernelName } from '../backend/types.ts';
+import { FlowgradError } from '../core/errors.ts';
+
+export type TraceEvent =
+  | { kind: 'alloc'; buf: BackendBuffer }
+  | { kind: 'write'; buf: BackendBuffer; data: Float64Array }
+  | { kind: 'run'; kernel: KernelName; args: Record<string, unknown> };
+
+let active = false;
+
+/** True while a compile trace is recording (ops may use it to refuse host-dependent work). */
+export function isTracing(): boolean {
+  return active;
+}
+
+type Patched = Pick<Backend, 'alloc' | 'write' | 'run'>;
+
+/** Runs fn eagerly on `be`, returning its result and the backend calls it made. */
+export function record<T>(be: Backend, fn: () => T): { result: T; events: TraceEvent[] } {
+  if (active) throw new FlowgradError('unsupported', 'compile: cannot trace inside another compile trace');
+  const events: TraceEvent[] = [];
+  const target = be as unknown as Record<keyof Patched, unknown>;
+  const own = (['alloc', 'write', 'run'] as const).map((k) => [k, Object.getOwnPropertyDescriptor(be, k)] as const);
+  const orig: Patched = { alloc: be.alloc.bind(be), write: be.write.bind(be), run: be.run.bind(be) };
+  target.alloc = (dtype: BackendBuffer['dtype'], size: number) => {
+    const buf = orig.alloc(dtype, size);
+    events.push({ kind: 'alloc', buf });
+    return buf;
+  };
+  target.write = (buf: BackendBuffer, data: ArrayLike<number>) => {
+    orig.write(buf, data);
+    const copy = new Float64Array(buf.size);
+    for (let i = 0; i < buf.size; i++) copy[i] = Number(data[i]);
+    events.push({ kind: 'write', buf, data: copy });
+  };
+  target.run = <K extends KernelName>(kernel: K, args: KernelArgs[K]) => {
+    orig.run(kernel, args);
+    events.push({ kind: 'run', kernel, args: { ...(args as object) } as Record<string, unknown> });
+  };
+  active = true;
+  try {
+    return { result: fn(), events };
+  } finally {
+    active = false;
+    for (const [k, desc] of own) {
+      if (desc) Object.defineProperty(be, k, desc);
+      else delete target[k];
+    }
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * The IDX format of MNIST and its relatives: two zero bytes, a type byte, the number of
+ * dimensions, big-endian uint32 sizes, then the values (big-endian). Gzipped files
+ * (`.gz`, magic 1f 8b) are inflated first with fflate, so the parser is pure and the same in
+ * a worker and in Node.
+ */
+import { gunzipSync } from 'fflate';
+import { FlowgradError } from '../core/errors.ts';
+import { checkedSize, type NdArray } from './npy.ts';
+import { MAX_DECODED_BYTES } from './types.ts';
+
+const TYPES: Record<number, { size: number; label: string }> = {
+  0x08: { size: 1, label: 'uint8' },
+  0x09: { size: 1, label: 'int8' },
+  0x0b: { size: 2, label: 'int16' },
+  0x0c: { size: 4, label: 'int32' },
+  0x0d: { size: 4, label: 'float32' },
+  0x0e: { size: 8, label: 'float64' },
+};
+
+export function isGzip(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+export function isIdx(bytes: Uint8Array): boolean {
+  return bytes.length >= 4 && bytes[0] === 0 && bytes[1] === 0 && bytes[2] in TYPES && bytes[3] >= 1 && bytes[3] <= 8;
+}
+
+/** Inflates gzip data, with a clear error for corrupt input or a too-large result. */
+export function gunzipChecked(bytes: Uint8Array, name: string): Uint8Array {
+  // The last 4 bytes hold the uncompressed size modulo 2^32: refuse obvious giants early.
+  if (bytes.length >= 18) {
+    const n = bytes.length;
+    const isize = (bytes[n - 4] | (bytes[n - 3] << 8) | (bytes[n - 2] << 16) | (bytes[n - 1] << 24)) >>> 0;
+    if (isize > MAX_DECODED_BYTES) throw new FlowgradError('bad-file', `${name}: unpacks to more than ${MAX_DECODED_BYTES / 2 ** 20} MB. Use a smaller sample of it.`);
+  }
+  try {
+    return gunzipSync(bytes);
+  } catch (e) {
+    throw new FlowgradError('bad-file', `${name}: corrupt gzip data (${(e as Error)?.message ?? String(e)})`);
+  }
+}
+
+export function parseIdx(input: Uint8Array, name = 'the file'): NdArray {
+  const bytes = isGzip(input) ? gunzipChecked(input, name) : input;
+  if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0) throw new FlowgradError('bad-file', `${name}: not an IDX file (it should start with two zero bytes)`);
+  const type = TYPES[bytes[2]];
+  if (!type) throw new FlowgradError('bad-file', `${name}: unknown IDX value type 0x${bytes[2].toString(16).padStart(2, '0')}`);
+  const ndim = bytes[3];
+  if (ndim < 1) throw new FlowgradError('bad-file', `${name}: an IDX file needs at least one dimension`);
+  const dataStart = 4 + 4 * ndim;
+  if (bytes.length < dataStart) throw new FlowgradError('bad-file', `${name}: truncated IDX header (${ndim} dimensions need ${dataStart} bytes, the file has ${bytes.length})`);
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const shape: number[] = [];
+  for (let i = 0; i < ndim; i++) shape.push(dv.getUint32(4 + 4 * i, false));
+  const n = checkedSize(name, shape, type.size === 1 ? 1 : 4);
+  const need = n * type.size;
+  const have = bytes.length - dataStart;
+  if (have < need) {
+    throw new FlowgradError('bad-file', `${name}: truncated IDX file: shape [${shape.join(',')}] of ${type.label} needs ${need} bytes of data, found ${have}${shape.length > 1 && shape[0] > 0 ? ` (${Math.floor(have / (need / shape[0]))} of ${shape[0]} samples)` : ''}`);
+  }
+  if (bytes[2] === 0x08) return { shape, kind: 'uint8', data: bytes.slice(dataStart, dataStart + need) };
+  if (bytes[2] === 0x0d || bytes[2] === 0x0e) {
+    const out = new Float32Array(n);
+    for (let i = 0; i < n; i++) out[i] = type.size === 4 ? dv.getFloat32(dataStart + 4 * i, false) : dv.getFloat64(dataStart + 8 * i, false);
+    return { shape, kind: 'float', data: out };
+  }
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const p = dataStart + i * type.size;
+    out[i] = type.size === 1 ? dv.getInt8(p) : type.size === 2 ? dv.getInt16(p, false) : dv.getInt32(p, false);
+  }
+  return { shape, kind: 'int', data: out };
+}

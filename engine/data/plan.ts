@@ -1,0 +1,132 @@
+/**
+ * Decisions about an uploaded dataset that the data panel must know instantly (before any
+ * worker round trip) and that preparation must make identically: which column is the label,
+ * which are features and how many inputs they become (one-hot included), classification or
+ * regression, and the sample shape of array data. Pure and small: the app imports it to give
+ * the canvas the dataset's DataSignature as the user changes the column roles.
+ */
+import { FlowgradError } from '../core/errors.ts';
+import type { DataSignature } from '../graph/dataFit.ts';
+import type { ColumnRole, DataPrep, DatasetSummary } from './types.ts';
+
+/** What planning needs to know about a table column. */
+export interface ColumnInfo {
+  name: string;
+  type: 'numeric' | 'categorical';
+  /** Categorical: number of categories. */
+  categories: number;
+  /** Numeric: every value a whole number. */
+  integer: boolean;
+  /** Distinct non-missing values (capped at 1,001). */
+  distinct: number;
+}
+
+export interface TablePlan {
+  label: number;
+  features: number[];
+  task: 'classification' | 'regression';
+  /** Inputs per sample once categorical features are one-hot encoded. */
+  featureCount: number;
+  classes: number | null;
+}
+
+/** Most distinct values a numeric label may have and still be read as classes. */
+export const MAX_NUMERIC_CLASSES = 20;
+/** Most categories a text feature may have (one-hot width). */
+export const MAX_ONE_HOT = 100;
+
+const LABEL_NAME = /^(label|labels|class|classes|target|y|species|outcome|category|diagnosis|survived)$/i;
+
+/** The label column's index for a prep: explicit label, a 'label' role, a label-like name, else the last. */
+export function labelIndex(names: readonly string[], prep: DataPrep): number {
+  if (prep.label !== undefined) {
+    const i = names.indexOf(prep.label);
+    if (i < 0) throw new FlowgradError('bad-argument', `there is no column '${prep.label}' to use as the label`);
+    return i;
+  }
+  const byRole = names.findIndex((n) => prep.roles?.[n] === 'label');
+  if (byRole >= 0) return byRole;
+  const byName = names.findIndex((n) => LABEL_NAME.test(n.trim()));
+  return byName >= 0 ? byName : names.length - 1;
+}
+
+/** Each column's role under a prep (the label first decided by `labelIndex`). */
+export function columnRoles(names: readonly string[], prep: DataPrep): ColumnRole[] {
+  const label = labelIndex(names, prep);
+  return names.map((n, i) => (i === label ? 'label' : prep.roles?.[n] === 'ignore' ? 'ignore' : 'feature'));
+}
+
+export function planTable(cols: readonly ColumnInfo[], prep: DataPrep): TablePlan {
+  if (cols.length < 2) throw new FlowgradError('bad-argument', 'the table needs at least two columns: features and a label');
+  const roles = columnRoles(cols.map((c) => c.name), prep);
+  const label = roles.indexOf('label');
+  const features = roles.flatMap((r, i) => (r === 'feature' ? [i] : []));
+  if (features.length === 0) throw new FlowgradError('bad-argument', 'no feature columns: give at least one column the role "feature"');
+  let featureCount = 0;
+  for (const i of features) {
+    const c = cols[i];
+    if (c.type === 'categorical' && c.categories > MAX_ONE_HOT) {
+      throw new FlowgradError('bad-argument', `column '${c.name}' has ${c.categories} different text values, too many to one-hot encode (at most ${MAX_ONE_HOT}): set its role to "ignore"`);
+    }
+    featureCount += c.type === 'categorical' ? Math.max(1, c.categories) : 1;
+  }
+  const lc = cols[label];
+  const task = prep.task === 'classification' || prep.task === 'regression'
+    ? prep.task
+    : lc.type === 'categorical' || (lc.integer && lc.distinct <= MAX_NUMERIC_CLASSES) ? 'classification' : 'regression';
+  if (task === 'regression' && lc.type === 'categorical') throw new FlowgradError('bad-argument', `the label '${lc.name}' holds text: it can only be a classification target`);
+  let classes: number | null = null;
+  if (task === 'classification') {
+    classes = lc.type === 'categorical' ? lc.categories : lc.distinct;
+    if (lc.type === 'numeric' && lc.distinct > 1000) throw new FlowgradError('bad-argument', `the label '${lc.name}' has over 1,000 different values: choose regression, or another label column`);
+    if (classes < 2) throw new FlowgradError('bad-argument', `the label '${lc.name}' has ${classes} distinct value${classes === 1 ? '' : 's'}: a classifier needs at least 2 classes`);
+  }
+  return { label, features, task, featureCount, classes };
+}
+
+/**
+ * The sample shape of array data [N, ...rest], channels first for images: [H,W] becomes
+ * [1,H,W] and [H,W,C] (C = 1, 3 or 4, H and W larger) becomes [C,H,W].
+ */
+export function arraySampleShape(xShape: readonly number[]): { sampleShape: number[]; hwc: boolean; image: boolean } {
+  const rest = xShape.slice(1);
+  if (rest.length === 0) return { sampleShape: [1], hwc: false, image: false };
+  if (rest.length === 2 && rest[0] >= 4 && rest[1] >= 4) return { sampleShape: [1, rest[0], rest[1]], hwc: false, image: true };
+  if (rest.length === 3 && [1, 3, 4].includes(rest[2]) && rest[0] > 4 && rest[1] > 4) return { sampleShape: [rest[2], rest[0], rest[1]], hwc: true, image: true };
+  if (rest.length === 3 && [1, 3].includes(rest[0])) return { sampleShape: rest, hwc: false, image: true };
+  return { sampleShape: rest, hwc: false, image: false };
+}
+
+export function imageSide(stored: number, prep: DataPrep): number {
+  const s = prep.imageSize ?? Math.min(stored, 32);
+  return Math.max(4, Math.min(128, Math.round(s)));
+}
+
+export function imageChannels(stored: 1 | 3, prep: DataPrep): 1 | 3 {
+  return prep.color === 'gray' ? 1 : prep.color === 'rgb' ? 3 : stored;
+}
+
+/** Column infos from a preview summary. */
+export function columnInfos(summary: DatasetSummary): ColumnInfo[] {
+  return (summary.table?.columns ?? []).map((c) => ({ name: c.name, type: c.type, categories: c.categories?.length ?? 0, integer: c.integer, distinct: c.distinct }));
+}
+
+/** What a model must accept and predict for this upload under this prep (throws when the prep is unusable). */
+export function signatureOf(summary: DatasetSummary, prep: DataPrep): DataSignature {
+  if (summary.table) {
+    const plan = planTable(columnInfos(summary), prep);
+    return { sampleShape: [plan.featureCount], classes: plan.classes };
+  }
+  if (summary.images) {
+    const side = imageSide(summary.images.width, prep);
+    return { sampleShape: [imageChannels(summary.images.channels, prep), side, side], classes: summary.images.classNames.length };
+  }
+  if (summary.tensor) {
+    const t = summary.tensor;
+    if (t.yShape.length === 0) throw new FlowgradError('bad-argument', 'these arrays have no labels: drop the labels too (an NPZ with x and y, or an IDX labels file)');
+    const { sampleShape } = arraySampleShape(t.xShape);
+    const classification = prep.task !== 'regression' && t.integer && t.classes !== null;
+    return { sampleShape, classes: classification ? t.classes : null };
+  }
+  throw new FlowgradError('bad-argument', 'the dataset preview is empty');
+}

@@ -1,0 +1,123 @@
+#!/usr/bin/env node
+// `npm run bench`: Flowgrad against TF.js (cpu and wasm backends) in one headless Chromium page.
+//  1. builds the bench page (bench/index.html + bench/main.ts, config bench/vite.config.ts);
+//  2. serves it with `vite preview` on 127.0.0.1 with COOP/COEP headers (cross-origin isolated);
+//  3. launches Debian's Chromium through Playwright (no browser download; CHROMIUM_PATH overrides);
+//  4. calls window.runBench() in the page, echoing its progress;
+//  5. prints the table with ratios (Flowgrad / peer: higher is better, both are throughputs) and
+//     writes bench/results/latest.json (the rows) and bench/results/latest.details.json (machine,
+//     browser, iteration counts and timings).
+// Options: --only=matmul-256,mlp-train (entry ids, see bench/harness.ts)  --quick (timed runs
+// shortened 5×, for a smoke test; numbers are noisier)  --no-build (reuse bench/dist).
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync, renameSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { build, preview } from 'vite';
+import { chromium } from '@playwright/test';
+
+const rootDir = fileURLToPath(new URL('..', import.meta.url));
+const configFile = fileURLToPath(new URL('../bench/vite.config.ts', import.meta.url));
+const resultsDir = fileURLToPath(new URL('../bench/results/', import.meta.url));
+
+const args = process.argv.slice(2);
+const opt = (name) => args.find((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+const only = opt('only')?.split('=')[1]?.split(',').filter(Boolean);
+const quick = Boolean(opt('quick'));
+const t0 = Date.now();
+const secs = () => ((Date.now() - t0) / 1000).toFixed(0).padStart(3);
+const log = (msg) => console.log(`[${secs()} s] ${msg}`);
+
+process.chdir(rootDir);
+// Other processes on a small machine move every number; the ratios (same page, back to back) less so.
+const loadBefore = os.loadavg()[0];
+if (loadBefore > os.cpus().length * 0.5) log(`warning: load average ${loadBefore.toFixed(2)} on ${os.cpus().length} cores — absolute numbers will be low and noisy`);
+if (!opt('no-build')) {
+  log('building bench page (vite build, bench/vite.config.ts)');
+  await build({ configFile, logLevel: 'warn' });
+}
+const server = await preview({ configFile, logLevel: 'warn', preview: { host: '127.0.0.1', port: 4180, strictPort: false, open: false } });
+const url = server.resolvedUrls?.local[0];
+if (!url) throw new Error('vite preview did not report a local URL');
+
+const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const browser = await chromium.launch({
+  executablePath,
+  args: ['--enable-unsafe-webgpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+const browserVersion = browser.version();
+let report;
+try {
+  log(`Chromium ${browserVersion} (${executablePath}), serving ${url}`);
+  const page = await browser.newPage();
+  page.on('console', (m) => {
+    const text = m.text();
+    if (text.startsWith('[bench]')) log(text.slice(8));
+    else if (m.type() === 'error' || m.type() === 'warning') log(`page ${m.type()}: ${text}`);
+  });
+  page.on('pageerror', (e) => log(`page error: ${e.message}`));
+  await page.goto(url);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
+  const isolated = await page.evaluate(() => crossOriginIsolated);
+  if (!isolated) log('warning: page is not cross-origin isolated (COOP/COEP headers missing?)');
+  page.setDefaultTimeout(0);
+  report = await page.evaluate((o) => window.runBench(o), { only, timeScale: quick ? 0.2 : 1 });
+} finally {
+  await browser.close();
+  await server.close();
+}
+
+// ---------------------------------------------------------------- table
+const fmt = (v) => (v === null || v === undefined ? 'null' : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
+const ratio = (a, b) => (a === null || b === null || !b ? '—' : `${(a / b).toFixed(2)}×`);
+const rows = report.entries.map((e) => [
+  e.name, e.unit, fmt(e.flowgrad), fmt(e.peers['tfjs-cpu']), fmt(e.peers['tfjs-wasm']),
+  ratio(e.flowgrad, e.peers['tfjs-cpu']), ratio(e.flowgrad, e.peers['tfjs-wasm']),
+]);
+const head = ['entry', 'unit', 'flowgrad', 'tfjs-cpu', 'tfjs-wasm', 'fg/tfjs-cpu', 'fg/tfjs-wasm'];
+const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+const line = (r) => r.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+console.log(`\nFlowgrad vs TF.js — headless Chromium ${browserVersion}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'})`);
+for (const [k, v] of Object.entries(report.env.impls)) console.log(`  ${k}: ${v}`);
+const loadAfter = os.loadavg()[0];
+console.log(`  crossOriginIsolated: ${report.env.crossOriginIsolated}, hardwareConcurrency: ${report.env.hardwareConcurrency}, 1-min load average ${loadBefore.toFixed(2)} before / ${loadAfter.toFixed(2)} after\n`);
+console.log(line(head));
+console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+for (const r of rows) console.log(line(r));
+const notes = report.entries.filter((e) => e.notes);
+if (notes.length > 0) {
+  console.log('\nnotes:');
+  for (const e of notes) console.log(`  ${e.name}: ${e.notes}`);
+}
+console.log('\nRatios are Flowgrad / peer on throughput: above 1 means Flowgrad is faster.');
+
+// ---------------------------------------------------------------- files
+mkdirSync(resultsDir, { recursive: true });
+const write = (name, value) => {
+  const tmp = `${resultsDir}${name}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`);
+  renameSync(tmp, `${resultsDir}${name}`);
+};
+// Which engine was measured (read-only git queries, no index refresh; '+changes' when engine/ differs from HEAD).
+const git = (...a) => {
+  try {
+    return execFileSync('git', a, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return '';
+  }
+};
+const headRev = git('rev-parse', '--short', 'HEAD');
+const engineRev = headRev ? `${headRev}${git('--no-optional-locks', 'status', '--porcelain', '--', 'engine') ? '+changes' : ''}` : 'unknown';
+console.log(`engine: ${engineRev}`);
+const partial = Boolean(only) || quick;
+const base = partial ? 'partial' : 'latest';
+write(`${base}.json`, report.entries);
+write(`${base}.details.json`, {
+  date: new Date().toISOString(),
+  options: { only: only ?? null, quick },
+  engine: engineRev,
+  machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model ?? null, platform: `${os.platform()} ${os.release()}`, node: process.version, loadAverage1m: { before: loadBefore, after: loadAfter } },
+  browser: { name: 'Chromium (headless)', version: browserVersion, executablePath, ...report.env },
+  cells: report.cells,
+});
+log(`wrote bench/results/${base}.json and ${base}.details.json${partial ? ' (--only/--quick runs never overwrite latest.json)' : ''}`);

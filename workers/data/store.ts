@@ -1,0 +1,69 @@
+/**
+ * Uploaded datasets in IndexedDB (database `flowgrad-data`): the parsed data by id (what the
+ * engine worker trains on), its small preview summary (what the data panel lists), and a few
+ * settings (the dataset chosen last). Works in the page and in workers alike, so the data
+ * worker writes an upload once and the engine worker reads it by id, without the page ever
+ * holding the big arrays.
+ */
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { DatasetSummary, StoredDataset } from '../../engine/data/types.ts';
+
+interface DataDB extends DBSchema {
+  datasets: { key: string; value: StoredDataset };
+  summaries: { key: string; value: DatasetSummary & { createdAt: string } };
+  settings: { key: string; value: unknown };
+}
+
+const DB_NAME = 'flowgrad-data';
+let dbPromise: Promise<IDBPDatabase<DataDB>> | null = null;
+
+function db(): Promise<IDBPDatabase<DataDB>> {
+  return (dbPromise ??= openDB<DataDB>(DB_NAME, 1, {
+    upgrade(d) {
+      d.createObjectStore('datasets');
+      d.createObjectStore('summaries');
+      d.createObjectStore('settings');
+    },
+  }).catch((e: unknown) => {
+    dbPromise = null;
+    throw e;
+  }));
+}
+
+/** Stores a parsed upload and its summary in one transaction. */
+export async function putDataset(stored: StoredDataset, summary: DatasetSummary): Promise<void> {
+  const d = await db();
+  const tx = d.transaction(['datasets', 'summaries'], 'readwrite');
+  await Promise.all([tx.objectStore('datasets').put(stored, stored.id), tx.objectStore('summaries').put({ ...summary, createdAt: stored.createdAt }, stored.id), tx.done]);
+}
+
+/** The stored upload; throws when there is none (the engine turns that into a clear message). */
+export async function readDataset(id: string): Promise<StoredDataset> {
+  const v = await (await db()).get('datasets', id);
+  if (!v) throw new Error(`no stored dataset '${id}'`);
+  return v;
+}
+
+export async function readSummary(id: string): Promise<DatasetSummary | null> {
+  return (await (await db()).get('summaries', id)) ?? null;
+}
+
+/** Every stored upload's summary, newest first. */
+export async function listSummaries(): Promise<DatasetSummary[]> {
+  const all = await (await db()).getAll('summaries');
+  return all.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+}
+
+export async function deleteDataset(id: string): Promise<void> {
+  const d = await db();
+  const tx = d.transaction(['datasets', 'summaries'], 'readwrite');
+  await Promise.all([tx.objectStore('datasets').delete(id), tx.objectStore('summaries').delete(id), tx.done]);
+}
+
+export async function getSetting<T>(key: string): Promise<T | undefined> {
+  return (await (await db()).get('settings', key)) as T | undefined;
+}
+
+export async function putSetting(key: string, value: unknown): Promise<void> {
+  await (await db()).put('settings', value, key);
+}
