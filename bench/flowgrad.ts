@@ -3,9 +3,8 @@
  * (engine/index.ts), backend 'cpu', PyTorch layouts (NCHW, weights [out, in, kh, kw]).
  *
  * Convolution and pooling are looked up at run time (F.conv2d, F.maxPool2d, as DESIGN.md
- * names them) because they may not exist yet in the engine: a missing op turns its entry into
- * "n/a" with the reason, never a failed build. Once they land, the entries measure them with
- * no change here.
+ * names them), so that an engine without them (an older checkout, a branch that renames them)
+ * still builds the bench: the entries that need them report "n/a" with the reason instead.
  * Every step ends with `await t.data()` on its output (the loss, for training steps).
  */
 import { F, nn, noGrad, optim, scope, setBackend, tensor } from '../engine/index.ts';

@@ -47,7 +47,7 @@ export const ENTRIES: readonly EntrySpec[] = [
   mm(256),
   mm(512),
   mm(1024),
-  { id: 'conv2d', name: 'conv2d 3x3 32->64 32x32 b16', unit: 'GFLOP/s', flopsPerStep: convFlops, minMs: 1500, minIters: 3 },
+  { id: 'conv2d', name: 'conv2d 3x3 32->64 32x32 b16', unit: 'GFLOP/s', flopsPerStep: convFlops, minMs: 2500, minIters: 3 },
   { id: 'mlp-train', name: 'MLP 784-256-256-10 train b128', unit: 'steps/s', minMs: 3000, minIters: 3 },
   { id: 'lenet-train', name: 'LeNet-5 train b64', unit: 'steps/s', minMs: 3000, minIters: 3 },
 ];
@@ -156,7 +156,7 @@ export class Inputs {
 
 export const WARMUP_MS = 300;
 /** Timed rounds per cell; the reported value is the median round's rate. */
-export const ROUNDS = 5;
+export const ROUNDS = 7;
 
 const now = (): number => performance.now();
 
