@@ -5,7 +5,8 @@
  */
 import { defineConfig } from '@playwright/test';
 
-const port = 4173;
+// Overridable so several checkouts can run their suites side by side.
+const port = Number(process.env.FLOWGRAD_E2E_PORT ?? 4173);
 
 export default defineConfig({
   testDir: 'e2e',
