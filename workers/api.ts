@@ -97,7 +97,10 @@ export interface RunResult {
 }
 
 export interface EngineInfo {
+  /** The backend tensors are created on now ('cpu', 'webgpu', ...). */
   backend: string;
+  /** What the last run's backend preference resolved to, and why. */
+  choice?: { name: string; reason: string; adapter: string | null };
   crossOriginIsolated: boolean;
   webgpu: { available: boolean; adapter?: string; fallback?: boolean };
 }

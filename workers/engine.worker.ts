@@ -8,7 +8,16 @@ import * as Comlink from 'comlink';
 import type { EngineApi, TrainEvent, RunResult, EngineInfo } from './api.ts';
 import { runTraining, predictRows, boundaryGrid } from '../engine/train/session.ts';
 import { isFlowgradError } from '../engine/core/errors.ts';
+import { chooseBackend, getBackend } from '../engine/index.ts';
+import type { BackendChoice } from '../engine/index.ts';
 import { EventBatcher } from './batcher.ts';
+import { readDataset } from './data/store.ts';
+
+/** Uploaded datasets live in IndexedDB (stored there by the data worker). */
+const uploads = { readUpload: readDataset };
+
+/** The backend the last run asked for and what it got (shown in the UI). */
+let lastChoice: BackendChoice | null = null;
 
 const stopRequests = new Set<string>();
 const pauseRequests = new Set<string>();
@@ -22,8 +31,9 @@ async function guard<T>(f: () => Promise<T> | T): Promise<T> {
   try {
     return await f();
   } catch (e) {
-    // comlink serializes Error objects without custom fields; throw a plain object instead.
-    throw Object.assign(new Error(toWire(e).message), toWire(e));
+    // comlink serializes Error objects without custom fields (the code would be lost):
+    // throw a plain object, which the client rebuilds into an EngineError.
+    throw toWire(e);
   }
 }
 
@@ -42,7 +52,7 @@ const api: EngineApi = {
         /* no adapter: leave unavailable */
       }
     }
-    return { backend: 'cpu', crossOriginIsolated: self.crossOriginIsolated, webgpu };
+    return { backend: getBackend(), crossOriginIsolated: self.crossOriginIsolated, webgpu, ...(lastChoice ? { choice: { name: lastChoice.name, reason: lastChoice.reason, adapter: lastChoice.adapter?.description ?? null } } : {}) };
   },
 
   async train(req, onEvents): Promise<RunResult> {
@@ -50,10 +60,13 @@ const api: EngineApi = {
     pauseRequests.delete(req.runId);
     const batcher = new EventBatcher<TrainEvent>((events) => onEvents(events), 50);
     try {
+      // 'auto' trains on a real GPU and on the CPU path when only a software adapter exists.
+      lastChoice = await chooseBackend(req.config.backend ?? 'auto');
       const result = await runTraining(req, {
         onEvent: (e) => batcher.push(e),
         shouldStop: () => stopRequests.has(req.runId),
         shouldPause: () => pauseRequests.has(req.runId),
+        io: uploads,
       });
       batcher.flush();
       const weights = result.weights;
@@ -84,8 +97,8 @@ const api: EngineApi = {
   },
 
   predict(graph, weights, inputs, rows) {
-    return guard(() => {
-      const out = predictRows(graph, weights, inputs, rows);
+    return guard(async () => {
+      const out = await predictRows(graph, weights, inputs, rows);
       return Comlink.transfer(out, [out.buffer as ArrayBuffer]);
     });
   },

@@ -18,7 +18,7 @@ export interface BackendBuffer {
 export type UnaryOp =
   | 'neg' | 'exp' | 'log' | 'sqrt' | 'rsqrt' | 'abs' | 'sign' | 'sin' | 'cos' | 'sigmoid'
   | 'tanh' | 'relu' | 'leakyRelu' | 'elu' | 'gelu' | 'silu' | 'erf' | 'clamp' | 'square'
-  | 'reciprocal' | 'floor' | 'ceil' | 'round' | 'not' | 'identity';
+  | 'reciprocal' | 'floor' | 'ceil' | 'round' | 'not' | 'identity' | 'asin' | 'acos' | 'atan';
 
 export type BinaryOp =
   | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum'
@@ -68,6 +68,28 @@ export interface KernelArgs {
 
 export type KernelName = keyof KernelArgs;
 
+/** Geometry of a stride-1, one-group convolution: x [n, c, h, w] ⊛ weight [o, c, kh, kw]; oh = h + 2ph − dh·(kh − 1). */
+export interface DirectConvGeometry { n: number; c: number; h: number; w: number; o: number; kh: number; kw: number; ph: number; pw: number; dh: number; dw: number }
+
+/**
+ * Optional kernels: fused fast paths a backend may offer (it says which through
+ * `Backend.supports`). Ops ask first and otherwise compute the same thing from the core
+ * kernels, so a backend without them loses nothing. Each writes its `out` buffer whole and
+ * reads nothing else it writes (so compiled plans treat them like any core kernel).
+ */
+export interface OptionalKernelArgs {
+  /** out [n, o, oh, ow] = x ⊛ weight (+ bias [o]); cross-correlation, zero padding. */
+  conv2d: DirectConvGeometry & { x: B; weight: B; bias: B | null; out: B };
+  /** The weight gradient of conv2d: out [o, c, kh, kw] = Σ_{n, oy, ox} dy[n, o, oy, ox]·x[n, c, oy − ph + ki·dh, ox − pw + kj·dw]. */
+  conv2dWeightGrad: DirectConvGeometry & { x: B; dy: B; out: B };
+  /** Logits viewed [outer, n, inner], int32 classes [outer, inner]: out [outer, inner] = logsumexp − logit[class]. */
+  crossEntropy: { logits: B; target: B; out: B; outer: number; n: number; inner: number };
+  /** Its gradient: out [outer, n, inner] = grad[outer, inner]·(softmax(logits) − onehot(class)). */
+  crossEntropyGrad: { logits: B; target: B; grad: B; out: B; outer: number; n: number; inner: number };
+}
+
+export type OptionalKernelName = keyof OptionalKernelArgs;
+
 export interface MemoryInfo {
   bytesInUse: number;
   bytesPooled: number;
@@ -108,6 +130,8 @@ export interface Backend {
   read(buf: BackendBuffer): Promise<TypedArray>;
   readSync(buf: BackendBuffer): TypedArray;
   run<K extends KernelName>(kernel: K, args: KernelArgs[K]): void;
+  /** Optional: whether `run` also takes this optional kernel (absent: none). */
+  supports?(kernel: OptionalKernelName): boolean;
   /** Optional: one fused elementwise kernel (compiled plans fall back to the unfused chain without it). */
   runFused?(args: FusedArgs): void;
   /** Submit queued work (no-op on CPU backends). */

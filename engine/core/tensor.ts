@@ -216,6 +216,9 @@ export class Tensor {
   abs(): Tensor { return E.unary('abs', this); }
   sign(): Tensor { return E.unary('sign', this); }
   sin(): Tensor { return E.unary('sin', this); }
+  asin(): Tensor { return E.unary('asin', this); }
+  acos(): Tensor { return E.unary('acos', this); }
+  atan(): Tensor { return E.unary('atan', this); }
   cos(): Tensor { return E.unary('cos', this); }
   sigmoid(): Tensor { return E.unary('sigmoid', this); }
   tanh(): Tensor { return E.unary('tanh', this); }
@@ -239,6 +242,7 @@ export class Tensor {
   log2(): Tensor { return A.log2(this); }
   log10(): Tensor { return A.log10(this); }
   tan(): Tensor { return A.tan(this); }
+  atan2(x: TensorLike): Tensor { return A.atan2(this, x); }
   sinh(): Tensor { return A.sinh(this); }
   cosh(): Tensor { return A.cosh(this); }
   trunc(): Tensor { return A.trunc(this); }

@@ -97,7 +97,7 @@ describe('project files', () => {
       [(p) => (p.data.samples = 0), /data.samples must be a whole number at least 1/],
       [(p) => (p.data.kind = 'csv'), /data.kind must be one of "builtin2d"/],
       [(p) => (p.training.lr = -1), /training.lr must be a number above 0 \(got -1\)/],
-      [(p) => (p.training.optimizer = 'lion'), /training.optimizer must be one of "sgd", "adam"/],
+      [(p) => (p.training.optimizer = 'adadelta'), /training.optimizer must be one of "sgd", "adam", "adamw"/],
       [(p) => (p.training.validationSplit = 1), /training.validationSplit must be a number at least 0 and below 1/],
       [(p) => (p.training.batchSize = 2.5), /training.batchSize must be a whole number/],
       [(p) => delete p.training, /training must be an object/],
@@ -141,5 +141,18 @@ describe('project files', () => {
       }
     }
     expect(opened).toBeGreaterThan(0);
+  });
+});
+
+describe('project data kinds', () => {
+  it('keeps generated and uploaded dataset choices through a round trip', async () => {
+    const { newProject, writeProjectZip, readProjectZip } = await import('./project.ts');
+    for (const data of [
+      { kind: 'builtin', name: 'digits', samples: 500, noise: 0.1, seed: 3 },
+      { kind: 'upload', id: 'abc123', name: 'iris.csv', prep: { label: 'species' } },
+    ] as const) {
+      const p = { ...newProject('x'), data };
+      expect(readProjectZip(writeProjectZip({ project: p })).project.data).toEqual(data);
+    }
   });
 });

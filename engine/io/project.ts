@@ -54,21 +54,25 @@ export function newProject(name: string, now: Date = new Date()): ProjectJSON {
 
 function readData(r: JsonReader, v: unknown): DatasetSpec {
   const o = r.object(v, 'data');
-  return {
-    ...o,
-    kind: r.oneOf(o.kind, 'data.kind', ['builtin2d'] as const),
-    name: r.oneOf(o.name, 'data.name', BUILTIN_2D),
+  const kind = r.oneOf(o.kind, 'data.kind', ['builtin2d', 'builtin', 'upload'] as const);
+  if (kind === 'upload') {
+    // The data itself stays in the browser that uploaded it; the project names it.
+    return { ...o, kind, id: r.string(o.id, 'data.id'), name: r.string(o.name, 'data.name') };
+  }
+  const common = {
     samples: r.number(o.samples, 'data.samples', { int: true, min: 1 }),
     noise: r.number(o.noise, 'data.noise', { min: 0 }),
     seed: r.number(o.seed, 'data.seed', { int: true }),
   };
+  if (kind === 'builtin') return { ...o, kind, name: r.string(o.name, 'data.name'), ...common };
+  return { ...o, kind, name: r.oneOf(o.name, 'data.name', BUILTIN_2D), ...common };
 }
 
 function readTraining(r: JsonReader, v: unknown): TrainConfig {
   const o = r.object(v, 'training');
   return {
     ...o,
-    optimizer: r.oneOf(o.optimizer, 'training.optimizer', ['sgd', 'adam'] as const),
+    optimizer: r.oneOf(o.optimizer, 'training.optimizer', ['sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', 'lion'] as const),
     lr: r.number(o.lr, 'training.lr', { above: 0 }),
     batchSize: r.number(o.batchSize, 'training.batchSize', { int: true, min: 1 }),
     epochs: r.number(o.epochs, 'training.epochs', { int: true, min: 0 }),

@@ -9,6 +9,7 @@ import { scope } from '../core/memory.ts';
 import { sameShape } from '../core/shape.ts';
 import type { Tensor } from '../core/tensor.ts';
 import { where } from '../ops/elementwise.ts';
+import { crossEntropyFused } from '../ops/crossentropy.ts';
 import { cosineSimilarity, pairwiseDistance } from '../ops/manip.ts';
 
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -31,13 +32,18 @@ function classDim(logits: Tensor): number {
   return logits.shape.length === 1 ? 0 : 1;
 }
 
+/** Integer targets must have the logits' shape without the class dim. */
+function checkTarget(logits: Tensor, target: Tensor, op: string): void {
+  const want = logits.shape.filter((_, i) => i !== classDim(logits));
+  if (!sameShape(target.shape, want)) {
+    throw new FlowgradError('shape', `${op}: target ${fmtShape(target.shape)} does not match input ${fmtShape(logits.shape)} (expected ${fmtShape(want)})`);
+  }
+}
+
 /** -log p[target] from log-probabilities, per sample (shape of target). */
 function pickNll(logp: Tensor, target: Tensor, op: string): Tensor {
   const cd = classDim(logp);
-  const want = logp.shape.filter((_, i) => i !== cd);
-  if (!sameShape(target.shape, want)) {
-    throw new FlowgradError('shape', `${op}: target ${fmtShape(target.shape)} does not match input ${fmtShape(logp.shape)} (expected ${fmtShape(want)})`);
-  }
+  checkTarget(logp, target, op);
   const t = target.dtype === 'int32' ? target : target.cast('int32');
   return logp.gather(cd, t.unsqueeze(cd)).squeeze(cd).neg();
 }
@@ -47,6 +53,12 @@ export function crossEntropy(logits: Tensor, target: Tensor, opts: CrossEntropyO
   if (eps < 0 || eps > 1) throw new FlowgradError('bad-argument', `crossEntropy: labelSmoothing must be in [0, 1] (got ${eps})`);
   return scope(() => {
     const cd = classDim(logits);
+    if (eps === 0 && !(isFloat(target.dtype) && sameShape(target.shape, logits.shape))) {
+      checkTarget(logits, target, 'crossEntropy');
+      const t = target.dtype === 'int32' ? target : target.cast('int32');
+      const fused = crossEntropyFused(logits, t, cd);
+      if (fused) return reduce(fused, opts.reduction);
+    }
     const logp = logits.logSoftmax(cd);
     let loss: Tensor;
     if (isFloat(target.dtype) && sameShape(target.shape, logits.shape)) {

@@ -95,5 +95,14 @@ export function logaddexp(a: Tensor, b: Tensor): Tensor {
     return a.sub(m).exp().add(b.sub(m).exp()).log().add(m);
   });
 }
+/** The angle of the point (x, y) in (−π, π] (torch.atan2); atan2(0, 0) = 0. */
+export function atan2(y: Tensor, x: TensorLike): Tensor {
+  return scope(() => {
+    const xt = lift(x, y);
+    const base = y.div(xt).atan();
+    const pi = y.ge(0).cast(base.dtype).mul(2 * Math.PI).sub(Math.PI); // +π where y ≥ 0, else −π
+    return where(xt.eq(0).and(y.eq(0)), 0, base.add(where(xt.lt(0), pi, 0)));
+  });
+}
 /** x + value·a·b (torch.addcmul). */
 export const addcmul = (x: Tensor, a: Tensor, b: Tensor, value = 1): Tensor => scope(() => x.add(a.mul(b).mul(value)));

@@ -39,7 +39,8 @@ const UNARY: [string, (x: Tensor) => Tensor, InputSpec?][] = [
 const BINARY: [string, (a: Tensor, b: Tensor) => Tensor, InputSpec, InputSpec][] = [
   ['fmod', (a, b) => a.fmod(b), f([2, 3], [-3, 3]), f([3], [0.7, 0.9])],
   ['remainder', (a, b) => a.remainder(b), f([2, 3], [-3, 3]), f([2, 3], [0.7, 0.9])],
-  ['hypot', (a, b) => A.hypot(a, b), f([2, 3]), f([3])], ['logaddexp', (a, b) => A.logaddexp(a, b), f([2, 3]), f([2, 3])],
+  ['hypot', (a, b) => A.hypot(a, b), f([2, 3]), f([3])], ['atan2', (a, b) => a.atan2(b), f([4, 3]), f([4, 3])],
+  ['atan2 broadcast', (a, b) => A.atan2(a, b), f([2, 3]), f([3])], ['logaddexp', (a, b) => A.logaddexp(a, b), f([2, 3]), f([2, 3])],
   ['lerp', (a, b) => A.lerp(a, b, 0.3), f([2, 3]), f([2, 3])], ['outer', (a, b) => M.outer(a, b), f([3]), f([4])],
   ['cosineSimilarity', (a, b) => F.cosineSimilarity(a, b), f([3, 4]), f([3, 4])],
   ['pairwiseDistance', (a, b) => F.pairwiseDistance(a, b), f([3, 4]), f([3, 4])],

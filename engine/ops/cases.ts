@@ -23,6 +23,7 @@ const UNARY: [string, (x: Tensor) => Tensor, InputSpec?, boolean?][] = [
   ['floor', (x) => x.floor(), undefined, false], ['round', (x) => x.round(), undefined, false],
   ['softmax', (x) => x.softmax(1)], ['logSoftmax', (x) => x.logSoftmax(-1)], ['softmax dim0', (x) => x.softmax(0)],
   ['clone', (x) => x.clone()],
+  ['asin', (x) => x.asin(), f([2, 3], [-0.9, 0.9])], ['acos', (x) => x.acos(), f([2, 3], [-0.9, 0.9])], ['atan', (x) => x.atan(), f([2, 3], [-3, 3])],
 ];
 
 const BROADCASTS: [number[], number[]][] = [[[2, 3], [2, 3]], [[2, 3], [3]], [[2, 1], [1, 3]], [[], [2, 3]], [[4, 1, 3], [2, 1]]];

@@ -15,6 +15,7 @@ import { gather } from './indexing.ts';
 import { matmul, matmulT } from './matmul.ts';
 import { pad, reshape } from './shape.ts';
 import { scope } from '../core/memory.ts';
+import { conv2dDirect } from './conv-direct.ts';
 
 export type Pair = number | [number, number];
 const pair = (v: Pair): [number, number] => (typeof v === 'number' ? [v, v] : v);
@@ -101,6 +102,8 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Co
       xin = pad(x, [Math.floor(tw / 2), tw - Math.floor(tw / 2), Math.floor(th / 2), th - Math.floor(th / 2)]);
     } else if (opts.padding !== undefined && opts.padding !== 'valid') padding = opts.padding;
     const win = window('conv2d', xin, [kh, kw], opts.stride ?? 1, padding, [dh, dw]);
+    const direct = conv2dDirect(xin, weight, bias, { ph: win.ph, pw: win.pw, dh, dw, sh: win.sh, sw: win.sw, groups: g });
+    if (direct) return direct;
     const cols = apply(IM2COL_OP, [xin], win); // [N, C*kh*kw, L]
     const k = cg * kh * kw;
     let y = g === 1

@@ -50,7 +50,7 @@ export const UNARY_OPS = {
   cos: unaryDef('cos', 'float', (g, x) => g.mul(x.sin()).neg()),
   sigmoid: unaryDef('sigmoid', 'float', (g, _x, out) => g.mul(out.mul(out.neg().add(1)))),
   tanh: unaryDef('tanh', 'float', (g, _x, out) => g.mul(out.square().neg().add(1))),
-  relu: unaryDef('relu', 'same', (g, x) => g.mul(x.gt(0))),
+  relu: unaryDef('relu', 'same', (g, x) => where(x.gt(0), g, 0)),
   leakyRelu: unaryDef('leakyRelu', 'float', (g, x, _o, a) => where(x.gt(0), g, g.mul(a.alpha!))),
   elu: unaryDef('elu', 'float', (g, x, out, a) => where(x.gt(0), g, g.mul(out.add(a.alpha!)))),
   gelu: unaryDef('gelu', 'float', (g, x) =>
@@ -68,6 +68,9 @@ export const UNARY_OPS = {
   round: unaryDef('round', 'same', () => null),
   not: unaryDef('not', 'bool'),
   identity: unaryDef('identity', 'same', (g) => g),
+  asin: unaryDef('asin', 'float', (g, x) => g.mul(x.square().neg().add(1).rsqrt())),
+  acos: unaryDef('acos', 'float', (g, x) => g.mul(x.square().neg().add(1).rsqrt()).neg()),
+  atan: unaryDef('atan', 'float', (g, x) => g.div(x.square().add(1))),
 } satisfies Partial<Record<UnaryOp, OpDef<UnaryAttrs>>>;
 
 export function unary(op: keyof typeof UNARY_OPS, x: Tensor, attrs: UnaryAttrs = {}): Tensor {

@@ -9,12 +9,15 @@ import { CONCAT_OP, EXPAND_OP, PERMUTE_OP, PUT_OP, RESHAPE_OP, SLICE_OP } from '
 import { GATHER_OP, INDEX_ADD_OP, INDEX_SELECT_OP, SCATTER_ADD_OP } from './indexing.ts';
 import { MATMUL_OP } from './matmul.ts';
 import { COL2IM_OP, IM2COL_OP, MAXPOOL_INDEX_OP } from './conv.ts';
+import { CONV2D_DIRECT_OP, CONV2D_WEIGHT_GRAD_OP } from './conv-direct.ts';
+import { CROSS_ENTROPY_GRAD_OP, CROSS_ENTROPY_OP } from './crossentropy.ts';
 
 export const OPS: Readonly<Record<string, OpDef<never>>> = Object.fromEntries(
   [
     ...Object.values(UNARY_OPS), ...Object.values(BINARY_OPS), WHERE_OP, CAST_OP,
     REDUCE_OP, SOFTMAX_OP, RESHAPE_OP, PERMUTE_OP, EXPAND_OP, SLICE_OP, PUT_OP, CONCAT_OP,
     GATHER_OP, SCATTER_ADD_OP, INDEX_SELECT_OP, INDEX_ADD_OP, MATMUL_OP, IM2COL_OP, COL2IM_OP, MAXPOOL_INDEX_OP,
+    CONV2D_DIRECT_OP, CONV2D_WEIGHT_GRAD_OP, CROSS_ENTROPY_OP, CROSS_ENTROPY_GRAD_OP,
   ].map((op) => [op.name, op as OpDef<never>]),
 );
 
@@ -29,5 +32,7 @@ export { matmul, matmulT } from './matmul.ts';
 export * from './creation.ts';
 export { conv1d, conv2d, convTranspose2d, maxPool2d, avgPool2d, adaptiveAvgPool2d } from './conv.ts';
 export type { ConvOptions, ConvTransposeOptions, PoolOptions, Pair } from './conv.ts';
+export { crossEntropyFused } from './crossentropy.ts';
+export { atan2 } from './activations.ts';
 export { log1p, expm1, log2, log10, exp2, tan, sinh, cosh, trunc, fmod, remainder, lerp, hypot, logaddexp, addcmul } from './activations.ts';
 export { cumsum, flip, roll, repeat, tile, repeatInterleave, tril, triu, maskedFill, split, chunk, outer, norm } from './manip.ts';

@@ -5,7 +5,7 @@
  * ops, so gradients are themselves differentiable (backward with createGraph). apply()
  * checks inputs, allocates the output, runs the kernels and records the graph node.
  */
-import type { Backend, BackendBuffer } from '../backend/types.ts';
+import type { Backend, BackendBuffer, OptionalKernelArgs, OptionalKernelName } from '../backend/types.ts';
 import { backend as currentBackend } from '../backend/registry.ts';
 import type { DType } from '../core/dtype.ts';
 import { isFloat } from '../core/dtype.ts';
@@ -88,4 +88,14 @@ export function withDtype(be: Backend, ts: readonly Tensor[], dtype: DType, body
   } finally {
     for (const c of conv) if (c.temp) be.free(c.buf);
   }
+}
+
+/** Whether `be` runs optional kernel `kernel` (backend/types.ts OptionalKernelArgs). */
+export function supports(be: Backend, kernel: OptionalKernelName): boolean {
+  return be.supports?.(kernel) ?? false;
+}
+
+/** Runs an optional kernel through the backend's `run` (so compile traces record it like any other). */
+export function runOptional<K extends OptionalKernelName>(be: Backend, kernel: K, args: OptionalKernelArgs[K]): void {
+  (be.run as unknown as (k: K, a: OptionalKernelArgs[K]) => void).call(be, kernel, args);
 }

@@ -42,11 +42,11 @@ describe('training session', () => {
   it('saved weights predict exactly what the trained model predicted', async () => {
     const { out } = await train(defaultGraph(), { epochs: 3 });
     const pts = new Float32Array([0, 0, 4, 1, -3, 3]);
-    const p1 = predictRows(defaultGraph(), out.weights, pts, 3);
-    const p2 = predictRows(defaultGraph(), out.weights, pts, 3);
+    const p1 = await predictRows(defaultGraph(), out.weights, pts, 3);
+    const p2 = await predictRows(defaultGraph(), out.weights, pts, 3);
     expect(p1).toHaveLength(6);
     expect(Array.from(p1)).toEqual(Array.from(p2));
-    const grid = boundaryGrid(defaultGraph(), out.weights, dataset, 4);
+    const grid = await boundaryGrid(defaultGraph(), out.weights, dataset, 4);
     expect(grid.probs).toHaveLength(32);
   });
 
@@ -63,7 +63,7 @@ describe('training session', () => {
     expect(out.reason).toBe('diverged');
     expect(out.final.message).toMatch(/lower learning rate/);
     expect(events.at(-1)!.type).toBe('done');
-    const p = predictRows(defaultGraph(), out.weights, new Float32Array([1, 1]), 1);
+    const p = await predictRows(defaultGraph(), out.weights, new Float32Array([1, 1]), 1);
     expect(Array.from(p).every(Number.isFinite)).toBe(true);
   });
 

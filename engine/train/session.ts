@@ -229,20 +229,28 @@ export async function runTraining(job: TrainJob, hooks: TrainHooks): Promise<Tra
   }
 }
 
-export function predictRows(graph: GraphJSON, weights: Uint8Array, inputs: Float32Array, rows: number): Float32Array {
+/** Runs the model on rows of inputs; any backend (one asynchronous read). */
+export async function predictRows(graph: GraphJSON, weights: Uint8Array, inputs: Float32Array, rows: number): Promise<Float32Array> {
   const model = modelWithWeights(graph, weights);
   try {
-    const features = inputs.length / Math.max(1, rows);
-    return noGrad(() => scope(() => Float32Array.from(model.forward(tensor(inputs, { shape: [rows, features] })).dataSync())));
+    const inShape = (model.analysis.shapes[model.inputId] ?? []).slice(1).map(Number);
+    const perRow = inputs.length / Math.max(1, rows);
+    const shape = inShape.reduce((a, b) => a * b, 1) === perRow ? [rows, ...inShape] : [rows, perRow];
+    const out = noGrad(() => scope(() => model.forward(tensor(inputs, { shape }))));
+    try {
+      return Float32Array.from(await out.data());
+    } finally {
+      out.dispose();
+    }
   } finally {
     model.dispose();
   }
 }
 
-export function boundaryGrid(graph: GraphJSON, weights: Uint8Array, dataset: DatasetSpec, resolution: number): BoundaryGrid {
+export async function boundaryGrid(graph: GraphJSON, weights: Uint8Array, dataset: DatasetSpec, resolution: number): Promise<BoundaryGrid> {
   const model = modelWithWeights(graph, weights);
   try {
-    return boundaryOf(model, loadDataset(dataset).extent, resolution);
+    return await boundaryOfAsync(model, loadDataset(dataset).extent, resolution);
   } finally {
     model.dispose();
   }

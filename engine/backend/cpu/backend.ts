@@ -9,7 +9,9 @@ import type { DType, TypedArray } from '../../core/dtype.ts';
 import { makeArray } from '../../core/dtype.ts';
 import { FlowgradError } from '../../core/errors.ts';
 import { decodeHalf, encodeHalf } from '../../core/half.ts';
-import type { Backend, BackendBuffer, FusedArgs, KernelArgs, KernelName, MemoryInfo } from '../types.ts';
+import type { Backend, BackendBuffer, FusedArgs, KernelArgs, KernelName, MemoryInfo, OptionalKernelArgs, OptionalKernelName } from '../types.ts';
+import { REFERENCE_OPTIONAL } from '../reference/optional.ts';
+import { CONV_GEMM_KERNELS } from './convgemm.ts';
 import { ELEMENTWISE_KERNELS } from './elementwise.ts';
 import { runFused } from './fused.ts';
 import { matmul } from './matmul.ts';
@@ -56,6 +58,13 @@ function withHalfShadows(args: Record<string, unknown>, body: (a: Record<string,
 
 type Kernels = { [K in KernelName]: (a: KernelArgs[K]) => void };
 const KERNELS: Kernels = { ...ELEMENTWISE_KERNELS, ...REDUCE_KERNELS, ...MISC_KERNELS, matmul };
+/** Optional kernels (types.ts): the implicit-GEMM convolution; cross-entropy's row loops are already tight in the reference. */
+const OPTIONAL: { [K in OptionalKernelName]: (a: OptionalKernelArgs[K]) => void } = {
+  ...CONV_GEMM_KERNELS,
+  crossEntropy: REFERENCE_OPTIONAL.crossEntropy,
+  crossEntropyGrad: REFERENCE_OPTIONAL.crossEntropyGrad,
+};
+const ALL = { ...OPTIONAL, ...KERNELS } as Record<string, unknown>;
 
 export class CpuBackend implements Backend {
   readonly name = 'cpu';
@@ -104,10 +113,14 @@ export class CpuBackend implements Backend {
   }
 
   run<K extends KernelName>(kernel: K, args: KernelArgs[K]): void {
-    const k = KERNELS[kernel] as ((a: KernelArgs[K]) => void) | undefined;
+    const k = ALL[kernel] as ((a: KernelArgs[K]) => void) | undefined;
     if (!k) throw new FlowgradError('unsupported', `cpu backend: no kernel '${kernel}'`);
     if (!hasHalf(args)) k(args);
     else withHalfShadows(args as Record<string, unknown>, (a) => k(a as KernelArgs[K]));
+  }
+
+  supports(kernel: OptionalKernelName): boolean {
+    return kernel in OPTIONAL;
   }
 
   runFused(args: FusedArgs): void {

@@ -58,6 +58,7 @@ export function col2im(a: KernelArgs['col2im']): void {
 export function maxPool2d(a: KernelArgs['maxPool2d']): void {
   const X = d(a.x), O = d(a.out), AM = d(a.argmax);
   const { h, w, oh, ow, kh, kw, sh, sw, ph, pw, dh, dw } = a;
+  if (ph === 0 && pw === 0) return maxPoolUnpadded(X, O, AM, a);
   for (let p = 0; p < a.nc; p++) {
     const xb = p * h * w;
     let o = p * oh * ow;
@@ -75,6 +76,28 @@ export function maxPool2d(a: KernelArgs['maxPool2d']): void {
             if (x < 0 || x >= w) continue;
             const v = X[xb + row + x];
             if (v > best || at < 0) { best = v; at = row + x; }
+          }
+        }
+        O[o] = best;
+        AM[o] = at;
+      }
+    }
+  }
+}
+
+/** Without padding every window lies inside the plane: no bounds tests at all. */
+function maxPoolUnpadded(X: TypedArray, O: TypedArray, AM: TypedArray, a: KernelArgs['maxPool2d']): void {
+  const { h, w, oh, ow, kh, kw, sh, sw, dh, dw } = a;
+  for (let p = 0, o = 0; p < a.nc; p++) {
+    const xb = p * h * w;
+    for (let oy = 0; oy < oh; oy++) {
+      for (let ox = 0; ox < ow; ox++, o++) {
+        let at = oy * sh * w + ox * sw, best = X[xb + at];
+        for (let ki = 0; ki < kh; ki++) {
+          const row = (oy * sh + ki * dh) * w + ox * sw;
+          for (let kj = 0; kj < kw; kj++) {
+            const v = X[xb + row + kj * dw];
+            if (v > best) { best = v; at = row + kj * dw; }
           }
         }
         O[o] = best;

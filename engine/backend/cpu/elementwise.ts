@@ -65,6 +65,9 @@ export function unaryRow(op: UnaryOp, o: TypedArray, oo: number, x: TypedArray, 
       return;
     case 'not': for (let i = 0; i < n; i++) o[oo + i] = x[xo + i] === 0 ? 1 : 0; return;
     case 'identity': for (let i = 0; i < n; i++) o[oo + i] = x[xo + i]; return;
+    case 'asin': for (let i = 0; i < n; i++) o[oo + i] = Math.asin(x[xo + i]); return;
+    case 'acos': for (let i = 0; i < n; i++) o[oo + i] = Math.acos(x[xo + i]); return;
+    case 'atan': for (let i = 0; i < n; i++) o[oo + i] = Math.atan(x[xo + i]); return;
     default: op satisfies never;
   }
 }

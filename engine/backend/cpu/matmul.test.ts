@@ -13,7 +13,7 @@ describe('cpu matmul kernels', () => {
     expect(wasmMatmul).not.toBeNull();
   });
 
-  const shapes: [number, number, number][] = [[4, 4, 8], [5, 7, 9], [13, 6, 21], [8, 33, 8], [3, 17, 40], [40, 3, 3], [64, 100, 30], [1, 8, 8]];
+  const shapes: [number, number, number][] = [[4, 4, 8], [5, 7, 9], [13, 6, 21], [8, 33, 8], [3, 17, 40], [40, 3, 3], [64, 100, 30], [1, 8, 8], [200, 37, 197], [6, 300, 25]];
   for (const [m, k, n] of shapes) {
     for (const [ta, tb] of [[false, false], [false, true], [true, false], [true, true]]) {
       it(`${m}x${k}x${n} trans ${ta}/${tb}, batched`, () => {

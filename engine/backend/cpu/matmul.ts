@@ -165,15 +165,133 @@ function packRows(A: TypedArray, ao: number, m: number, k: number, trans: boolea
   }
 }
 
-/** The WASM SIMD path: A in 4-row and B in 8-column panels in the module's memory, C padded. */
-function mmWasm(w: WasmMatmul, A: TypedArray, ao: number, transA: boolean, B: TypedArray, bo: number, transB: boolean, C: TypedArray, co: number, m: number, k: number, n: number, repackA = true, repackB = true): void {
+/** Left (m×k) and right (k×n) operands of the WASM kernel as they lie in memory. */
+interface Operand { src: TypedArray; off: number; rows: number; cols: number; colMajor: boolean }
+
+/** Big products: both operands packed (4-row panels of L, 8-column panels of R), the packed kernel. */
+function mmWasmPacked(w: WasmMatmul, L: Operand, R: Operand, C: TypedArray, co: number, transOut: boolean, copyL: boolean, copyR: boolean): void {
+  const m = L.rows, k = L.cols, n = R.cols;
   const mp = Math.ceil(m / 4), np = Math.ceil(n / 8), ldc = np * 8;
   const aOff = 0, bOff = mp * 4 * k, cOff = bOff + np * 8 * k;
   const M = w.view(cOff + mp * 4 * ldc);
-  if (repackA) packRows(A, ao, m, k, transA, M, 4, aOff);
-  if (repackB) packRows(B, bo, n, k, !transB, M, 8, bOff);
-  w.mm(aOff, bOff, cOff, mp, np, k);
-  for (let i = 0; i < m; i++) C.set(M.subarray(cOff + i * ldc, cOff + i * ldc + n), co + i * n);
+  if (copyL) packRows(L.src, L.off, m, k, L.colMajor, M, 4, aOff);
+  if (copyR) packRows(R.src, R.off, n, k, !R.colMajor, M, 8, bOff);
+  w.mmPacked(4 * aOff, 4 * bOff, 4 * cOff, mp, np, k, 32);
+  copyOut(M, cOff, ldc, C, co, m, n, transOut);
+}
+
+/** C (or Cᵀ with transOut) from the kernel's padded m×n block at cOff with pitch ldc. */
+function copyOut(M: Float32Array, cOff: number, ldc: number, C: TypedArray, co: number, m: number, n: number, transOut: boolean): void {
+  if (transOut) {
+    for (let i = 0; i < m; i++) {
+      const src = cOff + i * ldc;
+      for (let j = 0; j < n; j++) C[co + j * m + i] = M[src + j];
+    }
+  } else if (ldc === n) C.set(M.subarray(cOff, cOff + m * n), co);
+  else for (let i = 0; i < m; i++) C.set(M.subarray(cOff + i * ldc, cOff + i * ldc + n), co + i * n);
+}
+
+/**
+ * The WASM SIMD path for one product C = L·R (L m×k, R k×n, either stored row-major or
+ * column-major). L is read in place through row addresses; R in place when it is row-major
+ * (k×n, n contiguous), else packed into 8-column panels. Operands are copied into the
+ * module's memory with one bulk copy each (skipped when the previous batch element used the
+ * same ones). With `transOut`, C is written transposed (the caller swapped the operands).
+ */
+function mmWasm(w: WasmMatmul, L: Operand, R: Operand, C: TypedArray, co: number, transOut: boolean, copyL: boolean, copyR: boolean): void {
+  const m = L.rows, k = L.cols, n = R.cols;
+  const mp = Math.ceil(m / 4), np = Math.ceil(n / 8), ldc = np * 8;
+  if (m >= PACK_ROWS && n >= PACK_ROWS) return mmWasmPacked(w, L, R, C, co, transOut, copyL, copyR);
+  const rDirect = !R.colMajor;
+  // Layout in floats: A row table, B row table, L, R (+ slack for the last panel's overread), C.
+  const aTab = 0, bTab = aTab + mp * 4, lOff = align4(bTab + k), rOff = align4(lOff + m * k);
+  const rSize = rDirect ? k * n + 8 : np * 8 * k;
+  const cOff = align4(rOff + rSize);
+  const M = w.view(cOff + mp * 4 * ldc);
+  const T = w.ints();
+  if (copyL) M.set(L.src.subarray(L.off, L.off + m * k), lOff);
+  if (copyR) {
+    if (rDirect) {
+      M.set(R.src.subarray(R.off, R.off + k * n), rOff);
+      M.fill(0, rOff + k * n, rOff + k * n + 8);
+      for (let p = 0; p < k; p++) T[bTab + p] = 4 * p * n;
+    } else {
+      packRows(R.src, R.off, n, k, !R.colMajor, M, 8, rOff);
+      for (let p = 0; p < k; p++) T[bTab + p] = 32 * p;
+    }
+  }
+  const colMajor = L.colMajor;
+  gemmBlocked(w, {
+    aTab, row: (i) => lOff + (colMajor ? i : i * k), m, k, aStep: colMajor ? m : 1,
+    b: rOff, bTab, bPanel: rDirect ? 8 : 8 * k, nPanels: np, c: cOff, ldc, accumulate: false,
+  });
+  copyOut(M, cOff, ldc, C, co, m, n, transOut);
+}
+
+export const align4 = (x: number): number => (x + 3) & ~3;
+/** WASM blocking: rows of k per pass, and A panels (of 4 rows) per call. */
+const WKC = 256, WMC = 16;
+/** Products at least this big on both sides pack both operands (the JS copy is then cheap next to the work). */
+const PACK_ROWS = 192;
+
+/** One product for the WASM kernel; offsets and strides in floats of the module's memory. */
+export interface Gemm {
+  /** Where the A row table goes (4·⌈m/4⌉ ints) and each row's first element. */
+  aTab: number;
+  row: (i: number) => number;
+  m: number;
+  k: number;
+  aStep: number;
+  /** B base, its row-offset table (k ints, bytes, already filled), panel stride. */
+  b: number;
+  bTab: number;
+  bPanel: number;
+  nPanels: number;
+  c: number;
+  ldc: number;
+  accumulate: boolean;
+}
+
+/**
+ * Runs the kernel blocked over k (WKC rows of B stay in cache and in the TLB) and over m
+ * (WMC panels of A stay in L2); rows past m repeat row m − 1, so nothing reads out of range.
+ */
+export function gemmBlocked(w: WasmMatmul, g: Gemm): void {
+  const T = w.ints(), mp = Math.ceil(g.m / 4);
+  for (let k0 = 0; k0 < g.k; k0 += WKC) {
+    const kc = Math.min(WKC, g.k - k0);
+    for (let i = 0; i < mp * 4; i++) T[g.aTab + i] = 4 * (g.row(Math.min(i, g.m - 1)) + k0 * g.aStep);
+    for (let i0 = 0; i0 < mp; i0 += WMC) {
+      w.mm({
+        aTable: 4 * (g.aTab + i0 * 4), aStep: 4 * g.aStep, b: 4 * g.b, bTable: 4 * (g.bTab + k0), bPanel: 4 * g.bPanel,
+        c: 4 * (g.c + i0 * 4 * g.ldc), ldc: 4 * g.ldc, mPanels: Math.min(WMC, mp - i0), nPanels: g.nPanels, k: kc,
+        accumulate: g.accumulate || k0 > 0,
+      });
+    }
+  }
+}
+
+/**
+ * Batched WASM matmul: picks operand roles so that nothing needs packing where possible.
+ * NN and TN read both operands in place; TT computes Cᵀ = B·A (both in place); NT packs
+ * whichever side is cheaper (B, or A with the product written transposed).
+ */
+function matmulWasm(w: WasmMatmul, A: TypedArray, B: TypedArray, C: TypedArray, a: KernelArgs['matmul']): void {
+  const { batch, m, k, n, transA, transB, aOffsets, bOffsets } = a;
+  const swap = transB && (transA || m * k + m * n < n * k);
+  for (let t = 0; t < batch; t++) {
+    const sameA = t > 0 && aOffsets[t] === aOffsets[t - 1], sameB = t > 0 && bOffsets[t] === bOffsets[t - 1];
+    if (!swap) {
+      const L: Operand = { src: A, off: aOffsets[t], rows: m, cols: k, colMajor: transA };
+      const R: Operand = { src: B, off: bOffsets[t], rows: k, cols: n, colMajor: transB };
+      mmWasm(w, L, R, C, t * m * n, false, !sameA, !sameB);
+    } else {
+      // Cᵀ = op(B)ᵀ·op(A)ᵀ: left is B as stored (n×k row-major), right is op(A)ᵀ (k×m).
+      const L: Operand = { src: B, off: bOffsets[t], rows: n, cols: k, colMajor: false };
+      const R: Operand = { src: A, off: aOffsets[t], rows: k, cols: m, colMajor: !transA };
+      mmWasm(w, L, R, C, t * m * n, true, !sameB, !sameA);
+    }
+  }
 }
 
 const KC = 256;
@@ -214,16 +332,13 @@ function mmPacked(Ap: Float32Array, Bp: Float32Array, C: TypedArray, co: number,
 
 let packA = new Float32Array(0), packB = new Float32Array(0);
 
-export function matmul({ a, b, out, batch, m, k, n, transA, transB, aOffsets, bOffsets }: KernelArgs['matmul']): void {
+export function matmul(args: KernelArgs['matmul']): void {
+  const { a, b, out, batch, m, k, n, transA, transB, aOffsets, bOffsets } = args;
   const A = d(a), B = d(b), C = d(out);
   // Big enough products run the packed 4×4 kernel (packing also absorbs the transposes);
   // thin ones (a few rows or columns) the unpacked loops, where packing would not pay.
-  if (wasmMatmul && m >= 4 && n >= 8 && k >= 4 && C instanceof Float32Array) {
-    // A batch that repeats an operand (a broadcast weight) packs it once.
-    for (let t = 0; t < batch; t++) {
-      mmWasm(wasmMatmul, A, aOffsets[t], transA, B, bOffsets[t], transB, C, t * m * n, m, k, n,
-        t === 0 || aOffsets[t] !== aOffsets[t - 1], t === 0 || bOffsets[t] !== bOffsets[t - 1]);
-    }
+  if (wasmMatmul && m >= 4 && n >= 4 && k >= 4 && C instanceof Float32Array && A instanceof Float32Array && B instanceof Float32Array) {
+    matmulWasm(wasmMatmul, A, B, C, args);
     return;
   }
   if (m >= 8 && n >= 8 && k >= 4 && !(C instanceof Float64Array)) {

@@ -5,14 +5,14 @@
  */
 import { REFERENCE_KERNELS as R } from '../reference/kernels.ts';
 import { im2col, col2im, maxPool2d } from './conv.ts';
+import { INDEX_KERNELS } from './indexing.ts';
+import { OPTIM_KERNELS } from './optim.ts';
 
 export const MISC_KERNELS = {
   indexSelect: R.indexSelect,
   indexAdd: R.indexAdd,
-  gather: R.gather,
-  scatterAdd: R.scatterAdd,
-  sgd: R.sgd,
-  adam: R.adam,
+  ...INDEX_KERNELS,
+  ...OPTIM_KERNELS,
   im2col,
   col2im,
   maxPool2d,

@@ -1,11 +1,19 @@
 /**
  * A WebAssembly SIMD matmul micro-kernel for the CPU backend, assembled here from opcodes
- * (no toolchain, no download): `mm(ap, bp, cp, mPanels, nPanels, k)` multiplies A packed in
- * 4-row panels by B packed in 8-column panels, keeping a 4×8 block of C in eight f32x4
- * registers while it streams k (v128.load32_splat of A times two f32x4 loads of B). C is
- * written row-major with its width padded to a multiple of 8. The module is validated with
- * WebAssembly.validate and instantiated synchronously (it is tiny); where WebAssembly or
- * SIMD is missing, `wasmMatmul` is null and the JS kernels run instead.
+ * (no toolchain, no download). `mm` keeps a 4×8 block of C in eight f32x4 registers while it
+ * streams k (v128.load32_splat of four A rows times two f32x4 loads of B). Both operands are
+ * addressed through tables, so they are read where they lie instead of being packed first:
+ *  - A: a table of absolute byte addresses, one per row (4 per panel), plus one byte step
+ *    along k — row-major (step 4), column-major / transposed (step 4·m) and packed panels
+ *    all fit; rows past m point at a valid row, so nothing is read out of range.
+ *  - B: a table of byte offsets of each row p (k entries) plus a panel stride: row-major B
+ *    (offset p·ldb·4, panel 32), packed 8-column panels (offset 32p, panel 32k) and the
+ *    implicit-GEMM convolution (each row of the virtual im2col matrix is a shifted window of
+ *    the padded image) are the same loop.
+ * C blocks are stored (or, with `acc`, added) at cp + i·4·ldc + j·32 bytes. Panels are walked
+ * B-panel outer, A-panel inner, so one B panel stays in L1 while A streams from L2.
+ * Validated with WebAssembly.validate and instantiated synchronously (it is tiny); where
+ * WebAssembly or SIMD is missing, `wasmMatmul` is null and the JS kernels run instead.
  */
 
 interface WasmApi {
@@ -41,16 +49,19 @@ const str = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (c) =>
 const get = (i: number) => [0x20, ...uleb(i)], set = (i: number) => [0x21, ...uleb(i)];
 const i32c = (v: number) => [0x41, ...sleb(v)];
 const ADD = 0x6a, MUL = 0x6c, GE_U = 0x4f;
+const I32_LOAD = (off: number) => [0x28, 2, ...uleb(off)];
 const simd = (op: number, ...imm: number[]) => [0xfd, ...uleb(op), ...imm];
 const mem = (align: number, offset: number) => [align, ...uleb(offset)];
-const V_LOAD = (off: number) => simd(0x00, ...mem(2, off)), V_SPLAT = (off: number) => simd(0x09, ...mem(2, off));
-const V_STORE = (off: number) => simd(0x0b, ...mem(2, off)), F_ADD = simd(0xe4), F_MUL = simd(0xe6);
+const V_LOAD = (off: number) => simd(0x00, ...mem(0, off)), V_SPLAT = (off: number) => simd(0x09, ...mem(2, off));
+const V_STORE = (off: number) => simd(0x0b, ...mem(0, off)), F_ADD = simd(0xe4), F_MUL = simd(0xe6);
 const V_ZERO = simd(0x0c, ...new Array<number>(16).fill(0));
 
-// Locals: params 0 ap, 1 bp, 2 cp, 3 mp, 4 np, 5 k; i32 6 i, 7 j, 8 p, 9 aptr, 10 bptr, 11 row, 12 ldc;
-// v128 13..20 accumulators (row r, half h → 13 + 2r + h), 21 b0, 22 b1, 23 a.
-const [AP, BP, CP, MP, NP, K, I, J, P, APTR, BPTR, ROW, LDC] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
-const ACC = (r: number, h: number) => 13 + 2 * r + h, B0 = 21, B1 = 22, A = 23;
+// Params: 0 atab, 1 ak, 2 bp, 3 btab, 4 bps, 5 cp, 6 ldc, 7 mp, 8 np, 9 k, 10 acc.
+// i32 locals: 11 i, 12 j, 13 p, 14 a0, 15 a1, 16 a2, 17 a3, 18 tptr, 19 bbase, 20 row, 21 bptr.
+// v128 locals: 22..29 accumulators (row r, half h → 22 + 2r + h), 30 b0, 31 b1, 32 a.
+const [ATAB, AK, BP, BTAB, BPS, CP, LDC, MP, NP, K, ACCF] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+const [I, J, P, A0, TPTR, BBASE, ROW, BPTR] = [11, 12, 13, 14, 18, 19, 20, 21];
+const ACC = (r: number, h: number) => 22 + 2 * r + h, B0 = 30, B1 = 31, AV = 32;
 
 function body(): number[] {
   const c: number[] = [];
@@ -60,34 +71,88 @@ function body(): number[] {
       else c.push(...x);
     }
   };
-  emit(get(NP), i32c(32), MUL, set(LDC)); // bytes per C row
-  emit(i32c(0), set(I));
-  emit(0x02, 0x40, 0x03, 0x40); // block { loop i
-  emit(get(I), get(MP), GE_U, 0x0d, 1); // br_if out
   emit(i32c(0), set(J));
-  emit(0x02, 0x40, 0x03, 0x40); // block { loop j
-  emit(get(J), get(NP), GE_U, 0x0d, 1);
-  emit(get(AP), get(I), get(K), MUL, i32c(16), MUL, ADD, set(APTR));
-  emit(get(BP), get(J), get(K), MUL, i32c(32), MUL, ADD, set(BPTR));
+  emit(0x02, 0x40, 0x03, 0x40); // block { loop j (B panels)
+  emit(get(J), get(NP), GE_U, 0x0d, 1); // br_if out
+  emit(get(BP), get(J), get(BPS), MUL, ADD, set(BBASE));
+  emit(i32c(0), set(I));
+  emit(0x02, 0x40, 0x03, 0x40); // block { loop i (A panels)
+  emit(get(I), get(MP), GE_U, 0x0d, 1);
+  for (let r = 0; r < 4; r++) emit(get(ATAB), get(I), i32c(16), MUL, ADD, I32_LOAD(4 * r), set(A0 + r));
   for (let r = 0; r < 4; r++) for (let h = 0; h < 2; h++) emit(V_ZERO, set(ACC(r, h)));
-  emit(get(K), set(P));
+  emit(get(BTAB), set(TPTR), get(K), set(P));
   emit(0x02, 0x40, 0x03, 0x40); // block { loop p
   emit(get(P), 0x45, 0x0d, 1); // p == 0 → out
+  emit(get(BBASE), get(TPTR), I32_LOAD(0), ADD, set(BPTR));
   emit(get(BPTR), V_LOAD(0), set(B0), get(BPTR), V_LOAD(16), set(B1));
   for (let r = 0; r < 4; r++) {
-    emit(get(APTR), V_SPLAT(4 * r), set(A));
-    for (let h = 0; h < 2; h++) emit(get(ACC(r, h)), get(A), get(h ? B1 : B0), F_MUL, F_ADD, set(ACC(r, h)));
+    emit(get(A0 + r), V_SPLAT(0), set(AV));
+    for (let h = 0; h < 2; h++) emit(get(ACC(r, h)), get(AV), get(h ? B1 : B0), F_MUL, F_ADD, set(ACC(r, h)));
+    emit(get(A0 + r), get(AK), ADD, set(A0 + r));
   }
-  emit(get(APTR), i32c(16), ADD, set(APTR), get(BPTR), i32c(32), ADD, set(BPTR));
+  emit(get(TPTR), i32c(4), ADD, set(TPTR));
   emit(get(P), i32c(-1), ADD, set(P), 0x0c, 0, 0x0b, 0x0b); // br loop p; end loop; end block
-  // row = cp + i·4·ldc + j·32; store the 4×8 block
+  // row = cp + i·4·ldc + j·32; store (or add into) the 4×8 block
   emit(get(CP), get(I), i32c(4), MUL, get(LDC), MUL, ADD, get(J), i32c(32), MUL, ADD, set(ROW));
+  emit(get(ACCF), 0x04, 0x40); // if acc
+  for (let r = 0; r < 4; r++) for (let h = 0; h < 2; h++) {
+    emit(get(ACC(r, h)), get(ROW), i32c(r), get(LDC), MUL, ADD, V_LOAD(16 * h), F_ADD, set(ACC(r, h)));
+  }
+  emit(0x0b); // end if
   for (let r = 0; r < 4; r++) {
     for (let h = 0; h < 2; h++) emit(get(ROW), get(ACC(r, h)), V_STORE(16 * h));
     emit(get(ROW), get(LDC), ADD, set(ROW));
   }
-  emit(get(J), i32c(1), ADD, set(J), 0x0c, 0, 0x0b, 0x0b); // j++; br loop j; end; end
   emit(get(I), i32c(1), ADD, set(I), 0x0c, 0, 0x0b, 0x0b); // i++; br loop i; end; end
+  emit(get(J), i32c(1), ADD, set(J), 0x0c, 0, 0x0b, 0x0b); // j++; br loop j; end; end
+  emit(0x0b);
+  const locals = [2, ...uleb(11), 0x7f, ...uleb(11), 0x7b];
+  const fn = [...locals, ...c];
+  return [...uleb(fn.length), ...fn];
+}
+
+// The packed kernel `mmp(ap, bp, cp, mp, np, k, bRow)`: A in 4-row panels (16 bytes per k
+// step), B in 8-column panels with row pitch bRow bytes and panel pitch k·bRow; C pitch np·32.
+// Loop order A-panel outer, B-panel inner (the original kernel, fastest on big products).
+const [PAP, PBP, PCP, PMP, PNP, PK, PBROW] = [0, 1, 2, 3, 4, 5, 6];
+const [PI, PJ, PP, PAPTR, PBPTR, PROW, PLDC] = [7, 8, 9, 10, 11, 12, 13];
+const PACC = (r: number, h: number) => 14 + 2 * r + h, PB0 = 22, PB1 = 23, PA = 24;
+
+function packedBody(): number[] {
+  const c: number[] = [];
+  const emit = (...xs: (number | number[])[]) => {
+    for (const x of xs) {
+      if (typeof x === 'number') c.push(x);
+      else c.push(...x);
+    }
+  };
+  emit(get(PNP), i32c(32), MUL, set(PLDC));
+  emit(i32c(0), set(PI));
+  emit(0x02, 0x40, 0x03, 0x40);
+  emit(get(PI), get(PMP), GE_U, 0x0d, 1);
+  emit(i32c(0), set(PJ));
+  emit(0x02, 0x40, 0x03, 0x40);
+  emit(get(PJ), get(PNP), GE_U, 0x0d, 1);
+  emit(get(PAP), get(PI), get(PK), MUL, i32c(16), MUL, ADD, set(PAPTR));
+  emit(get(PBP), get(PJ), get(PK), MUL, get(PBROW), MUL, ADD, set(PBPTR));
+  for (let r = 0; r < 4; r++) for (let h = 0; h < 2; h++) emit(V_ZERO, set(PACC(r, h)));
+  emit(get(PK), set(PP));
+  emit(0x02, 0x40, 0x03, 0x40);
+  emit(get(PP), 0x45, 0x0d, 1);
+  emit(get(PBPTR), V_LOAD(0), set(PB0), get(PBPTR), V_LOAD(16), set(PB1));
+  for (let r = 0; r < 4; r++) {
+    emit(get(PAPTR), V_SPLAT(4 * r), set(PA));
+    for (let h = 0; h < 2; h++) emit(get(PACC(r, h)), get(PA), get(h ? PB1 : PB0), F_MUL, F_ADD, set(PACC(r, h)));
+  }
+  emit(get(PAPTR), i32c(16), ADD, set(PAPTR), get(PBPTR), get(PBROW), ADD, set(PBPTR));
+  emit(get(PP), i32c(-1), ADD, set(PP), 0x0c, 0, 0x0b, 0x0b);
+  emit(get(PCP), get(PI), i32c(4), MUL, get(PLDC), MUL, ADD, get(PJ), i32c(32), MUL, ADD, set(PROW));
+  for (let r = 0; r < 4; r++) {
+    for (let h = 0; h < 2; h++) emit(get(PROW), get(PACC(r, h)), V_STORE(16 * h));
+    emit(get(PROW), get(PLDC), ADD, set(PROW));
+  }
+  emit(get(PJ), i32c(1), ADD, set(PJ), 0x0c, 0, 0x0b, 0x0b);
+  emit(get(PI), i32c(1), ADD, set(PI), 0x0c, 0, 0x0b, 0x0b);
   emit(0x0b);
   const locals = [2, ...uleb(7), 0x7f, ...uleb(11), 0x7b];
   const fn = [...locals, ...c];
@@ -95,19 +160,42 @@ function body(): number[] {
 }
 
 export function moduleBytes(): Uint8Array<ArrayBuffer> {
-  const type = section(1, [1, 0x60, 6, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0]);
+  const type = section(1, [2, 0x60, 11, ...new Array<number>(11).fill(0x7f), 0, 0x60, 7, ...new Array<number>(7).fill(0x7f), 0]);
   const imp = section(2, [1, ...str('e'), ...str('m'), 0x02, 0x00, 1]);
-  const func = section(3, [1, 0]);
-  const exp = section(7, [1, ...str('mm'), 0x00, 0]);
-  const code = section(10, [1, ...body()]);
+  const func = section(3, [2, 0, 1]);
+  const exp = section(7, [2, ...str('mm'), 0x00, 0, ...str('mmp'), 0x00, 1]);
+  const code = section(10, [2, ...body(), ...packedBody()]);
   return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0, ...type, ...imp, ...func, ...exp, ...code]);
 }
 
+/** How `mm` reads its operands; every address and offset is in bytes of the module's memory. */
+export interface MmCall {
+  /** Address of an i32 table of 4·mPanels row addresses of A. */
+  aTable: number;
+  /** Byte step along k within an A row. */
+  aStep: number;
+  /** Base address of B, address of an i32 table of k row offsets, byte stride between 8-column panels. */
+  b: number;
+  bTable: number;
+  bPanel: number;
+  /** C block origin and its row pitch. */
+  c: number;
+  ldc: number;
+  mPanels: number;
+  nPanels: number;
+  k: number;
+  /** Add into C instead of overwriting it. */
+  accumulate: boolean;
+}
+
 export interface WasmMatmul {
-  /** Float32 view of `floats` floats of the module's memory (valid until the next call). */
+  /** Float32 view of at least `floats` floats of the module's memory (valid until the next call). */
   view(floats: number): Float32Array;
-  /** C (padded) = packed A · packed B; offsets in floats into view(). */
-  mm(aOff: number, bOff: number, cOff: number, mPanels: number, nPanels: number, k: number): void;
+  /** Int32 view over the same memory (valid until the next call to view). */
+  ints(): Int32Array;
+  mm(call: MmCall): void;
+  /** Packed panels (byte addresses): C (pitch nPanels·32 bytes) = A panels · B panels with B row pitch bRow. */
+  mmPacked(a: number, b: number, c: number, mPanels: number, nPanels: number, k: number, bRow: number): void;
 }
 
 function load(): WasmMatmul | null {
@@ -119,15 +207,18 @@ function load(): WasmMatmul | null {
     const memory = new wa.Memory({ initial: 16 });
     const inst = new wa.Instance(new wa.Module(bytes), { e: { m: memory } });
     const mm = inst.exports.mm as (...a: number[]) => void;
-    let f32 = new Float32Array(memory.buffer);
+    const mmp = inst.exports.mmp as (...a: number[]) => void;
+    let f32 = new Float32Array(memory.buffer), i32 = new Int32Array(memory.buffer);
     return {
       view(floats) {
         const need = floats * 4 - memory.buffer.byteLength;
         if (need > 0) memory.grow(Math.ceil(need / 65536));
-        if (f32.buffer !== memory.buffer) f32 = new Float32Array(memory.buffer);
+        if (f32.buffer !== memory.buffer) { f32 = new Float32Array(memory.buffer); i32 = new Int32Array(memory.buffer); }
         return f32;
       },
-      mm: (a, b, c, mp, np, k) => mm(a * 4, b * 4, c * 4, mp, np, k),
+      ints: () => i32,
+      mmPacked: (a, b, c, mp, np, k, bRow) => mmp(a, b, c, mp, np, k, bRow),
+      mm: (q) => mm(q.aTable, q.aStep, q.b, q.bTable, q.bPanel, q.c, q.ldc, q.mPanels, q.nPanels, q.k, q.accumulate ? 1 : 0),
     };
   } catch {
     return null;

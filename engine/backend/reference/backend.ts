@@ -7,8 +7,9 @@ import type { DType, TypedArray } from '../../core/dtype.ts';
 import { bytesPerElement, makeArray } from '../../core/dtype.ts';
 import { FlowgradError } from '../../core/errors.ts';
 import { roundHalf } from '../../core/half.ts';
-import type { Backend, BackendBuffer, FusedArgs, KernelArgs, KernelName, MemoryInfo } from '../types.ts';
+import type { Backend, BackendBuffer, FusedArgs, KernelArgs, KernelName, MemoryInfo, OptionalKernelName } from '../types.ts';
 import { REFERENCE_KERNELS, referenceFused } from './kernels.ts';
+import { REFERENCE_OPTIONAL } from './optional.ts';
 
 function roundHalves(buf: BackendBuffer): void {
   const d = (buf as RefBuffer).data;
@@ -43,11 +44,15 @@ export class ReferenceBackend implements Backend {
     return (buf as RefBuffer).data.slice();
   }
   run<K extends KernelName>(kernel: K, args: KernelArgs[K]): void {
-    const k = REFERENCE_KERNELS[kernel] as ((a: KernelArgs[K]) => void) | undefined;
+    const table = (kernel in REFERENCE_KERNELS ? REFERENCE_KERNELS : REFERENCE_OPTIONAL) as Record<string, unknown>;
+    const k = table[kernel] as ((a: KernelArgs[K]) => void) | undefined;
     if (!k) throw new FlowgradError('unsupported', `reference backend: no kernel '${kernel}'`);
     k(args);
     // float16: values live in a Float32Array, rounded to half precision after every write.
     for (const v of Object.values(args)) if (v instanceof RefBuffer && v.dtype === 'float16') roundHalves(v);
+  }
+  supports(kernel: OptionalKernelName): boolean {
+    return kernel in REFERENCE_OPTIONAL;
   }
   runFused(args: FusedArgs): void {
     referenceFused(args);

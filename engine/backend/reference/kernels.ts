@@ -39,6 +39,9 @@ function unaryFn(op: UnaryOp, alpha: number, beta: number): (x: number) => numbe
     case 'round': return (x) => x - Math.floor(x) === 0.5 ? 2 * Math.round(x / 2) : Math.round(x);
     case 'not': return (x) => (x === 0 ? 1 : 0);
     case 'identity': return (x) => x;
+    case 'asin': return Math.asin;
+    case 'acos': return Math.acos;
+    case 'atan': return Math.atan;
     default: return op satisfies never;
   }
 }

@@ -42,6 +42,9 @@ export const UNARY_EXPR: Record<UnaryOp, Expr> = {
   round: { f: 'round(x)', i: 'x' },
   not: { f: 'x == 0.0', i: 'x == 0', bool: true },
   identity: { f: 'x', i: 'x' },
+  asin: { f: 'asin(x)' },
+  acos: { f: 'acos(x)' },
+  atan: { f: 'atan(x)' },
 };
 
 export const BINARY_EXPR: Record<BinaryOp, Expr> = {
@@ -99,7 +102,7 @@ fn pow_(a: f32, b: f32) -> f32 {
  * Evaluates `e` for inputs of dtype `d`: returns [WGSL expression, its kind]. Integer
  * inputs without an integer form are computed in f32 (`cvt` converts the named variables).
  */
-function evalExpr(e: Expr, d: DType): { expr: string; kind: 'f32' | 'i32' | 'bool'; asFloat: boolean } {
+export function evalExpr(e: Expr, d: DType): { expr: string; kind: 'f32' | 'i32' | 'bool'; asFloat: boolean } {
   const k = kindOf(d);
   if (k === 'f32' || e.i !== undefined) return { expr: k === 'f32' ? e.f : e.i!, kind: e.bool ? 'bool' : k, asFloat: false };
   return { expr: e.f, kind: e.bool ? 'bool' : 'f32', asFloat: true };

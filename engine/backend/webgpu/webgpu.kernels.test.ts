@@ -163,6 +163,19 @@ suite('webgpu kernels vs cpu', () => {
     await expectParity('scatterAdd', { src: floats(54), idx, out: floats(72) }, { outShape: xShape, idxShape, dim: 1 }, ['out']);
   });
 
+  it('scatter-adds per line and per output (few long lines) match the CPU exactly', async () => {
+    // max-pool backward shape: [nc, 196] sources into [nc, 784], along the last dim (per line)
+    const idx = ints(24 * 196, 0, 784);
+    await expectParity('scatterAdd', { src: floats(24 * 196), idx, out: floats(24 * 784) }, { outShape: [24, 784], idxShape: [24, 196], dim: 1 }, ['out'], 0, 0);
+    // two lines of 5,000 sources: the per-output form
+    const idx2 = ints(2 * 5000, 0, 7);
+    await expectParity('scatterAdd', { src: floats(2 * 5000), idx: idx2, out: floats(2 * 7) }, { outShape: [2, 7], idxShape: [2, 5000], dim: 1 }, ['out'], 0, 0);
+    const idx3 = ints(5000, 0, 7);
+    await expectParity('indexAdd', { src: floats(5000 * 2), idx: idx3, out: floats(7 * 2) }, { outer: 1, n: 7, inner: 2, m: 5000 }, ['out'], 0, 0);
+    // embedding-gradient shape: many lines (per line)
+    await expectParity('indexAdd', { src: floats(300 * 32), idx: ints(300, 0, 50), out: floats(50 * 32) }, { outer: 1, n: 50, inner: 32, m: 300 }, ['out'], 0, 0);
+  });
+
   describe('optimizers (several steps)', () => {
     const sgdFlags = [
       { momentum: 0, nesterov: false, weightDecay: 0, maximize: false, dampening: 0 },

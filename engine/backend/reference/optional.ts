@@ -1,0 +1,74 @@
+/**
+ * Reference versions of the optional kernels (backend/types.ts OptionalKernelArgs): the
+ * direct convolution and its weight gradient as plain loop nests over every output and
+ * tap, and the fused cross-entropy pair row by row. Like kernels.ts: obvious, not fast.
+ */
+import type { TypedArray } from '../../core/dtype.ts';
+import type { BackendBuffer, OptionalKernelArgs } from '../types.ts';
+
+type Kernels = { [K in keyof OptionalKernelArgs]: (a: OptionalKernelArgs[K]) => void };
+const d = (b: BackendBuffer): TypedArray => (b as unknown as { data: TypedArray }).data;
+
+export const REFERENCE_OPTIONAL: Kernels = {
+  conv2d(a) {
+    const X = d(a.x), W = d(a.weight), B = a.bias ? d(a.bias) : null, O = d(a.out);
+    const oh = a.h + 2 * a.ph - a.dh * (a.kh - 1), ow = a.w + 2 * a.pw - a.dw * (a.kw - 1);
+    for (let n = 0; n < a.n; n++)
+      for (let o = 0; o < a.o; o++)
+        for (let oy = 0; oy < oh; oy++)
+          for (let ox = 0; ox < ow; ox++) {
+            let s = B ? B[o] : 0;
+            for (let c = 0; c < a.c; c++)
+              for (let ki = 0; ki < a.kh; ki++)
+                for (let kj = 0; kj < a.kw; kj++) {
+                  const y = oy - a.ph + ki * a.dh, x = ox - a.pw + kj * a.dw;
+                  if (y < 0 || y >= a.h || x < 0 || x >= a.w) continue;
+                  s += X[((n * a.c + c) * a.h + y) * a.w + x] * W[((o * a.c + c) * a.kh + ki) * a.kw + kj];
+                }
+            O[((n * a.o + o) * oh + oy) * ow + ox] = s;
+          }
+  },
+  conv2dWeightGrad(a) {
+    const X = d(a.x), G = d(a.dy), O = d(a.out);
+    const oh = a.h + 2 * a.ph - a.dh * (a.kh - 1), ow = a.w + 2 * a.pw - a.dw * (a.kw - 1);
+    for (let o = 0; o < a.o; o++)
+      for (let c = 0; c < a.c; c++)
+        for (let ki = 0; ki < a.kh; ki++)
+          for (let kj = 0; kj < a.kw; kj++) {
+            let s = 0;
+            for (let n = 0; n < a.n; n++)
+              for (let oy = 0; oy < oh; oy++)
+                for (let ox = 0; ox < ow; ox++) {
+                  const y = oy - a.ph + ki * a.dh, x = ox - a.pw + kj * a.dw;
+                  if (y < 0 || y >= a.h || x < 0 || x >= a.w) continue;
+                  s += G[((n * a.o + o) * oh + oy) * ow + ox] * X[((n * a.c + c) * a.h + y) * a.w + x];
+                }
+            O[((o * a.c + c) * a.kh + ki) * a.kw + kj] = s;
+          }
+  },
+  crossEntropy({ logits, target, out, outer, n, inner }) {
+    const X = d(logits), T = d(target), O = d(out);
+    for (let p = 0; p < outer; p++)
+      for (let q = 0; q < inner; q++) {
+        const at = (r: number) => (p * n + r) * inner + q;
+        let mx = -Infinity;
+        for (let r = 0; r < n; r++) mx = Math.max(mx, X[at(r)]);
+        let s = 0;
+        for (let r = 0; r < n; r++) s += Math.exp(X[at(r)] - mx);
+        O[p * inner + q] = mx + Math.log(s) - X[at(T[p * inner + q])];
+      }
+  },
+  crossEntropyGrad({ logits, target, grad, out, outer, n, inner }) {
+    const X = d(logits), T = d(target), G = d(grad), O = d(out);
+    for (let p = 0; p < outer; p++)
+      for (let q = 0; q < inner; q++) {
+        const at = (r: number) => (p * n + r) * inner + q;
+        let mx = -Infinity;
+        for (let r = 0; r < n; r++) mx = Math.max(mx, X[at(r)]);
+        let s = 0;
+        for (let r = 0; r < n; r++) s += Math.exp(X[at(r)] - mx);
+        const g = G[p * inner + q], t = T[p * inner + q];
+        for (let r = 0; r < n; r++) O[at(r)] = g * (Math.exp(X[at(r)] - mx) / s - (r === t ? 1 : 0));
+      }
+  },
+};
