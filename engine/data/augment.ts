@@ -69,3 +69,8 @@ export function augmentBatch(x: Float32Array, rows: number, shape: readonly numb
   const scratch = new Float32Array(per);
   for (let i = 0; i < rows; i++) augmentSample(x, i * per, shape, cfg, stats, rng, scratch);
 }
+
+/** True when the config changes anything (so the loop can skip augmentation entirely). */
+export function isAugmenting(cfg: AugmentConfig): boolean {
+  return cfg.flip || cfg.cropPadding > 0 || cfg.rotation > 0 || cfg.brightness > 0 || cfg.contrast > 0 || cfg.noise > 0;
+}

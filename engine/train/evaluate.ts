@@ -20,7 +20,8 @@ export interface Batch {
   yHost: Int32Array | Float32Array;
 }
 
-export function batchTensors(d: ArrayDataset, idx: Int32Array, from: number, to: number): Batch {
+/** Gathers rows into batch tensors; `transform` may change the features in place first (augmentation). */
+export function batchTensors(d: ArrayDataset, idx: Int32Array, from: number, to: number, transform?: (x: Float32Array, rows: number) => void): Batch {
   const n = to - from;
   const f = d.features;
   const ySize = d.y.length / d.rows;
@@ -31,6 +32,7 @@ export function batchTensors(d: ArrayDataset, idx: Int32Array, from: number, to:
     xb.set(d.x.subarray(r * f, (r + 1) * f), i * f);
     yb.set(d.y.subarray(r * ySize, (r + 1) * ySize), i * ySize);
   }
+  transform?.(xb, n);
   const x = tensor(xb, { shape: [n, ...(d.sampleShape ?? [f])] });
   const y = yb instanceof Int32Array ? tensor(yb, { shape: ySize === 1 ? [n] : [n, ySize], dtype: 'int32' }) : tensor(yb, { shape: [n, ySize] });
   return { x, y, yHost: yb };

@@ -70,6 +70,8 @@ export interface FitCallbacks {
   /** Called when the loop actually pauses (true) and resumes (false). */
   onPause?(paused: boolean, at: { step: number; epoch: number }): void;
   callbacks?: TrainCallback[];
+  /** Changes a training batch's features in place before the step (data augmentation). */
+  augment?: (x: Float32Array, rows: number) => void;
 }
 
 export interface FitResult {
@@ -254,7 +256,7 @@ export async function fit(model: GraphModel, train: ArrayDataset, val: ArrayData
         const lastMicro = micro % accum === accum - 1 || to >= train.rows;
         const lrUsed = opt.lr;
         const out = scope(() => {
-          const b = batchTensors(train, order, from, to);
+          const b = batchTensors(train, order, from, to, cb.augment);
           if (micro % accum === 0) opt.zeroGrad();
           const r = model.lossAndPrediction(b.x, b.y);
           const groupSize = Math.min(accum, Math.ceil((train.rows - (from - (micro % accum) * batch)) / batch));

@@ -10,6 +10,8 @@ import { fit } from './fit.ts';
 import type { EpochReport, FitResult, StepReport, TrainCallback } from './fit.ts';
 import type { ArrayDataset } from './split.ts';
 import { resolveDataset, type DataIO } from '../data/resolve.ts';
+import { augmentBatch, isAugmenting } from '../data/augment.ts';
+import { Rng } from '../core/rng.ts';
 import { encodeSafetensors, decodeSafetensors } from '../io/safetensors.ts';
 import { FlowgradError } from '../core/errors.ts';
 import { manualSeed, tensor } from '../ops/creation.ts';
@@ -87,6 +89,8 @@ const noUploads: DataIO = {
 };
 
 export interface LoadedData {
+  /** Per-batch augmentation of training samples (images), seeded; null when none is configured. */
+  augment: ((x: Float32Array, rows: number) => void) | null;
   train: ArrayDataset;
   val: ArrayDataset | null;
   sampleShape: number[];
@@ -98,7 +102,10 @@ export interface LoadedData {
 export async function loadData(spec: DatasetSpec, config: Pick<TrainConfig, 'validationSplit' | 'seed'>, io: DataIO = noUploads): Promise<LoadedData> {
   const d = await resolveDataset(spec, io, { validationSplit: config.validationSplit, seed: config.seed });
   const withShape = (a: ArrayDataset): ArrayDataset => ({ ...a, sampleShape: d.sampleShape });
-  return { train: withShape(d.train), val: d.val ? withShape(d.val) : null, sampleShape: d.sampleShape, classes: d.classes, extent: d.extent };
+  const cfg = d.augment;
+  const rng = new Rng(config.seed ^ 0xa06);
+  const augment = cfg && isAugmenting(cfg) ? (x: Float32Array, rows: number) => augmentBatch(x, rows, d.sampleShape, cfg, d.stats, rng) : null;
+  return { augment, train: withShape(d.train), val: d.val ? withShape(d.val) : null, sampleShape: d.sampleShape, classes: d.classes, extent: d.extent };
 }
 
 /** The 2-D plot square of a generated dataset (for decision boundaries). */
@@ -198,6 +205,7 @@ export async function runTraining(job: TrainJob, hooks: TrainHooks): Promise<Tra
       ...(hooks.shouldPause ? { shouldPause: hooks.shouldPause } : {}),
       onPause: (paused, at) => hooks.onEvent({ type: paused ? 'paused' : 'resumed', runId: job.runId, ...at }),
       ...(hooks.callbacks ? { callbacks: hooks.callbacks } : {}),
+      ...(data.augment ? { augment: data.augment } : {}),
       onStep: (r) => {
         lastStep = r;
         hooks.onEvent(step(r));

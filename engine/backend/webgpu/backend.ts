@@ -13,7 +13,8 @@
  */
 import type { DType, TypedArray } from '../../core/dtype.ts';
 import { FlowgradError } from '../../core/errors.ts';
-import type { Backend, BackendBuffer, FusedArgs, KernelArgs, KernelName, MemoryInfo } from '../types.ts';
+import type { Backend, BackendBuffer, FusedArgs, KernelArgs, KernelName, MemoryInfo, OptionalKernelArgs, OptionalKernelName } from '../types.ts';
+import { convLaunches } from './conv.ts';
 import { fusedLaunch, runUnfused } from './fused.ts';
 import { WEBGPU_KERNELS } from './kernels.ts';
 import type { KernelConfig } from './kernels.ts';
@@ -21,20 +22,7 @@ import { BufferPool, bucketBytes } from './pool.ts';
 import type { PooledBuffer } from './pool.ts';
 import { PARAM_WORDS, WG, wgslType } from './program.ts';
 import type { Launch } from './program.ts';
-import type { MatmulConfig } from './matmul.ts';
-
-/**
- * Matmul tiles per adapter. A software adapter (SwiftShader) runs each invocation's loads as
- * gathers on a CPU: big register tiles (16×8 per thread, measured fastest there: 2–3× the 4×4
- * tile) with small workgroups. A GPU gets 4×4 per thread in 16×16 workgroups (8×8 when the
- * adapter allows fewer than 256 invocations).
- */
-export function matmulConfig(adapter: AdapterDescription, lim: GPUSupportedLimits): MatmulConfig {
-  const maxZ = lim.maxComputeWorkgroupsPerDimension;
-  if (adapter.isFallbackAdapter) return { wx: 8, wy: 4, maxZ, tm: 16, tn: 8 };
-  const big = lim.maxComputeInvocationsPerWorkgroup >= 256;
-  return { wx: big ? 16 : 8, wy: big ? 16 : 8, maxZ, tm: 4, tn: 4 };
-}
+import { matmulConfig } from './matmul.ts';
 
 // GPUBufferUsage / GPUMapMode values, spelled out so this file needs no WebGPU globals.
 const U = { MAP_READ: 0x1, COPY_SRC: 0x4, COPY_DST: 0x8, UNIFORM: 0x40, STORAGE: 0x80 } as const;
@@ -252,11 +240,22 @@ export class WebGPUBackend implements Backend {
 
   // ---- kernels ---------------------------------------------------------------------
 
+  /** Optional kernels this backend runs: direct (implicit-GEMM) convolution, see conv.ts. */
+  supports(kernel: OptionalKernelName): boolean {
+    return kernel === 'conv2d' || kernel === 'conv2dWeightGrad';
+  }
+
   run<K extends KernelName>(kernel: K, args: KernelArgs[K]): void {
     this.alive(kernel);
+    if ((kernel as string) === 'conv2d' || (kernel as string) === 'conv2dWeightGrad') { this.runConv(kernel as string, args as unknown as OptionalKernelArgs['conv2dWeightGrad']); return; }
     const make = WEBGPU_KERNELS[kernel] as ((a: KernelArgs[K], cfg: KernelConfig) => Launch[]) | undefined;
     if (!make) throw new FlowgradError('unsupported', `webgpu backend: no kernel '${kernel}'`);
     for (const l of make(args, this.config)) this.encode(l);
+  }
+
+  private runConv(kernel: string, args: OptionalKernelArgs['conv2d'] | OptionalKernelArgs['conv2dWeightGrad']): void {
+    if (args.out.size === 0) return;
+    for (const step of convLaunches(kernel, args, this.config.matmul, this)) this.encode(step);
   }
 
   /** One fused elementwise program (compiled plans): one dispatch, see fused.ts. */

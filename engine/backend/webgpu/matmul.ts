@@ -20,6 +20,7 @@
  * parameters; anything else is uploaded as an int32 table.
  */
 import type { KernelArgs } from '../types.ts';
+import type { AdapterDescription } from './backend.ts';
 import { PRELUDE, Params, bindings } from './program.ts';
 import type { Launch, Program } from './program.ts';
 
@@ -30,6 +31,19 @@ export interface MatmulConfig {
   /** Largest rows per thread (4, 8 or 16) and columns per thread (4 or 8). */
   tm: number;
   tn: number;
+}
+
+/**
+ * Matmul tiles per adapter. A software adapter (SwiftShader) runs each invocation's loads as
+ * gathers on a CPU: big register tiles (16×8 per thread, measured fastest there: 2–3× the 4×4
+ * tile) with small workgroups. A GPU gets 4×4 per thread in 16×16 workgroups (8×8 when the
+ * adapter allows fewer than 256 invocations).
+ */
+export function matmulConfig(adapter: AdapterDescription, lim: GPUSupportedLimits): MatmulConfig {
+  const maxZ = lim.maxComputeWorkgroupsPerDimension;
+  if (adapter.isFallbackAdapter) return { wx: 8, wy: 4, maxZ, tm: 16, tn: 8 };
+  const big = lim.maxComputeInvocationsPerWorkgroup >= 256;
+  return { wx: big ? 16 : 8, wy: big ? 16 : 8, maxZ, tm: 4, tn: 4 };
 }
 
 /** [first, step] when offs[i] = first + i·step for all i, else null. */

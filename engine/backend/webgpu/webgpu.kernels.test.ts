@@ -176,6 +176,31 @@ suite('webgpu kernels vs cpu', () => {
     await expectParity('indexAdd', { src: floats(300 * 32), idx: ints(300, 0, 50), out: floats(50 * 32) }, { outer: 1, n: 50, inner: 32, m: 300 }, ['out'], 0, 0);
   });
 
+  describe('direct convolution (optional kernels) vs the CPU backend', () => {
+    const geoms = [
+      { n: 3, c: 1, h: 28, w: 28, o: 6, kh: 5, kw: 5, ph: 2, pw: 2, dh: 1, dw: 1 }, // LeNet conv1
+      { n: 2, c: 6, h: 14, w: 14, o: 16, kh: 5, kw: 5, ph: 0, pw: 0, dh: 1, dw: 1 }, // LeNet conv2
+      { n: 2, c: 5, h: 9, w: 11, o: 7, kh: 3, kw: 2, ph: 1, pw: 0, dh: 2, dw: 1 }, // ragged, dilated, asymmetric
+      { n: 16, c: 4, h: 16, w: 16, o: 20, kh: 3, kw: 3, ph: 1, pw: 1, dh: 1, dw: 1 }, // long K: split-K weight gradient
+    ];
+    it('the webgpu backend offers conv2d and conv2dWeightGrad', () => {
+      expect(gpu!.supports('conv2d') && gpu!.supports('conv2dWeightGrad')).toBe(true);
+    });
+    for (const g of geoms) {
+      const oh = g.h + 2 * g.ph - g.dh * (g.kh - 1), ow = g.w + 2 * g.pw - g.dw * (g.kw - 1);
+      for (const bias of [false, true]) {
+        it(`conv2d ${JSON.stringify(g)} bias=${bias}`, async () => {
+          const bufs: Record<string, Buf> = { x: floats(g.n * g.c * g.h * g.w), weight: floats(g.o * g.c * g.kh * g.kw), out: empty('float32', g.n * g.o * oh * ow) };
+          if (bias) bufs.bias = floats(g.o);
+          await expectParity('conv2d' as KernelName, bufs, { ...g, ...(bias ? {} : { bias: null }) }, ['out'], 1e-4, 1e-4);
+        });
+      }
+      it(`conv2dWeightGrad ${JSON.stringify(g)}`, async () => {
+        await expectParity('conv2dWeightGrad' as KernelName, { x: floats(g.n * g.c * g.h * g.w), dy: floats(g.n * g.o * oh * ow), out: empty('float32', g.o * g.c * g.kh * g.kw) }, g, ['out'], 1e-4, 1e-4);
+      });
+    }
+  });
+
   describe('optimizers (several steps)', () => {
     const sgdFlags = [
       { momentum: 0, nesterov: false, weightDecay: 0, maximize: false, dampening: 0 },
