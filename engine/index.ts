@@ -32,3 +32,5 @@ export * as F from './nn/functional.ts';
 export * as optim from './optim/index.ts';
 export { compile, compileModule } from './compile/index.ts';
 export type { CompileOptions, CompiledFunction, PlanStats } from './compile/index.ts';
+export * as data from './data/index.ts';
+export { atan2 } from './ops/index.ts';
