@@ -17,6 +17,8 @@ export interface TrainRequest {
   config: TrainConfig;
   /** Side of the square grid the decision boundary is sampled on (0: none). */
   boundaryResolution: number;
+  /** Continue from these weights (safetensors), e.g. on the CPU after the GPU was lost. */
+  initialWeights?: Uint8Array;
 }
 
 export interface StepEvent {
@@ -84,6 +86,8 @@ export interface ErrorEvent {
   message: string;
   /** The node the error belongs to, when there is one. */
   nodeId?: string;
+  /** The GPU was lost; RunResult.weights holds the last finished epoch's weights to continue from. */
+  recoverable?: boolean;
 }
 
 export type TrainEvent = StepEvent | EpochEvent | DoneEvent | ErrorEvent | PauseEvent;

@@ -6,7 +6,7 @@
  */
 import * as Comlink from 'comlink';
 import type { EngineApi, TrainEvent, RunResult, EngineInfo } from './api.ts';
-import { runTraining, predictRows, boundaryGrid } from '../engine/train/session.ts';
+import { runTraining, predictRows, boundaryGrid, RecoverableRunError } from '../engine/train/session.ts';
 import { isFlowgradError } from '../engine/core/errors.ts';
 import { chooseBackend, getBackend } from '../engine/index.ts';
 import type { BackendChoice } from '../engine/index.ts';
@@ -73,10 +73,12 @@ const api: EngineApi = {
       return Comlink.transfer(result, weights ? [weights.buffer as ArrayBuffer] : []);
     } catch (e) {
       const err = toWire(e);
-      const final = { type: 'error' as const, runId: req.runId, ...err };
+      // A lost GPU leaves the last epoch's weights: hand them back so the UI can continue on the CPU.
+      const recovered = e instanceof RecoverableRunError ? e.weights : null;
+      const final = { type: 'error' as const, runId: req.runId, ...err, ...(recovered ? { recoverable: true } : {}) };
       batcher.push(final);
       batcher.flush();
-      return { runId: req.runId, reason: 'error', weights: null, final };
+      return Comlink.transfer({ runId: req.runId, reason: 'error' as const, weights: recovered, final }, recovered ? [recovered.buffer as ArrayBuffer] : []);
     } finally {
       batcher.close();
       stopRequests.delete(req.runId);

@@ -12,6 +12,7 @@ import type { ArrayDataset } from './split.ts';
 import { resolveDataset, type DataIO } from '../data/resolve.ts';
 import { augmentBatch, isAugmenting } from '../data/augment.ts';
 import { Rng } from '../core/rng.ts';
+import { backend } from '../backend/registry.ts';
 import { encodeSafetensors, decodeSafetensors } from '../io/safetensors.ts';
 import { FlowgradError } from '../core/errors.ts';
 import { manualSeed, tensor } from '../ops/creation.ts';
@@ -64,6 +65,18 @@ export interface TrainJob {
   dataset: DatasetSpec;
   config: TrainConfig;
   boundaryResolution: number;
+  /** Start from these weights (safetensors) instead of a fresh initialisation: continue a run. */
+  initialWeights?: Uint8Array;
+}
+
+/**
+ * The GPU went away mid-run (driver reset, device lost, out of memory). Carries the weights
+ * of the last finished epoch, read back to the host, so the run can continue on the CPU.
+ */
+export class RecoverableRunError extends FlowgradError {
+  constructor(cause: FlowgradError, readonly weights: Uint8Array | null, readonly epoch: number) {
+    super(cause.code, `${cause.message}${weights ? ` — the weights after epoch ${epoch} were kept: continue on the CPU to go on from there` : ''}`, { cause });
+  }
 }
 
 export interface TrainOutcome {
@@ -130,6 +143,18 @@ export async function exportWeightsAsync(model: GraphModel): Promise<Uint8Array>
 /** A model for `graph` with the weights from a safetensors file, ready for inference. */
 export function modelWithWeights(graph: GraphJSON, weights: Uint8Array): GraphModel {
   const model = new GraphModel(graph);
+  try {
+    loadWeightsInto(model, weights);
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+  model.eval();
+  return model;
+}
+
+/** Copies a safetensors file's tensors into the model's parameters (and buffers, when present). */
+export function loadWeightsInto(model: GraphModel, weights: Uint8Array): void {
   const { tensors } = decodeSafetensors(weights);
   const own = Object.fromEntries(model.namedParameters());
   for (const [name, p] of Object.entries(own)) {
@@ -143,8 +168,6 @@ export function modelWithWeights(graph: GraphJSON, weights: Uint8Array): GraphMo
     const t = tensors[name];
     if (t && t.shape.join(',') === b.shape.join(',')) b.assign(Float32Array.from(t.data as ArrayLike<number>));
   }
-  model.eval();
-  return model;
 }
 
 function gridPoints(extent: [number, number, number, number], resolution: number): Float32Array {
@@ -191,8 +214,12 @@ export async function runTraining(job: TrainJob, hooks: TrainHooks): Promise<Tra
   const data = await loadData(job.dataset, job.config, hooks.io);
   manualSeed(job.config.seed);
   const model = new GraphModel(job.graph);
+  // On a device that can be lost (a GPU), keep a host copy of each finished epoch's weights.
+  const hostCopies = !backend().canReadSync;
+  let saved: { weights: Uint8Array; epoch: number } | null = job.initialWeights ? { weights: job.initialWeights, epoch: 0 } : null;
   try {
     shapesFit(model, { sampleShape: data.sampleShape, classes: data.classes });
+    if (job.initialWeights) loadWeightsInto(model, job.initialWeights);
     const extent = data.extent;
     const wantsBoundary = job.boundaryResolution > 0 && data.sampleShape.join(',') === '2' && extent !== null;
     const step = (r: StepReport): SessionEvent => ({
@@ -211,6 +238,7 @@ export async function runTraining(job: TrainJob, hooks: TrainHooks): Promise<Tra
         hooks.onEvent(step(r));
       },
       onEpoch: async (r: EpochReport) => {
+        if (hostCopies) saved = { weights: await exportWeightsAsync(model), epoch: r.epoch };
         const boundary = wantsBoundary ? await boundaryOfAsync(model, extent, job.boundaryResolution) : undefined;
         hooks.onEvent({
           type: 'epoch', runId: job.runId, step: r.step, epoch: r.epoch, loss: r.loss, metrics: epochMetrics(r), lr: r.lr,
@@ -232,6 +260,9 @@ export async function runTraining(job: TrainJob, hooks: TrainHooks): Promise<Tra
     };
     hooks.onEvent(final);
     return { runId: job.runId, reason: result.reason, weights: await exportWeightsAsync(model), final };
+  } catch (e) {
+    if (e instanceof FlowgradError && e.code === 'backend' && hostCopies) throw new RecoverableRunError(e, saved?.weights ?? null, saved?.epoch ?? 0);
+    throw e;
   } finally {
     model.dispose();
   }

@@ -9,6 +9,11 @@ import { backend } from '../registry.ts';
 import type { Backend, BackendBuffer, KernelArgs, KernelName } from '../types.ts';
 import { allclose } from '../../ops/opcheck.ts';
 import { dawnBackend } from './dawn.ts';
+import { WebGPUBackend } from './backend.ts';
+import { chooseVariant, variantKey } from './matmul.ts';
+
+const chooseVariantKey = (a: Pick<KernelArgs['matmul'], 'batch' | 'm' | 'k' | 'n' | 'transA' | 'transB' | 'aOffsets' | 'bOffsets'>, be: WebGPUBackend) =>
+  variantKey(chooseVariant(a as KernelArgs['matmul'], be.config.matmul, false));
 
 const gpu = await dawnBackend();
 const suite = gpu ? describe : describe.skip;
@@ -138,6 +143,33 @@ suite('webgpu kernels vs cpu', () => {
         batch: 6, m, k, n, transA: false, transB: false,
         aOffsets: Int32Array.from([0, 0, 0, 1, 1, 1].map((i) => i * m * k)), bOffsets: Int32Array.from([0, 1, 2, 2, 1, 0].map((i) => i * k * n)),
       }, ['out'], 1e-4, 1e-4);
+    });
+    it('every load variant (vec4 / scalar, K tail, exact / ragged tiles) on the software and the GPU tile config', async () => {
+      const gpuTiles = new WebGPUBackend(gpu!.device, { ...gpu!.adapter, isFallbackAdapter: false });
+      expect(gpuTiles.config.matmul.tm).toBe(4);
+      const keys = new Set<string>();
+      for (const be of [gpu!, gpuTiles]) {
+        for (const [m, k, n] of [[64, 64, 64], [32, 20, 48], [16, 13, 8], [6, 25, 30], [36, 8, 10]]) {
+          for (const [transA, transB] of [[false, false], [true, false], [false, true], [true, true]]) {
+            const args = { batch: 2, m, k, n, transA, transB, aOffsets: Int32Array.of(0, m * k), bOffsets: Int32Array.of(0, k * n) };
+            keys.add(chooseVariantKey(args, be));
+            const a = floats(2 * m * k), b = floats(2 * k * n);
+            const run = async (x: Backend) => {
+              const [ab, bb, ob] = [x.alloc('float32', 2 * m * k), x.alloc('float32', 2 * k * n), x.alloc('float32', 2 * m * n)];
+              x.write(ab, a.data); x.write(bb, b.data);
+              x.run('matmul', { ...args, a: ab, b: bb, out: ob });
+              const r = await x.read(ob);
+              for (const t of [ab, bb, ob]) x.free(t);
+              return r;
+            };
+            expect(allclose(await run(be), await run(backend('cpu')), 1e-4, 1e-4), `${m}x${k}x${n} ${transA} ${transB}`).toBeNull();
+          }
+        }
+      }
+      // exact and bounded, vec4 and scalar variants were all exercised
+      expect([...keys].some((k) => k.includes(':vv:x:'))).toBe(true);
+      expect([...keys].some((k) => k.includes(':ss') && k.includes(':b:'))).toBe(true);
+      expect([...keys].some((k) => k.includes('t:'))).toBe(true);
     });
     it('k = 0 gives zeros', async () => {
       await expectParity('matmul', { a: floats(1), b: floats(1), out: floats(6) }, { batch: 1, m: 2, k: 0, n: 3, transA: false, transB: false, aOffsets: Int32Array.of(0), bOffsets: Int32Array.of(0) }, ['out'], 0, 0);
