@@ -1,16 +1,23 @@
 /**
  * Flowgrad's side of the benchmark, written the way a user would: the public engine API only
- * (engine/index.ts), backend 'cpu', PyTorch layouts (NCHW, weights [out, in, kh, kw]).
+ * (engine/index.ts), PyTorch layouts (NCHW, weights [out, in, kh, kw]). Two implementations:
+ * `flowgrad` on backend 'cpu' and `flowgrad-webgpu` on backend 'webgpu' (chooseBackend
+ * creates it from navigator.gpu — the adapter TF.js webgpu gets too). On WebGPU the training
+ * steps run through compileModule (a static plan: fused elementwise kernels, no graph built
+ * per step), which is how a user trains fast on a GPU; see docs/webgpu.md.
  *
  * Convolution and pooling are looked up at run time (F.conv2d, F.maxPool2d, as DESIGN.md
  * names them), so that an engine without them (an older checkout, a branch that renames them)
  * still builds the bench: the entries that need them report "n/a" with the reason instead.
  * Every step ends with `await t.data()` on its output (the loss, for training steps).
  */
-import { F, nn, noGrad, optim, scope, setBackend, tensor } from '../engine/index.ts';
+import { F, chooseBackend, compileModule, nn, noGrad, optim, scope, setBackend, tensor } from '../engine/index.ts';
 import type { Tensor } from '../engine/index.ts';
 import { CONV, LENET, MLP } from './harness.ts';
 import type { EntrySpec, Implementation, Inputs, Setup, Workload } from './harness.ts';
+
+/** The bench's Flowgrad backends. */
+export type FlowgradBackend = 'cpu' | 'webgpu';
 
 interface ConvOptions { stride?: number; padding?: number }
 type Conv2d = (x: Tensor, w: Tensor, b?: Tensor | null, opts?: ConvOptions) => Tensor;
@@ -52,29 +59,57 @@ export function convOps(): { conv2d: Conv2d; maxPool2d: MaxPool2d } | { missing:
   return { missing: [!conv2d && 'F.conv2d', !maxPool2d && 'F.maxPool2d'].filter((s): s is string => Boolean(s)) };
 }
 
-/** A training workload: one step = zeroGrad, forward, loss, backward, optimizer step, read the loss. */
-function trainer(model: nn.Module, x: Tensor, y: Tensor, notes: string): Workload {
+/**
+ * A training workload: one step = zeroGrad, forward, loss, backward, optimizer step; a timed
+ * call runs `inner` steps and reads the last loss. `compiled`: forward + loss + backward run
+ * as one compiled plan (compileModule) instead of eager ops.
+ */
+function trainer(model: nn.Module, x: Tensor, y: Tensor, inner: number, compiled: boolean): Workload {
   const opt = new optim.Adam(model.parameters(), { lr: 1e-3 });
+  const plan = compiled ? compileModule(model, (out, t) => F.crossEntropy(out, t)) : null;
+  const one = (): Tensor => scope(() => {
+    opt.zeroGrad();
+    let l: Tensor;
+    if (plan) l = plan(x, y);
+    else {
+      l = F.crossEntropy(model.forward(x), y);
+      l.backward();
+    }
+    opt.step();
+    return l;
+  });
   return {
-    notes,
+    notes: `Adam lr 1e-3${compiled ? ', compileModule' : ''}${inner > 1 ? `, loss read every ${inner} steps` : ''}`,
     async step() {
-      const loss = scope(() => {
-        opt.zeroGrad();
-        const l = F.crossEntropy(model.forward(x), y);
-        l.backward();
-        opt.step();
-        return l;
-      });
+      for (let i = 1; i < inner; i++) one().dispose();
+      const loss = one();
       await loss.data();
       loss.dispose();
     },
     dispose() {
       opt.zeroGrad();
       opt.dispose();
+      plan?.dispose();
       for (const p of model.parameters()) p.dispose();
       x.dispose();
       y.dispose();
     },
+  };
+}
+
+/** `inner` results of `f` per timed call, the last one read (and kept for the output check). */
+function repeated(f: () => Tensor, inner: number, free: () => void): Workload {
+  let last: Tensor | null = null;
+  return {
+    async step() {
+      for (let i = 1; i < inner; i++) f().dispose();
+      const c = f();
+      await c.data();
+      last?.dispose();
+      last = c;
+    },
+    output: async () => (await last!.data()) as Float32Array,
+    dispose() { last?.dispose(); free(); },
   };
 }
 
@@ -98,61 +133,59 @@ export class LeNet5 extends nn.Module {
   }
 }
 
-export const flowgrad: Implementation = {
-  name: 'flowgrad',
-  async init() {
-    setBackend('cpu');
-    return "backend 'cpu'";
-  },
+/** Flowgrad on `backend`; training steps compiled when `compiled` (default: on WebGPU). */
+export function flowgradImpl(backend: FlowgradBackend, compiled = backend === 'webgpu'): Implementation {
+  const activate = async (): Promise<void> => setBackend(backend);
+  return {
+    name: backend === 'cpu' ? 'flowgrad' : 'flowgrad-webgpu',
+    async init() {
+      if (backend === 'cpu') {
+        setBackend('cpu');
+        return "backend 'cpu'";
+      }
+      const choice = await chooseBackend('webgpu');
+      const a = choice.adapter;
+      setBackend('cpu');
+      return `backend 'webgpu' on ${a ? `${a.vendor} ${a.architecture || a.description}${a.isFallbackAdapter ? ' (fallback adapter)' : ''}` : 'an unknown adapter'}`;
+    },
 
-  async setup(entry: EntrySpec, inputs: Inputs): Promise<Setup> {
-    const conv2d = optionalF<Conv2d>('conv2d');
-    switch (entry.id) {
-      case 'matmul-256':
-      case 'matmul-512':
-      case 'matmul-1024': {
-        const n = Number(entry.id.slice('matmul-'.length));
-        const { a: ad, b: bd } = inputs.matmul(n);
-        const a = f32(ad, [n, n]), b = f32(bd, [n, n]);
-        let last: Tensor | null = null;
-        return {
-          async step() {
-            const c = noGrad(() => a.matmul(b));
-            await c.data();
-            last?.dispose();
-            last = c;
-          },
-          output: async () => (await last!.data()) as Float32Array,
-          dispose() { last?.dispose(); a.dispose(); b.dispose(); },
-        };
-      }
-      case 'conv2d': {
-        if (!conv2d) return { unavailable: 'n/a: F.conv2d is not in the engine yet' };
-        const { n, cin, cout, h, w, k, pad } = CONV;
-        const { x: xd, w: wd } = inputs.conv();
-        const x = f32(xd, [n, cin, h, w]), wt = f32(wd, [cout, cin, k, k]);
-        let last: Tensor | null = null;
-        return {
-          async step() {
-            const y = noGrad(() => conv2d(x, wt, null, { padding: pad }));
-            await y.data();
-            last?.dispose();
-            last = y;
-          },
-          output: async () => (await last!.data()) as Float32Array,
-          dispose() { last?.dispose(); x.dispose(); wt.dispose(); },
-        };
-      }
-      case 'mlp-train': {
-        const { x, y } = inputs.batch(MLP.batch, MLP.sizes[0], 10);
-        return trainer(mlp(), f32(x, [MLP.batch, MLP.sizes[0]]), i32(y), 'Adam lr 1e-3');
-      }
-      case 'lenet-train': {
-        const ops = convOps();
-        if ('missing' in ops) return { unavailable: `n/a: ${ops.missing.join(' and ')} not in the engine yet` };
-        const { x, y } = inputs.batch(LENET.batch, 28 * 28, 10);
-        return trainer(new LeNet5(ops.conv2d, ops.maxPool2d), f32(x, [LENET.batch, 1, 28, 28]), i32(y), 'Adam lr 1e-3');
-      }
+    async setup(entry: EntrySpec, inputs: Inputs): Promise<Setup> {
+      await activate();
+      const s = build(entry, inputs, compiled);
+      return 'unavailable' in s ? s : { ...s, activate };
+    },
+  };
+}
+
+function build(entry: EntrySpec, inputs: Inputs, compiled: boolean): Setup {
+  const conv2d = optionalF<Conv2d>('conv2d');
+  const inner = entry.inner ?? 1;
+  switch (entry.workload) {
+    case 'matmul': {
+      const n = entry.n!;
+      const { a: ad, b: bd } = inputs.matmul(n);
+      const a = f32(ad, [n, n]), b = f32(bd, [n, n]);
+      return repeated(() => noGrad(() => a.matmul(b)), inner, () => { a.dispose(); b.dispose(); });
     }
-  },
-};
+    case 'conv2d': {
+      if (!conv2d) return { unavailable: 'n/a: F.conv2d is not in the engine yet' };
+      const { n, cin, cout, h, w, k, pad } = CONV;
+      const { x: xd, w: wd } = inputs.conv();
+      const x = f32(xd, [n, cin, h, w]), wt = f32(wd, [cout, cin, k, k]);
+      return repeated(() => noGrad(() => conv2d(x, wt, null, { padding: pad })), inner, () => { x.dispose(); wt.dispose(); });
+    }
+    case 'mlp-train': {
+      const { x, y } = inputs.batch(MLP.batch, MLP.sizes[0], 10);
+      return trainer(mlp(), f32(x, [MLP.batch, MLP.sizes[0]]), i32(y), inner, compiled);
+    }
+    case 'lenet-train': {
+      const ops = convOps();
+      if ('missing' in ops) return { unavailable: `n/a: ${ops.missing.join(' and ')} not in the engine yet` };
+      const { x, y } = inputs.batch(LENET.batch, 28 * 28, 10);
+      return trainer(new LeNet5(ops.conv2d, ops.maxPool2d), f32(x, [LENET.batch, 1, 28, 28]), i32(y), inner, compiled);
+    }
+  }
+}
+
+/** Flowgrad on the cpu backend (eager), as the CPU section has always measured it. */
+export const flowgrad: Implementation = flowgradImpl('cpu');

@@ -7,22 +7,41 @@
  * until ~WARMUP_MS has passed, so that pools, JIT tiers and lazily compiled kernels settle),
  * then timed over whole steps in ROUNDS rounds that together last at least the entry's minMs
  * and minIters. The rounds of Flowgrad and its peers alternate (F, cpu, wasm, F, cpu, wasm,
- * ...), so that a burst of load from another process hits all of them alike. Every step awaits
- * its output's data, so the clock covers all the work on every backend. The value reported is
+ * ...), so that a burst of load from another process hits all of them alike. Every timed call
+ * awaits its output's data (CPU entries: every step; WebGPU entries: the last of `inner`
+ * queued steps), so the clock covers all the work on every backend. The value reported is
  * the median round's rate (GFLOP/s or steps/s: higher is better); the lowest and highest go to
  * the details file as a noise indication.
  * This file has no DOM and no engine imports, so the Node profiler (bench/profile.ts) uses it too.
  */
 
-export type ImplName = 'flowgrad' | 'tfjs-cpu' | 'tfjs-wasm';
-export const PEERS = ['tfjs-cpu', 'tfjs-wasm'] as const;
+export type ImplName = 'flowgrad' | 'tfjs-cpu' | 'tfjs-wasm' | 'flowgrad-webgpu' | 'tfjs-webgpu';
+export const PEERS = ['tfjs-cpu', 'tfjs-wasm', 'tfjs-webgpu'] as const;
 export type PeerName = (typeof PEERS)[number];
 
-export type EntryId = 'matmul-256' | 'matmul-512' | 'matmul-1024' | 'conv2d' | 'mlp-train' | 'lenet-train';
+/**
+ * Two sections: 'cpu' (Flowgrad's cpu backend vs TF.js cpu and wasm) and 'webgpu' (Flowgrad's
+ * webgpu backend vs TF.js webgpu, both on the page's one adapter). In latest.json every row's
+ * `flowgrad` is its section's Flowgrad implementation and `peers` holds that section's peers.
+ */
+export type Group = 'cpu' | 'webgpu';
+export const GROUPS: Record<Group, { flowgrad: ImplName; peers: readonly PeerName[] }> = {
+  cpu: { flowgrad: 'flowgrad', peers: ['tfjs-cpu', 'tfjs-wasm'] },
+  webgpu: { flowgrad: 'flowgrad-webgpu', peers: ['tfjs-webgpu'] },
+};
+
+export type WorkloadKind = 'matmul' | 'conv2d' | 'mlp-train' | 'lenet-train';
+export type EntryId =
+  | 'matmul-256' | 'matmul-512' | 'matmul-1024' | 'conv2d' | 'mlp-train' | 'lenet-train'
+  | 'gpu-matmul-256' | 'gpu-matmul-512' | 'gpu-matmul-1024' | 'gpu-conv2d' | 'gpu-mlp-train' | 'gpu-lenet-train';
 
 export interface EntrySpec {
   readonly id: EntryId;
-  /** Name printed in the table and written to latest.json. */
+  readonly group: Group;
+  readonly workload: WorkloadKind;
+  /** Matrix size of matmul entries. */
+  readonly n?: number;
+  /** Name printed in the table and written to latest.json (webgpu entries get the adapter appended). */
   readonly name: string;
   readonly unit: 'GFLOP/s' | 'steps/s';
   /** Floating-point operations in one step (multiply-add = 2), for GFLOP/s entries. */
@@ -31,6 +50,16 @@ export interface EntrySpec {
   readonly minMs: number;
   /** Fewest timed steps. */
   readonly minIters: number;
+  /**
+   * Steps per timed call (default 1). WebGPU entries queue this many steps and then await
+   * the last step's output once — reads are asynchronous and cost a mapAsync round trip, so a
+   * GPU training loop reads its loss every N steps, never per step. Rates count steps.
+   */
+  readonly inner?: number;
+  /** Timed rounds (default ROUNDS); WebGPU entries use fewer, their steps being slow on a software adapter. */
+  readonly rounds?: number;
+  /** Left out of a full run (slow on a software adapter); run it with --only=<id>. */
+  readonly optional?: boolean;
 }
 
 /** The matmul sizes, and the conv2d layer: a CIFAR-sized 3×3 convolution. */
@@ -40,16 +69,32 @@ export const LENET = { batch: 64 } as const;
 
 const convFlops = 2 * CONV.n * CONV.cout * CONV.h * CONV.w * CONV.cin * CONV.k * CONV.k;
 const mm = (n: number): EntrySpec => ({
-  id: `matmul-${n}` as EntryId, name: `matmul ${n}`, unit: 'GFLOP/s', flopsPerStep: 2 * n ** 3, minMs: 1500, minIters: 3,
+  id: `matmul-${n}` as EntryId, group: 'cpu', workload: 'matmul', n, name: `matmul ${n}`, unit: 'GFLOP/s', flopsPerStep: 2 * n ** 3, minMs: 1500, minIters: 3,
+});
+/**
+ * WebGPU entries: iteration counts sized for SwiftShader (a CPU emulating a GPU: ~1 GFLOP/s),
+ * where a 512³ matmul takes ~0.3 s and a conv2d step ~1 s, so the section stays within a few
+ * minutes. On a real GPU the same counts finish in a fraction of a second.
+ */
+const GPU_ROUNDS = 3;
+const gmm = (n: number, inner: number, rounds: number, optional = false): EntrySpec => ({
+  id: `gpu-matmul-${n}` as EntryId, group: 'webgpu', workload: 'matmul', n, name: `matmul ${n}`, unit: 'GFLOP/s', flopsPerStep: 2 * n ** 3,
+  minMs: 1000, minIters: 1, inner, rounds, optional,
 });
 
 export const ENTRIES: readonly EntrySpec[] = [
   mm(256),
   mm(512),
   mm(1024),
-  { id: 'conv2d', name: 'conv2d 3x3 32->64 32x32 b16', unit: 'GFLOP/s', flopsPerStep: convFlops, minMs: 2500, minIters: 3 },
-  { id: 'mlp-train', name: 'MLP 784-256-256-10 train b128', unit: 'steps/s', minMs: 3000, minIters: 3 },
-  { id: 'lenet-train', name: 'LeNet-5 train b64', unit: 'steps/s', minMs: 3000, minIters: 3 },
+  { id: 'conv2d', group: 'cpu', workload: 'conv2d', name: 'conv2d 3x3 32->64 32x32 b16', unit: 'GFLOP/s', flopsPerStep: convFlops, minMs: 2500, minIters: 3 },
+  { id: 'mlp-train', group: 'cpu', workload: 'mlp-train', name: 'MLP 784-256-256-10 train b128', unit: 'steps/s', minMs: 3000, minIters: 3 },
+  { id: 'lenet-train', group: 'cpu', workload: 'lenet-train', name: 'LeNet-5 train b64', unit: 'steps/s', minMs: 3000, minIters: 3 },
+  gmm(256, 4, 5),
+  gmm(512, 2, GPU_ROUNDS),
+  gmm(1024, 2, GPU_ROUNDS, true),
+  { id: 'gpu-conv2d', group: 'webgpu', workload: 'conv2d', name: 'conv2d 3x3 32->64 32x32 b16', unit: 'GFLOP/s', flopsPerStep: convFlops, minMs: 1000, minIters: 1, inner: 2, rounds: GPU_ROUNDS },
+  { id: 'gpu-mlp-train', group: 'webgpu', workload: 'mlp-train', name: 'MLP 784-256-256-10 train b128', unit: 'steps/s', minMs: 1500, minIters: 1, inner: 2, rounds: GPU_ROUNDS },
+  { id: 'gpu-lenet-train', group: 'webgpu', workload: 'lenet-train', name: 'LeNet-5 train b64', unit: 'steps/s', minMs: 1500, minIters: 1, inner: 2, rounds: GPU_ROUNDS },
 ];
 
 /** One prepared workload: step() does one unit of work and awaits its result's data. */
@@ -90,7 +135,8 @@ export interface EntryResult {
   name: string;
   unit: string;
   flowgrad: number | null;
-  peers: Record<PeerName, number | null>;
+  /** The entry's section's peers only (cpu: tfjs-cpu, tfjs-wasm; webgpu: tfjs-webgpu). */
+  peers: Partial<Record<PeerName, number | null>>;
   notes?: string;
 }
 
@@ -175,10 +221,12 @@ export async function warmUp(w: Workload): Promise<void> {
   } while (now() - t0 < WARMUP_MS && n < 50);
 }
 
+export const roundsOf = (spec: EntrySpec): number => spec.rounds ?? ROUNDS;
+
 /** One timed round: whole steps until it lasts minMs / ROUNDS (one step when a step is slower). */
 export async function timeRound(w: Workload, spec: EntrySpec): Promise<{ iters: number; ms: number }> {
-  const roundMs = spec.minMs / ROUNDS;
-  const roundIters = Math.ceil(spec.minIters / ROUNDS);
+  const roundMs = spec.minMs / roundsOf(spec);
+  const roundIters = Math.ceil(spec.minIters / roundsOf(spec));
   let iters = 0, ms = 0;
   const t0 = now();
   while (ms < roundMs || iters < roundIters) {
@@ -189,9 +237,9 @@ export async function timeRound(w: Workload, spec: EntrySpec): Promise<{ iters: 
   return { iters, ms };
 }
 
-/** GFLOP/s or steps/s from a number of steps in a time. */
+/** GFLOP/s or steps/s from a number of timed calls (each `inner` steps) in a time. */
 export function rate(spec: EntrySpec, iters: number, ms: number): number {
-  const perSec = (iters * 1000) / ms;
+  const perSec = (iters * (spec.inner ?? 1) * 1000) / ms;
   return spec.flopsPerStep ? (perSec * spec.flopsPerStep) / 1e9 : perSec;
 }
 
@@ -202,7 +250,7 @@ export function summarize(spec: EntrySpec, t: Timing): { value: number; min: num
     value: rates[Math.floor(rates.length / 2)],
     min: rates[0],
     max: rates[rates.length - 1],
-    iters: t.rounds.reduce((a, r) => a + r.iters, 0),
+    iters: t.rounds.reduce((a, r) => a + r.iters, 0) * (spec.inner ?? 1),
     ms: t.rounds.reduce((a, r) => a + r.ms, 0),
   };
 }

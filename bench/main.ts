@@ -1,9 +1,11 @@
 /**
  * The bench page. scripts/bench.mjs opens it in headless Chromium and calls
- * `window.runBench(options)`, which runs every entry for Flowgrad and each TF.js peer in this
- * one page, one entry at a time, the implementations' timed rounds alternating (so they see
- * the same machine state), and resolves with the table rows plus details. Progress goes to
- * the console, which the script echoes.
+ * `window.runBench(options)`, which runs every entry for Flowgrad and each TF.js peer of the
+ * entry's section in this one page (cpu: Flowgrad cpu vs TF.js cpu and wasm; webgpu: Flowgrad
+ * webgpu vs TF.js webgpu, both on navigator.gpu's adapter), one entry at a time, the
+ * implementations' timed rounds alternating (so they see the same machine state), and
+ * resolves with the table rows plus details. Progress goes to the console, which the script
+ * echoes. WebGPU entries are named with the adapter ("matmul 256 webgpu (swiftshader)").
  *
  * tfjs-backend-wasm's binaries are bundled as assets by Vite (`?url` imports) and served by
  * the same origin, so nothing is fetched from a CDN.
@@ -11,20 +13,22 @@
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { ENTRIES, Inputs, PEERS, ROUNDS, relError, summarize, timeRound, warmUp } from './harness.ts';
-import type { Cell, EntryId, EntryResult, EntrySpec, ImplName, Implementation, Timing, Workload } from './harness.ts';
-import { flowgrad } from './flowgrad.ts';
-import { tfjsCpu, tfjsWasm } from './tfjs.ts';
+import { ENTRIES, GROUPS, Inputs, relError, roundsOf, summarize, timeRound, warmUp } from './harness.ts';
+import type { Cell, EntryId, EntryResult, EntrySpec, Group, ImplName, Implementation, Timing, Workload } from './harness.ts';
+import { flowgradImpl } from './flowgrad.ts';
+import { tfjsCpu, tfjsWasm, tfjsWebgpu } from './tfjs.ts';
 
 export interface BenchOptions {
-  /** Run only these entry ids (default: all). */
+  /** Run only these entry ids (default: all but the optional ones). */
   only?: EntryId[];
+  /** Run only these sections (default: both). */
+  groups?: Group[];
   /** Scale every minimum timed duration (e.g. 0.2 for a smoke run). */
   timeScale?: number;
 }
 
 export interface BenchReport {
-  env: { userAgent: string; crossOriginIsolated: boolean; hardwareConcurrency: number; impls: Partial<Record<ImplName, string>> };
+  env: { userAgent: string; crossOriginIsolated: boolean; hardwareConcurrency: number; impls: Partial<Record<ImplName, string>>; adapter: string | null };
   entries: EntryResult[];
   cells: Record<string, Partial<Record<ImplName, Cell>>>;
 }
@@ -71,7 +75,7 @@ async function runEntry(impls: Implementation[], ready: Map<ImplName, string | n
       else cells[impl.name] = { value: null, note: `error: ${errText(e)}` };
     }
   }
-  for (let r = 0; r < ROUNDS; r++) {
+  for (let r = 0; r < roundsOf(spec); r++) {
     for (const l of live) {
       if (l.failed) continue;
       await pause();
@@ -91,10 +95,11 @@ async function runEntry(impls: Implementation[], ready: Map<ImplName, string | n
         continue;
       }
       cells[l.impl.name] = summarize(spec, { rounds: l.rounds });
-      if (l.impl.name === 'flowgrad' && l.w.notes) notes.push(l.w.notes);
+      const isFlowgrad = l.impl.name === GROUPS[spec.group].flowgrad;
+      if (isFlowgrad && l.w.notes) notes.push(l.w.notes);
       await l.w.activate?.();
       const out = l.w.output ? await l.w.output() : undefined;
-      if (out && l.impl.name === 'flowgrad') reference = out;
+      if (out && isFlowgrad) reference = out;
       else if (out && reference) {
         const err = relError(out, reference);
         if (!(err < 1e-3)) notes.push(`${l.impl.name} output differs from Flowgrad's (max rel. error ${err.toExponential(1)})`);
@@ -107,25 +112,39 @@ async function runEntry(impls: Implementation[], ready: Map<ImplName, string | n
     const c = cells[impl.name];
     if (!c) continue;
     if (c.note) notes.push(`${impl.name}: ${c.note}`);
-    console.log(`[bench] ${spec.name} | ${impl.name}: ${c.value === null ? `null (${c.note})` : `${fmt(c.value)} ${spec.unit} (median of ${ROUNDS} rounds, ${fmt(c.min!)}–${fmt(c.max!)}; ${c.iters} steps in ${c.ms!.toFixed(0)} ms)`}`);
+    console.log(`[bench] ${spec.name} | ${impl.name}: ${c.value === null ? `null (${c.note})` : `${fmt(c.value)} ${spec.unit} (median of ${roundsOf(spec)} rounds, ${fmt(c.min!)}–${fmt(c.max!)}; ${c.iters} steps in ${c.ms!.toFixed(0)} ms)`}`);
   }
   return { cells, notes };
 }
 
+/** "swiftshader", "nvidia ampere", ... — the adapter both WebGPU implementations get; null without WebGPU. */
+async function adapterLabel(): Promise<string | null> {
+  const a = await navigator.gpu?.requestAdapter({ powerPreference: 'high-performance' }).catch(() => null);
+  if (!a) return null;
+  const info = a.info;
+  return (info.architecture || info.description || info.vendor || 'unknown adapter').toLowerCase();
+}
+
 async function runBench(opts: BenchOptions = {}): Promise<BenchReport> {
   const impls: Implementation[] = [
-    flowgrad,
+    flowgradImpl('cpu'),
     tfjsCpu(),
     tfjsWasm({ 'tfjs-backend-wasm.wasm': abs(wasmPlain), 'tfjs-backend-wasm-simd.wasm': abs(wasmSimd), 'tfjs-backend-wasm-threaded-simd.wasm': abs(wasmThreadedSimd) }),
+    flowgradImpl('webgpu'),
+    tfjsWebgpu(),
   ];
+  const groups = opts.groups ?? ['cpu', 'webgpu'];
+  const specs = ENTRIES.filter((e) => groups.includes(e.group) && (opts.only ? opts.only.includes(e.id) : !e.optional));
+  const used = new Set(specs.flatMap((e) => [GROUPS[e.group].flowgrad, ...GROUPS[e.group].peers]));
+  const adapter = specs.some((e) => e.group === 'webgpu') ? await adapterLabel() : null;
   const report: BenchReport = {
-    env: { userAgent: navigator.userAgent, crossOriginIsolated, hardwareConcurrency: navigator.hardwareConcurrency, impls: {} },
+    env: { userAgent: navigator.userAgent, crossOriginIsolated, hardwareConcurrency: navigator.hardwareConcurrency, impls: {}, adapter },
     entries: [],
     cells: {},
   };
   // null: ready; a string: why it is not.
   const ready = new Map<ImplName, string | null>();
-  for (const impl of impls) {
+  for (const impl of impls.filter((i) => used.has(i.name))) {
     try {
       report.env.impls[impl.name] = (await withTimeout(impl.init(), 60_000, `${impl.name} init`)) || impl.name;
       ready.set(impl.name, null);
@@ -135,14 +154,17 @@ async function runBench(opts: BenchOptions = {}): Promise<BenchReport> {
     console.log(`[bench] ${impl.name}: ${report.env.impls[impl.name] ?? ready.get(impl.name)}`);
   }
   const inputs = new Inputs();
-  for (const spec of ENTRIES.filter((e) => !opts.only || opts.only.includes(e.id))) {
-    const { cells, notes } = await runEntry(impls, ready, spec, inputs, opts.timeScale ?? 1);
+  for (const spec0 of specs) {
+    const group = GROUPS[spec0.group];
+    const spec = spec0.group === 'webgpu' ? { ...spec0, name: `${spec0.name} webgpu (${adapter ?? 'no adapter'})` } : spec0;
+    const members = impls.filter((i) => i.name === group.flowgrad || (group.peers as readonly string[]).includes(i.name));
+    const { cells, notes } = await runEntry(members, ready, spec, inputs, opts.timeScale ?? 1);
     report.cells[spec.name] = cells;
     const row: EntryResult = {
       name: spec.name,
       unit: spec.unit,
-      flowgrad: cells.flowgrad?.value ?? null,
-      peers: Object.fromEntries(PEERS.map((p) => [p, cells[p]?.value ?? null])) as EntryResult['peers'],
+      flowgrad: cells[group.flowgrad]?.value ?? null,
+      peers: Object.fromEntries(group.peers.map((p) => [p, cells[p]?.value ?? null])),
     };
     if (notes.length > 0) row.notes = notes.join('; ');
     report.entries.push(row);

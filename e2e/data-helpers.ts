@@ -3,6 +3,13 @@
  * page (dragenter → dragover → drop, as a browser fires them), and make test datasets.
  */
 import { expect, type Page } from '@playwright/test';
+import { openApp } from './helpers.ts';
+
+/** Opens the app as a returning user (no start screen), ready for a drop. */
+export async function openDataApp(page: Page): Promise<void> {
+  await page.addInitScript(() => localStorage.setItem('flowgrad.welcomed', '1'));
+  await openApp(page);
+}
 
 export interface DropFile {
   name: string;

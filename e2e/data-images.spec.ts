@@ -5,12 +5,12 @@
  */
 import { test, expect } from '@playwright/test';
 import { classZip } from '../engine/data/fixtures.ts';
-import { openApp, clearCanvas, dragLayer, connect, trainToEnd, readMetric } from './helpers.ts';
-import { closeDataDialog, dataDialog, dropFiles } from './data-helpers.ts';
+import { canvas, dragLayer, connect, nodes, trainToEnd, readMetric } from './helpers.ts';
+import { closeDataDialog, dataDialog, dropFiles, openDataApp } from './data-helpers.ts';
 
 test('drop a ZIP of images and train a small CNN well above chance', async ({ page }) => {
   test.setTimeout(240_000);
-  await openApp(page);
+  await openDataApp(page);
   await dropFiles(page, [{ name: 'shapes.zip', bytes: classZip(30, 3, 16, 11), type: 'application/zip' }]);
   const dialog = dataDialog(page);
   await expect(dialog).toBeVisible();
@@ -21,14 +21,19 @@ test('drop a ZIP of images and train a small CNN well above chance', async ({ pa
   await expect(dialog.getByTestId('augment-preview')).toBeVisible();
   await closeDataDialog(page);
 
-  await clearCanvas(page);
+  // Start from an empty canvas: select everything, delete.
+  await canvas(page).locator('.react-flow__pane').click({ position: { x: 400, y: 20 } });
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  await expect(nodes(page)).toHaveCount(0);
   const layout: [string, number, number][] = [
-    ['Input', 70, 90], ['Conv2d', 250, 90], ['ReLU', 430, 90], ['MaxPool2d', 610, 90],
-    ['Flatten', 70, 300], ['Dense', 250, 300], ['Softmax', 430, 300], ['Output / Loss', 610, 300],
+    ['Input', 30, 40], ['Conv2d', 210, 40], ['ReLU', 390, 40], ['MaxPool2d', 570, 40],
+    ['Flatten', 30, 180], ['Dense', 210, 180], ['Softmax', 390, 180], ['Output / Loss', 570, 180],
   ];
   const made = [];
   for (const [label, x, y] of layout) made.push(await dragLayer(page, label, x, y));
   for (let i = 0; i + 1 < made.length; i++) await connect(page, made[i], made[i + 1]);
+  await expect(page.locator('.react-flow__edge')).toHaveCount(7);
   await page.getByRole('region', { name: 'Data' }).getByRole('button', { name: 'Fit model to data' }).click();
   await expect(page.getByText('The model does not fit this data.')).toHaveCount(0);
 

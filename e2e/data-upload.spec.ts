@@ -4,11 +4,11 @@
  * ragged CSV can be loaded by skipping its bad rows; the upload survives a reload.
  */
 import { test, expect } from '@playwright/test';
-import { openApp, trainToEnd, readMetric } from './helpers.ts';
-import { closeDataDialog, dataDialog, dropFiles, threeClassCsv } from './data-helpers.ts';
+import { trainToEnd, readMetric, nodes } from './helpers.ts';
+import { closeDataDialog, dataDialog, dropFiles, openDataApp, threeClassCsv } from './data-helpers.ts';
 
 test('drop a CSV, preview it, pick the label, fit the model and train an MLP', async ({ page }) => {
-  await openApp(page);
+  await openDataApp(page);
   await dropFiles(page, [{ name: 'three-kinds.csv', bytes: threeClassCsv(), type: 'text/csv' }]);
 
   const dialog = dataDialog(page);
@@ -26,21 +26,22 @@ test('drop a CSV, preview it, pick the label, fit the model and train an MLP', a
   await dialog.getByRole('button', { name: 'Fit model to data' }).click();
   await closeDataDialog(page);
   await expect(page.getByText('The model does not fit this data.')).toHaveCount(0);
-  await expect(page.getByLabel('Dataset')).toHaveValue(/^upload:/);
+  await expect(page.getByLabel('Dataset', { exact: true })).toHaveValue(/^upload:/);
 
   const text = await trainToEnd(page);
   expect(readMetric(text, 'Accuracy')).toBeGreaterThan(0.85);
 
   // Reload: the dataset is still chosen and stored; no need to drop it again.
   await page.reload();
-  await expect(page.getByLabel('Dataset')).toHaveValue(/^upload:/);
+  await expect(page.getByLabel('Dataset', { exact: true })).toHaveValue(/^upload:/);
   await expect(page.getByRole('region', { name: 'Data' })).toContainText('240 samples');
 });
 
 test('a corrupt file gives a precise message and leaves the project untouched', async ({ page }) => {
-  await openApp(page);
-  const before = await page.evaluate(() => JSON.stringify(window.__flowgrad!.getGraph()));
-  const dataset = await page.getByLabel('Dataset').inputValue();
+  await openDataApp(page);
+  const before = await nodes(page).allTextContents();
+  const edges = await page.locator('.react-flow__edge').count();
+  const dataset = await page.getByLabel('Dataset', { exact: true }).inputValue();
 
   await dropFiles(page, [{ name: 'images.zip', bytes: new Uint8Array([0x50, 0x4b, 3, 4, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21]) }]);
   await expect(page.getByRole('alert').filter({ hasText: 'images.zip: corrupt ZIP archive' })).toBeVisible();
@@ -49,13 +50,14 @@ test('a corrupt file gives a precise message and leaves the project untouched', 
   await dropFiles(page, [{ name: 'table.xlsx', bytes: 'PK not really' }]);
   await expect(page.getByRole('alert').filter({ hasText: "unsupported file type '.xlsx'" })).toBeVisible();
 
-  expect(await page.evaluate(() => JSON.stringify(window.__flowgrad!.getGraph()))).toBe(before);
-  await expect(page.getByLabel('Dataset')).toHaveValue(dataset);
+  expect(await nodes(page).allTextContents()).toEqual(before);
+  await expect(page.locator('.react-flow__edge')).toHaveCount(edges);
+  await expect(page.getByLabel('Dataset', { exact: true })).toHaveValue(dataset);
   await expect(dataDialog(page)).toBeHidden();
 });
 
 test('a ragged CSV row is reported with its line; skipping bad rows loads the rest', async ({ page }) => {
-  await openApp(page);
+  await openDataApp(page);
   const csv = threeClassCsv(30).split('\n');
   csv[4] = 'beta,1.0';
   await dropFiles(page, [{ name: 'ragged.csv', bytes: csv.join('\n') }]);

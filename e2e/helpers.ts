@@ -13,7 +13,15 @@ export const metrics = (page: Page) => page.getByRole('status', { name: 'Trainin
 export async function openApp(page: Page): Promise<void> {
   await page.goto('/');
   await expect(page.getByRole('button', { name: 'Train', exact: true })).toBeVisible();
+  await dismissWelcome(page);
   await expect(nodes(page).first()).toBeVisible();
+}
+
+/** A first visit opens the start screen (template gallery); start with the starter model. */
+export async function dismissWelcome(page: Page): Promise<void> {
+  const start = page.getByRole('button', { name: 'Start with the starter model' });
+  if (await start.isVisible().catch(() => false)) await start.click();
+  await expect(page.getByRole('dialog')).toHaveCount(0);
 }
 
 /** Deletes every node as a user would: click it, press Delete. */

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm run bench`: Flowgrad against TF.js (cpu and wasm backends) in one headless Chromium page.
+// `npm run bench`: Flowgrad against TF.js in one headless Chromium page, in two sections: cpu
+// (Flowgrad cpu vs TF.js cpu and wasm) and webgpu (Flowgrad webgpu vs TF.js webgpu, same adapter).
 //  1. builds the bench page (bench/index.html + bench/main.ts, config bench/vite.config.ts);
 //  2. serves it with `vite preview` on 127.0.0.1 with COOP/COEP headers (cross-origin isolated);
 //  3. launches Debian's Chromium through Playwright (no browser download; CHROMIUM_PATH overrides);
@@ -7,8 +8,9 @@
 //  5. prints the table with ratios (Flowgrad / peer: higher is better, both are throughputs) and
 //     writes bench/results/latest.json (the rows) and bench/results/latest.details.json (machine,
 //     browser, iteration counts and timings).
-// Options: --only=matmul-256,mlp-train (entry ids, see bench/harness.ts)  --quick (timed runs
-// shortened 5×, for a smoke test; numbers are noisier)  --no-build (reuse bench/dist).
+// Options: --only=matmul-256,gpu-mlp-train (entry ids, see bench/harness.ts)  --group=cpu|webgpu
+// (one section)  --quick (timed runs shortened 5×, for a smoke test; numbers are noisier)
+// --no-build (reuse bench/dist).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync, renameSync } from 'node:fs';
 import os from 'node:os';
@@ -24,6 +26,7 @@ const args = process.argv.slice(2);
 const opt = (name) => args.find((a) => a === `--${name}` || a.startsWith(`--${name}=`));
 const only = opt('only')?.split('=')[1]?.split(',').filter(Boolean);
 const quick = Boolean(opt('quick'));
+const groups = opt('group')?.split('=')[1]?.split(',').filter(Boolean);
 const t0 = Date.now();
 const secs = () => ((Date.now() - t0) / 1000).toFixed(0).padStart(3);
 const log = (msg) => console.log(`[${secs()} s] ${msg}`);
@@ -61,7 +64,7 @@ try {
   const isolated = await page.evaluate(() => crossOriginIsolated);
   if (!isolated) log('warning: page is not cross-origin isolated (COOP/COEP headers missing?)');
   page.setDefaultTimeout(0);
-  report = await page.evaluate((o) => window.runBench(o), { only, timeScale: quick ? 0.2 : 1 });
+  report = await page.evaluate((o) => window.runBench(o), { only, groups, timeScale: quick ? 0.2 : 1 });
 } finally {
   await browser.close();
   await server.close();
@@ -69,21 +72,29 @@ try {
 
 // ---------------------------------------------------------------- table
 const fmt = (v) => (v === null || v === undefined ? 'null' : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
-const ratio = (a, b) => (a === null || b === null || !b ? '—' : `${(a / b).toFixed(2)}×`);
-const rows = report.entries.map((e) => [
-  e.name, e.unit, fmt(e.flowgrad), fmt(e.peers['tfjs-cpu']), fmt(e.peers['tfjs-wasm']),
-  ratio(e.flowgrad, e.peers['tfjs-cpu']), ratio(e.flowgrad, e.peers['tfjs-wasm']),
-]);
-const head = ['entry', 'unit', 'flowgrad', 'tfjs-cpu', 'tfjs-wasm', 'fg/tfjs-cpu', 'fg/tfjs-wasm'];
-const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-const line = (r) => r.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+const ratio = (a, b) => (a == null || b == null || !b ? '—' : `${(a / b).toFixed(2)}×`);
+const isGpu = (e) => 'tfjs-webgpu' in e.peers;
+const sections = [
+  { title: 'CPU', peers: ['tfjs-cpu', 'tfjs-wasm'], entries: report.entries.filter((e) => !isGpu(e)) },
+  { title: `WebGPU (adapter: ${report.env.adapter ?? 'none'})`, peers: ['tfjs-webgpu'], entries: report.entries.filter(isGpu) },
+];
 console.log(`\nFlowgrad vs TF.js — headless Chromium ${browserVersion}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'})`);
 for (const [k, v] of Object.entries(report.env.impls)) console.log(`  ${k}: ${v}`);
 const loadAfter = os.loadavg()[0];
-console.log(`  crossOriginIsolated: ${report.env.crossOriginIsolated}, hardwareConcurrency: ${report.env.hardwareConcurrency}, 1-min load average ${loadBefore.toFixed(2)} before / ${loadAfter.toFixed(2)} after\n`);
-console.log(line(head));
-console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-for (const r of rows) console.log(line(r));
+console.log(`  crossOriginIsolated: ${report.env.crossOriginIsolated}, hardwareConcurrency: ${report.env.hardwareConcurrency}, 1-min load average ${loadBefore.toFixed(2)} before / ${loadAfter.toFixed(2)} after`);
+for (const sec of sections) {
+  if (sec.entries.length === 0) continue;
+  const rows = sec.entries.map((e) => [
+    e.name, e.unit, fmt(e.flowgrad), ...sec.peers.map((p) => fmt(e.peers[p])), ...sec.peers.map((p) => ratio(e.flowgrad, e.peers[p])),
+  ]);
+  const head = ['entry', 'unit', 'flowgrad', ...sec.peers, ...sec.peers.map((p) => `fg/${p}`)];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r) => r.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  console.log(`\n${sec.title}`);
+  console.log(line(head));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const r of rows) console.log(line(r));
+}
 const notes = report.entries.filter((e) => e.notes);
 if (notes.length > 0) {
   console.log('\nnotes:');
@@ -109,15 +120,15 @@ const git = (...a) => {
 const headRev = git('rev-parse', '--short', 'HEAD');
 const engineRev = headRev ? `${headRev}${git('--no-optional-locks', 'status', '--porcelain', '--', 'engine') ? '+changes' : ''}` : 'unknown';
 console.log(`engine: ${engineRev}`);
-const partial = Boolean(only) || quick;
+const partial = Boolean(only) || Boolean(groups) || quick;
 const base = partial ? 'partial' : 'latest';
 write(`${base}.json`, report.entries);
 write(`${base}.details.json`, {
   date: new Date().toISOString(),
-  options: { only: only ?? null, quick },
+  options: { only: only ?? null, groups: groups ?? null, quick },
   engine: engineRev,
   machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model ?? null, platform: `${os.platform()} ${os.release()}`, node: process.version, loadAverage1m: { before: loadBefore, after: loadAfter } },
   browser: { name: 'Chromium (headless)', version: browserVersion, executablePath, ...report.env },
   cells: report.cells,
 });
-log(`wrote bench/results/${base}.json and ${base}.details.json${partial ? ' (--only/--quick runs never overwrite latest.json)' : ''}`);
+log(`wrote bench/results/${base}.json and ${base}.details.json${partial ? ' (--only/--group/--quick runs never overwrite latest.json)' : ''}`);

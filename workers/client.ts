@@ -77,6 +77,15 @@ export class EngineClient {
     return this.call((a) => a.stop(runId));
   }
 
+  /** Holds a run between steps (its weights and optimizer state stay in the worker). */
+  pause(runId: string): Promise<void> {
+    return this.call((a) => a.pause(runId));
+  }
+
+  resume(runId: string): Promise<void> {
+    return this.call((a) => a.resume(runId));
+  }
+
   predict(graph: GraphJSON, weights: Uint8Array, inputs: Float32Array, rows: number): Promise<Float32Array> {
     return this.call((a) => a.predict(graph, weights, inputs, rows));
   }

@@ -53,6 +53,8 @@ export async function saveProjectNow(explicit = false): Promise<void> {
 
 /** Saves a copy under a new name and id, and continues editing the copy. */
 export async function saveProjectAs(name: string): Promise<void> {
+  // The original keeps every edit made so far (an autosave may still be pending).
+  await saveProjectNow();
   const s = useApp.getState();
   s.setProjectId(newProjectId());
   s.setName(name.trim() || s.name);

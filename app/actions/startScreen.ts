@@ -30,9 +30,11 @@ export function loadTemplate(t: TemplateInfo): void {
   const s = useApp.getState();
   const before = { name: s.name, graph: s.graph, dataset: s.dataset, training: s.training, projectId: s.projectId };
   resetRunState();
-  // The data panel edits built-in 2-D datasets; other kinds keep the current one until it can show them.
+  // A generated 2-D dataset is the project's own; other built-ins (digits...) become the data source.
   const dataset = t.dataset && t.dataset.kind === 'builtin2d' ? (t.dataset as Builtin2DSpec) : { ...DEFAULT_DATASET };
   s.loadProject({ name: t.id === 'blank' ? 'Untitled model' : t.title, graph: structuredClone(t.graph), dataset, training: { ...DEFAULT_TRAIN_CONFIG, ...t.training } });
+  if (t.dataset?.kind === 'builtin') s.setDataSource(t.dataset);
+  else if (t.dataset?.kind === 'builtin2d' || t.id === 'starter') s.setDataSource(null);
   startedNewProject();
   markWelcomed();
   s.openDialog(null);

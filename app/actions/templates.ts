@@ -43,7 +43,11 @@ export function normalizeTemplate(raw: unknown, key: string): TemplateInfo | nul
     if (typeof g === 'function') g = (g as () => unknown)();
     const graph = parseGraph(g);
     if (graph.nodes.length === 0) return null;
-    const laidOut = graph.nodes.every((n) => n.position.x === 0 && n.position.y === 0) ? arrange(graph) : graph;
+    // Long single-row chains wrap into rows so they fit a laptop-sized canvas (and the thumbnail).
+    const xs = graph.nodes.map((n) => n.position.x);
+    const ys = graph.nodes.map((n) => n.position.y);
+    const wide = Math.max(...xs) - Math.min(...xs) > 4 * (Math.max(...ys) - Math.min(...ys) + 100);
+    const laidOut = wide || graph.nodes.every((n) => n.position.x === 0 && n.position.y === 0) ? arrange(graph, { perRow: 5 }) : graph;
     return {
       id: str(t.id) ?? key,
       title: str(t.title) ?? str(t.name) ?? str(t.label) ?? key,

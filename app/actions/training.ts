@@ -5,7 +5,7 @@
  * the run history (runRecords.ts). The UI never waits on a step: events arrive at most 20
  * times a second and the charts redraw on animation frames.
  */
-import { getEngine, EngineError, type EngineClient, type RunResult, type TrainEvent } from '../../workers/client.ts';
+import { getEngine, EngineError, type RunResult, type TrainEvent } from '../../workers/client.ts';
 import { analyze } from '../store/analysis.ts';
 import { useApp } from '../store/index.ts';
 import { currentDatasetSpec } from '../store/dataSlice.ts';
@@ -78,17 +78,19 @@ function doneMessage(reason: RunResult['reason'] | string, epoch: number, m: Run
   }
 }
 
-export function startTraining(): void {
+/** Starts a run; `from` continues from given weights on a chosen backend (after a lost GPU). */
+export function startTraining(from?: { weights: Uint8Array; backend: 'cpu' }): void {
   const s = useApp.getState();
   if (s.status === 'running' || s.status === 'stopping' || s.status === 'paused') return;
   if (!analyze(s.graph).ok) return;
   const runId = newRunId();
-  const { graph, training: config } = s;
+  const graph = s.graph;
+  const config = from ? { ...s.training, backend: from.backend } : s.training;
   const dataset = currentDatasetSpec(s);
   resetSeries();
   s.patchRun({
     status: 'running', runId, startedAt: Date.now(), totalEpochs: config.epochs, metrics: null, boundary: null, runMessage: null,
-    engineErrors: {}, seriesVersion: s.seriesVersion + 1,
+    engineErrors: {}, seriesVersion: s.seriesVersion + 1, recovery: null,
   });
   beginRecord(runId);
   const mine = () => useApp.getState().runId === runId;
@@ -98,7 +100,7 @@ export function startTraining(): void {
     cur.patchRun({ ...foldEvents(cur, events), seriesVersion: cur.seriesVersion + 1 });
   };
   getEngine()
-    .train({ runId, graph, dataset, config, boundaryResolution: BOUNDARY_RESOLUTION }, onEvents)
+    .train({ runId, graph, dataset, config, boundaryResolution: BOUNDARY_RESOLUTION, ...(from ? { initialWeights: from.weights } : {}) }, onEvents)
     .then((result) => {
       if (!mine()) return;
       const cur = useApp.getState();
@@ -107,6 +109,8 @@ export function startTraining(): void {
       if (final.type === 'error') {
         patch.runMessage = { kind: 'error', text: final.message };
         if (final.nodeId) patch.engineErrors = { ...cur.engineErrors, [final.nodeId]: final.message };
+        // The GPU was lost: keep the last epoch's weights so the run can go on on the CPU.
+        if (final.recoverable && result.weights) patch.recovery = { weights: result.weights };
       } else {
         patch.runMessage = doneMessage(final.reason, final.epoch, cur.metrics, final.message);
       }
@@ -115,7 +119,7 @@ export function startTraining(): void {
         ? { ...cur.metrics, step: final.step, epoch: final.epoch, loss: final.loss, ...final.metrics }
         : cur.metrics;
       patch.metrics = metrics;
-      if (result.weights) patch.model = { weights: result.weights, graph, dataset, metrics };
+      if (result.weights && final.type !== 'error') patch.model = { weights: result.weights, graph, dataset, metrics };
       cur.patchRun(patch);
       finishRecord(runId, result.reason);
     })
@@ -132,36 +136,31 @@ export function startTraining(): void {
     });
 }
 
-type Pausable = EngineClient & { pause?(runId: string): Promise<void>; resume?(runId: string): Promise<void> };
-
-/** Whether the engine worker can pause a run (the API gains pause/resume in a later engine). */
-export function canPause(): boolean {
-  const e = getEngine() as Pausable;
-  return typeof e.pause === 'function' && typeof e.resume === 'function';
-}
-
 export function pauseTraining(): void {
   const s = useApp.getState();
-  const e = getEngine() as Pausable;
-  if (s.status !== 'running' || !s.runId || !e.pause) return;
+  if (s.status !== 'running' || !s.runId) return;
   s.patchRun({ status: 'paused' });
-  e.pause(s.runId).catch(() => useApp.getState().status === 'paused' && useApp.getState().patchRun({ status: 'running' }));
+  getEngine().pause(s.runId).catch(() => useApp.getState().status === 'paused' && useApp.getState().patchRun({ status: 'running' }));
 }
 
 export function resumeTraining(): void {
   const s = useApp.getState();
-  const e = getEngine() as Pausable;
-  if (s.status !== 'paused' || !s.runId || !e.resume) return;
+  if (s.status !== 'paused' || !s.runId) return;
   s.patchRun({ status: 'running' });
-  e.resume(s.runId).catch(() => {});
+  getEngine().resume(s.runId).catch(() => {});
+}
+
+/** After a lost GPU: train again on the CPU, starting from the last epoch's weights. */
+export function continueOnCpu(): void {
+  const r = useApp.getState().recovery;
+  if (r) startTraining({ weights: r.weights, backend: 'cpu' });
 }
 
 export function stopTraining(): void {
   const s = useApp.getState();
   if ((s.status !== 'running' && s.status !== 'paused') || !s.runId) return;
   const runId = s.runId;
-  const e = getEngine() as Pausable;
-  if (s.status === 'paused' && e.resume) e.resume(runId).catch(() => {});
+  if (s.status === 'paused') getEngine().resume(runId).catch(() => {});
   s.patchRun({ status: 'stopping' });
   getEngine().stop(runId).catch(() => {
     // The run may have just finished; its own promise settles the status.

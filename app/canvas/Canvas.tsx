@@ -52,13 +52,14 @@ function Flow() {
   const rf = useReactFlow<LayerFlowNode, ShapeFlowEdge>();
   const wrapper = useRef<HTMLDivElement>(null);
   const cache = useRef(new Map<string, LayerFlowNode>());
+  const edgeCache = useRef(new Map<string, ShapeFlowEdge>());
 
   const view = useMemo(
     () => ({ selectedNodes: new Set(selection.nodes), selectedEdges: new Set(selection.edges), measured, engineErrors }),
     [selection, measured, engineErrors],
   );
   const nodes = useMemo(() => toFlowNodes(graph, analysis, view, cache.current), [graph, analysis, view]);
-  const edges = useMemo(() => toFlowEdges(graph, analysis, view), [graph, analysis, view]);
+  const edges = useMemo(() => toFlowEdges(graph, analysis, view, edgeCache.current), [graph, analysis, view]);
 
   const apply = useCallback((nc: NodeChange<LayerFlowNode>[], ec: EdgeChange<ShapeFlowEdge>[]) => {
     const s = useApp.getState();

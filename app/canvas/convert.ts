@@ -146,6 +146,9 @@ function issuesByNode(issues: GraphIssue[]): Map<string, GraphIssue[]> {
   return m;
 }
 
+const NONE: string[] = [];
+const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
 export function toFlowNodes(
   graph: GraphJSON,
   analysis: GraphAnalysis,
@@ -154,40 +157,48 @@ export function toFlowNodes(
 ): LayerFlowNode[] {
   const byNode = issuesByNode(analysis.issues);
   const out = graph.nodes.map((n): LayerFlowNode => {
-    const spec = safeLayer(n.type);
-    const issues = byNode.get(n.id) ?? [];
-    const errors = issues.filter((i) => i.severity === 'error').map((i) => i.message);
+    const issues = byNode.get(n.id);
+    const errors = issues ? issues.filter((i) => i.severity === 'error').map((i) => i.message) : view.engineErrors[n.id] ? [] : NONE;
     if (view.engineErrors[n.id]) errors.push(view.engineErrors[n.id]);
-    const data: LayerNodeData = {
-      type: n.type,
-      label: spec?.label ?? n.type,
-      category: spec?.category ?? 'unknown',
-      group: spec ? groupOf(spec) : 'unknown',
-      attrs: n.attrs,
-      summary: summarize(n.type, n.attrs, spec),
-      shape: formatShape(analysis.shapes[n.id]),
-      params: analysis.params[n.id] ?? 0,
-      flops: analysis.flops[n.id] ?? 0,
-      inputs: (spec?.inputs ?? []).map((p) => ({ name: p.name, label: p.label })),
-      outputs: (spec?.outputs ?? []).map((p) => ({ name: p.name, label: p.label })),
-      errors,
-      warnings: issues.filter((i) => i.severity === 'warning').map((i) => i.message),
-    };
+    const warnings = issues ? issues.filter((i) => i.severity === 'warning').map((i) => i.message) : NONE;
+    const shape = formatShape(analysis.shapes[n.id]);
+    const params = analysis.params[n.id] ?? 0;
+    const flops = analysis.flops[n.id] ?? 0;
+    const prev = cache?.get(n.id);
+    const pd = prev?.data;
+    // Cheap field-by-field check first: on a 1,000-node graph most nodes are unchanged by an edit.
+    const sameData = pd !== undefined && pd.type === n.type && pd.attrs === n.attrs && pd.shape === shape && pd.params === params &&
+      pd.flops === flops && sameList(pd.errors, errors) && sameList(pd.warnings, warnings);
     const selected = view.selectedNodes.has(n.id);
     const measured = view.measured[n.id];
-    const prev = cache?.get(n.id);
-    const sameData = prev !== undefined && JSON.stringify(prev.data) === JSON.stringify(data);
-    if (
-      prev && sameData && prev.selected === selected && prev.measured === measured &&
-      prev.position.x === n.position.x && prev.position.y === n.position.y
-    ) {
+    if (prev && sameData && prev.selected === selected && prev.measured === measured && prev.position.x === n.position.x && prev.position.y === n.position.y) {
       return prev;
+    }
+    let data: LayerNodeData;
+    if (sameData) data = pd;
+    else {
+      const spec = safeLayer(n.type);
+      data = {
+        type: n.type,
+        label: spec?.label ?? n.type,
+        category: spec?.category ?? 'unknown',
+        group: spec ? groupOf(spec) : 'unknown',
+        attrs: n.attrs,
+        summary: summarize(n.type, n.attrs, spec),
+        shape,
+        params,
+        flops,
+        inputs: (spec?.inputs ?? []).map((p) => ({ name: p.name, label: p.label })),
+        outputs: (spec?.outputs ?? []).map((p) => ({ name: p.name, label: p.label })),
+        errors,
+        warnings,
+      };
     }
     return {
       id: n.id,
       type: 'layer',
       position: { x: n.position.x, y: n.position.y },
-      data: sameData ? prev!.data : data,
+      data,
       selected,
       ...(measured ? { measured } : {}),
       ariaLabel: `${data.label} node`,
@@ -201,10 +212,21 @@ export function toFlowNodes(
   return out;
 }
 
-export function toFlowEdges(graph: GraphJSON, analysis: GraphAnalysis, view: FlowViewState = EMPTY_VIEW): ShapeFlowEdge[] {
-  const labels = new Map(graph.nodes.map((n) => [n.id, layerLabel(n.type)]));
-  return graph.edges.map((e) => {
+export function toFlowEdges(graph: GraphJSON, analysis: GraphAnalysis, view: FlowViewState = EMPTY_VIEW, cache?: Map<string, ShapeFlowEdge>): ShapeFlowEdge[] {
+  let labels: Map<string, string> | null = null;
+  const label = (id: string) => {
+    labels ??= new Map(graph.nodes.map((n) => [n.id, layerLabel(n.type)]));
+    return labels.get(id) ?? id;
+  };
+  const out = graph.edges.map((e): ShapeFlowEdge => {
     const shape = formatShape(analysis.edgeShapes[e.id]);
+    const selected = view.selectedEdges.has(e.id);
+    const prev = cache?.get(e.id);
+    if (prev && prev.data?.shape === shape && prev.selected === selected && prev.source === e.source && prev.target === e.target) {
+      const srcLabel = label(e.source);
+      const tgtLabel = label(e.target);
+      if (prev.ariaLabel?.startsWith(`Connection from ${srcLabel} to ${tgtLabel}`)) return prev;
+    }
     return {
       id: e.id,
       type: 'shape',
@@ -212,11 +234,16 @@ export function toFlowEdges(graph: GraphJSON, analysis: GraphAnalysis, view: Flo
       sourceHandle: e.sourcePort,
       target: e.target,
       targetHandle: e.targetPort,
-      selected: view.selectedEdges.has(e.id),
+      selected,
       data: { shape },
-      ariaLabel: `Connection from ${labels.get(e.source) ?? e.source} to ${labels.get(e.target) ?? e.target}${shape ? `, ${shape}` : ''}`,
+      ariaLabel: `Connection from ${label(e.source)} to ${label(e.target)}${shape ? `, ${shape}` : ''}`,
     };
   });
+  if (cache) {
+    cache.clear();
+    for (const e of out) cache.set(e.id, e);
+  }
+  return out;
 }
 
 /** The inverse of toFlowNodes/toFlowEdges: React Flow elements back to graph JSON. */

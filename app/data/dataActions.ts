@@ -28,14 +28,20 @@ export async function loadFiles(files: IngestFile[], badRows: BadRowPolicy = 'st
   lastFiles = files;
   const name = files.length === 1 ? files[0].name : files[0].name.split('/')[0] || `${files.length} files`;
   s.patchData({ dataBusy: { name, phase: 'reading', fraction: 0 }, dataError: null });
+  // Progress comes through its own channel and may arrive after the result: ignore it then.
+  let done = false;
   try {
-    const summary = await ingestFiles(files, badRows, (p) => useApp.getState().patchData({ dataBusy: { name, ...p } }));
+    const summary = await ingestFiles(files, badRows, (p) => {
+      if (!done) useApp.getState().patchData({ dataBusy: { name, ...p } });
+    });
+    done = true;
     const cur = useApp.getState();
     cur.setUploads([summary, ...cur.uploads.filter((u) => u.id !== summary.id)]);
     cur.setDataSource({ kind: 'upload', id: summary.id, name: summary.name, prep: { ...defaultPrep(summary) } });
     cur.patchData({ dataBusy: null, dataPanelOpen: true });
     lastFiles = null;
   } catch (e) {
+    done = true;
     const err = e instanceof DataError ? e : new DataError('internal', String((e as Error)?.message ?? e));
     useApp.getState().patchData({ dataBusy: null, dataError: { text: err.message, canSkip: err.canSkip && badRows === 'stop' } });
   }

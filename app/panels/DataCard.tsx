@@ -123,22 +123,16 @@ export function DataCard() {
               <NumberField label="Samples" value={samples} min={20} max={info?.maxSamples ?? 5000} int disabled={running} onCommit={(v) => (builtin ? setSource({ ...builtin, samples: v }) : setDataset({ samples: v }))} />
             </>
           )}
-          {summary && (
-            <div className="data-meta">
-              {summary.rows.toLocaleString()} samples · {fmtBytes(summary.bytes)}
-              <div className="data-row">
-                <button type="button" onClick={() => patchData({ dataPanelOpen: true })}>Preview &amp; prepare…</button>
-              </div>
-            </div>
-          )}
+          {summary && <div className="data-meta">{summary.rows.toLocaleString()} samples · {fmtBytes(summary.bytes)}</div>}
           <div className="data-row">
-            <button type="button" disabled={running || !!busy} onClick={() => fileInput.current?.click()}>Upload file…</button>
-            <button type="button" disabled={running || !!busy} onClick={() => folderInput.current?.click()}>Folder…</button>
-            <input ref={fileInput} type="file" hidden accept={ACCEPT} multiple aria-label="Upload dataset file" onChange={(e) => {
+            {summary && <button type="button" title="Preview the data and choose how it is prepared" onClick={() => patchData({ dataPanelOpen: true })}>Prepare…</button>}
+            <button type="button" title="Upload a CSV, TSV, JSON, NPY/NPZ, IDX or a ZIP of images (or drop it anywhere)" disabled={running || !!busy} onClick={() => fileInput.current?.click()}>Upload…</button>
+            <button type="button" title="Upload a folder with one sub-folder of images per class" disabled={running || !!busy} onClick={() => folderInput.current?.click()}>Folder…</button>
+            <input ref={fileInput} type="file" hidden accept={ACCEPT} multiple aria-label="Upload data file" onChange={(e) => {
               void loadFiles(filesFromInput(e.target.files));
               e.target.value = '';
             }} />
-            <input ref={folderInput} type="file" hidden aria-label="Upload dataset folder" {...{ webkitdirectory: '' }} onChange={(e) => {
+            <input ref={folderInput} type="file" hidden aria-label="Upload data folder" {...{ webkitdirectory: '' }} onChange={(e) => {
               void loadFiles(filesFromInput(e.target.files));
               e.target.value = '';
             }} />
@@ -146,7 +140,7 @@ export function DataCard() {
           {busy && (
             <div className="data-meta">
               {busy.phase === 'decoding' ? 'Decoding images' : busy.phase === 'storing' ? 'Storing' : 'Reading'} {busy.name}…
-              <progress className="data-progress" aria-label="Loading dataset" max={1} value={busy.fraction} />
+              <progress className="data-progress" aria-label="Loading data" max={1} value={busy.fraction} />
             </div>
           )}
           {error && (

@@ -4,6 +4,7 @@
  * doc and the node's issues, plus Delete. With a connection selected: what it carries. With
  * nothing selected: a summary of the whole model.
  */
+import { useState } from 'react';
 import { getLayer } from '../../engine/graph/catalog.ts';
 import type { GraphAnalysis, GraphIssue, GraphJSON, GraphNode, LayerSpec } from '../../engine/graph/types.ts';
 import { connect, disconnectInput } from '../commands/graph.ts';
@@ -11,6 +12,7 @@ import { formatCount, formatShape, issueText, layerLabel } from '../canvas/conve
 import { useAnalysis } from '../store/analysis.ts';
 import { useApp } from '../store/index.ts';
 import { AttrField } from './AttrField.tsx';
+import { RichAttrField } from './RichAttrField.tsx';
 
 function spec(type: string): LayerSpec | undefined {
   try {
@@ -40,11 +42,15 @@ function IssueList({ issues, graph, label = 'Issues' }: { issues: GraphIssue[]; 
 
 function InputSource({ node, port, label, graph, analysis }: { node: GraphNode; port: string; label: string; graph: GraphJSON; analysis: GraphAnalysis }) {
   const edit = useApp((s) => s.edit);
+  // Listing every possible source is O(layers); on big graphs do it only once the select is used.
+  const [open, setOpen] = useState(graph.nodes.length < 200);
   const current = graph.edges.find((e) => e.target === node.id && e.targetPort === port);
   const value = current ? `${current.source}|${current.sourcePort}` : '';
-  const candidates = graph.nodes.filter((n) => n.id !== node.id).flatMap((n) =>
-    (spec(n.type)?.outputs ?? []).map((o) => ({ value: `${n.id}|${o.name}`, text: `${layerLabel(n.type)} · ${n.id}${formatShape(analysis.shapes[n.id]) ? ` (${formatShape(analysis.shapes[n.id])})` : ''}` })),
-  );
+  const option = (n: GraphNode, o: { name: string }) => ({ value: `${n.id}|${o.name}`, text: `${layerLabel(n.type)} · ${n.id}${formatShape(analysis.shapes[n.id]) ? ` (${formatShape(analysis.shapes[n.id])})` : ''}` });
+  const source = current && graph.nodes.find((n) => n.id === current.source);
+  const candidates = open
+    ? graph.nodes.filter((n) => n.id !== node.id).flatMap((n) => (spec(n.type)?.outputs ?? []).map((o) => option(n, o)))
+    : source ? [option(source, { name: current.sourcePort })] : [];
   const id = `src-${node.id}-${port}`;
   return (
     <div className="field">
@@ -52,6 +58,8 @@ function InputSource({ node, port, label, graph, analysis }: { node: GraphNode; 
       <select
         id={id}
         value={value}
+        onFocus={() => setOpen(true)}
+        onPointerDown={() => setOpen(true)}
         onChange={(e) => {
           const v = e.target.value;
           if (!v) return edit((g) => disconnectInput(g, { target: node.id, targetPort: port }));
@@ -100,11 +108,14 @@ function NodeInspector({ node, graph, analysis }: { node: GraphNode; graph: Grap
           </>
         )}
       </dl>
-      {l && l.attrs.length > 0 && (
+      {l && (l.attrs.length > 0 || (l.richAttrs?.length ?? 0) > 0) && (
         <section className="inspector-section" aria-label="Attributes">
           <h3>Attributes</h3>
           {l.attrs.map((a) => (
             <AttrField key={`${node.id}:${a.name}`} spec={a} value={node.attrs[a.name]} issue={attrIssue(a.name)} onCommit={(v) => setAttr(node.id, a.name, v)} />
+          ))}
+          {(l.richAttrs ?? []).map((a) => (
+            <RichAttrField key={`${node.id}:${a.name}`} spec={a} value={node.attrs[a.name]} issue={attrIssue(a.name)} onCommit={(v) => setAttr(node.id, a.name, v)} />
           ))}
         </section>
       )}

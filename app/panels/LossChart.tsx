@@ -5,7 +5,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import type uPlot from 'uplot';
-import { series } from '../store/series.ts';
+import { chartColumns, series } from '../store/series.ts';
 import { axes, css, mountChart } from './chart.ts';
 
 const fmt = (d: number, suffix = '') => (_u: uPlot, v: number | null) => (v == null ? '—' : `${v.toFixed(d)}${suffix}`);
@@ -46,7 +46,10 @@ export function LossChart() {
     if (!el) return;
     return mountChart(el, {
       options,
-      data: () => [series.step, series.loss, series.accuracy, series.valLoss, series.valAccuracy],
+      data: () => {
+        const c = chartColumns();
+        return [c.step, c.loss, c.accuracy, c.valLoss, c.valAccuracy];
+      },
       changed: (s, p) => s.seriesVersion !== p.seriesVersion || s.theme !== p.theme,
       rebuild: (s, p) => s.theme !== p.theme,
       onDraw: () => {

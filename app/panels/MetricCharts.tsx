@@ -8,7 +8,7 @@ import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import { useApp, type AppState } from '../store/index.ts';
 import type { RunCurve } from '../store/runsSlice.ts';
-import { series } from '../store/series.ts';
+import { chartColumns, series } from '../store/series.ts';
 import { axes, css, mountChart, RUN_COLORS } from './chart.ts';
 
 type Key = 'loss' | 'accuracy' | 'lr';
@@ -23,7 +23,8 @@ function build(key: Key): { data(): uPlot.AlignedData; series(): uPlot.Series[] 
   return {
     data() {
       const s = useApp.getState();
-      const mine: uPlot.AlignedData = VAL[key] ? [series.step, series[key], series[VAL[key] as 'valLoss']] : [series.step, series[key]];
+      const c = chartColumns();
+      const mine: uPlot.AlignedData = VAL[key] ? [c.step, c[key], c[VAL[key] as 'valLoss']] : [c.step, c[key]];
       const others = compared(s).map((r): uPlot.AlignedData => (VAL[key] ? [r!.curve.step, r!.curve[key], r!.curve[VAL[key]!] as (number | null)[]] : [r!.curve.step, r!.curve[key]]));
       return others.length ? uPlot.join([mine, ...others]) : mine;
     },
@@ -54,7 +55,8 @@ function Chart({ k, title }: { k: Key; title: string }) {
         return {
           width,
           height,
-          legend: { show: true, live: false },
+          // No per-chart legend (overlays would squeeze the plot): the card caption explains the lines.
+          legend: { show: false },
           cursor: { drag: { x: true, y: false } },
           scales: {
             x: { time: false },
@@ -85,6 +87,11 @@ export function MetricCharts() {
   return (
     <section className="card charts-card" aria-label="Live charts">
       <h2 className="card-title">Live charts</h2>
+      <p className="chart-caption muted small">
+        <span><span className="line solid" aria-hidden="true" /> training</span>
+        <span><span className="line dashed" aria-hidden="true" /> validation</span>
+        <span>· ticked runs in their colours · drag to zoom</span>
+      </p>
       <div className="charts-grid">
         <Chart k="loss" title="Loss" />
         <Chart k="accuracy" title="Accuracy" />

@@ -10,6 +10,7 @@ import { drawPlot } from './plot2d.ts';
 import { useDataset2D } from './useDataset.ts';
 import { probe, ProbeResult, TabularPlayground, type Probe } from './Playground.tsx';
 
+const BOUNDARY_FRAME_MS = 200;
 const fmtLoss = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(4));
 const fmtPct = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '—' : `${(v * 100).toFixed(1)}%`);
 
@@ -27,10 +28,15 @@ export function ResultCard({ playground = false }: { playground?: boolean }) {
   const [probeResult, setProbe] = useState<Probe | null>(null);
   const [marker, setMarker] = useState<[number, number] | null>(null);
 
+  // While training, boundaries arrive every epoch (many per second): draw at most ~5 times a
+  // second, always ending on the latest one.
+  const lastDraw = useRef(0);
+  const busy = status === 'running';
   useEffect(() => {
     const c = canvas.current;
     if (!c) return;
-    const frame = requestAnimationFrame(() => {
+    const draw = () => {
+      lastDraw.current = performance.now();
       drawPlot(c, data, boundary);
       if (marker && playground) {
         const ctx = c.getContext('2d')!;
@@ -40,9 +46,15 @@ export function ResultCard({ playground = false }: { playground?: boolean }) {
         ctx.arc(marker[0], marker[1], 6, 0, Math.PI * 2);
         ctx.stroke();
       }
-    });
-    return () => cancelAnimationFrame(frame);
-  }, [data, boundary, marker, playground]);
+    };
+    const wait = busy ? Math.max(0, lastDraw.current + BOUNDARY_FRAME_MS - performance.now()) : 0;
+    let frame = 0;
+    const timer = setTimeout(() => (frame = requestAnimationFrame(draw)), wait);
+    return () => {
+      clearTimeout(timer);
+      cancelAnimationFrame(frame);
+    };
+  }, [data, boundary, marker, playground, busy]);
 
   const running = status === 'running' || status === 'stopping' || status === 'paused';
   const progress = running && totalEpochs > 0 && metrics ? Math.min(1, metrics.epoch / totalEpochs) : null;

@@ -7,7 +7,7 @@
 import { useId } from 'react';
 import type { OptimizerName } from '../../engine/train/config.ts';
 import { issueText } from '../canvas/convert.ts';
-import { canPause, etaSeconds, pauseTraining, resumeTraining, startTraining, stopTraining } from '../actions/training.ts';
+import { continueOnCpu, etaSeconds, pauseTraining, resumeTraining, startTraining, stopTraining } from '../actions/training.ts';
 import { useAnalysis } from '../store/analysis.ts';
 import { useApp } from '../store/index.ts';
 import { NumberField } from './NumberField.tsx';
@@ -59,7 +59,7 @@ export function TrainCard() {
   const optId = useId();
   const running = status === 'running' || status === 'stopping' || status === 'paused';
   const errors = analysis.issues.filter((i) => i.severity === 'error');
-  const pausable = canPause();
+  const recovery = useApp((s) => s.recovery);
 
   return (
     <section className="card train-card" aria-label="Training">
@@ -82,23 +82,26 @@ export function TrainCard() {
           type="button"
           className="primary"
           aria-label="Train"
-          onClick={startTraining}
+          onClick={() => startTraining()}
           disabled={running || !analysis.ok}
           aria-describedby={errors.length ? 'train-blockers' : undefined}
         >
           {status === 'running' ? 'Training…' : 'Train'}
         </button>
-        {pausable && (
-          status === 'paused' ? (
-            <button type="button" aria-label="Resume" onClick={resumeTraining}>Resume</button>
-          ) : (
-            <button type="button" aria-label="Pause" onClick={pauseTraining} disabled={status !== 'running'}>Pause</button>
-          )
+        {status === 'paused' ? (
+          <button type="button" aria-label="Resume" onClick={resumeTraining}>Resume</button>
+        ) : (
+          <button type="button" aria-label="Pause" onClick={pauseTraining} disabled={status !== 'running'}>Pause</button>
         )}
         <button type="button" aria-label="Stop" onClick={stopTraining} disabled={status !== 'running' && status !== 'paused'}>
           {status === 'stopping' ? 'Stopping…' : 'Stop'}
         </button>
       </div>
+      {recovery && !running && (
+        <button type="button" className="primary" aria-label="Continue on CPU" onClick={continueOnCpu} title="The GPU was lost: train on from the last finished epoch's weights on the CPU">
+          Continue on CPU from the last epoch
+        </button>
+      )}
       <Progress />
       {errors.length > 0 && (
         <div className="train-blockers" id="train-blockers">

@@ -44,12 +44,17 @@ function atEpoch(s: SchedulerConfig, lr: number, e: number, epochs: number): num
 
 /** [x (epoch, fractional for per-step schedules), lr] pairs over the whole run. */
 export function lrPreview(config: TrainConfig, stepsPerEpoch: number): { x: number[]; lr: number[] } {
-  const spe = Math.max(1, Math.round(stepsPerEpoch));
+  // Per-step curves of very long runs would be millions of points: keep ≤ ~100k steps (the
+  // shape of every schedule is preserved; per-epoch schedules do not depend on it at all).
+  const spe = Math.max(1, Math.min(Math.round(stepsPerEpoch), Math.floor(100_000 / Math.max(1, config.epochs))));
   if (engineCurve) {
     try {
       const out = engineCurve(config, spe);
-      const lr = Array.from('lr' in out ? out.lr : (out as ArrayLike<number>));
-      return { x: lr.map((_, i) => i / spe), lr };
+      const all = Array.from('lr' in out ? out.lr : (out as ArrayLike<number>));
+      // Thin to ≤ 1,000 points for drawing, keeping the first and last step.
+      const k = Math.max(1, Math.ceil(all.length / 1000));
+      const idx = all.map((_, i) => i).filter((i) => i % k === 0 || i === all.length - 1);
+      return { x: idx.map((i) => i / spe), lr: idx.map((i) => all[i]!) };
     } catch {
       // Fall through to the local rendition.
     }

@@ -1,7 +1,9 @@
 /**
  * Drawing for the 2-D plots (dataset preview and decision boundary), TensorFlow Playground
  * style: class colors orange / blue, the background tinted by the model's confidence, the
- * points on top. Plain canvas 2D; nothing here knows React.
+ * points on top. Plain canvas 2D; nothing here knows React. Drawing is cheap enough to
+ * repeat every epoch while training: the boundary goes through one reused scratch canvas, and
+ * the data points are rendered once per dataset and size into a cached layer.
  */
 import type { Dataset2D } from '../../engine/data/builtin2d.ts';
 import type { Boundary } from '../store/runSlice.ts';
@@ -56,6 +58,45 @@ export function boundaryPixels(b: Boundary): ImageData {
   return img;
 }
 
+let scratch: { canvas: HTMLCanvasElement; ctx: CanvasRenderingContext2D } | null = null;
+const pointLayers = new WeakMap<Dataset2D, { key: string; canvas: HTMLCanvasElement }>();
+
+/** The data points drawn once into an offscreen layer (per dataset, size, extent and radius). */
+function pointsLayer(data: Dataset2D, w: number, h: number, extent: readonly number[], r: number): HTMLCanvasElement {
+  const dpr = window.devicePixelRatio || 1;
+  const key = `${w}x${h}@${dpr}:${extent.join(',')}:${r}`;
+  const hit = pointLayers.get(data);
+  if (hit && hit.key === key) return hit.canvas;
+  const canvas = hit?.canvas ?? document.createElement('canvas');
+  canvas.width = Math.round(w * dpr);
+  canvas.height = Math.round(h * dpr);
+  const ctx = canvas.getContext('2d')!;
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.clearRect(0, 0, w, h);
+  const [x0, x1, y0, y1] = extent as [number, number, number, number];
+  const sx = (x: number) => ((x - x0) / (x1 - x0)) * w;
+  const sy = (y: number) => h - ((y - y0) / (y1 - y0)) * h;
+  ctx.lineWidth = 0.8;
+  ctx.strokeStyle = 'rgba(255,255,255,0.85)';
+  const n = data.y.length;
+  // One path per class: far fewer fill/stroke calls than one per point.
+  for (let c = 0; c < Math.max(1, data.classes); c++) {
+    ctx.fillStyle = rgb(CLASS_COLORS[c % CLASS_COLORS.length]);
+    ctx.beginPath();
+    for (let i = 0; i < n; i++) {
+      if (data.y[i] !== c && !(data.classes <= 1 && c === 0)) continue;
+      const px = sx(data.x[2 * i]);
+      const py = sy(data.x[2 * i + 1]);
+      ctx.moveTo(px + r, py);
+      ctx.arc(px, py, r, 0, Math.PI * 2);
+    }
+    ctx.fill();
+    ctx.stroke();
+  }
+  pointLayers.set(data, { key, canvas });
+  return canvas;
+}
+
 export function drawPlot(canvas: HTMLCanvasElement, data: Dataset2D | null, boundary: Boundary | null, opts: { radius?: number } = {}): void {
   const fit = fitCanvas(canvas);
   if (!fit) return;
@@ -64,9 +105,13 @@ export function drawPlot(canvas: HTMLCanvasElement, data: Dataset2D | null, boun
   ctx.fillRect(0, 0, w, h);
   const extent = boundary?.extent ?? data?.extent ?? [-6, 6, -6, 6];
   if (boundary && boundary.resolution > 0) {
-    const tmp = document.createElement('canvas');
-    tmp.width = tmp.height = boundary.resolution;
-    tmp.getContext('2d')!.putImageData(boundaryPixels(boundary), 0, 0);
+    if (!scratch) {
+      const c = document.createElement('canvas');
+      scratch = { canvas: c, ctx: c.getContext('2d')! };
+    }
+    const tmp = scratch.canvas;
+    if (tmp.width !== boundary.resolution) tmp.width = tmp.height = boundary.resolution;
+    scratch.ctx.putImageData(boundaryPixels(boundary), 0, 0);
     ctx.imageSmoothingEnabled = true;
     ctx.imageSmoothingQuality = 'high';
     ctx.drawImage(tmp, 0, 0, w, h);
@@ -84,15 +129,5 @@ export function drawPlot(canvas: HTMLCanvasElement, data: Dataset2D | null, boun
   ctx.lineTo(w, sy(0));
   ctx.stroke();
   if (!data) return;
-  const r = opts.radius ?? 2.5;
-  ctx.lineWidth = 0.8;
-  ctx.strokeStyle = 'rgba(255,255,255,0.85)';
-  const n = data.y.length;
-  for (let i = 0; i < n; i++) {
-    ctx.fillStyle = rgb(CLASS_COLORS[data.y[i] % CLASS_COLORS.length]);
-    ctx.beginPath();
-    ctx.arc(sx(data.x[2 * i]), sy(data.x[2 * i + 1]), r, 0, Math.PI * 2);
-    ctx.fill();
-    ctx.stroke();
-  }
+  ctx.drawImage(pointsLayer(data, w, h, extent, opts.radius ?? 2.5), 0, 0, w, h);
 }

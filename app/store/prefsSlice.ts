@@ -29,7 +29,7 @@ export interface PrefsSlice extends Prefs {
 }
 
 const KEY = 'flowgrad.prefs';
-export const DEFAULT_PREFS: Prefs = { theme: 'dark', snapToGrid: false, showMinimap: true, codeOpen: false, codeLang: 'pytorch', view: 'model' };
+export const DEFAULT_PREFS: Prefs = { theme: 'dark', snapToGrid: false, showMinimap: false, codeOpen: false, codeLang: 'pytorch', view: 'model' };
 
 /** Stored preferences merged over the defaults (unknown or bad values ignored). */
 export function loadPrefs(storage: Pick<Storage, 'getItem'> | null = globalThis.localStorage ?? null): Prefs {

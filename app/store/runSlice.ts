@@ -49,6 +49,8 @@ export interface RunSlice {
   /** Engine errors pinned on nodes (cleared by the next edit or run). */
   engineErrors: Record<string, string>;
   seriesVersion: number;
+  /** Set when the GPU was lost mid-run: the weights of its last finished epoch, to continue from. */
+  recovery: { weights: Uint8Array } | null;
   patchRun(p: Partial<Omit<RunSlice, 'patchRun'>>): void;
 }
 
@@ -63,6 +65,7 @@ export const createRunSlice: StateCreator<AppState, [], [], RunSlice> = (set) =>
   runMessage: null,
   engineErrors: {},
   seriesVersion: 0,
+  recovery: null,
   patchRun(p) {
     set(p);
   },

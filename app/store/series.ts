@@ -34,7 +34,28 @@ const pct = (v: number | undefined): number | null => {
   return a === null ? null : a * 100;
 };
 
+/** Rows kept before older history is thinned 2:1 (bounds memory and per-event work on long runs). */
+export const SERIES_CAP = 40_000;
+
+/** Keeps every other row (and the last), carrying sparse validation values so none is lost. */
+export function compact(): void {
+  const n = series.step.length;
+  const keep: number[] = [];
+  for (let i = 0; i < n; i += 2) keep.push(i); // row 0 stays: the run's first loss
+  if (keep[keep.length - 1] !== n - 1) keep.push(n - 1);
+  // A validation value on a dropped odd row moves to the kept row just before it.
+  const dense = (a: (number | null)[]) => keep.map((i) => a[i] ?? null);
+  const sparse = (a: (number | null)[]) => keep.map((i) => a[i] ?? (i + 1 < n - 1 ? a[i + 1] : null) ?? null);
+  series.step = keep.map((i) => series.step[i]!);
+  series.loss = dense(series.loss);
+  series.accuracy = dense(series.accuracy);
+  series.lr = dense(series.lr);
+  series.valLoss = sparse(series.valLoss);
+  series.valAccuracy = sparse(series.valAccuracy);
+}
+
 export function pushPoint(step: number, loss: number, accuracy: number | undefined, lr?: number): void {
+  if (series.step.length >= SERIES_CAP) compact();
   series.step.push(step);
   series.loss.push(finite(loss));
   series.accuracy.push(pct(accuracy));
@@ -58,4 +79,49 @@ export function pushEpoch(step: number, valLoss: number | undefined, valAccuracy
   }
   series.valLoss[last] = finite(valLoss);
   series.valAccuracy[last] = pct(valAccuracy);
+}
+
+/** Columns as the charts draw them: the series thinned to at most `max` rows (every k-th, keeping the last). */
+export interface ChartColumns {
+  step: number[];
+  loss: (number | null)[];
+  accuracy: (number | null)[];
+  valLoss: (number | null)[];
+  valAccuracy: (number | null)[];
+  lr: (number | null)[];
+}
+
+let thinned: { n: number; src: Series['step']; cols: ChartColumns } | null = null;
+
+/**
+ * The current run's curves thinned for drawing: a chart is a few hundred pixels wide, so
+ * redrawing tens of thousands of points 20 times a second is wasted work on the main thread.
+ * Sparse columns (validation, once per epoch) keep the latest value seen in each bucket, so
+ * they never vanish. Cached until the series grows.
+ */
+export function chartColumns(max = 2000): ChartColumns {
+  const n = series.step.length;
+  if (n <= max) return series;
+  if (thinned && thinned.n === n && thinned.src === series.step) return thinned.cols;
+  const k = Math.ceil(n / max);
+  const idx: number[] = [];
+  for (let i = k - 1; i < n; i += k) idx.push(i);
+  if (idx[idx.length - 1] !== n - 1) idx.push(n - 1);
+  const dense = (a: (number | null)[]) => idx.map((i) => a[i] ?? null);
+  const sparse = (a: (number | null)[]) =>
+    idx.map((i, j) => {
+      const from = j === 0 ? 0 : idx[j - 1]! + 1;
+      for (let t = i; t >= from; t--) if (a[t] != null) return a[t]!;
+      return null;
+    });
+  const cols: ChartColumns = {
+    step: idx.map((i) => series.step[i]!),
+    loss: dense(series.loss),
+    accuracy: dense(series.accuracy),
+    valLoss: sparse(series.valLoss),
+    valAccuracy: sparse(series.valAccuracy),
+    lr: dense(series.lr),
+  };
+  thinned = { n, src: series.step, cols };
+  return cols;
 }
