@@ -35,6 +35,12 @@ declare global {
       /** The whole store (benchmarks drive edits through it). */
       store: typeof useApp;
       predict(inputs: number[][]): Promise<number[][]>;
+      /**
+       * Destroys the engine worker's WebGPU device, as a driver reset would (true when there
+       * was one). Only for the device-lost recovery test (e2e/device-lost.spec.ts): losing a
+       * GPU on purpose is otherwise impossible from a page.
+       */
+      loseGpuDevice(): Promise<boolean>;
     };
   }
 }
@@ -53,6 +59,7 @@ function exposeTestHooks(): void {
       const k = inputs.length ? out.length / inputs.length : 0;
       return Array.from({ length: inputs.length }, (_, i) => Array.from(out.subarray(i * k, (i + 1) * k)));
     },
+    loseGpuDevice: () => getEngine().debugLoseDevice(),
   };
 }
 

@@ -22,6 +22,12 @@ describe('project files', () => {
     expect(currentWeights({ model: null, graph })).toBeNull();
   });
 
+  it('saves the selected generated or uploaded dataset, not only the 2-D one', () => {
+    const src = { kind: 'builtin', name: 'digits', samples: 300, noise: 0.1, seed: 2 } as const;
+    const back = readProjectZip(writeProjectZip({ project: buildProject({ ...useApp.getState(), dataSource: src }) }));
+    expect(back.project.data).toEqual(src);
+  });
+
   it('builds a project that the project reader accepts', () => {
     const project = buildProject(useApp.getState());
     const back = readProjectZip(writeProjectZip({ project }));

@@ -12,6 +12,7 @@ import { getEngine } from '../../workers/client.ts';
 import { structureKey } from '../store/analysis.ts';
 import { freshProject, type ProjectState } from '../store/graphSlice.ts';
 import { useApp, type AppState } from '../store/index.ts';
+import { currentDatasetSpec } from '../store/dataSlice.ts';
 import { newProjectId } from '../store/projectsSlice.ts';
 import { loadRuns } from './runHistory.ts';
 import { resetSeries } from '../store/series.ts';
@@ -38,7 +39,8 @@ export function buildProject(s: AppState): ProjectJSON {
     name: s.name,
     createdAt: new Date().toISOString(),
     graph: s.graph,
-    data: s.dataset,
+    // The dataset actually selected (generated, uploaded or 2-D), so reopening trains on it again.
+    data: currentDatasetSpec(s),
     training: s.training,
   };
   if (m) {
@@ -120,11 +122,11 @@ const isZip = (b: Uint8Array) => b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b
 const stem = (fileName: string) => fileName.replace(/\.flowgrad\.zip$|\.zip$|\.json$/i, '') || 'Untitled model';
 
 /** Reads a file into a project (and weights) without touching the store. Throws with a readable message. */
-export async function readProjectFile(file: File, fallback: ProjectState): Promise<{ project: ProjectState; weights: Uint8Array | null; metrics: ProjectJSON['metrics'] }> {
+export async function readProjectFile(file: File, fallback: ProjectState): Promise<{ project: ProjectState; weights: Uint8Array | null; metrics: ProjectJSON['metrics']; data?: DatasetSpec }> {
   const bytes = new Uint8Array(await file.arrayBuffer());
   if (isZip(bytes)) {
     const { project, weights } = readProjectZip(bytes);
-    return { project: { name: project.name || stem(file.name), graph: project.graph, dataset: builtin2dOr(project.data, fallback.dataset), training: project.training }, weights, metrics: project.metrics };
+    return { project: { name: project.name || stem(file.name), graph: project.graph, dataset: builtin2dOr(project.data, fallback.dataset), training: project.training }, weights, metrics: project.metrics, data: project.data };
   }
   let json: unknown;
   try {
@@ -136,7 +138,7 @@ export async function readProjectFile(file: File, fallback: ProjectState): Promi
   }
   if (json && typeof json === 'object' && (json as { format?: unknown }).format === 'flowgrad.project') {
     const p = parseProject(json);
-    return { project: { name: p.name || stem(file.name), graph: p.graph, dataset: builtin2dOr(p.data, fallback.dataset), training: p.training }, weights: null, metrics: p.metrics };
+    return { project: { name: p.name || stem(file.name), graph: p.graph, dataset: builtin2dOr(p.data, fallback.dataset), training: p.training }, weights: null, metrics: p.metrics, data: p.data };
   }
   const graph = parseGraph(json);
   return { project: { ...fallback, name: stem(file.name), graph }, weights: null, metrics: undefined };
@@ -152,8 +154,10 @@ export async function openProjectFile(file: File): Promise<void> {
     return;
   }
   resetRunState();
-  const { project, weights, metrics } = read;
+  const { project, weights, metrics, data } = read;
   useApp.getState().loadProject(project);
+  // Generated and uploaded datasets are a data source; 2-D ones live in the project itself.
+  useApp.getState().setDataSource(data && data.kind !== 'builtin2d' ? data : null);
   startedNewProject();
   useApp.getState().dismissNotice();
   if (!weights) return;
