@@ -123,4 +123,12 @@ export interface EngineApi {
   predict(graph: GraphJSON, weights: Uint8Array, inputs: Float32Array, rows: number): Promise<Float32Array>;
   /** Decision-boundary grid for 2-D inputs, as in EpochEvent.boundary. */
   boundary(graph: GraphJSON, weights: Uint8Array, dataset: DatasetSpec, resolution: number): Promise<NonNullable<EpochEvent['boundary']>>;
+  /**
+   * Test-only: destroys the current WebGPU device (`GPUDevice.destroy()`, what a driver reset
+   * or a GPU crash does to a page), so a run in progress meets a real `device.lost`. The
+   * device-lost recovery e2e test (e2e/device-lost.spec.ts) calls it through
+   * `window.__flowgrad`, which the app installs only in dev builds or with `?e2e` in the URL;
+   * nothing in the UI calls it. Resolves false when no WebGPU device exists.
+   */
+  debugLoseDevice(): Promise<boolean>;
 }

@@ -94,6 +94,11 @@ export class EngineClient {
     return this.call((a) => a.boundary(graph, weights, dataset, resolution));
   }
 
+  /** Test-only (see EngineApi.debugLoseDevice): destroys the worker's WebGPU device. */
+  debugLoseDevice(): Promise<boolean> {
+    return this.call((a) => a.debugLoseDevice());
+  }
+
   /** Ends the worker (a later call starts a fresh one). */
   terminate(): void {
     this.worker?.terminate();

@@ -8,8 +8,9 @@ import * as Comlink from 'comlink';
 import type { EngineApi, TrainEvent, RunResult, EngineInfo } from './api.ts';
 import { runTraining, predictRows, boundaryGrid, RecoverableRunError } from '../engine/train/session.ts';
 import { isFlowgradError } from '../engine/core/errors.ts';
-import { chooseBackend, getBackend } from '../engine/index.ts';
-import type { BackendChoice } from '../engine/index.ts';
+import { chooseBackend, getBackend, listBackends } from '../engine/index.ts';
+import type { BackendChoice, WebGPUBackend } from '../engine/index.ts';
+import { backend } from '../engine/backend/registry.ts';
 import { EventBatcher } from './batcher.ts';
 import { readDataset } from './data/store.ts';
 
@@ -25,6 +26,25 @@ const pauseRequests = new Set<string>();
 function toWire(e: unknown): { code: string; message: string; nodeId?: string } {
   if (isFlowgradError(e)) return { code: e.code, message: e.message, ...(e.nodeId ? { nodeId: e.nodeId } : {}) };
   return { code: 'internal', message: e instanceof Error ? e.message : String(e) };
+}
+
+/** The registered WebGPU backend, if one was created. */
+function webgpuBackend(): WebGPUBackend | null {
+  return listBackends().includes('webgpu') ? (backend('webgpu') as WebGPUBackend) : null;
+}
+
+/** A lost GPU, told to the user: which GPU, why, and what was kept. */
+function lostGpuMessage(e: RecoverableRunError): string {
+  const gpu = webgpuBackend();
+  const a = gpu?.adapter ?? lastChoice?.adapter ?? null;
+  const name = a ? [a.vendor, a.architecture, a.description].filter(Boolean).join(' ') : '';
+  const why = gpu?.lostReason?.replace(/\.+$/, '');
+  const kept = e.weights
+    ? e.epoch > 0
+      ? `The weights after epoch ${e.epoch} were kept: press "Continue on CPU" to train on from there.`
+      : 'The starting weights were kept: press "Continue on CPU" to train from them.'
+    : 'No epoch had finished, so there are no weights to keep: train again (on the CPU).';
+  return `The GPU device${name ? ` (WebGPU: ${name})` : ''} was lost during training${why ? ` — ${why}` : ''}. ${kept}`;
 }
 
 async function guard<T>(f: () => Promise<T> | T): Promise<T> {
@@ -72,9 +92,10 @@ const api: EngineApi = {
       const weights = result.weights;
       return Comlink.transfer(result, weights ? [weights.buffer as ArrayBuffer] : []);
     } catch (e) {
-      const err = toWire(e);
       // A lost GPU leaves the last epoch's weights: hand them back so the UI can continue on the CPU.
       const recovered = e instanceof RecoverableRunError ? e.weights : null;
+      // Say which GPU was lost and why, when it was (other GPU errors keep their own message).
+      const err = e instanceof RecoverableRunError && webgpuBackend()?.isLost ? { ...toWire(e), message: lostGpuMessage(e) } : toWire(e);
       const final = { type: 'error' as const, runId: req.runId, ...err, ...(recovered ? { recoverable: true } : {}) };
       batcher.push(final);
       batcher.flush();
@@ -107,6 +128,15 @@ const api: EngineApi = {
 
   boundary(graph, weights, dataset, resolution) {
     return guard(() => boundaryGrid(graph, weights, dataset, resolution));
+  },
+
+  // Test-only (see api.ts): the raw device's destroy(), not the backend's, so the backend
+  // learns of the loss the way it would from a driver reset — through `device.lost`.
+  async debugLoseDevice() {
+    const gpu = webgpuBackend();
+    if (!gpu || gpu.isLost) return false;
+    gpu.device.destroy();
+    return true;
   },
 };
 

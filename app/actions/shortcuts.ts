@@ -6,10 +6,18 @@
  * text on the system clipboard and pastes into another tab or project.
  */
 import { parseClipboard } from '../commands/clipboard.ts';
+import { groupOfNode, selectedGroup } from '../commands/groups.ts';
 import { canvasBridge, placeNewNode } from '../canvas/bridge.ts';
 import { useApp } from '../store/index.ts';
 import { autoLayout } from './autoLayout.ts';
 import { saveProjectNow } from './projects.ts';
+
+/** Ungroups the group the selection stands for (or the one its single layer is in). */
+export function ungroupSelection(): void {
+  const s = st();
+  const g = selectedGroup(s.graph, s.selection.nodes) ?? (s.selection.nodes.length === 1 ? groupOfNode(s.graph, s.selection.nodes[0]!) : undefined);
+  if (g) s.ungroup(g.id);
+}
 
 export interface Shortcut {
   keys: string[];
@@ -36,6 +44,8 @@ export const SHORTCUTS: Shortcut[] = [
   { keys: ['Ctrl', 'X'], label: 'Cut', group: 'Edit', match: () => false, run: () => {} },
   { keys: ['Ctrl', 'V'], label: 'Paste (also from another tab or project)', group: 'Edit', match: () => false, run: () => {} },
   { keys: ['Ctrl', 'D'], label: 'Duplicate', group: 'Edit', match: (e) => mod(e) && key(e, 'd'), run: () => st().duplicateSelection() },
+  { keys: ['Ctrl', 'G'], label: 'Group the selected layers into a block', group: 'Edit', match: (e) => mod(e) && !e.shiftKey && key(e, 'g'), run: () => void st().groupSelection() },
+  { keys: ['Ctrl', 'Shift', 'G'], label: 'Ungroup the selected block', group: 'Edit', match: (e) => mod(e) && e.shiftKey && key(e, 'g'), run: () => ungroupSelection() },
   { keys: ['Ctrl', 'A'], label: 'Select all', group: 'Edit', match: (e) => mod(e) && key(e, 'a'), run: () => st().selectAll() },
   { keys: ['Delete'], label: 'Delete the selection (also Backspace)', group: 'Edit', match: () => false, run: () => {} },
   { keys: ['Esc'], label: 'Clear the selection / close a dialog', group: 'Edit', match: (e) => e.key === 'Escape', run: () => (st().dialog ? st().openDialog(null) : st().select({ nodes: [], edges: [] })) },

@@ -12,11 +12,13 @@ import {
 } from '@xyflow/react';
 import { getLayer } from '../../engine/graph/catalog.ts';
 import { moveNodes } from '../commands/graph.ts';
+import { expandGroupMoves, expandGroupNodeIds, groupIdOfNode, groupNodeId, groupOfNode } from '../commands/groups.ts';
 import { autoLayout } from '../actions/autoLayout.ts';
 import { useApp } from '../store/index.ts';
 import { useAnalysis } from '../store/analysis.ts';
 import { canvasBridge } from './bridge.ts';
 import { connectionToArgs, readChanges, toFlowEdges, toFlowNodes, type LayerFlowNode, type ShapeFlowEdge } from './convert.ts';
+import { applyGroups, type FlowNode } from './groupView.ts';
 import { edgeTypes, LAYER_MIME, nodeTypes } from './types.ts';
 
 const FIT = { padding: 0.15, maxZoom: 1.1 };
@@ -32,7 +34,7 @@ function isLayerType(t: string): boolean {
   }
 }
 
-const minimapColor = (n: LayerFlowNode) => `var(--grp-${n.data.group}, var(--cat-${n.data.category}, #888))`;
+const minimapColor = (n: FlowNode) => (n.type === 'layer' ? `var(--grp-${n.data.group}, var(--cat-${n.data.category}, #888))` : n.type === 'block' ? 'var(--accent)' : 'transparent');
 
 /** Each drag gets its own undo key, so one drag is one undo step however long it lasts. */
 let dragSeq = 0;
@@ -49,7 +51,7 @@ function Flow() {
   const snapToGrid = useApp((s) => s.snapToGrid);
   const showMinimap = useApp((s) => s.showMinimap);
   const analysis = useAnalysis();
-  const rf = useReactFlow<LayerFlowNode, ShapeFlowEdge>();
+  const rf = useReactFlow<FlowNode, ShapeFlowEdge>();
   const wrapper = useRef<HTMLDivElement>(null);
   const cache = useRef(new Map<string, LayerFlowNode>());
   const edgeCache = useRef(new Map<string, ShapeFlowEdge>());
@@ -58,23 +60,26 @@ function Flow() {
     () => ({ selectedNodes: new Set(selection.nodes), selectedEdges: new Set(selection.edges), measured, engineErrors }),
     [selection, measured, engineErrors],
   );
-  const nodes = useMemo(() => toFlowNodes(graph, analysis, view, cache.current), [graph, analysis, view]);
-  const edges = useMemo(() => toFlowEdges(graph, analysis, view, edgeCache.current), [graph, analysis, view]);
+  const layerNodes = useMemo(() => toFlowNodes(graph, analysis, view, cache.current), [graph, analysis, view]);
+  const layerEdges = useMemo(() => toFlowEdges(graph, analysis, view, edgeCache.current), [graph, analysis, view]);
+  const { nodes, edges } = useMemo(() => applyGroups(graph, analysis, layerNodes, layerEdges, view), [graph, analysis, layerNodes, layerEdges, view]);
 
-  const apply = useCallback((nc: NodeChange<LayerFlowNode>[], ec: EdgeChange<ShapeFlowEdge>[]) => {
+  const apply = useCallback((nc: NodeChange<FlowNode>[], ec: EdgeChange<ShapeFlowEdge>[]) => {
     const s = useApp.getState();
     const r = readChanges(nc, ec, { selection: s.selection, measured: s.measured });
     if (r.measured) s.setMeasured(r.measured);
-    if (r.moves.size) s.edit((g) => moveNodes(g, r.moves), dragging ? `move:${dragSeq}` : 'move');
-    if (r.removedNodes.length || r.removedEdges.length) s.deleteElements({ nodeIds: r.removedNodes, edgeIds: r.removedEdges });
+    // A collapsed group's node stands for its members: moving or deleting it moves or deletes them.
+    if (r.moves.size) s.edit((g) => moveNodes(g, expandGroupMoves(g, r.moves)), dragging ? `move:${dragSeq}` : 'move');
+    if (r.removedNodes.length || r.removedEdges.length) s.deleteElements({ nodeIds: expandGroupNodeIds(s.graph, r.removedNodes), edgeIds: r.removedEdges });
     if (r.selection) {
       const left = useApp.getState().graph;
       const nodeIds = new Set(left.nodes.map((n) => n.id));
+      for (const g of left.groups ?? []) if (g.collapsed) nodeIds.add(groupNodeId(g.id));
       const edgeIds = new Set(left.edges.map((e) => e.id));
       s.select({ nodes: r.selection.nodes.filter((id) => nodeIds.has(id)), edges: r.selection.edges.filter((id) => edgeIds.has(id)) });
     }
   }, []);
-  const onNodesChange = useCallback((c: NodeChange<LayerFlowNode>[]) => apply(c, []), [apply]);
+  const onNodesChange = useCallback((c: NodeChange<FlowNode>[]) => apply(c, []), [apply]);
   const onEdgesChange = useCallback((c: EdgeChange<ShapeFlowEdge>[]) => apply([], c), [apply]);
   const onDragStart = useCallback(() => {
     dragSeq++;
@@ -88,7 +93,8 @@ function Flow() {
     const args = connectionToArgs(c);
     if (args) useApp.getState().connectPorts(args);
   }, []);
-  const isValidConnection = useCallback<IsValidConnection<ShapeFlowEdge>>((c) => c.source !== c.target, []);
+  // A collapsed block's handles show where data crosses it; connect to its layers after expanding it.
+  const isValidConnection = useCallback<IsValidConnection<ShapeFlowEdge>>((c) => c.source !== c.target && groupIdOfNode(c.source) === null && groupIdOfNode(c.target) === null, []);
 
   const onDragOver = useCallback((e: DragEvent) => {
     if (!e.dataTransfer.types.includes(LAYER_MIME) && !e.dataTransfer.types.includes('text/plain')) return;
@@ -123,7 +129,8 @@ function Flow() {
 
   useEffect(() => {
     if (!focus) return;
-    const n = rf.getNode(focus.nodeId);
+    const group = groupOfNode(useApp.getState().graph, focus.nodeId);
+    const n = rf.getNode(focus.nodeId) ?? (group ? rf.getNode(groupNodeId(group.id)) : undefined);
     if (!n) return;
     const w = n.measured?.width ?? 150;
     const h = n.measured?.height ?? 60;
@@ -138,7 +145,7 @@ function Flow() {
 
   return (
     <div className="canvas" ref={wrapper} onDragOver={onDragOver} onDrop={onDrop} data-testid="canvas">
-      <ReactFlow<LayerFlowNode, ShapeFlowEdge>
+      <ReactFlow<FlowNode, ShapeFlowEdge>
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}
@@ -167,7 +174,7 @@ function Flow() {
       >
         <Background variant={snapToGrid ? BackgroundVariant.Lines : BackgroundVariant.Dots} gap={20} size={1.2} />
         {showMinimap && (
-          <MiniMap<LayerFlowNode> pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={0} nodeBorderRadius={8} position="bottom-left" ariaLabel="Minimap" className="minimap" style={MINIMAP_SIZE} />
+          <MiniMap<FlowNode> pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={0} nodeBorderRadius={8} position="bottom-left" ariaLabel="Minimap" className="minimap" style={MINIMAP_SIZE} />
         )}
         <Controls showInteractive={false} position="bottom-right" aria-label="Canvas controls">
           <ControlButton onClick={() => void autoLayout()} title="Auto-layout (Ctrl+L)" aria-label="Auto-layout">

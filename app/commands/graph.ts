@@ -14,8 +14,12 @@ export interface XY {
 
 /** A readable, unused id for a new node of `type`, e.g. 'dense3'. */
 export function newNodeId(graph: GraphJSON, type: string): string {
+  return freshNodeId(new Set(graph.nodes.map((n) => n.id)), type);
+}
+
+/** Like newNodeId, against a set of taken ids (for commands that add many nodes). */
+export function freshNodeId(taken: ReadonlySet<string>, type: string): string {
   const base = type.toLowerCase().replace(/[^a-z0-9]/g, '') || 'node';
-  const taken = new Set(graph.nodes.map((n) => n.id));
   let k = 1;
   while (taken.has(`${base}${k}`)) k++;
   return `${base}${k}`;
@@ -62,7 +66,7 @@ export interface DeleteArgs {
   edgeIds?: readonly string[];
 }
 
-/** Removes nodes (with every edge touching them) and edges. */
+/** Removes nodes (with every edge touching them, and their group memberships) and edges. */
 export function deleteElements(graph: GraphJSON, args: DeleteArgs): GraphJSON {
   const nodeIds = new Set(args.nodeIds ?? []);
   const edgeIds = new Set(args.edgeIds ?? []);
@@ -70,7 +74,12 @@ export function deleteElements(graph: GraphJSON, args: DeleteArgs): GraphJSON {
   const nodes = graph.nodes.filter((n) => !nodeIds.has(n.id));
   const edges = graph.edges.filter((e) => !edgeIds.has(e.id) && !nodeIds.has(e.source) && !nodeIds.has(e.target));
   if (nodes.length === graph.nodes.length && edges.length === graph.edges.length) return graph;
-  return { ...graph, nodes, edges };
+  if (nodes.length === graph.nodes.length || !graph.groups?.length) return { ...graph, nodes, edges };
+  const left = new Set(nodes.map((n) => n.id));
+  const groups = graph.groups.map((g) => ({ ...g, nodeIds: g.nodeIds.filter((id) => left.has(id)) })).filter((g) => g.nodeIds.length > 0);
+  const { groups: _old, ...rest } = graph;
+  void _old;
+  return groups.length ? { ...rest, nodes, edges, groups } : { ...rest, nodes, edges };
 }
 
 /** Removes whatever edge feeds `target.targetPort`. */

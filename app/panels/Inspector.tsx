@@ -6,8 +6,9 @@
  */
 import { useState } from 'react';
 import { getLayer } from '../../engine/graph/catalog.ts';
-import type { GraphAnalysis, GraphIssue, GraphJSON, GraphNode, LayerSpec } from '../../engine/graph/types.ts';
+import type { GraphAnalysis, GraphGroup, GraphIssue, GraphJSON, GraphNode, LayerSpec } from '../../engine/graph/types.ts';
 import { connect, disconnectInput } from '../commands/graph.ts';
+import { groupOfNode, MAX_REPEAT, selectedGroup, summarizeGroup } from '../commands/groups.ts';
 import { formatCount, formatShape, issueText, layerLabel } from '../canvas/convert.ts';
 import { useAnalysis } from '../store/analysis.ts';
 import { useApp } from '../store/index.ts';
@@ -76,6 +77,76 @@ function InputSource({ node, port, label, graph, analysis }: { node: GraphNode; 
   );
 }
 
+function GroupInspector({ group, graph, analysis }: { group: GraphGroup; graph: GraphJSON; analysis: GraphAnalysis }) {
+  const [times, setTimes] = useState(2);
+  const [name, setName] = useState(group.name);
+  const s = summarizeGroup(graph, group, analysis);
+  const shapes = (list: typeof s.inputs) => list.map((x) => formatShape(x) ?? '?').join(', ') || '—';
+  const app = useApp.getState;
+  const commitName = () => {
+    if (name.trim() && name !== group.name) app().renameGroup(group.id, name);
+    else setName(group.name);
+  };
+  const n = Math.min(MAX_REPEAT + 1, Math.max(2, Math.floor(times) || 2));
+  return (
+    <>
+      <header className="inspector-head">
+        <h2>{group.name}</h2>
+        <code className="muted">{group.collapsed ? 'collapsed group' : 'group'}</code>
+      </header>
+      <div className="field">
+        <label htmlFor={`group-name-${group.id}`}>Group name</label>
+        <input
+          id={`group-name-${group.id}`}
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          onBlur={commitName}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') commitName();
+          }}
+        />
+      </div>
+      <dl className="facts" aria-label="Group summary">
+        <dt>Layers</dt>
+        <dd>{s.layers}</dd>
+        <dt>Input</dt>
+        <dd>{shapes(s.inputs)}</dd>
+        <dt>Output</dt>
+        <dd>{shapes(s.outputs)}</dd>
+        <dt>Parameters</dt>
+        <dd>{s.params.toLocaleString('en-US')}</dd>
+      </dl>
+      <section className="inspector-section" aria-label="Repeat">
+        <h3>Repeat</h3>
+        <p className="muted small">Chains copies of this block output → input, e.g. a Transformer block ×6.</p>
+        <div className="field">
+          <label htmlFor={`group-times-${group.id}`}>Repeat count</label>
+          <input
+            id={`group-times-${group.id}`}
+            type="number"
+            min={2}
+            max={MAX_REPEAT + 1}
+            step={1}
+            value={times}
+            onChange={(e) => setTimes(Number(e.target.value))}
+          />
+        </div>
+        <button type="button" onClick={() => app().repeatGroup(group.id, n)}>
+          Repeat ×{n}
+        </button>
+      </section>
+      <div className="inspector-actions">
+        <button type="button" onClick={() => app().setGroupCollapsed(group.id, !group.collapsed)}>
+          {group.collapsed ? 'Expand group' : 'Collapse group'}
+        </button>
+        <button type="button" onClick={() => app().ungroup(group.id)} title="Ctrl+Shift+G">
+          Ungroup
+        </button>
+      </div>
+    </>
+  );
+}
+
 function NodeInspector({ node, graph, analysis }: { node: GraphNode; graph: GraphJSON; analysis: GraphAnalysis }) {
   const setAttr = useApp((s) => s.setAttr);
   const deleteElements = useApp((s) => s.deleteElements);
@@ -84,6 +155,7 @@ function NodeInspector({ node, graph, analysis }: { node: GraphNode; graph: Grap
   const issues = analysis.issues.filter((i) => i.nodeId === node.id);
   const attrIssue = (name: string) => issues.find((i) => i.attr === name && i.severity === 'error')?.message;
   const shape = formatShape(analysis.shapes[node.id]);
+  const group = groupOfNode(graph, node.id);
   return (
     <>
       <header className={`inspector-head cat-${l?.category ?? 'unknown'}`}>
@@ -134,6 +206,17 @@ function NodeInspector({ node, graph, analysis }: { node: GraphNode; graph: Grap
           {engineError && <p className="issue error">{engineError}</p>}
         </section>
       )}
+      {group && (
+        <section className="inspector-section" aria-label="Group">
+          <h3>Group</h3>
+          <p className="small">
+            Part of <strong>{group.name}</strong>{' '}
+            <button type="button" className="link" onClick={() => useApp.getState().select({ nodes: group.nodeIds, edges: [] })}>
+              Select group
+            </button>
+          </p>
+        </section>
+      )}
       <div className="inspector-actions">
         <button type="button" className="danger" onClick={() => deleteElements({ nodeIds: [node.id] })}>
           Delete layer
@@ -176,10 +259,13 @@ export function Inspector() {
   const analysis = useAnalysis();
   const node = selection.nodes.length === 1 ? graph.nodes.find((n) => n.id === selection.nodes[0]) : undefined;
   const edge = !node && selection.edges.length === 1 && selection.nodes.length === 0 ? graph.edges.find((e) => e.id === selection.edges[0]) : undefined;
+  const group = selectedGroup(graph, selection.nodes);
   const multi = selection.nodes.length + selection.edges.length > 1;
   return (
     <aside className="panel inspector" aria-label="Inspector">
-      {node ? (
+      {group ? (
+        <GroupInspector key={`${group.id}:${group.name}`} group={group} graph={graph} analysis={analysis} />
+      ) : node ? (
         <NodeInspector key={node.id} node={node} graph={graph} analysis={analysis} />
       ) : edge ? (
         <>
@@ -206,6 +292,11 @@ export function Inspector() {
             <h2>{selection.nodes.length + selection.edges.length} selected</h2>
           </header>
           <div className="inspector-actions">
+            {selection.nodes.length > 0 && (
+              <button type="button" onClick={() => useApp.getState().groupSelection()} title="Ctrl+G">
+                Group
+              </button>
+            )}
             <button type="button" className="danger" onClick={() => useApp.getState().deleteSelection()}>
               Delete selection
             </button>

@@ -7,6 +7,7 @@ import { downloadProject, newProject, openProjectFile, currentWeights } from '..
 import { duplicateProject, saveProjectNow } from '../actions/projects.ts';
 import { autoLayout } from '../actions/autoLayout.ts';
 import { copyToSystem, fitView, openFilePicker, pasteFromSystem } from '../actions/menuActions.ts';
+import { ungroupSelection } from '../actions/shortcuts.ts';
 import { useApp } from '../store/index.ts';
 import { Menu, type MenuItem } from './Menu.tsx';
 
@@ -35,6 +36,8 @@ function editMenu(canUndo: boolean, canRedo: boolean, hasSel: boolean): MenuItem
     { label: 'Paste', shortcut: 'Ctrl+V', onSelect: () => void pasteFromSystem() },
     { label: 'Duplicate', shortcut: 'Ctrl+D', onSelect: () => st().duplicateSelection(), disabled: !hasSel },
     { label: 'Delete', shortcut: 'Del', onSelect: () => st().deleteSelection(), disabled: !hasSel },
+    { label: 'Group', shortcut: 'Ctrl+G', onSelect: () => void st().groupSelection(), disabled: !hasSel, separator: true },
+    { label: 'Ungroup', shortcut: 'Ctrl+Shift+G', onSelect: ungroupSelection, disabled: !hasSel },
     { label: 'Select all', shortcut: 'Ctrl+A', onSelect: () => st().selectAll(), separator: true },
     { label: 'Auto-layout', shortcut: 'Ctrl+L', onSelect: () => void autoLayout() },
     { label: 'Fit view', shortcut: 'F', onSelect: fitView },

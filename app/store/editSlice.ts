@@ -8,6 +8,7 @@ import type { StateCreator } from 'zustand';
 import type { GraphJSON } from '../../engine/graph/types.ts';
 import { copyNodes, duplicateNodes, nudgeNodes, pasteNodes, selectAll, type ClipboardPayload } from '../commands/clipboard.ts';
 import type { XY } from '../commands/graph.ts';
+import { expandGroupNodeIds } from '../commands/groups.ts';
 import { emptyHistory, redo, undo, type History } from '../commands/history.ts';
 import type { AppState } from './index.ts';
 
@@ -56,7 +57,7 @@ export const createEditSlice: StateCreator<AppState, [], [], EditSlice> = (set, 
 
   copySelection() {
     const s = get();
-    const payload = copyNodes(s.graph, s.selection.nodes);
+    const payload = copyNodes(s.graph, expandGroupNodeIds(s.graph, s.selection.nodes));
     if (payload) set({ clipboard: payload });
     return payload;
   },
@@ -86,7 +87,7 @@ export const createEditSlice: StateCreator<AppState, [], [], EditSlice> = (set, 
     const s = get();
     let ids: string[] = [];
     s.edit((g) => {
-      const r = duplicateNodes(g, s.selection.nodes);
+      const r = duplicateNodes(g, expandGroupNodeIds(g, s.selection.nodes));
       if (!r) return g;
       ids = r.nodeIds;
       return r.graph;
@@ -100,6 +101,6 @@ export const createEditSlice: StateCreator<AppState, [], [], EditSlice> = (set, 
 
   nudgeSelection(dx, dy) {
     const s = get();
-    s.edit((g) => nudgeNodes(g, s.selection.nodes, dx, dy), 'nudge');
+    s.edit((g) => nudgeNodes(g, expandGroupNodeIds(g, s.selection.nodes), dx, dy), 'nudge');
   },
 });

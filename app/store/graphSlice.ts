@@ -9,6 +9,7 @@ import { defaultAttrs } from '../../engine/graph/catalog.ts';
 import { defaultGraph } from '../../engine/graph/format.ts';
 import { DEFAULT_DATASET, DEFAULT_TRAIN_CONFIG, type Builtin2DSpec, type TrainConfig } from '../../engine/train/config.ts';
 import * as cmd from '../commands/graph.ts';
+import * as groups from '../commands/groups.ts';
 import { emptyHistory, record } from '../commands/history.ts';
 import { arrange } from '../commands/layout.ts';
 import type { AppState } from './index.ts';
@@ -36,6 +37,14 @@ export interface GraphSlice extends ProjectState {
   deleteElements(args: cmd.DeleteArgs): void;
   deleteSelection(): void;
   setAttr(nodeId: string, name: string, value: AttrValue): void;
+  /** Groups the selected layers into a new block (selection stays on its members); returns its id. */
+  groupSelection(name?: string): string | null;
+  ungroup(groupId: string): void;
+  renameGroup(groupId: string, name: string): void;
+  /** Collapses a group into one canvas node (which becomes the selection) or expands it (its members do). */
+  setGroupCollapsed(groupId: string, collapsed: boolean): void;
+  /** Repeats a group so it appears `times` times in a row; says why in a notice when it cannot. */
+  repeatGroup(groupId: string, times: number): void;
   setDataset(patch: Partial<Builtin2DSpec>): void;
   setTraining(patch: Partial<TrainConfig>): void;
   setName(name: string): void;
@@ -80,11 +89,54 @@ export const createGraphSlice: StateCreator<AppState, [], [], GraphSlice> = (set
 
   deleteSelection() {
     const { selection } = get();
-    get().deleteElements({ nodeIds: selection.nodes, edgeIds: selection.edges });
+    // A collapsed group's node stands for its members.
+    get().deleteElements({ nodeIds: [...selection.nodes, ...groups.expandGroupNodeIds(get().graph, selection.nodes)], edgeIds: selection.edges });
   },
 
   setAttr(nodeId, name, value) {
     get().edit((g) => cmd.updateAttr(g, { nodeId, name, value }), `attr:${nodeId}:${name}`);
+  },
+
+  groupSelection(name) {
+    const ids = groups.expandGroupNodeIds(get().graph, get().selection.nodes);
+    let id: string | null = null;
+    get().edit((g) => {
+      const r = groups.groupNodes(g, { nodeIds: ids, name });
+      id = r.groupId;
+      return r.graph;
+    });
+    if (id) {
+      const members = groups.findGroup(get().graph, id)?.nodeIds ?? [];
+      get().select({ nodes: members, edges: [] });
+    }
+    return id;
+  },
+
+  ungroup(groupId) {
+    const g = groups.findGroup(get().graph, groupId);
+    if (!g) return;
+    get().edit((graph) => groups.ungroup(graph, groupId));
+    get().select({ nodes: g.nodeIds, edges: [] });
+  },
+
+  renameGroup(groupId, name) {
+    get().edit((g) => groups.renameGroup(g, { groupId, name }), `group-name:${groupId}`);
+  },
+
+  setGroupCollapsed(groupId, collapsed) {
+    get().edit((g) => groups.setGroupCollapsed(g, { groupId, collapsed }));
+    const g = groups.findGroup(get().graph, groupId);
+    if (g) get().select(collapsed ? { nodes: [groups.groupNodeId(groupId)], edges: [] } : { nodes: g.nodeIds, edges: [] });
+  },
+
+  repeatGroup(groupId, times) {
+    let error: string | undefined;
+    get().edit((g) => {
+      const r = groups.repeatGroup(g, { groupId, times });
+      error = r.error;
+      return r.graph;
+    });
+    if (error) get().notify('error', error);
   },
 
   setDataset(patch) {

@@ -43,3 +43,8 @@ export function yieldToHost(): Promise<void> {
   }
   return new Promise((resolve) => (host.setTimeout ? host.setTimeout(resolve, 0) : resolve()));
 }
+
+/** Resolves after `ms` milliseconds (at once where the host has no timers). */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => (host.setTimeout ? host.setTimeout(resolve, ms) : resolve()));
+}

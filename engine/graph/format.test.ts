@@ -116,6 +116,51 @@ describe('graph format', () => {
   });
 });
 
+describe('graph groups', () => {
+  const grouped = () => {
+    const g = json(defaultGraph());
+    g.groups = [{ id: 'group1', name: 'Block', nodeIds: ['dense2', 'relu2'], collapsed: true }];
+    return g;
+  };
+
+  it('keeps groups through parse and serialize; graphs without groups stay as they were', () => {
+    const parsed = parseGraph(grouped());
+    expect(parsed.groups).toEqual([{ id: 'group1', name: 'Block', nodeIds: ['dense2', 'relu2'], collapsed: true }]);
+    expect(parseGraph(serializeGraph(parsed))).toEqual(parsed);
+    expect(Object.keys(JSON.parse(serializeGraph(parsed)))).toEqual(['format', 'version', 'nodes', 'edges', 'groups']);
+    expect(parseGraph(defaultGraph())).not.toHaveProperty('groups');
+    expect(Object.keys(JSON.parse(serializeGraph({ ...defaultGraph(), groups: [] })))).toEqual(['format', 'version', 'nodes', 'edges']);
+  });
+
+  it('drops unknown or doubly claimed members and empty groups; collapsed defaults to false', () => {
+    const g = grouped();
+    g.groups[0].nodeIds.push('ghost', 'dense2');
+    g.groups.push({ id: 'group2', name: 'Other', nodeIds: ['relu2', 'dense3'] });
+    g.groups.push({ id: 'group3', name: 'Stale', nodeIds: ['ghost'] });
+    expect(parseGraph(g).groups).toEqual([
+      { id: 'group1', name: 'Block', nodeIds: ['dense2', 'relu2'], collapsed: true },
+      { id: 'group2', name: 'Other', nodeIds: ['dense3'], collapsed: false },
+    ]);
+  });
+
+  it('refuses malformed groups with a precise message', () => {
+    const cases: [(g: Record<string, any>) => void, RegExp][] = [
+      [(g) => (g.groups = {}), /'groups' must be a list/],
+      [(g) => (g.groups[0].id = ''), /groups\[0\]\.id must be a non-empty string/],
+      [(g) => (g.groups[0].name = 3), /groups\[0\]\.name must be a string/],
+      [(g) => (g.groups[0].nodeIds = 'dense2'), /groups\[0\]\.nodeIds must be a list/],
+      [(g) => (g.groups[0].nodeIds[1] = 7), /groups\[0\]\.nodeIds\[1\] must be a non-empty string/],
+      [(g) => (g.groups[0].collapsed = 'yes'), /groups\[0\]\.collapsed must be true or false/],
+      [(g) => g.groups.push({ ...g.groups[0], nodeIds: ['dense3'] }), /groups\[1\]\.id repeats the id "group1"/],
+    ];
+    for (const [damage, message] of cases) {
+      const g = grouped();
+      damage(g);
+      expect(badFile(() => parseGraph(g))).toMatch(message);
+    }
+  });
+});
+
 describe('graph.schema.json', () => {
   it('names the same format, version and required fields as parseGraph', () => {
     expect(schema.properties.format.const).toBe('flowgrad.graph');

@@ -8,7 +8,7 @@
  * a half-built or partly broken graph still opens and shows its problems on the canvas.
  */
 import { FlowgradError } from '../core/errors.ts';
-import { GRAPH_FORMAT, GRAPH_VERSION, type AttrValue, type Attrs, type GraphEdge, type GraphJSON, type GraphNode } from './types.ts';
+import { GRAPH_FORMAT, GRAPH_VERSION, type AttrValue, type Attrs, type GraphEdge, type GraphGroup, type GraphJSON, type GraphNode } from './types.ts';
 import { defaultAttrs } from './catalog.ts';
 import { JsonReader, describe, parseJsonText, type JsonObject } from './json-check.ts';
 
@@ -74,6 +74,30 @@ function readEdge(r: JsonReader, v: unknown, path: string): GraphEdge {
   };
 }
 
+/**
+ * Reads the optional `groups` list. Types are checked strictly; member ids that name no node,
+ * or a node already claimed by an earlier group, are dropped (groups are UI metadata, so a
+ * stale member never stops a graph from opening), and groups left empty are dropped.
+ */
+function readGroups(r: JsonReader, v: unknown, nodes: GraphNode[]): GraphGroup[] {
+  const known = new Set(nodes.map((n) => n.id));
+  const claimed = new Set<string>();
+  const out: GraphGroup[] = [];
+  r.array(v, "'groups'").forEach((g, i) => {
+    const path = `groups[${i}]`;
+    const o = r.object(g, path);
+    const id = r.string(o.id, `${path}.id`, true);
+    const name = r.string(o.name, `${path}.name`);
+    const members = r.array(o.nodeIds, `${path}.nodeIds`).map((m, k) => r.string(m, `${path}.nodeIds[${k}]`, true));
+    const collapsed = o.collapsed === undefined ? false : r.boolean(o.collapsed, `${path}.collapsed`);
+    const nodeIds = [...new Set(members)].filter((m) => known.has(m) && !claimed.has(m));
+    nodeIds.forEach((m) => claimed.add(m));
+    out.push({ id, name, nodeIds, collapsed });
+  });
+  unique(r, out, 'groups');
+  return out.filter((g) => g.nodeIds.length > 0);
+}
+
 function unique(r: JsonReader, items: { id: string }[], what: string): void {
   const seen = new Set<string>();
   items.forEach((item, i) => {
@@ -84,7 +108,8 @@ function unique(r: JsonReader, items: { id: string }[], what: string): void {
 
 /**
  * Reads a graph from parsed JSON (or from JSON text) into a fresh, clean GraphJSON: older
- * versions are migrated, unknown top-level fields dropped. Throws FlowgradError 'bad-file'
+ * versions are migrated, unknown top-level fields dropped (the optional `groups` list is
+ * kept, see readGroups). Throws FlowgradError 'bad-file'
  * naming the first problem.
  */
 export function parseGraph(json: unknown): GraphJSON {
@@ -104,7 +129,8 @@ export function parseGraph(json: unknown): GraphJSON {
   const edges = r.array(o.edges, "'edges'").map((v, i) => readEdge(r, v, `edges[${i}]`));
   unique(r, nodes, 'nodes');
   unique(r, edges, 'edges');
-  return { format: GRAPH_FORMAT, version: GRAPH_VERSION, nodes, edges };
+  const groups = o.groups === undefined ? [] : readGroups(r, o.groups, nodes);
+  return { format: GRAPH_FORMAT, version: GRAPH_VERSION, nodes, edges, ...(groups.length ? { groups } : {}) };
 }
 
 /** The graph as JSON text (2-space indented, fields in contract order). */
@@ -114,6 +140,7 @@ export function serializeGraph(graph: GraphJSON): string {
     version: GRAPH_VERSION,
     nodes: graph.nodes.map((n) => ({ id: n.id, type: n.type, attrs: n.attrs, position: { x: n.position.x, y: n.position.y } })),
     edges: graph.edges.map((e) => ({ id: e.id, source: e.source, sourcePort: e.sourcePort, target: e.target, targetPort: e.targetPort })),
+    ...(graph.groups?.length ? { groups: graph.groups.map((g) => ({ id: g.id, name: g.name, nodeIds: [...g.nodeIds], collapsed: g.collapsed })) } : {}),
   };
   return JSON.stringify(clean, null, 2);
 }

@@ -32,11 +32,24 @@ export interface GraphEdge {
   targetPort: string;
 }
 
+/**
+ * A named block of nodes (UI metadata only: analysis, training and export read the flat
+ * nodes/edges). A node belongs to at most one group; `collapsed` draws it as one node.
+ */
+export interface GraphGroup {
+  id: string;
+  name: string;
+  nodeIds: string[];
+  collapsed: boolean;
+}
+
 export interface GraphJSON {
   format: typeof GRAPH_FORMAT;
   version: typeof GRAPH_VERSION;
   nodes: GraphNode[];
   edges: GraphEdge[];
+  /** Named blocks of nodes; absent (or empty) when there are none. */
+  groups?: GraphGroup[];
 }
 
 /** One dimension: a concrete size, or the symbolic batch size 'N'. */

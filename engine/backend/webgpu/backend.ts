@@ -13,6 +13,7 @@
  */
 import type { DType, TypedArray } from '../../core/dtype.ts';
 import { FlowgradError } from '../../core/errors.ts';
+import { sleep } from '../../core/host.ts';
 import type { Backend, BackendBuffer, FusedArgs, KernelArgs, KernelName, MemoryInfo, OptionalKernelArgs, OptionalKernelName } from '../types.ts';
 import { convLaunches } from './conv.ts';
 import { fusedLaunch, runUnfused } from './fused.ts';
@@ -23,6 +24,9 @@ import type { PooledBuffer } from './pool.ts';
 import { PARAM_WORDS, WG, wgslType } from './program.ts';
 import type { Launch } from './program.ts';
 import { matmulConfig } from './matmul.ts';
+
+/** How long a failed read waits for `device.lost` to settle before reporting the failure as is. */
+const LOST_GRACE_MS = 500;
 
 // GPUBufferUsage / GPUMapMode values, spelled out so this file needs no WebGPU globals.
 const U = { MAP_READ: 0x1, COPY_SRC: 0x4, COPY_DST: 0x8, UNIFORM: 0x40, STORAGE: 0x80 } as const;
@@ -116,6 +120,11 @@ export class WebGPUBackend implements Backend {
     return this.lostMessage !== null;
   }
 
+  /** Why the device was lost (the driver's message or reason), null while it is alive. */
+  get lostReason(): string | null {
+    return this.lostMessage;
+  }
+
   stats(): WebGPUStats {
     return { ...this.counters, buffersCreated: this.pool.created, stagingBuffersCreated: this.counters.stagingBuffersCreated };
   }
@@ -206,8 +215,10 @@ export class WebGPUBackend implements Backend {
     try {
       await staging.mapAsync(MAP_READ, 0, bytes);
     } catch (e) {
-      // A lost device rejects pending maps; let its `lost` handler run first to report why.
-      await Promise.race([this.device.lost, Promise.resolve()]);
+      // A lost device rejects pending maps, in Chromium before `device.lost` settles (after
+      // device.destroy() the map fails with "Buffer was unmapped…"): give the `lost` handler a
+      // moment to run so the error says the device was lost, and why.
+      await Promise.race([this.device.lost, sleep(LOST_GRACE_MS)]);
       this.alive('read');
       throw new FlowgradError('backend', `webgpu read: mapAsync failed: ${(e as Error).message}`, { cause: e });
     }
