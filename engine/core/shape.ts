@@ -74,3 +74,24 @@ export function checkShape(op: string, shape: readonly number[]): number[] {
   }
   return [...shape];
 }
+
+/**
+ * Drops size-1 dims and merges dims that are contiguous in every operand's strides (one stride
+ * list per operand), so kernels loop over as few, as long rows as possible. Rank 0 stays rank 0.
+ */
+export function collapseDims(shape: readonly number[], strides: (readonly number[])[]): { shape: number[]; strides: number[][] } {
+  const outShape: number[] = [];
+  const outStrides: number[][] = strides.map(() => []);
+  for (let d = 0; d < shape.length; d++) {
+    if (shape[d] === 1) continue;
+    const last = outShape.length - 1;
+    if (last >= 0 && strides.every((s, k) => outStrides[k][last] === s[d] * shape[d])) {
+      outShape[last] *= shape[d];
+      for (let k = 0; k < strides.length; k++) outStrides[k][last] = strides[k][d];
+    } else {
+      outShape.push(shape[d]);
+      for (let k = 0; k < strides.length; k++) outStrides[k].push(strides[k][d]);
+    }
+  }
+  return { shape: outShape, strides: outStrides };
+}

@@ -4,27 +4,16 @@
  * rows of the bias length; kernels then run a tight loop per row instead of computing a
  * multi-index per element.
  */
+import { collapseDims } from '../../core/shape.ts';
 
-/** Drops size-1 dims and merges dims that are contiguous in every operand's strides. */
+/** Drops size-1 dims and merges contiguous ones (core/shape.ts); CPU loops want at least rank 1. */
 export function collapse(shape: readonly number[], strides: (readonly number[])[]): { shape: number[]; strides: number[][] } {
-  const outShape: number[] = [];
-  const outStrides: number[][] = strides.map(() => []);
-  for (let d = 0; d < shape.length; d++) {
-    if (shape[d] === 1) continue;
-    const last = outShape.length - 1;
-    if (last >= 0 && strides.every((s, k) => outStrides[k][last] === s[d] * shape[d])) {
-      outShape[last] *= shape[d];
-      for (let k = 0; k < strides.length; k++) outStrides[k][last] = strides[k][d];
-    } else {
-      outShape.push(shape[d]);
-      for (let k = 0; k < strides.length; k++) outStrides[k].push(strides[k][d]);
-    }
+  const r = collapseDims(shape, strides);
+  if (r.shape.length === 0) {
+    r.shape.push(1);
+    for (const s of r.strides) s.push(1);
   }
-  if (outShape.length === 0) {
-    outShape.push(1);
-    for (const s of outStrides) s.push(1);
-  }
-  return { shape: outShape, strides: outStrides };
+  return r;
 }
 
 /**

@@ -91,23 +91,8 @@ export class Params {
   fl(...vs: number[]): this { for (const v of vs) this.f[this.at('f')] = v; return this; }
 }
 
-/** Drops size-1 dims and merges dims contiguous in every operand (shape with one stride list per operand). */
-export function collapse(shape: readonly number[], strides: (readonly number[])[]): { shape: number[]; strides: number[][] } {
-  const outShape: number[] = [];
-  const outStrides: number[][] = strides.map(() => []);
-  for (let d = 0; d < shape.length; d++) {
-    if (shape[d] === 1) continue;
-    const last = outShape.length - 1;
-    if (last >= 0 && strides.every((s, k) => outStrides[k][last] === s[d] * shape[d])) {
-      outShape[last] *= shape[d];
-      for (let k = 0; k < strides.length; k++) outStrides[k][last] = strides[k][d];
-    } else {
-      outShape.push(shape[d]);
-      for (let k = 0; k < strides.length; k++) outStrides[k].push(strides[k][d]);
-    }
-  }
-  return { shape: outShape, strides: outStrides };
-}
+/** Drops size-1 dims and merges dims contiguous in every operand (see core/shape.ts). */
+export { collapseDims as collapse } from '../../core/shape.ts';
 
 /**
  * WGSL that turns flat index `i` (u32) into offsets: `offs[k] = base_k + Σ idx_d·stride_k[d]`.
