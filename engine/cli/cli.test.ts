@@ -29,6 +29,19 @@ describe('flowgrad CLI', () => {
     expect(weights!.length).toBeGreaterThan(1000);
   });
 
+  it('trains on a CSV file with the same parsers and preparation as the app', () => {
+    const csv = join(dir, 'points.csv');
+    const rows = ['x,y,label'];
+    for (let i = 0; i < 120; i++) rows.push(`${(i % 2 ? 2 : -2) + Math.sin(i)},${Math.cos(i * 7)},${i % 2 ? 'b' : 'a'}`);
+    writeFileSync(csv, rows.join('\n'));
+    const outFile = join(dir, 'csv.flowgrad.zip');
+    const out = run('train', graphFile, '--data', csv, '--label', 'label', '--epochs', '8', '--out', outFile);
+    const acc = Number(/accuracy ([0-9.]+)%/.exec(out)![1]);
+    expect(acc).toBeGreaterThan(90);
+    const { project } = readProjectZip(new Uint8Array(readFileSync(outFile)));
+    expect(project.data).toMatchObject({ kind: 'upload', name: 'points.csv', prep: { label: 'label' } });
+  });
+
   it('bad input fails with a message, not a stack trace', () => {
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, '{"hello": 1}');

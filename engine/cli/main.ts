@@ -1,12 +1,12 @@
 /**
  * `npm run flowgrad -- <command>`: the engine headless, in Node — the same graph compiler,
  * training loop and file formats as the IDE.
- *   train <project.flowgrad.zip | graph.json | template:ID> [--data builtin:NAME] [--epochs N] [--lr X]
+ *   train <project.flowgrad.zip | graph.json | template:ID> [--data builtin:NAME | FILE [--label COLUMN]] [--epochs N] [--lr X]
  *         [--batch N] [--optimizer sgd|adam|adamw|rmsprop|adagrad|lion] [--seed N]
  *         [--backend cpu|webgpu|reference] --out FILE
  *   info <project.flowgrad.zip | graph.json | template:ID>
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseGraph } from '../graph/format.ts';
 import { analyzeGraph } from '../graph/analyze.ts';
@@ -14,6 +14,9 @@ import { readProjectZip, writeProjectZip, newProject } from '../io/project.ts';
 import type { ProjectJSON } from '../io/project.ts';
 import { runTraining } from '../train/session.ts';
 import { BUILTINS } from '../data/builtin.ts';
+import { parseUpload, decodedBytes } from '../data/detect.ts';
+import type { StoredDataset } from '../data/types.ts';
+import type { DataIO } from '../data/resolve.ts';
 import { DEFAULT_DATASET, DEFAULT_TRAIN_CONFIG, type DatasetSpec, type OptimizerName } from '../train/config.ts';
 import { TEMPLATES, getTemplate } from '../templates/index.ts';
 import { dawnBackend, noAdapterHelp } from '../backend/webgpu/dawn.ts';
@@ -24,7 +27,7 @@ import { fmtShape } from '../core/errors.ts';
 const OPTIMIZERS: OptimizerName[] = ['sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', 'lion'];
 
 const USAGE = `usage:
-  npm run flowgrad -- train <project.flowgrad.zip | graph.json | template:ID> [--data builtin:NAME]
+  npm run flowgrad -- train <project.flowgrad.zip | graph.json | template:ID> [--data builtin:NAME | FILE [--label COLUMN]]
                        [--epochs N] [--lr X] [--batch N] [--optimizer ${OPTIMIZERS.join('|')}] [--seed N]
                        [--backend cpu|webgpu|reference] --out trained.flowgrad.zip
   npm run flowgrad -- info <project.flowgrad.zip | graph.json | template:ID>
@@ -81,6 +84,14 @@ function progressBar(frac: number, width = 24): string {
   return '█'.repeat(full) + '░'.repeat(width - full);
 }
 
+/** Parses a data file (CSV, NPY/NPZ, IDX, JSON, ZIP of images) the way the app's data worker does. */
+async function readDataFile(path: string): Promise<StoredDataset> {
+  const bytes = new Uint8Array(readFileSync(path));
+  const name = basename(path);
+  const parsed = await parseUpload([{ name, bytes }]);
+  return { id: `file:${name}`, name, format: parsed.format, bytes: bytes.byteLength, decodedBytes: decodedBytes(parsed.data), createdAt: new Date().toISOString(), data: parsed.data, notes: parsed.notes };
+}
+
 function dataFromFlag(flag: string, current: DatasetSpec | undefined): DatasetSpec {
   const name = flag.replace(/^builtin:/, '');
   const info = BUILTINS.find((b) => b.name === name);
@@ -109,7 +120,14 @@ async function train(file: string, opts: Record<string, string>): Promise<void> 
   const { project } = loadProject(file);
   if (opts.backend) await useBackend(opts.backend);
   let dataset: DatasetSpec | undefined = project.data ? { ...project.data } : undefined;
-  if (opts.data) dataset = dataFromFlag(opts.data, dataset);
+  let io: DataIO | undefined;
+  if (opts.data && !opts.data.startsWith('builtin:') && existsSync(opts.data)) {
+    // A data file: the same parsers and preparation as a drop in the app, read from disk.
+    const upload = await readDataFile(opts.data);
+    io = { readUpload: async () => upload };
+    dataset = { kind: 'upload', id: upload.id, name: upload.name, ...(opts.label ? { prep: { label: opts.label } } : {}) };
+    for (const n of upload.notes) console.log(`note: ${n}`);
+  } else if (opts.data) dataset = dataFromFlag(opts.data, dataset);
   if (!dataset) {
     if (file.startsWith('template:')) throw new Error(`${file} has no built-in dataset yet: pass one with --data builtin:NAME whose samples fit its Input, or train it from the app with your own data`);
     dataset = { ...DEFAULT_DATASET };
@@ -126,6 +144,7 @@ async function train(file: string, opts: Record<string, string>): Promise<void> 
   const tty = process.stdout.isTTY;
   let lastDraw = 0;
   const out = await runTraining({ runId: 'cli', graph: project.graph, dataset, config, boundaryResolution: 0 }, {
+    ...(io ? { io } : {}),
     shouldStop: () => false,
     onEvent: (e) => {
       if (e.type === 'step' && tty && Date.now() - lastDraw > 100) {
