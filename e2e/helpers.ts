@@ -97,3 +97,11 @@ export async function boundaryImage(page: Page): Promise<string> {
   await page.waitForTimeout(100); // drawn on the next animation frame
   return c.evaluate((el) => (el as HTMLCanvasElement).toDataURL());
 }
+
+/**
+ * Saves a screenshot for the docs (README, user guide). Only when FLOWGRAD_SCREENSHOTS is set
+ * (`npm run screenshots`), so ordinary test runs leave the committed pictures alone.
+ */
+export async function docShot(page: Page, path: string): Promise<void> {
+  if (process.env.FLOWGRAD_SCREENSHOTS) await page.screenshot({ path });
+}

@@ -3,7 +3,7 @@
  * as the model changes; Monaco loads on demand (not in the first page load).
  */
 import { test, expect } from '@playwright/test';
-import { openApp, nodes, setAttr } from './helpers.ts';
+import { openApp, nodes, setAttr, docShot } from './helpers.ts';
 
 test('open the code view; the code follows the graph, in PyTorch and TypeScript', async ({ page }) => {
   const scripts: string[] = [];
@@ -25,7 +25,7 @@ test('open the code view; the code follows the graph, in PyTorch and TypeScript'
   await panel.getByRole('tab', { name: 'TypeScript' }).click();
   await expect(panel).toContainText('new nn.Linear(2, 24)');
   await expect(panel).toContainText('extends nn.Module');
-  await page.screenshot({ path: 'docs/screenshots/code-view.png' });
+  await docShot(page, 'docs/screenshots/code-view.png');
 
   await panel.getByRole('button', { name: 'Close code' }).click();
   await expect(panel).toHaveCount(0);

@@ -4,7 +4,7 @@
  * it; copy/paste and duplicate; select all; auto-layout; the shortcut sheet.
  */
 import { test, expect, type Page } from '@playwright/test';
-import { openApp, clearCanvas, connect, nodes, node, setAttr } from './helpers.ts';
+import { openApp, clearCanvas, connect, nodes, node, setAttr, docShot } from './helpers.ts';
 
 const edges = (page: Page) => page.locator('.react-flow__edge');
 const inspector = (page: Page) => page.getByRole('complementary', { name: 'Inspector' });
@@ -55,7 +55,7 @@ test('build a small CNN from the palette; shapes flow; undo and redo every step'
   await expect(page.getByTestId('edge-shape').filter({ hasText: /^N×2$/ }).first()).toBeVisible();
   await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
   await page.waitForTimeout(300);
-  await page.screenshot({ path: 'docs/screenshots/cnn-canvas.png' });
+  await docShot(page, 'docs/screenshots/cnn-canvas.png');
 });
 
 test('break a connection and fix it; the problem shows on the node and in the Train list', async ({ page }) => {

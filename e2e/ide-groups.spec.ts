@@ -4,7 +4,7 @@
  * stays enabled), collapse it into one node and expand it again, rename it, and undo it all.
  */
 import { test, expect, type Page } from '@playwright/test';
-import { openApp } from './helpers.ts';
+import { openApp, docShot } from './helpers.ts';
 
 const layers = (page: Page) => page.locator('.react-flow__node-layer');
 const inspector = (page: Page) => page.getByRole('complementary', { name: 'Inspector' });
@@ -35,7 +35,7 @@ test('group two layers, repeat the block ×3, collapse and expand it, undo', asy
   expect(await params()).not.toEqual(before);
   await page.keyboard.press('f');
   await page.waitForTimeout(400);
-  await page.screenshot({ path: 'docs/screenshots/groups-repeat.png' });
+  await docShot(page, 'docs/screenshots/groups-repeat.png');
 
   // Collapse: the block is one node with its name, shapes and parameter count.
   await inspector(page).getByRole('button', { name: 'Collapse group' }).click();
@@ -47,7 +47,7 @@ test('group two layers, repeat the block ×3, collapse and expand it, undo', asy
   await expect(layers(page)).toHaveCount(10);
   await expect(train(page)).toBeEnabled();
   await expect(inspector(page).getByRole('button', { name: 'Expand group' })).toBeVisible();
-  await page.screenshot({ path: 'docs/screenshots/groups-collapsed.png' });
+  await docShot(page, 'docs/screenshots/groups-collapsed.png');
 
   // Expand from the inspector: the members come back.
   await inspector(page).getByRole('button', { name: 'Expand group' }).click();

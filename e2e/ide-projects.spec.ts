@@ -3,7 +3,7 @@
  * keeps both projects in the list; a share link opens the graph in a fresh browser.
  */
 import { test, expect } from '@playwright/test';
-import { openApp, dismissWelcome, dragLayer, nodes, node, trainToEnd } from './helpers.ts';
+import { openApp, dismissWelcome, dragLayer, nodes, node, trainToEnd, docShot } from './helpers.ts';
 
 test('reload and find everything: graph, name, runs, theme', async ({ page }) => {
   await openApp(page);
@@ -19,7 +19,7 @@ test('reload and find everything: graph, name, runs, theme', async ({ page }) =>
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
   await page.getByRole('button', { name: 'Dashboard' }).click();
   await expect(page.getByRole('list', { name: 'Runs' }).getByRole('listitem')).toHaveCount(1);
-  await page.screenshot({ path: 'docs/screenshots/light-dashboard.png' });
+  await docShot(page, 'docs/screenshots/light-dashboard.png');
   await page.getByRole('button', { name: 'Dark theme' }).click();
 });
 

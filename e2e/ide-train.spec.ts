@@ -4,7 +4,7 @@
  * overlaid and both on the error-vs-compute chart.
  */
 import { test, expect, type Page } from '@playwright/test';
-import { openApp } from './helpers.ts';
+import { openApp, docShot } from './helpers.ts';
 
 async function trainAndWait(page: Page, runs: number): Promise<void> {
   await page.getByRole('button', { name: 'Train', exact: true }).click();
@@ -40,5 +40,5 @@ test('train with a scheduler, then compare two runs', async ({ page }) => {
   await page.getByRole('checkbox', { name: 'Compare Run 1' }).check();
   await expect(page.getByTestId('chart-loss')).toHaveAttribute('data-overlays', '1');
   await expect(page.getByTestId('compute-chart')).toHaveAttribute('data-points', '2');
-  await page.screenshot({ path: 'docs/screenshots/dashboard.png' });
+  await docShot(page, 'docs/screenshots/dashboard.png');
 });

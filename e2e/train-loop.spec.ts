@@ -5,7 +5,7 @@
  */
 import { test, expect } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
-import { openApp, buildClassifier, trainToEnd, readMetric, boundaryImage, nodes } from './helpers.ts';
+import { openApp, buildClassifier, trainToEnd, readMetric, boundaryImage, nodes, docShot } from './helpers.ts';
 
 test('build from the palette, train on circles, download and reopen with the same predictions', async ({ page }) => {
   await openApp(page);
@@ -24,7 +24,7 @@ test('build from the palette, train on circles, download and reopen with the sam
   expect(last).toBeLessThan(first / 2);
   expect(readMetric(text, 'Accuracy')).toBeGreaterThan(0.9);
   const trained = await boundaryImage(page);
-  await page.screenshot({ path: 'docs/screenshot.png' }); // the README's picture: a model just trained
+  await docShot(page, 'docs/screenshot.png'); // the README's picture: a model just trained
 
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download project' }).click()]);
   expect(download.suggestedFilename()).toMatch(/\.flowgrad\.zip$/);
