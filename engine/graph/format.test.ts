@@ -5,18 +5,7 @@ import { GRAPH_MIGRATIONS, defaultGraph, emptyGraph, migrateGraph, parseGraph, s
 import { analyzeGraph } from './analyze.ts';
 import { readFileSync } from 'node:fs';
 import schema from './graph.schema.json' with { type: 'json' };
-
-/** The 'bad-file' message `f` throws (fails the test if it throws anything else). */
-function badFile(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(FlowgradError);
-    expect((e as FlowgradError).code).toBe('bad-file');
-    return (e as Error).message;
-  }
-  throw new Error('expected a bad-file error');
-}
+import { badFile } from '../test/throws.ts';
 
 const json = (v: unknown) => JSON.parse(JSON.stringify(v)) as Record<string, any>;
 

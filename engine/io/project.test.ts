@@ -6,18 +6,7 @@ import { Rng } from '../core/rng.ts';
 import { defaultGraph } from '../graph/format.ts';
 import { encodeSafetensors } from './safetensors.ts';
 import { newProject, parseProject, readProjectZip, writeProjectZip, type ProjectJSON } from './project.ts';
-
-function fails(code: string, f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(FlowgradError);
-    expect((e as FlowgradError).code).toBe(code);
-    return (e as Error).message;
-  }
-  throw new Error(`expected a ${code} error`);
-}
-const badFile = (f: () => unknown) => fails('bad-file', f);
+import { badFile, thrownMessage as fails } from '../test/throws.ts';
 
 const PROJECT: ProjectJSON = { ...newProject('Spiral classifier', new Date('2025-01-02T03:04:05Z')), metrics: { accuracy: 0.97, loss: 0.08 } };
 const WEIGHTS = encodeSafetensors({ 'dense1.weight': { dtype: 'F32', shape: [16, 2], data: new Float32Array(32).fill(0.5) } }, { format: 'pt' });

@@ -3,17 +3,7 @@ import { strToU8 } from 'fflate';
 import { FlowgradError } from '../core/errors.ts';
 import { Rng } from '../core/rng.ts';
 import { decodeSafetensors, encodeSafetensors, readSafetensorsHeader, type SafetensorsInput } from './safetensors.ts';
-
-function badFile(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(FlowgradError);
-    expect((e as FlowgradError).code).toBe('bad-file');
-    return (e as Error).message;
-  }
-  throw new Error('expected a bad-file error');
-}
+import { badFile } from '../test/throws.ts';
 
 /** A file from its header text (padded here or not) and data bytes, exactly as given. */
 function file(header: string, data: number[] = [], declared?: number): Uint8Array {
