@@ -68,6 +68,18 @@ export function binaryFn(op: BinaryOp): (a: number, b: number) => number {
 }
 
 /** Flat offset of multi-index `idx` under `strides`. */
+/**
+ * Max and Σexp(x − max) along one softmax row (entries at(0..n-1)): the stable pieces of
+ * softmax, log-softmax and cross-entropy (log Σexp = max + log s).
+ */
+export function rowExpSum(X: ArrayLike<number>, at: (r: number) => number, n: number): { mx: number; s: number } {
+  let mx = -Infinity;
+  for (let r = 0; r < n; r++) mx = Math.max(mx, X[at(r)]);
+  let s = 0;
+  for (let r = 0; r < n; r++) s += Math.exp(X[at(r)] - mx);
+  return { mx, s };
+}
+
 function offset(idx: number[], strides: readonly number[]): number {
   let o = 0;
   for (let i = 0; i < idx.length; i++) o += idx[i] * strides[i];
@@ -172,10 +184,7 @@ export const REFERENCE_KERNELS: Kernels = {
     for (let p = 0; p < outer; p++) {
       for (let q = 0; q < inner; q++) {
         const at = (r: number) => (p * n + r) * inner + q;
-        let mx = -Infinity;
-        for (let r = 0; r < n; r++) mx = Math.max(mx, X[at(r)]);
-        let s = 0;
-        for (let r = 0; r < n; r++) s += Math.exp(X[at(r)] - mx);
+        const { mx, s } = rowExpSum(X, at, n);
         for (let r = 0; r < n; r++) o[at(r)] = log ? X[at(r)] - mx - Math.log(s) : Math.exp(X[at(r)] - mx) / s;
       }
     }

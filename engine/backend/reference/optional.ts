@@ -5,6 +5,7 @@
  */
 import type { TypedArray } from '../../core/dtype.ts';
 import type { BackendBuffer, OptionalKernelArgs } from '../types.ts';
+import { rowExpSum } from './kernels.ts';
 
 type Kernels = { [K in keyof OptionalKernelArgs]: (a: OptionalKernelArgs[K]) => void };
 const d = (b: BackendBuffer): TypedArray => (b as unknown as { data: TypedArray }).data;
@@ -51,10 +52,7 @@ export const REFERENCE_OPTIONAL: Kernels = {
     for (let p = 0; p < outer; p++)
       for (let q = 0; q < inner; q++) {
         const at = (r: number) => (p * n + r) * inner + q;
-        let mx = -Infinity;
-        for (let r = 0; r < n; r++) mx = Math.max(mx, X[at(r)]);
-        let s = 0;
-        for (let r = 0; r < n; r++) s += Math.exp(X[at(r)] - mx);
+        const { mx, s } = rowExpSum(X, at, n);
         O[p * inner + q] = mx + Math.log(s) - X[at(T[p * inner + q])];
       }
   },
@@ -63,10 +61,7 @@ export const REFERENCE_OPTIONAL: Kernels = {
     for (let p = 0; p < outer; p++)
       for (let q = 0; q < inner; q++) {
         const at = (r: number) => (p * n + r) * inner + q;
-        let mx = -Infinity;
-        for (let r = 0; r < n; r++) mx = Math.max(mx, X[at(r)]);
-        let s = 0;
-        for (let r = 0; r < n; r++) s += Math.exp(X[at(r)] - mx);
+        const { mx, s } = rowExpSum(X, at, n);
         const g = G[p * inner + q], t = T[p * inner + q];
         for (let r = 0; r < n; r++) O[at(r)] = g * (Math.exp(X[at(r)] - mx) / s - (r === t ? 1 : 0));
       }
