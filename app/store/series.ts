@@ -82,14 +82,7 @@ export function pushEpoch(step: number, valLoss: number | undefined, valAccuracy
 }
 
 /** Columns as the charts draw them: the series thinned to at most `max` rows (every k-th, keeping the last). */
-export interface ChartColumns {
-  step: number[];
-  loss: (number | null)[];
-  accuracy: (number | null)[];
-  valLoss: (number | null)[];
-  valAccuracy: (number | null)[];
-  lr: (number | null)[];
-}
+export type ChartColumns = Series;
 
 let thinned: { n: number; src: Series['step']; cols: ChartColumns } | null = null;
 
