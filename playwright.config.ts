@@ -7,6 +7,8 @@ import { defineConfig } from '@playwright/test';
 
 // Overridable so several checkouts can run their suites side by side.
 const port = Number(process.env.FLOWGRAD_E2E_PORT ?? 4173);
+// Build folder, overridable for the same reason (two builds into one dist/ would clash).
+const outDir = process.env.FLOWGRAD_E2E_OUTDIR ?? 'dist';
 
 export default defineConfig({
   testDir: 'e2e',
@@ -34,7 +36,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `npx vite build --logLevel warn && npx vite preview --host 127.0.0.1 --port ${port} --strictPort`,
+    command: `npx vite build --logLevel warn --outDir ${outDir} && npx vite preview --outDir ${outDir} --host 127.0.0.1 --port ${port} --strictPort`,
     url: `http://127.0.0.1:${port}`,
     reuseExistingServer: !process.env.CI,
     timeout: 180_000,
