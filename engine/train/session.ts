@@ -21,6 +21,7 @@ import { noGrad } from '../autograd/mode.ts';
 import { makeBuiltin2D } from '../data/builtin2d.ts';
 import { shapesFit } from './dataFit.ts';
 import type { MetricValues } from '../metrics/accumulator.ts';
+import { parameterHistograms, type EpochHistograms } from './histograms.ts';
 
 export interface BoundaryGrid {
   resolution: number;
@@ -49,6 +50,8 @@ export type SessionEvent =
     /** This epoch has the best monitored loss so far. */
     best: boolean;
     boundary?: BoundaryGrid;
+    /** Per-parameter weight and gradient histograms (last step of the epoch); when the job asks for them. */
+    histograms?: EpochHistograms;
   }
   | {
     type: 'done'; runId: string; step: number; epoch: number; reason: 'completed' | 'stopped' | 'diverged'; loss: number; metrics: EpochMetrics; message?: string;
@@ -65,6 +68,8 @@ export interface TrainJob {
   dataset: DatasetSpec;
   config: TrainConfig;
   boundaryResolution: number;
+  /** Bins per weight / gradient histogram in each epoch event (histograms.ts); 0 or absent: none. */
+  histogramBins?: number;
   /** Start from these weights (safetensors) instead of a fresh initialisation: continue a run. */
   initialWeights?: Uint8Array;
 }
@@ -240,9 +245,12 @@ export async function runTraining(job: TrainJob, hooks: TrainHooks): Promise<Tra
       onEpoch: async (r: EpochReport) => {
         if (hostCopies) saved = { weights: await exportWeightsAsync(model), epoch: r.epoch };
         const boundary = wantsBoundary ? await boundaryOfAsync(model, extent, job.boundaryResolution) : undefined;
+        // While the last step's gradients are still on the parameters (fit drops them at the next step).
+        const histograms = job.histogramBins ? await parameterHistograms(model, { bins: job.histogramBins }) : undefined;
         hooks.onEvent({
           type: 'epoch', runId: job.runId, step: r.step, epoch: r.epoch, loss: r.loss, metrics: epochMetrics(r), lr: r.lr,
           samplesPerSec: r.samplesPerSec, etaSec: r.etaSec, best: r.best, ...(r.confusion ? { confusion: r.confusion } : {}), ...(boundary ? { boundary } : {}),
+          ...(histograms ? { histograms } : {}),
         });
       },
     });
