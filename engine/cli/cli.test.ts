@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultGraph } from '../graph/format.ts';
 import { readProjectZip } from '../io/project.ts';
+import { runTraining } from '../train/session.ts';
 
 const run = (...args: string[]) => execFileSync('npx', ['tsx', 'engine/cli/main.ts', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
@@ -27,6 +28,15 @@ describe('flowgrad CLI', () => {
     expect(project.data.name).toBe('xor');
     expect(project.training.epochs).toBe(5);
     expect(weights!.length).toBeGreaterThan(1000);
+  });
+
+  it('trains through the session\'s loop and data loader: the same weights as runTraining in-process', async () => {
+    const outFile = join(dir, 'same.flowgrad.zip');
+    run('train', graphFile, '--data', 'builtin:moons', '--epochs', '2', '--batch', '24', '--seed', '5', '--out', outFile);
+    const { project, weights } = readProjectZip(new Uint8Array(readFileSync(outFile)));
+    const here = await runTraining({ runId: 'here', graph: project.graph, dataset: project.data, config: project.training, boundaryResolution: 0 }, { onEvent: () => {}, shouldStop: () => false });
+    expect(project.training).toMatchObject({ epochs: 2, batchSize: 24, seed: 5 });
+    expect(Array.from(weights!)).toEqual(Array.from(here.weights));
   });
 
   it('trains on a CSV file with the same parsers and preparation as the app', () => {

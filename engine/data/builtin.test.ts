@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { BUILTINS, builtinSignature, makeBuiltin } from './builtin.ts';
 import { DataLoader } from './loader.ts';
+import { yieldToHost } from '../core/host.ts';
 import { resolveDataset, sanitizePrep } from './resolve.ts';
 import { parseCsv } from './csv.ts';
 import { NO_AUGMENT, type StoredDataset } from './types.ts';
@@ -91,6 +92,29 @@ describe('loader', () => {
     expect(Array.from(streamed[0].x)).not.toEqual(Array.from(sync[0].x));
     // Each batch owns its buffers (transferable).
     expect(streamed[0].x.buffer).not.toBe(streamed[1].x.buffer);
+  });
+
+  it('builds batch k+1 while the consumer of batch k awaits, and no further ahead', async () => {
+    const built = vi.spyOn(DataLoader.prototype as unknown as { build(): unknown }, 'build');
+    try {
+      const it = new DataLoader(data, { batchSize: 4, seed: 1 }).stream(0)[Symbol.asyncIterator]();
+      expect((await it.next()).value.index).toBe(0);
+      expect(built).toHaveBeenCalledTimes(1);
+      // The consumer's step awaits something (a GPU readback): batch 1 is built meanwhile.
+      await yieldToHost();
+      await yieldToHost();
+      expect(built).toHaveBeenCalledTimes(2);
+      await yieldToHost();
+      expect(built).toHaveBeenCalledTimes(2);
+      expect((await it.next()).value.index).toBe(1);
+      await yieldToHost();
+      expect(built).toHaveBeenCalledTimes(3);
+      expect((await it.next()).value.index).toBe(2);
+      expect((await it.next()).done).toBe(true);
+      expect(built).toHaveBeenCalledTimes(3);
+    } finally {
+      built.mockRestore();
+    }
   });
 });
 

@@ -4,7 +4,7 @@
  * (manualSeed). Default dtype is float32; typed arrays keep their own dtype.
  */
 import { backend as currentBackend } from '../backend/registry.ts';
-import type { Backend } from '../backend/types.ts';
+import type { Backend, BackendBuffer } from '../backend/types.ts';
 import type { DType, TypedArray } from '../core/dtype.ts';
 import { dtypeOfArray, isFloat } from '../core/dtype.ts';
 import { FlowgradError, fmtShape } from '../core/errors.ts';
@@ -12,6 +12,7 @@ import { newStorage } from '../core/memory.ts';
 import { Rng } from '../core/rng.ts';
 import { checkShape, sizeOf } from '../core/shape.ts';
 import { Tensor } from '../core/tensor.ts';
+import { isTracing } from '../compile/trace.ts';
 
 export type NestedArray = number | boolean | readonly NestedArray[];
 
@@ -46,6 +47,24 @@ export function fromValues(values: ArrayLike<number>, shape: readonly number[], 
     t.requiresGrad = true;
   }
   return t;
+}
+
+/** A backend that can take host memory as a buffer without copying it (the cpu backend). */
+type Adopting = Backend & { adopt(dtype: DType, data: TypedArray): BackendBuffer | null };
+const canAdopt = (be: Backend): be is Adopting => typeof (be as Partial<Adopting>).adopt === 'function';
+
+/**
+ * A tensor over host memory the caller hands over and never writes again (a batch the data
+ * loader has just built): a backend that computes on host memory uses the array itself as
+ * the tensor's storage, saving the copy tensor() makes; others upload it as tensor() does.
+ * A compile trace records host writes, so while one runs the data is written as usual.
+ */
+export function adoptTensor(data: Float32Array | Int32Array, shape: readonly number[]): Tensor {
+  const be = currentBackend();
+  const dtype = data instanceof Int32Array ? 'int32' : 'float32';
+  if (sizeOf(shape) !== data.length) throw new FlowgradError('shape', `adoptTensor: ${data.length} values do not fill shape ${fmtShape(shape)}`);
+  const buf = canAdopt(be) && !isTracing() ? be.adopt(dtype, data) : null;
+  return buf ? new Tensor(newStorage(be, buf), [...shape], dtype) : fromValues(data, shape, dtype, { backend: be });
 }
 
 function flatten(data: NestedArray, shape: number[], out: number[], depth: number): void {

@@ -1,13 +1,14 @@
 /**
- * Batches and evaluation shared by the training loop and the session: slicing an in-memory
- * dataset into batch tensors (in the model's sample shape), deciding which metrics apply to
- * a model's output, and evaluating a whole dataset (loss + metrics) with asynchronous reads
- * only, so it runs on every backend.
+ * Evaluation shared by the training loop and the session: slicing an in-memory dataset into
+ * batch tensors in order (in the model's sample shape), deciding which metrics apply to a
+ * model's output, and evaluating a whole dataset (loss + metrics) with asynchronous reads
+ * only, so it runs on every backend. Training batches come from the data loader instead
+ * (shuffled, augmented, prefetched: see fit.ts).
  */
 import { noGrad } from '../autograd/mode.ts';
 import { scope } from '../core/memory.ts';
 import type { Tensor } from '../core/tensor.ts';
-import { tensor } from '../ops/creation.ts';
+import { adoptTensor } from '../ops/creation.ts';
 import { MetricAccumulator, type MetricName, type MetricValues } from '../metrics/accumulator.ts';
 import type { TrainConfig } from './config.ts';
 import type { GraphModel } from './graphModel.ts';
@@ -20,8 +21,8 @@ export interface Batch {
   yHost: Int32Array | Float32Array;
 }
 
-/** Gathers rows into batch tensors; `transform` may change the features in place first (augmentation). */
-export function batchTensors(d: ArrayDataset, idx: Int32Array, from: number, to: number, transform?: (x: Float32Array, rows: number) => void): Batch {
+/** Gathers rows idx[from..to) into batch tensors (fresh arrays, so the tensors adopt them). */
+export function batchTensors(d: ArrayDataset, idx: Int32Array, from: number, to: number): Batch {
   const n = to - from;
   const f = d.features;
   const ySize = d.y.length / d.rows;
@@ -32,9 +33,8 @@ export function batchTensors(d: ArrayDataset, idx: Int32Array, from: number, to:
     xb.set(d.x.subarray(r * f, (r + 1) * f), i * f);
     yb.set(d.y.subarray(r * ySize, (r + 1) * ySize), i * ySize);
   }
-  transform?.(xb, n);
-  const x = tensor(xb, { shape: [n, ...(d.sampleShape ?? [f])] });
-  const y = yb instanceof Int32Array ? tensor(yb, { shape: ySize === 1 ? [n] : [n, ySize], dtype: 'int32' }) : tensor(yb, { shape: [n, ySize] });
+  const x = adoptTensor(xb, [n, ...(d.sampleShape ?? [f])]);
+  const y = adoptTensor(yb, yb instanceof Int32Array && ySize === 1 ? [n] : [n, ySize]);
   return { x, y, yHost: yb };
 }
 

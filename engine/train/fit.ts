@@ -3,13 +3,14 @@
  * reads back synchronously. Each step runs in one scope (forward, backward, clipping,
  * optimizer, scheduler); its loss and prediction stay on the device until the loop reads the
  * last `readEvery` steps at once with `await data()` (and at every epoch end), then reports
- * them as step events with samples/s and ETA. Around that: seeded shuffling, gradient
+ * them as step events with samples/s and ETA. Training batches come from the data loader
+ * (engine/data/loader.ts: seeded shuffle, augmentation, the next batch built while this step
+ * awaits, fresh arrays the tensors adopt without a copy). Around that: gradient
  * accumulation, validation and metrics per epoch, early stopping, keep-best weights,
  * callbacks, pause/resume/stop between steps, and NaN/Inf detection that stops the run and
  * restores the last weights known to give a finite loss (device copies, see snapshot.ts).
  * It yields to the host every ~30 ms so a worker stays responsive to Stop and Pause.
  */
-import { Rng } from '../core/rng.ts';
 import { now, yieldToHost } from '../core/host.ts';
 import { scope } from '../core/memory.ts';
 import type { Tensor } from '../core/tensor.ts';
@@ -24,7 +25,11 @@ import type { TrainConfig } from './config.ts';
 import type { GraphModel } from './graphModel.ts';
 import type { ArrayDataset } from './split.ts';
 import { makeScheduler, stepsPerEpoch } from './schedule.ts';
-import { batchTensors, evaluate, metricPlan, newAccumulator, type MetricPlan } from './evaluate.ts';
+import { evaluate, metricPlan, newAccumulator, type MetricPlan } from './evaluate.ts';
+import { adoptTensor } from '../ops/creation.ts';
+import { DataLoader, type Batch } from '../data/loader.ts';
+import { isAugmenting } from '../data/augment.ts';
+import type { AugmentConfig, NormStats } from '../data/types.ts';
 import { WeightSnapshot } from './snapshot.ts';
 
 export interface StepReport {
@@ -70,8 +75,31 @@ export interface FitCallbacks {
   /** Called when the loop actually pauses (true) and resumes (false). */
   onPause?(paused: boolean, at: { step: number; epoch: number }): void;
   callbacks?: TrainCallback[];
-  /** Changes a training batch's features in place before the step (data augmentation). */
-  augment?: (x: Float32Array, rows: number) => void;
+  /**
+   * Augmentation of training batches, done by the loader as it builds each one (seeded by
+   * cfg.seed and the epoch, so every epoch sees new variants); validation data never is.
+   */
+  augment?: TrainAugment | null;
+  /** Sees each training batch as the loader built it, just before its step (read it, do not change it). */
+  onBatch?(b: Batch, epoch: number): void;
+}
+
+export interface TrainAugment {
+  config: AugmentConfig;
+  /** The normalisation the data went through (what a raw 0 and one raw unit are now). */
+  stats: NormStats | null;
+}
+
+/** The loader fit draws training batches from: epoch e (from 1) streams `loader.stream(e - 1)`. */
+export function trainLoader(train: ArrayDataset, cfg: Pick<TrainConfig, 'batchSize' | 'seed'>, augment?: TrainAugment | null): DataLoader {
+  const aug = augment && isAugmenting(augment.config) ? augment : null;
+  return new DataLoader(train, {
+    batchSize: Math.max(1, Math.min(cfg.batchSize, train.rows)),
+    ...(train.sampleShape ? { sampleShape: train.sampleShape } : {}),
+    seed: cfg.seed,
+    augment: aug?.config ?? null,
+    stats: aug?.stats ?? null,
+  });
 }
 
 export interface FitResult {
@@ -133,8 +161,7 @@ export async function fit(model: GraphModel, train: ArrayDataset, val: ArrayData
   const plan = metricPlan(model, train, cfg);
   const wantPreds = plan.names.length > 0 || plan.classification;
   const callbacks = cb.callbacks ?? [];
-  const rng = new Rng(cfg.seed ^ 0x51ed);
-  const order = Int32Array.from({ length: train.rows }, (_, i) => i);
+  const loader = trainLoader(train, cfg, cb.augment);
 
   let step = 0;
   let last: EpochReport | null = null;
@@ -230,14 +257,13 @@ export async function fit(model: GraphModel, train: ArrayDataset, val: ArrayData
   try {
     model.train();
     for (let epoch = 1; epoch <= cfg.epochs; epoch++) {
-      rng.shuffle(order);
       epochStart = now();
       epochSeen = 0;
       acc = newAccumulator(plan);
       lossSum = 0;
       lossRows = 0;
       let micro = 0;
-      for (let from = 0; from < train.rows; from += batch) {
+      for await (const b of loader.stream(epoch - 1)) {
         if (cb.shouldStop?.()) stopRequested = true;
         if (!stopRequested && cb.shouldPause?.()) {
           trainMs += now() - segmentStart;
@@ -251,14 +277,14 @@ export async function fit(model: GraphModel, train: ArrayDataset, val: ArrayData
           if (!(await flush())) return finish({ reason: 'diverged', last, steps: step });
           return finish({ reason: 'stopped', last, steps: step });
         }
-        const to = Math.min(train.rows, from + batch);
-        const n = to - from;
-        const lastMicro = micro % accum === accum - 1 || to >= train.rows;
+        const from = b.index * batch;
+        const n = b.rows;
+        const lastMicro = micro % accum === accum - 1 || from + n >= train.rows;
         const lrUsed = opt.lr;
+        cb.onBatch?.(b, epoch);
         const out = scope(() => {
-          const b = batchTensors(train, order, from, to, cb.augment);
           if (micro % accum === 0) opt.zeroGrad();
-          const r = model.lossAndPrediction(b.x, b.y);
+          const r = model.lossAndPrediction(adoptTensor(b.x, b.xShape), adoptTensor(b.y, b.yShape));
           const groupSize = Math.min(accum, Math.ceil((train.rows - (from - (micro % accum) * batch)) / batch));
           (groupSize > 1 ? r.loss.div(groupSize) : r.loss).backward();
           if (lastMicro) {
@@ -267,7 +293,7 @@ export async function fit(model: GraphModel, train: ArrayDataset, val: ArrayData
             opt.step();
             if (sched?.interval === 'step') sched.step();
           }
-          return { loss: r.loss.detach(), pred: wantPreds ? r.prediction.detach() : null, yHost: b.yHost };
+          return { loss: r.loss.detach(), pred: wantPreds ? r.prediction.detach() : null, yHost: b.y };
         });
         micro++;
         if (lastMicro) step++;

@@ -7,11 +7,10 @@ import type { GraphJSON } from '../graph/types.ts';
 import type { DatasetSpec, TrainConfig } from './config.ts';
 import { GraphModel } from './graphModel.ts';
 import { fit } from './fit.ts';
-import type { EpochReport, FitResult, StepReport, TrainCallback } from './fit.ts';
+import type { EpochReport, FitResult, StepReport, TrainAugment, TrainCallback } from './fit.ts';
 import type { ArrayDataset } from './split.ts';
 import { resolveDataset, type DataIO } from '../data/resolve.ts';
-import { augmentBatch, isAugmenting } from '../data/augment.ts';
-import { Rng } from '../core/rng.ts';
+import { isAugmenting } from '../data/augment.ts';
 import { backend } from '../backend/registry.ts';
 import { encodeSafetensors, decodeSafetensors } from '../io/safetensors.ts';
 import { FlowgradError } from '../core/errors.ts';
@@ -107,8 +106,8 @@ const noUploads: DataIO = {
 };
 
 export interface LoadedData {
-  /** Per-batch augmentation of training samples (images), seeded; null when none is configured. */
-  augment: ((x: Float32Array, rows: number) => void) | null;
+  /** Augmentation the loader applies to each training batch (images); null when none is configured. */
+  augment: TrainAugment | null;
   train: ArrayDataset;
   val: ArrayDataset | null;
   sampleShape: number[];
@@ -120,9 +119,7 @@ export interface LoadedData {
 export async function loadData(spec: DatasetSpec, config: Pick<TrainConfig, 'validationSplit' | 'seed'>, io: DataIO = noUploads): Promise<LoadedData> {
   const d = await resolveDataset(spec, io, { validationSplit: config.validationSplit, seed: config.seed });
   const withShape = (a: ArrayDataset): ArrayDataset => ({ ...a, sampleShape: d.sampleShape });
-  const cfg = d.augment;
-  const rng = new Rng(config.seed ^ 0xa06);
-  const augment = cfg && isAugmenting(cfg) ? (x: Float32Array, rows: number) => augmentBatch(x, rows, d.sampleShape, cfg, d.stats, rng) : null;
+  const augment = d.augment && isAugmenting(d.augment) ? { config: d.augment, stats: d.stats } : null;
   return { augment, train: withShape(d.train), val: d.val ? withShape(d.val) : null, sampleShape: d.sampleShape, classes: d.classes, extent: d.extent };
 }
 

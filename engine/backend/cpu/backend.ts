@@ -19,7 +19,8 @@ import { REDUCE_KERNELS } from './reduce.ts';
 import { MISC_KERNELS } from './misc.ts';
 
 export class CpuBuffer implements BackendBuffer {
-  constructor(readonly dtype: DType, readonly size: number, readonly data: TypedArray, readonly raw: TypedArray) {}
+  /** `pooled` false: adopted host memory, dropped on free (its owner may still read it). */
+  constructor(readonly dtype: DType, readonly size: number, readonly data: TypedArray, readonly raw: TypedArray, readonly pooled = true) {}
 }
 
 const POOL_CAP_BYTES = 256 * 1024 * 1024;
@@ -84,9 +85,22 @@ export class CpuBackend implements Backend {
     return new CpuBuffer(dtype, size, raw.length === size ? raw : raw.subarray(0, size), raw);
   }
 
+  /**
+   * `data` itself as a buffer, for host memory the caller gives up (a freshly built batch):
+   * saves the copy alloc + write would make. Never pooled: the caller may still read it (a
+   * batch's labels feed the metrics after the step), so it must not be handed out again.
+   * Null for dtypes stored differently (float16) or an array of another type.
+   */
+  adopt(dtype: DType, data: TypedArray): BackendBuffer | null {
+    if (dtype === 'float16' || data.constructor !== makeArray(dtype, 0).constructor) return null;
+    this.inUse += data.byteLength;
+    return new CpuBuffer(dtype, data.length, data, data, false);
+  }
+
   free(buf: BackendBuffer): void {
     const raw = (buf as CpuBuffer).raw;
     this.inUse -= raw.byteLength;
+    if (!(buf as CpuBuffer).pooled) return;
     if (this.pooled + raw.byteLength > POOL_CAP_BYTES) return;
     const key = buf.dtype + raw.length;
     let list = this.pool.get(key);
