@@ -1,8 +1,9 @@
 /**
  * The generated datasets beyond the 2-D classics: Gaussian blobs (k classes), sine
  * regression and synthetic digits; plus the catalog of every built-in (labels, defaults and
- * DataSignature) that the data panel lists. Seeded and offline: a spec's (name, samples,
- * noise, seed) regenerate the same data anywhere. Pure; the app uses it for previews.
+ * DataSignature) that the data panel lists, and how a built-in's rows fall into classes (for
+ * the split sizes the panels show). Seeded and offline: a spec's (name, samples, noise, seed)
+ * regenerate the same data anywhere. Pure; the app uses it for previews.
  */
 import { Rng } from '../core/rng.ts';
 import { FlowgradError } from '../core/errors.ts';
@@ -100,4 +101,24 @@ export function builtinSignature(name: string): DataSignature | null {
   if (info) return info.signature;
   const blob = /^blobs(?:-(\d+))?$/.exec(name);
   return blob ? { sampleShape: [2], classes: Number(blob[1] ?? 3) } : null;
+}
+
+/**
+ * Rows per class of a built-in (one entry, all rows, for regression), as its generator makes
+ * them: blobs and digits label rows by a rule (row i is class i mod k), so digits need not be
+ * drawn; the 2-D classics are generated, since their labels come from the random draw.
+ */
+export function builtinClassCounts(name: string, opts: { samples: number; noise: number; seed: number }): number[] {
+  const byRule = (n: number, k: number) => Array.from({ length: k }, (_, c) => Math.floor(n / k) + (c < n % k ? 1 : 0));
+  if (name === 'digits') return byRule(Math.max(10, Math.floor(opts.samples)), 10);
+  if (name === 'sine') return [Math.max(2, Math.floor(opts.samples))];
+  const blob = /^blobs(?:-(\d+))?$/.exec(name);
+  if (blob) {
+    const k = Number(blob[1] ?? 3);
+    return byRule(Math.max(k, Math.floor(opts.samples)), k);
+  }
+  const d = makeBuiltin(name, opts);
+  const counts = new Array<number>(d.classes ?? 1).fill(0);
+  for (const c of d.y) counts[c]++;
+  return counts;
 }

@@ -4,6 +4,7 @@
  * normalisation statistics computed on the training rows only, then applied to every part.
  */
 import { Rng } from '../core/rng.ts';
+import { classShares } from './plan.ts';
 import type { ArrayDataset, NormalizeMode, NormStats } from './types.ts';
 
 export interface SplitIndices {
@@ -22,19 +23,11 @@ export function stratifiedSplit(rows: number, labels: Int32Array | null, valFrac
     if (!g) groups.set(key, (g = []));
     g.push(r);
   }
-  const val = Math.max(0, Math.min(0.9, valFraction));
-  const test = Math.max(0, Math.min(0.9 - val, testFraction));
   const tr: number[] = [], va: number[] = [], te: number[] = [];
   for (const key of [...groups.keys()].sort((a, b) => a - b)) {
     const order = rng.shuffle(Int32Array.from(groups.get(key)!));
-    const n = order.length;
-    let nTest = Math.round(n * test);
-    let nVal = Math.round(n * val);
-    // Keep at least one training row per class.
-    while (nTest + nVal >= n && (nTest > 0 || nVal > 0)) {
-      if (nTest > nVal) nTest--;
-      else nVal--;
-    }
+    // The panels show these sizes before splitting: one rule for both (plan.ts).
+    const { val: nVal, test: nTest } = classShares(order.length, valFraction, testFraction);
     order.forEach((r, i) => (i < nTest ? te : i < nTest + nVal ? va : tr).push(r));
   }
   const sorted = (a: number[]) => rng.shuffle(Int32Array.from(a));

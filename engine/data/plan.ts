@@ -2,11 +2,13 @@
  * Decisions about an uploaded dataset that the data panel must know instantly (before any
  * worker round trip) and that preparation must make identically: which column is the label,
  * which are features and how many inputs they become (one-hot included), classification or
- * regression, and the sample shape of array data. Pure and small: the app imports it to give
- * the canvas the dataset's DataSignature as the user changes the column roles.
+ * regression, the sample shape of array data, and how many rows each part of the split gets.
+ * Pure and small: the app imports it to give the canvas the dataset's DataSignature, and the
+ * panels the split sizes, as the user changes the preparation.
  */
 import { FlowgradError } from '../core/errors.ts';
 import type { DataSignature } from '../graph/dataFit.ts';
+import { DEFAULT_PREP } from './types.ts';
 import type { ColumnRole, DataPrep, DatasetSummary } from './types.ts';
 
 /** What planning needs to know about a table column. */
@@ -129,4 +131,85 @@ export function signatureOf(summary: DatasetSummary, prep: DataPrep): DataSignat
     return { sampleShape, classes: classification ? t.classes : null };
   }
   throw new FlowgradError('bad-argument', 'the dataset preview is empty');
+}
+
+/** How many rows each part of a split holds. */
+export interface SplitSizes {
+  train: number;
+  val: number;
+  test: number;
+}
+
+/**
+ * The validation and test rows of one class of n rows in a stratified split (the rule
+ * partition.ts stratifiedSplit applies): rounded shares, at least one training row kept.
+ */
+export function classShares(n: number, valFraction: number, testFraction: number): { val: number; test: number } {
+  const val = Math.max(0, Math.min(0.9, valFraction));
+  const test = Math.max(0, Math.min(0.9 - val, testFraction));
+  let nTest = Math.round(n * test);
+  let nVal = Math.round(n * val);
+  while (nTest + nVal >= n && (nTest > 0 || nVal > 0)) {
+    if (nTest > nVal) nTest--;
+    else nVal--;
+  }
+  return { val: nVal, test: nTest };
+}
+
+/** Part sizes of a stratified split of classes with these row counts (one count: unstratified). */
+export function splitSizes(classCounts: readonly number[], valFraction: number, testFraction: number): SplitSizes {
+  const out = { train: 0, val: 0, test: 0 };
+  for (const n of classCounts) {
+    if (n <= 0) continue;
+    const s = classShares(n, valFraction, testFraction);
+    out.val += s.val;
+    out.test += s.test;
+    out.train += n - s.val - s.test;
+  }
+  return out;
+}
+
+/**
+ * Part sizes of the built-in datasets' split (train/split.ts splitDataset): validation only,
+ * rounded per class, and no split at all when either part would be empty.
+ */
+export function builtinSplitSizes(classCounts: readonly number[], valFraction: number): SplitSizes {
+  const rows = classCounts.reduce((a, b) => a + b, 0);
+  const val = valFraction > 0 && rows >= 4 ? classCounts.reduce((a, n) => a + Math.round(n * valFraction), 0) : 0;
+  return val > 0 && val < rows ? { train: rows - val, val, test: 0 } : { train: rows, val: 0, test: 0 };
+}
+
+/**
+ * The split sizes an upload gets under a prep, from its preview summary (before any worker
+ * round trip). `exact` is false where the summary cannot tell: rows dropped for missing
+ * features ('drop' policy), or a label with more distinct values than the summary counts.
+ * Throws, like signatureOf, when the prep is unusable.
+ */
+export function uploadSplitSizes(summary: DatasetSummary, prep: DataPrep, defaults: { valFraction?: number } = {}): SplitSizes & { exact: boolean } {
+  const val = prep.valFraction ?? defaults.valFraction ?? DEFAULT_PREP.valFraction;
+  const test = prep.testFraction ?? DEFAULT_PREP.testFraction;
+  let counts: number[] | null = null;
+  let exact = true;
+  if (summary.table) {
+    const cols = summary.table.columns;
+    const plan = planTable(columnInfos(summary), prep);
+    const label = cols[plan.label];
+    const rows = summary.rows - label.missing;
+    if ((prep.missing ?? DEFAULT_PREP.missing) === 'drop' && plan.features.some((i) => cols[i].missing > 0)) exact = false;
+    if (plan.task === 'classification') {
+      counts = label.histogram ? label.histogram.map((h) => h.count) : null;
+      if (!counts) exact = false;
+    }
+    counts ??= [rows];
+  } else if (summary.images) {
+    counts = summary.images.counts;
+  } else if (summary.tensor) {
+    const t = summary.tensor;
+    const classify = prep.task !== 'regression' && t.integer && t.classes !== null;
+    if (classify && !t.counts) exact = false;
+    counts = classify && t.counts ? t.counts : [summary.rows];
+  } else {
+    throw new FlowgradError('bad-argument', 'the dataset preview is empty');
+  }
+  return { ...splitSizes(counts, val, test), exact };
 }
