@@ -54,10 +54,16 @@ export interface KernelArgs {
   gather: { x: B; idx: B; out: B; xShape: readonly number[]; idxShape: readonly number[]; dim: number };
   /** out (pre-filled, shape outShape) scatter-adds src (shape idxShape) at idx along dim. */
   scatterAdd: { src: B; idx: B; out: B; outShape: readonly number[]; idxShape: readonly number[]; dim: number };
-  /** In-place fused SGD step on one parameter (PyTorch semantics). */
-  sgd: { param: B; grad: B; buf: B | null; lr: number; momentum: number; dampening: number; nesterov: boolean; weightDecay: number; first: boolean; maximize: boolean };
-  /** In-place fused Adam/AdamW step on one parameter (PyTorch semantics); `step` counts from 1. */
-  adam: { param: B; grad: B; m: B; v: B; vMax: B | null; lr: number; beta1: number; beta2: number; eps: number; weightDecay: number; decoupled: boolean; step: number; maximize: boolean };
+  /**
+   * In-place fused SGD step on one parameter (PyTorch semantics). `gradScale`, when given, is
+   * a float32 [3] buffer [multiplier, skip, skipped so far]: the gradient is used times the
+   * multiplier (loss unscaling, clipping), a non-zero skip leaves parameter and state
+   * untouched (a non-finite gradient under loss scaling), and Adam's bias corrections count
+   * `step − skipped so far` steps — all decided on the device, without a readback.
+   */
+  sgd: { param: B; grad: B; buf: B | null; lr: number; momentum: number; dampening: number; nesterov: boolean; weightDecay: number; first: boolean; maximize: boolean; gradScale?: B | null };
+  /** In-place fused Adam/AdamW step on one parameter (PyTorch semantics); `step` counts from 1; `gradScale` as for sgd. */
+  adam: { param: B; grad: B; m: B; v: B; vMax: B | null; lr: number; beta1: number; beta2: number; eps: number; weightDecay: number; decoupled: boolean; step: number; maximize: boolean; gradScale?: B | null };
   /** im2col for conv: x [C, H, W] at xOffset → cols [C*kh*kw, oh*ow] at outOffset. */
   im2col: { x: B; out: B; xOffset: number; outOffset: number; c: number; h: number; w: number; kh: number; kw: number; oh: number; ow: number; sh: number; sw: number; ph: number; pw: number; dh: number; dw: number };
   /** col2im: cols [C*kh*kw, oh*ow] at colsOffset accumulated into out [C, H, W] at outOffset (pre-filled). */
@@ -86,6 +92,14 @@ export interface OptionalKernelArgs {
   crossEntropy: { logits: B; target: B; out: B; outer: number; n: number; inner: number };
   /** Its gradient: out [outer, n, inner] = grad[outer, inner]·(softmax(logits) − onehot(class)). */
   crossEntropyGrad: { logits: B; target: B; grad: B; out: B; outer: number; n: number; inner: number };
+  /**
+   * The `adam` step of many parameters at once, as few dispatches as the device's binding
+   * limit allows (one for most models). Parameters and each state list are views of one
+   * allocGroup() arena each, with the same layout; `steps[i]` is parameter i's step count.
+   */
+  adamMulti: Omit<KernelArgs['adam'], 'param' | 'grad' | 'm' | 'v' | 'vMax' | 'step'> & { params: B[]; grads: B[]; m: B[]; v: B[]; vMax: B[] | null; steps: number[] };
+  /** The `sgd` step of many parameters at once (parameters and momentum buffers as for adamMulti); `first[i]` per parameter. */
+  sgdMulti: Omit<KernelArgs['sgd'], 'param' | 'grad' | 'buf' | 'first'> & { params: B[]; grads: B[]; bufs: B[] | null; first: boolean[] };
 }
 
 export type OptionalKernelName = keyof OptionalKernelArgs;
@@ -125,6 +139,12 @@ export interface Backend {
   readonly canReadSync: boolean;
   /** A buffer of `size` elements; contents unspecified (kernels overwrite or the caller fills). */
   alloc(dtype: DType, size: number): BackendBuffer;
+  /**
+   * Optional: buffers of these sizes as views of one contiguous allocation (a flat arena), for
+   * kernels that process many tensors in one dispatch (adamMulti, sgdMulti). Each view is
+   * freed on its own; the arena goes when the last one does.
+   */
+  allocGroup?(dtype: DType, sizes: readonly number[]): BackendBuffer[];
   free(buf: BackendBuffer): void;
   write(buf: BackendBuffer, data: ArrayLike<number>): void;
   read(buf: BackendBuffer): Promise<TypedArray>;

@@ -14,6 +14,7 @@ import { FlowgradError } from './errors.ts';
 
 export interface Storage {
   readonly backend: Backend;
+  /** The buffer; replaced only by moveStorage (packing parameters into an arena). */
   readonly buf: BackendBuffer;
   refs: number;
 }
@@ -63,6 +64,21 @@ export function newStorage(backend: Backend, buf: BackendBuffer): Storage {
 /** The storage that owns `buf` (compiled plans hold it so captured tensors stay alive). */
 export function storageOf(buf: BackendBuffer): Storage | undefined {
   return storageByBuffer.get(buf);
+}
+
+/**
+ * Re-points a storage at `buf` (same backend, dtype and size, contents already copied) and
+ * frees the old buffer; every tensor sharing the storage follows. Only for storages nothing
+ * else holds by buffer (refs === 1: no view, no compiled plan) — returns false otherwise.
+ */
+export function moveStorage(s: Storage, buf: BackendBuffer): boolean {
+  if (s.refs !== 1 || buf.size !== s.buf.size || buf.dtype !== s.buf.dtype) return false;
+  const old = s.buf;
+  (s as { buf: BackendBuffer }).buf = buf;
+  storageByBuffer.delete(old);
+  storageByBuffer.set(buf, s);
+  s.backend.free(old);
+  return true;
 }
 
 /** Drops one hold on a storage, freeing its buffer with the last one. */

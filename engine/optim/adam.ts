@@ -1,10 +1,11 @@
 /**
  * Adam and AdamW exactly as torch.optim: bias-corrected moments, eps added after the
  * bias-corrected square root, optional AMSGrad; Adam adds weightDecay·p to the gradient,
- * AdamW decays the weights directly (p ← p·(1 − lr·wd)) before the update.
+ * AdamW decays the weights directly (p ← p·(1 − lr·wd)) before the update. One
+ * multi-tensor kernel call updates every parameter (see optimizer.ts).
  */
 import type { Tensor } from '../core/tensor.ts';
-import { Optimizer } from './optimizer.ts';
+import { Optimizer, runMulti, type StepOptions } from './optimizer.ts';
 
 export interface AdamOptions {
   lr?: number;
@@ -26,7 +27,7 @@ export class Adam extends Optimizer {
   private readonly steps = new Map<Tensor, number>();
 
   constructor(params: Iterable<Tensor>, opts: AdamOptions = {}) {
-    super(params, opts.lr ?? 1e-3);
+    super(params, opts.lr ?? 1e-3, { pack: true });
     this.betas = opts.betas ?? [0.9, 0.999];
     this.eps = opts.eps ?? 1e-8;
     this.weightDecay = opts.weightDecay ?? 0;
@@ -34,20 +35,24 @@ export class Adam extends Optimizer {
     this.maximize = opts.maximize ?? false;
   }
 
-  step(): void {
+  step(opts: StepOptions = {}): void {
     this.stepCount++;
-    for (const [p, g] of this.withGrads()) {
+    const items = [...this.withGrads()];
+    if (items.length === 0) return;
+    const steps = items.map(([p]) => {
       const t = (this.steps.get(p) ?? 0) + 1;
       this.steps.set(p, t);
-      const m = this.slot(p, 'expAvg'), v = this.slot(p, 'expAvgSq');
-      const vMax = this.amsgrad ? this.slot(p, 'maxExpAvgSq') : null;
-      p._storage.backend.run('adam', {
-        param: p._storage.buf, grad: g._storage.buf, m: m._storage.buf, v: v._storage.buf, vMax: vMax ? vMax._storage.buf : null,
-        lr: this.lr, beta1: this.betas[0], beta2: this.betas[1], eps: this.eps, weightDecay: this.weightDecay,
-        decoupled: this.decoupled, step: t, maximize: this.maximize,
-      });
-      if (g !== p.grad) g.dispose();
-    }
+      return t;
+    });
+    const buf = (name: string) => items.map(([p]) => this.slot(p, name)._storage.buf);
+    const m = buf('expAvg'), v = buf('expAvgSq'), vMax = this.amsgrad ? buf('maxExpAvgSq') : null;
+    const common = {
+      lr: this.lr, beta1: this.betas[0], beta2: this.betas[1], eps: this.eps, weightDecay: this.weightDecay,
+      decoupled: this.decoupled, maximize: this.maximize, gradScale: opts.gradScale?._storage.buf ?? null,
+    };
+    const params = items.map(([p]) => p._storage.buf), grads = items.map(([, g]) => g._storage.buf);
+    runMulti(items[0]![0]._storage.backend, 'adamMulti', { ...common, params, grads, m, v, vMax, steps });
+    for (const [p, g] of items) if (g !== p.grad) g.dispose();
   }
 }
 

@@ -7,7 +7,7 @@
 import { noGrad } from '../autograd/mode.ts';
 import { scope } from '../core/memory.ts';
 import type { Tensor } from '../core/tensor.ts';
-import { Optimizer } from './optimizer.ts';
+import { Optimizer, type StepOptions } from './optimizer.ts';
 
 export interface RMSpropOptions {
   lr?: number;
@@ -39,27 +39,28 @@ export class RMSprop extends Optimizer {
     this.centered = opts.centered ?? false;
     this.maximize = opts.maximize ?? false;
   }
-  step(): void {
+  step(opts: StepOptions = {}): void {
     this.stepCount++;
     for (const [p, grad] of this.withGrads()) {
       const v = this.slot(p, 'squareAvg');
       const gAvg = this.centered ? this.slot(p, 'gradAvg') : null;
       const buf = this.momentum > 0 ? this.slot(p, 'momentumBuffer') : null;
       noGrad(() => scope(() => {
-        let g = this.maximize ? grad.neg() : grad;
+        const sc = this.scaled(opts.gradScale);
+        let g = this.maximize ? sc.grad(grad).neg() : sc.grad(grad);
         if (this.weightDecay) g = g.add(p.mul(this.weightDecay));
-        v.assign(v.mul(this.alpha).add(g.square().mul(1 - this.alpha)));
+        sc.put(v, v.mul(this.alpha).add(g.square().mul(1 - this.alpha)));
         let avg = v;
         if (gAvg) {
-          gAvg.assign(gAvg.mul(this.alpha).add(g.mul(1 - this.alpha)));
+          sc.put(gAvg, gAvg.mul(this.alpha).add(g.mul(1 - this.alpha)));
           avg = v.sub(gAvg.square());
         }
         const step = g.div(avg.sqrt().add(this.eps));
         if (buf) {
-          buf.assign(buf.mul(this.momentum).add(step));
-          p.assign(p.sub(buf.mul(this.lr)));
+          sc.put(buf, buf.mul(this.momentum).add(step));
+          sc.put(p, p.sub(buf.mul(this.lr)));
         } else {
-          p.assign(p.sub(step.mul(this.lr)));
+          sc.put(p, p.sub(step.mul(this.lr)));
         }
       }));
       if (grad !== p.grad) grad.dispose();
@@ -92,7 +93,7 @@ export class Adagrad extends Optimizer {
     this.eps = opts.eps ?? 1e-10;
     this.maximize = opts.maximize ?? false;
   }
-  step(): void {
+  step(opts: StepOptions = {}): void {
     this.stepCount++;
     for (const [p, grad] of this.withGrads()) {
       const t = (this.steps.get(p) ?? 0) + 1;
@@ -101,11 +102,12 @@ export class Adagrad extends Optimizer {
       const sum = this.slot(p, 'sum');
       noGrad(() => scope(() => {
         if (fresh && this.initialAccumulatorValue) sum.assign(sum.add(this.initialAccumulatorValue));
-        let g = this.maximize ? grad.neg() : grad;
+        const sc = this.scaled(opts.gradScale);
+        let g = this.maximize ? sc.grad(grad).neg() : sc.grad(grad);
         if (this.weightDecay) g = g.add(p.mul(this.weightDecay));
         const clr = this.lr / (1 + (t - 1) * this.lrDecay);
-        sum.assign(sum.add(g.square()));
-        p.assign(p.sub(g.div(sum.sqrt().add(this.eps)).mul(clr)));
+        sc.put(sum, sum.add(g.square()));
+        sc.put(p, p.sub(g.div(sum.sqrt().add(this.eps)).mul(clr)));
       }));
       if (grad !== p.grad) grad.dispose();
     }
@@ -130,17 +132,18 @@ export class Lion extends Optimizer {
     this.weightDecay = opts.weightDecay ?? 0;
     this.maximize = opts.maximize ?? false;
   }
-  step(): void {
+  step(opts: StepOptions = {}): void {
     this.stepCount++;
     const [b1, b2] = this.betas;
     for (const [p, grad] of this.withGrads()) {
       const m = this.slot(p, 'expAvg');
       noGrad(() => scope(() => {
-        const g = this.maximize ? grad.neg() : grad;
+        const sc = this.scaled(opts.gradScale);
+        const g = this.maximize ? sc.grad(grad).neg() : sc.grad(grad);
         const decayed = this.weightDecay ? p.mul(1 - this.lr * this.weightDecay) : p;
         const update = m.mul(b1).add(g.mul(1 - b1)).sign();
-        p.assign(decayed.sub(update.mul(this.lr)));
-        m.assign(m.mul(b2).add(g.mul(1 - b2)));
+        sc.put(p, decayed.sub(update.mul(this.lr)));
+        sc.put(m, m.mul(b2).add(g.mul(1 - b2)));
       }));
       if (grad !== p.grad) grad.dispose();
     }

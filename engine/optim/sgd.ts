@@ -4,7 +4,7 @@
  */
 import { FlowgradError } from '../core/errors.ts';
 import type { Tensor } from '../core/tensor.ts';
-import { Optimizer } from './optimizer.ts';
+import { Optimizer, runMulti, type StepOptions } from './optimizer.ts';
 
 export interface SGDOptions {
   lr?: number;
@@ -23,7 +23,7 @@ export class SGD extends Optimizer {
   maximize: boolean;
 
   constructor(params: Iterable<Tensor>, opts: SGDOptions = {}) {
-    super(params, opts.lr ?? 1e-3);
+    super(params, opts.lr ?? 1e-3, { pack: true });
     this.momentum = opts.momentum ?? 0;
     this.dampening = opts.dampening ?? 0;
     this.nesterov = opts.nesterov ?? false;
@@ -34,21 +34,18 @@ export class SGD extends Optimizer {
     }
   }
 
-  step(): void {
+  step(opts: StepOptions = {}): void {
     this.stepCount++;
-    for (const [p, g] of this.withGrads()) {
-      let buf: Tensor | null = null;
-      let first = false;
-      if (this.momentum !== 0) {
-        first = !this.state.get(p)?.momentumBuffer;
-        buf = this.slot(p, 'momentumBuffer');
-      }
-      p._storage.backend.run('sgd', {
-        param: p._storage.buf, grad: g._storage.buf, buf: buf ? buf._storage.buf : null, lr: this.lr,
-        momentum: this.momentum, dampening: this.dampening, nesterov: this.nesterov, weightDecay: this.weightDecay,
-        first, maximize: this.maximize,
-      });
-      if (g !== p.grad) g.dispose();
-    }
+    const items = [...this.withGrads()];
+    if (items.length === 0) return;
+    const momentum = this.momentum !== 0;
+    const first = items.map(([p]) => momentum && !this.state.get(p)?.momentumBuffer);
+    const bufs = momentum ? items.map(([p]) => this.slot(p, 'momentumBuffer')._storage.buf) : null;
+    runMulti(items[0]![0]._storage.backend, 'sgdMulti', {
+      params: items.map(([p]) => p._storage.buf), grads: items.map(([, g]) => g._storage.buf), bufs, first,
+      lr: this.lr, momentum: this.momentum, dampening: this.dampening, nesterov: this.nesterov, weightDecay: this.weightDecay,
+      maximize: this.maximize, gradScale: opts.gradScale?._storage.buf ?? null,
+    });
+    for (const [p, g] of items) if (g !== p.grad) g.dispose();
   }
 }

@@ -17,6 +17,8 @@ import { runFused } from './fused.ts';
 import { matmul } from './matmul.ts';
 import { REDUCE_KERNELS } from './reduce.ts';
 import { MISC_KERNELS } from './misc.ts';
+import { OPTIM_KERNELS } from './optim.ts';
+import { splitAdam, splitSgd } from '../multi.ts';
 
 export class CpuBuffer implements BackendBuffer {
   /** `pooled` false: adopted host memory, dropped on free (its owner may still read it). */
@@ -57,6 +59,12 @@ function withHalfShadows(args: Record<string, unknown>, body: (a: Record<string,
   for (const [h, f] of back) encodeHalf(f, h.data as Uint16Array, h.size);
 }
 
+/** Runs kernel `k`, through float32 shadows when a buffer is float16. */
+function call<A extends object>(k: (a: A) => void, args: A): void {
+  if (!hasHalf(args)) k(args);
+  else withHalfShadows(args as Record<string, unknown>, (a) => k(a as A));
+}
+
 type Kernels = { [K in KernelName]: (a: KernelArgs[K]) => void };
 const KERNELS: Kernels = { ...ELEMENTWISE_KERNELS, ...REDUCE_KERNELS, ...MISC_KERNELS, matmul };
 /** Optional kernels (types.ts): the implicit-GEMM convolution; cross-entropy's row loops are already tight in the reference. */
@@ -64,6 +72,9 @@ const OPTIONAL: { [K in OptionalKernelName]: (a: OptionalKernelArgs[K]) => void 
   ...CONV_GEMM_KERNELS,
   crossEntropy: REFERENCE_OPTIONAL.crossEntropy,
   crossEntropyGrad: REFERENCE_OPTIONAL.crossEntropyGrad,
+  // A call per tensor costs nothing here: the multi-tensor steps are the per-tensor kernels in a loop.
+  adamMulti: (a) => { for (const t of splitAdam(a)) call(OPTIM_KERNELS.adam, t); },
+  sgdMulti: (a) => { for (const t of splitSgd(a)) call(OPTIM_KERNELS.sgd, t); },
 };
 const ALL = { ...OPTIONAL, ...KERNELS } as Record<string, unknown>;
 
@@ -129,8 +140,7 @@ export class CpuBackend implements Backend {
   run<K extends KernelName>(kernel: K, args: KernelArgs[K]): void {
     const k = ALL[kernel] as ((a: KernelArgs[K]) => void) | undefined;
     if (!k) throw new FlowgradError('unsupported', `cpu backend: no kernel '${kernel}'`);
-    if (!hasHalf(args)) k(args);
-    else withHalfShadows(args as Record<string, unknown>, (a) => k(a as KernelArgs[K]));
+    call(k, args);
   }
 
   supports(kernel: OptionalKernelName): boolean {

@@ -11,6 +11,8 @@ import type { BackendBuffer, BinaryOp, FusedArgs, KernelArgs, UnaryOp } from '..
 
 type Kernels = { [K in keyof KernelArgs]: (a: KernelArgs[K]) => void };
 const d = (b: BackendBuffer): TypedArray => (b as unknown as { data: TypedArray }).data;
+/** An optimizer kernel's gradScale buffer as [multiplier, skip, steps skipped so far] (see KernelArgs['sgd']). */
+const gradScale = (b?: BackendBuffer | null): [number, boolean, number] => (b ? [d(b)[0]!, d(b)[1] !== 0, d(b)[2]!] : [1, false, 0]);
 
 function unaryFn(op: UnaryOp, alpha: number, beta: number): (x: number) => number {
   switch (op) {
@@ -221,8 +223,10 @@ export const REFERENCE_KERNELS: Kernels = {
   },
   sgd(a) {
     const p = d(a.param), g = d(a.grad), buf = a.buf ? d(a.buf) : null;
+    const [mul, skip] = gradScale(a.gradScale);
+    if (skip) return;
     for (let i = 0; i < p.length; i++) {
-      let gi = a.maximize ? -g[i] : g[i];
+      let gi = a.maximize ? -(g[i] * mul) : g[i] * mul;
       if (a.weightDecay !== 0) gi += a.weightDecay * p[i];
       if (a.momentum !== 0 && buf) {
         buf[i] = a.first ? gi : a.momentum * buf[i] + (1 - a.dampening) * gi;
@@ -233,9 +237,12 @@ export const REFERENCE_KERNELS: Kernels = {
   },
   adam(a) {
     const p = d(a.param), g = d(a.grad), m = d(a.m), v = d(a.v), vMax = a.vMax ? d(a.vMax) : null;
-    const bc1 = 1 - Math.pow(a.beta1, a.step), bc2 = 1 - Math.pow(a.beta2, a.step);
+    const [mul, skip, skipped] = gradScale(a.gradScale);
+    if (skip) return;
+    const t = a.step - skipped;
+    const bc1 = 1 - Math.pow(a.beta1, t), bc2 = 1 - Math.pow(a.beta2, t);
     for (let i = 0; i < p.length; i++) {
-      let gi = a.maximize ? -g[i] : g[i];
+      let gi = a.maximize ? -(g[i] * mul) : g[i] * mul;
       if (a.weightDecay !== 0) {
         if (a.decoupled) p[i] *= 1 - a.lr * a.weightDecay;
         else gi += a.weightDecay * p[i];

@@ -5,7 +5,8 @@
  */
 import type { TypedArray } from '../../core/dtype.ts';
 import type { BackendBuffer, OptionalKernelArgs } from '../types.ts';
-import { rowExpSum } from './kernels.ts';
+import { REFERENCE_KERNELS, rowExpSum } from './kernels.ts';
+import { splitAdam, splitSgd } from '../multi.ts';
 
 type Kernels = { [K in keyof OptionalKernelArgs]: (a: OptionalKernelArgs[K]) => void };
 const d = (b: BackendBuffer): TypedArray => (b as unknown as { data: TypedArray }).data;
@@ -65,5 +66,11 @@ export const REFERENCE_OPTIONAL: Kernels = {
         const g = G[p * inner + q], t = T[p * inner + q];
         for (let r = 0; r < n; r++) O[at(r)] = g * (Math.exp(X[at(r)] - mx) / s - (r === t ? 1 : 0));
       }
+  },
+  adamMulti(a) {
+    for (const t of splitAdam(a)) REFERENCE_KERNELS.adam(t);
+  },
+  sgdMulti(a) {
+    for (const t of splitSgd(a)) REFERENCE_KERNELS.sgd(t);
   },
 };

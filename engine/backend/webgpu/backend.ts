@@ -24,6 +24,7 @@ import type { PooledBuffer } from './pool.ts';
 import { PARAM_WORDS, WG, wgslType } from './program.ts';
 import type { Launch } from './program.ts';
 import { matmulConfig } from './matmul.ts';
+import { adamMultiLaunches, perTensor, sgdMultiLaunches } from './optim.ts';
 
 /** How long a failed read waits for `device.lost` to settle before reporting the failure as is. */
 const LOST_GRACE_MS = 500;
@@ -37,10 +38,31 @@ const BIND_GROUP_CAP = 4096;
 /** Small writes to buffers the pending commands use are staged here (see upload()). */
 const UPLOAD_BYTES = 256 * 1024;
 
+/**
+ * A tensor's GPU memory: a whole pooled buffer, or a view of one (`offset` bytes in) when it
+ * belongs to a group from allocGroup() — a flat arena that kernels bind in one piece.
+ */
 export class GpuBuffer implements BackendBuffer {
   freed = false;
-  constructor(readonly dtype: DType, readonly size: number, readonly mem: PooledBuffer) {}
+  constructor(readonly dtype: DType, readonly size: number, readonly mem: PooledBuffer, readonly offset = 0, readonly group: BufferGroup | null = null) {}
 }
+
+/** The views allocGroup() carved from one pooled buffer; the buffer returns to the pool with the last view. */
+export interface BufferGroup {
+  readonly mem: PooledBuffer;
+  /** The whole arena as one buffer (what fused multi-tensor kernels bind). */
+  readonly root: GpuBuffer;
+  live: number;
+}
+
+/** What a dispatch binds: a buffer range. */
+interface Bound {
+  mem: PooledBuffer;
+  offset: number;
+  bytes: number;
+}
+
+const bound = (b: GpuBuffer): Bound => (b.group && b !== b.group.root ? { mem: b.mem, offset: b.offset, bytes: Math.max(4, b.size * 4) } : { mem: b.mem, offset: 0, bytes: b.mem.bytes });
 
 export interface WebGPUStats {
   buffersCreated: number;
@@ -148,10 +170,34 @@ export class WebGPUBackend implements Backend {
     return new GpuBuffer(dtype, size, this.pool.acquire(Math.max(size, 1) * 4));
   }
 
+  /**
+   * `sizes.length` buffers of `dtype` as views of one contiguous allocation (each view starts
+   * at the device's storage offset alignment). Kernels use a view like any buffer; fused
+   * multi-tensor kernels (the optimizers) bind the whole arena once instead of one buffer per
+   * tensor, which is what lets one dispatch update every parameter.
+   */
+  allocGroup(dtype: DType, sizes: readonly number[]): BackendBuffer[] {
+    this.alive('allocGroup');
+    wgslType(dtype);
+    const align = this.device.limits.minStorageBufferOffsetAlignment;
+    const offsets: number[] = [];
+    let bytes = 0;
+    for (const n of sizes) {
+      offsets.push(bytes);
+      bytes += Math.ceil(Math.max(n * 4, 4) / align) * align;
+    }
+    const mem = this.pool.acquire(Math.max(bytes, 4));
+    const group: BufferGroup = { mem, root: null as unknown as GpuBuffer, live: sizes.length };
+    (group as { root: GpuBuffer }).root = new GpuBuffer(dtype, mem.bytes / 4, mem, 0, group);
+    if (sizes.length === 0) this.pool.release(mem);
+    return sizes.map((n, i) => new GpuBuffer(dtype, n, mem, offsets[i]!, group));
+  }
+
   free(buf: BackendBuffer): void {
     const b = buf as GpuBuffer;
     if (b.freed) return;
     b.freed = true;
+    if (b.group && --b.group.live > 0) return;
     if (this.lostMessage === null) this.pool.release(b.mem);
     else this.pool.bytesInUse -= b.mem.bytes;
   }
@@ -176,7 +222,7 @@ export class WebGPUBackend implements Backend {
     if (b.dtype === 'float32') arr = data instanceof Float32Array && data.length === b.size ? data : Float32Array.from({ length: b.size }, (_, i) => data[i]);
     else if (b.dtype === 'bool') arr = Int32Array.from({ length: b.size }, (_, i) => (data[i] ? 1 : 0));
     else arr = data instanceof Int32Array && data.length === b.size ? data : Int32Array.from({ length: b.size }, (_, i) => data[i]);
-    this.upload(b.mem, arr);
+    this.upload(bound(b), arr);
   }
 
   /**
@@ -184,20 +230,21 @@ export class WebGPUBackend implements Backend {
    * buffers those commands do not touch. Otherwise the bytes go into the upload arena and a
    * copy is recorded in order (the arena itself is uploaded once, at flush, before submit).
    */
-  private upload(mem: PooledBuffer, arr: Float32Array | Int32Array): void {
+  private upload(dst: Bound, arr: Float32Array | Int32Array): void {
     this.counters.writes++;
+    const mem = dst.mem;
     if (mem.lastUse === this.gen && this.encoder && arr.byteLength <= UPLOAD_BYTES) {
       if (this.uploadUsed + arr.byteLength > UPLOAD_BYTES) this.flush();
       else {
         this.uploadBytes.set(new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength), this.uploadUsed);
         this.endPass();
-        this.encoder.copyBufferToBuffer(this.uploadArena, this.uploadUsed, mem.gpu, 0, arr.byteLength);
+        this.encoder.copyBufferToBuffer(this.uploadArena, this.uploadUsed, mem.gpu, dst.offset, arr.byteLength);
         this.uploadUsed += arr.byteLength;
         return;
       }
     }
     if (mem.lastUse === this.gen && this.encoder) this.flush();
-    this.device.queue.writeBuffer(mem.gpu, 0, arr.buffer, arr.byteOffset, arr.byteLength);
+    this.device.queue.writeBuffer(mem.gpu, dst.offset, arr.buffer, arr.byteOffset, arr.byteLength);
   }
 
   async read(buf: BackendBuffer): Promise<TypedArray> {
@@ -208,7 +255,7 @@ export class WebGPUBackend implements Backend {
     const size = bucketBytes(bytes);
     const staging = this.takeStaging(size);
     this.endPass();
-    this.enc().copyBufferToBuffer(b.mem.gpu, 0, staging, 0, bytes);
+    this.enc().copyBufferToBuffer(b.mem.gpu, b.offset, staging, 0, bytes);
     b.mem.lastUse = this.gen;
     this.flush();
     this.counters.reads++;
@@ -253,12 +300,13 @@ export class WebGPUBackend implements Backend {
 
   /** Optional kernels this backend runs: direct (implicit-GEMM) convolution, see conv.ts. */
   supports(kernel: OptionalKernelName): boolean {
-    return kernel === 'conv2d' || kernel === 'conv2dWeightGrad';
+    return kernel === 'conv2d' || kernel === 'conv2dWeightGrad' || kernel === 'adamMulti' || kernel === 'sgdMulti';
   }
 
   run<K extends KernelName>(kernel: K, args: KernelArgs[K]): void {
     this.alive(kernel);
     if ((kernel as string) === 'conv2d' || (kernel as string) === 'conv2dWeightGrad') { this.runConv(kernel as string, args as unknown as OptionalKernelArgs['conv2dWeightGrad']); return; }
+    if ((kernel as string) === 'adamMulti' || (kernel as string) === 'sgdMulti') { this.runMulti(kernel as unknown as 'adamMulti', args as unknown as OptionalKernelArgs['adamMulti']); return; }
     const make = WEBGPU_KERNELS[kernel] as ((a: KernelArgs[K], cfg: KernelConfig) => Launch[]) | undefined;
     if (!make) throw new FlowgradError('unsupported', `webgpu backend: no kernel '${kernel}'`);
     for (const l of make(args, this.config)) this.encode(l);
@@ -267,6 +315,15 @@ export class WebGPUBackend implements Backend {
   private runConv(kernel: string, args: OptionalKernelArgs['conv2d'] | OptionalKernelArgs['conv2dWeightGrad']): void {
     if (args.out.size === 0) return;
     for (const step of convLaunches(kernel, args, this.config.matmul, this)) this.encode(step);
+  }
+
+  /** Multi-tensor optimizer steps: as few dispatches as the binding limit allows when the tensors sit in arenas (optim.ts). */
+  private runMulti(kernel: 'adamMulti' | 'sgdMulti', args: OptionalKernelArgs['adamMulti'] | OptionalKernelArgs['sgdMulti']): void {
+    const maxBindings = this.device.limits.maxStorageBuffersPerShaderStage;
+    const launches = kernel === 'adamMulti'
+      ? adamMultiLaunches(args as OptionalKernelArgs['adamMulti'], maxBindings) ?? perTensor(kernel, args)
+      : sgdMultiLaunches(args as OptionalKernelArgs['sgdMulti'], maxBindings) ?? perTensor(kernel, args);
+    for (const l of launches) this.encode(l);
   }
 
   /** One fused elementwise program (compiled plans): one dispatch, see fused.ts. */
@@ -315,12 +372,13 @@ export class WebGPUBackend implements Backend {
   private encode(l: Launch): void {
     if (this.slot === ARENA_SLOTS) this.flush();
     const p = this.pipeline(l.program.key, l.program.access, l.program.source);
-    const mems = l.bufs.map((b) => (b as GpuBuffer).mem);
+    const mems = l.bufs.map((b) => bound(b as GpuBuffer));
     const temps: PooledBuffer[] = [];
     if (l.table) {
       const t = this.pool.acquire(l.table.byteLength);
-      this.upload(t, l.table);
-      mems.splice(mems.length - 1, 0, t);
+      const tb = { mem: t, offset: 0, bytes: t.bytes };
+      this.upload(tb, l.table);
+      mems.splice(mems.length - 1, 0, tb);
       temps.push(t);
     }
     this.separateWritable(mems, p.access, temps);
@@ -335,21 +393,28 @@ export class WebGPUBackend implements Backend {
     const [x, y, z] = l.groups ?? this.grid(l.threads ?? 0, l.wg ?? WG);
     pass.dispatchWorkgroups(x, y, z);
     this.counters.dispatches++;
-    for (const m of mems) m.lastUse = this.gen;
+    for (const m of mems) m.mem.lastUse = this.gen;
     for (const t of temps) this.pool.release(t);
   }
 
-  /** A buffer bound writable must not be bound again in the same dispatch: read a copy instead. */
-  private separateWritable(mems: PooledBuffer[], access: string, temps: PooledBuffer[]): void {
+  /**
+   * A buffer bound writable must not be bound again in the same dispatch (nor another range
+   * of the same arena, to stay clear of WebGPU's aliasing rules): read a copy instead.
+   */
+  private separateWritable(mems: Bound[], access: string, temps: PooledBuffer[]): void {
     for (let i = 0; i < mems.length; i++) {
       if (access[i] !== 'w') continue;
       for (let j = 0; j < mems.length; j++) {
-        if (j === i || mems[j] !== mems[i]) continue;
-        if (access[j] === 'w') throw new FlowgradError('internal', 'webgpu: one buffer bound twice as a kernel output');
-        const copy = this.pool.acquire(mems[j].bytes);
+        if (j === i || mems[j].mem !== mems[i].mem) continue;
+        if (access[j] === 'w') {
+          if (mems[j].offset + mems[j].bytes <= mems[i].offset || mems[i].offset + mems[i].bytes <= mems[j].offset) continue;
+          throw new FlowgradError('internal', 'webgpu: one buffer bound twice as a kernel output');
+        }
+        const src = mems[j];
+        const copy = this.pool.acquire(src.bytes);
         this.endPass();
-        this.enc().copyBufferToBuffer(mems[j].gpu, 0, copy.gpu, 0, mems[j].bytes);
-        mems[j] = copy;
+        this.enc().copyBufferToBuffer(src.mem.gpu, src.offset, copy.gpu, 0, src.bytes);
+        mems[j] = { mem: copy, offset: 0, bytes: copy.bytes };
         temps.push(copy);
       }
     }
@@ -390,9 +455,9 @@ export class WebGPUBackend implements Backend {
     return l;
   }
 
-  private bindGroup(access: string, layout: GPUBindGroupLayout, mems: readonly PooledBuffer[]): GPUBindGroup {
+  private bindGroup(access: string, layout: GPUBindGroupLayout, mems: readonly Bound[]): GPUBindGroup {
     let key = access;
-    for (const m of mems) key += ':' + m.id;
+    for (const m of mems) key += m.offset === 0 && m.bytes === m.mem.bytes ? ':' + m.mem.id : `:${m.mem.id}@${m.offset}+${m.bytes}`;
     let bg = this.bindGroups.get(key);
     if (bg) return bg;
     if (this.bindGroups.size >= BIND_GROUP_CAP) {
@@ -403,7 +468,7 @@ export class WebGPUBackend implements Backend {
       layout,
       entries: [
         { binding: 0, resource: { buffer: this.arena, size: SLOT_BYTES } },
-        ...mems.map((m, i): GPUBindGroupEntry => ({ binding: i + 1, resource: { buffer: m.gpu } })),
+        ...mems.map((m, i): GPUBindGroupEntry => ({ binding: i + 1, resource: { buffer: m.mem.gpu, offset: m.offset, size: m.bytes } })),
       ],
     });
     this.bindGroups.set(key, bg);

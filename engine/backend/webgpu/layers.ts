@@ -1,68 +1,12 @@
 /**
- * Kernels behind layers and optimizers: fused in-place SGD and Adam/AdamW updates (one
- * dispatch per parameter, PyTorch semantics, scalars that depend only on the step — bias
- * corrections, decoupled decay factor — computed once on the host in float64), and the
- * convolution helpers im2col / col2im plus max pooling. col2im is written as a gather (one
+ * Kernels behind layers: the convolution helpers im2col / col2im plus max pooling (the
+ * optimizer kernels are in optim.ts). col2im is written as a gather (one
  * thread per image pixel summing the columns that cover it, in the reference's order) so it
  * needs no atomics.
  */
 import type { KernelArgs } from '../types.ts';
 import { PRELUDE, Params, bindings, kindOf, main1d } from './program.ts';
 import type { Launch, Program } from './program.ts';
-
-export function sgdLaunch(a: KernelArgs['sgd']): Launch {
-  const hasBuf = a.buf !== null && a.momentum !== 0;
-  const program: Program = {
-    key: `sgd:${hasBuf ? 'mom' : 'plain'}`,
-    access: hasBuf ? 'wrw' : 'wr',
-    source: () => PRELUDE + bindings(hasBuf ? 'wrw' : 'wr', hasBuf ? ['P', 'G', 'BUF'] : ['P', 'G'], ['f32', 'f32', 'f32']) + main1d(`
-  if (gid >= pu(0u)) { return; }
-  let lr = pf(1u); let mom = pf(2u); let damp1 = pf(3u); let wd = pf(4u); let flags = pu(5u);
-  var g = G[gid];
-  if ((flags & 4u) != 0u) { g = -g; }
-  if (wd != 0.0) { g += wd * P[gid]; }
-  ${hasBuf ? `let b = select(mom * BUF[gid] + damp1 * g, g, (flags & 2u) != 0u);
-  BUF[gid] = b;
-  g = select(b, g + mom * b, (flags & 1u) != 0u);` : ''}
-  P[gid] = P[gid] - lr * g;`),
-  };
-  const flags = (a.nesterov ? 1 : 0) | (a.first ? 2 : 0) | (a.maximize ? 4 : 0);
-  const params = new Params().u(a.param.size).fl(a.lr, a.momentum, 1 - a.dampening, a.weightDecay).u(flags);
-  return { program, bufs: hasBuf ? [a.param, a.grad, a.buf!] : [a.param, a.grad], params, threads: a.param.size };
-}
-
-export function adamLaunch(a: KernelArgs['adam']): Launch {
-  const ams = a.vMax !== null;
-  const access = ams ? 'wrwww' : 'wrww';
-  const program: Program = {
-    key: `adam:${ams ? 'ams' : 'std'}`,
-    access,
-    source: () => PRELUDE + bindings(access, ['P', 'G', 'M', 'V', 'VMAX'], ['f32', 'f32', 'f32', 'f32', 'f32']) + main1d(`
-  if (gid >= pu(0u)) { return; }
-  let b1 = pf(1u); let b1c = pf(2u); let b2 = pf(3u); let b2c = pf(4u); let eps = pf(5u);
-  let wd = pf(6u); let decay = pf(7u); let stepSize = pf(8u); let sqrtBc2 = pf(9u); let flags = pu(10u);
-  var g = G[gid];
-  if ((flags & 1u) != 0u) { g = -g; }
-  var pv = P[gid];
-  if (wd != 0.0) {
-    if ((flags & 2u) != 0u) { pv = pv * decay; } else { g += wd * pv; }
-  }
-  let mi = b1 * M[gid] + b1c * g;
-  M[gid] = mi;
-  let vi = b2 * V[gid] + b2c * g * g;
-  V[gid] = vi;
-  ${ams ? 'let vv = max(VMAX[gid], vi); VMAX[gid] = vv;' : 'let vv = vi;'}
-  let denom = sqrt(vv) / sqrtBc2 + eps;
-  P[gid] = pv - stepSize * (mi / denom);`),
-  };
-  const bc1 = 1 - Math.pow(a.beta1, a.step), bc2 = 1 - Math.pow(a.beta2, a.step);
-  const flags = (a.maximize ? 1 : 0) | (a.decoupled ? 2 : 0);
-  const params = new Params().u(a.param.size)
-    .fl(a.beta1, 1 - a.beta1, a.beta2, 1 - a.beta2, a.eps, a.weightDecay, 1 - a.lr * a.weightDecay, a.lr / bc1, Math.sqrt(bc2)).u(flags);
-  const bufs = [a.param, a.grad, a.m, a.v];
-  if (ams) bufs.push(a.vMax!);
-  return { program, bufs, params, threads: a.param.size };
-}
 
 type Geometry = Pick<KernelArgs['im2col'], 'c' | 'h' | 'w' | 'kh' | 'kw' | 'oh' | 'ow' | 'sh' | 'sw' | 'ph' | 'pw' | 'dh' | 'dw'>;
 
