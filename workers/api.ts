@@ -9,6 +9,9 @@ import type { DatasetSpec, TrainConfig } from '../engine/train/config.ts';
 export type { DatasetSpec, TrainConfig, OptimizerName, OptimizerOptions, SchedulerConfig, MetricName } from '../engine/train/config.ts';
 import type { EpochMetrics } from '../engine/train/session.ts';
 export type { EpochMetrics } from '../engine/train/session.ts';
+import type { CodeProblem } from '../engine/train/builders/custom.ts';
+export type { CodeProblem } from '../engine/train/builders/custom.ts';
+import type { NormalizeMode } from '../engine/data/types.ts';
 
 export interface TrainRequest {
   runId: string;
@@ -109,6 +112,13 @@ export interface EngineInfo {
   webgpu: { available: boolean; adapter?: string; fallback?: boolean };
 }
 
+/** A dataset's sample shape, class names and normalisation x' = (x − shift) / scale (per channel for images; null: none). */
+export interface InputPrep {
+  sampleShape: number[];
+  classNames: string[] | null;
+  stats: { mode: NormalizeMode; shift: number[]; scale: number[] } | null;
+}
+
 export interface EngineApi {
   info(): Promise<EngineInfo>;
   /** Trains; events are batched (≤ 20 calls/s) into `onEvents`. Resolves when the run ends. */
@@ -123,6 +133,10 @@ export interface EngineApi {
   predict(graph: GraphJSON, weights: Uint8Array, inputs: Float32Array, rows: number): Promise<Float32Array>;
   /** Decision-boundary grid for 2-D inputs, as in EpochEvent.boundary. */
   boundary(graph: GraphJSON, weights: Uint8Array, dataset: DatasetSpec, resolution: number): Promise<NonNullable<EpochEvent['boundary']>>;
+  /** Checks a Custom Code body as compiling the graph would: parse, then (inSample given) one dummy batch; null when fine. */
+  checkCustomCode(code: string, inSample: number[] | null, outSample: number[] | null): Promise<CodeProblem | null>;
+  /** How a dataset's inputs are prepared for training (the playground feeds drawings the same way). */
+  inputPrep(dataset: DatasetSpec, opts: { validationSplit?: number; seed?: number }): Promise<InputPrep>;
   /**
    * Test-only: destroys the current WebGPU device (`GPUDevice.destroy()`, what a driver reset
    * or a GPU crash does to a page), so a run in progress meets a real `device.lost`. The

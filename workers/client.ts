@@ -7,11 +7,11 @@
  * the worker's training loop yields to its event loop between steps.
  */
 import * as Comlink from 'comlink';
-import type { EngineApi, TrainEvent, TrainRequest, RunResult, EngineInfo, EpochEvent } from './api.ts';
+import type { EngineApi, TrainEvent, TrainRequest, RunResult, EngineInfo, EpochEvent, CodeProblem, InputPrep } from './api.ts';
 import type { GraphJSON } from '../engine/graph/types.ts';
 import type { DatasetSpec } from '../engine/train/config.ts';
 
-export type { TrainEvent, TrainRequest, RunResult, EngineInfo } from './api.ts';
+export type { TrainEvent, TrainRequest, RunResult, EngineInfo, CodeProblem, InputPrep } from './api.ts';
 
 export class EngineError extends Error {
   constructor(readonly code: string, message: string, readonly nodeId?: string) {
@@ -92,6 +92,16 @@ export class EngineClient {
 
   boundary(graph: GraphJSON, weights: Uint8Array, dataset: DatasetSpec, resolution: number): Promise<NonNullable<EpochEvent['boundary']>> {
     return this.call((a) => a.boundary(graph, weights, dataset, resolution));
+  }
+
+  /** Parses a Custom Code body and runs it on a dummy batch, as compiling the graph would; null when fine. */
+  checkCustomCode(code: string, inSample: number[] | null, outSample: number[] | null): Promise<CodeProblem | null> {
+    return this.call((a) => a.checkCustomCode(code, inSample, outSample));
+  }
+
+  /** The sample shape, class names and normalisation a dataset's inputs get for training. */
+  inputPrep(dataset: DatasetSpec, opts: { validationSplit?: number; seed?: number }): Promise<InputPrep> {
+    return this.call((a) => a.inputPrep(dataset, opts));
   }
 
   /** Test-only (see EngineApi.debugLoseDevice): destroys the worker's WebGPU device. */

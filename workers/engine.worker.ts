@@ -13,6 +13,8 @@ import type { BackendChoice, WebGPUBackend } from '../engine/index.ts';
 import { backend } from '../engine/backend/registry.ts';
 import { EventBatcher } from './batcher.ts';
 import { readDataset } from './data/store.ts';
+import { checkCustomCode } from '../engine/train/builders/custom.ts';
+import { resolveDataset } from '../engine/data/resolve.ts';
 
 /** Uploaded datasets live in IndexedDB (stored there by the data worker). */
 const uploads = { readUpload: readDataset };
@@ -128,6 +130,19 @@ const api: EngineApi = {
 
   boundary(graph, weights, dataset, resolution) {
     return guard(() => boundaryGrid(graph, weights, dataset, resolution));
+  },
+
+  checkCustomCode(code, inSample, outSample) {
+    return guard(() => checkCustomCode(code, inSample, outSample));
+  },
+
+  // Prepares the dataset as a run would (uploads: read, split, statistics from the training part).
+  inputPrep(dataset, opts) {
+    return guard(async () => {
+      const d = await resolveDataset(dataset, uploads, opts);
+      const stats = d.stats && d.stats.mode !== 'none' ? { mode: d.stats.mode, shift: Array.from(d.stats.shift), scale: Array.from(d.stats.scale) } : null;
+      return { sampleShape: d.sampleShape, classNames: d.classNames, stats };
+    });
   },
 
   // Test-only (see api.ts): the raw device's destroy(), not the backend's, so the backend
