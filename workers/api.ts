@@ -12,6 +12,8 @@ export type { EpochMetrics } from '../engine/train/session.ts';
 import type { CodeProblem } from '../engine/train/builders/custom.ts';
 export type { CodeProblem } from '../engine/train/builders/custom.ts';
 import type { NormalizeMode } from '../engine/data/types.ts';
+import type { EpochHistograms } from '../engine/train/histograms.ts';
+export type { EpochHistograms, ParamHistogram, ValueHistogram } from '../engine/train/histograms.ts';
 
 export interface TrainRequest {
   runId: string;
@@ -20,6 +22,8 @@ export interface TrainRequest {
   config: TrainConfig;
   /** Side of the square grid the decision boundary is sampled on (0: none). */
   boundaryResolution: number;
+  /** Bins per weight / gradient histogram in each epoch event (0 or absent: no histograms). */
+  histogramBins?: number;
   /** Continue from these weights (safetensors), e.g. on the CPU after the GPU was lost. */
   initialWeights?: Uint8Array;
 }
@@ -56,6 +60,14 @@ export interface EpochEvent {
   best?: boolean;
   /** Probability of each class at each grid point, row-major [res*res*classes], row 0 at the top (largest y); 2-D data only. */
   boundary?: { resolution: number; classes: number; extent: [number, number, number, number]; probs: Float32Array };
+  /**
+   * When the request set histogramBins: for each parameter (`<nodeId>.<param>`, graph order)
+   * a histogram of its weights and of the gradient of the epoch's last optimizer step — bins
+   * (Uint32Array counts over [lo, hi]), min, max, mean, std, and non-finite values counted,
+   * not binned. At most 16,384 counts per event: many parameters get fewer bins, and past that
+   * the last ones are left out (`omitted`). See engine/train/histograms.ts.
+   */
+  histograms?: EpochHistograms;
 }
 
 export interface DoneEvent {

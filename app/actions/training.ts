@@ -12,8 +12,11 @@ import { currentDatasetSpec } from '../store/dataSlice.ts';
 import type { RunMetrics, RunSlice } from '../store/runSlice.ts';
 import { pushEpoch, pushPoint, resetSeries } from '../store/series.ts';
 import { beginRecord, finishRecord } from './runRecords.ts';
+import { foldHistograms } from '../store/histograms.ts';
 
 export const BOUNDARY_RESOLUTION = 48;
+/** Bins per weight / gradient histogram (the dashboard's histogram card). */
+export const HISTOGRAM_BINS = 30;
 export const DIVERGED_MESSAGE = 'Training diverged (loss became NaN) — try a lower learning rate';
 
 const pct = (a: number | undefined) => (a === undefined || !Number.isFinite(a) ? '' : `, accuracy ${(a * 100).toFixed(1)}%`);
@@ -90,17 +93,17 @@ export function startTraining(from?: { weights: Uint8Array; backend: 'cpu' }): v
   resetSeries();
   s.patchRun({
     status: 'running', runId, startedAt: Date.now(), totalEpochs: config.epochs, metrics: null, boundary: null, runMessage: null,
-    engineErrors: {}, seriesVersion: s.seriesVersion + 1, recovery: null,
+    engineErrors: {}, seriesVersion: s.seriesVersion + 1, recovery: null, histograms: null,
   });
   beginRecord(runId);
   const mine = () => useApp.getState().runId === runId;
   const onEvents = (events: TrainEvent[]) => {
     if (!mine()) return;
     const cur = useApp.getState();
-    cur.patchRun({ ...foldEvents(cur, events), seriesVersion: cur.seriesVersion + 1 });
+    cur.patchRun({ ...foldEvents(cur, events), histograms: foldHistograms(cur.histograms, runId, events), seriesVersion: cur.seriesVersion + 1 });
   };
   getEngine()
-    .train({ runId, graph, dataset, config, boundaryResolution: BOUNDARY_RESOLUTION, ...(from ? { initialWeights: from.weights } : {}) }, onEvents)
+    .train({ runId, graph, dataset, config, boundaryResolution: BOUNDARY_RESOLUTION, histogramBins: HISTOGRAM_BINS, ...(from ? { initialWeights: from.weights } : {}) }, onEvents)
     .then((result) => {
       if (!mine()) return;
       const cur = useApp.getState();

@@ -2,7 +2,8 @@
  * The training dock. In the Model view: data, the essential training settings with Train /
  * Pause / Stop, the live loss chart and the decision boundary. In the Train view the dock
  * fills the window as the training dashboard: every setting with the LR preview, live charts
- * of loss, metrics and LR, the confusion matrix, the inference playground, and the run
+ * of loss, metrics and LR, the confusion matrix, the inference playground, per-layer weight
+ * and gradient histograms, and the run
  * history with comparisons across runs.
  */
 import { useApp } from '../store/index.ts';
@@ -15,6 +16,7 @@ import { MetricCharts } from './MetricCharts.tsx';
 import { ConfusionCard } from './ConfusionCard.tsx';
 import { RunHistory } from './RunHistory.tsx';
 import { ComputeChart } from './ComputeChart.tsx';
+import { HistogramCard } from './HistogramCard.tsx';
 
 export function Dock() {
   const view = useApp((s) => s.view);
@@ -40,6 +42,7 @@ export function Dock() {
           <ResultCard playground />
           <ConfusionCard />
         </div>
+        <HistogramCard />
       </div>
       <div className="dash-col dash-right">
         <DataCard />

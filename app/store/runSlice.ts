@@ -9,6 +9,7 @@ import type { GraphJSON } from '../../engine/graph/types.ts';
 import type { DatasetSpec } from '../../engine/train/config.ts';
 import type { EpochEvent } from '../../workers/api.ts';
 import type { AppState } from './index.ts';
+import type { HistogramHistory } from './histograms.ts';
 
 export type RunStatus = 'idle' | 'running' | 'paused' | 'stopping' | 'done' | 'error';
 export type Boundary = NonNullable<EpochEvent['boundary']>;
@@ -51,6 +52,8 @@ export interface RunSlice {
   seriesVersion: number;
   /** Set when the GPU was lost mid-run: the weights of its last finished epoch, to continue from. */
   recovery: { weights: Uint8Array } | null;
+  /** The current run's weight and gradient histograms per epoch (histograms.ts). */
+  histograms: HistogramHistory | null;
   patchRun(p: Partial<Omit<RunSlice, 'patchRun'>>): void;
 }
 
@@ -66,6 +69,7 @@ export const createRunSlice: StateCreator<AppState, [], [], RunSlice> = (set) =>
   engineErrors: {},
   seriesVersion: 0,
   recovery: null,
+  histograms: null,
   patchRun(p) {
     set(p);
   },
