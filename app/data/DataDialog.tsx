@@ -19,6 +19,7 @@ import { drawBars, drawGrid } from './draw.ts';
 import { fitGraphToData } from './fitModel.ts';
 import { fmtBytes, sigText } from './format.ts';
 import { removeUpload } from './dataActions.ts';
+import { dataSplit } from './splitCounts.ts';
 
 function Select<T extends string>({ label, value, options, onChange, disabled }: { label: string; value: T; options: [T, string][]; onChange(v: T): void; disabled?: boolean }) {
   const id = useId();
@@ -208,6 +209,8 @@ export function DataDialog() {
   const upload: UploadSpec | null = source?.kind === 'upload' ? source : null;
   const summary = upload ? uploads.find((u) => u.id === upload.id) ?? null : null;
   const prep = useMemo(() => (upload?.prep ?? {}) as DataPrep, [upload]);
+  const validationSplit = useApp((s) => s.training.validationSplit);
+  const dataset = useApp((s) => s.dataset);
   const close = () => patchData({ dataPanelOpen: false });
 
   useEffect(() => {
@@ -223,7 +226,7 @@ export function DataDialog() {
   const val = prep.valFraction ?? 0.15;
   const test = prep.testFraction ?? 0.15;
   const n = summary.rows;
-  const nVal = Math.round(n * val), nTest = Math.round(n * test);
+  const split = dataSplit(upload, dataset, uploads, validationSplit);
   const misfit = analysis.issues.some((i) => i.code === 'data-mismatch');
   return (
     <div className="data-dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && close()}>
@@ -256,7 +259,7 @@ export function DataDialog() {
               <NumberField label="Validation %" value={Math.round(val * 100)} min={0} max={50} int onCommit={(v) => patchPrep({ valFraction: v / 100 })} />
               <NumberField label="Test %" value={Math.round(test * 100)} min={0} max={50} int onCommit={(v) => patchPrep({ testFraction: v / 100 })} />
               <NumberField label="Split seed" value={prep.seed ?? 1} min={0} int onCommit={(seed) => patchPrep({ seed })} />
-              <div className="data-meta" data-testid="split-summary">≈ train {n - nVal - nTest} · validation {nVal} · test {nTest}</div>
+              <div className="data-meta" data-testid="split-summary">{split ? `${split.exact ? '' : '≈ '}train ${split.train} · validation ${split.val} · test ${split.test}` : '—'}</div>
             </div>
           </div>
         </div>

@@ -4,8 +4,10 @@ import type uPlot from 'uplot';
 import { useApp, type AppState } from '../store/index.ts';
 import { axes, css, mountChart } from './chart.ts';
 import { lrPreview } from './lrPreview.ts';
+import { dataSplit } from '../data/splitCounts.ts';
 
-const stepsPerEpoch = (s: AppState) => Math.max(1, Math.ceil(((s.dataset as { samples?: number }).samples ?? 1000) * (1 - s.training.validationSplit) / s.training.batchSize));
+// The selected data's training rows (an upload's or another built-in's, not the 2-D dataset's).
+const stepsPerEpoch = (s: AppState) => Math.max(1, Math.ceil((dataSplit(s.dataSource, s.dataset, s.uploads, s.training.validationSplit)?.train ?? 1000) / s.training.batchSize));
 
 export function LrPreview() {
   const host = useRef<HTMLDivElement>(null);
@@ -31,7 +33,7 @@ export function LrPreview() {
         };
       },
       data,
-      changed: (s, p) => s.training !== p.training || s.dataset !== p.dataset,
+      changed: (s, p) => s.training !== p.training || s.dataset !== p.dataset || s.dataSource !== p.dataSource || s.uploads !== p.uploads,
       rebuild: (s, p) => s.theme !== p.theme,
     });
   }, []);

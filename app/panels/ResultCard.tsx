@@ -1,13 +1,15 @@
 /**
  * What the model learned: the decision-boundary heatmap (class probability over the plane,
- * the data on top) and the metrics in words, with how the last run ended. In the dashboard
+ * the data on top; for data that is not 2-D, its split and why there is no plot) and the
+ * metrics in words, with how the last run ended. In the dashboard
  * (`playground`) the plot is also the inference playground: click a point to see the
  * model's class probabilities there; tabular models get a row of inputs instead.
  */
 import { useEffect, useRef, useState } from 'react';
 import { useApp } from '../store/index.ts';
 import { drawPlot } from './plot2d.ts';
-import { useDataset2D } from './useDataset.ts';
+import { useDataSplit, useIs2D, useSourcePoints } from './useDataset.ts';
+import { noPlotText, splitText } from '../data/splitCounts.ts';
 import { probe, ProbeResult, TabularPlayground, type Probe } from './Playground.tsx';
 
 const BOUNDARY_FRAME_MS = 200;
@@ -15,7 +17,6 @@ const fmtLoss = (v: number | undefined) => (v === undefined || !Number.isFinite(
 const fmtPct = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '—' : `${(v * 100).toFixed(1)}%`);
 
 export function ResultCard({ playground = false }: { playground?: boolean }) {
-  const dataset = useApp((s) => s.dataset);
   const boundary = useApp((s) => s.boundary);
   const metrics = useApp((s) => s.metrics);
   const status = useApp((s) => s.status);
@@ -23,7 +24,11 @@ export function ResultCard({ playground = false }: { playground?: boolean }) {
   const runMessage = useApp((s) => s.runMessage);
   const inputShape = useApp((s) => s.model?.graph.nodes.find((n) => n.type === 'Input')?.attrs.shape as number[] | undefined);
   const lossKind = useApp((s) => s.model?.graph.nodes.find((n) => n.type === 'Loss')?.attrs.loss);
-  const data = useDataset2D(dataset);
+  // The selected data's own points and shape (never the 2-D dataset's when another is chosen).
+  const data = useSourcePoints();
+  const is2d = useIs2D();
+  const split = useDataSplit();
+  const sampleShape = useApp((s) => s.dataSignature.sampleShape);
   const canvas = useRef<HTMLCanvasElement>(null);
   const [probeResult, setProbe] = useState<Probe | null>(null);
   const [marker, setMarker] = useState<[number, number] | null>(null);
@@ -59,7 +64,6 @@ export function ResultCard({ playground = false }: { playground?: boolean }) {
   const running = status === 'running' || status === 'stopping' || status === 'paused';
   const progress = running && totalEpochs > 0 && metrics ? Math.min(1, metrics.epoch / totalEpochs) : null;
   const classifier = (lossKind ?? 'crossEntropy') === 'crossEntropy';
-  const is2d = !inputShape || (inputShape.length === 1 && inputShape[0] === 2);
 
   const onPlotClick = (e: React.MouseEvent<HTMLCanvasElement>) => {
     if (!playground || !boundary) return;
@@ -74,7 +78,7 @@ export function ResultCard({ playground = false }: { playground?: boolean }) {
 
   return (
     <section className="card result-card" aria-label="Result">
-      <h2 className="card-title">{playground ? 'Decision boundary · click to probe' : 'Decision boundary'}</h2>
+      <h2 className="card-title">{!is2d ? 'Result' : playground ? 'Decision boundary · click to probe' : 'Decision boundary'}</h2>
       <div className="result-body">
         {is2d ? (
           <canvas
@@ -83,11 +87,13 @@ export function ResultCard({ playground = false }: { playground?: boolean }) {
             data-testid="boundary-canvas"
             data-has-boundary={boundary ? 'true' : 'false'}
             role="img"
-            aria-label={boundary ? 'Decision boundary of the trained model over the data' : 'The data; train to see the decision boundary'}
+            aria-label={boundary ? 'Decision boundary of the trained model over the data' : data ? 'The data; train to see the decision boundary' : 'Train to see the decision boundary'}
             onClick={onPlotClick}
           />
         ) : (
-          playground && <TabularPlayground features={inputShape.reduce((a, b) => a * b, 1)} classifier={classifier} />
+          playground ? <TabularPlayground features={(inputShape ?? sampleShape).reduce((a, b) => a * b, 1)} classifier={classifier} /> : (
+            <p className="muted small result-data">{split && <>{splitText(split)}.<br /></>}{noPlotText(sampleShape)}</p>
+          )
         )}
         <div className="metrics" role="status" aria-label="Training metrics">
           <div className="metric">

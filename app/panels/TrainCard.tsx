@@ -1,6 +1,7 @@
 /**
  * The essential training settings and the run controls: optimizer, learning rate, batch
- * size, epochs; Train / Pause·Resume / Stop; progress with samples/s and ETA. Train is
+ * size, epochs; how many samples the selected data trains and validates on; Train /
+ * Pause·Resume / Stop; progress with samples/s and ETA. Train is
  * disabled while the graph has errors, and the reasons are listed beside it; clicking one
  * selects the node it is about. Every other setting is in the Train view (TrainSettings).
  */
@@ -11,6 +12,8 @@ import { continueOnCpu, etaSeconds, pauseTraining, resumeTraining, startTraining
 import { useAnalysis } from '../store/analysis.ts';
 import { useApp } from '../store/index.ts';
 import { NumberField } from './NumberField.tsx';
+import { useDataSplit } from './useDataset.ts';
+import { splitText } from '../data/splitCounts.ts';
 
 const MAX_LISTED = 4;
 
@@ -34,11 +37,10 @@ function Progress() {
   const metrics = useApp((s) => s.metrics);
   const status = useApp((s) => s.status);
   const total = useApp((s) => s.totalEpochs);
-  const dataset = useApp((s) => s.dataset);
   const training = useApp((s) => s.training);
+  const split = useDataSplit();
   if (!metrics || (status !== 'running' && status !== 'paused')) return null;
-  const trainSamples = Math.round((dataset.samples ?? 0) * (1 - training.validationSplit));
-  const eta = etaSeconds(metrics, total, trainSamples, training.batchSize);
+  const eta = split ? etaSeconds(metrics, total, split.train, training.batchSize) : null;
   return (
     <p className="muted small run-progress" aria-live="off">
       {status === 'paused' ? 'Paused · ' : ''}
@@ -60,6 +62,7 @@ export function TrainCard() {
   const running = status === 'running' || status === 'stopping' || status === 'paused';
   const errors = analysis.issues.filter((i) => i.severity === 'error');
   const recovery = useApp((s) => s.recovery);
+  const split = useDataSplit();
 
   return (
     <section className="card train-card" aria-label="Training">
@@ -77,6 +80,7 @@ export function TrainCard() {
         <NumberField label="Batch size" value={training.batchSize} min={1} max={4096} int disabled={running} onCommit={(v) => setTraining({ batchSize: v })} />
         <NumberField label="Epochs" value={training.epochs} min={1} max={10000} int disabled={running} onCommit={(v) => setTraining({ epochs: v })} />
       </div>
+      {split && <p className="muted small train-data" title="The selected data after its split">{splitText(split)}</p>}
       <div className="train-actions">
         <button
           type="button"
