@@ -21,7 +21,9 @@ import { WEBGPU_KERNELS } from './kernels.ts';
 import type { KernelConfig } from './kernels.ts';
 import { BufferPool, bucketBytes } from './pool.ts';
 import type { PooledBuffer } from './pool.ts';
-import { PARAM_WORDS, WG, wgslType } from './program.ts';
+import { PARAM_WORDS, WG, storageBytes, wgslType } from './program.ts';
+import { halfStorage } from './half.ts';
+import { encodeHalf, decodeHalf } from '../../core/half.ts';
 import type { Launch } from './program.ts';
 import { matmulConfig } from './matmul.ts';
 import { adamMultiLaunches, perTensor, sgdMultiLaunches } from './optim.ts';
@@ -62,7 +64,20 @@ interface Bound {
   bytes: number;
 }
 
-const bound = (b: GpuBuffer): Bound => (b.group && b !== b.group.root ? { mem: b.mem, offset: b.offset, bytes: Math.max(4, b.size * 4) } : { mem: b.mem, offset: 0, bytes: b.mem.bytes });
+/** Bytes of `size` elements of `dtype` in GPU storage, padded to the 4 bytes copies and bindings need. */
+const bytesOf = (dtype: DType, size: number): number => Math.ceil((size * storageBytes(dtype)) / 4) * 4;
+
+const bound = (b: GpuBuffer): Bound => (b.group && b !== b.group.root ? { mem: b.mem, offset: b.offset, bytes: Math.max(4, bytesOf(b.dtype, b.size)) } : { mem: b.mem, offset: 0, bytes: b.mem.bytes });
+
+/** Binding numbers of a launch's float16 buffers (a table, when present, is bound before the last buffer). */
+function halfBindings(l: Launch): Set<number> {
+  const out = new Set<number>();
+  const n = l.bufs.length;
+  l.bufs.forEach((b, i) => {
+    if (b.dtype === 'float16') out.add(l.table && i === n - 1 ? i + 2 : i + 1);
+  });
+  return out;
+}
 
 export interface WebGPUStats {
   buffersCreated: number;
@@ -164,10 +179,22 @@ export class WebGPUBackend implements Backend {
 
   // ---- memory ----------------------------------------------------------------------
 
+  /** Whether float16 tensors can live on this device (the adapter has shader-f16). */
+  get hasFloat16(): boolean {
+    return this.device.features.has('shader-f16');
+  }
+
+  private checkDtype(dtype: DType): void {
+    wgslType(dtype);
+    if (dtype === 'float16' && !this.hasFloat16) {
+      throw new FlowgradError('dtype', `webgpu: float16 tensors need the 'shader-f16' feature, which this adapter (${this.adapter.description || this.adapter.architecture || this.adapter.vendor}) lacks; use float32 here`);
+    }
+  }
+
   alloc(dtype: DType, size: number): BackendBuffer {
     this.alive('alloc');
-    wgslType(dtype);
-    return new GpuBuffer(dtype, size, this.pool.acquire(Math.max(size, 1) * 4));
+    this.checkDtype(dtype);
+    return new GpuBuffer(dtype, size, this.pool.acquire(Math.max(bytesOf(dtype, size), 4)));
   }
 
   /**
@@ -178,17 +205,17 @@ export class WebGPUBackend implements Backend {
    */
   allocGroup(dtype: DType, sizes: readonly number[]): BackendBuffer[] {
     this.alive('allocGroup');
-    wgslType(dtype);
+    this.checkDtype(dtype);
     const align = this.device.limits.minStorageBufferOffsetAlignment;
     const offsets: number[] = [];
     let bytes = 0;
     for (const n of sizes) {
       offsets.push(bytes);
-      bytes += Math.ceil(Math.max(n * 4, 4) / align) * align;
+      bytes += Math.ceil(Math.max(bytesOf(dtype, n), 4) / align) * align;
     }
     const mem = this.pool.acquire(Math.max(bytes, 4));
     const group: BufferGroup = { mem, root: null as unknown as GpuBuffer, live: sizes.length };
-    (group as { root: GpuBuffer }).root = new GpuBuffer(dtype, mem.bytes / 4, mem, 0, group);
+    (group as { root: GpuBuffer }).root = new GpuBuffer(dtype, mem.bytes / storageBytes(dtype), mem, 0, group);
     if (sizes.length === 0) this.pool.release(mem);
     return sizes.map((n, i) => new GpuBuffer(dtype, n, mem, offsets[i]!, group));
   }
@@ -218,8 +245,9 @@ export class WebGPUBackend implements Backend {
     this.alive('write');
     const b = buf as GpuBuffer;
     if (b.size === 0) return;
-    let arr: Float32Array | Int32Array;
-    if (b.dtype === 'float32') arr = data instanceof Float32Array && data.length === b.size ? data : Float32Array.from({ length: b.size }, (_, i) => data[i]);
+    let arr: Float32Array | Int32Array | Uint16Array;
+    if (b.dtype === 'float16') arr = encodeHalf(data, new Uint16Array(bytesOf('float16', b.size) / 2), b.size);
+    else if (b.dtype === 'float32') arr = data instanceof Float32Array && data.length === b.size ? data : Float32Array.from({ length: b.size }, (_, i) => data[i]);
     else if (b.dtype === 'bool') arr = Int32Array.from({ length: b.size }, (_, i) => (data[i] ? 1 : 0));
     else arr = data instanceof Int32Array && data.length === b.size ? data : Int32Array.from({ length: b.size }, (_, i) => data[i]);
     this.upload(bound(b), arr);
@@ -230,7 +258,7 @@ export class WebGPUBackend implements Backend {
    * buffers those commands do not touch. Otherwise the bytes go into the upload arena and a
    * copy is recorded in order (the arena itself is uploaded once, at flush, before submit).
    */
-  private upload(dst: Bound, arr: Float32Array | Int32Array): void {
+  private upload(dst: Bound, arr: Float32Array | Int32Array | Uint16Array): void {
     this.counters.writes++;
     const mem = dst.mem;
     if (mem.lastUse === this.gen && this.encoder && arr.byteLength <= UPLOAD_BYTES) {
@@ -250,8 +278,8 @@ export class WebGPUBackend implements Backend {
   async read(buf: BackendBuffer): Promise<TypedArray> {
     this.alive('read');
     const b = buf as GpuBuffer;
-    const bytes = b.size * 4;
-    if (bytes === 0) return b.dtype === 'float32' ? new Float32Array(0) : b.dtype === 'bool' ? new Uint8Array(0) : new Int32Array(0);
+    const bytes = bytesOf(b.dtype, b.size);
+    if (bytes === 0) return b.dtype === 'float32' || b.dtype === 'float16' ? new Float32Array(0) : b.dtype === 'bool' ? new Uint8Array(0) : new Int32Array(0);
     const size = bucketBytes(bytes);
     const staging = this.takeStaging(size);
     this.endPass();
@@ -273,6 +301,7 @@ export class WebGPUBackend implements Backend {
     staging.unmap();
     this.releaseStaging(staging);
     if (b.dtype === 'float32') return new Float32Array(raw);
+    if (b.dtype === 'float16') return decodeHalf(new Uint16Array(raw), new Float32Array(b.size), b.size);
     const ints = new Int32Array(raw);
     return b.dtype === 'bool' ? Uint8Array.from(ints, (v) => (v !== 0 ? 1 : 0)) : ints;
   }
@@ -371,7 +400,10 @@ export class WebGPUBackend implements Backend {
 
   private encode(l: Launch): void {
     if (this.slot === ARENA_SLOTS) this.flush();
-    const p = this.pipeline(l.program.key, l.program.access, l.program.source);
+    const half = halfBindings(l);
+    const p = half.size === 0
+      ? this.pipeline(l.program.key, l.program.access, l.program.source)
+      : this.pipeline(`${l.program.key}|h${[...half].join(',')}`, l.program.access, () => halfStorage(l.program.source(), half));
     const mems = l.bufs.map((b) => bound(b as GpuBuffer));
     const temps: PooledBuffer[] = [];
     if (l.table) {
@@ -431,7 +463,10 @@ export class WebGPUBackend implements Backend {
     if (p) return p;
     const { bgl, pl } = this.layout(access);
     this.device.pushErrorScope('validation');
-    const module = this.device.createShaderModule({ code: source(), label: key });
+    let code = source();
+    // Kernels that round to half precision in registers (fused chains) need the extension too.
+    if (!code.startsWith('enable f16;') && /\bf16\(/.test(code)) code = `enable f16;\n${code}`;
+    const module = this.device.createShaderModule({ code, label: key });
     const pipeline = this.device.createComputePipeline({ layout: pl, compute: { module, entryPoint: 'main' }, label: key });
     void this.device.popErrorScope().then((err) => { if (err) this.noteError(`pipeline ${key}: ${err.message}`); }, () => {});
     p = { pipeline, layout: bgl, access };

@@ -48,7 +48,9 @@ export async function createWebGPUBackend(source?: GPU | GPUAdapter | null, opts
     const v = (adapter.limits as unknown as Record<string, number | undefined>)[k];
     if (typeof v === 'number') requiredLimits[k] = v;
   }
-  const device = await adapter.requestDevice({ requiredLimits, label: 'flowgrad' });
+  // shader-f16 enables float16 storage (mixed precision); nothing else is asked for.
+  const requiredFeatures = adapter.features.has('shader-f16') ? (['shader-f16'] as GPUFeatureName[]) : [];
+  const device = await adapter.requestDevice({ requiredLimits, requiredFeatures, label: 'flowgrad' });
   return new WebGPUBackend(device, describeAdapter(adapter), opts);
 }
 

@@ -28,18 +28,29 @@ export const WG = 64;
 /** Highest rank the strided kernels support after merging contiguous dims. */
 export const MAX_RANK = 12;
 
-/** WGSL storage element type of a dtype. */
+/**
+ * WGSL type a kernel computes a dtype's values in. float16 computes in f32: its buffers are
+ * declared f16 and converted on every access by half.ts (only with shader-f16).
+ */
 export function wgslType(d: DType): 'f32' | 'i32' {
-  if (d === 'float32') return 'f32';
+  if (d === 'float32' || d === 'float16') return 'f32';
   if (d === 'int32' || d === 'bool') return 'i32';
-  throw new FlowgradError('dtype', `webgpu: ${d} tensors are not supported on the GPU yet (float32, int32 and bool are); keep ${d} work on the 'cpu' or 'reference' backend`);
+  throw new FlowgradError('dtype', `webgpu: ${d} tensors are not supported on the GPU (float32, float16 with shader-f16, int32 and bool are); keep ${d} work on the 'cpu' or 'reference' backend`);
 }
 
-/** Short dtype tag for cache keys. */
-export const tag = (d: DType): string => (d === 'float32' ? 'f' : d === 'int32' ? 'i' : d === 'bool' ? 'b' : d);
+/** Bytes of a dtype's element in GPU storage. */
+export const storageBytes = (d: DType): number => (d === 'float16' ? 2 : 4);
 
-/** Converts a value expression `e` of WGSL type `from` ('f32' | 'i32' | 'bool') to what `to` stores. */
+/** Short dtype tag for cache keys. */
+export const tag = (d: DType): string => (d === 'float32' ? 'f' : d === 'int32' ? 'i' : d === 'bool' ? 'b' : d === 'float16' ? 'h' : d);
+
+/**
+ * Converts a value expression `e` of WGSL type `from` ('f32' | 'i32' | 'bool') to what `to`
+ * stores; float16 values are rounded to half precision (kept in an f32), so a fused chain
+ * rounds like the chain of kernels that store each step.
+ */
 export function convert(e: string, from: 'f32' | 'i32' | 'bool', to: DType): string {
+  if (to === 'float16') return `f32(f16(${convert(e, from, 'float32')}))`;
   if (to === 'bool') return from === 'bool' ? `select(0, 1, ${e})` : from === 'f32' ? `select(0, 1, (${e}) != 0.0)` : `select(0, 1, (${e}) != 0)`;
   if (to === 'int32') return from === 'i32' ? e : from === 'bool' ? `select(0, 1, ${e})` : `i32(${e})`;
   return from === 'f32' ? e : from === 'bool' ? `select(0.0, 1.0, ${e})` : `f32(${e})`;
