@@ -64,7 +64,7 @@ export interface EpochEvent {
    * When the request set histogramBins: for each parameter (`<nodeId>.<param>`, graph order)
    * a histogram of its weights and of the gradient of the epoch's last optimizer step — bins
    * (Uint32Array counts over [lo, hi]), min, max, mean, std, and non-finite values counted,
-   * not binned. At most 16,384 counts per event: many parameters get fewer bins, and past that
+   * not binned. At most 128 KiB per event (estimated): many parameters get fewer bins, and past that
    * the last ones are left out (`omitted`). See engine/train/histograms.ts.
    */
   histograms?: EpochHistograms;

@@ -61,10 +61,12 @@ describe('histogramOf', () => {
 
 describe('histogramBudget', () => {
   it('keeps the asked bins while they fit, then coarsens to MIN_BINS, then leaves parameters out', () => {
-    expect(histogramBudget(10, 30, 16_384)).toEqual({ bins: 30, keep: 10 });
-    expect(histogramBudget(400, 30, 16_384)).toEqual({ bins: 20, keep: 400 });
-    expect(histogramBudget(2000, 30, 16_384)).toEqual({ bins: MIN_BINS, keep: 1024 });
-    expect(histogramBudget(3, 5, 16_384)).toEqual({ bins: 5, keep: 3 });
+    // A parameter costs 80 + 2 × (4 × bins + 112) bytes: 544 at 30 bins, 368 at 8.
+    expect(histogramBudget(10, 30, 131_072)).toEqual({ bins: 30, keep: 10 });
+    expect(histogramBudget(240, 30, 131_072)).toEqual({ bins: 30, keep: 240 });
+    expect(histogramBudget(300, 30, 131_072)).toEqual({ bins: 16, keep: 300 });
+    expect(histogramBudget(1000, 30, 131_072)).toEqual({ bins: MIN_BINS, keep: 356 });
+    expect(histogramBudget(3, 5, 131_072)).toEqual({ bins: 5, keep: 3 });
   });
 });
 
@@ -106,12 +108,12 @@ describe('parameterHistograms', () => {
   it('a parameter without a gradient has grads null; a tight budget coarsens and leaves out the last parameters', async () => {
     manualSeed(4);
     const model = new GraphModel(defaultGraph());
-    const h = await parameterHistograms(model, { bins: 30, maxEventBins: 2 * MIN_BINS * 4 });
+    const h = await parameterHistograms(model, { bins: 30, maxEventBytes: 4 * 368 });
     expect(h.bins).toBe(MIN_BINS);
     expect(h.params.map((p) => p.name)).toEqual(['dense1.weight', 'dense1.bias', 'dense2.weight', 'dense2.bias']);
     expect(h.omitted).toBe(2);
     expect(h.params.every((p) => p.grads === null && p.weights.counts.length === MIN_BINS)).toBe(true);
-    expect(histogramBytes(h)).toBeLessThan(1000);
+    expect(histogramBytes(h)).toBe(4 * (80 + 4 * MIN_BINS + 112)); // no gradients: one histogram each
     model.dispose();
   });
 });
@@ -180,7 +182,7 @@ describe('histograms in a training session', () => {
         expect(Math.max(Math.abs(p.grads!.min), Math.abs(p.grads!.max))).toBeGreaterThan(0);
         expect(p.weights.nonFinite + p.grads!.nonFinite).toBe(0);
       }
-      expect(histogramBytes(e)).toBeLessThan(3000);
+      expect(histogramBytes(e)).toBe(6 * 544);
     }
     const w = (e: EpochHistograms, i: number) => [e.params[i]!.weights.mean, e.params[i]!.weights.std, e.params[i]!.weights.min, e.params[i]!.weights.max];
     for (let i = 0; i < 6; i++) expect(w(h[2]!, i)).not.toEqual(w(h[0]!, i));

@@ -11,10 +11,11 @@
  * (models past CHUNK_ELEMENTS values are read in a few chunks, one after another, so the
  * temporary copy on the device stays bounded). The binning is plain host code.
  *
- * Size of the result: a histogram is `bins` counts (Uint32Array) plus eight numbers. One
- * epoch's histograms hold at most `maxEventBins` counts in all (weights and gradients): a
- * model with many parameters gets fewer bins each (down to MIN_BINS), and past that the
- * remaining parameters (graph order) are left out and counted in `omitted`.
+ * Size of the result: a histogram is `bins` counts (Uint32Array) plus eight numbers, and each
+ * parameter adds its name and shape (`histogramBytes` estimates the total). One epoch's
+ * histograms stay under `maxEventBytes` (128 KiB): a model with many parameters gets fewer
+ * bins each (down to MIN_BINS; 30 bins fit 240 parameters), and past that (356 parameters)
+ * the remaining ones (graph order) are left out and counted in `omitted`.
  */
 import { noGrad } from '../autograd/mode.ts';
 import { scope } from '../core/memory.ts';
@@ -27,8 +28,15 @@ import type { Module } from '../nn/module.ts';
 export const DEFAULT_BINS = 30;
 /** Fewest bins a histogram is coarsened to before parameters are left out instead. */
 export const MIN_BINS = 8;
-/** Counts one epoch's histograms may hold in all (weights and gradients): 64 KB as Uint32. */
-export const MAX_EVENT_BINS = 16_384;
+/** Bytes one epoch's histograms may take (estimated as in `histogramBytes`). */
+export const MAX_EVENT_BYTES = 128 * 1024;
+/**
+ * Bytes of a histogram besides its counts (eight named numbers), and of a parameter's name
+ * and shape, as a structured clone (v8.serialize) measured them: ~300 per parameter.
+ */
+const HIST_OVERHEAD = 112;
+const PARAM_OVERHEAD = 80;
+const paramBytes = (bins: number, hists = 2) => PARAM_OVERHEAD + hists * (4 * bins + HIST_OVERHEAD);
 /** Values (weights + gradients) read back in one piece. */
 export const CHUNK_ELEMENTS = 4 * 1024 * 1024;
 
@@ -106,11 +114,12 @@ export function histogramOf(values: ArrayLike<number>, bins: number = DEFAULT_BI
   return { count, nonFinite, min, max, mean, std: Math.sqrt(sq / count), lo, hi, counts };
 }
 
-/** Bins per histogram and parameters kept so `n` parameters fit in `maxEventBins` counts. */
-export function histogramBudget(n: number, bins: number, maxEventBins: number = MAX_EVENT_BINS): { bins: number; keep: number } {
+/** Bins per histogram and parameters kept so `n` parameters' histograms fit in `maxEventBytes`. */
+export function histogramBudget(n: number, bins: number, maxEventBytes: number = MAX_EVENT_BYTES): { bins: number; keep: number } {
   if (n === 0) return { bins, keep: 0 };
-  const b = Math.max(Math.min(MIN_BINS, bins), Math.min(bins, Math.floor(maxEventBins / (2 * n))));
-  return { bins: b, keep: Math.min(n, Math.max(1, Math.floor(maxEventBins / (2 * b)))) };
+  const fits = Math.floor(((maxEventBytes / n - PARAM_OVERHEAD) / 2 - HIST_OVERHEAD) / 4);
+  const b = Math.max(Math.min(MIN_BINS, bins), Math.min(bins, fits));
+  return { bins: b, keep: Math.min(n, Math.max(1, Math.floor(maxEventBytes / paramBytes(b)))) };
 }
 
 /** Flattens and concatenates tensors on the device and reads them back in one piece. */
@@ -127,10 +136,10 @@ async function readConcatenated(ts: Tensor[]): Promise<ArrayLike<number>> {
  * Histograms of every parameter's weights and current gradients (`.grad`). Call it while the
  * gradients of interest are still on the parameters — in the training loop's epoch callback.
  */
-export async function parameterHistograms(model: Module, opts: { bins?: number; maxEventBins?: number } = {}): Promise<EpochHistograms> {
+export async function parameterHistograms(model: Module, opts: { bins?: number; maxEventBytes?: number } = {}): Promise<EpochHistograms> {
   const t0 = now();
   const named = model.namedParameters();
-  const budget = histogramBudget(named.length, Math.max(1, Math.floor(opts.bins ?? DEFAULT_BINS)), opts.maxEventBins);
+  const budget = histogramBudget(named.length, Math.max(1, Math.floor(opts.bins ?? DEFAULT_BINS)), opts.maxEventBytes);
   const kept = named.slice(0, budget.keep);
   // Every kept parameter's weights, then its gradient when it has one, in read order.
   const parts: { tensor: Tensor; param: number; grad: boolean }[] = [];
@@ -158,12 +167,7 @@ export async function parameterHistograms(model: Module, opts: { bins?: number; 
   return { bins: budget.bins, params, omitted: named.length - kept.length, ms: now() - t0 };
 }
 
-/** Bytes the histograms take in an event (counts and numbers), for sizing and tests. */
+/** Estimated bytes the histograms take in an event (what the budget counts). */
 export function histogramBytes(h: EpochHistograms): number {
-  let bytes = 0;
-  for (const p of h.params) {
-    for (const v of [p.weights, p.grads]) if (v) bytes += v.counts.byteLength + 8 * 8;
-    bytes += 2 * p.name.length + 8 * p.shape.length;
-  }
-  return bytes;
+  return h.params.reduce((sum, p) => sum + paramBytes(h.bins, p.grads ? 2 : 1), 0);
 }
