@@ -22,6 +22,7 @@ const appEngineAllowed = [
   'data/plan\\.ts$',
   'data/builtin\\.ts$',
   'data/augment\\.ts$',
+  'data/drawing\\.ts$',
   'core/errors\\.ts$',
   'core/rng\\.ts$',
 ];
