@@ -7,6 +7,14 @@ import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
 
+/**
+ * Monaco (the code view; the Custom Code editor adds its JavaScript service: ~5 MB in all) is
+ * loaded on demand. Every chunk and worker holding Monaco code is named monaco-*, whatever the
+ * bundler splits out, so the service worker can leave all of them out of the precache.
+ */
+const MONACO = '/node_modules/monaco-editor/';
+const monacoName = (ids: readonly (string | null)[]) => (ids.some((id) => id?.includes(MONACO)) ? 'assets/monaco-[name]-[hash].js' : 'assets/[name]-[hash].js');
+
 const isolation = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
@@ -35,17 +43,17 @@ export default defineConfig({
       },
       workbox: {
         globPatterns: ['**/*.{js,css,html,svg,png,webmanifest,wasm}'],
-        // Monaco (the code view, ~3 MB) loads on demand and is cached when first used, not
-        // precached on every first visit; offline, the code view shows plain text instead.
-        globIgnores: ['**/CodeEditor-*.js', '**/editor.worker-*.js'],
-        runtimeCaching: [{ urlPattern: /\/assets\/(CodeEditor|editor\.worker)-.*\.js$/, handler: 'CacheFirst', options: { cacheName: 'flowgrad-code-editor' } }],
+        // Monaco loads on demand and is cached when first used, not precached on every first
+        // visit; offline before that, the code view and the Custom Code editor use plain text.
+        globIgnores: ['**/monaco-*', '**/CodeEditor-*', '**/CustomCodeEditor-*'],
+        runtimeCaching: [{ urlPattern: /\/assets\/(monaco-|CodeEditor-|CustomCodeEditor-).*\.(js|css)$/, handler: 'CacheFirst', options: { cacheName: 'flowgrad-code-editor' } }],
         navigateFallback: 'index.html',
         cleanupOutdatedCaches: true,
       },
     }),
   ],
-  worker: { format: 'es' },
+  worker: { format: 'es', rolldownOptions: { output: { entryFileNames: (c) => monacoName([c.facadeModuleId]) } } },
   server: { headers: isolation },
   preview: { headers: isolation },
-  build: { target: 'es2022', sourcemap: true },
+  build: { target: 'es2022', sourcemap: true, rolldownOptions: { output: { chunkFileNames: (c) => monacoName(c.moduleIds) } } },
 });

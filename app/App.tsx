@@ -3,12 +3,13 @@
  * inspector; the training dock along the bottom. Train view: the same dock grown into the full
  * training dashboard (the canvas stays mounted, hidden, so its viewport survives). Dialogs
  * (templates, projects, share, shortcuts) float above; keyboard shortcuts, page-level file
- * drops and the theme are installed here.
+ * drops, live Custom Code checks and the theme are installed here.
  */
 import { useEffect } from 'react';
 import { Canvas } from './canvas/Canvas.tsx';
 import { installShortcuts } from './actions/shortcuts.ts';
 import { installProjectDrop } from './actions/projectDrop.ts';
+import { installCustomCodeChecks } from './actions/customCodeCheck.ts';
 import { openFilePicker } from './actions/menuActions.ts';
 import { useApp } from './store/index.ts';
 import { CodePanel } from './panels/CodePanel.tsx';
@@ -48,6 +49,7 @@ export function App() {
 
   useEffect(() => installShortcuts(), []);
   useEffect(() => installProjectDrop(), []);
+  useEffect(() => installCustomCodeChecks(), []);
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
   }, [theme]);

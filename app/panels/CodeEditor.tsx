@@ -8,9 +8,7 @@ import { useEffect, useRef } from 'react';
 import * as monaco from 'monaco-editor/editor/editor.api.js';
 import 'monaco-editor/languages/definitions/python/register.js';
 import 'monaco-editor/languages/definitions/typescript/register.js';
-import EditorWorker from 'monaco-editor/editor/editor.worker.js?worker';
-
-(self as unknown as { MonacoEnvironment: { getWorker(): Worker } }).MonacoEnvironment = { getWorker: () => new EditorWorker() };
+import './monacoEnv.ts';
 
 interface Props {
   code: string;

@@ -187,7 +187,7 @@ function NodeInspector({ node, graph, analysis }: { node: GraphNode; graph: Grap
             <AttrField key={`${node.id}:${a.name}`} spec={a} value={node.attrs[a.name]} issue={attrIssue(a.name)} onCommit={(v) => setAttr(node.id, a.name, v)} />
           ))}
           {(l.richAttrs ?? []).map((a) => (
-            <RichAttrField key={`${node.id}:${a.name}`} spec={a} value={node.attrs[a.name]} issue={attrIssue(a.name)} onCommit={(v) => setAttr(node.id, a.name, v)} />
+            <RichAttrField key={`${node.id}:${a.name}`} nodeId={node.id} spec={a} value={node.attrs[a.name]} issue={attrIssue(a.name)} onCommit={(v) => setAttr(node.id, a.name, v)} />
           ))}
         </section>
       )}

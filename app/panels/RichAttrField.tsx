@@ -1,12 +1,15 @@
 /**
  * Inspector fields for the catalog's rich attribute kinds: 'code' (the Custom Code node's
- * forward pass, a monospace editor — Tab indents, edits commit as you type and undo as one
- * step per burst) and 'numbers' (a possibly empty list, typed as "1, 2, 3").
+ * forward pass: a preview and the code editor, CustomCodeField.tsx; edits commit as you type
+ * and undo as one step per burst) and 'numbers' (a possibly empty list, typed as "1, 2, 3").
  */
 import { useId, useState } from 'react';
 import type { AttrValue, RichAttrSpec } from '../../engine/graph/types.ts';
+import { CustomCodeField } from './CustomCodeField.tsx';
 
 interface Props {
+  /** The node whose attribute this is (the code editor checks and marks that node's code). */
+  nodeId: string;
   spec: RichAttrSpec;
   value: AttrValue | undefined;
   issue?: string;
@@ -23,36 +26,10 @@ export function parseNumbers(text: string, spec: Pick<RichAttrSpec, 'int' | 'min
   return { ok: true, value };
 }
 
-export function RichAttrField({ spec, value, issue, onCommit }: Props) {
+export function RichAttrField({ nodeId, spec, value, issue, onCommit }: Props) {
   const id = useId();
   const [draft, setDraft] = useState<string | null>(null);
-  if (spec.kind === 'code') {
-    const text = typeof value === 'string' ? value : String(spec.default);
-    return (
-      <div className="field" title={spec.doc}>
-        <label htmlFor={id}>{spec.label}</label>
-        <textarea
-          id={id}
-          className="code-field"
-          spellCheck={false}
-          rows={Math.min(14, Math.max(5, text.split('\n').length + 1))}
-          value={text}
-          aria-invalid={issue ? true : undefined}
-          onChange={(e) => onCommit(e.target.value)}
-          onKeyDown={(e) => {
-            if (e.key !== 'Tab' || e.shiftKey) return;
-            e.preventDefault();
-            const t = e.currentTarget;
-            const { selectionStart: a, selectionEnd: b } = t;
-            onCommit(`${t.value.slice(0, a)}  ${t.value.slice(b)}`);
-            requestAnimationFrame(() => t.setSelectionRange(a + 2, a + 2));
-          }}
-        />
-        {issue && <div className="field-error" role="alert">{issue}</div>}
-        <span className="field-hint">{spec.doc}</span>
-      </div>
-    );
-  }
+  if (spec.kind === 'code') return <CustomCodeField nodeId={nodeId} spec={spec} value={value} issue={issue} onCommit={onCommit} />;
   const shown = draft ?? (Array.isArray(value) ? value.join(', ') : '');
   const parsed = draft === null ? null : parseNumbers(draft, spec);
   const error = parsed && !parsed.ok ? parsed.error : issue;
