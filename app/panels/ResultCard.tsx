@@ -3,7 +3,8 @@
  * the data on top; for data that is not 2-D, its split and why there is no plot) and the
  * metrics in words, with how the last run ended. In the dashboard
  * (`playground`) the plot is also the inference playground: click a point to see the
- * model's class probabilities there; tabular models get a row of inputs instead.
+ * model's class probabilities there; image models get a drawing pad (DrawPad.tsx), tabular
+ * models a row of inputs.
  */
 import { useEffect, useRef, useState } from 'react';
 import { useApp } from '../store/index.ts';
@@ -11,6 +12,7 @@ import { drawPlot } from './plot2d.ts';
 import { useDataSplit, useIs2D, useSourcePoints } from './useDataset.ts';
 import { noPlotText, splitText } from '../data/splitCounts.ts';
 import { probe, ProbeResult, TabularPlayground, type Probe } from './Playground.tsx';
+import { DrawPad, imageShape } from './DrawPad.tsx';
 
 const BOUNDARY_FRAME_MS = 200;
 const fmtLoss = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(4));
@@ -91,7 +93,9 @@ export function ResultCard({ playground = false }: { playground?: boolean }) {
             onClick={onPlotClick}
           />
         ) : (
-          playground ? <TabularPlayground features={(inputShape ?? sampleShape).reduce((a, b) => a * b, 1)} classifier={classifier} /> : (
+          playground ? (
+            imageShape(inputShape ?? sampleShape) ? <DrawPad shape={imageShape(inputShape ?? sampleShape)!} classifier={classifier} /> : <TabularPlayground features={(inputShape ?? sampleShape).reduce((a, b) => a * b, 1)} classifier={classifier} />
+          ) : (
             <p className="muted small result-data">{split && <>{splitText(split)}.<br /></>}{noPlotText(sampleShape)}</p>
           )
         )}
