@@ -30,6 +30,7 @@ export type { TensorOptions, NestedArray, OpDef } from './ops/index.ts';
 export * as nn from './nn/index.ts';
 export * as F from './nn/functional.ts';
 export * as optim from './optim/index.ts';
+export * as amp from './amp/index.ts';
 export { compile, compileModule } from './compile/index.ts';
 export type { CompileOptions, CompiledFunction, PlanStats } from './compile/index.ts';
 export * as data from './data/index.ts';

@@ -121,7 +121,8 @@ export interface EngineInfo {
   /** What the last run's backend preference resolved to, and why. */
   choice?: { name: string; reason: string; adapter: string | null };
   crossOriginIsolated: boolean;
-  webgpu: { available: boolean; adapter?: string; fallback?: boolean };
+  /** float16: the adapter has shader-f16 (mixed precision can run on it). */
+  webgpu: { available: boolean; adapter?: string; fallback?: boolean; float16?: boolean };
 }
 
 /** A dataset's sample shape, class names and normalisation x' = (x − shift) / scale (per channel for images; null: none). */

@@ -68,7 +68,7 @@ const api: EngineApi = {
         const adapter = await gpu.requestAdapter();
         if (adapter) {
           const i = adapter.info;
-          webgpu = { available: true, adapter: [i.vendor, i.architecture, i.description].filter(Boolean).join(' '), fallback: (i as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter ?? false };
+          webgpu = { available: true, adapter: [i.vendor, i.architecture, i.description].filter(Boolean).join(' '), fallback: (i as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter ?? false, float16: adapter.features.has('shader-f16') };
         }
       } catch {
         /* no adapter: leave unavailable */

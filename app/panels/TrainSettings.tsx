@@ -1,8 +1,8 @@
 /**
  * Every training setting beyond the essentials: optimizer options, the LR scheduler with a
  * preview of the learning rate over the run, the loss function (on the graph's Loss node),
- * validation split, early stopping, keep-best, gradient clipping, seed and the compute
- * backend with the adapter the engine found. Values go straight into the project's
+ * validation split, early stopping, keep-best, gradient clipping, seed, the compute
+ * backend with the adapter the engine found, and mixed precision where the GPU has float16. Values go straight into the project's
  * TrainConfig (engine/train/config.ts).
  */
 import { useEffect, useId, useState } from 'react';
@@ -27,14 +27,46 @@ const SCHEDULERS: { id: SchedType; label: string; make(c: TrainConfig): Schedule
   { id: 'reduceOnPlateau', label: 'Reduce on plateau', make: () => ({ type: 'reduceOnPlateau', factor: 0.1, patience: 5, minLr: 0 }) },
 ];
 
-function Check({ label, checked, onChange, disabled }: { label: string; checked: boolean; onChange(v: boolean): void; disabled?: boolean }) {
-  const id = useId();
+function Check({ label, checked, onChange, disabled, hint }: { label: string; checked: boolean; onChange(v: boolean): void; disabled?: boolean; hint?: string }) {
+  const id = useId(), hintId = useId();
   return (
     <div className="field field-check">
-      <input id={id} type="checkbox" checked={checked} disabled={disabled} onChange={(e) => onChange(e.target.checked)} />
+      <input id={id} type="checkbox" checked={checked} disabled={disabled} aria-describedby={hint ? hintId : undefined} onChange={(e) => onChange(e.target.checked)} />
       <label htmlFor={id}>{label}</label>
+      {hint && <span className="field-hint" id={hintId}>{hint}</span>}
     </div>
   );
+}
+
+/** What the engine worker found (backend, WebGPU adapter and its features); null while asking. */
+function useEngineInfo(): EngineInfo | null {
+  const [info, setInfo] = useState<EngineInfo | null>(null);
+  useEffect(() => {
+    let live = true;
+    getEngine().info().then((i) => live && setInfo(i), () => {});
+    return () => {
+      live = false;
+    };
+  }, []);
+  return info;
+}
+
+/**
+ * Mixed precision runs where float16 buffers exist on the GPU (shader-f16) and the run uses
+ * WebGPU. Elsewhere the box is disabled with the reason — but stays clickable while checked,
+ * so a project saved on another machine can always be switched back.
+ */
+function MixedPrecisionField({ c, set, disabled, info }: { c: TrainConfig; set(p: Partial<TrainConfig>): void; disabled: boolean; info: EngineInfo | null }) {
+  const gpu = info?.webgpu;
+  const backend = c.backend ?? 'auto';
+  const onGpu = backend === 'webgpu' || (backend === 'auto' && Boolean(gpu?.available) && !gpu?.fallback);
+  const ok = Boolean(gpu?.float16) && onGpu;
+  const hint = !info ? 'Checking the device…'
+    : !gpu?.available ? 'Needs WebGPU, which is not available here.'
+      : !gpu.float16 ? `Needs float16 on the GPU (shader-f16); ${gpu.adapter ?? 'this adapter'} has none.`
+        : !onGpu ? 'Only when training on WebGPU (choose the WebGPU backend).'
+          : 'float16 matmuls and convolutions, float32 weights, loss scaling.';
+  return <Check label="Mixed precision (float16)" checked={!!c.mixedPrecision} disabled={disabled || (!ok && !c.mixedPrecision)} hint={hint} onChange={(v) => set({ mixedPrecision: v })} />;
 }
 
 function OptimizerFields({ c, set, disabled }: { c: TrainConfig; set(p: Partial<TrainConfig>): void; disabled: boolean }) {
@@ -107,16 +139,8 @@ function LossField({ disabled }: { disabled: boolean }) {
   );
 }
 
-function BackendField({ value, set, disabled }: { value: BackendChoice; set(v: BackendChoice): void; disabled: boolean }) {
-  const [info, setInfo] = useState<EngineInfo | null>(null);
+function BackendField({ value, set, disabled, info }: { value: BackendChoice; set(v: BackendChoice): void; disabled: boolean; info: EngineInfo | null }) {
   const id = useId();
-  useEffect(() => {
-    let live = true;
-    getEngine().info().then((i) => live && setInfo(i), () => {});
-    return () => {
-      live = false;
-    };
-  }, []);
   const gpu = info?.webgpu;
   const note = !info ? 'Checking the device…' : gpu?.available ? `WebGPU: ${gpu.adapter ?? 'adapter found'}${gpu.fallback ? ' (software fallback)' : ''}` : 'WebGPU is not available here; the CPU runs training.';
   return (
@@ -139,6 +163,7 @@ export function TrainSettings() {
   const schedId = useId();
   const sched = c.scheduler ?? { type: 'none' };
   const es = c.earlyStopping ?? null;
+  const info = useEngineInfo();
   return (
     <section className="card settings-card" aria-label="Training settings">
       <h2 className="card-title">Settings</h2>
@@ -159,7 +184,8 @@ export function TrainSettings() {
         <LossField disabled={disabled} />
         <NumberField label="Validation split" value={c.validationSplit} min={0} max={0.9} step={0.05} disabled={disabled} onCommit={(v) => set({ validationSplit: v })} />
         <NumberField label="Seed" value={c.seed} min={0} max={2 ** 31 - 1} int disabled={disabled} onCommit={(v) => set({ seed: v })} />
-        <BackendField value={c.backend ?? 'auto'} set={(v) => set({ backend: v })} disabled={disabled} />
+        <BackendField value={c.backend ?? 'auto'} set={(v) => set({ backend: v })} disabled={disabled} info={info} />
+        <MixedPrecisionField c={c} set={set} disabled={disabled} info={info} />
       </div>
       <div className="settings-grid settings-section">
         <Check label="Early stopping" checked={!!es} disabled={disabled} onChange={(v) => set({ earlyStopping: v ? { patience: 5, minDelta: 0 } : null })} />

@@ -18,7 +18,7 @@ export interface BackendBuffer {
 export type UnaryOp =
   | 'neg' | 'exp' | 'log' | 'sqrt' | 'rsqrt' | 'abs' | 'sign' | 'sin' | 'cos' | 'sigmoid'
   | 'tanh' | 'relu' | 'leakyRelu' | 'elu' | 'gelu' | 'silu' | 'erf' | 'clamp' | 'square'
-  | 'reciprocal' | 'floor' | 'ceil' | 'round' | 'not' | 'identity' | 'asin' | 'acos' | 'atan';
+  | 'reciprocal' | 'floor' | 'ceil' | 'round' | 'not' | 'identity' | 'asin' | 'acos' | 'atan' | 'isfinite';
 
 export type BinaryOp =
   | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum'

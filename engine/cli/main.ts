@@ -3,7 +3,7 @@
  * training loop and file formats as the IDE.
  *   train <project.flowgrad.zip | graph.json | template:ID> [--data builtin:NAME | FILE [--label COLUMN]] [--epochs N] [--lr X]
  *         [--batch N] [--optimizer sgd|adam|adamw|rmsprop|adagrad|lion] [--seed N]
- *         [--backend cpu|webgpu|reference] --out FILE
+ *         [--backend cpu|webgpu|reference] [--mixed-precision on|off] --out FILE
  *   info <project.flowgrad.zip | graph.json | template:ID>
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -29,7 +29,7 @@ const OPTIMIZERS: OptimizerName[] = ['sgd', 'adam', 'adamw', 'rmsprop', 'adagrad
 const USAGE = `usage:
   npm run flowgrad -- train <project.flowgrad.zip | graph.json | template:ID> [--data builtin:NAME | FILE [--label COLUMN]]
                        [--epochs N] [--lr X] [--batch N] [--optimizer ${OPTIMIZERS.join('|')}] [--seed N]
-                       [--backend cpu|webgpu|reference] --out trained.flowgrad.zip
+                       [--backend cpu|webgpu|reference] [--mixed-precision on|off] --out trained.flowgrad.zip
   npm run flowgrad -- info <project.flowgrad.zip | graph.json | template:ID>
 built-in data: ${BUILTINS.map((b) => b.name).join(', ')}
 templates: ${TEMPLATES.map((t) => `${t.id}${t.dataset ? '' : ' (needs its own data)'}`).join(', ')}`;
@@ -137,6 +137,10 @@ async function train(file: string, opts: Record<string, string>): Promise<void> 
   if (opts.lr) config.lr = Number(opts.lr);
   if (opts.batch) config.batchSize = Number(opts.batch);
   if (opts.seed) config.seed = Number(opts.seed);
+  if (opts['mixed-precision']) {
+    if (!['on', 'off'].includes(opts['mixed-precision'])) throw new Error(`--mixed-precision takes on or off (got '${opts['mixed-precision']}')`);
+    config.mixedPrecision = opts['mixed-precision'] === 'on';
+  }
   if (opts.optimizer) {
     if (!OPTIMIZERS.includes(opts.optimizer as OptimizerName)) throw new Error(`unknown optimizer '${opts.optimizer}' (${OPTIMIZERS.join(', ')})`);
     config.optimizer = opts.optimizer as OptimizerName;

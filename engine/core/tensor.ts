@@ -234,6 +234,8 @@ export class Tensor {
   ceil(): Tensor { return E.unary('ceil', this); }
   round(): Tensor { return E.unary('round', this); }
   logicalNot(): Tensor { return E.unary('not', this); }
+  /** True where the value is neither infinite nor NaN (torch.isfinite). */
+  isFinite(): Tensor { return E.unary('isfinite', this); }
   clamp(min?: number | null, max?: number | null): Tensor {
     return E.unary('clamp', this, { alpha: min ?? -Infinity, beta: max ?? Infinity });
   }

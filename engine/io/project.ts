@@ -78,6 +78,7 @@ function readTraining(r: JsonReader, v: unknown): TrainConfig {
     epochs: r.number(o.epochs, 'training.epochs', { int: true, min: 0 }),
     seed: r.number(o.seed, 'training.seed', { int: true }),
     validationSplit: r.number(o.validationSplit, 'training.validationSplit', { min: 0, below: 1 }),
+    ...(o.mixedPrecision !== undefined ? { mixedPrecision: r.boolean(o.mixedPrecision, 'training.mixedPrecision') } : {}),
   };
 }
 

@@ -3,6 +3,7 @@
  * a composition of table ops, so gradients come for free; temporaries are scoped so that
  * callers outside any scope() do not leak intermediate buffers.
  */
+import { lowPrecision } from '../amp/autocast.ts';
 import { FlowgradError, fmtShape } from '../core/errors.ts';
 import { scope } from '../core/memory.ts';
 import type { Tensor } from '../core/tensor.ts';
@@ -35,7 +36,8 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
     const lead = x.shape.slice(0, -1);
     const x2 = x.shape.length === 2 ? x : reshape(x, [lead.reduce((a, b) => a * b, 1), inF]);
     let y = matmulT(x2, weight, false, true);
-    if (bias) y = y.add(bias);
+    // Under autocast the bias joins in float16 too (else promotion would lift y to float32).
+    if (bias) y = y.add(y.dtype === 'float16' ? lowPrecision(bias) : bias);
     return x.shape.length === 2 ? y : reshape(y, [...lead, weight.shape[0]]);
   });
 }

@@ -11,6 +11,7 @@ import type { Tensor } from '../core/tensor.ts';
 import { where } from '../ops/elementwise.ts';
 import { crossEntropyFused } from '../ops/crossentropy.ts';
 import { cosineSimilarity, pairwiseDistance } from '../ops/manip.ts';
+import { fullPrecision } from '../amp/autocast.ts';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 
@@ -49,6 +50,7 @@ function pickNll(logp: Tensor, target: Tensor, op: string): Tensor {
 }
 
 export function crossEntropy(logits: Tensor, target: Tensor, opts: CrossEntropyOptions = {}): Tensor {
+  logits = fullPrecision(logits); // float32 under autocast
   const eps = opts.labelSmoothing ?? 0;
   if (eps < 0 || eps > 1) throw new FlowgradError('bad-argument', `crossEntropy: labelSmoothing must be in [0, 1] (got ${eps})`);
   return scope(() => {
@@ -75,21 +77,25 @@ export function crossEntropy(logits: Tensor, target: Tensor, opts: CrossEntropyO
 
 /** Negative log-likelihood of log-probabilities with integer targets. */
 export function nllLoss(logProbs: Tensor, target: Tensor, opts: { reduction?: Reduction } = {}): Tensor {
+  logProbs = fullPrecision(logProbs); // float32 under autocast
   return scope(() => reduce(pickNll(logProbs, target, 'nllLoss'), opts.reduction));
 }
 
 export function mseLoss(input: Tensor, target: Tensor, opts: { reduction?: Reduction } = {}): Tensor {
+  input = fullPrecision(input); // float32 under autocast
   sameShapes('mseLoss', input, target);
   return scope(() => reduce(input.sub(target).square(), opts.reduction));
 }
 
 export function l1Loss(input: Tensor, target: Tensor, opts: { reduction?: Reduction } = {}): Tensor {
+  input = fullPrecision(input); // float32 under autocast
   sameShapes('l1Loss', input, target);
   return scope(() => reduce(input.sub(target).abs(), opts.reduction));
 }
 
 /** 0.5·d² where |d| < delta, else delta·(|d| - 0.5·delta). */
 export function huberLoss(input: Tensor, target: Tensor, opts: { reduction?: Reduction; delta?: number } = {}): Tensor {
+  input = fullPrecision(input); // float32 under autocast
   sameShapes('huberLoss', input, target);
   const delta = opts.delta ?? 1;
   return scope(() => {
@@ -100,6 +106,7 @@ export function huberLoss(input: Tensor, target: Tensor, opts: { reduction?: Red
 
 /** Sigmoid + binary cross-entropy in the stable form max(x,0) - x·y + log(1 + e^-|x|). */
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts: { reduction?: Reduction; posWeight?: Tensor } = {}): Tensor {
+  input = fullPrecision(input); // float32 under autocast
   sameShapes('binaryCrossEntropyWithLogits', input, target);
   return scope(() => {
     const softplusNeg = input.abs().neg().exp().add(1).log().add(input.neg().relu()); // log(1 + e^-x)
@@ -112,6 +119,7 @@ export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts
 
 /** Binary cross-entropy on probabilities; logs clamped at -100 like PyTorch. */
 export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: { reduction?: Reduction } = {}): Tensor {
+  input = fullPrecision(input); // float32 under autocast
   sameShapes('binaryCrossEntropy', input, target);
   return scope(() => {
     const lp = input.log().clamp(-100), lq = input.neg().add(1).log().clamp(-100);
@@ -121,6 +129,7 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: { reduct
 
 /** KL(target ‖ input) with input as log-probabilities; 'batchmean' divides the sum by N. */
 export function klDiv(input: Tensor, target: Tensor, opts: { reduction?: Reduction | 'batchmean'; logTarget?: boolean } = {}): Tensor {
+  input = fullPrecision(input); // float32 under autocast
   sameShapes('klDiv', input, target);
   return scope(() => {
     const pointwise = opts.logTarget
@@ -133,6 +142,7 @@ export function klDiv(input: Tensor, target: Tensor, opts: { reduction?: Reducti
 
 /** 0.5·d²/β where |d| < β, else |d| − 0.5·β (F.smoothL1Loss). */
 export function smoothL1Loss(input: Tensor, target: Tensor, opts: { reduction?: Reduction; beta?: number } = {}): Tensor {
+  input = fullPrecision(input); // float32 under autocast
   sameShapes('smoothL1Loss', input, target);
   const beta = opts.beta ?? 1;
   return scope(() => {

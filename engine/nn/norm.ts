@@ -12,6 +12,7 @@ import type { Tensor } from '../core/tensor.ts';
 import { fromValues } from '../ops/creation.ts';
 import { where } from '../ops/elementwise.ts';
 import { dropout } from './functional.ts';
+import { fullPrecision } from '../amp/autocast.ts';
 
 export interface BatchNormOptions {
   weight?: Tensor | null;
@@ -29,6 +30,7 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
   const dims = x.shape.map((_, i) => i).filter((i) => i !== 1);
   const bshape = x.shape.map((d, i) => (i === 1 ? d : 1));
   return scope(() => {
+    x = fullPrecision(x);
     let mean: Tensor, v: Tensor;
     if (training || !runningMean || !runningVar) {
       mean = x.mean(dims, true);
@@ -60,6 +62,7 @@ export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight?
   }
   const dims = Array.from({ length: k }, (_, i) => x.shape.length - k + i);
   return scope(() => {
+    x = fullPrecision(x);
     const mean = x.mean(dims, true);
     const d = x.sub(mean);
     let y = d.mul(d.square().mean(dims, true).add(eps).rsqrt());

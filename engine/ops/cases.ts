@@ -41,6 +41,7 @@ export const OP_CASES: OpCase[] = [
   ...BINARY.flatMap(([name, fn, ra, rb]) =>
     BROADCASTS.map(([sa, sb]): OpCase => ({ name: `${name} [${sa}]·[${sb}]`, fn, inputs: [f(sa, ra), f(sb, rb)] }))),
   ...COMPARE.map(([name, fn]): OpCase => ({ name, fn, inputs: [f([2, 3]), f([3])], grad: false })),
+  { name: 'isfinite', fn: (a) => a.isFinite(), inputs: [{ shape: [2, 4], values: [1, Infinity, -Infinity, NaN, 0, -3.5, 3e38, -1e-30] }], grad: false },
   { name: 'eq ties', fn: (a, b) => a.eq(b), inputs: [{ shape: [4], values: [1, 2, 3, 4] }, { shape: [4], values: [1, 0, 3, 5] }], grad: false },
   { name: 'mul scalar', fn: (a) => a.mul(3).add(1).sub(2).div(4), inputs: [f([2, 2])] },
   { name: 'pow scalar exponents', fn: (a) => a.pow(2).add(a.pow(0.5)), inputs: [pos([3])] },

@@ -16,6 +16,7 @@ import { matmul, matmulT } from './matmul.ts';
 import { pad, reshape } from './shape.ts';
 import { scope } from '../core/memory.ts';
 import { conv2dDirect } from './conv-direct.ts';
+import { lowPrecision } from '../amp/autocast.ts';
 
 export type Pair = number | [number, number];
 const pair = (v: Pair): [number, number] => (typeof v === 'number' ? [v, v] : v);
@@ -94,6 +95,9 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Co
   }
   const [dh, dw] = pair(opts.dilation ?? 1);
   return scope(() => {
+    x = lowPrecision(x);
+    weight = lowPrecision(weight);
+    bias = lowPrecision(bias);
     let xin = x;
     let padding: Pair = 0;
     if (opts.padding === 'same') {

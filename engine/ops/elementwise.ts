@@ -71,6 +71,7 @@ export const UNARY_OPS = {
   asin: unaryDef('asin', 'float', (g, x) => g.mul(x.square().neg().add(1).rsqrt())),
   acos: unaryDef('acos', 'float', (g, x) => g.mul(x.square().neg().add(1).rsqrt()).neg()),
   atan: unaryDef('atan', 'float', (g, x) => g.div(x.square().add(1))),
+  isfinite: unaryDef('isfinite', 'bool'),
 } satisfies Partial<Record<UnaryOp, OpDef<UnaryAttrs>>>;
 
 export function unary(op: keyof typeof UNARY_OPS, x: Tensor, attrs: UnaryAttrs = {}): Tensor {

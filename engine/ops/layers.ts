@@ -14,6 +14,7 @@ import { fromValues } from './creation.ts';
 import { indexSelect } from './indexing.ts';
 import { matmul, matmulT } from './matmul.ts';
 import { reshape } from './shape.ts';
+import { fullPrecision } from '../amp/autocast.ts';
 
 const pair = (v: Pair): [number, number] => (typeof v === 'number' ? [v, v] : v);
 
@@ -44,6 +45,7 @@ export function groupNorm(x: Tensor, numGroups: number, weight?: Tensor | null, 
     throw new FlowgradError('shape', `groupNorm: input ${fmtShape(x.shape)} has channels not divisible by ${numGroups} groups`);
   }
   return scope(() => {
+    x = fullPrecision(x);
     const [n, c] = x.shape;
     const g = reshape(x, [n, numGroups, x.size / (n * numGroups)]);
     const d = g.sub(g.mean(2, true));

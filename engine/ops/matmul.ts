@@ -12,6 +12,7 @@ import { apply, withDtype } from './op.ts';
 import type { OpDef } from './op.ts';
 import { sumTo } from './elementwise.ts';
 import { reshape } from './shape.ts';
+import { lowPrecision } from '../amp/autocast.ts';
 
 interface MatmulAttrs { transA: boolean; transB: boolean }
 
@@ -65,7 +66,7 @@ export function matmulT(a: Tensor, b: Tensor, transA = false, transB = false): T
   if (a.shape.length < 2 || b.shape.length < 2) {
     throw new FlowgradError('shape', `matmul: ${fmtShape(a.shape)} @ ${fmtShape(b.shape)}: transposed operands need rank ≥ 2`);
   }
-  return apply(MATMUL_OP, [a, b], { transA, transB });
+  return apply(MATMUL_OP, [lowPrecision(a), lowPrecision(b)], { transA, transB });
 }
 
 /** torch.matmul: 1-D operands are treated as row/column vectors and the extra dim dropped. */
@@ -73,6 +74,8 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   if (a.shape.length === 0 || b.shape.length === 0) {
     throw new FlowgradError('shape', `matmul: ${fmtShape(a.shape)} @ ${fmtShape(b.shape)}: both operands need at least 1 dimension`);
   }
+  a = lowPrecision(a);
+  b = lowPrecision(b);
   if (a.shape.length >= 2 && b.shape.length >= 2) return apply(MATMUL_OP, [a, b], { transA: false, transB: false });
   const a2 = a.shape.length === 1 ? reshape(a, [1, a.shape[0]]) : a;
   const b2 = b.shape.length === 1 ? reshape(b, [b.shape[0], 1]) : b;

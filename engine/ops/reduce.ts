@@ -12,6 +12,7 @@ import type { Tensor } from '../core/tensor.ts';
 import { apply, withDtype } from './op.ts';
 import type { OpDef } from './op.ts';
 import { expand, reshape } from './shape.ts';
+import { fullPrecision } from '../amp/autocast.ts';
 
 interface ReduceAttrs { op: ReduceOp; dims: number[]; keepDim: boolean }
 
@@ -140,5 +141,5 @@ export const SOFTMAX_OP: OpDef<SoftmaxAttrs> = {
 };
 
 export function softmax(x: Tensor, dim = -1, log = false): Tensor {
-  return apply(SOFTMAX_OP, [x], { dim: normDim(log ? 'logSoftmax' : 'softmax', dim, x.shape.length), log });
+  return apply(SOFTMAX_OP, [fullPrecision(x)], { dim: normDim(log ? 'logSoftmax' : 'softmax', dim, x.shape.length), log });
 }

@@ -9,4 +9,4 @@ export type { AdamOptions } from './adam.ts';
 export { RMSprop, Adagrad, Lion } from './rmsprop.ts';
 export type { RMSpropOptions, AdagradOptions, LionOptions } from './rmsprop.ts';
 export * as lr from './lr.ts';
-export { clipGradNorm, clipGradNormAsync, clipGradNormTensor, clipGradValue } from './clip.ts';
+export { clipGradNorm, clipGradNormAsync, clipGradNormScale, clipGradNormTensor, clipGradValue } from './clip.ts';

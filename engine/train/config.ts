@@ -112,6 +112,13 @@ export interface TrainConfig {
   /** Read the loss back every this many steps (and at epoch ends); default 10. */
   readEvery?: number;
   backend?: BackendChoice;
+  /**
+   * Mixed precision: matmuls and convolutions in float16 (autocast) with float32 master
+   * weights and dynamic loss scaling (engine/amp). For WebGPU adapters with shader-f16 — half
+   * the memory traffic of float32 activations; on the CPU it works but is slower (float16 is
+   * only a storage format there).
+   */
+  mixedPrecision?: boolean;
 }
 
 export const DEFAULT_TRAIN_CONFIG: TrainConfig = {

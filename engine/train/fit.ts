@@ -17,7 +17,9 @@ import type { Tensor } from '../core/tensor.ts';
 import { SGD } from '../optim/sgd.ts';
 import { Adam, AdamW } from '../optim/adam.ts';
 import { Adagrad, Lion, RMSprop } from '../optim/rmsprop.ts';
-import { clipGradNormTensor, clipGradValue } from '../optim/clip.ts';
+import { clipGradNormScale, clipGradValue } from '../optim/clip.ts';
+import { autocast } from '../amp/autocast.ts';
+import { GradScaler } from '../amp/scaler.ts';
 import type { Optimizer } from '../optim/optimizer.ts';
 import type { MetricValues } from '../metrics/accumulator.ts';
 import { accuracy, argmaxRows } from '../metrics/metrics.ts';
@@ -162,6 +164,7 @@ export async function fit(model: GraphModel, train: ArrayDataset, val: ArrayData
   const wantPreds = plan.names.length > 0 || plan.classification;
   const callbacks = cb.callbacks ?? [];
   const loader = trainLoader(train, cfg, cb.augment);
+  const scaler = cfg.mixedPrecision ? new GradScaler() : null;
 
   let step = 0;
   let last: EpochReport | null = null;
@@ -284,13 +287,19 @@ export async function fit(model: GraphModel, train: ArrayDataset, val: ArrayData
         cb.onBatch?.(b, epoch);
         const out = scope(() => {
           if (micro % accum === 0) opt.zeroGrad();
-          const r = model.lossAndPrediction(adoptTensor(b.x, b.xShape), adoptTensor(b.y, b.yShape));
+          const r = autocast(() => model.lossAndPrediction(adoptTensor(b.x, b.xShape), adoptTensor(b.y, b.yShape)), { enabled: scaler !== null });
           const groupSize = Math.min(accum, Math.ceil((train.rows - (from - (micro % accum) * batch)) / batch));
-          (groupSize > 1 ? r.loss.div(groupSize) : r.loss).backward();
+          const l = groupSize > 1 ? r.loss.div(groupSize) : r.loss;
+          (scaler ? scaler.scale(l) : l).backward();
           if (lastMicro) {
-            if (cfg.clipGradValue) clipGradValue(opt.params, cfg.clipGradValue);
-            if (cfg.clipGradNorm) clipGradNormTensor(opt.params, cfg.clipGradNorm);
-            opt.step();
+            if (scaler) {
+              // Unscale, clip, skip on overflow and adjust the scale — all on the device.
+              scaler.step(opt, { clipGradNorm: cfg.clipGradNorm ?? undefined, clipGradValue: cfg.clipGradValue ?? undefined });
+              scaler.update();
+            } else {
+              if (cfg.clipGradValue) clipGradValue(opt.params, cfg.clipGradValue);
+              opt.step({ gradScale: cfg.clipGradNorm ? clipGradNormScale(opt.params, cfg.clipGradNorm) : null });
+            }
             if (sched?.interval === 'step') sched.step();
           }
           return { loss: r.loss.detach(), pred: wantPreds ? r.prediction.detach() : null, yHost: b.y };
@@ -347,5 +356,6 @@ export async function fit(model: GraphModel, train: ArrayDataset, val: ArrayData
     best?.weights?.dispose();
     model.eval();
     opt.dispose();
+    scaler?.dispose();
   }
 }

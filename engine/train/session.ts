@@ -19,6 +19,7 @@ import { scope } from '../core/memory.ts';
 import { noGrad } from '../autograd/mode.ts';
 import { makeBuiltin2D } from '../data/builtin2d.ts';
 import { shapesFit } from './dataFit.ts';
+import { mixedPrecisionUnavailable } from '../amp/autocast.ts';
 import type { MetricValues } from '../metrics/accumulator.ts';
 import { parameterHistograms, type EpochHistograms } from './histograms.ts';
 
@@ -213,6 +214,8 @@ function epochMetrics(r: EpochReport): EpochMetrics {
 }
 
 export async function runTraining(job: TrainJob, hooks: TrainHooks): Promise<TrainOutcome> {
+  const noHalf = job.config.mixedPrecision ? mixedPrecisionUnavailable(backend()) : null;
+  if (noHalf) throw new FlowgradError('unsupported', noHalf);
   const data = await loadData(job.dataset, job.config, hooks.io);
   manualSeed(job.config.seed);
   const model = new GraphModel(job.graph);

@@ -68,6 +68,7 @@ export function unaryRow(op: UnaryOp, o: TypedArray, oo: number, x: TypedArray, 
     case 'asin': for (let i = 0; i < n; i++) o[oo + i] = Math.asin(x[xo + i]); return;
     case 'acos': for (let i = 0; i < n; i++) o[oo + i] = Math.acos(x[xo + i]); return;
     case 'atan': for (let i = 0; i < n; i++) o[oo + i] = Math.atan(x[xo + i]); return;
+    case 'isfinite': for (let i = 0; i < n; i++) o[oo + i] = Number.isFinite(x[xo + i]) ? 1 : 0; return;
     default: op satisfies never;
   }
 }

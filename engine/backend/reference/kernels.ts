@@ -44,6 +44,7 @@ function unaryFn(op: UnaryOp, alpha: number, beta: number): (x: number) => numbe
     case 'asin': return Math.asin;
     case 'acos': return Math.acos;
     case 'atan': return Math.atan;
+    case 'isfinite': return (x) => (Number.isFinite(x) ? 1 : 0);
     default: return op satisfies never;
   }
 }

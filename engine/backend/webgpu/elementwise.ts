@@ -45,6 +45,8 @@ export const UNARY_EXPR: Record<UnaryOp, Expr> = {
   asin: { f: 'asin(x)' },
   acos: { f: 'acos(x)' },
   atan: { f: 'atan(x)' },
+  // By the bits: WGSL lets compilers assume no inf/NaN in arithmetic (x − x may fold to 0).
+  isfinite: { f: '(bitcast<u32>(x) & 0x7f800000u) != 0x7f800000u', i: 'true', bool: true },
 };
 
 export const BINARY_EXPR: Record<BinaryOp, Expr> = {

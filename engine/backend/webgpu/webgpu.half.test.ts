@@ -10,11 +10,14 @@ import { LAYER_CASES, OP_CASES } from '../../ops/cases.ts';
 import { allclose, makeInputs } from '../../ops/opcheck.ts';
 import type { OpCase } from '../../ops/opcheck.ts';
 import { grad } from '../../autograd/backward.ts';
-import { scope } from '../../core/memory.ts';
 import { Rng } from '../../core/rng.ts';
 import { fromValues } from '../../ops/creation.ts';
 import { backend } from '../registry.ts';
-import { tensor } from '../../index.ts';
+import { amp, optim, scope, setBackend, tensor } from '../../index.ts';
+import { runTraining } from '../../train/session.ts';
+import type { SessionEvent } from '../../train/session.ts';
+import { defaultGraph } from '../../graph/format.ts';
+import { FlowgradError } from '../../core/errors.ts';
 import { halfStorage } from './half.ts';
 import { dawnBackend } from './dawn.ts';
 
@@ -52,6 +55,30 @@ fn main() {
 const be = await dawnBackend();
 const f16 = be?.hasFloat16 ?? false;
 const required = Boolean((globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env.FLOWGRAD_REQUIRE_F16);
+
+/** The starter MLP on circles through the worker's entry point, on the current backend. */
+async function trainCircles(mixedPrecision: boolean) {
+  const events: SessionEvent[] = [];
+  const out = await runTraining({
+    runId: 'mp', graph: defaultGraph(), dataset: { kind: 'builtin2d', name: 'circles', samples: 240, noise: 0.15, seed: 3 },
+    config: { optimizer: 'adam', lr: 0.02, batchSize: 16, epochs: 8, seed: 1, validationSplit: 0.25, mixedPrecision }, boundaryResolution: 0,
+  }, { onEvent: (e) => events.push(e), shouldStop: () => false });
+  return { out, events };
+}
+
+if (be && !f16) {
+  it('mixed precision on a WebGPU adapter without shader-f16: a clear error naming the setting, before any work', async () => {
+    setBackend('webgpu');
+    try {
+      const err = await trainCircles(true).then(() => null, (e: unknown) => e);
+      expect(err).toBeInstanceOf(FlowgradError);
+      expect((err as FlowgradError).code).toBe('unsupported');
+      expect((err as Error).message).toMatch(/shader-f16.*turn Mixed precision off/);
+    } finally {
+      setBackend('cpu');
+    }
+  });
+}
 
 if (!f16) {
   it.skipIf(!required)('float16 on WebGPU needs an adapter with shader-f16', () => {
@@ -113,6 +140,49 @@ if (f16) describe('the op suite in float16 on WebGPU vs float16 on the CPU', () 
       });
     }
   }
+  it('mixed-precision training on WebGPU: float16 kernels run, accuracy as in float32, like the CPU in float16', async () => {
+    const acc: Record<string, number> = {};
+    for (const [name, mp] of [['webgpu', true], ['webgpu', false], ['cpu', true]] as const) {
+      setBackend(name);
+      try {
+        const before = be!.stats().pipelinesCompiled;
+        const { out } = await trainCircles(mp);
+        expect(out.final.reason).toBe('completed');
+        acc[`${name}:${mp}`] = out.final.metrics.valAccuracy!;
+        if (name === 'webgpu' && mp) expect(be!.stats().pipelinesCompiled).toBeGreaterThan(before);
+      } finally {
+        setBackend('cpu');
+      }
+    }
+    expect(acc['webgpu:true']).toBeGreaterThan(0.85);
+    expect(Math.abs(acc['webgpu:true']! - acc['webgpu:false']!)).toBeLessThan(0.08);
+    expect(Math.abs(acc['webgpu:true']! - acc['cpu:true']!)).toBeLessThan(0.08);
+  }, 400_000); // lavapipe compiles each new pipeline in LLVM: the first epochs are slow
+
+  it('GradScaler on WebGPU: an overflowing scale skips steps on the device and backs off', async () => {
+    setBackend('webgpu');
+    try {
+      // The largest gradient is 12·S: it overflows float32 at S = 2^126 and 2^125, not at 2^124.
+      const p = tensor([0.5, -1.5, 2.0], { requiresGrad: true });
+      const opt = new optim.Adam([p], { lr: 0.1 });
+      const s = new amp.GradScaler({ initScale: 2 ** 126, growthInterval: 1000 });
+      for (let i = 0; i < 6; i++) scope(() => {
+        opt.zeroGrad();
+        s.scale(p.square().mul(tensor([1, 2, 3])).sum()).backward();
+        s.step(opt);
+        s.update();
+      });
+      expect(await s.read()).toEqual({ scale: 2 ** 124, skippedSteps: 2 });
+      const got = Array.from(await p.data());
+      expect(got.every(Number.isFinite)).toBe(true);
+      expect(got).not.toEqual([0.5, -1.5, 2.0]);
+      s.dispose();
+      opt.dispose();
+    } finally {
+      setBackend('cpu');
+    }
+  });
+
   it('raised no WebGPU validation errors', async () => {
     await be!.sync();
     expect(be!.stats().firstError).toBeNull();

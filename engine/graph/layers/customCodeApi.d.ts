@@ -181,6 +181,8 @@ export interface Tensor {
   ceil(): Tensor;
   round(): Tensor;
   logicalNot(): Tensor;
+  /** True where the value is neither infinite nor NaN (torch.isfinite). */
+  isFinite(): Tensor;
   clamp(min?: number | null, max?: number | null): Tensor;
   log1p(): Tensor;
   expm1(): Tensor;

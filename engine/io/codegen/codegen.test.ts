@@ -43,6 +43,15 @@ describe('code generation', () => {
     expect(code).not.toMatch(/undefined|NaN|\[object/);
   });
 
+  it('writes mixed precision as torch.autocast + GradScaler (unscale before clipping)', () => {
+    const code = toPyTorch(defaultGraph(), { training: { ...DEFAULT_TRAIN_CONFIG, mixedPrecision: true, clipGradNorm: 1 }, dataset: DEFAULT_DATASET });
+    expect(code).toContain('scaler = torch.amp.GradScaler(device_type)');
+    expect(code).toContain('with torch.autocast(device_type');
+    expect(code).toMatch(/scaler\.scale\(loss\)\.backward\(\)\n\s+scaler\.unscale_\(opt\)\n\s+torch\.nn\.utils\.clip_grad_norm_/);
+    expect(code).toMatch(/scaler\.step\(opt\)\n\s+scaler\.update\(\)/);
+    expect(code).not.toContain('        opt.step()');
+  });
+
   it('maps convolution, pooling and normalization with inferred channels', () => {
     const py = toPyTorch(cnn());
     expect(py).toContain('nn.Conv2d(1, 4, kernel_size=3, stride=1, padding=1, dilation=1, groups=1)');
@@ -64,10 +73,10 @@ describe('code generation', () => {
   it('writes TypeScript that runs on the engine (npx tsx, a few steps)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'flowgrad-codegen-'));
     try {
-      const run = (graph: GraphJSON, dataset = DEFAULT_DATASET) => {
+      const run = (graph: GraphJSON, dataset = DEFAULT_DATASET, extra: Partial<typeof DEFAULT_TRAIN_CONFIG> = {}) => {
         const file = join(dir, `model-${Math.random().toString(36).slice(2)}.ts`);
         const code = toTypeScript(graph, {
-          training: { ...DEFAULT_TRAIN_CONFIG, epochs: 2, batchSize: 32, scheduler: { type: 'step', stepSize: 1, gamma: 0.5 }, earlyStopping: { patience: 3, minDelta: 0 } },
+          training: { ...DEFAULT_TRAIN_CONFIG, epochs: 2, batchSize: 32, scheduler: { type: 'step', stepSize: 1, gamma: 0.5 }, earlyStopping: { patience: 3, minDelta: 0 }, ...extra },
           dataset: { ...dataset, samples: 96 },
           engineRoot: resolve('engine'),
         });
@@ -79,6 +88,8 @@ describe('code generation', () => {
       expect(out).toMatch(/epoch 2:/);
       // A CNN on placeholder data of the right shape runs too.
       expect(run(cnn(), { kind: 'builtin', name: 'digits', samples: 64, noise: 0, seed: 1 } as never)).toMatch(/epoch 2:/);
+      // Mixed precision (autocast + GradScaler, with clipping) runs as generated.
+      expect(run(defaultGraph(), DEFAULT_DATASET, { mixedPrecision: true, clipGradNorm: 1 })).toMatch(/epoch 2: loss \d+\.\d+/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -101,10 +101,17 @@ export function trainingPy(plan: CodePlan, training: TrainConfig = DEFAULT_TRAIN
   if (sched) L.push(`scheduler = ${sched[0]}`);
   if (es) L.push(`patience, min_delta, bad_epochs = ${es.patience}, ${es.minDelta}, 0`);
   L.push(`best_val, best_state = float('inf'), None`, '');
+  if (c.mixedPrecision) L.push('# Mixed precision as in Flowgrad: float16 autocast on the GPU, dynamic loss scaling', 'device_type = "cuda" if torch.cuda.is_available() else "cpu"', 'scaler = torch.amp.GradScaler(device_type)', '');
   L.push('for epoch in range(1, EPOCHS + 1):', '    model.train()', '    for xb, yb in train_loader:', '        opt.zero_grad()');
-  L.push('        loss = criterion(model(xb), yb)', '        loss.backward()');
-  if (c.clipGradNorm) L.push(`        torch.nn.utils.clip_grad_norm_(model.parameters(), ${c.clipGradNorm})`);
-  L.push('        opt.step()');
+  if (c.mixedPrecision) {
+    L.push('        with torch.autocast(device_type, dtype=torch.float16 if device_type == "cuda" else torch.bfloat16):', '            loss = criterion(model(xb), yb)', '        scaler.scale(loss).backward()');
+    if (c.clipGradNorm) L.push('        scaler.unscale_(opt)', `        torch.nn.utils.clip_grad_norm_(model.parameters(), ${c.clipGradNorm})`);
+    L.push('        scaler.step(opt)', '        scaler.update()');
+  } else {
+    L.push('        loss = criterion(model(xb), yb)', '        loss.backward()');
+    if (c.clipGradNorm) L.push(`        torch.nn.utils.clip_grad_norm_(model.parameters(), ${c.clipGradNorm})`);
+    L.push('        opt.step()');
+  }
   if (sched?.[1] === 'batch') L.push('        scheduler.step()');
   L.push('    model.eval()', '    with torch.no_grad():', '        out = model(val_X) if n_val else None', '        val_loss = criterion(out, val_y).item() if n_val else loss.item()');
   if (classify) L.push('        val_acc = (out.argmax(1) == val_y).float().mean().item() if n_val else float("nan")');
