@@ -56,6 +56,12 @@ export function codeProblem(nodeId: string): CodeProblem | null | undefined {
   return t ? results.get(t.key) : undefined;
 }
 
+/** Whether this node's check runs the code on a dummy batch (a shape reaches it) or only parses it. */
+export function runsOnBatch(nodeId: string): boolean {
+  const s = useApp.getState();
+  return !!codeTargets(s.graph, analyze(s.graph)).find((x) => x.nodeId === nodeId)?.inSample;
+}
+
 export function subscribeCodeChecks(f: () => void): () => void {
   listeners.add(f);
   return () => listeners.delete(f);

@@ -8,7 +8,7 @@
  */
 import { Component, lazy, Suspense, useId, useState, useSyncExternalStore, type ReactNode } from 'react';
 import type { RichAttrSpec } from '../../engine/graph/types.ts';
-import { codeProblem, subscribeCodeChecks } from '../actions/customCodeCheck.ts';
+import { codeProblem, runsOnBatch, subscribeCodeChecks } from '../actions/customCodeCheck.ts';
 import { useApp } from '../store/index.ts';
 import { Dialog } from './Dialog.tsx';
 import './customCode.css';
@@ -70,7 +70,7 @@ function CodeDialog({ nodeId, spec, text, onCommit, onClose }: { nodeId: string;
         <p className="custom-code-status error" role="alert">{error}</p>
       ) : (
         <p className="custom-code-status muted small" role="status">
-          {problem === null ? 'Runs on a dummy batch without errors.' : 'Checking…'}
+          {problem !== null ? 'Checking…' : runsOnBatch(nodeId) ? 'Runs on a dummy batch without errors.' : 'Parses. Connect an input to run it on a dummy batch.'}
         </p>
       )}
       <div className="dialog-foot">

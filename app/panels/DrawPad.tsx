@@ -114,7 +114,14 @@ export function DrawPad({ shape, classifier }: { shape: [number, number, number]
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [c, h, w]);
 
-  const predict = async (invertNow = invert) => {
+  // New weights (another run finished): the drawing on the pad is asked again.
+  const model = useApp((s) => s.model);
+  useEffect(() => {
+    if (!empty) void predict();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [model]);
+
+  async function predict(invertNow = invert) {
     const p = pad.current;
     if (!p) return;
     const id = ++seq.current;
@@ -150,7 +157,7 @@ export function DrawPad({ shape, classifier }: { shape: [number, number, number]
     } catch (e) {
       if (id === seq.current) setOutcome({ values: null, classNames: null, error: (e as Error).message });
     }
-  };
+  }
 
   const at = (e: React.PointerEvent<HTMLCanvasElement>) => {
     const r = e.currentTarget.getBoundingClientRect();
