@@ -30,7 +30,7 @@ const appEngineAllowed = [
 const appEngineForbidden = `(^|/)engine(/(?!(${appEngineAllowed.join('|')}))|$)`;
 
 export default tseslint.config(
-  { ignores: ['**/.*tmp*', '**/dist/**', 'dev-dist/**', 'bench/results/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'public/**'] },
+  { ignores: ['**/.*tmp*', '**/dist/**', 'dist-*/**', 'dev-dist/**', 'bench/results/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'public/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -11,7 +11,7 @@
  * still builds the bench: the entries that need them report "n/a" with the reason instead.
  * Every step ends with `await t.data()` on its output (the loss, for training steps).
  */
-import { F, chooseBackend, compileModule, nn, noGrad, optim, scope, setBackend, tensor } from '../engine/index.ts';
+import { F, amp, chooseBackend, compileModule, nn, noGrad, optim, scope, setBackend, tensor } from '../engine/index.ts';
 import type { Tensor } from '../engine/index.ts';
 import { CONV, LENET, MLP } from './harness.ts';
 import type { EntrySpec, Implementation, Inputs, Setup, Workload } from './harness.ts';
@@ -64,22 +64,29 @@ export function convOps(): { conv2d: Conv2d; maxPool2d: MaxPool2d } | { missing:
  * call runs `inner` steps and reads the last loss. `compiled`: forward + loss + backward run
  * as one compiled plan (compileModule) instead of eager ops.
  */
-function trainer(model: nn.Module, x: Tensor, y: Tensor, inner: number, compiled: boolean): Workload {
+function trainer(model: nn.Module, x: Tensor, y: Tensor, inner: number, compiled: boolean, mixed = false): Workload {
   const opt = new optim.Adam(model.parameters(), { lr: 1e-3 });
-  const plan = compiled ? compileModule(model, (out, t) => F.crossEntropy(out, t)) : null;
+  // Mixed precision: float16 autocast, the loss scaled inside the plan (the scale tensor is
+  // captured by buffer, so scaler.update() reaches the plan), unscale/skip in the step.
+  const scaler = mixed ? new amp.GradScaler() : null;
+  const loss = (out: Tensor, t: Tensor) => (scaler ? scaler.scale(F.crossEntropy(out, t)) : F.crossEntropy(out, t));
+  const plan = compiled ? compileModule(model, loss) : null;
   const one = (): Tensor => scope(() => {
     opt.zeroGrad();
     let l: Tensor;
-    if (plan) l = plan(x, y);
+    if (plan) l = amp.autocast(() => plan(x, y), { enabled: mixed });
     else {
-      l = F.crossEntropy(model.forward(x), y);
+      l = amp.autocast(() => loss(model.forward(x), y), { enabled: mixed });
       l.backward();
     }
-    opt.step();
+    if (scaler) {
+      scaler.step(opt);
+      scaler.update();
+    } else opt.step();
     return l;
   });
   return {
-    notes: `Adam lr 1e-3${compiled ? ', compileModule' : ''}${inner > 1 ? `, loss read every ${inner} steps` : ''}`,
+    notes: `Adam lr 1e-3${compiled ? ', compileModule' : ''}${mixed ? ', mixed precision (float16)' : ''}${inner > 1 ? `, loss read every ${inner} steps` : ''}`,
     async step() {
       for (let i = 1; i < inner; i++) one().dispose();
       const loss = one();
@@ -89,6 +96,7 @@ function trainer(model: nn.Module, x: Tensor, y: Tensor, inner: number, compiled
     dispose() {
       opt.zeroGrad();
       opt.dispose();
+      scaler?.dispose();
       plan?.dispose();
       for (const p of model.parameters()) p.dispose();
       x.dispose();
@@ -134,7 +142,7 @@ export class LeNet5 extends nn.Module {
 }
 
 /** Flowgrad on `backend`; training steps compiled when `compiled` (default: on WebGPU). */
-export function flowgradImpl(backend: FlowgradBackend, compiled = backend === 'webgpu'): Implementation {
+export function flowgradImpl(backend: FlowgradBackend, compiled = backend === 'webgpu', mixed = false): Implementation {
   const activate = async (): Promise<void> => setBackend(backend);
   return {
     name: backend === 'cpu' ? 'flowgrad' : 'flowgrad-webgpu',
@@ -151,13 +159,13 @@ export function flowgradImpl(backend: FlowgradBackend, compiled = backend === 'w
 
     async setup(entry: EntrySpec, inputs: Inputs): Promise<Setup> {
       await activate();
-      const s = build(entry, inputs, compiled);
+      const s = build(entry, inputs, compiled, mixed);
       return 'unavailable' in s ? s : { ...s, activate };
     },
   };
 }
 
-function build(entry: EntrySpec, inputs: Inputs, compiled: boolean): Setup {
+function build(entry: EntrySpec, inputs: Inputs, compiled: boolean, mixed: boolean): Setup {
   const conv2d = optionalF<Conv2d>('conv2d');
   const inner = entry.inner ?? 1;
   switch (entry.workload) {
@@ -176,13 +184,13 @@ function build(entry: EntrySpec, inputs: Inputs, compiled: boolean): Setup {
     }
     case 'mlp-train': {
       const { x, y } = inputs.batch(MLP.batch, MLP.sizes[0], 10);
-      return trainer(mlp(), f32(x, [MLP.batch, MLP.sizes[0]]), i32(y), inner, compiled);
+      return trainer(mlp(), f32(x, [MLP.batch, MLP.sizes[0]]), i32(y), inner, compiled, mixed);
     }
     case 'lenet-train': {
       const ops = convOps();
       if ('missing' in ops) return { unavailable: `n/a: ${ops.missing.join(' and ')} not in the engine yet` };
       const { x, y } = inputs.batch(LENET.batch, 28 * 28, 10);
-      return trainer(new LeNet5(ops.conv2d, ops.maxPool2d), f32(x, [LENET.batch, 1, 28, 28]), i32(y), inner, compiled);
+      return trainer(new LeNet5(ops.conv2d, ops.maxPool2d), f32(x, [LENET.batch, 1, 28, 28]), i32(y), inner, compiled, mixed);
     }
   }
 }

@@ -10,7 +10,10 @@
  * submit, wait) to split the step's GPU time by program kind — on SwiftShader the wait is
  * the kernel's CPU time; on a GPU it includes a submit round trip per launch.
  *
- *   node --import tsx bench/profile-webgpu.ts gpu-mlp-train [calls] [--tfjs] [--eager] [--kernels] [--timing]
+ * With --amp the training entries run in mixed precision (float16 autocast + GradScaler; needs
+ * an adapter with shader-f16, e.g. VK_ICD_FILENAMES=/usr/share/vulkan/icd.d/lvp_icd.json).
+ *
+ *   node --import tsx bench/profile-webgpu.ts gpu-mlp-train [calls] [--tfjs] [--eager] [--amp] [--kernels] [--timing]
  */
 import { dawnBackend, dawnGpu } from '../engine/backend/webgpu/dawn.ts';
 import { setBackend } from '../engine/index.ts';
@@ -61,7 +64,7 @@ if (flags.has('--kernels') || flags.has('--timing')) {
   enc.encode = (l) => { kinds.set(kindOf(l), (kinds.get(kindOf(l)) ?? 0) + 1); if (recording) recorded.push(l); orig(l); };
 }
 let s0 = be.stats();
-const fg = await time(flowgradImpl('webgpu', !flags.has('--eager')), (c) => {
+const fg = await time(flowgradImpl('webgpu', !flags.has('--eager'), flags.has('--amp')), (c) => {
   if (c === 0) { s0 = be.stats(); kinds.clear(); recording = true; return; }
   const s = be.stats(), steps = c * inner;
   const per = (k: keyof typeof s) => (((s[k] as number) - (s0[k] as number)) / steps).toFixed(1);
@@ -70,7 +73,7 @@ const fg = await time(flowgradImpl('webgpu', !flags.has('--eager')), (c) => {
     `${s.firstError ? `; first error: ${s.firstError}` : ''}`);
   if (kinds.size) console.log([...kinds].sort((a, b) => b[1] - a[1]).map(([k, n]) => `  ${k}: ${(n / steps).toFixed(1)}`).join('\n'));
 });
-report(`flowgrad${flags.has('--eager') ? ' eager' : ''}`, fg);
+report(`flowgrad${flags.has('--eager') ? ' eager' : ''}${flags.has('--amp') ? ' amp' : ''}`, fg);
 if (flags.has('--timing')) {
   const one = recorded.slice(0, recorded.length / (calls * inner));
   const ms = new Map<string, number>();

@@ -4,17 +4,17 @@
  * the optimizer uses the gradients times 1/S. When some gradient overflowed (inf/NaN) the
  * step is skipped and S halves; after `growthInterval` good steps in a row S doubles.
  *
- * Everything stays on the device: the overflow check is one norm over all gradients, and the
- * optimizer receives the gradScale tensor [1/S·clip, skip, skipped so far] (optimizer.ts) —
- * the training loop never waits for a readback to decide whether to step. The same norm
- * serves gradient clipping by norm (on the unscaled gradients, as PyTorch's
- * unscale_ + clip_grad_norm_).
+ * Everything stays on the device: one sumSquares pass gives the unscaled gradients' squared
+ * norm (inf/NaN when any element is), one ampUpdate kernel turns it into the optimizer's
+ * gradScale [coef/S, skip, skipped so far] (optimizer.ts) and moves S — the training loop
+ * never waits for a readback to decide whether to step. The same norm serves clipping by
+ * norm (of the unscaled gradients, as PyTorch's unscale_ + clip_grad_norm_).
  *
  *   const scaler = new GradScaler();
  *   const loss = autocast(() => lossFn(model.forward(x), y));
  *   scaler.scale(loss).backward();
- *   scaler.step(opt);   // unscale, check, maybe skip
- *   scaler.update();    // adjust S
+ *   scaler.step(opt);   // unscale, check, maybe skip, adjust S
+ *   scaler.update();    // (a no-op, for PyTorch-shaped code)
  */
 import { noGrad } from '../autograd/mode.ts';
 import type { Backend } from '../backend/types.ts';
@@ -22,7 +22,7 @@ import { FlowgradError } from '../core/errors.ts';
 import { keep, scope } from '../core/memory.ts';
 import type { Tensor } from '../core/tensor.ts';
 import { fromValues } from '../ops/creation.ts';
-import { concat } from '../ops/shape.ts';
+import { runOptional, supports } from '../ops/op.ts';
 import type { Optimizer } from '../optim/optimizer.ts';
 
 export interface GradScalerOptions {
@@ -46,8 +46,8 @@ export interface ScalerStepOptions {
 export class GradScaler {
   readonly enabled: boolean;
   private readonly opts: Required<Omit<GradScalerOptions, 'enabled'>>;
-  /** [S], [good steps in a row], [skipped steps], [last step overflowed] on the device. */
-  private s: { scale: Tensor; tracker: Tensor; skipped: Tensor; found: Tensor } | null = null;
+  /** [S], [good steps in a row, skipped steps], and the per-step [norm²] and gradScale [3], reused, on the device. */
+  private s: { scale: Tensor; counts: Tensor; norm2: Tensor; gradScale: Tensor } | null = null;
 
   constructor(opts: GradScalerOptions = {}) {
     this.enabled = opts.enabled ?? true;
@@ -59,8 +59,15 @@ export class GradScaler {
 
   private state(be: Backend) {
     if (this.s && this.s.scale._storage.backend !== be) throw new FlowgradError('backend', 'GradScaler: used with tensors of two backends');
-    const one = (v: number) => keep(fromValues([v], [1], 'float32', { backend: be }));
-    return (this.s ??= { scale: one(this.opts.initScale), tracker: one(0), skipped: one(0), found: one(0) });
+    if (!this.s && !(supports(be, 'sumSquares') && supports(be, 'ampUpdate'))) {
+      throw new FlowgradError('unsupported', `GradScaler: backend '${be.name}' lacks the sumSquares and ampUpdate kernels`);
+    }
+    return (this.s ??= {
+      scale: keep(fromValues([this.opts.initScale], [1], 'float32', { backend: be })),
+      counts: keep(fromValues([0, 0], [2], 'float32', { backend: be })),
+      norm2: keep(fromValues([0], [1], 'float32', { backend: be })),
+      gradScale: keep(fromValues([1, 0, 0], [3], 'float32', { backend: be })),
+    });
   }
 
   /** loss × S (a float32 loss; the result is what backward() is called on). */
@@ -71,52 +78,45 @@ export class GradScaler {
 
   /**
    * opt.step() on the unscaled (and optionally clipped) gradients, skipped on the device when
-   * one of them is inf/NaN. Call it where you would call opt.step(), then update().
+   * one of them is inf/NaN; the scale moves to the next step's value in the same pass (two or
+   * three dispatches in all on WebGPU, whatever the parameter count). Call it where you would
+   * call opt.step().
    */
   step(opt: Optimizer, clip: ScalerStepOptions = {}): void {
     const grads = opt.params.map((p) => p.grad).filter((g): g is Tensor => g !== null);
     if (grads.length === 0) return;
     if (!this.enabled) throw new FlowgradError('bad-argument', 'GradScaler.step: the scaler is disabled; call opt.step() (with clipping) directly');
-    const st = this.state(grads[0]!._storage.backend);
+    const be = grads[0]!._storage.backend;
+    const st = this.state(be);
     noGrad(() => scope(() => {
       if (clip.clipGradValue) {
         // The gradients are still scaled: clamp into ±v·S.
         const bound = st.scale.mul(clip.clipGradValue);
         for (const g of grads) g.assign(g.minimum(bound).maximum(bound.neg()));
       }
-      const inv = st.scale.reciprocal();
-      // The unscaled gradients' squared norm (scaled ones could overflow it on their own). Any
-      // inf/NaN element makes it non-finite: one test covers every gradient.
-      const norm2 = grads.map((g) => g.mul(inv).square().sum()).reduce((a, b) => a.add(b)).reshape([1]);
-      const found = norm2.isFinite().logicalNot().float();
-      let mult = inv;
-      if (clip.clipGradNorm) mult = mult.mul(norm2.sqrt().add(1e-6).reciprocal().mul(clip.clipGradNorm).clamp(null, 1));
-      opt.step({ gradScale: concat([mult, found, st.skipped]) });
-      st.found.assign(found);
+      const f32 = grads.map((g) => (g.dtype === 'float32' ? g : g.float()));
+      const { norm2, gradScale } = st;
+      runOptional(be, 'sumSquares', { xs: f32.map((g) => g._storage.buf), scale: st.scale._storage.buf, out: norm2._storage.buf });
+      runOptional(be, 'ampUpdate', {
+        norm2: norm2._storage.buf, scale: st.scale._storage.buf, counts: st.counts._storage.buf, gradScale: gradScale._storage.buf,
+        maxNorm: clip.clipGradNorm ?? 0, growthFactor: this.opts.growthFactor, backoffFactor: this.opts.backoffFactor, growthInterval: this.opts.growthInterval,
+      });
+      opt.step({ gradScale });
     }));
   }
 
-  /** Adjusts S after a step: ×backoff after an overflow, ×growth after growthInterval good steps. */
-  update(): void {
-    const st = this.s;
-    if (!this.enabled || !st) return;
-    noGrad(() => scope(() => {
-      const { growthFactor, backoffFactor, growthInterval } = this.opts;
-      const bad = st.found.gt(0);
-      const next = st.tracker.add(1);
-      const grow = next.ge(growthInterval);
-      st.scale.assign(st.scale.mul(backoffFactor).where(bad, st.scale.mul(growthFactor).where(grow, st.scale)));
-      const zero = next.mul(0);
-      st.tracker.assign(zero.where(bad, zero.where(grow, next)));
-      st.skipped.assign(st.skipped.add(st.found));
-    }));
-  }
+  /**
+   * PyTorch's GradScaler.update(). Here step() already moved the scale (on the device, in the
+   * kernel that decided the step), so this does nothing; it is kept so code written for
+   * PyTorch runs unchanged.
+   */
+  update(): void {}
 
   /** The current scale and the steps skipped so far (a readback: for display, not inside the step loop). */
   async read(): Promise<{ scale: number; skippedSteps: number }> {
     if (!this.s) return { scale: this.opts.initScale, skippedSteps: 0 };
-    const [s, k] = await Promise.all([this.s.scale.data(), this.s.skipped.data()]);
-    return { scale: s[0]!, skippedSteps: k[0]! };
+    const [s, c] = await Promise.all([this.s.scale.data(), this.s.counts.data()]);
+    return { scale: s[0]!, skippedSteps: c[1]! };
   }
 
   dispose(): void {

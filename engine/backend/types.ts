@@ -100,6 +100,21 @@ export interface OptionalKernelArgs {
   adamMulti: Omit<KernelArgs['adam'], 'param' | 'grad' | 'm' | 'v' | 'vMax' | 'step'> & { params: B[]; grads: B[]; m: B[]; v: B[]; vMax: B[] | null; steps: number[] };
   /** The `sgd` step of many parameters at once (parameters and momentum buffers as for adamMulti); `first[i]` per parameter. */
   sgdMulti: Omit<KernelArgs['sgd'], 'param' | 'grad' | 'buf' | 'first'> & { params: B[]; grads: B[]; bufs: B[] | null; first: boolean[] };
+  /**
+   * out [1] float32 = Σ over every element of every tensor of (x · m)², m = 1/scale[0] when
+   * `scale` is given: the joint squared norm of many gradients (unscaled) in a pass or two,
+   * for clipping and the loss scaler's overflow check.
+   */
+  sumSquares: { xs: B[]; scale: B | null; out: B };
+  /**
+   * The loss scaler's bookkeeping in one step (amp/scaler.ts), on float32 buffers: scale [S],
+   * counts [good steps, skipped steps], norm2 [1] the unscaled gradients' squared norm. Writes
+   * gradScale [3] = [coef/S, found, skipped] for this step's optimizer update (found: norm2 is
+   * inf/NaN; coef = min(1, maxNorm/(√norm2 + 1e-6)), or 1 when maxNorm is 0), then moves
+   * scale and counts to the next step in place: found → S·backoff, good 0, skipped + 1; else
+   * good + 1, and at growthInterval S·growth with good 0.
+   */
+  ampUpdate: { norm2: B; scale: B; counts: B; gradScale: B; maxNorm: number; growthFactor: number; backoffFactor: number; growthInterval: number };
 }
 
 export type OptionalKernelName = keyof OptionalKernelArgs;

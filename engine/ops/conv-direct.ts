@@ -73,8 +73,8 @@ export function conv2dDirect(x: Tensor, weight: Tensor, bias: Tensor | null | un
   const [, , kh, kw] = weight.shape;
   if (a.sh !== 1 || a.sw !== 1 || a.groups !== 1 || !supports(be, 'conv2d') || weight._storage.backend !== be) return null;
   if (bias && (bias.dtype !== x.dtype || bias._storage.backend !== be || bias.shape.length !== 1 || bias.shape[0] !== weight.shape[0])) return null;
-  // float32 on the fast kernels; the reference backend takes every float (gradient checks).
-  if (x.dtype !== weight.dtype || !(x.dtype === 'float32' || (be.name === 'reference' && x.dtype === 'float64'))) return null;
+  // float32 and float16 (storage) on the fast kernels; the reference backend takes every float (gradient checks).
+  if (x.dtype !== weight.dtype || !(x.dtype === 'float32' || x.dtype === 'float16' || (be.name === 'reference' && x.dtype === 'float64'))) return null;
   if (a.ph > a.dh * (kh - 1) || a.pw > a.dw * (kw - 1)) return null;
   const attrs: DirectAttrs = { ph: a.ph, pw: a.pw, dh: a.dh, dw: a.dw };
   return apply(CONV2D_DIRECT_OP, bias ? [x, weight, bias] : [x, weight], attrs);

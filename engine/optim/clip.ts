@@ -10,6 +10,7 @@ import { scope } from '../core/memory.ts';
 import type { Tensor } from '../core/tensor.ts';
 import { zeros } from '../ops/creation.ts';
 import { concat } from '../ops/shape.ts';
+import { runOptional, supports } from '../ops/op.ts';
 
 /** Scales all gradients so their joint norm is at most maxNorm; returns the norm before clipping (a scalar tensor, owned by the enclosing scope; null without gradients). */
 export function clipGradNormTensor(params: Iterable<Tensor>, maxNorm: number, normType = 2): Tensor | null {
@@ -34,12 +35,18 @@ export function clipGradNormTensor(params: Iterable<Tensor>, maxNorm: number, no
 export function clipGradNormScale(params: Iterable<Tensor>, maxNorm: number, normType = 2): Tensor | null {
   const grads = [...params].map((p) => p.grad).filter((g): g is Tensor => g !== null);
   if (grads.length === 0) return null;
+  const be = grads[0]!._storage.backend;
   return noGrad(() => scope(() => {
-    const total = normType === Infinity
-      ? grads.map((g) => g.abs().max()).reduce((a, b) => a.maximum(b))
-      : grads.map((g) => g.abs().pow(normType).sum()).reduce((a, b) => a.add(b)).pow(1 / normType);
+    let total: Tensor;
+    if (normType === 2 && supports(be, 'sumSquares') && grads.every((g) => g.dtype === 'float32' && g._storage.backend === be)) {
+      // One pass over every gradient instead of two kernels per gradient.
+      const n2 = zeros([1], { backend: be.name });
+      runOptional(be, 'sumSquares', { xs: grads.map((g) => g._storage.buf), scale: null, out: n2._storage.buf });
+      total = n2.sqrt();
+    } else if (normType === Infinity) total = grads.map((g) => g.abs().max()).reduce((a, b) => a.maximum(b));
+    else total = grads.map((g) => g.abs().pow(normType).sum()).reduce((a, b) => a.add(b)).pow(1 / normType);
     const coef = total.add(1e-6).reciprocal().mul(maxNorm).clamp(null, 1).reshape([1]);
-    return concat([coef, zeros([2], { backend: coef._storage.backend.name })]);
+    return concat([coef, zeros([2], { backend: be.name })]);
   }));
 }
 

@@ -18,7 +18,7 @@ import { matmul } from './matmul.ts';
 import { REDUCE_KERNELS } from './reduce.ts';
 import { MISC_KERNELS } from './misc.ts';
 import { OPTIM_KERNELS } from './optim.ts';
-import { splitAdam, splitSgd } from '../multi.ts';
+import { hostLossScaling, splitAdam, splitSgd } from '../multi.ts';
 
 export class CpuBuffer implements BackendBuffer {
   /** `pooled` false: adopted host memory, dropped on free (its owner may still read it). */
@@ -75,6 +75,10 @@ const OPTIONAL: { [K in OptionalKernelName]: (a: OptionalKernelArgs[K]) => void 
   // A call per tensor costs nothing here: the multi-tensor steps are the per-tensor kernels in a loop.
   adamMulti: (a) => { for (const t of splitAdam(a)) call(OPTIM_KERNELS.adam, t); },
   sgdMulti: (a) => { for (const t of splitSgd(a)) call(OPTIM_KERNELS.sgd, t); },
+  ...hostLossScaling((b) => {
+    const c = b as CpuBuffer;
+    return c.dtype === 'float16' ? decodeHalf(c.data as Uint16Array, new Float32Array(c.size), c.size) : c.data;
+  }),
 };
 const ALL = { ...OPTIONAL, ...KERNELS } as Record<string, unknown>;
 

@@ -6,7 +6,7 @@
 import type { TypedArray } from '../../core/dtype.ts';
 import type { BackendBuffer, OptionalKernelArgs } from '../types.ts';
 import { REFERENCE_KERNELS, rowExpSum } from './kernels.ts';
-import { splitAdam, splitSgd } from '../multi.ts';
+import { hostLossScaling, splitAdam, splitSgd } from '../multi.ts';
 
 type Kernels = { [K in keyof OptionalKernelArgs]: (a: OptionalKernelArgs[K]) => void };
 const d = (b: BackendBuffer): TypedArray => (b as unknown as { data: TypedArray }).data;
@@ -73,4 +73,5 @@ export const REFERENCE_OPTIONAL: Kernels = {
   sgdMulti(a) {
     for (const t of splitSgd(a)) REFERENCE_KERNELS.sgd(t);
   },
+  ...hostLossScaling(d),
 };

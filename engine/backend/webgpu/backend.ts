@@ -26,7 +26,7 @@ import { halfStorage } from './half.ts';
 import { encodeHalf, decodeHalf } from '../../core/half.ts';
 import type { Launch } from './program.ts';
 import { matmulConfig } from './matmul.ts';
-import { adamMultiLaunches, perTensor, sgdMultiLaunches } from './optim.ts';
+import { adamMultiLaunches, ampUpdateLaunch, perTensor, sgdMultiLaunches, sumSquaresLaunches, sumSquaresPartials } from './optim.ts';
 
 /** How long a failed read waits for `device.lost` to settle before reporting the failure as is. */
 const LOST_GRACE_MS = 500;
@@ -329,13 +329,15 @@ export class WebGPUBackend implements Backend {
 
   /** Optional kernels this backend runs: direct (implicit-GEMM) convolution, see conv.ts. */
   supports(kernel: OptionalKernelName): boolean {
-    return kernel === 'conv2d' || kernel === 'conv2dWeightGrad' || kernel === 'adamMulti' || kernel === 'sgdMulti';
+    return kernel === 'conv2d' || kernel === 'conv2dWeightGrad' || kernel === 'adamMulti' || kernel === 'sgdMulti' || kernel === 'sumSquares' || kernel === 'ampUpdate';
   }
 
   run<K extends KernelName>(kernel: K, args: KernelArgs[K]): void {
     this.alive(kernel);
     if ((kernel as string) === 'conv2d' || (kernel as string) === 'conv2dWeightGrad') { this.runConv(kernel as string, args as unknown as OptionalKernelArgs['conv2dWeightGrad']); return; }
     if ((kernel as string) === 'adamMulti' || (kernel as string) === 'sgdMulti') { this.runMulti(kernel as unknown as 'adamMulti', args as unknown as OptionalKernelArgs['adamMulti']); return; }
+    if ((kernel as string) === 'sumSquares') { this.runSumSquares(args as unknown as OptionalKernelArgs['sumSquares']); return; }
+    if ((kernel as string) === 'ampUpdate') { this.encode(ampUpdateLaunch(args as unknown as OptionalKernelArgs['ampUpdate'])); return; }
     const make = WEBGPU_KERNELS[kernel] as ((a: KernelArgs[K], cfg: KernelConfig) => Launch[]) | undefined;
     if (!make) throw new FlowgradError('unsupported', `webgpu backend: no kernel '${kernel}'`);
     for (const l of make(args, this.config)) this.encode(l);
@@ -353,6 +355,17 @@ export class WebGPUBackend implements Backend {
       ? adamMultiLaunches(args as OptionalKernelArgs['adamMulti'], maxBindings) ?? perTensor(kernel, args)
       : sgdMultiLaunches(args as OptionalKernelArgs['sgdMulti'], maxBindings) ?? perTensor(kernel, args);
     for (const l of launches) this.encode(l);
+  }
+
+  /** Σ x² over many tensors: partial sums per workgroup, then one reduction (optim.ts). */
+  private runSumSquares(a: OptionalKernelArgs['sumSquares']): void {
+    const maxBindings = this.device.limits.maxStorageBuffersPerShaderStage;
+    const n = sumSquaresPartials(a.xs.length, maxBindings, a.scale !== null);
+    if (n === 0) { this.run('fill', { out: a.out, value: 0 }); return; }
+    const partials = this.alloc('float32', n);
+    for (const l of sumSquaresLaunches(a, maxBindings, partials)) this.encode(l);
+    this.run('reduce', { op: 'sum', x: partials, out: a.out, outer: 1, n, inner: 1 });
+    this.free(partials);
   }
 
   /** One fused elementwise program (compiled plans): one dispatch, see fused.ts. */

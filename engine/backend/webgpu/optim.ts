@@ -234,3 +234,89 @@ export function perTensor(kernel: 'adamMulti' | 'sgdMulti', a: OptionalKernelArg
     : splitSgd(a as OptionalKernelArgs['sgdMulti']).map(sgdLaunch);
   return launches.filter((l) => (l.threads ?? 0) > 0);
 }
+
+/** Workgroups (of SS_WG threads) per sumSquares dispatch: each writes one partial sum. */
+const SS_GROUPS = 64, SS_WG = 256, SS_BASE = 4;
+
+/**
+ * sumSquares as launches: each dispatch covers as many tensors as the bindings allow, its
+ * SS_GROUPS workgroups stride over their elements and leave one partial sum each in a
+ * temporary buffer; `finish(partials, count)` then sums the partials into out (the reduce
+ * kernel). Deterministic: a fixed grid and a fixed order of additions.
+ */
+export function sumSquaresLaunches(a: OptionalKernelArgs['sumSquares'], maxBindings: number, partials: BackendBuffer): Launch[] {
+  const sc = a.scale !== null;
+  const per = Math.min(64 - SS_BASE, maxBindings - 1 - (sc ? 1 : 0));
+  const out: Launch[] = [];
+  let chunk = 0;
+  for (const [s, e] of chunks(a.xs.length, per)) {
+    const k = e - s;
+    const names = [...(sc ? ['S'] : []), ...Array.from({ length: k }, (_, j) => `G${j}`), 'PART'];
+    const access = `${sc ? 'r' : ''}${'r'.repeat(k)}w`;
+    const cases = Array.from({ length: k }, (_, j) => `case ${j}u: { v = G${j}[i - pu(${SS_BASE}u + ${j}u)]; }`).join('\n      ');
+    const program: Program = {
+      key: `sumSquares:${sc ? 's' : 'n'}:k${k}`,
+      access,
+      source: () => PRELUDE + bindings(access, names, names.map(() => 'f32')) + `
+var<workgroup> part: array<f32, ${SS_WG}>;
+@compute @workgroup_size(${SS_WG})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) li: u32) {
+  let total = pu(0u); let k = pu(1u);
+  let m = ${sc ? '1.0 / S[0]' : '1.0'};
+  var acc = 0.0;
+  for (var i = wid.x * ${SS_WG}u + li; i < total; i += ${SS_GROUPS * SS_WG}u) {
+    var j = 0u;
+    for (var t = 1u; t < k; t++) { if (i >= pu(${SS_BASE}u + t)) { j = t; } }
+    var v = 0.0;
+    switch j {
+      ${cases}
+      default: { }
+    }
+    let y = v * m;
+    acc += y * y;
+  }
+  part[li] = acc;
+  workgroupBarrier();
+  for (var w = ${SS_WG / 2}u; w > 0u; w >>= 1u) {
+    if (li < w) { part[li] += part[li + w]; }
+    workgroupBarrier();
+  }
+  if (li == 0u) { PART[pu(2u) + wid.x] = part[0]; }
+}`,
+    };
+    const params = new Params();
+    let total = 0;
+    const starts: number[] = [];
+    for (let t = s; t < e; t++) { starts.push(total); total += a.xs[t]!.size; }
+    params.u(total, k, chunk * SS_GROUPS, 0).u(...starts);
+    out.push({ program, bufs: [...(sc ? [a.scale!] : []), ...a.xs.slice(s, e), partials], params, groups: [SS_GROUPS, 1, 1] });
+    chunk++;
+  }
+  return out;
+}
+
+/** Partial sums sumSquaresLaunches writes for `count` tensors. */
+export const sumSquaresPartials = (count: number, maxBindings: number, hasScale: boolean): number =>
+  chunks(count, Math.min(64 - SS_BASE, maxBindings - 1 - (hasScale ? 1 : 0))).length * SS_GROUPS;
+
+/** ampUpdate: one thread (see OptionalKernelArgs['ampUpdate']); isfinite by the bits, as WGSL may assume no inf/NaN. */
+export function ampUpdateLaunch(a: OptionalKernelArgs['ampUpdate']): Launch {
+  const program: Program = {
+    key: 'ampUpdate',
+    access: 'rwww',
+    source: () => PRELUDE + bindings('rwww', ['N2', 'SC', 'CT', 'GS'], ['f32', 'f32', 'f32', 'f32']) + main1d(`
+  if (gid > 0u) { return; }
+  let maxNorm = pf(0u); let growth = pf(1u); let backoff = pf(2u); let interval = pf(3u);
+  let s = SC[0]; let good = CT[0]; let skipped = CT[1]; let n2 = N2[0];
+  let found = (bitcast<u32>(n2) & 0x7f800000u) == 0x7f800000u;
+  var coef = 1.0;
+  if (maxNorm > 0.0 && !found) { coef = min(1.0, maxNorm / (sqrt(n2) + 1e-6)); }
+  GS[0] = coef / s; GS[1] = select(0.0, 1.0, found); GS[2] = skipped;
+  if (found) { SC[0] = s * backoff; CT[0] = 0.0; CT[1] = skipped + 1.0; return; }
+  let g = good + 1.0;
+  let grow = g >= interval;
+  SC[0] = select(s, s * growth, grow); CT[0] = select(g, 0.0, grow);`),
+  };
+  const params = new Params().fl(a.maxNorm, a.growthFactor, a.backoffFactor, a.growthInterval);
+  return { program, bufs: [a.norm2, a.scale, a.counts, a.gradScale], params, threads: 1 };
+}

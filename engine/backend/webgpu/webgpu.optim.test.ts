@@ -182,3 +182,59 @@ suite('webgpu adamMulti / sgdMulti', () => {
     opt.dispose();
   });
 });
+
+suite('webgpu sumSquares / ampUpdate (the loss scaler and clipping kernels)', () => {
+  const both = async (run: (name: 'webgpu' | 'cpu') => Promise<number[]>) => [await run('webgpu'), await run('cpu')];
+
+  it('sumSquares equals the CPU over many tensors (split across dispatches), with and without a scale', async () => {
+    const sizes = Array.from({ length: 23 }, (_, i) => 1 + ((i * 53) % 3000));
+    for (const scale of [null, 256]) {
+      const [gpu, cpu] = await both(async (name) => {
+        setBackend(name);
+        const rng = new Rng(11);
+        const xs = sizes.map((n) => tensor(rand(rng, n).map((v) => v * (scale ?? 1))));
+        const out = tensor([0]);
+        const s = scale ? tensor([scale]) : null;
+        runOptional(backendNamed(name), 'sumSquares', { xs: xs.map((x) => x._storage.buf), scale: s?._storage.buf ?? null, out: out._storage.buf });
+        const r = Array.from(await out.data());
+        setBackend('cpu');
+        return r;
+      });
+      expect(Math.abs(gpu[0]! - cpu[0]!)).toBeLessThan(1e-4 * cpu[0]!);
+      expect(cpu[0]!).toBeGreaterThan(1000);
+    }
+  });
+
+  it('sumSquares is inf when one element is (the overflow check), 0 for no tensors', async () => {
+    setBackend('webgpu');
+    const out = tensor([5]);
+    runOptional(be!, 'sumSquares', { xs: [tensor([1, 2])._storage.buf, tensor([3, Infinity, 4])._storage.buf], scale: null, out: out._storage.buf });
+    expect((await out.data())[0]).toBe(Infinity);
+    runOptional(be!, 'sumSquares', { xs: [], scale: null, out: out._storage.buf });
+    expect((await out.data())[0]).toBe(0);
+    setBackend('cpu');
+  });
+
+  for (const [name, n2, counts, maxNorm] of [
+    ['a good step', 4, [3, 1], 0], ['a good step at the growth interval', 4, [4, 1], 0], ['an overflow', Infinity, [2, 1], 0],
+    ['NaN', NaN, [0, 0], 1], ['clipping by norm', 100, [0, 2], 5],
+  ] as const) {
+    it(`ampUpdate equals the CPU: ${name}`, async () => {
+      const [gpu, cpu] = await both(async (b) => {
+        setBackend(b);
+        const scale = tensor([1024]), ct = tensor([...counts]), gs = tensor([9, 9, 9]);
+        runOptional(backendNamed(b), 'ampUpdate', {
+          norm2: tensor([n2])._storage.buf, scale: scale._storage.buf, counts: ct._storage.buf, gradScale: gs._storage.buf,
+          maxNorm, growthFactor: 2, backoffFactor: 0.5, growthInterval: 5,
+        });
+        const r = [...await gs.data(), ...await scale.data(), ...await ct.data()].map(Number);
+        setBackend('cpu');
+        return r;
+      });
+      gpu.forEach((v, i) => expect(v).toBeCloseTo(cpu[i]!, 6));
+      if (name === 'an overflow') expect(cpu).toEqual([1 / 1024, 1, 1, 512, 0, 2]);
+      if (name === 'a good step at the growth interval') expect(cpu.slice(3)).toEqual([2048, 0, 1]);
+      if (name === 'clipping by norm') expect(cpu[0]).toBeCloseTo(0.5 / 1024, 8);
+    });
+  }
+});
