@@ -59,6 +59,8 @@ export interface EpochReport extends StepReport {
   confusion?: number[][];
   /** Whether this epoch has the best monitored loss so far (validation loss, else training loss). */
   best: boolean;
+  /** Mixed precision: the loss scale S the gradients on the parameters are multiplied by, and the steps skipped so far. */
+  lossScale?: { scale: number; skippedSteps: number };
 }
 
 /** A training callback; `control.stop()` ends the run after this epoch (reason 'completed', earlyStopped). */
@@ -328,7 +330,9 @@ export async function fit(model: GraphModel, train: ArrayDataset, val: ArrayData
         sinceBest++;
       }
       const base = report(step, epoch, lossSum / Math.max(1, lossRows), opt.lr);
+      const lossScale = scaler ? await scaler.read() : null;
       last = {
+        ...(lossScale ? { lossScale } : {}),
         ...base,
         ...(trainMetrics.values.accuracy !== undefined ? { accuracy: trainMetrics.values.accuracy } : {}),
         metrics: trainMetrics.values,

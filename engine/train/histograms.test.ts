@@ -159,12 +159,12 @@ describe('gradients at the epoch end', () => {
   });
 });
 
-async function sessionHistograms(): Promise<{ h: EpochHistograms[]; events: SessionEvent[] }> {
+async function sessionHistograms(mixedPrecision = false): Promise<{ h: EpochHistograms[]; events: SessionEvent[] }> {
   const events: SessionEvent[] = [];
   await runTraining({
     runId: 'h', graph: defaultGraph(), boundaryResolution: 0, histogramBins: 30,
     dataset: { kind: 'builtin2d', name: 'circles', samples: 200, noise: 0.15, seed: 5 },
-    config: { optimizer: 'adam', lr: 0.02, batchSize: 32, epochs: 3, seed: 1, validationSplit: 0.2 },
+    config: { optimizer: 'adam', lr: 0.02, batchSize: 32, epochs: 3, seed: 1, validationSplit: 0.2, mixedPrecision },
   }, { onEvent: (e) => events.push(e), shouldStop: () => false });
   const h = events.flatMap((e) => (e.type === 'epoch' && e.histograms ? [e.histograms] : []));
   return { h, events };
@@ -192,6 +192,17 @@ describe('histograms in a training session', () => {
     await runTraining({ runId: 'n', graph: defaultGraph(), boundaryResolution: 0, dataset: { kind: 'builtin2d', name: 'circles', samples: 100, noise: 0.1, seed: 1 }, config: { optimizer: 'adam', lr: 0.02, batchSize: 32, epochs: 1, seed: 1, validationSplit: 0 } }, { onEvent: (e) => noHist.push(e), shouldStop: () => false });
     expect(noHist.some((e) => e.type === 'epoch' && e.histograms)).toBe(false);
     expect(events.some((e) => e.type === 'epoch')).toBe(true);
+  });
+});
+
+describe('histograms under mixed precision', () => {
+  it('show the true gradients, not the loss-scaled ones (S = 65536)', async () => {
+    const plain = (await sessionHistograms(false)).h[0]!, mixed = (await sessionHistograms(true)).h[0]!;
+    plain.params.forEach((p, i) => {
+      const ratio = mixed.params[i]!.grads!.std / p.grads!.std;
+      expect(ratio).toBeGreaterThan(0.5);
+      expect(ratio).toBeLessThan(2);
+    });
   });
 });
 

@@ -136,7 +136,9 @@ async function readConcatenated(ts: Tensor[]): Promise<ArrayLike<number>> {
  * Histograms of every parameter's weights and current gradients (`.grad`). Call it while the
  * gradients of interest are still on the parameters — in the training loop's epoch callback.
  */
-export async function parameterHistograms(model: Module, opts: { bins?: number; maxEventBytes?: number } = {}): Promise<EpochHistograms> {
+export async function parameterHistograms(model: Module, opts: { bins?: number; maxEventBytes?: number; gradMultiplier?: number } = {}): Promise<EpochHistograms> {
+  // Under loss scaling the gradients on the parameters are S times the true ones.
+  const gm = opts.gradMultiplier ?? 1;
   const t0 = now();
   const named = model.namedParameters();
   const budget = histogramBudget(named.length, Math.max(1, Math.floor(opts.bins ?? DEFAULT_BINS)), opts.maxEventBytes);
@@ -157,6 +159,7 @@ export async function parameterHistograms(model: Module, opts: { bins?: number; 
     const values = await readConcatenated(chunk.map((c) => c.tensor));
     let off = 0;
     for (const c of chunk) {
+      if (c.grad && gm !== 1) for (let i = off; i < off + c.tensor.size; i++) (values as Float32Array)[i]! *= gm;
       const h = histogramOf(values, budget.bins, off, off + c.tensor.size);
       off += c.tensor.size;
       if (c.grad) params[c.param]!.grads = h;

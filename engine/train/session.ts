@@ -246,7 +246,7 @@ export async function runTraining(job: TrainJob, hooks: TrainHooks): Promise<Tra
         if (hostCopies) saved = { weights: await exportWeightsAsync(model), epoch: r.epoch };
         const boundary = wantsBoundary ? await boundaryOfAsync(model, extent, job.boundaryResolution) : undefined;
         // While the last step's gradients are still on the parameters (fit drops them at the next step).
-        const histograms = job.histogramBins ? await parameterHistograms(model, { bins: job.histogramBins }) : undefined;
+        const histograms = job.histogramBins ? await parameterHistograms(model, { bins: job.histogramBins, gradMultiplier: r.lossScale ? 1 / r.lossScale.scale : 1 }) : undefined;
         hooks.onEvent({
           type: 'epoch', runId: job.runId, step: r.step, epoch: r.epoch, loss: r.loss, metrics: epochMetrics(r), lr: r.lr,
           samplesPerSec: r.samplesPerSec, etaSec: r.etaSec, best: r.best, ...(r.confusion ? { confusion: r.confusion } : {}), ...(boundary ? { boundary } : {}),
