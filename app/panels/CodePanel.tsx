@@ -4,22 +4,13 @@
  * The generators are pure (engine/io/codegen); Monaco is loaded on first open, and until it
  * arrives (or if it cannot load) the code shows as plain text.
  */
-import { Component, lazy, Suspense, useDeferredValue, useMemo, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useDeferredValue, useMemo, useState } from 'react';
+import { EditorFallback } from './EditorFallback.tsx';
 import { toPyTorch, toTypeScript } from '../../engine/io/codegen/index.ts';
 import { useApp } from '../store/index.ts';
 import type { CodeLang } from '../store/prefsSlice.ts';
 
 const CodeEditor = lazy(() => import('./CodeEditor.tsx'));
-
-class Fallback extends Component<{ children: ReactNode; plain: ReactNode }, { failed: boolean }> {
-  override state = { failed: false };
-  static getDerivedStateFromError() {
-    return { failed: true };
-  }
-  override render() {
-    return this.state.failed ? this.props.plain : this.props.children;
-  }
-}
 
 const LANGS: { id: CodeLang; label: string; file: string }[] = [
   { id: 'pytorch', label: 'PyTorch', file: 'model.py' },
@@ -92,11 +83,11 @@ export function CodePanel() {
         </button>
       </header>
       <div className="code-body" data-lang={lang}>
-        <Fallback plain={plain}>
+        <EditorFallback plain={plain}>
           <Suspense fallback={plain}>
             <CodeEditor code={code} language={lang === 'pytorch' ? 'python' : 'typescript'} theme={theme} label={label} />
           </Suspense>
-        </Fallback>
+        </EditorFallback>
       </div>
     </aside>
   );

@@ -6,7 +6,8 @@
  * Under the editor: the engine's verdict on the code (live, from actions/customCodeCheck.ts),
  * the same message the node and the inspector's Problems show.
  */
-import { Component, lazy, Suspense, useId, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { lazy, Suspense, useId, useState, useSyncExternalStore } from 'react';
+import { EditorFallback } from './EditorFallback.tsx';
 import type { RichAttrSpec } from '../../engine/graph/types.ts';
 import { codeProblem, runsOnBatch, subscribeCodeChecks } from '../actions/customCodeCheck.ts';
 import { useApp } from '../store/index.ts';
@@ -14,16 +15,6 @@ import { Dialog } from './Dialog.tsx';
 import './customCode.css';
 
 const CustomCodeEditor = lazy(() => import('./CustomCodeEditor.tsx'));
-
-class Fallback extends Component<{ children: ReactNode; plain: ReactNode }, { failed: boolean }> {
-  override state = { failed: false };
-  static getDerivedStateFromError() {
-    return { failed: true };
-  }
-  override render() {
-    return this.state.failed ? this.props.plain : this.props.children;
-  }
-}
 
 /** The plain editor: a monospace text area where Tab indents. */
 function PlainCode({ value, onCommit, label, invalid }: { value: string; onCommit(v: string): void; label: string; invalid: boolean }) {
@@ -60,11 +51,11 @@ function CodeDialog({ nodeId, spec, text, onCommit, onClose }: { nodeId: string;
         <code>training</code> and tensor factories. Type <code>x.</code> or press Ctrl+Space for completions.
       </p>
       <div className="custom-code-body">
-        <Fallback plain={plain}>
+        <EditorFallback plain={plain}>
           <Suspense fallback={plain}>
             <CustomCodeEditor nodeId={nodeId} code={text} onChange={onCommit} problem={problem} theme={theme} label={label} />
           </Suspense>
-        </Fallback>
+        </EditorFallback>
       </div>
       {error ? (
         <p className="custom-code-status error" role="alert">{error}</p>
