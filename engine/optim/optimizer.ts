@@ -8,7 +8,7 @@
  * parameter.
  *
  * `step({ gradScale })` takes a float32 [multiplier, skip, skippedSoFar] tensor computed on the
- * device (loss scaling, see amp.ts; clipping, see clip.ts): gradients are used times the
+ * device (loss scaling, see amp/scaler.ts; clipping, see clip.ts): gradients are used times the
  * multiplier, a non-zero skip drops the whole step, and Adam's bias corrections count only
  * the steps taken — all without reading anything back.
  */
@@ -34,8 +34,9 @@ export interface StepOptions {
 
 /**
  * Moves float32 parameters of one backend into one arena (allocGroup) so multi-tensor
- * kernels bind them at once. Only storages nothing else holds are moved (refs === 1: no
- * view, no compiled plan that captured the buffer); returns whether all were.
+ * kernels bind them at once — all of them or none: only storages nothing else holds can move
+ * (refs === 1: no view, no compiled plan that captured the buffer). Returns the backend that
+ * holds the arena, or null when the parameters stay where they are.
  */
 function packParameters(params: readonly Tensor[]): Backend | null {
   const be = params[0]?._storage.backend;

@@ -297,7 +297,6 @@ export async function fit(model: GraphModel, train: ArrayDataset, val: ArrayData
             if (scaler) {
               // Unscale, clip, skip on overflow and adjust the scale — all on the device.
               scaler.step(opt, { clipGradNorm: cfg.clipGradNorm ?? undefined, clipGradValue: cfg.clipGradValue ?? undefined });
-              scaler.update();
             } else {
               if (cfg.clipGradValue) clipGradValue(opt.params, cfg.clipGradValue);
               opt.step({ gradScale: cfg.clipGradNorm ? clipGradNormScale(opt.params, cfg.clipGradNorm) : null });
