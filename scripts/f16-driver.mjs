@@ -22,7 +22,7 @@ for (const icd of candidates) {
   }
   console.error(`${icd}: ${answer === 'no' ? 'its adapter has no shader-f16' : answer === 'none' ? 'gives no WebGPU adapter (Debian 12\'s own Mesa 22 lavapipe does not work; Mesa 25 from bookworm-backports does)' : `probe failed: ${r.stderr?.trim().split('\n').pop()}`}`);
 }
-console.error(`No Vulkan driver with shader-f16 found for the float16 tests. On Debian 12:
-  echo 'deb http://deb.debian.org/debian bookworm-backports main' > /etc/apt/sources.list.d/backports.list
+console.error(`No Vulkan driver with shader-f16 found for the float16 tests. On Debian 12, add the
+bookworm-backports suite to your apt sources (same mirror as bookworm; .ci/run does it), then:
   apt-get update && apt-get install -y -t bookworm-backports mesa-vulkan-drivers`);
 process.exit(1);
