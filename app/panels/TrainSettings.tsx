@@ -30,7 +30,7 @@ const SCHEDULERS: { id: SchedType; label: string; make(c: TrainConfig): Schedule
 function Check({ label, checked, onChange, disabled, hint }: { label: string; checked: boolean; onChange(v: boolean): void; disabled?: boolean; hint?: string }) {
   const id = useId(), hintId = useId();
   return (
-    <div className="field field-check">
+    <div className={hint ? 'field field-check has-hint' : 'field field-check'}>
       <input id={id} type="checkbox" checked={checked} disabled={disabled} aria-describedby={hint ? hintId : undefined} onChange={(e) => onChange(e.target.checked)} />
       <label htmlFor={id}>{label}</label>
       {hint && <span className="field-hint" id={hintId}>{hint}</span>}
