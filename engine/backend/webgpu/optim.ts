@@ -1,7 +1,9 @@
 /**
- * Optimizer kernels: fused in-place SGD and Adam/AdamW updates with PyTorch semantics, and
- * their multi-tensor forms. Scalars that depend only on the step (bias corrections, the
- * decoupled decay factor) are computed on the host in float64 and passed as parameters.
+ * Optimizer kernels: fused in-place SGD and Adam/AdamW updates with PyTorch semantics, their
+ * multi-tensor forms, and the two kernels behind clipping and loss scaling (sumSquares,
+ * ampUpdate). Scalars that depend only on the step (bias corrections, the decoupled decay
+ * factor) are computed on the host in float64 and passed as parameters — except under a
+ * gradScale, where the bias corrections depend on the steps skipped so far, a device value.
  *
  * One dispatch per parameter costs ~25–70 µs of API overhead on a real GPU, so the multi
  * forms update many parameters per dispatch: parameters and each optimizer state live in a
@@ -13,9 +15,10 @@
  * prefix sums in the parameter block, and a switch picks its gradient binding (WGSL cannot
  * index bindings).
  *
- * `gradScale` (a float32 [multiplier, skip] buffer computed on the device by clipping or a
- * loss scaler) multiplies the gradient, and a non-zero skip leaves everything untouched, so
- * a step with a non-finite scaled gradient is dropped without reading anything back.
+ * `gradScale` (a float32 [multiplier, skip, skipped so far] buffer computed on the device by
+ * clipping or a loss scaler) multiplies the gradient, and a non-zero skip leaves everything
+ * untouched, so a step with a non-finite scaled gradient is dropped without reading anything
+ * back.
  */
 import type { BackendBuffer, KernelArgs, OptionalKernelArgs } from '../types.ts';
 import { splitAdam, splitSgd } from '../multi.ts';
