@@ -48,7 +48,7 @@ describe('apt-backports', () => {
   });
 
   it('a disabled stanza is not a mirror; no mirror at all exits 1 with the reason', () => {
-    const r = run(aptDir({ 'sources.list.d/debian.sources': DEB822.replace('Types: deb\n#', 'Types: deb\nEnabled: no\n#').replace(/Suites: bookworm-security/, 'Suites: bookworm-security') }));
+    const r = run(aptDir({ 'sources.list.d/debian.sources': DEB822.replace('Types: deb\n#', 'Types: deb\nEnabled: no\n#') }));
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/no source for the bookworm suite/);
     const empty = spawnSync(process.execPath, [script, join(tmpdir(), 'no-such-apt-dir')], { encoding: 'utf8' });
