@@ -4,14 +4,14 @@
  * worker implements `EngineApi` in `engine.worker.ts`.
  */
 import type { GraphJSON } from '../engine/graph/types.ts';
-import type { DatasetSpec, TrainConfig } from '../engine/train/config.ts';
+import type { DatasetSpec, TrainConfig } from '../engine/project/config.ts';
 
-export type { DatasetSpec, TrainConfig, OptimizerName, OptimizerOptions, SchedulerConfig, MetricName } from '../engine/train/config.ts';
+export type { DatasetSpec, TrainConfig, OptimizerName, OptimizerOptions, SchedulerConfig, MetricName } from '../engine/project/config.ts';
 import type { EpochMetrics } from '../engine/train/session.ts';
 export type { EpochMetrics } from '../engine/train/session.ts';
 import type { CodeProblem } from '../engine/train/builders/custom.ts';
 export type { CodeProblem } from '../engine/train/builders/custom.ts';
-import type { NormalizeMode } from '../engine/data/types.ts';
+import type { NormalizeMode } from '../engine/project/dataTypes.ts';
 import type { EpochHistograms } from '../engine/train/histograms.ts';
 export type { EpochHistograms, ParamHistogram, ValueHistogram } from '../engine/train/histograms.ts';
 

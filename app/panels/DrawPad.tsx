@@ -8,7 +8,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { DEFAULT_INK_FILL, DIGIT_INK_FILL, drawingToInput } from '../../engine/data/drawing.ts';
-import type { DatasetSpec } from '../../engine/train/config.ts';
+import type { DatasetSpec } from '../../engine/project/config.ts';
 import { getEngine, type InputPrep } from '../../workers/client.ts';
 import { currentWeights } from '../actions/projectFiles.ts';
 import { useApp } from '../store/index.ts';

@@ -6,7 +6,7 @@
  * TrainConfig (engine/train/config.ts).
  */
 import { useEffect, useId, useState } from 'react';
-import type { BackendChoice, OptimizerOptions, SchedulerConfig, TrainConfig } from '../../engine/train/config.ts';
+import type { BackendChoice, OptimizerOptions, SchedulerConfig, TrainConfig } from '../../engine/project/config.ts';
 import { getLayer } from '../../engine/graph/catalog.ts';
 import { updateAttr } from '../commands/graph.ts';
 import { getEngine, type EngineInfo } from '../../workers/client.ts';

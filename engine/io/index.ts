@@ -3,5 +3,5 @@
  * .flowgrad.zip projects. Pure (fflate only): usable from the app, the worker and the CLI.
  */
 export * from './safetensors.ts';
-export * from './project.ts';
+export * from '../project/projectFile.ts';
 export { describeFile } from './sniff.ts';

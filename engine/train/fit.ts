@@ -23,15 +23,15 @@ import { GradScaler } from '../amp/scaler.ts';
 import type { Optimizer } from '../optim/optimizer.ts';
 import type { MetricValues } from '../metrics/accumulator.ts';
 import { accuracy, argmaxRows } from '../metrics/metrics.ts';
-import type { TrainConfig } from './config.ts';
+import type { TrainConfig } from '../project/config.ts';
 import type { GraphModel } from './graphModel.ts';
-import type { ArrayDataset } from './split.ts';
+import type { ArrayDataset } from '../data/split.ts';
 import { makeScheduler, stepsPerEpoch } from './schedule.ts';
 import { evaluate, metricPlan, newAccumulator, type MetricPlan } from './evaluate.ts';
 import { adoptTensor } from '../ops/creation.ts';
 import { DataLoader, type Batch } from '../data/loader.ts';
 import { isAugmenting } from '../data/augment.ts';
-import type { AugmentConfig, NormStats } from '../data/types.ts';
+import type { AugmentConfig, NormStats } from '../project/dataTypes.ts';
 import { WeightSnapshot } from './snapshot.ts';
 
 export interface StepReport {

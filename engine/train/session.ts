@@ -4,11 +4,11 @@
  * Weights travel as standard safetensors bytes, named `<nodeId>.<param>`.
  */
 import type { GraphJSON } from '../graph/types.ts';
-import type { DatasetSpec, TrainConfig } from './config.ts';
+import type { DatasetSpec, TrainConfig } from '../project/config.ts';
 import { GraphModel } from './graphModel.ts';
 import { fit } from './fit.ts';
 import type { EpochReport, FitResult, StepReport, TrainAugment, TrainCallback } from './fit.ts';
-import type { ArrayDataset } from './split.ts';
+import type { ArrayDataset } from '../data/split.ts';
 import { resolveDataset, type DataIO } from '../data/resolve.ts';
 import { isAugmenting } from '../data/augment.ts';
 import { backend } from '../backend/registry.ts';

@@ -5,10 +5,10 @@
  * (`DataPrep`, carried in `UploadSpec.prep`), what training receives (`PreparedDataset`) and
  * the preview the data panel shows (`DatasetSummary`).
  */
-import type { ArrayDataset } from '../train/split.ts';
+import type { ArrayDataset } from '../data/split.ts';
 import type { DataSignature } from '../graph/dataFit.ts';
 
-export type { ArrayDataset } from '../train/split.ts';
+export type { ArrayDataset } from '../data/split.ts';
 export type { DataSignature } from '../graph/dataFit.ts';
 
 /** Largest decoded dataset accepted (bytes of typed arrays held in memory). */
