@@ -12,7 +12,7 @@ import globals from 'globals';
 const appEngineAllowed = [
   'graph/',
   'project/projectFile\\.ts$',
-  'io/safetensors\\.ts$',
+  'project/safetensors\\.ts$',
   'data/builtin2d\\.ts$',
   'project/config\\.ts$',
   'train/schedule\\.ts$',

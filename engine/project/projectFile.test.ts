@@ -4,7 +4,7 @@ import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { FlowgradError } from '../core/errors.ts';
 import { Rng } from '../core/rng.ts';
 import { defaultGraph } from '../graph/format.ts';
-import { encodeSafetensors } from '../io/safetensors.ts';
+import { encodeSafetensors } from './safetensors.ts';
 import { newProject, parseProject, readProjectZip, writeProjectZip, type ProjectJSON } from './projectFile.ts';
 import { badFile, thrownMessage as fails } from '../test/throws.ts';
 

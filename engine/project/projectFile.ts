@@ -16,8 +16,8 @@ import { defaultGraph, parseGraph } from '../graph/format.ts';
 import { JsonReader, describe, parseJsonText, type JsonObject } from '../graph/json-check.ts';
 import { BUILTIN_2D } from '../data/builtin2d.ts';
 import { DEFAULT_DATASET, DEFAULT_TRAIN_CONFIG, type DatasetSpec, type TrainConfig } from './config.ts';
-import { readSafetensorsHeader } from '../io/safetensors.ts';
-import { describeFile, looksLikeZip } from '../io/sniff.ts';
+import { readSafetensorsHeader } from './safetensors.ts';
+import { describeFile, looksLikeZip } from './sniff.ts';
 
 export const PROJECT_FORMAT = 'flowgrad.project';
 export const PROJECT_VERSION = 1;

@@ -12,7 +12,7 @@ import type { ArrayDataset } from '../data/split.ts';
 import { resolveDataset, type DataIO } from '../data/resolve.ts';
 import { isAugmenting } from '../data/augment.ts';
 import { backend } from '../backend/registry.ts';
-import { encodeSafetensors, decodeSafetensors } from '../io/safetensors.ts';
+import { encodeSafetensors, decodeSafetensors } from '../project/safetensors.ts';
 import { FlowgradError } from '../core/errors.ts';
 import { manualSeed, tensor } from '../ops/creation.ts';
 import { scope } from '../core/memory.ts';
