@@ -21,7 +21,8 @@ import { makeBuiltin2D } from '../data/builtin2d.ts';
 import { shapesFit } from './dataFit.ts';
 import { mixedPrecisionUnavailable } from '../amp/autocast.ts';
 import type { MetricValues } from '../metrics/accumulator.ts';
-import { parameterHistograms, type EpochHistograms } from './histograms.ts';
+import type { EpochHistograms } from './histograms.ts';
+import { HistogramRecorder } from './callbacks/histograms.ts';
 
 export interface BoundaryGrid {
   resolution: number;
@@ -232,27 +233,32 @@ export async function runTraining(job: TrainJob, hooks: TrainHooks): Promise<Tra
       lr: r.lr, samplesPerSec: r.samplesPerSec, etaSec: r.etaSec, totalSteps: r.totalSteps,
     });
     let lastStep: StepReport | null = null;
+    // Runs before the emitter below, so each epoch event carries its epoch's histograms.
+    const histograms = job.histogramBins ? new HistogramRecorder(job.histogramBins) : null;
     const result: FitResult = await fit(model, data.train, data.val, job.config, {
       shouldStop: hooks.shouldStop,
       ...(hooks.shouldPause ? { shouldPause: hooks.shouldPause } : {}),
       onPause: (paused, at) => hooks.onEvent({ type: paused ? 'paused' : 'resumed', runId: job.runId, ...at }),
-      ...(hooks.callbacks ? { callbacks: hooks.callbacks } : {}),
       ...(data.augment ? { augment: data.augment } : {}),
-      onStep: (r) => {
-        lastStep = r;
-        hooks.onEvent(step(r));
-      },
-      onEpoch: async (r: EpochReport) => {
-        if (hostCopies) saved = { weights: await exportWeightsAsync(model), epoch: r.epoch };
-        const boundary = wantsBoundary ? await boundaryOfAsync(model, extent, job.boundaryResolution) : undefined;
-        // While the last step's gradients are still on the parameters (fit drops them at the next step).
-        const histograms = job.histogramBins ? await parameterHistograms(model, { bins: job.histogramBins, gradMultiplier: r.lossScale ? 1 / r.lossScale.scale : 1 }) : undefined;
-        hooks.onEvent({
-          type: 'epoch', runId: job.runId, step: r.step, epoch: r.epoch, loss: r.loss, metrics: epochMetrics(r), lr: r.lr,
-          samplesPerSec: r.samplesPerSec, etaSec: r.etaSec, best: r.best, ...(r.confusion ? { confusion: r.confusion } : {}), ...(boundary ? { boundary } : {}),
-          ...(histograms ? { histograms } : {}),
-        });
-      },
+      callbacks: [
+        ...(histograms ? [histograms] : []),
+        {
+          onStep: (r) => {
+            lastStep = r;
+            hooks.onEvent(step(r));
+          },
+          onEpochEnd: async (r: EpochReport) => {
+            if (hostCopies) saved = { weights: await exportWeightsAsync(model), epoch: r.epoch };
+            const boundary = wantsBoundary ? await boundaryOfAsync(model, extent, job.boundaryResolution) : undefined;
+            hooks.onEvent({
+              type: 'epoch', runId: job.runId, step: r.step, epoch: r.epoch, loss: r.loss, metrics: epochMetrics(r), lr: r.lr,
+              samplesPerSec: r.samplesPerSec, etaSec: r.etaSec, best: r.best, ...(r.confusion ? { confusion: r.confusion } : {}), ...(boundary ? { boundary } : {}),
+              ...(histograms?.latest ? { histograms: histograms.latest } : {}),
+            });
+          },
+        },
+        ...(hooks.callbacks ?? []),
+      ],
     });
     const final: TrainOutcome['final'] = {
       type: 'done',
@@ -262,7 +268,7 @@ export async function runTraining(job: TrainJob, hooks: TrainHooks): Promise<Tra
       reason: result.reason,
       loss: result.last?.loss ?? (lastStep as StepReport | null)?.loss ?? NaN,
       metrics: result.last ? epochMetrics(result.last) : (lastStep as StepReport | null)?.accuracy !== undefined ? { accuracy: (lastStep as StepReport | null)!.accuracy! } : {},
-      ...(result.reason === 'diverged' ? { message: 'Training diverged: the loss became NaN or infinite. The last good weights were kept — try a lower learning rate.' } : {}),
+      ...(result.reason === 'diverged' ? { message: result.message ?? 'Training diverged: the loss became NaN or infinite. The last good weights were kept — try a lower learning rate.' } : {}),
       ...(result.earlyStopped ? { earlyStopped: true, message: `Early stopping: no improvement for ${job.config.earlyStopping?.patience ?? 0} epochs.` } : {}),
       ...(result.restoredEpoch !== undefined ? { restoredEpoch: result.restoredEpoch } : {}),
     };
