@@ -42,32 +42,58 @@ export interface EpochMetrics {
   valAccuracy?: number; valTopK?: number; valPrecision?: number; valRecall?: number; valF1?: number; valMae?: number; valMse?: number; valR2?: number;
 }
 
-export type SessionEvent =
-  | { type: 'step'; runId: string; step: number; epoch: number; loss: number; metrics: { accuracy?: number }; lr: number; samplesPerSec: number; etaSec: number; totalSteps: number }
-  | {
-    type: 'epoch'; runId: string; step: number; epoch: number; loss: number; metrics: EpochMetrics; lr: number; samplesPerSec: number; etaSec: number;
-    /** counts[true][predicted] on the validation set (training set without one); classification only. */
-    confusion?: number[][];
-    /** This epoch has the best monitored loss so far. */
-    best: boolean;
-    boundary?: BoundaryGrid;
-    /** Per-parameter weight and gradient histograms (last step of the epoch); when the job asks for them. */
-    histograms?: EpochHistograms;
-  }
-  | {
-    type: 'done'; runId: string; step: number; epoch: number; reason: 'completed' | 'stopped' | 'diverged'; loss: number; metrics: EpochMetrics; message?: string;
-    /** Early stopping ended the run before its last epoch. */
-    earlyStopped?: boolean;
-    /** keepBest restored the weights of this epoch. */
-    restoredEpoch?: number;
-  }
-  | { type: 'paused' | 'resumed'; runId: string; step: number; epoch: number };
+export interface StepEvent {
+  type: 'step'; runId: string; step: number; epoch: number; loss: number; metrics: { accuracy?: number }; lr: number; samplesPerSec: number;
+  /** Estimated seconds left in the run. */
+  etaSec: number;
+  /** Optimizer steps in the whole run (epochs × steps per epoch). */
+  totalSteps: number;
+}
+
+export interface EpochEvent {
+  type: 'epoch'; runId: string; step: number; epoch: number; loss: number;
+  /** Training metrics (accuracy, topK, precision, recall, f1, mae, mse, r2 as configured), valLoss, and validation metrics prefixed `val`. */
+  metrics: EpochMetrics; lr: number; samplesPerSec: number; etaSec: number;
+  /** counts[true][predicted] on the validation set (training set without one); classification only. */
+  confusion?: number[][];
+  /** This epoch has the best monitored (validation, else training) loss so far. */
+  best: boolean;
+  /** Probability of each class at each grid point, row-major [res*res*classes], row 0 at the top (largest y); 2-D data only. */
+  boundary?: BoundaryGrid;
+  /**
+   * When the job set histogramBins: for each parameter (`<nodeId>.<param>`, graph order) a
+   * histogram of its weights and of the gradient of the epoch's last optimizer step — bins
+   * (Uint32Array counts over [lo, hi]), min, max, mean, std, and non-finite values counted,
+   * not binned. At most 128 KiB per event (estimated): many parameters get fewer bins, and
+   * past that the last ones are left out (`omitted`). See histograms.ts.
+   */
+  histograms?: EpochHistograms;
+}
+
+export interface DoneEvent {
+  type: 'done'; runId: string; step: number; epoch: number;
+  /** 'completed' | 'stopped' by the user | 'diverged' (NaN/Inf loss or gradients; the last good weights kept). */
+  reason: 'completed' | 'stopped' | 'diverged'; loss: number; metrics: EpochMetrics; message?: string;
+  /** Early stopping ended the run before its last epoch (reason is 'completed'). */
+  earlyStopped?: boolean;
+  /** keepBest restored the weights of this epoch. */
+  restoredEpoch?: number;
+}
+
+/** The run paused (after `pause`) or resumed (after `resume`) between two steps. */
+export interface PauseEvent {
+  type: 'paused' | 'resumed'; runId: string; step: number; epoch: number;
+}
+
+/** What a training session reports, in order: steps and epochs, pauses, then one 'done'. */
+export type SessionEvent = StepEvent | EpochEvent | DoneEvent | PauseEvent;
 
 export interface TrainJob {
   runId: string;
   graph: GraphJSON;
   dataset: DatasetSpec;
   config: TrainConfig;
+  /** Side of the square grid the decision boundary is sampled on (0: none). */
   boundaryResolution: number;
   /** Bins per weight / gradient histogram in each epoch event (histograms.ts); 0 or absent: none. */
   histogramBins?: number;
