@@ -4,95 +4,22 @@
  * worker implements `EngineApi` in `engine.worker.ts`.
  */
 import type { GraphJSON } from '../engine/graph/types.ts';
-import type { DatasetSpec, TrainConfig } from '../engine/train/config.ts';
+import type { DatasetSpec } from '../engine/project/config.ts';
 
-export type { DatasetSpec, TrainConfig, OptimizerName, OptimizerOptions, SchedulerConfig, MetricName } from '../engine/train/config.ts';
-import type { EpochMetrics } from '../engine/train/session.ts';
-export type { EpochMetrics } from '../engine/train/session.ts';
+export type { DatasetSpec, TrainConfig, OptimizerName, OptimizerOptions, SchedulerConfig, MetricName } from '../engine/project/config.ts';
+import type { BoundaryGrid, DoneEvent, SessionEvent, TrainJob } from '../engine/train/session.ts';
+export type { BoundaryGrid, EpochMetrics, SessionEvent } from '../engine/train/session.ts';
 import type { CodeProblem } from '../engine/train/builders/custom.ts';
 export type { CodeProblem } from '../engine/train/builders/custom.ts';
-import type { NormalizeMode } from '../engine/data/types.ts';
-import type { EpochHistograms } from '../engine/train/histograms.ts';
+import type { NormalizeMode } from '../engine/project/dataTypes.ts';
 export type { EpochHistograms, ParamHistogram, ValueHistogram } from '../engine/train/histograms.ts';
 
-export interface TrainRequest {
-  runId: string;
-  graph: GraphJSON;
-  dataset: DatasetSpec;
-  config: TrainConfig;
-  /** Side of the square grid the decision boundary is sampled on (0: none). */
-  boundaryResolution: number;
-  /** Bins per weight / gradient histogram in each epoch event (0 or absent: no histograms). */
-  histogramBins?: number;
-  /** Continue from these weights (safetensors), e.g. on the CPU after the GPU was lost. */
-  initialWeights?: Uint8Array;
-}
-
-export interface StepEvent {
-  type: 'step';
-  runId: string;
-  step: number;
-  epoch: number;
-  loss: number;
-  metrics: { accuracy?: number };
-  lr: number;
-  samplesPerSec: number;
-  /** Estimated seconds left in the run. */
-  etaSec?: number;
-  /** Optimizer steps in the whole run (epochs × steps per epoch). */
-  totalSteps?: number;
-}
-
-export interface EpochEvent {
-  type: 'epoch';
-  runId: string;
-  step: number;
-  epoch: number;
-  loss: number;
-  /** Training metrics (accuracy, topK, precision, recall, f1, mae, mse, r2 as configured), valLoss, and validation metrics prefixed `val`. */
-  metrics: EpochMetrics;
-  lr: number;
-  samplesPerSec: number;
-  etaSec?: number;
-  /** counts[true][predicted] on the validation set (training set without one); classification only. */
-  confusion?: number[][];
-  /** This epoch has the best monitored (validation, else training) loss so far. */
-  best?: boolean;
-  /** Probability of each class at each grid point, row-major [res*res*classes], row 0 at the top (largest y); 2-D data only. */
-  boundary?: { resolution: number; classes: number; extent: [number, number, number, number]; probs: Float32Array };
-  /**
-   * When the request set histogramBins: for each parameter (`<nodeId>.<param>`, graph order)
-   * a histogram of its weights and of the gradient of the epoch's last optimizer step — bins
-   * (Uint32Array counts over [lo, hi]), min, max, mean, std, and non-finite values counted,
-   * not binned. At most 128 KiB per event (estimated): many parameters get fewer bins, and past that
-   * the last ones are left out (`omitted`). See engine/train/histograms.ts.
-   */
-  histograms?: EpochHistograms;
-}
-
-export interface DoneEvent {
-  type: 'done';
-  runId: string;
-  step: number;
-  epoch: number;
-  /** 'completed' | 'stopped' by the user | 'diverged' (NaN/Inf loss; the last good weights kept). */
-  reason: 'completed' | 'stopped' | 'diverged';
-  loss: number;
-  metrics: EpochMetrics;
-  message?: string;
-  /** Early stopping ended the run before its last epoch (reason is 'completed'). */
-  earlyStopped?: boolean;
-  /** keepBest restored the weights of this epoch. */
-  restoredEpoch?: number;
-}
-
-/** The run paused (after `pause`) or resumed (after `resume`) between two steps. */
-export interface PauseEvent {
-  type: 'paused' | 'resumed';
-  runId: string;
-  step: number;
-  epoch: number;
-}
+/**
+ * The training request and the events are the engine's own (engine/train/session.ts): the
+ * worker passes them through unchanged, so they are aliased here, never re-declared.
+ */
+export type TrainRequest = TrainJob;
+export type { StepEvent, EpochEvent, DoneEvent, PauseEvent } from '../engine/train/session.ts';
 
 export interface ErrorEvent {
   type: 'error';
@@ -105,7 +32,8 @@ export interface ErrorEvent {
   recoverable?: boolean;
 }
 
-export type TrainEvent = StepEvent | EpochEvent | DoneEvent | ErrorEvent | PauseEvent;
+/** What the worker sends the app: the session's events, and an error when a run fails. */
+export type TrainEvent = SessionEvent | ErrorEvent;
 
 export interface RunResult {
   runId: string;
@@ -145,7 +73,7 @@ export interface EngineApi {
   /** Runs the model on rows of inputs ([rows × features], row-major); returns its outputs. */
   predict(graph: GraphJSON, weights: Uint8Array, inputs: Float32Array, rows: number): Promise<Float32Array>;
   /** Decision-boundary grid for 2-D inputs, as in EpochEvent.boundary. */
-  boundary(graph: GraphJSON, weights: Uint8Array, dataset: DatasetSpec, resolution: number): Promise<NonNullable<EpochEvent['boundary']>>;
+  boundary(graph: GraphJSON, weights: Uint8Array, dataset: DatasetSpec, resolution: number): Promise<BoundaryGrid>;
   /** Checks a Custom Code body as compiling the graph would: parse, then (inSample given) one dummy batch; null when fine. */
   checkCustomCode(code: string, inSample: number[] | null, outSample: number[] | null): Promise<CodeProblem | null>;
   /** How a dataset's inputs are prepared for training (the playground feeds drawings the same way). */

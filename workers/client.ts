@@ -9,7 +9,7 @@
 import * as Comlink from 'comlink';
 import type { EngineApi, TrainEvent, TrainRequest, RunResult, EngineInfo, EpochEvent, CodeProblem, InputPrep } from './api.ts';
 import type { GraphJSON } from '../engine/graph/types.ts';
-import type { DatasetSpec } from '../engine/train/config.ts';
+import type { DatasetSpec } from '../engine/project/config.ts';
 
 export type { TrainEvent, TrainRequest, RunResult, EngineInfo, CodeProblem, InputPrep } from './api.ts';
 

@@ -11,7 +11,7 @@ import { BadRowsError, CsvReader } from '../engine/data/csv.ts';
 import { decodedBytes, parseUpload, type Parsed } from '../engine/data/detect.ts';
 import { summarize } from '../engine/data/summary.ts';
 import { isFlowgradError, FlowgradError } from '../engine/core/errors.ts';
-import { MAX_DECODED_BYTES, type BadRowPolicy, type StoredDataset } from '../engine/data/types.ts';
+import { MAX_DECODED_BYTES, type BadRowPolicy, type StoredDataset } from '../engine/project/dataTypes.ts';
 import { putDataset } from './data/store.ts';
 import { browserDecoder } from './data/decode.ts';
 import { sniffKind } from '../engine/data/detect.ts';

@@ -7,7 +7,7 @@
  */
 import { openDB, type IDBPDatabase } from 'idb';
 import { parseGraph } from '../../engine/graph/format.ts';
-import { DEFAULT_DATASET, DEFAULT_TRAIN_CONFIG } from '../../engine/train/config.ts';
+import { DEFAULT_DATASET, DEFAULT_TRAIN_CONFIG } from '../../engine/project/config.ts';
 import { useApp } from '../store/index.ts';
 import { DEFAULT_PROJECT_NAME, type ProjectState } from '../store/graphSlice.ts';
 import { saveProjectNow } from './projects.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultGraph } from '../../engine/graph/format.ts';
-import { readProjectZip, writeProjectZip } from '../../engine/io/project.ts';
+import { readProjectZip, writeProjectZip } from '../../engine/project/projectFile.ts';
 import { moveNodes, updateAttr } from '../commands/graph.ts';
 import { freshProject } from '../store/graphSlice.ts';
 import { useApp } from '../store/index.ts';

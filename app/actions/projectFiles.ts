@@ -6,8 +6,8 @@
  * its decision boundary.
  */
 import { parseGraph } from '../../engine/graph/format.ts';
-import { parseProject, readProjectZip, writeProjectZip, type ProjectJSON } from '../../engine/io/project.ts';
-import type { Builtin2DSpec, DatasetSpec } from '../../engine/train/config.ts';
+import { parseProject, readProjectZip, writeProjectZip, type ProjectJSON } from '../../engine/project/projectFile.ts';
+import type { Builtin2DSpec, DatasetSpec } from '../../engine/project/config.ts';
 import { getEngine } from '../../workers/client.ts';
 import { structureKey } from '../store/analysis.ts';
 import { freshProject, type ProjectState } from '../store/graphSlice.ts';

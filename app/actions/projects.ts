@@ -4,7 +4,7 @@
  * brings back its run history. The project being edited is identified by `projectId`.
  */
 import { parseGraph } from '../../engine/graph/format.ts';
-import { DEFAULT_DATASET, DEFAULT_TRAIN_CONFIG } from '../../engine/train/config.ts';
+import { DEFAULT_DATASET, DEFAULT_TRAIN_CONFIG } from '../../engine/project/config.ts';
 import { analyze } from '../store/analysis.ts';
 import { useApp } from '../store/index.ts';
 import { newProjectId, type ProjectMeta } from '../store/projectsSlice.ts';

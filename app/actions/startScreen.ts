@@ -3,7 +3,7 @@
  * template gallery behind "New from template…". Loading a template starts a new project from
  * it; the previous one stays in the project list and the notice offers Undo.
  */
-import { DEFAULT_DATASET, DEFAULT_TRAIN_CONFIG, type Builtin2DSpec } from '../../engine/train/config.ts';
+import { DEFAULT_DATASET, DEFAULT_TRAIN_CONFIG, type Builtin2DSpec } from '../../engine/project/config.ts';
 import { useApp } from '../store/index.ts';
 import { resetRunState, startedNewProject } from './projectFiles.ts';
 import type { TemplateInfo } from './templates.ts';

@@ -7,7 +7,7 @@
  */
 import { defaultGraph, emptyGraph, parseGraph } from '../../engine/graph/format.ts';
 import type { GraphJSON } from '../../engine/graph/types.ts';
-import type { DatasetSpec, TrainConfig } from '../../engine/train/config.ts';
+import type { DatasetSpec, TrainConfig } from '../../engine/project/config.ts';
 import { arrange } from '../commands/layout.ts';
 
 export interface TemplateInfo {

@@ -9,8 +9,8 @@ describe('folding training events', () => {
 
   it('appends steps to the series and keeps the latest metrics', () => {
     const p = foldEvents(empty, [
-      { type: 'step', runId: 'r', step: 1, epoch: 0, loss: 0.7, metrics: { accuracy: 0.5 }, lr: 0.01, samplesPerSec: 1000 },
-      { type: 'step', runId: 'r', step: 2, epoch: 0, loss: 0.6, metrics: {}, lr: 0.01, samplesPerSec: 1000 },
+      { type: 'step', runId: 'r', step: 1, epoch: 0, loss: 0.7, metrics: { accuracy: 0.5 }, lr: 0.01, samplesPerSec: 1000, etaSec: 1, totalSteps: 2 },
+      { type: 'step', runId: 'r', step: 2, epoch: 0, loss: 0.6, metrics: {}, lr: 0.01, samplesPerSec: 1000, etaSec: 1, totalSteps: 2 },
     ]);
     expect(series.step).toEqual([1, 2]);
     expect(series.loss).toEqual([0.7, 0.6]);
@@ -20,14 +20,14 @@ describe('folding training events', () => {
 
   it('takes the boundary from epoch events', () => {
     const boundary = { resolution: 2, classes: 2, extent: [-6, 6, -6, 6] as [number, number, number, number], probs: new Float32Array(8) };
-    const p = foldEvents(empty, [{ type: 'epoch', runId: 'r', step: 10, epoch: 1, loss: 0.3, metrics: { accuracy: 0.9, valAccuracy: 0.8 }, lr: 0.01, samplesPerSec: 1, boundary }]);
+    const p = foldEvents(empty, [{ type: 'epoch', runId: 'r', step: 10, epoch: 1, loss: 0.3, metrics: { accuracy: 0.9, valAccuracy: 0.8 }, lr: 0.01, samplesPerSec: 1, etaSec: 0, best: true, boundary }]);
     expect(p.boundary).toBe(boundary);
     expect(p.metrics).toMatchObject({ epoch: 1, valAccuracy: 0.8 });
   });
 
   it('explains divergence instead of showing NaN', () => {
     const p = foldEvents(empty, [
-      { type: 'step', runId: 'r', step: 3, epoch: 0, loss: NaN, metrics: {}, lr: 1, samplesPerSec: 1 },
+      { type: 'step', runId: 'r', step: 3, epoch: 0, loss: NaN, metrics: {}, lr: 1, samplesPerSec: 1, etaSec: 0, totalSteps: 3 },
       { type: 'done', runId: 'r', step: 3, epoch: 0, reason: 'diverged', loss: NaN, metrics: {} },
     ]);
     expect(series.loss).toEqual([null]);

@@ -6,7 +6,7 @@
  * in the engine usually need less.
  */
 import type { GraphAnalysis } from '../../engine/graph/types.ts';
-import type { OptimizerName } from '../../engine/train/config.ts';
+import type { OptimizerName } from '../../engine/project/config.ts';
 
 export interface ModelStats {
   params: number;

@@ -9,9 +9,9 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { Rng } from '../../engine/core/rng.ts';
 import { augmentSample } from '../../engine/data/augment.ts';
-import { columnRoles } from '../../engine/data/plan.ts';
-import { NO_AUGMENT, type AugmentConfig, type ColumnRole, type DataPrep, type DatasetSummary } from '../../engine/data/types.ts';
-import type { UploadSpec } from '../../engine/train/config.ts';
+import { columnRoles } from '../../engine/project/dataPlan.ts';
+import { NO_AUGMENT, type AugmentConfig, type ColumnRole, type DataPrep, type DatasetSummary } from '../../engine/project/dataTypes.ts';
+import type { UploadSpec } from '../../engine/project/config.ts';
 import { useApp } from '../store/index.ts';
 import { useAnalysis } from '../store/analysis.ts';
 import { NumberField } from '../panels/NumberField.tsx';

@@ -6,8 +6,8 @@
  */
 import { ingestFiles, DataError, type IngestFile } from '../../workers/data/client.ts';
 import { deleteDataset, getSetting, listSummaries, putSetting } from '../../workers/data/store.ts';
-import { labelIndex } from '../../engine/data/plan.ts';
-import { DEFAULT_PREP, type BadRowPolicy, type DataPrep, type DatasetSummary } from '../../engine/data/types.ts';
+import { labelIndex } from '../../engine/project/dataPlan.ts';
+import { DEFAULT_PREP, type BadRowPolicy, type DataPrep, type DatasetSummary } from '../../engine/project/dataTypes.ts';
 import { useApp } from '../store/index.ts';
 import type { DataSource } from '../store/dataSlice.ts';
 

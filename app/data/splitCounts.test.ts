@@ -1,8 +1,8 @@
 // The panels' sample counts follow the selected source, not the project's 2-D dataset.
 import { describe, expect, it } from 'vitest';
 import { dataSplit, noPlotText, splitText } from './splitCounts.ts';
-import { DEFAULT_DATASET } from '../../engine/train/config.ts';
-import type { DatasetSummary } from '../../engine/data/types.ts';
+import { DEFAULT_DATASET } from '../../engine/project/config.ts';
+import type { DatasetSummary } from '../../engine/project/dataTypes.ts';
 
 const circles = { ...DEFAULT_DATASET, samples: 400 };
 

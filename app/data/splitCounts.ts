@@ -6,9 +6,9 @@
  * size when another source is selected. Pure (the engine's plan and built-in modules).
  */
 import { builtinClassCounts } from '../../engine/data/builtin.ts';
-import { builtinSplitSizes, uploadSplitSizes, type SplitSizes } from '../../engine/data/plan.ts';
-import type { DataPrep, DatasetSummary } from '../../engine/data/types.ts';
-import type { Builtin2DSpec } from '../../engine/train/config.ts';
+import { builtinSplitSizes, uploadSplitSizes, type SplitSizes } from '../../engine/project/dataPlan.ts';
+import type { DataPrep, DatasetSummary } from '../../engine/project/dataTypes.ts';
+import type { Builtin2DSpec } from '../../engine/project/config.ts';
 import type { DataSource } from '../store/dataSlice.ts';
 
 export interface DataSplit extends SplitSizes {

@@ -8,8 +8,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { DEFAULT_INK_FILL, DIGIT_INK_FILL, drawingToInput } from '../../engine/data/drawing.ts';
-import type { DatasetSpec } from '../../engine/train/config.ts';
-import { getEngine, type InputPrep } from '../../workers/client.ts';
+import { inputPrep, predict as predictRows } from '../actions/inference.ts';
 import { currentWeights } from '../actions/projectFiles.ts';
 import { useApp } from '../store/index.ts';
 import { toProbs } from './Playground.tsx';
@@ -24,25 +23,6 @@ export function imageShape(shape: readonly number[] | undefined): [number, numbe
   if (!shape || shape.length !== 3) return null;
   const [c, h, w] = shape;
   return (c === 1 || c === 3) && h >= 4 && w >= 4 ? [c, h, w] : null;
-}
-
-const preps = new Map<string, Promise<InputPrep>>();
-
-/** How the dataset's inputs were prepared: built-ins are not normalised; uploads ask the worker (once per dataset). */
-function inputPrep(spec: DatasetSpec, training: { validationSplit?: number; seed?: number }): Promise<InputPrep> {
-  if (spec.kind !== 'upload') {
-    const classNames = spec.kind === 'builtin' && spec.name === 'digits' ? Array.from({ length: 10 }, (_, i) => String(i)) : null;
-    return Promise.resolve({ sampleShape: [], classNames, stats: null });
-  }
-  const opts = { validationSplit: training.validationSplit, seed: training.seed };
-  const key = JSON.stringify([spec, opts]);
-  let p = preps.get(key);
-  if (!p) {
-    p = getEngine().inputPrep(spec, opts);
-    p.catch(() => preps.delete(key)); // try again next time
-    preps.set(key, p);
-  }
-  return p;
 }
 
 interface Outcome {
@@ -152,7 +132,7 @@ export function DrawPad({ shape, classifier }: { shape: [number, number, number]
         }
         v.putImageData(img, 0, 0);
       }
-      const out = await getEngine().predict(model.graph, weights, made.input, 1);
+      const out = await predictRows(model.graph, weights, made.input, 1);
       if (id === seq.current) setOutcome({ values: Array.from(out), classNames: prep.classNames });
     } catch (e) {
       if (id === seq.current) setOutcome({ values: null, classNames: null, error: (e as Error).message });

@@ -2,11 +2,11 @@
  * The inference playground for the trained model: click the decision-boundary plot to probe
  * a 2-D point, or type a row of features for tabular inputs, and see the class probabilities
  * (or the predicted values) the model gives — computed in the worker with
- * getEngine().predict on the trained weights.
+ * the engine's predict (actions/inference.ts) on the trained weights.
  */
 import { useState } from 'react';
 import { currentWeights } from '../actions/projectFiles.ts';
-import { getEngine } from '../../workers/client.ts';
+import { predict } from '../actions/inference.ts';
 import { useApp } from '../store/index.ts';
 import { CLASS_COLORS } from './plot2d.ts';
 
@@ -31,7 +31,7 @@ export async function probe(point: number[]): Promise<Probe> {
   const weights = currentWeights(s);
   if (!weights || !s.model) return { point, out: null, error: 'Train the model first.' };
   try {
-    const out = await getEngine().predict(s.model.graph, weights, Float32Array.from(point), 1);
+    const out = await predict(s.model.graph, weights, Float32Array.from(point), 1);
     return { point, out: Array.from(out) };
   } catch (e) {
     return { point, out: null, error: (e as Error).message };

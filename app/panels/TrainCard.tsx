@@ -6,7 +6,7 @@
  * selects the node it is about. Every other setting is in the Train view (TrainSettings).
  */
 import { useId } from 'react';
-import type { OptimizerName } from '../../engine/train/config.ts';
+import type { OptimizerName } from '../../engine/project/config.ts';
 import { issueText } from '../canvas/convert.ts';
 import { continueOnCpu, etaSeconds, pauseTraining, resumeTraining, startTraining, stopTraining } from '../actions/training.ts';
 import { useAnalysis } from '../store/analysis.ts';

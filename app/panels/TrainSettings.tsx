@@ -6,10 +6,11 @@
  * TrainConfig (engine/train/config.ts).
  */
 import { useEffect, useId, useState } from 'react';
-import type { BackendChoice, OptimizerOptions, SchedulerConfig, TrainConfig } from '../../engine/train/config.ts';
+import type { BackendChoice, OptimizerOptions, SchedulerConfig, TrainConfig } from '../../engine/project/config.ts';
 import { getLayer } from '../../engine/graph/catalog.ts';
 import { updateAttr } from '../commands/graph.ts';
-import { getEngine, type EngineInfo } from '../../workers/client.ts';
+import type { EngineInfo } from '../../workers/client.ts';
+import { engineInfo } from '../actions/inference.ts';
 import { useApp } from '../store/index.ts';
 import { NumberField } from './NumberField.tsx';
 import { LrPreview } from './LrPreview.tsx';
@@ -43,7 +44,7 @@ function useEngineInfo(): EngineInfo | null {
   const [info, setInfo] = useState<EngineInfo | null>(null);
   useEffect(() => {
     let live = true;
-    getEngine().info().then((i) => live && setInfo(i), () => {});
+    engineInfo().then((i) => live && setInfo(i), () => {});
     return () => {
       live = false;
     };

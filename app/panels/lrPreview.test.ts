@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TRAIN_CONFIG } from '../../engine/train/config.ts';
+import { DEFAULT_TRAIN_CONFIG } from '../../engine/project/config.ts';
 import { lrPreview } from './lrPreview.ts';
 
 describe('LR preview', () => {

@@ -5,7 +5,7 @@
  * schedules, per epoch (per step for one-cycle). Plateau scheduling depends on the validation
  * loss, so its preview is flat.
  */
-import type { SchedulerConfig, TrainConfig } from '../../engine/train/config.ts';
+import type { SchedulerConfig, TrainConfig } from '../../engine/project/config.ts';
 
 type Curve = (config: TrainConfig, stepsPerEpoch: number) => ArrayLike<number> | { step?: ArrayLike<number>; lr: ArrayLike<number> };
 const mods = import.meta.glob<{ lrCurve?: Curve }>('../../engine/train/schedule.ts', { eager: true });

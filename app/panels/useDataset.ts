@@ -7,7 +7,7 @@
 import { useMemo } from 'react';
 import { makeBuiltin2D, type Dataset2D } from '../../engine/data/builtin2d.ts';
 import { makeBuiltin } from '../../engine/data/builtin.ts';
-import type { Builtin2DSpec } from '../../engine/train/config.ts';
+import type { Builtin2DSpec } from '../../engine/project/config.ts';
 import { useApp } from '../store/index.ts';
 import { dataSplit, type DataSplit } from '../data/splitCounts.ts';
 

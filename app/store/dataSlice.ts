@@ -6,12 +6,12 @@
  * (graphSlice.dataset), so projects without uploads behave exactly as before.
  */
 import type { StateCreator } from 'zustand';
-import type { BuiltinSpec, DatasetSpec, UploadSpec } from '../../engine/train/config.ts';
+import type { BuiltinSpec, DatasetSpec, UploadSpec } from '../../engine/project/config.ts';
 import type { DataSignature } from '../../engine/graph/dataFit.ts';
-import type { DataPrep, DatasetSummary } from '../../engine/data/types.ts';
+import type { DataPrep, DatasetSummary } from '../../engine/project/dataTypes.ts';
 import { BUILTIN_2D_SIGNATURE } from '../../engine/data/builtin2d.ts';
 import { builtinSignature } from '../../engine/data/builtin.ts';
-import { signatureOf } from '../../engine/data/plan.ts';
+import { signatureOf } from '../../engine/project/dataPlan.ts';
 import type { AppState } from './index.ts';
 
 export type DataSource = BuiltinSpec | UploadSpec | null;

@@ -7,7 +7,7 @@ import type { StateCreator } from 'zustand';
 import type { AttrValue, GraphJSON } from '../../engine/graph/types.ts';
 import { defaultAttrs } from '../../engine/graph/catalog.ts';
 import { defaultGraph } from '../../engine/graph/format.ts';
-import { DEFAULT_DATASET, DEFAULT_TRAIN_CONFIG, type Builtin2DSpec, type TrainConfig } from '../../engine/train/config.ts';
+import { DEFAULT_DATASET, DEFAULT_TRAIN_CONFIG, type Builtin2DSpec, type TrainConfig } from '../../engine/project/config.ts';
 import * as cmd from '../commands/graph.ts';
 import * as groups from '../commands/groups.ts';
 import { emptyHistory, record } from '../commands/history.ts';

@@ -6,12 +6,12 @@ import type { EpochEvent, EpochHistograms, TrainEvent } from '../../workers/api.
 
 const hist = (v: number): EpochHistograms => ({ bins: 4, omitted: 0, ms: 1, params: [{ name: 'dense1.weight', shape: [1], weights: { count: 1, nonFinite: 0, min: v, max: v, mean: v, std: 0, lo: v - 0.5, hi: v + 0.5, counts: Uint32Array.from([0, 0, 1, 0]) }, grads: null }] });
 const epoch = (runId: string, e: number, withHist = true): EpochEvent => ({
-  type: 'epoch', runId, step: e * 10, epoch: e, loss: 1, metrics: {}, lr: 0.1, samplesPerSec: 1, ...(withHist ? { histograms: hist(e) } : {}),
+  type: 'epoch', runId, step: e * 10, epoch: e, loss: 1, metrics: {}, lr: 0.1, samplesPerSec: 1, etaSec: 0, best: false, ...(withHist ? { histograms: hist(e) } : {}),
 });
 
 describe('foldHistograms', () => {
   it('keeps every epoch of the run, oldest first; the latest is the last', () => {
-    const a = foldHistograms(null, 'r', [epoch('r', 1), { type: 'step', runId: 'r', step: 11, epoch: 2, loss: 1, metrics: {}, lr: 0.1, samplesPerSec: 1 }, epoch('r', 2)]);
+    const a = foldHistograms(null, 'r', [epoch('r', 1), { type: 'step', runId: 'r', step: 11, epoch: 2, loss: 1, metrics: {}, lr: 0.1, samplesPerSec: 1, etaSec: 0, totalSteps: 20 }, epoch('r', 2)]);
     expect(a!.epochs.map((e) => e.epoch)).toEqual([1, 2]);
     expect(latestHistograms(a)!.h.params[0]!.weights.mean).toBe(2);
     expect(latestHistograms(null)).toBeNull();

@@ -6,7 +6,7 @@
  */
 import type { StateCreator } from 'zustand';
 import type { GraphJSON } from '../../engine/graph/types.ts';
-import type { DatasetSpec } from '../../engine/train/config.ts';
+import type { DatasetSpec } from '../../engine/project/config.ts';
 import type { EpochEvent } from '../../workers/api.ts';
 import type { AppState } from './index.ts';
 import type { HistogramHistory } from './histograms.ts';

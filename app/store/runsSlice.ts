@@ -5,7 +5,7 @@
  * persist in IndexedDB per project (actions/runHistory.ts); here they are plain data.
  */
 import type { StateCreator } from 'zustand';
-import type { DatasetSpec, TrainConfig } from '../../engine/train/config.ts';
+import type { DatasetSpec, TrainConfig } from '../../engine/project/config.ts';
 import type { AppState } from './index.ts';
 
 export interface RunCurve {

@@ -8,7 +8,7 @@ import { amp, F, nn, optim, scope, tensor } from '../index.ts';
 import type { Tensor } from '../index.ts';
 import { fit } from '../train/fit.ts';
 import { GraphModel } from '../train/graphModel.ts';
-import { splitDataset } from '../train/split.ts';
+import { splitDataset } from '../data/split.ts';
 import { defaultGraph } from '../graph/format.ts';
 import { makeBuiltin2D } from '../data/builtin2d.ts';
 import { manualSeed } from '../ops/creation.ts';

@@ -23,7 +23,15 @@ import { keep, scope } from '../core/memory.ts';
 import type { Tensor } from '../core/tensor.ts';
 import { fromValues } from '../ops/creation.ts';
 import { runOptional, supports } from '../ops/op.ts';
-import type { Optimizer } from '../optim/optimizer.ts';
+
+/**
+ * What step() needs of an optimizer (engine/optim's Optimizer fits): named structurally so
+ * amp/, part of the tensor kernel, does not import optim/, which sits above it.
+ */
+export interface ScalableOptimizer {
+  readonly params: readonly Tensor[];
+  step(opts?: { gradScale?: Tensor }): void;
+}
 
 export interface GradScalerOptions {
   /** Starting scale (PyTorch: 2^16). */
@@ -82,7 +90,7 @@ export class GradScaler {
    * three dispatches in all on WebGPU, whatever the parameter count). Call it where you would
    * call opt.step().
    */
-  step(opt: Optimizer, clip: ScalerStepOptions = {}): void {
+  step(opt: ScalableOptimizer, clip: ScalerStepOptions = {}): void {
     const grads = opt.params.map((p) => p.grad).filter((g): g is Tensor => g !== null);
     if (grads.length === 0) return;
     if (!this.enabled) throw new FlowgradError('bad-argument', 'GradScaler.step: the scaler is disabled; call opt.step() (with clipping) directly');

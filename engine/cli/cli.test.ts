@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultGraph } from '../graph/format.ts';
-import { readProjectZip } from '../io/project.ts';
+import { readProjectZip } from '../project/projectFile.ts';
 import { runTraining } from '../train/session.ts';
 
 const run = (...args: string[]) => execFileSync('npx', ['tsx', 'engine/cli/main.ts', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });

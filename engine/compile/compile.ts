@@ -16,10 +16,19 @@ import { FlowgradError } from '../core/errors.ts';
 import { keep, newStorage, scope } from '../core/memory.ts';
 import type { Storage } from '../core/memory.ts';
 import { Tensor } from '../core/tensor.ts';
-import type { Module } from '../nn/module.ts';
 import { Plan } from './plan.ts';
 import type { PlanOptions, PlanStats } from './plan.ts';
 import { record } from './trace.ts';
+
+/**
+ * What compileModule needs of a model (engine/nn's Module fits): named structurally so
+ * compile/, part of the tensor kernel, does not import nn/, which sits above it.
+ */
+export interface CompilableModule {
+  training: boolean;
+  parameters(): Tensor[];
+  forward(x: Tensor): Tensor;
+}
 
 export interface CompileOptions extends PlanOptions {
   /**
@@ -146,7 +155,7 @@ export function compile<R extends CompiledResult>(fn: (...args: Tensor[]) => R, 
  * and backward (gradients accumulated into the parameters' .grad). Train and eval mode
  * get separate plans. Call `opt.step()` after it as usual.
  */
-export function compileModule(model: Module, lossFn: (output: Tensor, target: Tensor) => Tensor, opts: Omit<CompileOptions, 'params'> = {}): CompiledFunction<Tensor> {
+export function compileModule(model: CompilableModule, lossFn: (output: Tensor, target: Tensor) => Tensor, opts: Omit<CompileOptions, 'params'> = {}): CompiledFunction<Tensor> {
   const params = model.parameters().filter((p) => p.requiresGrad);
   return compile((x: Tensor, y: Tensor) => lossFn(model.forward(x), y), {
     ...opts,

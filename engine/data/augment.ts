@@ -6,7 +6,7 @@
  * the data panel uses it for its live preview too.
  */
 import { Rng } from '../core/rng.ts';
-import type { AugmentConfig, NormStats } from './types.ts';
+import type { AugmentConfig, NormStats } from '../project/dataTypes.ts';
 
 /** One sample [C,H,W] at `off`, transformed in place (scratch: ≥ C·H·W floats). */
 export function augmentSample(x: Float32Array, off: number, shape: readonly number[], cfg: AugmentConfig, stats: NormStats | null, rng: Rng, scratch: Float32Array): void {

@@ -4,7 +4,7 @@ import { DataLoader } from './loader.ts';
 import { yieldToHost } from '../core/host.ts';
 import { resolveDataset, sanitizePrep } from './resolve.ts';
 import { parseCsv } from './csv.ts';
-import { NO_AUGMENT, type StoredDataset } from './types.ts';
+import { NO_AUGMENT, type StoredDataset } from '../project/dataTypes.ts';
 
 /** Nearest-centroid accuracy on held-out rows: a floor on how learnable the data is. */
 function centroidAccuracy(x: Float32Array, y: Int32Array, f: number, classes: number, trainRows: number): number {

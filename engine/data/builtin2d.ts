@@ -6,9 +6,9 @@
  * Pure (no tensors): the app imports it for the scatter preview.
  */
 import { Rng } from '../core/rng.ts';
+import type { Builtin2DName } from '../project/config.ts';
 
-export type Builtin2DName = 'spirals' | 'circles' | 'xor' | 'moons';
-export const BUILTIN_2D: readonly Builtin2DName[] = ['circles', 'xor', 'moons', 'spirals'];
+export { BUILTIN_2D, type Builtin2DName } from '../project/config.ts';
 
 export interface Dataset2D {
   /** Points, row-major [samples × 2]. */

@@ -9,7 +9,7 @@
  */
 import { FlowgradError } from '../core/errors.ts';
 import { TableBuilder } from './table.ts';
-import type { BadRowPolicy, TableData } from './types.ts';
+import type { BadRowPolicy, TableData } from '../project/dataTypes.ts';
 
 export interface CsvOptions {
   /** Forced delimiter; sniffed from the first lines when absent. */

@@ -11,7 +11,7 @@ import { isGzip, isIdx, parseIdx } from './idx.ts';
 import { decodeText, parseJsonDataset } from './json.ts';
 import { isNpy, parseNpy, parseNpz, unzipChecked, type NdArray } from './npy.ts';
 import { isBmp, isPng } from './png.ts';
-import type { BadRowPolicy, DataFormat, StoredData, TableData, TensorData } from './types.ts';
+import type { BadRowPolicy, DataFormat, StoredData, TableData, TensorData } from '../project/dataTypes.ts';
 
 export interface UploadFile {
   /** Path within a dropped folder or archive, else the file name. */

@@ -7,7 +7,7 @@
 import { gunzipSync } from 'fflate';
 import { FlowgradError } from '../core/errors.ts';
 import { checkedSize, type NdArray } from './npy.ts';
-import { MAX_DECODED_BYTES } from './types.ts';
+import { MAX_DECODED_BYTES } from '../project/dataTypes.ts';
 
 const TYPES: Record<number, { size: number; label: string }> = {
   0x08: { size: 1, label: 'uint8' },

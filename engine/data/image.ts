@@ -8,7 +8,7 @@
 import { FlowgradError } from '../core/errors.ts';
 import { unzipChecked } from './npy.ts';
 import { decodeImagePure, type RgbaImage } from './png.ts';
-import { MAX_DECODED_BYTES, type ImageSetData } from './types.ts';
+import { MAX_DECODED_BYTES, type ImageSetData } from '../project/dataTypes.ts';
 
 export const IMAGE_EXT = /\.(png|jpe?g|webp|bmp|gif)$/i;
 export const MAX_STORED_SIDE = 64;

@@ -3,7 +3,7 @@
  * (roles, one-hot, normalisation, split), augmentation, built-in generated datasets, the
  * batch loader, and `resolveDataset` from a DatasetSpec to training data.
  */
-export * from './types.ts';
+export * from '../project/dataTypes.ts';
 export { parseCsv, CsvReader, BadRowsError, sniffDelimiter } from './csv.ts';
 export type { CsvOptions } from './csv.ts';
 export { parseNpy, parseNpz } from './npy.ts';
@@ -17,7 +17,7 @@ export type { ImageDecoder } from './image.ts';
 export { parseUpload, decodedBytes } from './detect.ts';
 export type { UploadFile, ParseOptions, Parsed } from './detect.ts';
 export { summarize } from './summary.ts';
-export { planTable, signatureOf } from './plan.ts';
+export { planTable, signatureOf } from '../project/dataPlan.ts';
 export { prepareStored } from './prepare.ts';
 export { stratifiedSplit } from './partition.ts';
 export { augmentBatch } from './augment.ts';

@@ -9,7 +9,7 @@ import { strFromU8 } from 'fflate';
 import { FlowgradError } from '../core/errors.ts';
 import { TableBuilder } from './table.ts';
 import { checkedSize } from './npy.ts';
-import type { StoredData } from './types.ts';
+import type { StoredData } from '../project/dataTypes.ts';
 
 const X_KEYS = ['x', 'X', 'inputs', 'features', 'data', 'images'];
 const Y_KEYS = ['y', 'Y', 'labels', 'label', 'targets', 'target'];

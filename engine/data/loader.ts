@@ -9,7 +9,7 @@
 import { Rng } from '../core/rng.ts';
 import { yieldToHost } from '../core/host.ts';
 import { augmentBatch } from './augment.ts';
-import type { ArrayDataset, AugmentConfig, NormStats } from './types.ts';
+import type { ArrayDataset, AugmentConfig, NormStats } from '../project/dataTypes.ts';
 
 export interface LoaderOptions {
   batchSize: number;

@@ -7,7 +7,7 @@
  */
 import { unzipSync } from 'fflate';
 import { FlowgradError } from '../core/errors.ts';
-import { MAX_DECODED_BYTES } from './types.ts';
+import { MAX_DECODED_BYTES } from '../project/dataTypes.ts';
 
 export interface NdArray {
   shape: number[];

@@ -8,7 +8,7 @@ import { parseJsonDataset } from './json.ts';
 import { decodeImagePure, encodePng } from './png.ts';
 import { parseUpload } from './detect.ts';
 import { classZip, idxBytes, npyBytes } from './fixtures.ts';
-import type { NumericColumn, CategoricalColumn, TableData } from './types.ts';
+import type { NumericColumn, CategoricalColumn, TableData } from '../project/dataTypes.ts';
 
 const num = (t: TableData, i: number) => Array.from((t.columns[i] as NumericColumn).values);
 const badFile = (f: () => unknown, msg: RegExp) => {

@@ -4,8 +4,8 @@
  * normalisation statistics computed on the training rows only, then applied to every part.
  */
 import { Rng } from '../core/rng.ts';
-import { classShares } from './plan.ts';
-import type { ArrayDataset, NormalizeMode, NormStats } from './types.ts';
+import { classShares } from '../project/dataPlan.ts';
+import type { ArrayDataset, NormalizeMode, NormStats } from '../project/dataTypes.ts';
 
 export interface SplitIndices {
   train: Int32Array;

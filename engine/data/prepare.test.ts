@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../core/rng.ts';
 import { parseCsv } from './csv.ts';
 import { prepareStored } from './prepare.ts';
-import { signatureOf, planTable } from './plan.ts';
+import { signatureOf, planTable } from '../project/dataPlan.ts';
 import { summarize, columnInfo } from './summary.ts';
 import { stratifiedSplit } from './partition.ts';
 import { augmentBatch } from './augment.ts';
-import { NO_AUGMENT, type StoredDataset, type StoredData } from './types.ts';
+import { NO_AUGMENT, type StoredDataset, type StoredData } from '../project/dataTypes.ts';
 
 const stored = (data: StoredData): StoredDataset => ({ id: 't', name: 't.csv', format: 'csv', bytes: 1, decodedBytes: 1, createdAt: '', data, notes: [] });
 

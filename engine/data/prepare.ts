@@ -7,11 +7,11 @@
  */
 import { FlowgradError } from '../core/errors.ts';
 import { resizeRgba } from './image.ts';
-import { arraySampleShape, imageChannels, imageSide, planTable } from './plan.ts';
+import { arraySampleShape, imageChannels, imageSide, planTable } from '../project/dataPlan.ts';
 import { applyStats, computeStats, stratifiedSplit } from './partition.ts';
 import { columnInfo } from './summary.ts';
-import { DEFAULT_PREP, NO_AUGMENT } from './types.ts';
-import type { ArrayDataset, AugmentConfig, DataPrep, ImageSetData, PreparedDataset, StoredData, TableData, TensorData } from './types.ts';
+import { DEFAULT_PREP, NO_AUGMENT } from '../project/dataTypes.ts';
+import type { ArrayDataset, AugmentConfig, DataPrep, ImageSetData, PreparedDataset, StoredData, TableData, TensorData } from '../project/dataTypes.ts';
 
 /** Where rows come from: `fill(r, out, off)` writes row r's features at out[off...]. */
 interface RowSource {

@@ -6,12 +6,12 @@
  * as before uploads existed.
  */
 import { FlowgradError, isFlowgradError } from '../core/errors.ts';
-import type { DatasetSpec } from '../train/config.ts';
-import { splitDataset } from '../train/split.ts';
+import type { DatasetSpec } from '../project/config.ts';
+import { splitDataset } from './split.ts';
 import { makeBuiltin } from './builtin.ts';
 import { prepareStored } from './prepare.ts';
-import { NO_AUGMENT } from './types.ts';
-import type { AugmentConfig, DataPrep, PreparedDataset, StoredDataset } from './types.ts';
+import { NO_AUGMENT } from '../project/dataTypes.ts';
+import type { AugmentConfig, DataPrep, PreparedDataset, StoredDataset } from '../project/dataTypes.ts';
 
 export interface DataIO {
   /** The stored upload with this id; throws (any error) when there is none. */

@@ -2,17 +2,17 @@
 // the real splits produce: stratifiedSplit for uploads, splitDataset for built-ins.
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../core/rng.ts';
-import { builtinSplitSizes, splitSizes, uploadSplitSizes } from './plan.ts';
+import { builtinSplitSizes, splitSizes, uploadSplitSizes } from '../project/dataPlan.ts';
 import { BUILTINS, builtinClassCounts, makeBuiltin } from './builtin.ts';
 import { stratifiedSplit } from './partition.ts';
-import { splitDataset } from '../train/split.ts';
+import { splitDataset } from './split.ts';
 import { resolveDataset } from './resolve.ts';
 import { prepareStored } from './prepare.ts';
 import { parseCsv } from './csv.ts';
 import { summarize } from './summary.ts';
 import { parseUpload } from './detect.ts';
 import { classZip, npyBytes } from './fixtures.ts';
-import type { DataPrep, StoredData, StoredDataset } from './types.ts';
+import type { DataPrep, StoredData, StoredDataset } from '../project/dataTypes.ts';
 
 const stored = (data: StoredData): StoredDataset => ({ id: 't', name: 't', format: 'csv', bytes: 1, decodedBytes: 1, createdAt: '', data, notes: [] });
 const sizesOf = (p: { train: { rows: number }; val: { rows: number } | null; test?: { rows: number } | null }) => ({ train: p.train.rows, val: p.val?.rows ?? 0, test: p.test?.rows ?? 0 });

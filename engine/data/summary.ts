@@ -3,8 +3,8 @@
  * small summary reaches the page: the first rows as text, per-column type, min/max/mean,
  * missing values and value counts; for images, the counts per class and a few samples each.
  */
-import type { Column, ColumnSummary, DatasetSummary, ImageSample, StoredDataset, TableData } from './types.ts';
-import type { ColumnInfo } from './plan.ts';
+import type { Column, ColumnSummary, DatasetSummary, ImageSample, StoredDataset, TableData } from '../project/dataTypes.ts';
+import type { ColumnInfo } from '../project/dataPlan.ts';
 
 const HEAD_ROWS = 8;
 const HIST_MAX = 50;

@@ -5,8 +5,8 @@
  * a numeric column are reported with their line numbers (stop), or their rows dropped (skip).
  */
 import { FlowgradError } from '../core/errors.ts';
-import { MAX_DECODED_BYTES } from './types.ts';
-import type { BadRowPolicy, Column, TableData } from './types.ts';
+import { MAX_DECODED_BYTES } from '../project/dataTypes.ts';
+import type { BadRowPolicy, Column, TableData } from '../project/dataTypes.ts';
 
 const MISSING = new Set(['', 'NA', 'N/A', 'n/a', 'na', 'NaN', 'nan', 'null', 'NULL', 'None', '?', 'missing']);
 const NUM_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;

@@ -1,7 +1,8 @@
 /**
- * engine/io: file formats that leave or enter Flowgrad — safetensors weights and
- * .flowgrad.zip projects. Pure (fflate only): usable from the app, the worker and the CLI.
+ * engine/io: what leaves Flowgrad for other tools — the code generators (io/codegen) — and,
+ * for older imports, the file formats that now live with the project contract in
+ * engine/project (safetensors weights, .flowgrad.zip projects).
  */
-export * from './safetensors.ts';
-export * from './project.ts';
-export { describeFile } from './sniff.ts';
+export * from '../project/safetensors.ts';
+export * from '../project/projectFile.ts';
+export { describeFile } from '../project/sniff.ts';

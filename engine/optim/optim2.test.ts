@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { optim, scope, tensor } from '../index.ts';
 import type { Tensor } from '../index.ts';
 import { lrCurve } from '../train/schedule.ts';
-import type { SchedulerConfig, TrainConfig } from '../train/config.ts';
+import type { SchedulerConfig, TrainConfig } from '../project/config.ts';
 
 const P0 = [0.5, -1.2, 2.0, 0.1];
 const C = [1, 2, -1, 0.5];

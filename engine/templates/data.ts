@@ -4,7 +4,7 @@
  * ArrayDataset layout the training loop takes; pure, like the rest of engine/templates.
  */
 import { Rng } from '../core/rng.ts';
-import type { ArrayDataset } from '../train/split.ts';
+import type { ArrayDataset } from '../data/split.ts';
 
 /**
  * Token sequences of `length` ids in [0, vocab): filler tokens 3..vocab−1, plus one to three

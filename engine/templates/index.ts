@@ -3,7 +3,7 @@
  * that validates, with the parameter count it must have and the dataset it suits. Pure (no
  * tensors): the app imports this folder.
  */
-import type { DatasetSpec } from '../train/config.ts';
+import type { DatasetSpec } from '../project/config.ts';
 import type { GraphJSON } from '../graph/types.ts';
 import { GraphBuilder } from './build.ts';
 

@@ -10,8 +10,8 @@ import { fit, type StepReport } from '../train/fit.ts';
 import { manualSeed } from '../ops/creation.ts';
 import { makeBuiltin } from '../data/builtin.ts';
 import { makeBuiltin2D } from '../data/builtin2d.ts';
-import type { ArrayDataset } from '../train/split.ts';
-import type { TrainConfig } from '../train/config.ts';
+import type { ArrayDataset } from '../data/split.ts';
+import type { TrainConfig } from '../project/config.ts';
 
 function dataFor(id: string): ArrayDataset {
   if (id === 'transformer') return tokenSequences(96, 1);

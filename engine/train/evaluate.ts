@@ -10,9 +10,9 @@ import { scope } from '../core/memory.ts';
 import type { Tensor } from '../core/tensor.ts';
 import { adoptTensor } from '../ops/creation.ts';
 import { MetricAccumulator, type MetricName, type MetricValues } from '../metrics/accumulator.ts';
-import type { TrainConfig } from './config.ts';
+import type { TrainConfig } from '../project/config.ts';
 import type { GraphModel } from './graphModel.ts';
-import type { ArrayDataset } from './split.ts';
+import type { ArrayDataset } from '../data/split.ts';
 
 export interface Batch {
   x: Tensor;

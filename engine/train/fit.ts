@@ -1,74 +1,42 @@
 /**
- * The training loop for in-memory datasets, written for every backend: the step loop never
- * reads back synchronously. Each step runs in one scope (forward, backward, clipping,
+ * The training loop for in-memory datasets, written for every backend: a small loop over
+ * callbacks (callbacks/types.ts). The step loop never reads back synchronously. Each step runs in one scope (forward, backward, clipping,
  * optimizer, scheduler); its loss and prediction stay on the device until the loop reads the
  * last `readEvery` steps at once with `await data()` (and at every epoch end), then reports
  * them as step events with samples/s and ETA. Training batches come from the data loader
  * (engine/data/loader.ts: seeded shuffle, augmentation, the next batch built while this step
- * awaits, fresh arrays the tensors adopt without a copy). Around that: gradient
- * accumulation, validation and metrics per epoch, early stopping, keep-best weights,
- * callbacks, pause/resume/stop between steps, and NaN/Inf detection that stops the run and
- * restores the last weights known to give a finite loss (device copies, see snapshot.ts).
+ * awaits, fresh arrays the tensors adopt without a copy). The loop itself does
+ * gradient accumulation, validation and metrics per epoch, and pause/resume/stop between
+ * steps; early stopping, keep-best weights and the NaN/Inf guard (which stops the run and
+ * restores the last good weights) are callbacks in callbacks/, run like the user's.
  * It yields to the host every ~30 ms so a worker stays responsive to Stop and Pause.
  */
 import { now, yieldToHost } from '../core/host.ts';
 import { scope } from '../core/memory.ts';
 import type { Tensor } from '../core/tensor.ts';
-import { SGD } from '../optim/sgd.ts';
-import { Adam, AdamW } from '../optim/adam.ts';
-import { Adagrad, Lion, RMSprop } from '../optim/rmsprop.ts';
 import { clipGradNormScale, clipGradValue } from '../optim/clip.ts';
 import { autocast } from '../amp/autocast.ts';
 import { GradScaler } from '../amp/scaler.ts';
-import type { Optimizer } from '../optim/optimizer.ts';
-import type { MetricValues } from '../metrics/accumulator.ts';
 import { accuracy, argmaxRows } from '../metrics/metrics.ts';
-import type { TrainConfig } from './config.ts';
+import type { TrainConfig } from '../project/config.ts';
 import type { GraphModel } from './graphModel.ts';
-import type { ArrayDataset } from './split.ts';
+import type { ArrayDataset } from '../data/split.ts';
 import { makeScheduler, stepsPerEpoch } from './schedule.ts';
 import { evaluate, metricPlan, newAccumulator, type MetricPlan } from './evaluate.ts';
 import { adoptTensor } from '../ops/creation.ts';
 import { DataLoader, type Batch } from '../data/loader.ts';
 import { isAugmenting } from '../data/augment.ts';
-import type { AugmentConfig, NormStats } from '../data/types.ts';
-import { WeightSnapshot } from './snapshot.ts';
+import type { AugmentConfig, NormStats } from '../project/dataTypes.ts';
+import { makeOptimizer } from './optimizers.ts';
+import { disposePending, readAll, type Pending, type ReadStep } from './readback.ts';
+import { NanGuard } from './callbacks/nanGuard.ts';
+import { KeepBest } from './callbacks/keepBest.ts';
+import { EarlyStopping } from './callbacks/earlyStopping.ts';
+import type { EpochReport, FitContext, FitResult, StepReport, TrainCallback } from './callbacks/types.ts';
+import { concat } from '../ops/shape.ts';
 
-export interface StepReport {
-  step: number;
-  epoch: number;
-  loss: number;
-  accuracy?: number;
-  lr: number;
-  samplesPerSec: number;
-  /** Estimated seconds until the run ends (at the current speed). */
-  etaSec: number;
-  /** Optimizer steps per epoch and in the whole run. */
-  stepsPerEpoch: number;
-  totalSteps: number;
-}
-
-export interface EpochReport extends StepReport {
-  valLoss?: number;
-  valAccuracy?: number;
-  /** The configured metrics on the training batches of this epoch. */
-  metrics: MetricValues;
-  /** The same on the validation set. */
-  valMetrics?: MetricValues;
-  /** counts[true][predicted] on the validation set (the training set without one); classification only. */
-  confusion?: number[][];
-  /** Whether this epoch has the best monitored loss so far (validation loss, else training loss). */
-  best: boolean;
-  /** Mixed precision: the loss scale S the gradients on the parameters are multiplied by, and the steps skipped so far. */
-  lossScale?: { scale: number; skippedSteps: number };
-}
-
-/** A training callback; `control.stop()` ends the run after this epoch (reason 'completed', earlyStopped). */
-export interface TrainCallback {
-  onStep?(r: StepReport): void;
-  onEpochEnd?(r: EpochReport, control: { stop(): void }): void | Promise<void>;
-  onTrainEnd?(r: FitResult): void;
-}
+export type { EpochReport, FitContext, FitResult, StepRead, StepReport, TrainCallback } from './callbacks/types.ts';
+export { makeOptimizer } from './optimizers.ts';
 
 export interface FitCallbacks {
   onStep?(r: StepReport): void;
@@ -106,41 +74,6 @@ export function trainLoader(train: ArrayDataset, cfg: Pick<TrainConfig, 'batchSi
   });
 }
 
-export interface FitResult {
-  reason: 'completed' | 'stopped' | 'diverged';
-  last: EpochReport | null;
-  steps: number;
-  /** Early stopping (or a callback) ended the run before the last epoch. */
-  earlyStopped?: boolean;
-  /** The epoch whose weights the model holds at the end when keepBest restored them. */
-  restoredEpoch?: number;
-}
-
-export function makeOptimizer(model: GraphModel, cfg: TrainConfig): Optimizer {
-  const o = cfg.optimizerOptions ?? {};
-  const ps = model.parameters();
-  const common = { lr: cfg.lr, ...(o.weightDecay !== undefined ? { weightDecay: o.weightDecay } : {}), ...(o.maximize !== undefined ? { maximize: o.maximize } : {}) };
-  switch (cfg.optimizer) {
-    case 'sgd': return new SGD(ps, { ...common, momentum: o.momentum ?? 0.9, dampening: o.dampening, nesterov: o.nesterov });
-    case 'adam': return new Adam(ps, { ...common, betas: o.betas, eps: o.eps, amsgrad: o.amsgrad });
-    case 'adamw': return new AdamW(ps, { ...common, betas: o.betas, eps: o.eps, amsgrad: o.amsgrad });
-    case 'rmsprop': return new RMSprop(ps, { ...common, alpha: o.alpha, eps: o.eps, momentum: o.momentum, centered: o.centered });
-    case 'adagrad': return new Adagrad(ps, { ...common, eps: o.eps, lrDecay: o.lrDecay, initialAccumulatorValue: o.initialAccumulatorValue });
-    case 'lion': return new Lion(ps, { ...common, betas: o.betas });
-  }
-}
-
-/** One micro-batch whose loss (and prediction) are still on the device. */
-interface Pending {
-  step: number;
-  epoch: number;
-  n: number;
-  loss: Tensor;
-  pred: Tensor | null;
-  yHost: Int32Array | Float32Array;
-  lr: number;
-}
-
 const sleep = (ms: number) => new Promise<void>((resolve) => {
   const st = (globalThis as { setTimeout?: (f: () => void, ms: number) => unknown }).setTimeout;
   if (st) st(resolve, ms);
@@ -154,6 +87,23 @@ function stepAccuracy(plan: MetricPlan, pred: Float32Array, y: Int32Array | Floa
   return accuracy(predicted, y);
 }
 
+
+/** What one run holds between steps and epochs. */
+interface RunState {
+  step: number;
+  last: EpochReport | null;
+  lastYield: number;
+  trainMs: number;
+  segmentStart: number;
+  epochSeen: number;
+  epochStart: number;
+  acc: ReturnType<typeof newAccumulator>;
+  lossSum: number;
+  lossRows: number;
+  bestLoss: number | null;
+  result: FitResult | null;
+}
+
 export async function fit(model: GraphModel, train: ArrayDataset, val: ArrayDataset | null, cfg: TrainConfig, cb: FitCallbacks = {}): Promise<FitResult> {
   const opt = makeOptimizer(model, cfg);
   const batch = Math.max(1, Math.min(cfg.batchSize, train.rows));
@@ -164,199 +114,173 @@ export async function fit(model: GraphModel, train: ArrayDataset, val: ArrayData
   const readEvery = Math.max(1, Math.floor(cfg.readEvery ?? 10));
   const plan = metricPlan(model, train, cfg);
   const wantPreds = plan.names.length > 0 || plan.classification;
-  const callbacks = cb.callbacks ?? [];
   const loader = trainLoader(train, cfg, cb.augment);
   const scaler = cfg.mixedPrecision ? new GradScaler() : null;
-
-  let step = 0;
-  let last: EpochReport | null = null;
-  let lastYield = now();
-  let trainMs = 0;
-  let segmentStart = now();
-  let epochSeen = 0;
-  let epochStart = now();
+  // Order matters: the guard reads first; keep-best restores before the user's onTrainEnd; early stopping decides last.
+  const callbacks: TrainCallback[] = [
+    new NanGuard(),
+    ...(cfg.keepBest ? [new KeepBest()] : []),
+    ...(cb.onStep || cb.onEpoch ? [{ onStep: (r: StepReport) => cb.onStep?.(r), onEpochEnd: (r: EpochReport) => cb.onEpoch?.(r) }] : []),
+    ...(cb.callbacks ?? []),
+    ...(cfg.earlyStopping ? [new EarlyStopping(cfg.earlyStopping.patience)] : []),
+  ];
+  const t0 = now();
+  const st: RunState = { step: 0, last: null, lastYield: t0, trainMs: 0, segmentStart: t0, epochSeen: 0, epochStart: t0, acc: newAccumulator(plan), lossSum: 0, lossRows: 0, bestLoss: null, result: null };
   const pending: Pending[] = [];
-  // `good` gave a finite loss; `candidate` (taken at the last read) is confirmed by the next step's loss.
-  let good = WeightSnapshot.of(model);
-  let candidate: WeightSnapshot | null = null;
-  let best: { loss: number; epoch: number; weights: WeightSnapshot | null } | null = null;
-  let sinceBest = 0;
-  let acc = newAccumulator(plan);
-  let lossSum = 0;
-  let lossRows = 0;
-  let stopRequested = false;
+  const ctx: FitContext = {
+    model, optimizer: opt, config: cfg, mixedPrecision: scaler !== null,
+    diverge: (message) => { st.result = { reason: 'diverged', last: st.last, steps: st.step, message }; },
+  };
 
-  const elapsedMs = () => trainMs + (now() - segmentStart);
   const report = (s: number, epoch: number, loss: number, lr: number, extra: { accuracy?: number } = {}): StepReport => {
-    const ms = Math.max(1e-3, elapsedMs());
+    const ms = Math.max(1e-3, st.trainMs + (now() - st.segmentStart));
     return {
       step: s, epoch, loss, ...extra, lr,
-      samplesPerSec: (epochSeen / Math.max(1e-3, now() - epochStart)) * 1000,
+      samplesPerSec: (st.epochSeen / Math.max(1e-3, now() - st.epochStart)) * 1000,
       etaSec: ((totalSteps - s) * ms) / Math.max(1, s) / 1000,
       stepsPerEpoch: perEpoch, totalSteps,
     };
   };
 
-  /** Reads every pending step; returns false when a loss is NaN/Inf (weights already restored). */
+  /** Reads every pending step, lets the callbacks judge them, tallies and reports the good ones; false when the run must end. */
   const flush = async (): Promise<boolean> => {
-    if (pending.length === 0) return true;
-    const items = pending.splice(0);
-    const reads = await Promise.all(items.map((p) => Promise.all([p.loss.data(), p.pred ? p.pred.data() : Promise.resolve(null)])));
-    for (const p of items) {
-      p.loss.dispose();
-      p.pred?.dispose();
+    const steps = await readAll(pending);
+    let keep = steps.length;
+    for (const c of callbacks) {
+      const bad = c.onReadback?.(steps.slice(0, keep).map((s) => s.read), ctx);
+      if (typeof bad === 'number') keep = Math.min(keep, bad);
     }
-    const firstFinite = Number.isFinite(reads[0]![0][0]!);
-    let bad = false;
-    let i = 0;
-    while (i < items.length && !bad) {
-      // Group the micro-batches of one optimizer step.
-      const s = items[i]!.step;
-      let l = 0, rows = 0, hits = 0, hitRows = 0;
-      for (; i < items.length && items[i]!.step === s; i++) {
-        const it = items[i]!, [lv, pv] = reads[i]!;
-        const v = lv[0]!;
-        if (!Number.isFinite(v)) bad = true;
-        l += v * it.n;
-        rows += it.n;
-        lossSum += v * it.n;
-        lossRows += it.n;
-        if (pv) {
-          const a = stepAccuracy(plan, pv as Float32Array, it.yHost);
-          if (a !== undefined) {
-            hits += a * it.n;
-            hitRows += it.n;
-          }
-          acc.add(pv, it.yHost);
+    for (const s of steps.slice(0, keep)) reportStep(s);
+    return st.result === null;
+  };
+
+  const reportStep = (s: ReadStep): void => {
+    let l = 0, rows = 0, hits = 0, hitRows = 0;
+    for (const m of s.micro) {
+      l += m.loss * m.n;
+      rows += m.n;
+      st.lossSum += m.loss * m.n;
+      st.lossRows += m.n;
+      if (m.pred) {
+        const a = stepAccuracy(plan, m.pred, m.y);
+        if (a !== undefined) {
+          hits += a * m.n;
+          hitRows += m.n;
         }
+        st.acc.add(m.pred, m.y);
       }
-      if (bad) break;
-      const it = items[i - 1]!;
-      const r = report(s, it.epoch, l / rows, it.lr, hitRows ? { accuracy: hits / hitRows } : {});
-      cb.onStep?.(r);
-      for (const c of callbacks) c.onStep?.(r);
     }
-    if (bad) {
-      (candidate && firstFinite ? candidate : good).restore(model);
-      return false;
-    }
-    if (candidate && firstFinite) {
-      good.dispose();
-      good = candidate;
-    } else {
-      candidate?.dispose();
-    }
-    candidate = WeightSnapshot.of(model);
-    return true;
+    const r = report(s.read.step, s.read.epoch, l / rows, s.lr, hitRows ? { accuracy: hits / hitRows } : {});
+    for (const c of callbacks) c.onStep?.(r, ctx);
+  };
+
+  /** One micro-batch: forward, backward and, on a step's last micro-batch, the optimizer step; the loss stays on the device. */
+  const runMicro = (b: Batch, epoch: number, micro: number): boolean => {
+    const from = b.index * batch;
+    const lastMicro = micro % accum === accum - 1 || from + b.rows >= train.rows;
+    const lrUsed = opt.lr;
+    cb.onBatch?.(b, epoch);
+    const out = scope(() => {
+      if (micro % accum === 0) opt.zeroGrad();
+      const r = autocast(() => model.lossAndPrediction(adoptTensor(b.x, b.xShape), adoptTensor(b.y, b.yShape)), { enabled: scaler !== null });
+      const groupSize = Math.min(accum, Math.ceil((train.rows - (from - (micro % accum) * batch)) / batch));
+      const l = groupSize > 1 ? r.loss.div(groupSize) : r.loss;
+      (scaler ? scaler.scale(l) : l).backward();
+      let probe: Tensor | null = null;
+      if (lastMicro) {
+        for (const c of callbacks) probe ??= c.probe?.(ctx) ?? null;
+        if (scaler) {
+          // Unscale, clip, skip on overflow and adjust the scale — all on the device.
+          scaler.step(opt, { clipGradNorm: cfg.clipGradNorm ?? undefined, clipGradValue: cfg.clipGradValue ?? undefined });
+        } else {
+          if (cfg.clipGradValue) clipGradValue(opt.params, cfg.clipGradValue);
+          opt.step({ gradScale: cfg.clipGradNorm ? clipGradNormScale(opt.params, cfg.clipGradNorm) : null });
+        }
+        if (sched?.interval === 'step') sched.step();
+      }
+      const loss = r.loss.detach();
+      return { loss: probe ? concat([loss.reshape([1]), probe.reshape([1])]) : loss, pred: wantPreds ? r.prediction.detach() : null };
+    });
+    if (lastMicro) st.step++;
+    st.epochSeen += b.rows;
+    pending.push({ step: lastMicro ? st.step : st.step + 1, epoch, n: b.rows, loss: out.loss, pred: out.pred, yHost: b.y, lr: lrUsed });
+    return lastMicro;
+  };
+
+  /** Waits while paused; true when the user asked to stop. */
+  const pauseOrStop = async (epoch: number): Promise<boolean> => {
+    if (cb.shouldStop?.()) return true;
+    if (!cb.shouldPause?.()) return false;
+    st.trainMs += now() - st.segmentStart;
+    cb.onPause?.(true, { step: st.step, epoch });
+    while (cb.shouldPause() && !cb.shouldStop?.()) await sleep(25);
+    cb.onPause?.(false, { step: st.step, epoch });
+    st.segmentStart = now();
+    return cb.shouldStop?.() ?? false;
+  };
+
+  /** Validation, metrics and the epoch report; the callbacks' onEpochEnd; true when one asked to stop. */
+  const endEpoch = async (epoch: number): Promise<boolean> => {
+    const trainMetrics = st.acc.compute(plan.names, plan.topK);
+    const v = val ? await evaluate(model, val, plan) : null;
+    const monitored = v ? v.loss : st.lossSum / Math.max(1, st.lossRows);
+    const improved = st.bestLoss === null || monitored < st.bestLoss - (cfg.earlyStopping?.minDelta ?? 0);
+    if (improved) st.bestLoss = monitored;
+    const base = report(st.step, epoch, st.lossSum / Math.max(1, st.lossRows), opt.lr);
+    const lossScale = scaler ? await scaler.read() : null;
+    const last: EpochReport = st.last = {
+      ...(lossScale ? { lossScale } : {}),
+      ...base,
+      ...(trainMetrics.values.accuracy !== undefined ? { accuracy: trainMetrics.values.accuracy } : {}),
+      metrics: trainMetrics.values,
+      ...(v ? { valLoss: v.loss, valMetrics: v.metrics, ...(v.metrics.accuracy !== undefined ? { valAccuracy: v.metrics.accuracy } : {}) } : {}),
+      ...((v?.confusion ?? trainMetrics.confusion) ? { confusion: v?.confusion ?? trainMetrics.confusion } : {}),
+      best: improved,
+      monitored,
+    };
+    if (sched?.interval === 'epoch') sched.step(monitored);
+    let stop = false;
+    for (const c of callbacks) await c.onEpochEnd?.(last, { stop: () => (stop = true) }, ctx);
+    return stop;
   };
 
   const finish = (r: FitResult): FitResult => {
-    if (cfg.keepBest && best?.weights && r.reason !== 'diverged') {
-      best.weights.restore(model);
-      r.restoredEpoch = best.epoch;
-    }
-    for (const c of callbacks) c.onTrainEnd?.(r);
+    for (const c of callbacks) c.onTrainEnd?.(r, ctx);
     return r;
   };
+  const diverged = (): FitResult => finish(st.result ?? { reason: 'diverged', last: st.last, steps: st.step });
 
+  let stopRequested = false;
   try {
+    for (const c of callbacks) c.onTrainStart?.(ctx);
     model.train();
     for (let epoch = 1; epoch <= cfg.epochs; epoch++) {
-      epochStart = now();
-      epochSeen = 0;
-      acc = newAccumulator(plan);
-      lossSum = 0;
-      lossRows = 0;
+      st.epochStart = now();
+      st.epochSeen = 0;
+      st.acc = newAccumulator(plan);
+      st.lossSum = 0;
+      st.lossRows = 0;
+      for (const c of callbacks) c.onEpochStart?.(epoch, ctx);
       let micro = 0;
       for await (const b of loader.stream(epoch - 1)) {
-        if (cb.shouldStop?.()) stopRequested = true;
-        if (!stopRequested && cb.shouldPause?.()) {
-          trainMs += now() - segmentStart;
-          cb.onPause?.(true, { step, epoch });
-          while (cb.shouldPause() && !cb.shouldStop?.()) await sleep(25);
-          cb.onPause?.(false, { step, epoch });
-          if (cb.shouldStop?.()) stopRequested = true;
-          segmentStart = now();
-        }
-        if (stopRequested && micro % accum === 0) {
-          if (!(await flush())) return finish({ reason: 'diverged', last, steps: step });
-          return finish({ reason: 'stopped', last, steps: step });
-        }
-        const from = b.index * batch;
-        const n = b.rows;
-        const lastMicro = micro % accum === accum - 1 || from + n >= train.rows;
-        const lrUsed = opt.lr;
-        cb.onBatch?.(b, epoch);
-        const out = scope(() => {
-          if (micro % accum === 0) opt.zeroGrad();
-          const r = autocast(() => model.lossAndPrediction(adoptTensor(b.x, b.xShape), adoptTensor(b.y, b.yShape)), { enabled: scaler !== null });
-          const groupSize = Math.min(accum, Math.ceil((train.rows - (from - (micro % accum) * batch)) / batch));
-          const l = groupSize > 1 ? r.loss.div(groupSize) : r.loss;
-          (scaler ? scaler.scale(l) : l).backward();
-          if (lastMicro) {
-            if (scaler) {
-              // Unscale, clip, skip on overflow and adjust the scale — all on the device.
-              scaler.step(opt, { clipGradNorm: cfg.clipGradNorm ?? undefined, clipGradValue: cfg.clipGradValue ?? undefined });
-            } else {
-              if (cfg.clipGradValue) clipGradValue(opt.params, cfg.clipGradValue);
-              opt.step({ gradScale: cfg.clipGradNorm ? clipGradNormScale(opt.params, cfg.clipGradNorm) : null });
-            }
-            if (sched?.interval === 'step') sched.step();
-          }
-          return { loss: r.loss.detach(), pred: wantPreds ? r.prediction.detach() : null, yHost: b.y };
-        });
-        micro++;
-        if (lastMicro) step++;
-        epochSeen += n;
-        pending.push({ step: lastMicro ? step : step + 1, epoch, n, loss: out.loss, pred: out.pred, yHost: out.yHost, lr: lrUsed });
-        if (lastMicro && pending.length >= readEvery && !(await flush())) return finish({ reason: 'diverged', last, steps: step });
-        if (now() - lastYield > 30) {
+        stopRequested ||= await pauseOrStop(epoch);
+        if (stopRequested && micro % accum === 0) return (await flush()) ? finish({ reason: 'stopped', last: st.last, steps: st.step }) : diverged();
+        const stepDone = runMicro(b, epoch, micro++);
+        if (stepDone && pending.length >= readEvery && !(await flush())) return diverged();
+        if (now() - st.lastYield > 30) {
           await yieldToHost();
-          lastYield = now();
+          st.lastYield = now();
         }
       }
-      if (!(await flush())) return finish({ reason: 'diverged', last, steps: step });
-      const trainMetrics = acc.compute(plan.names, plan.topK);
-      const v = val ? await evaluate(model, val, plan) : null;
-      const monitored = v ? v.loss : lossSum / Math.max(1, lossRows);
-      const minDelta = cfg.earlyStopping?.minDelta ?? 0;
-      const improved = !best || monitored < best.loss - minDelta;
-      if (improved) {
-        best?.weights?.dispose();
-        best = { loss: monitored, epoch, weights: cfg.keepBest ? WeightSnapshot.of(model) : null };
-        sinceBest = 0;
-      } else {
-        sinceBest++;
-      }
-      const base = report(step, epoch, lossSum / Math.max(1, lossRows), opt.lr);
-      const lossScale = scaler ? await scaler.read() : null;
-      last = {
-        ...(lossScale ? { lossScale } : {}),
-        ...base,
-        ...(trainMetrics.values.accuracy !== undefined ? { accuracy: trainMetrics.values.accuracy } : {}),
-        metrics: trainMetrics.values,
-        ...(v ? { valLoss: v.loss, valMetrics: v.metrics, ...(v.metrics.accuracy !== undefined ? { valAccuracy: v.metrics.accuracy } : {}) } : {}),
-        ...((v?.confusion ?? trainMetrics.confusion) ? { confusion: v?.confusion ?? trainMetrics.confusion } : {}),
-        best: improved,
-      };
-      if (sched?.interval === 'epoch') sched.step(monitored);
-      await cb.onEpoch?.(last);
-      let stopNow = false;
-      for (const c of callbacks) await c.onEpochEnd?.(last, { stop: () => (stopNow = true) });
-      if (cfg.earlyStopping && sinceBest >= cfg.earlyStopping.patience) stopNow = true;
-      if (stopNow && epoch < cfg.epochs) return finish({ reason: 'completed', last, steps: step, earlyStopped: true });
+      if (!(await flush())) return diverged();
+      if ((await endEpoch(epoch)) && epoch < cfg.epochs) return finish({ reason: 'completed', last: st.last, steps: st.step, earlyStopped: true });
       await yieldToHost();
-      lastYield = now();
+      st.lastYield = now();
     }
-    return finish({ reason: 'completed', last, steps: step });
+    return finish({ reason: 'completed', last: st.last, steps: st.step });
   } finally {
-    for (const p of pending) {
-      p.loss.dispose();
-      p.pred?.dispose();
-    }
-    good.dispose();
-    (candidate as WeightSnapshot | null)?.dispose();
-    best?.weights?.dispose();
+    disposePending(pending);
+    for (const c of callbacks) c.dispose?.();
     model.eval();
     opt.dispose();
     scaler?.dispose();

@@ -6,7 +6,7 @@ import { histogramOf, histogramBudget, parameterHistograms, histogramBytes, MIN_
 import { fit } from './fit.ts';
 import { GraphModel } from './graphModel.ts';
 import { batchTensors } from './evaluate.ts';
-import { splitDataset, type ArrayDataset } from './split.ts';
+import { splitDataset, type ArrayDataset } from '../data/split.ts';
 import { runTraining, exportWeights, loadWeightsInto } from './session.ts';
 import type { SessionEvent } from './session.ts';
 import { defaultGraph } from '../graph/format.ts';

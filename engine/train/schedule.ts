@@ -4,7 +4,7 @@
  * object to give the learning rate of every step of a run — a pure function (no tensors)
  * the app imports for the LR preview plot, so the preview and training cannot disagree.
  */
-import type { SchedulerConfig, TrainConfig } from './config.ts';
+import type { SchedulerConfig, TrainConfig } from '../project/config.ts';
 import {
   CosineAnnealing, CosineAnnealingWarmRestarts, ExponentialLR, LinearLR, MultiStepLR, OneCycleLR, ReduceLROnPlateau,
   SequentialLR, StepLR, type LRScheduler, type LRTarget,

@@ -5,7 +5,7 @@ import { defaultGraph } from '../graph/format.ts';
 import { memory } from '../core/memory.ts';
 import { FlowgradError } from '../core/errors.ts';
 import type { GraphJSON } from '../graph/types.ts';
-import type { TrainConfig } from './config.ts';
+import type { TrainConfig } from '../project/config.ts';
 
 const dataset = { kind: 'builtin2d', name: 'circles', samples: 300, noise: 0.2, seed: 7 } as const;
 const config: TrainConfig = { optimizer: 'adam', lr: 0.01, batchSize: 32, epochs: 15, seed: 1, validationSplit: 0.2 };

@@ -4,15 +4,15 @@
  * Weights travel as standard safetensors bytes, named `<nodeId>.<param>`.
  */
 import type { GraphJSON } from '../graph/types.ts';
-import type { DatasetSpec, TrainConfig } from './config.ts';
+import type { DatasetSpec, TrainConfig } from '../project/config.ts';
 import { GraphModel } from './graphModel.ts';
 import { fit } from './fit.ts';
 import type { EpochReport, FitResult, StepReport, TrainAugment, TrainCallback } from './fit.ts';
-import type { ArrayDataset } from './split.ts';
+import type { ArrayDataset } from '../data/split.ts';
 import { resolveDataset, type DataIO } from '../data/resolve.ts';
 import { isAugmenting } from '../data/augment.ts';
 import { backend } from '../backend/registry.ts';
-import { encodeSafetensors, decodeSafetensors } from '../io/safetensors.ts';
+import { encodeSafetensors, decodeSafetensors } from '../project/safetensors.ts';
 import { FlowgradError } from '../core/errors.ts';
 import { manualSeed, tensor } from '../ops/creation.ts';
 import { scope } from '../core/memory.ts';
@@ -21,7 +21,8 @@ import { makeBuiltin2D } from '../data/builtin2d.ts';
 import { shapesFit } from './dataFit.ts';
 import { mixedPrecisionUnavailable } from '../amp/autocast.ts';
 import type { MetricValues } from '../metrics/accumulator.ts';
-import { parameterHistograms, type EpochHistograms } from './histograms.ts';
+import type { EpochHistograms } from './histograms.ts';
+import { HistogramRecorder } from './callbacks/histograms.ts';
 
 export interface BoundaryGrid {
   resolution: number;
@@ -41,32 +42,58 @@ export interface EpochMetrics {
   valAccuracy?: number; valTopK?: number; valPrecision?: number; valRecall?: number; valF1?: number; valMae?: number; valMse?: number; valR2?: number;
 }
 
-export type SessionEvent =
-  | { type: 'step'; runId: string; step: number; epoch: number; loss: number; metrics: { accuracy?: number }; lr: number; samplesPerSec: number; etaSec: number; totalSteps: number }
-  | {
-    type: 'epoch'; runId: string; step: number; epoch: number; loss: number; metrics: EpochMetrics; lr: number; samplesPerSec: number; etaSec: number;
-    /** counts[true][predicted] on the validation set (training set without one); classification only. */
-    confusion?: number[][];
-    /** This epoch has the best monitored loss so far. */
-    best: boolean;
-    boundary?: BoundaryGrid;
-    /** Per-parameter weight and gradient histograms (last step of the epoch); when the job asks for them. */
-    histograms?: EpochHistograms;
-  }
-  | {
-    type: 'done'; runId: string; step: number; epoch: number; reason: 'completed' | 'stopped' | 'diverged'; loss: number; metrics: EpochMetrics; message?: string;
-    /** Early stopping ended the run before its last epoch. */
-    earlyStopped?: boolean;
-    /** keepBest restored the weights of this epoch. */
-    restoredEpoch?: number;
-  }
-  | { type: 'paused' | 'resumed'; runId: string; step: number; epoch: number };
+export interface StepEvent {
+  type: 'step'; runId: string; step: number; epoch: number; loss: number; metrics: { accuracy?: number }; lr: number; samplesPerSec: number;
+  /** Estimated seconds left in the run. */
+  etaSec: number;
+  /** Optimizer steps in the whole run (epochs × steps per epoch). */
+  totalSteps: number;
+}
+
+export interface EpochEvent {
+  type: 'epoch'; runId: string; step: number; epoch: number; loss: number;
+  /** Training metrics (accuracy, topK, precision, recall, f1, mae, mse, r2 as configured), valLoss, and validation metrics prefixed `val`. */
+  metrics: EpochMetrics; lr: number; samplesPerSec: number; etaSec: number;
+  /** counts[true][predicted] on the validation set (training set without one); classification only. */
+  confusion?: number[][];
+  /** This epoch has the best monitored (validation, else training) loss so far. */
+  best: boolean;
+  /** Probability of each class at each grid point, row-major [res*res*classes], row 0 at the top (largest y); 2-D data only. */
+  boundary?: BoundaryGrid;
+  /**
+   * When the job set histogramBins: for each parameter (`<nodeId>.<param>`, graph order) a
+   * histogram of its weights and of the gradient of the epoch's last optimizer step — bins
+   * (Uint32Array counts over [lo, hi]), min, max, mean, std, and non-finite values counted,
+   * not binned. At most 128 KiB per event (estimated): many parameters get fewer bins, and
+   * past that the last ones are left out (`omitted`). See histograms.ts.
+   */
+  histograms?: EpochHistograms;
+}
+
+export interface DoneEvent {
+  type: 'done'; runId: string; step: number; epoch: number;
+  /** 'completed' | 'stopped' by the user | 'diverged' (NaN/Inf loss or gradients; the last good weights kept). */
+  reason: 'completed' | 'stopped' | 'diverged'; loss: number; metrics: EpochMetrics; message?: string;
+  /** Early stopping ended the run before its last epoch (reason is 'completed'). */
+  earlyStopped?: boolean;
+  /** keepBest restored the weights of this epoch. */
+  restoredEpoch?: number;
+}
+
+/** The run paused (after `pause`) or resumed (after `resume`) between two steps. */
+export interface PauseEvent {
+  type: 'paused' | 'resumed'; runId: string; step: number; epoch: number;
+}
+
+/** What a training session reports, in order: steps and epochs, pauses, then one 'done'. */
+export type SessionEvent = StepEvent | EpochEvent | DoneEvent | PauseEvent;
 
 export interface TrainJob {
   runId: string;
   graph: GraphJSON;
   dataset: DatasetSpec;
   config: TrainConfig;
+  /** Side of the square grid the decision boundary is sampled on (0: none). */
   boundaryResolution: number;
   /** Bins per weight / gradient histogram in each epoch event (histograms.ts); 0 or absent: none. */
   histogramBins?: number;
@@ -232,27 +259,32 @@ export async function runTraining(job: TrainJob, hooks: TrainHooks): Promise<Tra
       lr: r.lr, samplesPerSec: r.samplesPerSec, etaSec: r.etaSec, totalSteps: r.totalSteps,
     });
     let lastStep: StepReport | null = null;
+    // Runs before the emitter below, so each epoch event carries its epoch's histograms.
+    const histograms = job.histogramBins ? new HistogramRecorder(job.histogramBins) : null;
     const result: FitResult = await fit(model, data.train, data.val, job.config, {
       shouldStop: hooks.shouldStop,
       ...(hooks.shouldPause ? { shouldPause: hooks.shouldPause } : {}),
       onPause: (paused, at) => hooks.onEvent({ type: paused ? 'paused' : 'resumed', runId: job.runId, ...at }),
-      ...(hooks.callbacks ? { callbacks: hooks.callbacks } : {}),
       ...(data.augment ? { augment: data.augment } : {}),
-      onStep: (r) => {
-        lastStep = r;
-        hooks.onEvent(step(r));
-      },
-      onEpoch: async (r: EpochReport) => {
-        if (hostCopies) saved = { weights: await exportWeightsAsync(model), epoch: r.epoch };
-        const boundary = wantsBoundary ? await boundaryOfAsync(model, extent, job.boundaryResolution) : undefined;
-        // While the last step's gradients are still on the parameters (fit drops them at the next step).
-        const histograms = job.histogramBins ? await parameterHistograms(model, { bins: job.histogramBins, gradMultiplier: r.lossScale ? 1 / r.lossScale.scale : 1 }) : undefined;
-        hooks.onEvent({
-          type: 'epoch', runId: job.runId, step: r.step, epoch: r.epoch, loss: r.loss, metrics: epochMetrics(r), lr: r.lr,
-          samplesPerSec: r.samplesPerSec, etaSec: r.etaSec, best: r.best, ...(r.confusion ? { confusion: r.confusion } : {}), ...(boundary ? { boundary } : {}),
-          ...(histograms ? { histograms } : {}),
-        });
-      },
+      callbacks: [
+        ...(histograms ? [histograms] : []),
+        {
+          onStep: (r) => {
+            lastStep = r;
+            hooks.onEvent(step(r));
+          },
+          onEpochEnd: async (r: EpochReport) => {
+            if (hostCopies) saved = { weights: await exportWeightsAsync(model), epoch: r.epoch };
+            const boundary = wantsBoundary ? await boundaryOfAsync(model, extent, job.boundaryResolution) : undefined;
+            hooks.onEvent({
+              type: 'epoch', runId: job.runId, step: r.step, epoch: r.epoch, loss: r.loss, metrics: epochMetrics(r), lr: r.lr,
+              samplesPerSec: r.samplesPerSec, etaSec: r.etaSec, best: r.best, ...(r.confusion ? { confusion: r.confusion } : {}), ...(boundary ? { boundary } : {}),
+              ...(histograms?.latest ? { histograms: histograms.latest } : {}),
+            });
+          },
+        },
+        ...(hooks.callbacks ?? []),
+      ],
     });
     const final: TrainOutcome['final'] = {
       type: 'done',
@@ -262,7 +294,7 @@ export async function runTraining(job: TrainJob, hooks: TrainHooks): Promise<Tra
       reason: result.reason,
       loss: result.last?.loss ?? (lastStep as StepReport | null)?.loss ?? NaN,
       metrics: result.last ? epochMetrics(result.last) : (lastStep as StepReport | null)?.accuracy !== undefined ? { accuracy: (lastStep as StepReport | null)!.accuracy! } : {},
-      ...(result.reason === 'diverged' ? { message: 'Training diverged: the loss became NaN or infinite. The last good weights were kept — try a lower learning rate.' } : {}),
+      ...(result.reason === 'diverged' ? { message: result.message ?? 'Training diverged: the loss became NaN or infinite. The last good weights were kept — try a lower learning rate.' } : {}),
       ...(result.earlyStopped ? { earlyStopped: true, message: `Early stopping: no improvement for ${job.config.earlyStopping?.patience ?? 0} epochs.` } : {}),
       ...(result.restoredEpoch !== undefined ? { restoredEpoch: result.restoredEpoch } : {}),
     };

@@ -3,7 +3,7 @@
  * a stored dataset's summary out, progress streamed through a callback. The parsed arrays
  * stay in the worker and IndexedDB.
  */
-import type { BadRowPolicy, DatasetSummary } from '../../engine/data/types.ts';
+import type { BadRowPolicy, DatasetSummary } from '../../engine/project/dataTypes.ts';
 
 export interface IngestFile {
   /** Path inside a dropped folder, else the file name. */

@@ -4,7 +4,7 @@
  */
 import * as Comlink from 'comlink';
 import type { DataApi, IngestFile, IngestProgress } from './api.ts';
-import type { BadRowPolicy, DatasetSummary } from '../../engine/data/types.ts';
+import type { BadRowPolicy, DatasetSummary } from '../../engine/project/dataTypes.ts';
 
 export type { IngestFile, IngestProgress } from './api.ts';
 

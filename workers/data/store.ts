@@ -6,7 +6,7 @@
  * holding the big arrays.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { DatasetSummary, StoredDataset } from '../../engine/data/types.ts';
+import type { DatasetSummary, StoredDataset } from '../../engine/project/dataTypes.ts';
 
 interface DataDB extends DBSchema {
   datasets: { key: string; value: StoredDataset };

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { defaultGraph } from '../../graph/format.ts';
 import { defaultAttrs } from '../../graph/catalog.ts';
 import type { GraphJSON } from '../../graph/types.ts';
-import { DEFAULT_DATASET, DEFAULT_TRAIN_CONFIG } from '../../train/config.ts';
+import { DEFAULT_DATASET, DEFAULT_TRAIN_CONFIG } from '../../project/config.ts';
 import { planGraph, toPyTorch, toTypeScript } from './index.ts';
 
 function chain(spec: [string, Record<string, unknown>][]): GraphJSON {

@@ -6,7 +6,7 @@
  * (sinusoidal positional encoding) are emitted as small helper modules. Pure string building.
  */
 import type { Attrs } from '../../graph/types.ts';
-import type { DatasetSpec, TrainConfig } from '../../train/config.ts';
+import type { DatasetSpec, TrainConfig } from '../../project/config.ts';
 import { channels, features, planGraph, type PlanStep } from './plan.ts';
 
 export interface CodegenOptions {

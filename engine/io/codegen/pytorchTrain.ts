@@ -4,8 +4,8 @@
  * split, the optimizer and LR scheduler named as in torch.optim, and an epoch loop with
  * gradient clipping, early stopping and keep-best, as the project's TrainConfig says.
  */
-import type { DatasetSpec, SchedulerConfig, TrainConfig } from '../../train/config.ts';
-import { DEFAULT_TRAIN_CONFIG } from '../../train/config.ts';
+import type { DatasetSpec, SchedulerConfig, TrainConfig } from '../../project/config.ts';
+import { DEFAULT_TRAIN_CONFIG } from '../../project/config.ts';
 import type { CodePlan } from './plan.ts';
 import type { Attrs } from '../../graph/types.ts';
 

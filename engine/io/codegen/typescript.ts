@@ -6,8 +6,8 @@
  * so it runs with `npx tsx` next to the repository. Pure string building.
  */
 import type { Attrs } from '../../graph/types.ts';
-import type { DatasetSpec, SchedulerConfig, TrainConfig } from '../../train/config.ts';
-import { DEFAULT_TRAIN_CONFIG } from '../../train/config.ts';
+import type { DatasetSpec, SchedulerConfig, TrainConfig } from '../../project/config.ts';
+import { DEFAULT_TRAIN_CONFIG } from '../../project/config.ts';
 import type { GraphJSON } from '../../graph/types.ts';
 import { channels, features, planGraph, type CodePlan, type PlanStep } from './plan.ts';
 import { TS_HELPERS } from './tsHelpers.ts';

@@ -3,10 +3,13 @@
  * Plain JSON; every field added after version 1 of the project format is optional, so old
  * projects load unchanged.
  */
-import type { Builtin2DName } from '../data/builtin2d.ts';
 import type { MetricName } from '../metrics/accumulator.ts';
 
 export type { MetricName } from '../metrics/accumulator.ts';
+
+/** The generated 2-D datasets (engine/data/builtin2d.ts makes them), in the order the app lists them. */
+export type Builtin2DName = 'spirals' | 'circles' | 'xor' | 'moons';
+export const BUILTIN_2D: readonly Builtin2DName[] = ['circles', 'xor', 'moons', 'spirals'];
 
 /** A generated 2-D dataset, fully described by its parameters (regenerated anywhere). */
 export interface Builtin2DSpec {

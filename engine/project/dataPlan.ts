@@ -8,8 +8,8 @@
  */
 import { FlowgradError } from '../core/errors.ts';
 import type { DataSignature } from '../graph/dataFit.ts';
-import { DEFAULT_PREP } from './types.ts';
-import type { ColumnRole, DataPrep, DatasetSummary } from './types.ts';
+import { DEFAULT_PREP } from './dataTypes.ts';
+import type { ColumnRole, DataPrep, DatasetSummary } from './dataTypes.ts';
 
 /** What planning needs to know about a table column. */
 export interface ColumnInfo {

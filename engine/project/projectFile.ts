@@ -14,8 +14,7 @@ import { FlowgradError, isFlowgradError } from '../core/errors.ts';
 import type { GraphJSON } from '../graph/types.ts';
 import { defaultGraph, parseGraph } from '../graph/format.ts';
 import { JsonReader, describe, parseJsonText, type JsonObject } from '../graph/json-check.ts';
-import { BUILTIN_2D } from '../data/builtin2d.ts';
-import { DEFAULT_DATASET, DEFAULT_TRAIN_CONFIG, type DatasetSpec, type TrainConfig } from '../train/config.ts';
+import { BUILTIN_2D, DEFAULT_DATASET, DEFAULT_TRAIN_CONFIG, type DatasetSpec, type TrainConfig } from './config.ts';
 import { readSafetensorsHeader } from './safetensors.ts';
 import { describeFile, looksLikeZip } from './sniff.ts';
 

@@ -5,11 +5,21 @@
  * (`DataPrep`, carried in `UploadSpec.prep`), what training receives (`PreparedDataset`) and
  * the preview the data panel shows (`DatasetSummary`).
  */
-import type { ArrayDataset } from '../train/split.ts';
 import type { DataSignature } from '../graph/dataFit.ts';
 
-export type { ArrayDataset } from '../train/split.ts';
 export type { DataSignature } from '../graph/dataFit.ts';
+
+/** An in-memory dataset as training receives it (built-in, generated or prepared upload). */
+export interface ArrayDataset {
+  /** Row-major features [rows × features]. */
+  x: Float32Array;
+  /** Class indices (classification) or targets [rows × targetSize] (regression). */
+  y: Int32Array | Float32Array;
+  rows: number;
+  features: number;
+  /** Shape of one sample (product = features); absent means [features]. */
+  sampleShape?: number[];
+}
 
 /** Largest decoded dataset accepted (bytes of typed arrays held in memory). */
 export const MAX_DECODED_BYTES = 512 * 1024 * 1024;

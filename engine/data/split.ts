@@ -3,17 +3,9 @@
  * so a small validation set still sees every class in proportion.
  */
 import { Rng } from '../core/rng.ts';
+import type { ArrayDataset } from '../project/dataTypes.ts';
 
-export interface ArrayDataset {
-  /** Row-major features [rows × features]. */
-  x: Float32Array;
-  /** Class indices (classification) or targets [rows × targetSize] (regression). */
-  y: Int32Array | Float32Array;
-  rows: number;
-  features: number;
-  /** Shape of one sample (product = features); absent means [features]. */
-  sampleShape?: number[];
-}
+export type { ArrayDataset } from '../project/dataTypes.ts';
 
 function take(d: ArrayDataset, idx: number[]): ArrayDataset {
   const x = new Float32Array(idx.length * d.features);

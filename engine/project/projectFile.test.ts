@@ -5,7 +5,7 @@ import { FlowgradError } from '../core/errors.ts';
 import { Rng } from '../core/rng.ts';
 import { defaultGraph } from '../graph/format.ts';
 import { encodeSafetensors } from './safetensors.ts';
-import { newProject, parseProject, readProjectZip, writeProjectZip, type ProjectJSON } from './project.ts';
+import { newProject, parseProject, readProjectZip, writeProjectZip, type ProjectJSON } from './projectFile.ts';
 import { badFile, thrownMessage as fails } from '../test/throws.ts';
 
 const PROJECT: ProjectJSON = { ...newProject('Spiral classifier', new Date('2025-01-02T03:04:05Z')), metrics: { accuracy: 0.97, loss: 0.08 } };
@@ -135,7 +135,7 @@ describe('project files', () => {
 
 describe('project data kinds', () => {
   it('keeps generated and uploaded dataset choices through a round trip', async () => {
-    const { newProject, writeProjectZip, readProjectZip } = await import('./project.ts');
+    const { newProject, writeProjectZip, readProjectZip } = await import('./projectFile.ts');
     for (const data of [
       { kind: 'builtin', name: 'digits', samples: 500, noise: 0.1, seed: 3 },
       { kind: 'upload', id: 'abc123', name: 'iris.csv', prep: { label: 'species' } },
