@@ -9,18 +9,18 @@
  * highlight the field.
  */
 import type { AttrSpec, AttrValue, Attrs, LayerGroup, LayerSpec, RichAttrSpec } from './types.ts';
-import type { AttrProblem, LayerDef } from './layers/common.ts';
-import { IO } from './layers/io.ts';
-import { CORE } from './layers/core.ts';
-import { ACTIVATIONS } from './layers/activations.ts';
-import { CONV } from './layers/conv.ts';
-import { POOL } from './layers/pool.ts';
-import { NORM } from './layers/norm.ts';
-import { SEQUENCE } from './layers/sequence.ts';
-import { SHAPE } from './layers/shape.ts';
-import { CUSTOM } from './layers/custom.ts';
+import type { AttrProblem, LayerDef } from './catalog/common.ts';
+import { IO } from './catalog/io.ts';
+import { CORE } from './catalog/core.ts';
+import { ACTIVATIONS } from './catalog/activations.ts';
+import { CONV } from './catalog/conv.ts';
+import { POOL } from './catalog/pool.ts';
+import { NORM } from './catalog/norm.ts';
+import { SEQUENCE } from './catalog/sequence.ts';
+import { SHAPE } from './catalog/shape.ts';
+import { CUSTOM } from './catalog/custom.ts';
 
-export type { AttrProblem } from './layers/common.ts';
+export type { AttrProblem } from './catalog/common.ts';
 
 const [INPUT, LOSS] = IO as [LayerDef, LayerDef];
 

@@ -13,7 +13,7 @@
 import type { GraphAnalysis, GraphJSON, GraphNode } from '../graph/types.ts';
 import { analyzeGraph } from '../graph/analyze.ts';
 import { getLayer, resolveAttrs } from '../graph/catalog.ts';
-import type { LossName } from '../graph/layers/io.ts';
+import type { LossName } from '../graph/catalog/io.ts';
 import { FlowgradError } from '../core/errors.ts';
 import { Module } from '../nn/module.ts';
 import type { Tensor } from '../core/tensor.ts';

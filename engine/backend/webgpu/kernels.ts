@@ -6,7 +6,7 @@
 import type { KernelArgs, KernelName } from '../types.ts';
 import { binaryLaunch, castLaunch, copyLaunch, fillLaunch, unaryLaunch, whereLaunch } from './elementwise.ts';
 import { gatherLaunch, indexAddLaunch, indexSelectLaunch, scatterAddLaunch } from './indexing.ts';
-import { col2imLaunch, im2colLaunch, maxPool2dLaunch } from './layers.ts';
+import { col2imLaunch, im2colLaunch, maxPool2dLaunch } from './im2col.ts';
 import { adamLaunch, sgdLaunch } from './optim.ts';
 import { matmulLaunches } from './matmul.ts';
 import type { MatmulConfig } from './matmul.ts';

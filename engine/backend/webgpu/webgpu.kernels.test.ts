@@ -7,7 +7,7 @@ import type { DType } from '../../core/dtype.ts';
 import { Rng } from '../../core/rng.ts';
 import { backend } from '../registry.ts';
 import type { Backend, BackendBuffer, KernelArgs, KernelName } from '../types.ts';
-import { allclose } from '../../ops/opcheck.ts';
+import { allclose } from '../../test/ops/opcheck.ts';
 import { dawnBackend } from './dawn.ts';
 import { WebGPUBackend } from './backend.ts';
 import { chooseVariant, variantKey } from './matmul.ts';

@@ -1,11 +1,11 @@
 /**
  * Builders for convolution, pooling and normalization nodes: each maps the node's
- * attributes onto the torch-style module or functional op (nn/layers2d.ts, nn/extra.ts).
+ * attributes onto the torch-style module or functional op (nn/conv.ts, nn/normalization.ts).
  */
 import * as F from '../../nn/functional.ts';
-import { BatchNorm1d, BatchNorm2d, Conv1d, Conv2d, ConvTranspose2d, LayerNorm } from '../../nn/layers2d.ts';
-import { GroupNorm, avgPool1d, maxPool1d } from '../../nn/extra.ts';
-import { initWeight_ } from '../../nn/init2.ts';
+import { BatchNorm1d, BatchNorm2d, Conv1d, Conv2d, ConvTranspose2d, LayerNorm } from '../../nn/conv.ts';
+import { GroupNorm, avgPool1d, maxPool1d } from '../../nn/normalization.ts';
+import { initWeight_ } from '../../nn/initSchemes.ts';
 import type { Module } from '../../nn/module.ts';
 import type { Tensor } from '../../core/tensor.ts';
 import { num, sampleDims, type Builder, type BuildContext } from './types.ts';

@@ -3,9 +3,9 @@
  * method each; Dense owns an nn.Linear (optionally re-initialised by its `init` attribute).
  */
 import * as F from '../../nn/functional.ts';
-import { Linear } from '../../nn/layers.ts';
-import { initWeight_ } from '../../nn/init2.ts';
-import { upsampleNearest } from '../../nn/extra.ts';
+import { Linear } from '../../nn/linear.ts';
+import { initWeight_ } from '../../nn/initSchemes.ts';
+import { upsampleNearest } from '../../nn/normalization.ts';
 import { num, sampleDims, type Builder } from './types.ts';
 
 export const CORE_BUILDERS: Record<string, Builder> = {

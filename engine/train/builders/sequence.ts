@@ -1,8 +1,8 @@
 /**
  * Builders for embeddings, positional encodings, attention and recurrent nodes (modules in
- * nn/layers2d.ts, nn/attention.ts and nn/recurrent.ts), batch first.
+ * nn/conv.ts, nn/attention.ts and nn/recurrent.ts), batch first.
  */
-import { Embedding } from '../../nn/layers2d.ts';
+import { Embedding } from '../../nn/conv.ts';
 import { MultiheadAttention, PositionalEncoding, TransformerEncoderLayer } from '../../nn/attention.ts';
 import { GRU, LSTM } from '../../nn/recurrent.ts';
 import { num, sampleDims, type Builder } from './types.ts';

@@ -8,7 +8,7 @@ import { ones, zeros } from '../ops/creation.ts';
 import type { Pair } from '../ops/conv.ts';
 import * as F from './functional.ts';
 import { fans, kaimingUniform_, normal_, uniform_ } from './init.ts';
-import { emptyParam } from './layers.ts';
+import { emptyParam } from './linear.ts';
 import { Module } from './module.ts';
 import type { Parameter } from './module.ts';
 

@@ -65,7 +65,7 @@ export function choice(name: string, label: string, def: string, options: string
   return { name, label, kind: 'enum', default: def, options, doc };
 }
 
-/** Weight initialisers a layer may choose (engine/nn/init2.ts); 'default' is PyTorch's own. */
+/** Weight initialisers a layer may choose (engine/nn/initSchemes.ts); 'default' is PyTorch's own. */
 export const INITS = ['default', 'xavierUniform', 'xavierNormal', 'kaimingUniform', 'kaimingNormal', 'orthogonal', 'normal', 'uniform', 'zeros', 'ones'];
 
 export const initAttr = (): AttrSpec => choice(

@@ -3,9 +3,9 @@
  * shapes, ranks 0 to 4). Written once; the suite runs it on every backend (engine/ops/ops.test.ts
  * on the CPU ones, the WebGPU tests on a GPU device).
  */
-import type { Tensor } from '../core/tensor.ts';
-import { F } from '../index.ts';
-import { concat, gather, indexAdd, indexSelect, matmul, matmulT, narrow, pad, scatterAdd, slice, stack, where } from './index.ts';
+import type { Tensor } from '../../core/tensor.ts';
+import { F } from '../../index.ts';
+import { concat, gather, indexAdd, indexSelect, matmul, matmulT, narrow, pad, scatterAdd, slice, stack, where } from '../../ops/index.ts';
 import type { InputSpec, OpCase } from './opcheck.ts';
 
 const f = (shape: number[], range?: [number, number]): InputSpec => ({ shape, range });

@@ -8,7 +8,7 @@ import type { Tensor } from '../core/tensor.ts';
 import { FlowgradError, fmtShape } from '../core/errors.ts';
 import * as F from './functional.ts';
 import { constant_ } from './init.ts';
-import { emptyParam } from './layers.ts';
+import { emptyParam } from './linear.ts';
 import { Module } from './module.ts';
 import type { Parameter } from './module.ts';
 
