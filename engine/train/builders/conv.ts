@@ -8,7 +8,7 @@ import { GroupNorm, avgPool1d, maxPool1d } from '../../nn/normalization.ts';
 import { initWeight_ } from '../../nn/initSchemes.ts';
 import type { Module } from '../../nn/module.ts';
 import type { Tensor } from '../../core/tensor.ts';
-import { num, sampleDims, type Builder, type BuildContext } from './types.ts';
+import { num, sampleDims, type Builder, type BuildContext, type FamilyBuilders } from './types.ts';
 
 function withInit<M extends Module & { weight: Tensor }>(b: BuildContext, m: M): M {
   initWeight_(m.weight, String(b.attrs.init ?? 'default'));
@@ -26,7 +26,7 @@ function pool(kind: 'max' | 'avg', dims: 1 | 2): Builder {
   };
 }
 
-export const CONV_BUILDERS: Record<string, Builder> = {
+export const CONV_BUILDERS = {
   Conv1d(b) {
     const a = b.attrs;
     const m = withInit(b, new Conv1d(channels(b), num(a.filters), num(a.kernelSize), { stride: num(a.stride), padding: num(a.padding), dilation: num(a.dilation), bias: a.bias !== false }));
@@ -83,4 +83,4 @@ export const CONV_BUILDERS: Record<string, Builder> = {
     b.register(m);
     return ([x]) => m.forward(x!);
   },
-};
+} satisfies FamilyBuilders;
