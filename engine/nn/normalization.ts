@@ -1,12 +1,10 @@
 /**
- * Layers torch.nn has that the base nn files do not: GroupNorm (torch.nn.GroupNorm, weight
- * ones / bias zeros), nearest-neighbour upsampling (torch.nn.Upsample(mode='nearest') with an
- * integer factor) and 1-D pooling over [N, C, L] (run as 2-D pooling over [N, C, 1, L]).
- * Composed of table ops, so gradients and backends come for free.
+ * GroupNorm as a module (torch.nn.GroupNorm: weight ones, bias zeros), written with tensor
+ * ops so gradients and backends come for free. BatchNorm and LayerNorm modules are in
+ * conv.ts; the functional group norm is ops/spatial.ts.
  */
 import type { Tensor } from '../core/tensor.ts';
 import { FlowgradError, fmtShape } from '../core/errors.ts';
-import * as F from './functional.ts';
 import { constant_ } from './init.ts';
 import { emptyParam } from './linear.ts';
 import { Module } from './module.ts';
@@ -35,29 +33,4 @@ export class GroupNorm extends Module {
     if (this.bias) y = y.add(this.bias.reshape(bshape));
     return y;
   }
-}
-
-/** Repeats each value `scale` times along every spatial dim of [N, C, L] or [N, C, H, W]. */
-export function upsampleNearest(x: Tensor, scale: number): Tensor {
-  if (x.shape.length === 3) {
-    const [n, c, l] = x.shape as [number, number, number];
-    return x.reshape([n, c, l, 1]).expand([n, c, l, scale]).reshape([n, c, l * scale]);
-  }
-  if (x.shape.length !== 4) throw new FlowgradError('shape', `upsample: expected [N, C, L] or [N, C, H, W], got ${fmtShape(x.shape)}`);
-  const [n, c, h, w] = x.shape as [number, number, number, number];
-  return x.reshape([n, c, h, 1, w, 1]).expand([n, c, h, scale, w, scale]).reshape([n, c, h * scale, w * scale]);
-}
-
-export interface Pool1dOptions { kernelSize: number; stride?: number; padding?: number }
-
-export function maxPool1d(x: Tensor, o: Pool1dOptions): Tensor {
-  const [n, c, l] = x.shape as [number, number, number];
-  const y = F.maxPool2d(x.reshape([n, c, 1, l]), { kernelSize: [1, o.kernelSize], stride: [1, o.stride ?? o.kernelSize], padding: [0, o.padding ?? 0] });
-  return y.reshape([n, c, y.shape[3]!]);
-}
-
-export function avgPool1d(x: Tensor, o: Pool1dOptions): Tensor {
-  const [n, c, l] = x.shape as [number, number, number];
-  const y = F.avgPool2d(x.reshape([n, c, 1, l]), { kernelSize: [1, o.kernelSize], stride: [1, o.stride ?? o.kernelSize], padding: [0, o.padding ?? 0] });
-  return y.reshape([n, c, y.shape[3]!]);
 }

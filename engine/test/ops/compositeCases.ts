@@ -1,5 +1,5 @@
 /**
- * The op suite's cases for the composite ops (activations.ts, manip.ts, layers.ts and the
+ * The op suite's cases for the composite ops (ops/activations.ts, ops/manip.ts, ops/spatial.ts and the
  * extra losses): same harness and rules as cases.ts — forward against the float64
  * reference on every backend, gradients against finite differences and across backends.
  */

@@ -4,7 +4,7 @@
  */
 import * as F from '../../nn/functional.ts';
 import { BatchNorm1d, BatchNorm2d, Conv1d, Conv2d, ConvTranspose2d, LayerNorm } from '../../nn/conv.ts';
-import { GroupNorm, avgPool1d, maxPool1d } from '../../nn/normalization.ts';
+import { GroupNorm } from '../../nn/normalization.ts';
 import { initWeight_ } from '../../nn/initSchemes.ts';
 import type { Module } from '../../nn/module.ts';
 import type { Tensor } from '../../core/tensor.ts';
@@ -21,7 +21,7 @@ const channels = (b: BuildContext) => sampleDims(b.inShapes[0]!)[0]!;
 function pool(kind: 'max' | 'avg', dims: 1 | 2): Builder {
   return ({ attrs }) => {
     const k = num(attrs.kernelSize), s = num(attrs.stride) || k, p = num(attrs.padding);
-    if (dims === 1) return ([x]) => (kind === 'max' ? maxPool1d : avgPool1d)(x!, { kernelSize: k, stride: s, padding: p });
+    if (dims === 1) return ([x]) => (kind === 'max' ? F.maxPool1d : F.avgPool1d)(x!, { kernelSize: k, stride: s, padding: p });
     return ([x]) => (kind === 'max' ? F.maxPool2d : F.avgPool2d)(x!, { kernelSize: k, stride: s, padding: p });
   };
 }

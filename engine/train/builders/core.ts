@@ -5,7 +5,7 @@
 import * as F from '../../nn/functional.ts';
 import { Linear } from '../../nn/linear.ts';
 import { initWeight_ } from '../../nn/initSchemes.ts';
-import { upsampleNearest } from '../../nn/normalization.ts';
+import { upsampleNearest } from '../../nn/conv.ts';
 import { num, sampleDims, type FamilyBuilders } from './types.ts';
 
 export const CORE_BUILDERS = {
