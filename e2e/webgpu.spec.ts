@@ -1,7 +1,7 @@
 /**
  * The op suite on real browser WebGPU: headless Chromium's adapter (SwiftShader on machines
  * without a GPU), inside a dedicated module worker — where Flowgrad trains. The engine's
- * self-test (engine/backend/webgpu/selftest.ts) is bundled here with esbuild and served,
+ * self-test (engine/test/webgpu/selftest.ts) is bundled here with esbuild and served,
  * with a bare page, from the app's origin through routes, so the test needs no build entry.
  * Every case must agree with the float64 reference (forward and gradient) and with the CPU
  * backend (forward).
@@ -14,7 +14,7 @@ const WORKER = '/__webgpu_selftest_worker.js';
 const isolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 
 const workerSource = `
-import { runWebGPUSelfTest } from './engine/backend/webgpu/selftest.ts';
+import { runWebGPUSelfTest } from './engine/test/webgpu/selftest.ts';
 self.onmessage = async (e) => {
   try {
     const report = await runWebGPUSelfTest({ filter: e.data.filter ? new RegExp(e.data.filter) : undefined });

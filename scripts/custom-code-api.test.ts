@@ -7,7 +7,7 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { Tensor } from '../engine/core/tensor.ts';
 import * as F from '../engine/nn/functional.ts';
-import { DEFAULT_CUSTOM_CODE } from '../engine/graph/layers/custom.ts';
+import { DEFAULT_CUSTOM_CODE } from '../engine/graph/catalog/custom.ts';
 import { checkCustomCode } from '../engine/train/builders/custom.ts';
 import { CUSTOM_CODE_LIB, SHADOW_LINES, shadowSource } from '../app/panels/customCodeLib.ts';
 import { API_FILE, generateCustomCodeApi } from './custom-code-api.ts';

@@ -1,5 +1,5 @@
 /**
- * Generates engine/graph/layers/customCodeApi.d.ts: the declarations the Custom Code editor
+ * Generates engine/graph/catalog/customCodeApi.d.ts: the declarations the Custom Code editor
  * (Monaco's JavaScript service) gets for completion — `x: Tensor` with every public Tensor
  * member, `ctx` (CustomContext) and `ctx.F` (nn.functional) — from the engine's own types
  * through the TypeScript checker, so they cannot drift: a vitest test regenerates the file
@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join, relative } from 'node:path';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-export const API_FILE = join(ROOT, 'engine/graph/layers/customCodeApi.d.ts');
+export const API_FILE = join(ROOT, 'engine/graph/catalog/customCodeApi.d.ts');
 const SOURCES = {
   tensor: 'engine/core/tensor.ts',
   functional: 'engine/nn/functional.ts',

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeGraph } from '../../engine/graph/analyze.ts';
 import { defaultGraph } from '../../engine/graph/format.ts';
+import { getLayer } from '../../engine/graph/catalog.ts';
 import { deleteElements } from '../commands/graph.ts';
-import { connectionToArgs, formatShape, fromFlow, issueText, readChanges, summarize, toFlowEdges, toFlowNodes, type LayerFlowNode } from './convert.ts';
+import { connectionToArgs, formatShape, fromFlow, issueText, readChanges, toFlowEdges, toFlowNodes, type LayerFlowNode } from './convert.ts';
+import { summarize } from './summaries.ts';
 
 describe('graph ⇄ React Flow', () => {
   const g = defaultGraph();
@@ -79,7 +81,10 @@ describe('graph ⇄ React Flow', () => {
   it('formats shapes and summaries', () => {
     expect(formatShape(['N', 16])).toBe('N×16');
     expect(formatShape(null)).toBeNull();
-    expect(summarize('Dense', { units: 8, bias: false })).toBe('8 units, no bias');
-    expect(summarize('Loss', { loss: 'mse' })).toBe('mean squared error');
+    expect(summarize('Dense', { units: 8, bias: false }, getLayer('Dense'))).toBe('8 units, no bias');
+    expect(summarize('Loss', { loss: 'mse' }, getLayer('Loss'))).toBe('mean squared error');
+    expect(summarize('LeakyReLU', { slope: 0.2 }, getLayer('LeakyReLU'))).toBe('negative slope 0.2');
+    expect(summarize('Softmax', { dim: -1 }, getLayer('Softmax'))).toBe('');
+    expect(summarize('NoSuchLayer', { a: 1 }, undefined)).toBe('');
   });
 });

@@ -10,6 +10,7 @@ import { getLayer, groupOf } from '../../engine/graph/catalog.ts';
 import type { Attrs, GraphAnalysis, GraphIssue, GraphJSON, LayerCategory, LayerSpec, Shape } from '../../engine/graph/types.ts';
 import { GRAPH_FORMAT, GRAPH_VERSION } from '../../engine/graph/types.ts';
 import type { ConnectArgs, XY } from '../commands/graph.ts';
+import { summarize } from './summaries.ts';
 
 export type LayerNodeData = {
   type: string;
@@ -59,70 +60,6 @@ function safeLayer(type: string): LayerSpec | undefined {
 /** Layer label for a type, falling back to the type itself. */
 export function layerLabel(type: string): string {
   return safeLayer(type)?.label ?? type;
-}
-
-const LOSS_NAMES: Record<string, string> = {
-  crossEntropy: 'cross-entropy', mse: 'mean squared error', l1: 'mean absolute error', huber: 'Huber',
-  bce: 'binary cross-entropy', bceWithLogits: 'BCE with logits', nll: 'negative log-likelihood', klDiv: 'KL divergence',
-};
-
-const sq = (k: unknown) => `${k}×${k}`;
-const strideText = (a: Attrs) => `${a.stride !== undefined && a.stride !== 1 && a.stride !== 0 ? `, stride ${a.stride}` : ''}${a.padding ? `, pad ${a.padding}` : ''}`;
-
-/** Key attributes in a few words. */
-export function summarize(type: string, attrs: Attrs, spec = safeLayer(type)): string {
-  const a = attrs;
-  switch (type) {
-    case 'Input':
-      return Array.isArray(a.shape) ? `${a.shape.join('×')} ${a.shape.length === 1 ? 'features' : 'per sample'}` : '';
-    case 'Dense':
-      return `${a.units} units${a.bias === false ? ', no bias' : ''}`;
-    case 'Conv1d':
-      return `${a.filters} filters, k${a.kernelSize}${strideText(a)}`;
-    case 'Conv2d':
-    case 'ConvTranspose2d':
-      return `${a.filters} filters, ${sq(a.kernelSize)}${strideText(a)}`;
-    case 'DepthwiseConv2d':
-      return `${sq(a.kernelSize)} depthwise${strideText(a)}`;
-    case 'MaxPool1d':
-    case 'AvgPool1d':
-      return `k${a.kernelSize}${strideText(a)}`;
-    case 'MaxPool2d':
-    case 'AvgPool2d':
-      return `${sq(a.kernelSize)}${strideText(a)}`;
-    case 'Embedding':
-      return `${a.numEmbeddings} tokens → ${a.embeddingDim}`;
-    case 'MultiHeadAttention':
-      return `${a.numHeads} heads${a.causal ? ', causal' : ''}`;
-    case 'TransformerEncoderBlock':
-      return `${a.numHeads} heads, ff ${a.dimFeedforward}`;
-    case 'LSTM':
-    case 'GRU':
-      return `${a.hiddenSize} hidden${a.returnSequences ? ', sequences' : ''}`;
-    case 'Reshape':
-      return Array.isArray(a.shape) ? `→ ${a.shape.join('×')}` : '';
-    case 'Upsample':
-      return `×${a.scale}`;
-    case 'Dropout':
-      return `p = ${a.p}`;
-    case 'Loss':
-      return LOSS_NAMES[String(a.loss)] ?? String(a.loss ?? 'cross-entropy');
-    case 'Softmax':
-    case 'LogSoftmax':
-    case 'Concat':
-      return a.dim === undefined || a.dim === -1 ? '' : `dim ${a.dim}`;
-    case 'BatchNorm1d':
-    case 'BatchNorm2d':
-    case 'LayerNorm':
-    case 'CustomCode':
-      return '';
-    case 'GroupNorm':
-      return `${a.groups} groups`;
-  }
-  const first = spec?.attrs[0];
-  if (!first || a[first.name] === undefined) return '';
-  const v = a[first.name];
-  return `${first.label.toLowerCase()} ${Array.isArray(v) ? v.join('×') : String(v)}`;
 }
 
 export interface FlowViewState {

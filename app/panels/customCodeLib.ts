@@ -1,6 +1,6 @@
 /**
  * The engine API as the Custom Code editor declares it to Monaco's JavaScript service: the
- * generated declarations (engine/graph/layers/customCodeApi.d.ts, a module so the engine's own
+ * generated declarations (engine/graph/catalog/customCodeApi.d.ts, a module so the engine's own
  * type-check never sees its globals) turned into a global script — `x`, `ctx` and the types
  * they use — since a forward body is a plain function body with `x` and `ctx` in scope.
  *
@@ -8,7 +8,7 @@
  * one), so type errors come from a shadow copy of the body wrapped in a typed function; its
  * diagnostics are moved back `SHADOW_LINES` lines onto the body the user edits.
  */
-import API from '../../engine/graph/layers/customCodeApi.d.ts?raw';
+import API from '../../engine/graph/catalog/customCodeApi.d.ts?raw';
 
 /** Strips the top-level `export`s: every declaration becomes a global of the editor's lib. */
 export function editorLib(dts: string): string {

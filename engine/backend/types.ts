@@ -119,6 +119,23 @@ export interface OptionalKernelArgs {
 
 export type OptionalKernelName = keyof OptionalKernelArgs;
 
+/** Every kernel's argument record, core and optional: what `Backend.run` takes. */
+export type AllKernelArgs = KernelArgs & OptionalKernelArgs;
+export type AnyKernelName = keyof AllKernelArgs;
+
+/**
+ * A backend's kernel table, given how it runs each kernel (`Row[K]`): a row for every core
+ * kernel, and for every optional kernel a row or `null` (not supported: ops compose the same
+ * result from core kernels). One table per backend, so a kernel added to KernelArgs or
+ * OptionalKernelArgs without its row on some backend does not compile.
+ */
+export type KernelTable<Row extends { [K in AnyKernelName]: unknown }> = {
+  readonly [K in AnyKernelName]: Row[K] | (K extends OptionalKernelName ? null : never);
+};
+
+/** The row shape of the host (CPU, reference) backends: run the kernel on the argument record. */
+export type HostKernelRows = { [K in AnyKernelName]: (a: AllKernelArgs[K]) => void };
+
 export interface MemoryInfo {
   bytesInUse: number;
   bytesPooled: number;
@@ -164,7 +181,8 @@ export interface Backend {
   write(buf: BackendBuffer, data: ArrayLike<number>): void;
   read(buf: BackendBuffer): Promise<TypedArray>;
   readSync(buf: BackendBuffer): TypedArray;
-  run<K extends KernelName>(kernel: K, args: KernelArgs[K]): void;
+  /** Runs a core kernel, or an optional one the backend `supports`. */
+  run<K extends AnyKernelName>(kernel: K, args: AllKernelArgs[K]): void;
   /** Optional: whether `run` also takes this optional kernel (absent: none). */
   supports?(kernel: OptionalKernelName): boolean;
   /** Optional: one fused elementwise kernel (compiled plans fall back to the unfused chain without it). */

@@ -5,7 +5,7 @@
  * (external). Kernel arguments keep their shape and number fields; buffer fields become
  * VRefs, resolved to real buffers once the memory plan has assigned them.
  */
-import type { BackendBuffer, FusedNode, KernelName } from '../backend/types.ts';
+import type { BackendBuffer, FusedNode, AnyKernelName } from '../backend/types.ts';
 import type { DType } from '../core/dtype.ts';
 import type { TraceEvent } from './trace.ts';
 
@@ -26,7 +26,7 @@ export class VRef {
 }
 
 export interface Step {
-  readonly kernel: KernelName | 'fused' | 'write';
+  readonly kernel: AnyKernelName | 'fused' | 'write';
   /** Kernel arguments with VRefs for buffers ('fused': { nodes, inputs: VRef[], out }). */
   readonly args: Record<string, unknown>;
   readonly reads: number[];
@@ -40,12 +40,12 @@ export interface Step {
 export type FusedStepArgs = { nodes: FusedNode[]; inputs: VRef[]; out: VRef };
 
 /** Buffer fields a kernel writes (default 'out'); RMW ones are also read. */
-const WRITES: Partial<Record<KernelName, string[]>> = {
+const WRITES: Partial<Record<AnyKernelName, string[]>> = {
   maxPool2d: ['out', 'argmax'],
   sgd: ['param', 'buf'],
   adam: ['param', 'm', 'v', 'vMax'],
 };
-const READ_MODIFY_WRITE: Partial<Record<KernelName, string[]>> = {
+const READ_MODIFY_WRITE: Partial<Record<AnyKernelName, string[]>> = {
   col2im: ['out'], indexAdd: ['out'], scatterAdd: ['out'], sgd: ['param', 'buf'], adam: ['param', 'm', 'v', 'vMax'],
 };
 

@@ -6,13 +6,13 @@
  * cooperation needed from any op, so every op in the table (and any future one) compiles.
  * Views (reshape, detach) never reach the backend: they simply reuse a buffer.
  */
-import type { Backend, BackendBuffer, KernelArgs, KernelName } from '../backend/types.ts';
+import type { AllKernelArgs, AnyKernelName, Backend, BackendBuffer } from '../backend/types.ts';
 import { FlowgradError } from '../core/errors.ts';
 
 export type TraceEvent =
   | { kind: 'alloc'; buf: BackendBuffer }
   | { kind: 'write'; buf: BackendBuffer; data: Float64Array }
-  | { kind: 'run'; kernel: KernelName; args: Record<string, unknown> };
+  | { kind: 'run'; kernel: AnyKernelName; args: Record<string, unknown> };
 
 let active = false;
 
@@ -41,7 +41,7 @@ export function record<T>(be: Backend, fn: () => T): { result: T; events: TraceE
     for (let i = 0; i < buf.size; i++) copy[i] = Number(data[i]);
     events.push({ kind: 'write', buf, data: copy });
   };
-  target.run = <K extends KernelName>(kernel: K, args: KernelArgs[K]) => {
+  target.run = <K extends AnyKernelName>(kernel: K, args: AllKernelArgs[K]) => {
     orig.run(kernel, args);
     events.push({ kind: 'run', kernel, args: { ...(args as object) } as Record<string, unknown> });
   };

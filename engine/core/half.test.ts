@@ -3,8 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { memory, tensor, scope } from '../index.ts';
 import { fromHalfBits, toHalfBits } from './half.ts';
-import { OP_CASES } from '../ops/cases.ts';
-import { allclose, makeInputs } from '../ops/opcheck.ts';
+import { OP_CASES } from '../test/ops/cases.ts';
+import { allclose, makeInputs } from '../test/ops/opcheck.ts';
 
 describe('float16', () => {
   it('converts like IEEE 754 binary16 (round to nearest even, subnormals, overflow)', () => {

@@ -9,23 +9,33 @@
  * highlight the field.
  */
 import type { AttrSpec, AttrValue, Attrs, LayerGroup, LayerSpec, RichAttrSpec } from './types.ts';
-import type { AttrProblem, LayerDef } from './layers/common.ts';
-import { IO } from './layers/io.ts';
-import { CORE } from './layers/core.ts';
-import { ACTIVATIONS } from './layers/activations.ts';
-import { CONV } from './layers/conv.ts';
-import { POOL } from './layers/pool.ts';
-import { NORM } from './layers/norm.ts';
-import { SEQUENCE } from './layers/sequence.ts';
-import { SHAPE } from './layers/shape.ts';
-import { CUSTOM } from './layers/custom.ts';
+import type { AttrProblem, LayerDef } from './catalog/common.ts';
+import { IO } from './catalog/io.ts';
+import { CORE } from './catalog/core.ts';
+import { ACTIVATIONS } from './catalog/activations.ts';
+import { CONV } from './catalog/conv.ts';
+import { POOL } from './catalog/pool.ts';
+import { NORM } from './catalog/norm.ts';
+import { SEQUENCE } from './catalog/sequence.ts';
+import { SHAPE } from './catalog/shape.ts';
+import { CUSTOM } from './catalog/custom.ts';
 
-export type { AttrProblem } from './layers/common.ts';
+export type { AttrProblem } from './catalog/common.ts';
 
-const [INPUT, LOSS] = IO as [LayerDef, LayerDef];
+const [INPUT, LOSS] = IO;
 
 /** Palette order: Input first, Loss last. */
-const DEFS: readonly LayerDef[] = [INPUT, ...CORE, ...CONV, ...POOL, ...NORM, ...SEQUENCE, ...SHAPE, ...ACTIVATIONS, ...CUSTOM, LOSS];
+const DEFS = [INPUT, ...CORE, ...CONV, ...POOL, ...NORM, ...SEQUENCE, ...SHAPE, ...ACTIVATIONS, ...CUSTOM, LOSS];
+
+/**
+ * Every layer kind in the catalog, derived from the entries' literal `type`s. Each per-layer
+ * concern elsewhere (builders, code generators, the canvas summary) is a table keyed by it,
+ * so a kind added here without its rows fails to type-check (docs/ARCHITECTURE.md, "How to
+ * add a layer").
+ */
+export type LayerType = (typeof DEFS)[number]['type'];
+/** The kinds that become a step of the model: all but Input and Loss, which the compiler handles itself. */
+export type ModelLayerType = Exclude<LayerType, 'Input' | 'Loss'>;
 
 /** Palette sections in order, with their titles (LayerSpec.group). */
 export const LAYER_GROUPS: readonly { group: LayerGroup; title: string }[] = [
@@ -55,6 +65,12 @@ const allAttrs = (spec: LayerSpec): (AttrSpec | RichAttrSpec)[] => [...spec.attr
 const BY_TYPE = new Map<string, LayerDef>(DEFS.map((l) => [l.type, l]));
 
 export const LAYERS: readonly LayerSpec[] = DEFS;
+export const LAYER_TYPES: readonly LayerType[] = DEFS.map((l) => l.type);
+
+/** Whether `type` (from a graph file, say) names a catalog layer. */
+export function isLayerType(type: string): type is LayerType {
+  return BY_TYPE.has(type);
+}
 
 export function getLayer(type: string): LayerSpec | undefined {
   return BY_TYPE.get(type);

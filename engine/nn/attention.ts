@@ -10,8 +10,8 @@ import { FlowgradError, fmtShape } from '../core/errors.ts';
 import { tensor } from '../ops/creation.ts';
 import * as F from './functional.ts';
 import { constant_, normal_, xavierUniform_ } from './init.ts';
-import { LayerNorm } from './layers2d.ts';
-import { Linear, emptyParam } from './layers.ts';
+import { LayerNorm } from './conv.ts';
+import { Linear, emptyParam } from './linear.ts';
 import { Module } from './module.ts';
 import type { Parameter } from './module.ts';
 

@@ -22,8 +22,8 @@ export {
 } from '../ops/activations.ts';
 export {
   maxPool1d, avgPool1d, adaptiveAvgPool1d, groupNorm, instanceNorm, pixelShuffle, pixelUnshuffle, interpolate, unfold, fold, bilinear,
-} from '../ops/layers.ts';
-export type { Pool1dOptions, InterpolateOptions, UnfoldOptions } from '../ops/layers.ts';
+} from '../ops/spatial.ts';
+export type { Pool1dOptions, InterpolateOptions, UnfoldOptions } from '../ops/spatial.ts';
 export { normalize, cosineSimilarity, pairwiseDistance } from '../ops/manip.ts';
 
 /** y = x·Wᵀ + b with W [out, in]; x is [..., in]. */

@@ -11,7 +11,7 @@ import { zeros } from '../ops/creation.ts';
 import { stack } from '../ops/shape.ts';
 import * as F from './functional.ts';
 import { uniform_ } from './init.ts';
-import { emptyParam } from './layers.ts';
+import { emptyParam } from './linear.ts';
 import { Module } from './module.ts';
 import type { Parameter } from './module.ts';
 

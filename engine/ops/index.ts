@@ -1,6 +1,9 @@
 /**
- * The op table: every differentiable op, declared once in its family file, listed here by
- * name (for docs, tests and the graph compiler), plus the functional spellings.
+ * The op table: every OpDef, declared once in its family file, listed here by name, plus the
+ * functional spellings. It is the op contract the tests check (ops.contract.test.ts): each
+ * entry must run forward, and through its gradient rule, in the op suite (engine/test/ops/),
+ * which runs on every backend. A new OpDef goes into this list; docs/ARCHITECTURE.md,
+ * "How to add an op", has the rest.
  */
 import type { OpDef } from './op.ts';
 import { BINARY_OPS, CAST_OP, UNARY_OPS, WHERE_OP } from './elementwise.ts';

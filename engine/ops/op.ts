@@ -5,7 +5,7 @@
  * ops, so gradients are themselves differentiable (backward with createGraph). apply()
  * checks inputs, allocates the output, runs the kernels and records the graph node.
  */
-import type { Backend, BackendBuffer, OptionalKernelArgs, OptionalKernelName } from '../backend/types.ts';
+import type { AllKernelArgs, Backend, BackendBuffer, OptionalKernelArgs, OptionalKernelName } from '../backend/types.ts';
 import { backend as currentBackend } from '../backend/registry.ts';
 import type { DType } from '../core/dtype.ts';
 import { isFloat } from '../core/dtype.ts';
@@ -95,7 +95,8 @@ export function supports(be: Backend, kernel: OptionalKernelName): boolean {
   return be.supports?.(kernel) ?? false;
 }
 
-/** Runs an optional kernel through the backend's `run` (so compile traces record it like any other). */
+/** Runs an optional kernel through the backend's `run` (so compile traces record it like any other); ask `supports` first. */
 export function runOptional<K extends OptionalKernelName>(be: Backend, kernel: K, args: OptionalKernelArgs[K]): void {
-  (be.run as unknown as (k: K, a: OptionalKernelArgs[K]) => void).call(be, kernel, args);
+  // AllKernelArgs[K] is OptionalKernelArgs[K] for an optional K; the compiler cannot see it for a generic K.
+  be.run(kernel, args as AllKernelArgs[K]);
 }

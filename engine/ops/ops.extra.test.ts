@@ -3,9 +3,9 @@
 // case in the suite's tables (the issue asks for at least 80).
 import { describe, expect, it } from 'vitest';
 import { listBackends } from '../backend/registry.ts';
-import { LAYER_CASES, OP_CASES } from './cases.ts';
-import { EXTRA_CASES as CASES } from './cases-extra.ts';
-import { checkForward, checkGradBackend, checkGradNumeric, opOf } from './opcheck.ts';
+import { LAYER_CASES, OP_CASES } from '../test/ops/cases.ts';
+import { EXTRA_CASES as CASES } from '../test/ops/compositeCases.ts';
+import { checkForward, checkGradBackend, checkGradNumeric, opOf } from '../test/ops/opcheck.ts';
 
 describe('composite ops', () => {
   for (const be of listBackends()) {

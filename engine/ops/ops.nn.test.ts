@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { listBackends } from '../backend/registry.ts';
 import { F, manualSeed, memory, nn, optim, randn, scope, tensor } from '../index.ts';
 import type { Tensor } from '../index.ts';
-import { LAYER_CASES as CASES } from './cases.ts';
-import { allclose, checkForward, checkGradBackend, checkGradNumeric } from './opcheck.ts';
+import { LAYER_CASES as CASES } from '../test/ops/cases.ts';
+import { allclose, checkForward, checkGradBackend, checkGradNumeric } from '../test/ops/opcheck.ts';
 
 describe('layer ops', () => {
   for (const be of listBackends()) {

@@ -3,8 +3,8 @@
 // the reference) and with the reference's analytic gradients (on every backend).
 import { describe, expect, it } from 'vitest';
 import { listBackends } from '../backend/registry.ts';
-import { OP_CASES as CASES } from './cases.ts';
-import { checkForward, checkGradBackend, checkGradNumeric } from './opcheck.ts';
+import { OP_CASES as CASES } from '../test/ops/cases.ts';
+import { checkForward, checkGradBackend, checkGradNumeric } from '../test/ops/opcheck.ts';
 
 describe('op table', () => {
   for (const be of listBackends()) {

@@ -13,11 +13,11 @@
 import type { GraphAnalysis, GraphJSON, GraphNode } from '../graph/types.ts';
 import { analyzeGraph } from '../graph/analyze.ts';
 import { getLayer, resolveAttrs } from '../graph/catalog.ts';
-import type { LossName } from '../graph/layers/io.ts';
+import type { LossName } from '../graph/catalog/io.ts';
 import { FlowgradError } from '../core/errors.ts';
 import { Module } from '../nn/module.ts';
 import type { Tensor } from '../core/tensor.ts';
-import { BUILDERS, type Step } from './builders/index.ts';
+import { builderFor, type Step } from './builders/index.ts';
 import { batchLoss, type LossSpec } from './losses.ts';
 
 interface CompiledNode {
@@ -76,7 +76,7 @@ export class GraphModel extends Module {
         this.steps.push({ node, sources, run: ([x]) => x! });
         continue;
       }
-      const builder = BUILDERS[node.type];
+      const builder = builderFor(node.type);
       if (!builder) throw new FlowgradError('unsupported', `${node.type}: this layer cannot be trained yet`, { nodeId: id });
       const attrs = resolveAttrs(spec, node.attrs);
       const inShapes = sources.map((s) => analysis.shapes[s] ?? []);

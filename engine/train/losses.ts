@@ -9,7 +9,7 @@ import { FlowgradError } from '../core/errors.ts';
 import type { Tensor } from '../core/tensor.ts';
 import { arange, tensor } from '../ops/creation.ts';
 import * as F from '../nn/functional.ts';
-import type { LossName } from '../graph/layers/io.ts';
+import type { LossName } from '../graph/catalog/io.ts';
 
 export interface LossSpec {
   kind: LossName;

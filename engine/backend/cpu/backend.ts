@@ -9,7 +9,7 @@ import type { DType, TypedArray } from '../../core/dtype.ts';
 import { makeArray } from '../../core/dtype.ts';
 import { FlowgradError } from '../../core/errors.ts';
 import { decodeHalf, encodeHalf } from '../../core/half.ts';
-import type { Backend, BackendBuffer, FusedArgs, KernelArgs, KernelName, MemoryInfo, OptionalKernelArgs, OptionalKernelName } from '../types.ts';
+import type { AllKernelArgs, AnyKernelName, Backend, BackendBuffer, FusedArgs, HostKernelRows, KernelTable, MemoryInfo, OptionalKernelName } from '../types.ts';
 import { REFERENCE_OPTIONAL } from '../reference/optional.ts';
 import { CONV_GEMM_KERNELS } from './convgemm.ts';
 import { ELEMENTWISE_KERNELS } from './elementwise.ts';
@@ -65,10 +65,13 @@ function call<A extends object>(k: (a: A) => void, args: A): void {
   else withHalfShadows(args as Record<string, unknown>, (a) => k(a as A));
 }
 
-type Kernels = { [K in KernelName]: (a: KernelArgs[K]) => void };
-const KERNELS: Kernels = { ...ELEMENTWISE_KERNELS, ...REDUCE_KERNELS, ...MISC_KERNELS, matmul };
-/** Optional kernels (types.ts): the implicit-GEMM convolution; cross-entropy's row loops are already tight in the reference. */
-const OPTIONAL: { [K in OptionalKernelName]: (a: OptionalKernelArgs[K]) => void } = {
+/**
+ * The CPU kernel table, core and optional kernels together (types.ts KernelTable). Optional
+ * ones: the implicit-GEMM convolution; cross-entropy's row loops are already tight in the
+ * reference.
+ */
+export const CPU_KERNELS: KernelTable<HostKernelRows> = {
+  ...ELEMENTWISE_KERNELS, ...REDUCE_KERNELS, ...MISC_KERNELS, matmul,
   ...CONV_GEMM_KERNELS,
   crossEntropy: REFERENCE_OPTIONAL.crossEntropy,
   crossEntropyGrad: REFERENCE_OPTIONAL.crossEntropyGrad,
@@ -80,7 +83,6 @@ const OPTIONAL: { [K in OptionalKernelName]: (a: OptionalKernelArgs[K]) => void 
     return c.dtype === 'float16' ? decodeHalf(c.data as Uint16Array, new Float32Array(c.size), c.size) : c.data;
   }),
 };
-const ALL = { ...OPTIONAL, ...KERNELS } as Record<string, unknown>;
 
 export class CpuBackend implements Backend {
   readonly name = 'cpu';
@@ -141,14 +143,14 @@ export class CpuBackend implements Backend {
     return buf.dtype === 'float16' ? decodeHalf(d as Uint16Array, new Float32Array(buf.size)) : d.slice();
   }
 
-  run<K extends KernelName>(kernel: K, args: KernelArgs[K]): void {
-    const k = ALL[kernel] as ((a: KernelArgs[K]) => void) | undefined;
+  run<K extends AnyKernelName>(kernel: K, args: AllKernelArgs[K]): void {
+    const k: HostKernelRows[K] | null | undefined = CPU_KERNELS[kernel];
     if (!k) throw new FlowgradError('unsupported', `cpu backend: no kernel '${kernel}'`);
     call(k, args);
   }
 
   supports(kernel: OptionalKernelName): boolean {
-    return kernel in OPTIONAL;
+    return CPU_KERNELS[kernel] != null;
   }
 
   runFused(args: FusedArgs): void {

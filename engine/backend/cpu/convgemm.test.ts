@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { F, autograd, randn, scope } from '../../index.ts';
 import type { Tensor } from '../../index.ts';
-import { allclose } from '../../ops/opcheck.ts';
+import { allclose } from '../../test/ops/opcheck.ts';
 
 const shapes: { x: number[]; w: number[]; padding: [number, number]; dilation: [number, number] }[] = [
   { x: [2, 30, 7, 9], w: [9, 30, 3, 3], padding: [1, 1], dilation: [1, 1] },

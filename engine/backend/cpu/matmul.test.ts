@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { randn, scope } from '../../index.ts';
 import { matmulT } from '../../ops/matmul.ts';
-import { allclose } from '../../ops/opcheck.ts';
+import { allclose } from '../../test/ops/opcheck.ts';
 import { moduleBytes, wasmMatmul } from './wasm.ts';
 
 describe('cpu matmul kernels', () => {

@@ -7,9 +7,12 @@ import type { DType, TypedArray } from '../../core/dtype.ts';
 import { bytesPerElement, makeArray } from '../../core/dtype.ts';
 import { FlowgradError } from '../../core/errors.ts';
 import { roundHalf } from '../../core/half.ts';
-import type { Backend, BackendBuffer, FusedArgs, KernelArgs, KernelName, MemoryInfo, OptionalKernelName } from '../types.ts';
+import type { AllKernelArgs, AnyKernelName, Backend, BackendBuffer, FusedArgs, HostKernelRows, KernelTable, MemoryInfo, OptionalKernelName } from '../types.ts';
 import { REFERENCE_KERNELS, referenceFused } from './kernels.ts';
 import { REFERENCE_OPTIONAL } from './optional.ts';
+
+/** The reference kernel table: core kernels (kernels.ts) and optional ones (optional.ts), all supported. */
+export const REFERENCE_ALL_KERNELS: KernelTable<HostKernelRows> = { ...REFERENCE_KERNELS, ...REFERENCE_OPTIONAL };
 
 function roundHalves(buf: BackendBuffer): void {
   const d = (buf as RefBuffer).data;
@@ -43,16 +46,15 @@ export class ReferenceBackend implements Backend {
   readSync(buf: BackendBuffer): TypedArray {
     return (buf as RefBuffer).data.slice();
   }
-  run<K extends KernelName>(kernel: K, args: KernelArgs[K]): void {
-    const table = (kernel in REFERENCE_KERNELS ? REFERENCE_KERNELS : REFERENCE_OPTIONAL) as Record<string, unknown>;
-    const k = table[kernel] as ((a: KernelArgs[K]) => void) | undefined;
+  run<K extends AnyKernelName>(kernel: K, args: AllKernelArgs[K]): void {
+    const k: HostKernelRows[K] | null | undefined = REFERENCE_ALL_KERNELS[kernel];
     if (!k) throw new FlowgradError('unsupported', `reference backend: no kernel '${kernel}'`);
     k(args);
     // float16: values live in a Float32Array, rounded to half precision after every write.
     for (const v of Object.values(args)) if (v instanceof RefBuffer && v.dtype === 'float16') roundHalves(v);
   }
   supports(kernel: OptionalKernelName): boolean {
-    return kernel in REFERENCE_OPTIONAL;
+    return REFERENCE_ALL_KERNELS[kernel] != null;
   }
   runFused(args: FusedArgs): void {
     referenceFused(args);

@@ -14,8 +14,7 @@
 import type { DType, TypedArray } from '../../core/dtype.ts';
 import { FlowgradError } from '../../core/errors.ts';
 import { sleep } from '../../core/host.ts';
-import type { Backend, BackendBuffer, FusedArgs, KernelArgs, KernelName, MemoryInfo, OptionalKernelArgs, OptionalKernelName } from '../types.ts';
-import { convLaunches } from './conv.ts';
+import type { AllKernelArgs, AnyKernelName, Backend, BackendBuffer, FusedArgs, MemoryInfo, OptionalKernelName } from '../types.ts';
 import { fusedLaunch, runUnfused } from './fused.ts';
 import { WEBGPU_KERNELS } from './kernels.ts';
 import type { KernelConfig } from './kernels.ts';
@@ -26,7 +25,6 @@ import { halfStorage } from './half.ts';
 import { encodeHalf, decodeHalf } from '../../core/half.ts';
 import type { Launch } from './program.ts';
 import { matmulConfig } from './matmul.ts';
-import { adamMultiLaunches, ampUpdateLaunch, perTensor, sgdMultiLaunches, sumSquaresLaunches, sumSquaresPartials } from './optim.ts';
 
 /** How long a failed read waits for `device.lost` to settle before reporting the failure as is. */
 const LOST_GRACE_MS = 500;
@@ -136,7 +134,7 @@ export class WebGPUBackend implements Backend {
 
   constructor(readonly device: GPUDevice, readonly adapter: AdapterDescription, opts: WebGPUBackendOptions = {}) {
     const lim = device.limits;
-    this.config = { matmul: matmulConfig(adapter, lim) };
+    this.config = { matmul: matmulConfig(adapter, lim), maxBindings: lim.maxStorageBuffersPerShaderStage };
     this.pool = new BufferPool(device, U.STORAGE | U.COPY_SRC | U.COPY_DST, opts.poolCapBytes ?? 512 * 2 ** 20);
     this.pool.onDestroy = () => this.bindGroups.clear();
     this.stagingCap = opts.stagingCapBytes ?? 64 * 2 ** 20;
@@ -327,45 +325,16 @@ export class WebGPUBackend implements Backend {
 
   // ---- kernels ---------------------------------------------------------------------
 
-  /** Optional kernels this backend runs: direct (implicit-GEMM) convolution, see conv.ts. */
+  /** Optional kernels this backend runs: those with a row in its kernel table (kernels.ts). */
   supports(kernel: OptionalKernelName): boolean {
-    return kernel === 'conv2d' || kernel === 'conv2dWeightGrad' || kernel === 'adamMulti' || kernel === 'sgdMulti' || kernel === 'sumSquares' || kernel === 'ampUpdate';
+    return WEBGPU_KERNELS[kernel] != null;
   }
 
-  run<K extends KernelName>(kernel: K, args: KernelArgs[K]): void {
+  run<K extends AnyKernelName>(kernel: K, args: AllKernelArgs[K]): void {
     this.alive(kernel);
-    if ((kernel as string) === 'conv2d' || (kernel as string) === 'conv2dWeightGrad') { this.runConv(kernel as string, args as unknown as OptionalKernelArgs['conv2dWeightGrad']); return; }
-    if ((kernel as string) === 'adamMulti' || (kernel as string) === 'sgdMulti') { this.runMulti(kernel as unknown as 'adamMulti', args as unknown as OptionalKernelArgs['adamMulti']); return; }
-    if ((kernel as string) === 'sumSquares') { this.runSumSquares(args as unknown as OptionalKernelArgs['sumSquares']); return; }
-    if ((kernel as string) === 'ampUpdate') { this.encode(ampUpdateLaunch(args as unknown as OptionalKernelArgs['ampUpdate'])); return; }
-    const make = WEBGPU_KERNELS[kernel] as ((a: KernelArgs[K], cfg: KernelConfig) => Launch[]) | undefined;
+    const make = WEBGPU_KERNELS[kernel];
     if (!make) throw new FlowgradError('unsupported', `webgpu backend: no kernel '${kernel}'`);
-    for (const l of make(args, this.config)) this.encode(l);
-  }
-
-  private runConv(kernel: string, args: OptionalKernelArgs['conv2d'] | OptionalKernelArgs['conv2dWeightGrad']): void {
-    if (args.out.size === 0) return;
-    for (const step of convLaunches(kernel, args, this.config.matmul, this)) this.encode(step);
-  }
-
-  /** Multi-tensor optimizer steps: as few dispatches as the binding limit allows when the tensors sit in arenas (optim.ts). */
-  private runMulti(kernel: 'adamMulti' | 'sgdMulti', args: OptionalKernelArgs['adamMulti'] | OptionalKernelArgs['sgdMulti']): void {
-    const maxBindings = this.device.limits.maxStorageBuffersPerShaderStage;
-    const launches = kernel === 'adamMulti'
-      ? adamMultiLaunches(args as OptionalKernelArgs['adamMulti'], maxBindings) ?? perTensor(kernel, args)
-      : sgdMultiLaunches(args as OptionalKernelArgs['sgdMulti'], maxBindings) ?? perTensor(kernel, args);
-    for (const l of launches) this.encode(l);
-  }
-
-  /** Σ x² over many tensors: partial sums per workgroup, then one reduction (optim.ts). */
-  private runSumSquares(a: OptionalKernelArgs['sumSquares']): void {
-    const maxBindings = this.device.limits.maxStorageBuffersPerShaderStage;
-    const n = sumSquaresPartials(a.xs.length, maxBindings, a.scale !== null);
-    if (n === 0) { this.run('fill', { out: a.out, value: 0 }); return; }
-    const partials = this.alloc('float32', n);
-    for (const l of sumSquaresLaunches(a, maxBindings, partials)) this.encode(l);
-    this.run('reduce', { op: 'sum', x: partials, out: a.out, outer: 1, n, inner: 1 });
-    this.free(partials);
+    for (const l of make(args, this.config, this)) this.encode(l);
   }
 
   /** One fused elementwise program (compiled plans): one dispatch, see fused.ts. */

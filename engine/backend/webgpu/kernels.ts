@@ -1,25 +1,33 @@
 /**
- * Kernel name → launches: the WebGPU counterpart of the CPU backend's kernel table. Each
- * entry turns a KernelArgs record into zero or more Launches (program + buffers + params +
- * grid); the backend encodes them. Empty outputs launch nothing.
+ * Kernel name → launches: the WebGPU counterpart of the CPU backend's kernel table, core and
+ * optional kernels together (types.ts KernelTable; `null` marks an optional kernel this
+ * backend leaves to the ops' composed path). Each entry turns an argument record into zero or
+ * more Launches (program + buffers + params + grid); the backend encodes them in order. Empty
+ * outputs launch nothing. A row that needs a scratch buffer allocates it from `temp` and
+ * frees it once its launches are encoded (reuse is ordered after them on the one queue).
  */
-import type { KernelArgs, KernelName } from '../types.ts';
+import type { AllKernelArgs, AnyKernelName, KernelTable } from '../types.ts';
+import { convLaunches, type TempSink } from './conv.ts';
 import { binaryLaunch, castLaunch, copyLaunch, fillLaunch, unaryLaunch, whereLaunch } from './elementwise.ts';
 import { gatherLaunch, indexAddLaunch, indexSelectLaunch, scatterAddLaunch } from './indexing.ts';
-import { col2imLaunch, im2colLaunch, maxPool2dLaunch } from './layers.ts';
-import { adamLaunch, sgdLaunch } from './optim.ts';
+import { col2imLaunch, im2colLaunch, maxPool2dLaunch } from './im2col.ts';
+import { adamLaunch, adamMultiLaunches, ampUpdateLaunch, perTensor, sgdLaunch, sgdMultiLaunches, sumSquaresLaunches, sumSquaresPartials } from './optim.ts';
 import { matmulLaunches } from './matmul.ts';
 import type { MatmulConfig } from './matmul.ts';
 import type { Launch } from './program.ts';
 import { reduceLaunch, softmaxLaunch } from './reduce.ts';
 
-export interface KernelConfig { matmul: MatmulConfig }
+export interface KernelConfig {
+  matmul: MatmulConfig;
+  /** The device's storage-buffer bindings per stage (multi-tensor kernels pack this many). */
+  maxBindings: number;
+}
 
-type Table = { [K in KernelName]: (a: KernelArgs[K], cfg: KernelConfig) => Launch[] };
+type GpuKernelRows = { [K in AnyKernelName]: (a: AllKernelArgs[K], cfg: KernelConfig, temp: TempSink) => Iterable<Launch> };
 
 const when = (count: number, f: () => Launch): Launch[] => (count > 0 ? [f()] : []);
 
-export const WEBGPU_KERNELS: Table = {
+export const WEBGPU_KERNELS: KernelTable<GpuKernelRows> = {
   unary: (a) => when(a.out.size, () => unaryLaunch(a)),
   binary: (a) => when(a.out.size, () => binaryLaunch(a)),
   where: (a) => when(a.out.size, () => whereLaunch(a)),
@@ -38,4 +46,28 @@ export const WEBGPU_KERNELS: Table = {
   im2col: (a) => when(a.c * a.kh * a.kw * a.oh * a.ow, () => im2colLaunch(a)),
   col2im: (a) => when(a.c * a.h * a.w, () => col2imLaunch(a)),
   maxPool2d: (a) => when(a.nc * a.oh * a.ow, () => maxPool2dLaunch(a)),
+  // Optional kernels: direct (implicit-GEMM) convolution, see conv.ts.
+  conv2d: (a, cfg, temp) => (a.out.size === 0 ? [] : convLaunches('conv2d', a, cfg.matmul, temp)),
+  conv2dWeightGrad: (a, cfg, temp) => (a.out.size === 0 ? [] : convLaunches('conv2dWeightGrad', a, cfg.matmul, temp)),
+  // Cross-entropy runs as softmax + gather on this backend (ops/crossentropy.ts composes it).
+  crossEntropy: null,
+  crossEntropyGrad: null,
+  // Multi-tensor optimizer steps: as few dispatches as the binding limit allows when the tensors sit in arenas (optim.ts).
+  adamMulti: (a, cfg) => adamMultiLaunches(a, cfg.maxBindings) ?? perTensor('adamMulti', a),
+  sgdMulti: (a, cfg) => sgdMultiLaunches(a, cfg.maxBindings) ?? perTensor('sgdMulti', a),
+  sumSquares: sumSquares,
+  ampUpdate: (a) => [ampUpdateLaunch(a)],
 };
+
+/** Σ x² over many tensors: partial sums per workgroup, then one reduction (optim.ts). */
+function* sumSquares(a: AllKernelArgs['sumSquares'], cfg: KernelConfig, temp: TempSink): Generator<Launch> {
+  const n = sumSquaresPartials(a.xs.length, cfg.maxBindings, a.scale !== null);
+  if (n === 0) { yield fillLaunch({ out: a.out, value: 0 }); return; }
+  const partials = temp.alloc('float32', n);
+  try {
+    yield* sumSquaresLaunches(a, cfg.maxBindings, partials);
+    yield reduceLaunch({ op: 'sum', x: partials, out: a.out, outer: 1, n, inner: 1 });
+  } finally {
+    temp.free(partials);
+  }
+}

@@ -10,7 +10,7 @@ import { Rng } from '../../core/rng.ts';
 import { stridesOf } from '../../core/shape.ts';
 import { backend } from '../registry.ts';
 import type { Backend, BackendBuffer, BinaryOp, FusedArgs, FusedNode, UnaryOp } from '../types.ts';
-import { allclose } from '../../ops/opcheck.ts';
+import { allclose } from '../../test/ops/opcheck.ts';
 import { dawnBackend } from './dawn.ts';
 import { fusedLaunch, runUnfused } from './fused.ts';
 

@@ -6,9 +6,9 @@
 // this file a second time on lavapipe when it is installed. FLOWGRAD_REQUIRE_F16=1 turns a
 // missing feature into a failure (CI sets it).
 import { describe, expect, it } from 'vitest';
-import { LAYER_CASES, OP_CASES } from '../../ops/cases.ts';
-import { allclose, makeInputs } from '../../ops/opcheck.ts';
-import type { OpCase } from '../../ops/opcheck.ts';
+import { LAYER_CASES, OP_CASES } from '../../test/ops/cases.ts';
+import { allclose, makeInputs } from '../../test/ops/opcheck.ts';
+import type { OpCase } from '../../test/ops/opcheck.ts';
 import { grad } from '../../autograd/backward.ts';
 import { Rng } from '../../core/rng.ts';
 import { fromValues } from '../../ops/creation.ts';

@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import type { DType } from '../../core/dtype.ts';
 import { Rng } from '../../core/rng.ts';
 import { backend } from '../registry.ts';
-import type { Backend, BackendBuffer, KernelArgs, KernelName } from '../types.ts';
-import { allclose } from '../../ops/opcheck.ts';
+import type { AllKernelArgs, Backend, BackendBuffer, KernelArgs, KernelName } from '../types.ts';
+import { allclose } from '../../test/ops/opcheck.ts';
 import { dawnBackend } from './dawn.ts';
 import { WebGPUBackend } from './backend.ts';
 import { chooseVariant, variantKey } from './matmul.ts';
@@ -34,7 +34,7 @@ async function both<K extends KernelName>(kernel: K, bufs: Record<string, Buf>, 
       made[k] = be.alloc(b.dtype, b.data.length);
       be.write(made[k], b.data);
     }
-    be.run(kernel, { ...rest, ...made } as unknown as KernelArgs[K]);
+    be.run(kernel, { ...rest, ...made } as unknown as AllKernelArgs[K]);
     const r: Record<string, ArrayLike<number>> = {};
     for (const o of outs) r[o] = await be.read(made[o]);
     for (const b of Object.values(made)) be.free(b);

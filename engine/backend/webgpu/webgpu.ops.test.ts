@@ -1,11 +1,11 @@
-// The op suite (engine/ops/cases.ts: OP_CASES and LAYER_CASES) on the WebGPU backend in Node
+// The op suite (engine/test/ops/cases.ts: OP_CASES and LAYER_CASES) on the WebGPU backend in Node
 // (Dawn; on machines without a GPU, Chromium's SwiftShader Vulkan driver). Forward values and
 // gradients are compared with the float64 reference backend using each case's tolerances.
 // No adapter fails the file loudly; FLOWGRAD_SKIP_WEBGPU=1 skips it on purpose.
 import { afterAll, describe, expect, it } from 'vitest';
-import { LAYER_CASES, OP_CASES } from '../../ops/cases.ts';
-import { checkForward, checkGradBackend } from '../../ops/opcheck.ts';
-import type { OpCase } from '../../ops/opcheck.ts';
+import { LAYER_CASES, OP_CASES } from '../../test/ops/cases.ts';
+import { checkForward, checkGradBackend } from '../../test/ops/opcheck.ts';
+import type { OpCase } from '../../test/ops/opcheck.ts';
 import { dawnBackend } from './dawn.ts';
 
 const be = await dawnBackend();

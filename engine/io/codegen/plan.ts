@@ -6,7 +6,7 @@
  * and says so in a comment. Pure: no tensors, no DOM.
  */
 import { analyzeGraph } from '../../graph/analyze.ts';
-import { getLayer, resolveAttrs } from '../../graph/catalog.ts';
+import { getLayer, resolveAttrs, type ModelLayerType } from '../../graph/catalog.ts';
 import type { Attrs, GraphJSON, Shape } from '../../graph/types.ts';
 
 export interface PlanStep {
@@ -111,3 +111,8 @@ export const features = (s: Shape | undefined): number => {
   const d = sample(s);
   return d[d.length - 1] ?? 0;
 };
+
+/** A step's row in a per-layer table, or undefined for a kind the catalog does not have. */
+export function rowOf<R>(table: Readonly<Record<ModelLayerType, R>>, type: string): R | undefined {
+  return Object.hasOwn(table, type) ? table[type as ModelLayerType] : undefined;
+}

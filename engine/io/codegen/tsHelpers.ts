@@ -2,9 +2,10 @@
  * Helper modules the TypeScript export writes into the generated file when the graph uses
  * layers the engine exposes only as functional ops (positional encoding, multi-head
  * attention, a transformer encoder block, group norm). Each is a small nn.Module written
- * with the public engine API, so the generated file stands alone.
+ * with the public engine API, so the generated file stands alone; a kind's row in
+ * typescriptLayers.ts names the helpers it needs, written in this table's order.
  */
-export const TS_HELPERS: Record<string, string> = {
+export const TS_HELPERS = {
   PositionalEncoding: `/** Adds position information to [N, L, E]: fixed sines/cosines, or learned vectors. */
 class PositionalEncoding extends nn.Module {
   pe: Tensor;
@@ -82,4 +83,6 @@ class GroupNorm extends nn.Module {
     return F.groupNorm(x, this.groups, this.weight, this.bias, this.eps);
   }
 }`,
-};
+} as const satisfies Record<string, string>;
+
+export type TsHelperName = keyof typeof TS_HELPERS;

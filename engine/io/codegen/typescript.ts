@@ -3,14 +3,16 @@
  * field per layer and a `forward` that follows the graph, then a training loop — seeded
  * data, validation split, optimizer and scheduler, one `scope()` per step so nothing leaks,
  * `noGrad()` evaluation. It imports only engine/index.ts (and the built-in data generator),
- * so it runs with `npx tsx` next to the repository. Pure string building.
+ * so it runs with `npx tsx` next to the repository. What each layer kind becomes is its row
+ * in typescriptLayers.ts. Pure string building.
  */
 import type { Attrs } from '../../graph/types.ts';
 import type { DatasetSpec, SchedulerConfig, TrainConfig } from '../../project/config.ts';
 import { DEFAULT_TRAIN_CONFIG } from '../../project/config.ts';
 import type { GraphJSON } from '../../graph/types.ts';
-import { channels, features, planGraph, type CodePlan, type PlanStep } from './plan.ts';
-import { TS_HELPERS } from './tsHelpers.ts';
+import { planGraph, rowOf, type CodePlan, type PlanStep } from './plan.ts';
+import { TS_HELPERS, type TsHelperName } from './tsHelpers.ts';
+import { TS_LAYERS } from './typescriptLayers.ts';
 
 export interface TsCodegenOptions {
   training?: TrainConfig;
@@ -20,65 +22,22 @@ export interface TsCodegenOptions {
   engineRoot?: string;
 }
 
-const bias = (a: Attrs) => (a.bias === false ? ', bias: false' : '');
-const stride = (a: Attrs) => (Number(a.stride) > 0 ? a.stride : a.kernelSize);
-
-/** `new ...` for the layer's field, or null when it is a plain expression in forward. */
-function layer(s: PlanStep): string | null {
-  const a = s.attrs;
-  const x = s.inputShapes[0];
-  switch (s.type) {
-    case 'Dense': return `new nn.Linear(${features(x)}, ${a.units}${a.bias === false ? ', { bias: false }' : ''})`;
-    case 'Conv1d': return `new nn.Conv1d(${channels(x)}, ${a.filters}, ${a.kernelSize}, { stride: ${a.stride}, padding: ${a.padding}, dilation: ${a.dilation}${bias(a)} })`;
-    case 'Conv2d': return `new nn.Conv2d(${channels(x)}, ${a.filters}, ${a.kernelSize}, { stride: ${a.stride}, padding: ${a.padding}, dilation: ${a.dilation}, groups: ${a.groups}${bias(a)} })`;
-    case 'DepthwiseConv2d': return `new nn.Conv2d(${channels(x)}, ${channels(x) * Number(a.depthMultiplier)}, ${a.kernelSize}, { stride: ${a.stride}, padding: ${a.padding}, dilation: ${a.dilation}, groups: ${channels(x)}${bias(a)} })`;
-    case 'ConvTranspose2d': return `new nn.ConvTranspose2d(${channels(x)}, ${a.filters}, ${a.kernelSize}, { stride: ${a.stride}, padding: ${a.padding}, outputPadding: ${a.outputPadding}${bias(a)} })`;
-    case 'MaxPool2d': return `new nn.MaxPool2d({ kernelSize: ${a.kernelSize}, stride: ${stride(a)}, padding: ${a.padding} })`;
-    case 'AvgPool2d': return `new nn.AvgPool2d({ kernelSize: ${a.kernelSize}, stride: ${stride(a)}, padding: ${a.padding} })`;
-    case 'AdaptiveAvgPool': return `new nn.AdaptiveAvgPool2d([${(a.outputSize as number[]).join(', ')}])`;
-    case 'BatchNorm1d': return `new nn.BatchNorm1d(${channels(x)}, { eps: ${a.eps}, momentum: ${a.momentum}, affine: ${a.affine} })`;
-    case 'BatchNorm2d': return `new nn.BatchNorm2d(${channels(x)}, { eps: ${a.eps}, momentum: ${a.momentum}, affine: ${a.affine} })`;
-    case 'LayerNorm': return `new nn.LayerNorm(${features(x)}, { eps: ${a.eps}, elementwiseAffine: ${a.affine} })`;
-    case 'GroupNorm': return `new GroupNorm(${a.groups}, ${channels(x)}, ${a.eps}, ${a.affine})`;
-    case 'Embedding': return `new nn.Embedding(${a.numEmbeddings}, ${a.embeddingDim})`;
-    case 'PositionalEncoding': return `new PositionalEncoding(${features(x)}, ${a.maxLen}, ${a.kind === 'learned'})`;
-    case 'MultiHeadAttention': return `new MultiHeadAttention(${features(x)}, ${a.numHeads}, ${a.causal}, ${a.dropout})`;
-    case 'TransformerEncoderBlock': return `new TransformerEncoderBlock(${features(x)}, ${a.numHeads}, ${a.dimFeedforward}, ${a.dropout}, '${a.activation}', ${a.normFirst})`;
-    case 'LSTM': return `new nn.LSTM(${features(x)}, ${a.hiddenSize}, { returnSequences: ${a.returnSequences}${bias(a)} })`;
-    case 'GRU': return `new nn.GRU(${features(x)}, ${a.hiddenSize}, { returnSequences: ${a.returnSequences}${bias(a)} })`;
-    case 'Flatten': return 'new nn.Flatten()';
-    case 'ReLU': return 'new nn.ReLU()';
-    case 'LeakyReLU': return `new nn.LeakyReLU(${a.slope})`;
-    case 'ELU': return `new nn.ELU(${a.alpha})`;
-    case 'GELU': return 'new nn.GELU()';
-    case 'SiLU': return 'new nn.SiLU()';
-    case 'Tanh': return 'new nn.Tanh()';
-    case 'Sigmoid': return 'new nn.Sigmoid()';
-    case 'Softmax': return `new nn.Softmax(${a.dim})`;
-    case 'LogSoftmax': return `new nn.LogSoftmax(${a.dim})`;
-    case 'Dropout': return `new nn.Dropout(${a.p})`;
-    default: return null;
-  }
+/** The field initialiser `new ...` for a step, or null when the kind is a plain expression in forward. */
+function fieldOf(s: PlanStep): string | null {
+  return rowOf(TS_LAYERS, s.type)?.field?.(s) ?? null;
 }
 
-function call(s: PlanStep): string {
-  const [a, b] = s.inputs;
-  const t = s.attrs;
-  const out = `const ${s.name} =`;
-  switch (s.type) {
-    case 'Add': return `${out} ${a}.add(${b});`;
-    case 'Multiply': return `${out} ${a}.mul(${b});`;
-    case 'Concat': return `${out} concat([${a}, ${b}], ${t.dim});`;
-    case 'GlobalAvgPool': return `${out} ${a}.flatten(2).mean(2);`;
-    case 'MaxPool1d': return `${out} F.maxPool1d(${a}, { kernelSize: ${t.kernelSize}, stride: ${stride(t)}, padding: ${t.padding} });`;
-    case 'AvgPool1d': return `${out} F.avgPool1d(${a}, { kernelSize: ${t.kernelSize}, stride: ${stride(t)}, padding: ${t.padding} });`;
-    case 'Upsample': return `${out} F.interpolate(${a}, { scaleFactor: ${t.scale}, mode: 'nearest' });`;
-    case 'Reshape': return `${out} ${a}.reshape([${a}.shape[0], ${(t.shape as number[]).join(', ')}]);`;
-    case 'Permute': return `${out} ${a}.permute([0, ${(t.dims as number[]).join(', ')}]);`;
-    case 'Embedding': return `${out} this.${s.name}.forward(${a}.cast('int32'));`;
-    case 'CustomCode': return `${out} ${a}; // Custom Code node: paste its forward(x, ctx) body here`;
-  }
-  return layer(s) ? `${out} this.${s.name}.forward(${a});` : `${out} ${a}; // TODO: ${s.type} has no generated code yet`;
+/** The forward-pass statement computing this step's output. */
+function forwardLine(s: PlanStep): string {
+  const row = rowOf(TS_LAYERS, s.type);
+  if (!row) return `const ${s.name} = ${s.inputs[0]}; // unknown layer kind '${s.type}' (listed in the problems above)`;
+  return row.forward ? row.forward(s) : `const ${s.name} = this.${s.name}.forward(${s.inputs[0]});`;
+}
+
+/** The helper classes the plan's kinds need, in TS_HELPERS order. */
+function helpersOf(steps: readonly PlanStep[]): TsHelperName[] {
+  const used = new Set(steps.flatMap((s) => rowOf(TS_LAYERS, s.type)?.helpers ?? []));
+  return (Object.keys(TS_HELPERS) as TsHelperName[]).filter((h) => used.has(h));
 }
 
 function lossTs(kind: string, a: Attrs): string {
@@ -123,10 +82,15 @@ function dataTs(plan: CodePlan, d: DatasetSpec | undefined): string[] {
     return [`const data = makeBuiltin2D('${d.name}', { samples: ${d.samples}, noise: ${d.noise}, seed: ${d.seed} });`, 'const n = data.y.length;', 'const X = tensor(data.x, { shape: [n, 2] });', 'const Y = tensor(data.y); // int32 class indices'];
   }
   const shape = plan.inputShape.join(', ');
+  // An Embedding reading the input wants token ids below its vocabulary size, not normal noise.
+  const vocab = plan.steps.find((s) => s.type === 'Embedding' && s.inputs.includes(plan.inputName))?.attrs.numEmbeddings;
+  const size = plan.inputShape.reduce((x, y) => x * y, 1);
   return [
     `// TODO: load your data${d ? ` ('${d.name}')` : ''}. Placeholder tensors of the right shape:`,
     'const n = 256;',
-    `const X = randn([n, ${shape}]);`,
+    vocab
+      ? `const X = tensor(Float32Array.from({ length: n * ${size} }, (_, i) => (i * 7) % ${vocab}), { shape: [n, ${shape}] }); // token ids below ${vocab}`
+      : `const X = randn([n, ${shape}]);`,
     plan.classes ? `const Y = tensor(Int32Array.from({ length: n }, (_, i) => i % ${plan.classes}));` : 'const Y = randn([n, 1]);',
   ];
 }
@@ -136,7 +100,7 @@ export function toTypeScript(graph: GraphJSON, opts: TsCodegenOptions = {}): str
   const c = { ...DEFAULT_TRAIN_CONFIG, ...opts.training };
   const root = opts.engineRoot ?? './engine';
   const cls = opts.className ?? 'Model';
-  const helpers = Object.keys(TS_HELPERS).filter((k) => plan.steps.some((s) => s.type === k) || (k === 'MultiHeadAttention' && plan.steps.some((s) => s.type === 'TransformerEncoderBlock')));
+  const helpers = helpersOf(plan.steps);
   const sched = schedulerTs(c.scheduler, c);
   const classify = plan.classes !== null && (plan.loss?.kind ?? 'crossEntropy') === 'crossEntropy';
   const es = c.earlyStopping;
@@ -146,13 +110,13 @@ export function toTypeScript(graph: GraphJSON, opts: TsCodegenOptions = {}): str
     `import { F, Tensor, ${c.mixedPrecision ? 'amp, ' : ''}concat, manualSeed, nn, noGrad, ones, optim, randn, scope, tensor, zeros } from '${root}/index.ts';`,
     ...(opts.dataset?.kind === 'builtin2d' ? [`import { makeBuiltin2D } from '${root}/data/builtin2d.ts';`] : []),
     '',
-    ...helpers.flatMap((h) => [TS_HELPERS[h]!, '']),
+    ...helpers.flatMap((h) => [TS_HELPERS[h], '']),
     `/** Input: [N, ${plan.inputShape.join(', ')}].${plan.loss?.foldedSoftmax ? ' Returns logits (the Softmax before the loss is folded into crossEntropy).' : ''} */`,
     `class ${cls} extends nn.Module {`,
-    ...plan.steps.filter((s) => layer(s)).map((s) => `  ${s.name} = ${layer(s)};`),
+    ...plan.steps.flatMap((s) => { const f = fieldOf(s); return f ? [`  ${s.name} = ${f};`] : []; }),
     '',
     `  override forward(${plan.inputName}: Tensor): Tensor {`,
-    ...plan.steps.map((s) => `    ${call(s)}`),
+    ...plan.steps.map((s) => `    ${forwardLine(s)}`),
     `    return ${plan.output};`,
     '  }',
     '}',

@@ -1,14 +1,14 @@
 /**
  * Builders for convolution, pooling and normalization nodes: each maps the node's
- * attributes onto the torch-style module or functional op (nn/layers2d.ts, nn/extra.ts).
+ * attributes onto the torch-style module or functional op (nn/conv.ts, nn/normalization.ts).
  */
 import * as F from '../../nn/functional.ts';
-import { BatchNorm1d, BatchNorm2d, Conv1d, Conv2d, ConvTranspose2d, LayerNorm } from '../../nn/layers2d.ts';
-import { GroupNorm, avgPool1d, maxPool1d } from '../../nn/extra.ts';
-import { initWeight_ } from '../../nn/init2.ts';
+import { BatchNorm1d, BatchNorm2d, Conv1d, Conv2d, ConvTranspose2d, LayerNorm } from '../../nn/conv.ts';
+import { GroupNorm } from '../../nn/normalization.ts';
+import { initWeight_ } from '../../nn/initSchemes.ts';
 import type { Module } from '../../nn/module.ts';
 import type { Tensor } from '../../core/tensor.ts';
-import { num, sampleDims, type Builder, type BuildContext } from './types.ts';
+import { num, sampleDims, type Builder, type BuildContext, type FamilyBuilders } from './types.ts';
 
 function withInit<M extends Module & { weight: Tensor }>(b: BuildContext, m: M): M {
   initWeight_(m.weight, String(b.attrs.init ?? 'default'));
@@ -21,12 +21,12 @@ const channels = (b: BuildContext) => sampleDims(b.inShapes[0]!)[0]!;
 function pool(kind: 'max' | 'avg', dims: 1 | 2): Builder {
   return ({ attrs }) => {
     const k = num(attrs.kernelSize), s = num(attrs.stride) || k, p = num(attrs.padding);
-    if (dims === 1) return ([x]) => (kind === 'max' ? maxPool1d : avgPool1d)(x!, { kernelSize: k, stride: s, padding: p });
+    if (dims === 1) return ([x]) => (kind === 'max' ? F.maxPool1d : F.avgPool1d)(x!, { kernelSize: k, stride: s, padding: p });
     return ([x]) => (kind === 'max' ? F.maxPool2d : F.avgPool2d)(x!, { kernelSize: k, stride: s, padding: p });
   };
 }
 
-export const CONV_BUILDERS: Record<string, Builder> = {
+export const CONV_BUILDERS = {
   Conv1d(b) {
     const a = b.attrs;
     const m = withInit(b, new Conv1d(channels(b), num(a.filters), num(a.kernelSize), { stride: num(a.stride), padding: num(a.padding), dilation: num(a.dilation), bias: a.bias !== false }));
@@ -83,4 +83,4 @@ export const CONV_BUILDERS: Record<string, Builder> = {
     b.register(m);
     return ([x]) => m.forward(x!);
   },
-};
+} satisfies FamilyBuilders;

@@ -3,12 +3,12 @@
  * method each; Dense owns an nn.Linear (optionally re-initialised by its `init` attribute).
  */
 import * as F from '../../nn/functional.ts';
-import { Linear } from '../../nn/layers.ts';
-import { initWeight_ } from '../../nn/init2.ts';
-import { upsampleNearest } from '../../nn/extra.ts';
-import { num, sampleDims, type Builder } from './types.ts';
+import { Linear } from '../../nn/linear.ts';
+import { initWeight_ } from '../../nn/initSchemes.ts';
+import { upsampleNearest } from '../../nn/conv.ts';
+import { num, sampleDims, type FamilyBuilders } from './types.ts';
 
-export const CORE_BUILDERS: Record<string, Builder> = {
+export const CORE_BUILDERS = {
   Dense({ attrs, inShapes, register }) {
     const inShape = inShapes[0]!;
     const layer = new Linear(num(inShape[inShape.length - 1]), num(attrs.units), { bias: attrs.bias !== false });
@@ -39,4 +39,4 @@ export const CORE_BUILDERS: Record<string, Builder> = {
   Softmax: ({ attrs }) => ([x]) => x!.softmax(num(attrs.dim)),
   LogSoftmax: ({ attrs }) => ([x]) => x!.logSoftmax(num(attrs.dim)),
   Dropout: ({ attrs }) => ([x], training) => F.dropout(x!, num(attrs.p), training),
-};
+} satisfies FamilyBuilders;

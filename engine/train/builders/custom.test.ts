@@ -3,7 +3,7 @@
 // the same from checkCustomCode (what the editor shows while typing) and from compiling a graph.
 import { describe, expect, it } from 'vitest';
 import { analyzeGraph } from '../../graph/analyze.ts';
-import { DEFAULT_CUSTOM_CODE } from '../../graph/layers/custom.ts';
+import { DEFAULT_CUSTOM_CODE } from '../../graph/catalog/custom.ts';
 import type { GraphJSON } from '../../graph/types.ts';
 import { memory } from '../../core/memory.ts';
 import { isFlowgradError } from '../../core/errors.ts';

@@ -15,11 +15,11 @@ import { noGrad } from '../../autograd/mode.ts';
 import { arange, full, ones, rand, randn, tensor, zeros } from '../../ops/creation.ts';
 import * as F from '../../nn/functional.ts';
 import { kaimingUniform_ } from '../../nn/init.ts';
-import { initWeight_ } from '../../nn/init2.ts';
-import { emptyParam } from '../../nn/layers.ts';
+import { initWeight_ } from '../../nn/initSchemes.ts';
+import { emptyParam } from '../../nn/linear.ts';
 import { Module } from '../../nn/module.ts';
 import type { Parameter } from '../../nn/module.ts';
-import { sampleDims, type Builder } from './types.ts';
+import { sampleDims, type FamilyBuilders } from './types.ts';
 
 export interface CustomContext {
   /** nn.functional: F.linear, F.conv2d, F.softmax, F.dropout... */
@@ -159,11 +159,11 @@ export function checkCustomCode(code: string, inSample: number[] | null, outSamp
   }
 }
 
-export const CUSTOM_BUILDERS: Record<string, Builder> = {
+export const CUSTOM_BUILDERS = {
   CustomCode(b) {
     const m = new CustomModule();
     b.register(m);
     const run = prepare(String(b.attrs.code ?? ''), m, sampleDims(b.inShapes[0]!), sampleDims(b.outShape), b.node.id);
     return ([x], training) => run(x!, training);
   },
-};
+} satisfies FamilyBuilders;

@@ -1,15 +1,15 @@
 /**
  * Builders for embeddings, positional encodings, attention and recurrent nodes (modules in
- * nn/layers2d.ts, nn/attention.ts and nn/recurrent.ts), batch first.
+ * nn/conv.ts, nn/attention.ts and nn/recurrent.ts), batch first.
  */
-import { Embedding } from '../../nn/layers2d.ts';
+import { Embedding } from '../../nn/conv.ts';
 import { MultiheadAttention, PositionalEncoding, TransformerEncoderLayer } from '../../nn/attention.ts';
 import { GRU, LSTM } from '../../nn/recurrent.ts';
-import { num, sampleDims, type Builder } from './types.ts';
+import { num, sampleDims, type FamilyBuilders } from './types.ts';
 
 const lastDim = (s: ReturnType<typeof sampleDims>) => s[s.length - 1]!;
 
-export const SEQUENCE_BUILDERS: Record<string, Builder> = {
+export const SEQUENCE_BUILDERS = {
   Embedding(b) {
     const m = new Embedding(num(b.attrs.numEmbeddings), num(b.attrs.embeddingDim));
     b.register(m);
@@ -43,4 +43,4 @@ export const SEQUENCE_BUILDERS: Record<string, Builder> = {
     b.register(m);
     return ([x]) => m.forward(x!);
   },
-};
+} satisfies FamilyBuilders;

@@ -6,6 +6,7 @@
  */
 import type { Tensor } from '../../core/tensor.ts';
 import type { Attrs, GraphNode, Shape } from '../../graph/types.ts';
+import type { ModelLayerType } from '../../graph/catalog.ts';
 import type { Module } from '../../nn/module.ts';
 
 export type Step = (inputs: Tensor[], training: boolean) => Tensor;
@@ -22,6 +23,9 @@ export interface BuildContext {
 }
 
 export type Builder = (b: BuildContext) => Step;
+
+/** One family file's rows of the builder table (index.ts checks that the families cover every kind). */
+export type FamilyBuilders = Partial<Record<ModelLayerType, Builder>>;
 
 export const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
 

@@ -14,7 +14,7 @@ const affine = () => bool('affine', 'Learn scale and shift', true, 'Whether to l
 const affineParams = (ctx: ShapeContext, c: number) =>
   ctx.attrs.affine === false ? [] : [{ name: 'weight', shape: [c] }, { name: 'bias', shape: [c] }];
 
-function batchNorm(type: 'BatchNorm1d' | 'BatchNorm2d'): LayerDef {
+function batchNorm<T extends 'BatchNorm1d' | 'BatchNorm2d'>(type: T): LayerDef<T> {
   const twoD = type === 'BatchNorm2d';
   const channels = (ctx: ShapeContext): number => {
     const x = only(ctx);
@@ -41,7 +41,7 @@ function batchNorm(type: 'BatchNorm1d' | 'BatchNorm2d'): LayerDef {
   };
 }
 
-const layerNorm: LayerDef = {
+const layerNorm: LayerDef<'LayerNorm'> = {
   type: 'LayerNorm', label: 'LayerNorm', category: 'regularization', group: 'norm',
   doc: 'Normalizes each sample over its last dimension (the features) to mean 0 and variance 1, then scales and shifts; standard in transformers.',
   inputs: IN, outputs: OUT,
@@ -54,7 +54,7 @@ const layerNorm: LayerDef = {
   flops: (ctx) => 2 * perSample(only(ctx)),
 };
 
-const groupNorm: LayerDef = {
+const groupNorm: LayerDef<'GroupNorm'> = {
   type: 'GroupNorm', label: 'GroupNorm', category: 'regularization', group: 'norm',
   doc: 'Normalizes groups of channels within each sample (independent of the batch size), then scales and shifts per channel.',
   inputs: IN, outputs: OUT,
@@ -70,4 +70,4 @@ const groupNorm: LayerDef = {
   flops: (ctx) => 2 * perSample(only(ctx)),
 };
 
-export const NORM: LayerDef[] = [batchNorm('BatchNorm1d'), batchNorm('BatchNorm2d'), layerNorm, groupNorm];
+export const NORM = [batchNorm('BatchNorm1d'), batchNorm('BatchNorm2d'), layerNorm, groupNorm];

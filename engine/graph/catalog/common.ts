@@ -11,7 +11,9 @@ export interface AttrProblem {
   message: string;
 }
 
-export interface LayerDef extends LayerSpec {
+export interface LayerDef<T extends string = string> extends LayerSpec {
+  /** The layer kind: a literal, so the catalog's LayerType is the union of every entry's. */
+  readonly type: T;
   /** Extra per-layer attribute checks, run after the generic kind/min/max checks pass. */
   checkAttrs?(attrs: Attrs): AttrProblem[];
 }
@@ -28,22 +30,23 @@ const none = (): never[] => [];
 const zero = (): number => 0;
 
 /** A layer whose output has its input's shape and which owns no parameters. */
-export function shapePreserving(
-  type: string,
+export function shapePreserving<const T extends string>(
+  type: T,
   label: string,
   category: LayerCategory,
   doc: string,
   attrs: AttrSpec[] = [],
-  extra: Partial<LayerDef> = {},
-): LayerDef {
+  extra: Partial<Omit<LayerDef, 'type'>> = {},
+): LayerDef<T> {
   return {
-    type, label, category, doc, attrs,
+    label, category, doc, attrs,
     inputs: IN,
     outputs: OUT,
     inferShape: (ctx) => [...only(ctx)],
     params: none,
     flops: zero,
     ...extra,
+    type,
   };
 }
 
@@ -65,7 +68,7 @@ export function choice(name: string, label: string, def: string, options: string
   return { name, label, kind: 'enum', default: def, options, doc };
 }
 
-/** Weight initialisers a layer may choose (engine/nn/init2.ts); 'default' is PyTorch's own. */
+/** Weight initialisers a layer may choose (engine/nn/initSchemes.ts); 'default' is PyTorch's own. */
 export const INITS = ['default', 'xavierUniform', 'xavierNormal', 'kaimingUniform', 'kaimingNormal', 'orthogonal', 'normal', 'uniform', 'zeros', 'ones'];
 
 export const initAttr = (): AttrSpec => choice(

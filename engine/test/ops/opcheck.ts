@@ -4,14 +4,14 @@
  * backward() with finite differences (reference, float64) and a backend's gradients with
  * the reference's. One table of cases is thus run on every registered backend.
  */
-import { grad as autogradGrad } from '../autograd/backward.ts';
-import { gradcheck } from '../autograd/gradcheck.ts';
-import type { DType } from '../core/dtype.ts';
-import { scope } from '../core/memory.ts';
-import { Rng } from '../core/rng.ts';
-import type { Tensor } from '../core/tensor.ts';
-import { fromValues } from './creation.ts';
-import { backend } from '../backend/registry.ts';
+import { grad as autogradGrad } from '../../autograd/backward.ts';
+import { gradcheck } from '../../autograd/gradcheck.ts';
+import type { DType } from '../../core/dtype.ts';
+import { scope } from '../../core/memory.ts';
+import { Rng } from '../../core/rng.ts';
+import type { Tensor } from '../../core/tensor.ts';
+import { fromValues } from '../../ops/creation.ts';
+import { backend } from '../../backend/registry.ts';
 
 export interface InputSpec {
   shape: number[];

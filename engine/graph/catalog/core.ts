@@ -12,7 +12,7 @@ const AB = [
   { name: 'b', label: 'b' },
 ];
 
-const dense: LayerDef = {
+const dense: LayerDef<'Dense'> = {
   type: 'Dense',
   label: 'Dense',
   category: 'core',
@@ -44,7 +44,7 @@ const dense: LayerDef = {
   },
 };
 
-const add: LayerDef = {
+const add: LayerDef<'Add'> = {
   type: 'Add',
   label: 'Add',
   category: 'core',
@@ -58,7 +58,7 @@ const add: LayerDef = {
   flops: () => 0,
 };
 
-const multiply: LayerDef = {
+const multiply: LayerDef<'Multiply'> = {
   type: 'Multiply',
   label: 'Multiply',
   category: 'core',
@@ -72,7 +72,7 @@ const multiply: LayerDef = {
   flops: () => 0,
 };
 
-const concat: LayerDef = {
+const concat: LayerDef<'Concat'> = {
   type: 'Concat',
   label: 'Concat',
   category: 'core',
@@ -104,7 +104,7 @@ const concat: LayerDef = {
   flops: () => 0,
 };
 
-const flatten: LayerDef = {
+const flatten: LayerDef<'Flatten'> = {
   type: 'Flatten',
   label: 'Flatten',
   category: 'core',
@@ -122,4 +122,4 @@ const flatten: LayerDef = {
   flops: () => 0,
 };
 
-export const CORE: LayerDef[] = [dense, add, multiply, concat, flatten];
+export const CORE = [dense, add, multiply, concat, flatten];

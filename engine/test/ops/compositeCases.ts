@@ -1,12 +1,12 @@
 /**
- * The op suite's cases for the composite ops (activations.ts, manip.ts, layers.ts and the
+ * The op suite's cases for the composite ops (ops/activations.ts, ops/manip.ts, ops/spatial.ts and the
  * extra losses): same harness and rules as cases.ts — forward against the float64
  * reference on every backend, gradients against finite differences and across backends.
  */
-import type { Tensor } from '../core/tensor.ts';
-import { F } from '../index.ts';
-import * as A from './activations.ts';
-import * as M from './manip.ts';
+import type { Tensor } from '../../core/tensor.ts';
+import { F } from '../../index.ts';
+import * as A from '../../ops/activations.ts';
+import * as M from '../../ops/manip.ts';
 import type { InputSpec, OpCase } from './opcheck.ts';
 
 const f = (shape: number[], range?: [number, number]): InputSpec => ({ shape, range });

@@ -1,14 +1,15 @@
 /**
- * Convolution, pooling, normalisation, embedding and attention layers with PyTorch's
- * constructor arguments, parameter names and default initialisation.
+ * Convolution and pooling modules, nearest upsampling, and the BatchNorm, LayerNorm and
+ * Embedding modules, with PyTorch's constructor arguments, parameter names and default
+ * initialisation. Attention modules are in attention.ts, GroupNorm in normalization.ts.
  */
 import type { Tensor } from '../core/tensor.ts';
-import { FlowgradError } from '../core/errors.ts';
+import { FlowgradError, fmtShape } from '../core/errors.ts';
 import { ones, zeros } from '../ops/creation.ts';
 import type { Pair } from '../ops/conv.ts';
 import * as F from './functional.ts';
 import { fans, kaimingUniform_, normal_, uniform_ } from './init.ts';
-import { emptyParam } from './layers.ts';
+import { emptyParam } from './linear.ts';
 import { Module } from './module.ts';
 import type { Parameter } from './module.ts';
 
@@ -143,4 +144,15 @@ export class Embedding extends Module {
   override forward(ids: Tensor): Tensor {
     return F.embedding(ids, this.weight);
   }
+}
+
+/** Repeats each value `scale` times along every spatial dim of [N, C, L] or [N, C, H, W]. */
+export function upsampleNearest(x: Tensor, scale: number): Tensor {
+  if (x.shape.length === 3) {
+    const [n, c, l] = x.shape as [number, number, number];
+    return x.reshape([n, c, l, 1]).expand([n, c, l, scale]).reshape([n, c, l * scale]);
+  }
+  if (x.shape.length !== 4) throw new FlowgradError('shape', `upsample: expected [N, C, L] or [N, C, H, W], got ${fmtShape(x.shape)}`);
+  const [n, c, h, w] = x.shape as [number, number, number, number];
+  return x.reshape([n, c, h, 1, w, 1]).expand([n, c, h, scale, w, scale]).reshape([n, c, h * scale, w * scale]);
 }

@@ -5,7 +5,7 @@
 import { ShapeError, fmt, resolveDim } from '../shapes.ts';
 import { shapePreserving, only, type LayerDef } from './common.ts';
 
-function softmaxLike(type: string, label: string, doc: string): LayerDef {
+function softmaxLike<const T extends string>(type: T, label: string, doc: string): LayerDef<T> {
   return shapePreserving(
     type, label, 'activation', doc,
     [{ name: 'dim', label: 'Dimension', kind: 'int', default: -1, doc: 'The dimension whose values add up to 1; -1 is the last one (the classes).' }],
@@ -20,7 +20,7 @@ function softmaxLike(type: string, label: string, doc: string): LayerDef {
   );
 }
 
-export const ACTIVATIONS: LayerDef[] = [
+export const ACTIVATIONS = [
   shapePreserving('ReLU', 'ReLU', 'activation', 'Keeps positive values and turns negative ones into 0: max(0, x).'),
   shapePreserving('LeakyReLU', 'Leaky ReLU', 'activation', 'Like ReLU, but negative values are scaled by a small slope instead of becoming 0.', [
     { name: 'slope', label: 'Negative slope', kind: 'float', default: 0.01, doc: 'What negative inputs are multiplied by (0.01 keeps 1% of them).' },

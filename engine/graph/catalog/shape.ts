@@ -6,7 +6,7 @@
 import { ShapeError, fmt, perSample } from '../shapes.ts';
 import { IN, OUT, int, only, type LayerDef } from './common.ts';
 
-const reshape: LayerDef = {
+const reshape: LayerDef<'Reshape'> = {
   type: 'Reshape', label: 'Reshape', category: 'core', group: 'shape',
   doc: 'Gives each sample a new shape with the same number of values, e.g. [784] to [1,28,28]; one dimension may be -1 (inferred).',
   inputs: IN, outputs: OUT,
@@ -36,7 +36,7 @@ const reshape: LayerDef = {
   flops: () => 0,
 };
 
-const permute: LayerDef = {
+const permute: LayerDef<'Permute'> = {
   type: 'Permute', label: 'Permute', category: 'core', group: 'shape',
   doc: 'Reorders the dimensions of each sample (numbered from 1, the batch stays first): [2,1] turns [N,L,C] into [N,C,L].',
   inputs: IN, outputs: OUT,
@@ -55,7 +55,7 @@ const permute: LayerDef = {
   flops: () => 0,
 };
 
-const upsample: LayerDef = {
+const upsample: LayerDef<'Upsample'> = {
   type: 'Upsample', label: 'Upsample', category: 'core', group: 'shape',
   doc: 'Enlarges a sequence [N,C,L] or image [N,C,H,W] by repeating each value (nearest neighbour) scale times along each side.',
   inputs: IN, outputs: OUT,
@@ -70,4 +70,4 @@ const upsample: LayerDef = {
   flops: () => 0,
 };
 
-export const SHAPE: LayerDef[] = [reshape, permute, upsample];
+export const SHAPE = [reshape, permute, upsample];

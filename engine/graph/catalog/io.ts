@@ -5,7 +5,7 @@
 import { ShapeError, fmt } from '../shapes.ts';
 import { OUT, only, type LayerDef } from './common.ts';
 
-const input: LayerDef = {
+const input: LayerDef<'Input'> = {
   type: 'Input',
   label: 'Input',
   category: 'io',
@@ -27,7 +27,7 @@ export type LossName = (typeof LOSSES)[number];
 /** Losses whose input is one score (or log-probability) per class, [N, classes]. */
 const PER_CLASS = new Set<string>(['crossEntropy', 'nll', 'klDiv']);
 
-const loss: LayerDef = {
+const loss: LayerDef<'Loss'> = {
   type: 'Loss',
   label: 'Output / Loss',
   category: 'loss',
@@ -72,4 +72,4 @@ const loss: LayerDef = {
   flops: () => 0,
 };
 
-export const IO: LayerDef[] = [input, loss];
+export const IO = [input, loss] as const;

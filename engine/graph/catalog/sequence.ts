@@ -9,7 +9,7 @@ import { IN, OUT, bool, choice, float, int, only, type LayerDef } from './common
 
 const SEQ = '[N,length,features]';
 
-const embedding: LayerDef = {
+const embedding: LayerDef<'Embedding'> = {
   type: 'Embedding', label: 'Embedding', category: 'core', group: 'sequence',
   doc: 'Looks up a learned vector for each token id (a whole number from 0 to vocabulary−1): [N,L] ids become [N,L,dim].',
   inputs: IN, outputs: OUT,
@@ -26,7 +26,7 @@ const embedding: LayerDef = {
   flops: () => 0,
 };
 
-const positional: LayerDef = {
+const positional: LayerDef<'PositionalEncoding'> = {
   type: 'PositionalEncoding', label: 'Positional Encoding', category: 'core', group: 'sequence',
   doc: 'Adds to each position of a sequence [N,L,dim] a vector saying where it is (fixed sine waves, or learned), so attention can use order.',
   inputs: IN, outputs: OUT,
@@ -63,7 +63,7 @@ const attnFlops = (l: number, e: number) => 2 * l * e * 3 * e + 2 * 2 * l * l * 
 const heads = () => int('numHeads', 'Heads', 4, 'Parallel attention heads; must divide the model dimension.', 1);
 const dropout = (def: number) => float('dropout', 'Dropout', def, 'Dropout on the attention weights (and, in a block, after each sub-layer) while training.', 0, 0.99);
 
-const mha: LayerDef = {
+const mha: LayerDef<'MultiHeadAttention'> = {
   type: 'MultiHeadAttention', label: 'Multi-Head Attention', category: 'core', group: 'attention',
   doc: 'Self-attention over a sequence [N,L,dim]: each position gathers information from every other position, weighted by learned relevance.',
   inputs: IN, outputs: OUT,
@@ -79,7 +79,7 @@ const mha: LayerDef = {
   },
 };
 
-const block: LayerDef = {
+const block: LayerDef<'TransformerEncoderBlock'> = {
   type: 'TransformerEncoderBlock', label: 'Transformer Encoder Block', category: 'core', group: 'attention',
   doc: 'One transformer encoder layer (as torch.nn.TransformerEncoderLayer): self-attention and a feed-forward network, each with a residual connection and LayerNorm.',
   inputs: IN, outputs: OUT,
@@ -111,7 +111,7 @@ const block: LayerDef = {
   },
 };
 
-function recurrent(type: 'LSTM' | 'GRU', gates: number, doc: string): LayerDef {
+function recurrent<T extends 'LSTM' | 'GRU'>(type: T, gates: number, doc: string): LayerDef<T> {
   const dims = (ctx: ShapeContext) => {
     const [l, f] = requireLayout(type, only(ctx), 3, SEQ, 'sequences of numbers need a feature dimension: Reshape [L] to [L,1]');
     return { l: l!, f: f!, h: ctx.attrs.hiddenSize as number };
@@ -139,7 +139,7 @@ function recurrent(type: 'LSTM' | 'GRU', gates: number, doc: string): LayerDef {
   };
 }
 
-export const SEQUENCE: LayerDef[] = [
+export const SEQUENCE = [
   embedding, positional, mha, block,
   recurrent('LSTM', 4, 'Long short-term memory: reads a sequence [N,L,features] step by step, with gates that decide what to remember and forget.'),
   recurrent('GRU', 3, 'Gated recurrent unit: a lighter LSTM that reads a sequence [N,L,features] step by step with update and reset gates.'),

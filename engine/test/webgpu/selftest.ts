@@ -1,18 +1,18 @@
 /**
  * A WebGPU self-test anyone can run where the engine runs — a browser page, a worker, Node —
- * without a test runner: the op suite's cases (engine/ops/cases.ts) on the 'webgpu' backend,
+ * without a test runner: the op suite's cases (engine/test/ops/cases.ts) on the 'webgpu' backend,
  * each checked against the float64 reference (forward and gradients, with the cases'
  * tolerances) and its forward output also against the CPU backend. The browser end-to-end
  * test runs it in a dedicated worker on Chromium's adapter; the app can use it to vouch for
  * a user's GPU before training on it.
  */
-import { allclose, checkForward, checkGradBackend, makeInputs } from '../../ops/opcheck.ts';
-import type { OpCase } from '../../ops/opcheck.ts';
-import { LAYER_CASES, OP_CASES } from '../../ops/cases.ts';
+import { allclose, checkForward, checkGradBackend, makeInputs } from '../ops/opcheck.ts';
+import type { OpCase } from '../ops/opcheck.ts';
+import { LAYER_CASES, OP_CASES } from '../ops/cases.ts';
 import { scope } from '../../core/memory.ts';
-import { getBackend, setBackend } from '../registry.ts';
-import type { AdapterDescription } from './backend.ts';
-import { chooseBackend } from './device.ts';
+import { getBackend, setBackend } from '../../backend/registry.ts';
+import type { AdapterDescription } from '../../backend/webgpu/backend.ts';
+import { chooseBackend } from '../../backend/webgpu/device.ts';
 
 export interface SelfTestCase {
   name: string;

@@ -1,6 +1,7 @@
 /**
  * Basic layers: Linear (PyTorch's default init), activations, Dropout, Flatten, Sequential.
- * Convolution, pooling and normalisation layers live in layers2d.ts.
+ * Convolution, pooling, batch/layer norm and embedding modules live in conv.ts, GroupNorm in
+ * normalization.ts, LSTM/GRU in recurrent.ts.
  */
 import { FlowgradError } from '../core/errors.ts';
 import type { Tensor } from '../core/tensor.ts';

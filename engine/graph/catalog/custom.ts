@@ -16,7 +16,7 @@ export const DEFAULT_CUSTOM_CODE = [
   'return x.mul(scale).tanh();',
 ].join('\n');
 
-const custom: LayerDef = {
+const custom: LayerDef<'CustomCode'> = {
   type: 'CustomCode', label: 'Custom Code', category: 'core', group: 'custom',
   doc: 'Your own forward pass in JavaScript using the engine API (x is the input, ctx gives F and ctx.param); gradients come from autograd.',
   inputs: IN, outputs: OUT,
@@ -35,4 +35,4 @@ const custom: LayerDef = {
   flops: () => 0,
 };
 
-export const CUSTOM: LayerDef[] = [custom];
+export const CUSTOM = [custom];

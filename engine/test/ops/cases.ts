@@ -3,9 +3,10 @@
  * shapes, ranks 0 to 4). Written once; the suite runs it on every backend (engine/ops/ops.test.ts
  * on the CPU ones, the WebGPU tests on a GPU device).
  */
-import type { Tensor } from '../core/tensor.ts';
-import { F } from '../index.ts';
-import { concat, gather, indexAdd, indexSelect, matmul, matmulT, narrow, pad, scatterAdd, slice, stack, where } from './index.ts';
+import { grad as autogradGrad } from '../../autograd/backward.ts';
+import type { Tensor } from '../../core/tensor.ts';
+import { F } from '../../index.ts';
+import { concat, gather, indexAdd, indexSelect, matmul, matmulT, narrow, pad, scatterAdd, slice, stack, where } from '../../ops/index.ts';
 import type { InputSpec, OpCase } from './opcheck.ts';
 
 const f = (shape: number[], range?: [number, number]): InputSpec => ({ shape, range });
@@ -33,14 +34,21 @@ const BINARY: [string, (a: Tensor, b: Tensor) => Tensor, [number, number]?, [num
   ['maximum', (a, b) => a.maximum(b)], ['minimum', (a, b) => a.minimum(b)],
 ];
 const COMPARE: [string, (a: Tensor, b: Tensor) => Tensor][] = [
-  ['eq', (a, b) => a.eq(b)], ['gt', (a, b) => a.gt(b)], ['lt', (a, b) => a.lt(b)], ['ge', (a, b) => a.ge(b)], ['le', (a, b) => a.le(b)],
+  ['eq', (a, b) => a.eq(b)], ['ne', (a, b) => a.ne(b)], ['gt', (a, b) => a.gt(b)], ['lt', (a, b) => a.lt(b)], ['ge', (a, b) => a.ge(b)], ['le', (a, b) => a.le(b)],
 ];
+/** Values at least 0.2 from every half-integer, so rounding ops are locally constant for finite differences. */
+const awayFromSteps = (shape: number[]): InputSpec => ({ shape, values: [0.3, 1.2, -0.7, 2.2, -1.3, 0.1].slice(0, shape.reduce((a, b) => a * b, 1)) });
 
 export const OP_CASES: OpCase[] = [
   ...UNARY.map(([name, fn, spec, grad]): OpCase => ({ name, fn, inputs: [spec ?? f([2, 3])], grad })),
   ...BINARY.flatMap(([name, fn, ra, rb]) =>
     BROADCASTS.map(([sa, sb]): OpCase => ({ name: `${name} [${sa}]·[${sb}]`, fn, inputs: [f(sa, ra), f(sb, rb)] }))),
   ...COMPARE.map(([name, fn]): OpCase => ({ name, fn, inputs: [f([2, 3]), f([3])], grad: false })),
+  { name: 'ceil', fn: (x) => x.ceil(), inputs: [f([2, 3])], grad: false },
+  // Piecewise-constant ops inside a product: their (zero) gradient rules run, and finite differences agree.
+  { name: 'ceil in a product', op: 'ceil', fn: (x) => x.mul(x.ceil()), inputs: [awayFromSteps([2, 3])] },
+  { name: 'round in a product', op: 'round', fn: (x) => x.mul(x.round()), inputs: [awayFromSteps([2, 3])] },
+  { name: 'or / not', op: 'or', fn: (a, b) => a.or(b.logicalNot()), inputs: [{ shape: [2, 3], dtype: 'bool' }, { shape: [3], dtype: 'bool' }], grad: false },
   { name: 'isfinite', fn: (a) => a.isFinite(), inputs: [{ shape: [2, 4], values: [1, Infinity, -Infinity, NaN, 0, -3.5, 3e38, -1e-30] }], grad: false },
   { name: 'eq ties', fn: (a, b) => a.eq(b), inputs: [{ shape: [4], values: [1, 2, 3, 4] }, { shape: [4], values: [1, 0, 3, 5] }], grad: false },
   { name: 'mul scalar', fn: (a) => a.mul(3).add(1).sub(2).div(4), inputs: [f([2, 2])] },
@@ -119,6 +127,13 @@ export const OP_CASES: OpCase[] = [
 
 /** Layer ops: convolution, pooling, normalisation, embedding, attention. */
 export const LAYER_CASES: OpCase[] = [
+  // Double backward: the gradient ops' own gradient rules (where the backend runs the fused kernels).
+  { name: 'crossEntropy double backward', op: 'crossEntropyGrad', fn: (x, t) => autogradGrad(F.crossEntropy(x, t), [x], { createGraph: true })[0]!, inputs: [f([4, 3]), ints([4], [0, 2, 1, 2])] },
+  {
+    name: 'conv2d double backward', op: 'conv2dWeightGrad',
+    fn: (x, w) => autogradGrad(F.conv2d(x, w, null, { padding: 1 }).square().sum(), [w], { createGraph: true })[0]!,
+    inputs: [f([2, 2, 4, 4]), f([3, 2, 3, 3])],
+  },
   { name: 'conv2d', fn: (x, w, b) => F.conv2d(x, w, b), inputs: [f([2, 2, 4, 4]), f([3, 2, 3, 3]), f([3])] },
   { name: 'conv2d stride/pad/dilation', fn: (x, w) => F.conv2d(x, w, null, { stride: [2, 1], padding: [1, 2], dilation: [1, 2] }), inputs: [f([1, 2, 5, 6]), f([2, 2, 3, 2])] },
   { name: 'conv2d groups', fn: (x, w, b) => F.conv2d(x, w, b, { groups: 2, padding: 1 }), inputs: [f([2, 4, 3, 3]), f([6, 2, 2, 2]), f([6])] },

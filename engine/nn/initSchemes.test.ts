@@ -2,7 +2,7 @@
 // and the per-layer `init` attribute reaching the compiled weights.
 import { describe, expect, it } from 'vitest';
 import { manualSeed, zeros } from '../ops/creation.ts';
-import { calculateGain, initWeight_, kaimingNormal_, kaimingUniformWith_, orthogonal_, xavierNormal_ } from './init2.ts';
+import { calculateGain, initWeight_, kaimingNormal_, kaimingUniformWith_, orthogonal_, xavierNormal_ } from './initSchemes.ts';
 import { xavierUniform_ } from './init.ts';
 
 const stats = (v: ArrayLike<number>) => {

@@ -21,7 +21,7 @@ function windowAttrs(layer: string, ctx: ShapeContext): { k: number; s: number; 
   return { k, s, p };
 }
 
-function pool(type: string, label: string, dims: 1 | 2, doc: string): LayerDef {
+function pool<const T extends string>(type: T, label: string, dims: 1 | 2, doc: string): LayerDef<T> {
   const layout = dims === 1 ? '[N,channels,length]' : '[N,channels,height,width]';
   return {
     type, label, category: 'core', group: 'pool', doc, inputs: IN, outputs: OUT,
@@ -35,7 +35,7 @@ function pool(type: string, label: string, dims: 1 | 2, doc: string): LayerDef {
   };
 }
 
-const globalAvg: LayerDef = {
+const globalAvg: LayerDef<'GlobalAvgPool'> = {
   type: 'GlobalAvgPool', label: 'Global Avg Pool', category: 'core', group: 'pool',
   doc: 'Averages each channel over all its positions: [N,C,...] becomes [N,C] (a classifier head without Flatten).',
   inputs: IN, outputs: OUT, attrs: [],
@@ -47,7 +47,7 @@ const globalAvg: LayerDef = {
   params: none, flops: zero,
 };
 
-const adaptive: LayerDef = {
+const adaptive: LayerDef<'AdaptiveAvgPool'> = {
   type: 'AdaptiveAvgPool', label: 'Adaptive Avg Pool', category: 'core', group: 'pool',
   doc: 'Averages an image [N,C,H,W] down to a fixed output size, whatever the input size.',
   inputs: IN, outputs: OUT,
@@ -65,7 +65,7 @@ const adaptive: LayerDef = {
   params: none, flops: zero,
 };
 
-export const POOL: LayerDef[] = [
+export const POOL = [
   pool('MaxPool1d', 'MaxPool1d', 1, 'Keeps the largest value in each window along a sequence [N,C,L]: shrinks it and tolerates small shifts.'),
   pool('MaxPool2d', 'MaxPool2d', 2, 'Keeps the largest value in each window of an image [N,C,H,W]: 2×2 windows halve height and width.'),
   pool('AvgPool1d', 'AvgPool1d', 1, 'Averages each window along a sequence [N,C,L].'),

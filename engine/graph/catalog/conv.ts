@@ -34,7 +34,7 @@ function conv2dGeometry(layer: string, ctx: ShapeContext) {
   return { c, h, w, k, oh: windowOut(layer, h, k, s, p, d), ow: windowOut(layer, w, k, s, p, d) };
 }
 
-const conv1d: LayerDef = {
+const conv1d: LayerDef<'Conv1d'> = {
   type: 'Conv1d', label: 'Conv1d', category: 'core', group: 'conv',
   doc: 'Slides learned filters along a sequence [N,channels,length] (e.g. audio, sensor signals, text features).',
   inputs: IN, outputs: OUT,
@@ -56,7 +56,7 @@ const conv1d: LayerDef = {
   },
 };
 
-const conv2d: LayerDef = {
+const conv2d: LayerDef<'Conv2d'> = {
   type: 'Conv2d', label: 'Conv2d', category: 'core', group: 'conv',
   doc: 'Slides learned filters over an image [N,channels,height,width]; each output channel detects one pattern everywhere.',
   inputs: IN, outputs: OUT,
@@ -81,7 +81,7 @@ const conv2d: LayerDef = {
   },
 };
 
-const depthwise: LayerDef = {
+const depthwise: LayerDef<'DepthwiseConv2d'> = {
   type: 'DepthwiseConv2d', label: 'Depthwise Conv2d', category: 'core', group: 'conv',
   doc: 'A convolution with one filter set per input channel (groups = channels): cheap spatial filtering, as in MobileNet.',
   inputs: IN, outputs: OUT,
@@ -117,7 +117,7 @@ function transposeGeometry(ctx: ShapeContext) {
   return { c, h, w, oh, ow, k: a.kernelSize };
 }
 
-const convTranspose2d: LayerDef = {
+const convTranspose2d: LayerDef<'ConvTranspose2d'> = {
   type: 'ConvTranspose2d', label: 'ConvTranspose2d', category: 'core', group: 'conv',
   doc: 'The reverse of a strided convolution: grows an image (stride 2 doubles it), used in decoders and generators.',
   inputs: IN, outputs: OUT,
@@ -141,4 +141,4 @@ const convTranspose2d: LayerDef = {
   },
 };
 
-export const CONV: LayerDef[] = [conv1d, conv2d, depthwise, convTranspose2d];
+export const CONV = [conv1d, conv2d, depthwise, convTranspose2d];
