@@ -3,7 +3,7 @@
  * preview of the learning rate over the run, the loss function (on the graph's Loss node),
  * validation split, early stopping, keep-best, gradient clipping, seed, the compute
  * backend with the adapter the engine found, and mixed precision where the GPU has float16. Values go straight into the project's
- * TrainConfig (engine/train/config.ts).
+ * TrainConfig (engine/project/config.ts).
  */
 import { useEffect, useId, useState } from 'react';
 import type { BackendChoice, OptimizerOptions, SchedulerConfig, TrainConfig } from '../../engine/project/config.ts';

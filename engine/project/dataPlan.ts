@@ -170,7 +170,7 @@ export function splitSizes(classCounts: readonly number[], valFraction: number, 
 }
 
 /**
- * Part sizes of the built-in datasets' split (train/split.ts splitDataset): validation only,
+ * Part sizes of the built-in datasets' split (data/split.ts splitDataset): validation only,
  * rounded per class, and no split at all when either part would be empty.
  */
 export function builtinSplitSizes(classCounts: readonly number[], valFraction: number): SplitSizes {

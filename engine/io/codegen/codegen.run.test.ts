@@ -8,7 +8,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import ts from 'typescript';
 import { MODEL_LAYER_TYPES, tinyGraph } from '../../test/graph/layerCases.ts';
-import { DEFAULT_TRAIN_CONFIG } from '../../train/config.ts';
+import { DEFAULT_TRAIN_CONFIG } from '../../project/config.ts';
 import { toPyTorch, toTypeScript } from './index.ts';
 
 const ENGINE = resolve('engine');
