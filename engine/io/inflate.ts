@@ -34,6 +34,7 @@ export function inflateCapped(input: Uint8Array, kind: Compression, cap: Inflate
   let limit = cap.max;
   let declared: number | null = null;
   let total = 0;
+  let nextTry = 0; // expect() is retried only once the output has doubled: linear in all
   let chunks: Uint8Array[] = [];
   let out: Uint8Array | null = null; // once the size is declared, written in place
   const over = (): FlowgradError =>
@@ -46,7 +47,8 @@ export function inflateCapped(input: Uint8Array, kind: Compression, cap: Inflate
     if (out) out.set(chunk, total);
     else chunks.push(chunk);
     total += chunk.length;
-    if (cap.expect && declared === null) {
+    if (cap.expect && declared === null && total >= nextTry) {
+      nextTry = total * 2;
       const size = cap.expect(concat(chunks, total));
       if (size !== null) {
         if (size > cap.max) throw tooBig(`${cap.what} declares`, fmtBytes(size), fmtBytes(cap.max), advice);
