@@ -68,7 +68,8 @@ export function inflateCapped(input: Uint8Array, kind: Compression, cap: Inflate
     if (isFlowgradError(e)) throw e;
     throw new FlowgradError('bad-file', `${cap.what}: corrupt ${kind === 'gzip' ? 'gzip' : 'compressed'} data (${e instanceof Error ? e.message : String(e)})`, { cause: e });
   }
-  if (out) return total === out.length ? out : out.subarray(0, total);
+  const whole = out as Uint8Array | null; // set inside onData, which TypeScript does not follow
+  if (whole) return total === whole.length ? whole : whole.subarray(0, total);
   return concat(chunks, total);
 }
 
