@@ -165,10 +165,11 @@ export function parseCsvBytes(b: Uint8Array, name: string, opts: ParseOptions): 
   const reader = new CsvReader({ fileName: name, badRows: opts.badRows });
   const chunk = 1 << 20;
   if (b.length <= chunk) return parseCsv(decodeText(b), { fileName: name, badRows: opts.badRows });
-  // Cut on newlines so no UTF-8 sequence is split.
+  // Cut between UTF-8 sequences (never inside a character); the reader joins fields and
+  // lines across chunks, so a line with no newline in sight is never read whole.
   for (let p = 0; p < b.length; ) {
     let end = Math.min(b.length, p + chunk);
-    while (end < b.length && b[end - 1] !== 0x0a) end++;
+    while (end < b.length && (b[end]! & 0xc0) === 0x80) end++;
     reader.push(decodeText(b.subarray(p, end)));
     p = end;
     opts.onProgress?.(p / b.length);

@@ -14,6 +14,7 @@ import { checkAttrs, getLayer, resolveAttrs } from './catalog.ts';
 import { ShapeError, numel } from './shapes.ts';
 import { loops, reach, topoOrder } from './topology.ts';
 import { isFlowgradError } from '../core/errors.ts';
+import { fmtCount } from '../core/limits.ts';
 import { checkSize, perSample } from './size.ts';
 
 export function analyzeGraph(graph: GraphJSON): GraphAnalysis {
@@ -104,7 +105,7 @@ export function analyzeGraph(graph: GraphJSON): GraphAnalysis {
       const id = nodes[i]!.id;
       const others = first.filter((x) => x !== id).slice(0, 5);
       const more = comp.length - 1 - others.length;
-      const what = comp.length === 1 ? 'is connected to itself' : `is in a loop with ${others.map((x) => `'${x}'`).join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
+      const what = comp.length === 1 ? 'is connected to itself' : `is in a loop with ${others.map((x) => `'${x}'`).join(', ')}${more > 0 ? ` and ${fmtCount(more)} more` : ''}`;
       issue(id, 'cycle', `${specs[i]?.label ?? nodes[i]!.type}: ${what}; data must flow one way from Input to Loss, so remove one of the loop's connections`);
     }
   }
