@@ -24,8 +24,34 @@ export function decodeText(bytes: Uint8Array): string {
   return s;
 }
 
+/**
+ * Refuses an object with more keys than a table may have columns, by a linear scan before
+ * JSON.parse (which takes seconds and hundreds of MB on a million keys). Runs after
+ * checkJsonDepth, so the stack of per-object counts is small.
+ */
+function checkJsonWidth(text: string, name: string): void {
+  const counts = new Int32Array(LIMITS.jsonDepth + 2);
+  const isObject = new Uint8Array(LIMITS.jsonDepth + 2);
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      depth++;
+      counts[depth] = 0;
+      isObject[depth] = c === 0x7b ? 1 : 0;
+    } else if (c === 0x7d || c === 0x5d) depth = Math.max(0, depth - 1);
+    else if (c === 0x3a && isObject[depth] && ++counts[depth]! > LIMITS.columns) checkColumns(LIMITS.columns + 1, name, true);
+  }
+}
+
 function parseJsonText(text: string, name: string): unknown {
   checkJsonDepth(text, name);
+  checkJsonWidth(text, name);
   try {
     return JSON.parse(text);
   } catch (e) {
@@ -109,8 +135,8 @@ function cellText(v: unknown): string {
   return String(v);
 }
 
-function checkColumns(n: number, name: string): void {
-  if (n > LIMITS.columns) throw tooBig(`${name}: the table has`, `${fmtCount(n)} columns`, `${fmtCount(LIMITS.columns)} columns`, 'Keep fewer fields, or store the features as one array ({"x": [...], "y": [...]}).');
+function checkColumns(n: number, name: string, atLeast = false): void {
+  if (n > LIMITS.columns) throw tooBig(`${name}: ${atLeast ? 'an object has' : 'the table has'}`, `${atLeast ? 'more than ' : ''}${fmtCount(atLeast ? n - 1 : n)} ${atLeast ? 'keys' : 'columns'}`, `${fmtCount(LIMITS.columns)} columns`, 'Keep fewer fields, or store the features as one array ({"x": [...], "y": [...]}).');
 }
 
 function objectsTable(rows: unknown[], name: string): StoredData {
