@@ -107,10 +107,14 @@ function parseDict(h: string): Map<string, string | boolean | number[]> | null {
     ws();
     if (key === null || h[i++] !== ':') return null;
     ws();
-    let value: string | boolean | number[] | null = null;
-    if (h.startsWith('True', i)) (value = true), (i += 4);
-    else if (h.startsWith('False', i)) (value = false), (i += 5);
-    else if (h[i] === '(' || h[i] === '[') {
+    let value: string | boolean | number[] | null;
+    if (h.startsWith('True', i)) {
+      value = true;
+      i += 4;
+    } else if (h.startsWith('False', i)) {
+      value = false;
+      i += 5;
+    } else if (h[i] === '(' || h[i] === '[') {
       const close = h[i] === '(' ? ')' : ']';
       const end = h.indexOf(close, i);
       if (end < 0) return null;

@@ -67,8 +67,14 @@ export function listZip(b: Uint8Array, what: string): ZipEntry[] {
     for (let x = p + 46 + nameLen, end = x + extraLen; x + 4 <= end; x += 4 + u16(b, x + 2)) {
       if (u16(b, x) !== 1) continue;
       let q = x + 4;
-      if (size === 0xffffffff) (size = u64(b, q)), (q += 8);
-      if (compressedSize === 0xffffffff) (compressedSize = u64(b, q)), (q += 8);
+      if (size === 0xffffffff) {
+        size = u64(b, q);
+        q += 8;
+      }
+      if (compressedSize === 0xffffffff) {
+        compressedSize = u64(b, q);
+        q += 8;
+      }
       if (offset === 0xffffffff) offset = u64(b, q);
     }
     if (offset + 30 > b.length || u32(b, offset) !== 0x04034b50) throw damaged(what, `'${name}' has no local header`);
