@@ -8,6 +8,7 @@
  * the read with a `BadRowsError` or are skipped and counted, as the user chooses.
  */
 import { FlowgradError } from '../core/errors.ts';
+import { LIMITS, fmtCount, tooBig } from '../core/limits.ts';
 import { TableBuilder } from './table.ts';
 import type { BadRowPolicy, TableData } from '../project/dataTypes.ts';
 
@@ -38,22 +39,38 @@ interface RawRecord {
 const DELIMS = [',', '\t', ';', '|'];
 const SNIFF_CHARS = 64 * 1024;
 
-/** Splits text into records; keeps state across chunks. */
+/**
+ * Splits text into records; keeps state across chunks. A field is built from slices of the
+ * chunk (a run of plain characters is one slice), never a character at a time, and both its
+ * length and the number of fields in a record are capped (`limited`), so one giant field or
+ * a million-column row fails fast instead of filling memory.
+ */
 class Tokenizer {
-  private field = '';
+  /** The current field: finished slices and their total length. */
+  private parts: string[] = [];
+  private len = 0;
   private fields: string[] = [];
   private inQuotes = false;
   private afterQuote = false;
   private quoted = false;
+  private maybeDoubled = false;
   private line = 1;
   private recordLine = 1;
   private problem: string | null = null;
   private pendingCR = false;
 
-  constructor(private readonly delim: string) {}
+  constructor(private readonly delim: string, private readonly name = 'the file', private readonly limited = true) {}
 
   feed(text: string, out: RawRecord[]): void {
     const d = this.delim;
+    const maxLen = this.limited ? LIMITS.fieldChars : Infinity;
+    let run = -1; // start of the run of plain characters in `text`, or -1
+    const flush = (end: number): void => {
+      if (run >= 0) {
+        this.add(text.slice(run, end));
+        run = -1;
+      }
+    };
     for (let i = 0; i < text.length; i++) {
       const ch = text[i];
       if (this.pendingCR) {
@@ -62,9 +79,10 @@ class Tokenizer {
       }
       if (this.inQuotes) {
         if (ch === '"') {
+          flush(i);
           if (i + 1 < text.length) {
             if (text[i + 1] === '"') {
-              this.field += '"';
+              this.add('"');
               i++;
             } else {
               this.inQuotes = false;
@@ -76,13 +94,13 @@ class Tokenizer {
             this.afterQuote = true;
             this.maybeDoubled = true;
           }
-        } else {
-          if (ch === '\n' || ch === '\r') {
-            this.line++;
-            if (ch === '\r') this.pendingCR = true;
-            this.field += '\n';
-          } else this.field += ch;
-        }
+        } else if (ch === '\n' || ch === '\r') {
+          flush(i);
+          this.line++;
+          if (ch === '\r') this.pendingCR = true;
+          this.add('\n');
+        } else if (run < 0) run = i;
+        else if (i - run + this.len >= maxLen) this.tooLong();
         continue;
       }
       if (this.maybeDoubled) {
@@ -90,39 +108,53 @@ class Tokenizer {
         if (ch === '"') {
           this.inQuotes = true;
           this.afterQuote = false;
-          this.field += '"';
+          this.add('"');
           continue;
         }
       }
       if (ch === d) {
+        flush(i);
         this.endField();
       } else if (ch === '\n' || ch === '\r') {
+        flush(i);
         if (ch === '\r') this.pendingCR = true;
         this.endRecord(out);
         this.line++;
         this.recordLine = this.line;
       } else if (ch === '"') {
-        if (this.field.length === 0 && !this.quoted) {
+        if (this.len === 0 && run < 0 && !this.quoted) {
           this.inQuotes = true;
           this.quoted = true;
         } else if (this.afterQuote) {
           this.problem ??= `line ${this.line}: a quote inside a quoted field must be doubled ("")`;
-          this.field += ch;
-        } else {
-          this.field += ch; // a lone quote inside an unquoted field: kept as text
-        }
-      } else {
-        if (this.afterQuote && ch !== ' ') this.problem ??= `line ${this.line}: unexpected text after a closing quote`;
-        if (!this.afterQuote) this.field += ch;
-      }
+          this.add('"');
+        } else if (run < 0) run = i; // a lone quote inside an unquoted field: kept as text
+      } else if (this.afterQuote) {
+        if (ch !== ' ') this.problem ??= `line ${this.line}: unexpected text after a closing quote`;
+      } else if (run < 0) run = i;
+      else if (i - run + this.len >= maxLen) this.tooLong();
     }
+    flush(text.length);
   }
 
-  private maybeDoubled = false;
+  private add(s: string): void {
+    this.parts.push(s);
+    this.len += s.length;
+    if (this.limited && this.len > LIMITS.fieldChars) this.tooLong();
+  }
+
+  private tooLong(): never {
+    throw tooBig(`${this.name}: line ${this.line} has a field of`, `more than ${fmtCount(LIMITS.fieldChars)} characters`, `${fmtCount(LIMITS.fieldChars)}`, 'Check the quotes in the file (an unclosed quote swallows the rest of it), or keep long text out of the data.');
+  }
 
   private endField(): void {
-    this.fields.push(this.quoted ? this.field : this.field.trim());
-    this.field = '';
+    const text = this.parts.length === 0 ? '' : this.parts.length === 1 ? this.parts[0]! : this.parts.join('');
+    if (this.limited && this.fields.length >= LIMITS.columns) {
+      throw tooBig(`${this.name}: line ${this.recordLine} has`, `more than ${fmtCount(LIMITS.columns)} fields`, `${fmtCount(LIMITS.columns)} columns`, 'Keep fewer columns, or store the features as an NPY array.');
+    }
+    this.fields.push(this.quoted ? text : text.trim());
+    this.parts = [];
+    this.len = 0;
     this.quoted = false;
     this.afterQuote = false;
   }
@@ -142,14 +174,14 @@ class Tokenizer {
       this.inQuotes = false;
     }
     this.maybeDoubled = false;
-    if (this.field.length > 0 || this.fields.length > 0 || this.quoted) this.endRecord(out);
+    if (this.len > 0 || this.fields.length > 0 || this.quoted) this.endRecord(out);
   }
 }
 
 /** Counts fields per line for a candidate delimiter, respecting quotes (first lines only). */
 function fieldCounts(sample: string, delim: string): number[] {
   const out: RawRecord[] = [];
-  const t = new Tokenizer(delim);
+  const t = new Tokenizer(delim, '', false);
   t.feed(sample, out);
   return out.slice(0, 30).map((r) => r.fields.length);
 }
@@ -241,7 +273,7 @@ export class CsvReader {
     this.head = '';
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     this.delim = this.opts.delimiter ?? sniffDelimiter(text.slice(0, SNIFF_CHARS), this.opts.fileName);
-    this.tok = new Tokenizer(this.delim);
+    this.tok = new Tokenizer(this.delim, this.name);
     this.tok.feed(text, this.pending);
     this.drain();
   }

@@ -5,6 +5,7 @@
  * decoder, so the data worker, the CLI and the tests share it.
  */
 import { FlowgradError } from '../core/errors.ts';
+import { LIMITS, fmtCount, tooBig } from '../core/limits.ts';
 import { CsvReader, parseCsv } from './csv.ts';
 import { decodeImageEntries, groupByClass, IMAGE_EXT, listImageZip, pureDecoder, type ImageDecoder } from './image.ts';
 import { isGzip, isIdx, parseIdx } from './idx.ts';
@@ -66,6 +67,8 @@ function wrongExt(name: string, found: string): FlowgradError {
 export function tableFromArray(a: NdArray, name: string): TableData {
   if (a.shape.length !== 2) throw new FlowgradError('bad-file', `${name}: a single array of shape [${a.shape.join(',')}] has no labels. Drop an NPZ with x and y, or a 2-D table whose columns include the label`);
   const [rows, cols] = a.shape;
+  if (cols > LIMITS.columns) throw tooBig(`${name}: a table of`, `${fmtCount(cols)} columns`, `${fmtCount(LIMITS.columns)} columns`, 'Save the features as x and the labels as y in an NPZ instead.');
+  if (rows === 0) throw new FlowgradError('bad-file', `${name}: the array has no rows (shape [${a.shape.join(',')}])`);
   const columns = Array.from({ length: cols }, (_, c) => {
     const values = new Float32Array(rows);
     for (let r = 0; r < rows; r++) values[r] = a.data[r * cols + c];
@@ -162,10 +165,11 @@ export function parseCsvBytes(b: Uint8Array, name: string, opts: ParseOptions): 
   const reader = new CsvReader({ fileName: name, badRows: opts.badRows });
   const chunk = 1 << 20;
   if (b.length <= chunk) return parseCsv(decodeText(b), { fileName: name, badRows: opts.badRows });
-  // Cut on newlines so no UTF-8 sequence is split.
+  // Cut between UTF-8 sequences (never inside a character); the reader joins fields and
+  // lines across chunks, so a line with no newline in sight is never read whole.
   for (let p = 0; p < b.length; ) {
     let end = Math.min(b.length, p + chunk);
-    while (end < b.length && b[end - 1] !== 0x0a) end++;
+    while (end < b.length && (b[end]! & 0xc0) === 0x80) end++;
     reader.push(decodeText(b.subarray(p, end)));
     p = end;
     opts.onProgress?.(p / b.length);

@@ -1,9 +1,12 @@
 /**
  * Fuzz: random bytes and mutated valid files fed to every parser. Each either returns data
- * or throws a FlowgradError — never a TypeError, RangeError, hang or crash.
+ * or throws a FlowgradError — never a TypeError, RangeError, hang or crash. The hostile
+ * files of engine/test/hostile are mutated too (share links and project zips included).
+ * CI runs a short pass; `FLOWGRAD_FUZZ=long npx vitest run engine/data/fuzz.test.ts` runs
+ * thousands of rounds per format (FUZZ_ROUNDS=n sets the count).
  */
 import { describe, expect, it } from 'vitest';
-import { gzipSync, strToU8, zipSync } from 'fflate';
+import { deflateSync, gzipSync, strToU8, zipSync } from 'fflate';
 import { Rng } from '../core/rng.ts';
 import { isFlowgradError } from '../core/errors.ts';
 import { parseCsv } from './csv.ts';
@@ -13,6 +16,11 @@ import { parseJsonDataset, decodeText } from './json.ts';
 import { decodeImagePure, encodePng } from './png.ts';
 import { parseUpload } from './detect.ts';
 import { classZip, idxBytes, npyBytes } from './fixtures.ts';
+import { defaultGraph } from '../graph/format.ts';
+import { decodeGraphLink } from '../graph/link.ts';
+import { newProject, readProjectZip } from '../project/projectFile.ts';
+import { HOSTILE_CASES } from '../test/hostile/cases.ts';
+import { base64url } from '../test/hostile/make.ts';
 
 const rng = new Rng(20240607);
 
@@ -65,7 +73,9 @@ const seeds: Record<string, Uint8Array> = {
   zip: classZip(2, 2, 4),
 };
 
-const ROUNDS = Number(process.env.FUZZ_ROUNDS ?? 150);
+const LONG = process.env.FLOWGRAD_FUZZ === 'long';
+const ROUNDS = Number(process.env.FUZZ_ROUNDS ?? (LONG ? 5000 : 150));
+const TIMEOUT = LONG ? 3_600_000 : 30_000;
 
 describe('parsers under fuzzing', () => {
   it('CSV', async () => {
@@ -111,4 +121,25 @@ describe('parsers under fuzzing', () => {
       await expectDataOrFlowgradError(() => parseUpload([{ name, bytes: mutate(kinds[rng.int(kinds.length)]) }], { badRows: 'skip' }));
     }
   });
+
+  it('share links', async () => {
+    const link = deflateSync(strToU8(JSON.stringify(defaultGraph())));
+    for (let i = 0; i < ROUNDS; i++) await expectDataOrFlowgradError(() => decodeGraphLink(base64url(mutate(link))));
+  }, TIMEOUT);
+
+  it('project files', async () => {
+    const project = zipSync({ 'project.json': strToU8(JSON.stringify(newProject('p', new Date(0)))) });
+    for (let i = 0; i < ROUNDS; i++) await expectDataOrFlowgradError(() => readProjectZip(mutate(project)));
+  }, TIMEOUT);
+
+  it('hostile files, mutated', async () => {
+    // Those small enough to copy per round (the 100 MB ones are checked as they are).
+    const SMALL = ['npy-zero-rows-wide', 'npz-zero-rows-wide', 'project-weights-bomb', 'project-weights-declared-2gb', 'idx-gz-int8',
+      'zip-understated-npy', 'zip-overlapping-entries', 'npy-header-300kb', 'safetensors-deep-dtype', 'project-deep-unknown-field', 'png-bomb'];
+    const inputs = HOSTILE_CASES.filter((c) => SMALL.includes(c.id)).map((c) => ({ c, input: c.make() as Uint8Array }));
+    for (let i = 0; i < (LONG ? ROUNDS : 40); i++) {
+      const { c, input } = inputs[rng.int(inputs.length)]!;
+      await expectDataOrFlowgradError(() => c.run(mutate(input) as never));
+    }
+  }, TIMEOUT);
 });

@@ -4,10 +4,10 @@
  * (`.gz`, magic 1f 8b) are inflated first with fflate, so the parser is pure and the same in
  * a worker and in Node.
  */
-import { gunzipSync } from 'fflate';
 import { FlowgradError } from '../core/errors.ts';
-import { checkedSize, type NdArray } from './npy.ts';
-import { MAX_DECODED_BYTES } from '../project/dataTypes.ts';
+import { LIMITS, checkShape, fmtBytes, tooBig } from '../core/limits.ts';
+import { inflateCapped } from '../bytes/inflate.ts';
+import type { NdArray } from './npy.ts';
 
 const TYPES: Record<number, { size: number; label: string }> = {
   0x08: { size: 1, label: 'uint8' },
@@ -26,34 +26,48 @@ export function isIdx(bytes: Uint8Array): boolean {
   return bytes.length >= 4 && bytes[0] === 0 && bytes[1] === 0 && bytes[2] in TYPES && bytes[3] >= 1 && bytes[3] <= 8;
 }
 
-/** Inflates gzip data, with a clear error for corrupt input or a too-large result. */
-export function gunzipChecked(bytes: Uint8Array, name: string): Uint8Array {
+/**
+ * Inflates gzip data under the decoded-data limit, with a clear error for corrupt input.
+ * `expect` reads the size the inflated data declares (see inflateCapped).
+ */
+export function gunzipChecked(bytes: Uint8Array, name: string, expect?: (head: Uint8Array) => number | null): Uint8Array {
   // The last 4 bytes hold the uncompressed size modulo 2^32: refuse obvious giants early.
   if (bytes.length >= 18) {
     const n = bytes.length;
     const isize = (bytes[n - 4] | (bytes[n - 3] << 8) | (bytes[n - 2] << 16) | (bytes[n - 1] << 24)) >>> 0;
-    if (isize > MAX_DECODED_BYTES) throw new FlowgradError('bad-file', `${name}: unpacks to more than ${MAX_DECODED_BYTES / 2 ** 20} MB. Use a smaller sample of it.`);
+    if (isize > LIMITS.decodedBytes) throw tooBig(`${name} unpacks to`, fmtBytes(isize), fmtBytes(LIMITS.decodedBytes), 'Use a smaller sample of it.');
   }
-  try {
-    return gunzipSync(bytes);
-  } catch (e) {
-    throw new FlowgradError('bad-file', `${name}: corrupt gzip data (${(e as Error)?.message ?? String(e)})`);
-  }
+  return inflateCapped(bytes, 'gzip', { max: LIMITS.decodedBytes, what: name, advice: 'Use a smaller sample of it.', expect });
 }
 
-export function parseIdx(input: Uint8Array, name = 'the file'): NdArray {
-  const bytes = isGzip(input) ? gunzipChecked(input, name) : input;
+/** The header of an IDX file: value type, shape (checked against the limit) and data offset. */
+function readHeader(bytes: Uint8Array, name: string, partial = false): { type: { size: number; label: string }; shape: number[]; n: number; dataStart: number } | null {
+  if (partial && bytes.length < 4) return null;
   if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0) throw new FlowgradError('bad-file', `${name}: not an IDX file (it should start with two zero bytes)`);
   const type = TYPES[bytes[2]];
   if (!type) throw new FlowgradError('bad-file', `${name}: unknown IDX value type 0x${bytes[2].toString(16).padStart(2, '0')}`);
   const ndim = bytes[3];
   if (ndim < 1) throw new FlowgradError('bad-file', `${name}: an IDX file needs at least one dimension`);
   const dataStart = 4 + 4 * ndim;
-  if (bytes.length < dataStart) throw new FlowgradError('bad-file', `${name}: truncated IDX header (${ndim} dimensions need ${dataStart} bytes, the file has ${bytes.length})`);
+  if (bytes.length < dataStart) {
+    if (partial) return null;
+    throw new FlowgradError('bad-file', `${name}: truncated IDX header (${ndim} dimensions need ${dataStart} bytes, the file has ${bytes.length})`);
+  }
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const shape: number[] = [];
   for (let i = 0; i < ndim; i++) shape.push(dv.getUint32(4 + 4 * i, false));
-  const n = checkedSize(name, shape, type.size === 1 ? 1 : 4);
+  // uint8 stays one byte per value; the other types decode to 4-byte Int32/Float32 arrays.
+  const n = checkShape(name, shape, type.size === 1 && bytes[2] === 0x08 ? 1 : 4);
+  return { type, shape, n, dataStart };
+}
+
+export function parseIdx(input: Uint8Array, name = 'the file'): NdArray {
+  const bytes = isGzip(input) ? gunzipChecked(input, name, (head) => {
+    const h = readHeader(head, name, true);
+    return h && h.dataStart + h.n * h.type.size;
+  }) : input;
+  const { type, shape, n, dataStart } = readHeader(bytes, name)!;
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const need = n * type.size;
   const have = bytes.length - dataStart;
   if (have < need) {

@@ -8,7 +8,7 @@
 import { strFromU8 } from 'fflate';
 import { FlowgradError } from '../core/errors.ts';
 import { TableBuilder } from './table.ts';
-import { checkedSize } from './npy.ts';
+import { LIMITS, checkJsonDepth, checkShape, fmtCount, tooBig } from '../core/limits.ts';
 import type { StoredData } from '../project/dataTypes.ts';
 
 const X_KEYS = ['x', 'X', 'inputs', 'features', 'data', 'images'];
@@ -24,7 +24,34 @@ export function decodeText(bytes: Uint8Array): string {
   return s;
 }
 
+/**
+ * Refuses an object with more keys than a table may have columns, by a linear scan before
+ * JSON.parse (which takes seconds and hundreds of MB on a million keys). Runs after
+ * checkJsonDepth, so the stack of per-object counts is small.
+ */
+function checkJsonWidth(text: string, name: string): void {
+  const counts = new Int32Array(LIMITS.jsonDepth + 2);
+  const isObject = new Uint8Array(LIMITS.jsonDepth + 2);
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      depth++;
+      counts[depth] = 0;
+      isObject[depth] = c === 0x7b ? 1 : 0;
+    } else if (c === 0x7d || c === 0x5d) depth = Math.max(0, depth - 1);
+    else if (c === 0x3a && isObject[depth] && ++counts[depth]! > LIMITS.columns) checkColumns(LIMITS.columns + 1, name, true);
+  }
+}
+
 function parseJsonText(text: string, name: string): unknown {
+  checkJsonDepth(text, name);
+  checkJsonWidth(text, name);
   try {
     return JSON.parse(text);
   } catch (e) {
@@ -70,7 +97,7 @@ function fill(v: unknown, shape: number[], depth: number, out: Float32Array, at:
 
 function toFloat(v: unknown, name: string, key: string): { data: Float32Array; shape: number[] } {
   const shape = shapeOf(v, name, key);
-  const data = new Float32Array(checkedSize(name, shape, 4));
+  const data = new Float32Array(checkShape(name, shape, 4));
   fill(v, shape, 0, data, { i: 0 }, name, key);
   return { data, shape };
 }
@@ -108,11 +135,16 @@ function cellText(v: unknown): string {
   return String(v);
 }
 
+function checkColumns(n: number, name: string, atLeast = false): void {
+  if (n > LIMITS.columns) throw tooBig(`${name}: ${atLeast ? 'an object has' : 'the table has'}`, `${atLeast ? 'more than ' : ''}${fmtCount(atLeast ? n - 1 : n)} ${atLeast ? 'keys' : 'columns'}`, `${fmtCount(LIMITS.columns)} columns`, 'Keep fewer fields, or store the features as one array ({"x": [...], "y": [...]}).');
+}
+
 function objectsTable(rows: unknown[], name: string): StoredData {
   const keys: string[] = [];
   const seen = new Set<string>();
   for (const r of rows.slice(0, 1000)) {
     if (r === null || typeof r !== 'object' || Array.isArray(r)) continue;
+    checkColumns(Object.keys(r).length, name);
     for (const k of Object.keys(r)) {
       if (!seen.has(k)) {
         seen.add(k);
@@ -120,6 +152,7 @@ function objectsTable(rows: unknown[], name: string): StoredData {
       }
     }
   }
+  checkColumns(keys.length, name);
   const b = new TableBuilder(keys);
   rows.forEach((r, i) => {
     if (r === null || typeof r !== 'object' || Array.isArray(r)) throw bad(name, `item ${i} is ${Array.isArray(r) ? 'a list' : JSON.stringify(r)}, but the items before it are objects`);
@@ -132,6 +165,7 @@ function objectsTable(rows: unknown[], name: string): StoredData {
 function rowsTable(rows: unknown[], name: string): StoredData {
   const width = (rows[0] as unknown[]).length;
   if (width === 0) throw bad(name, 'the first row is empty');
+  checkColumns(width, name);
   const b = new TableBuilder(Array.from({ length: width }, (_, i) => `column ${i + 1}`));
   rows.forEach((r, i) => {
     if (!Array.isArray(r)) throw bad(name, `row ${i} is not a list`);

@@ -4,7 +4,9 @@
  * worker (JPEG and WebP too); these let the CLI, the tests and any host without that API read
  * image datasets, and `encodePng` writes test fixtures.
  */
-import { unzlibSync, zlibSync } from 'fflate';
+import { zlibSync } from 'fflate';
+import { LIMITS } from '../core/limits.ts';
+import { inflateCapped } from '../bytes/inflate.ts';
 
 export interface RgbaImage {
   width: number;
@@ -14,7 +16,6 @@ export interface RgbaImage {
 }
 
 const SIG = [137, 80, 78, 71, 13, 10, 26, 10];
-const MAX_PIXELS = 1 << 26;
 
 export function isPng(b: Uint8Array): boolean {
   return b.length >= 8 && SIG.every((v, i) => b[i] === v);
@@ -58,7 +59,7 @@ function decodePng(b: Uint8Array): RgbaImage | null {
     else if (type === 'IEND') break;
     p += 12 + len;
   }
-  if (!w || !h || w * h > MAX_PIXELS || interlace !== 0 || idat.length === 0) return null;
+  if (!w || !h || w * h > LIMITS.imagePixels || interlace !== 0 || idat.length === 0) return null;
   const channels = ({ 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 } as Record<number, number>)[ctype];
   if (!channels || ![1, 2, 4, 8, 16].includes(depth)) return null;
   const total = idat.reduce((s, c) => s + c.length, 0);
@@ -68,9 +69,10 @@ function decodePng(b: Uint8Array): RgbaImage | null {
     z.set(c, o);
     o += c.length;
   }
-  const raw = unzlibSync(z);
   const bpp = Math.max(1, (channels * depth) >> 3);
   const stride = Math.ceil((w * channels * depth) / 8);
+  // The size the header implies is exact: a stream that inflates past it is refused there.
+  const raw = inflateCapped(z, 'zlib', { max: h * (stride + 1), what: 'PNG' });
   if (raw.length < h * (stride + 1)) return null;
   const cur = new Uint8Array(stride);
   const prev = new Uint8Array(stride);
@@ -128,7 +130,7 @@ function decodeBmp(b: Uint8Array): RgbaImage | null {
   const bpp = dv.getUint16(28, true);
   const comp = b.length >= 34 ? dv.getUint32(30, true) : 0;
   const h = Math.abs(hRaw);
-  if (w <= 0 || h === 0 || w * h > MAX_PIXELS || ![8, 24, 32].includes(bpp) || (comp !== 0 && !(comp === 3 && bpp === 32))) return null;
+  if (w <= 0 || h === 0 || w * h > LIMITS.imagePixels || ![8, 24, 32].includes(bpp) || (comp !== 0 && !(comp === 3 && bpp === 32))) return null;
   const stride = Math.ceil((w * bpp) / 32) * 4;
   if (off + stride * h > b.length) return null;
   const headerSize = dv.getUint32(14, true);

@@ -233,3 +233,22 @@ describe('analyzeGraph issues', () => {
     expect(a.ok).toBe(false);
   });
 });
+
+describe('analyzeGraph on models too large to train', () => {
+  it('puts a too-large issue on the layer with the most parameters', () => {
+    const a = analyzeGraph(graph([['x', 'Input', { shape: [1000] }], ['d', 'Dense', { units: 200_000 }], ['o', 'Dense', { units: 2 }], ['loss', 'Loss']], [['x', 'd'], ['d', 'o'], ['o', 'loss']]));
+    expect(codes(a)).toEqual(['too-large@d']);
+    expect(a.ok).toBe(false);
+    expect(only(a, 'too-large')[0]!.message).toMatch(/^Dense: 200,200,000 parameters here, 200,600,002 in the model \(about 2.99 GB to train: .*\); the limit is 134,217,728 parameters and 2 GB/);
+  });
+
+  it('refuses a Dense of 300,000,000 units even on one feature', () => {
+    const a = analyzeGraph(graph([['x', 'Input', { shape: [1] }], ['d', 'Dense', { units: 300_000_000 }], ['loss', 'Loss']], [['x', 'd'], ['d', 'loss']]));
+    expect(codes(a)).toEqual(['too-large@d']);
+  });
+
+  it('leaves models under the limits alone', () => {
+    const a = analyzeGraph(graph([['x', 'Input', { shape: [1000] }], ['d', 'Dense', { units: 10_000 }], ['o', 'Dense', { units: 2 }], ['loss', 'Loss']], [['x', 'd'], ['d', 'o'], ['o', 'loss']]));
+    expect(a.issues).toEqual([]);
+  });
+});

@@ -14,6 +14,8 @@ import { checkAttrs, getLayer, resolveAttrs } from './catalog.ts';
 import { ShapeError, numel } from './shapes.ts';
 import { loops, reach, topoOrder } from './topology.ts';
 import { isFlowgradError } from '../core/errors.ts';
+import { fmtCount } from '../core/limits.ts';
+import { checkSize, perSample } from './size.ts';
 
 export function analyzeGraph(graph: GraphJSON): GraphAnalysis {
   const issues: GraphIssue[] = [];
@@ -96,13 +98,15 @@ export function analyzeGraph(graph: GraphJSON): GraphAnalysis {
     });
   });
 
-  // Loops.
+  // Loops: one issue per node on a loop, naming a few of the others (linear in the loop size).
   for (const comp of loops(n, out, selfLoop)) {
-    const ids = comp.map((i) => nodes[i]!.id);
+    const first = comp.slice(0, 6).map((i) => nodes[i]!.id);
     for (const i of comp) {
-      const others = ids.filter((id) => id !== nodes[i]!.id);
-      const what = others.length === 0 ? 'is connected to itself' : `is in a loop with ${others.slice(0, 5).map((id) => `'${id}'`).join(', ')}${others.length > 5 ? ', …' : ''}`;
-      issue(nodes[i]!.id, 'cycle', `${specs[i]?.label ?? nodes[i]!.type}: ${what}; data must flow one way from Input to Loss, so remove one of the loop's connections`);
+      const id = nodes[i]!.id;
+      const others = first.filter((x) => x !== id).slice(0, 5);
+      const more = comp.length - 1 - others.length;
+      const what = comp.length === 1 ? 'is connected to itself' : `is in a loop with ${others.map((x) => `'${x}'`).join(', ')}${more > 0 ? ` and ${fmtCount(more)} more` : ''}`;
+      issue(id, 'cycle', `${specs[i]?.label ?? nodes[i]!.type}: ${what}; data must flow one way from Input to Loss, so remove one of the loop's connections`);
     }
   }
 
@@ -166,6 +170,7 @@ export function analyzeGraph(graph: GraphJSON): GraphAnalysis {
   const flops: Record<string, number> = {};
   let totalParams = 0;
   let totalFlops = 0;
+  const acts = new Array<number>(n).fill(0); // values per sample, for the memory estimate
   nodes.forEach((node, i) => {
     shapes[node.id] = nodeShape[i]!;
     params[node.id] = nodeParams[i] ?? 0;
@@ -173,8 +178,10 @@ export function analyzeGraph(graph: GraphJSON): GraphAnalysis {
     if (!unused[i]) {
       totalParams += nodeParams[i] ?? 0;
       totalFlops += nodeFlops[i] ?? 0;
+      acts[i] = perSample(nodeShape[i]!);
     }
   });
+  checkSize(nodes.map((node) => node.id), specs.map((s, i) => s?.label ?? nodes[i]!.type), nodeParams, acts, totalParams, issue);
   const edgeShapes: Record<string, Shape | null> = {};
   graph.edges.forEach((e, k) => {
     const s = edgeSource[k];

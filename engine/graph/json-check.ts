@@ -5,6 +5,7 @@
  * file was supposed to be, so the app can show it as is.
  */
 import { FlowgradError } from '../core/errors.ts';
+import { checkJsonDepth } from '../core/limits.ts';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -69,8 +70,13 @@ export class JsonReader {
   }
 }
 
-/** JSON.parse that fails with a bad-file FlowgradError instead of a SyntaxError. */
+/**
+ * JSON.parse that fails with a bad-file FlowgradError instead of a SyntaxError. Nesting
+ * deeper than LIMITS.jsonDepth is refused first: what opens must also save (JSON.stringify
+ * recurses) and no reader may overflow the stack.
+ */
 export function parseJsonText(text: string, prefix: string): unknown {
+  checkJsonDepth(text, prefix);
   try {
     return JSON.parse(text) as unknown;
   } catch (e) {

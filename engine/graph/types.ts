@@ -152,7 +152,9 @@ export type IssueCode =
   | 'unused'
   | 'bad-port'
   /** The graph is fine on its own but does not fit the chosen dataset. */
-  | 'data-mismatch';
+  | 'data-mismatch'
+  /** Too many parameters, or too much memory, to train (engine/core/limits.ts). */
+  | 'too-large';
 
 export interface GraphIssue {
   /** The node the user should look at; null for whole-graph problems. */

@@ -5,6 +5,7 @@
  * (`DataPrep`, carried in `UploadSpec.prep`), what training receives (`PreparedDataset`) and
  * the preview the data panel shows (`DatasetSummary`).
  */
+import { LIMITS } from '../core/limits.ts';
 import type { DataSignature } from '../graph/dataFit.ts';
 
 export type { DataSignature } from '../graph/dataFit.ts';
@@ -22,7 +23,7 @@ export interface ArrayDataset {
 }
 
 /** Largest decoded dataset accepted (bytes of typed arrays held in memory). */
-export const MAX_DECODED_BYTES = 512 * 1024 * 1024;
+export const MAX_DECODED_BYTES = LIMITS.decodedBytes;
 
 export type DataFormat = 'csv' | 'tsv' | 'json' | 'npy' | 'npz' | 'idx' | 'images';
 

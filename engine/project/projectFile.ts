@@ -9,13 +9,15 @@
  * project.json are kept, so a file written by a newer minor version keeps what it added.
  * Pure (fflate only): the app, the worker and the CLI all use it.
  */
-import { strFromU8, strToU8, unzipSync, zipSync, type Unzipped, type Zippable } from 'fflate';
+import { strFromU8, strToU8, zipSync, type Zippable } from 'fflate';
 import { FlowgradError, isFlowgradError } from '../core/errors.ts';
 import type { GraphJSON } from '../graph/types.ts';
 import { defaultGraph, parseGraph } from '../graph/format.ts';
 import { JsonReader, describe, parseJsonText, type JsonObject } from '../graph/json-check.ts';
 import { BUILTIN_2D, DEFAULT_DATASET, DEFAULT_TRAIN_CONFIG, type DatasetSpec, type TrainConfig } from './config.ts';
-import { readSafetensorsHeader } from './safetensors.ts';
+import { LIMITS } from '../core/limits.ts';
+import { readSafetensorsHeader, safetensorsDeclaredSize } from './safetensors.ts';
+import { readZip } from '../bytes/zip.ts';
 import { describeFile, looksLikeZip } from './sniff.ts';
 
 export const PROJECT_FORMAT = 'flowgrad.project';
@@ -36,8 +38,6 @@ export interface ProjectJSON {
 
 const NOT_A_PROJECT = 'This is not a Flowgrad project';
 const DAMAGED = 'This Flowgrad project is damaged';
-/** project.json above this size is refused before it is inflated (a zip bomb, not a project). */
-const MAX_PROJECT_JSON = 64 * 1024 * 1024;
 
 const badFile = (msg: string, cause?: unknown): never => {
   throw new FlowgradError('bad-file', msg, cause === undefined ? {} : { cause });
@@ -159,6 +159,15 @@ export function writeProjectZip({ project, weights }: { project: ProjectJSON; we
   return zipSync(files);
 }
 
+/** The size weights.safetensors declares in its header (so inflating stops there). */
+function weightsSize(head: Uint8Array): number | null {
+  try {
+    return safetensorsDeclaredSize(head);
+  } catch (e) {
+    throw new FlowgradError('bad-file', `${DAMAGED}: ${WEIGHTS_FILE} cannot be read. ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
+}
+
 /** Where project.json lives: at the root, or in the one folder a re-zipped project has. */
 function findBase(names: string[]): string | null {
   if (names.includes(PROJECT_FILE)) return '';
@@ -177,18 +186,22 @@ export function readProjectZip(bytes: Uint8Array): { project: ProjectJSON; weigh
     badFile(`${NOT_A_PROJECT}: ${what ? `it is ${what}` : 'it is not a zip file'}, while Flowgrad projects are .flowgrad.zip files`);
   }
   const names: string[] = [];
-  const sizes = new Map<string, number>();
-  let files: Unzipped = {};
+  let files: Record<string, Uint8Array> = {};
   try {
-    files = unzipSync(bytes, {
+    files = readZip(bytes, {
+      what: 'the project',
       filter(f) {
         names.push(f.name);
-        sizes.set(f.name, f.originalSize);
-        return /^([^/]+\/)?(project\.json|weights\.safetensors)$/.test(f.name) && !f.name.startsWith('__MACOSX/') &&
-          (!f.name.endsWith('.json') || f.originalSize <= MAX_PROJECT_JSON);
+        return /^([^/]+\/)?(project\.json|weights\.safetensors)$/.test(f.name) && !f.name.startsWith('__MACOSX/');
       },
+      maxEntry: (f) => (f.name.endsWith('.json') ? LIMITS.projectJsonBytes : LIMITS.weightsBytes),
+      maxTotal: LIMITS.projectJsonBytes + LIMITS.weightsBytes,
+      expect: (f) => (f.name.endsWith('.safetensors') ? weightsSize : undefined),
+      advice: 'It is not a project Flowgrad wrote; check where it came from.',
     });
   } catch (e) {
+    if (isFlowgradError(e) && e.message.startsWith(DAMAGED)) throw e;
+    if (isFlowgradError(e) && !/corrupt ZIP archive/.test(e.message)) throw new FlowgradError('bad-file', `${DAMAGED}: ${e.message}`, { cause: e });
     badFile(`${NOT_A_PROJECT}: the zip file is damaged or incomplete (${e instanceof Error ? e.message : String(e)})`, e);
   }
   const base = findBase(names);
@@ -196,8 +209,7 @@ export function readProjectZip(bytes: Uint8Array): { project: ProjectJSON; weigh
     const listed = names.length === 0 ? 'the zip is empty' : `the zip contains ${names.slice(0, 5).join(', ')}${names.length > 5 ? `, and ${names.length - 5} more` : ''}`;
     badFile(`${NOT_A_PROJECT}: ${PROJECT_FILE} is missing (${listed})`);
   }
-  const jsonBytes = files[`${base}${PROJECT_FILE}`];
-  if (!jsonBytes) badFile(`${DAMAGED}: ${PROJECT_FILE} is too large (${sizes.get(`${base}${PROJECT_FILE}`)} bytes)`);
+  const jsonBytes = files[`${base}${PROJECT_FILE}`]!;
   const json = parseJsonText(strFromU8(jsonBytes!), `${DAMAGED}: ${PROJECT_FILE}`);
   const project = parseProject(json);
   const weights = files[`${base}${WEIGHTS_FILE}`] ?? null;

@@ -17,7 +17,8 @@
  * Data is little-endian, as every browser and Node host is; a big-endian host is refused.
  */
 import { strFromU8, strToU8 } from 'fflate';
-import { FlowgradError } from '../core/errors.ts';
+import { FlowgradError, isFlowgradError } from '../core/errors.ts';
+import { checkJsonDepth } from '../core/limits.ts';
 
 export type SafetensorsDtype = 'F32' | 'I32' | 'F64' | 'F16' | 'U8' | 'BOOL' | 'I64';
 
@@ -133,7 +134,7 @@ export function encodeSafetensors(tensors: Record<string, SafetensorsInput>, met
  * Reads and checks a safetensors header without copying any tensor data: every entry's dtype,
  * shape and offsets are validated against the file. Throws FlowgradError 'bad-file'.
  */
-export function readSafetensorsHeader(bytes: Uint8Array): SafetensorsHeader {
+export function readSafetensorsHeader(bytes: Uint8Array, opts: { dataUnknown?: boolean } = {}): SafetensorsHeader {
   const fail = (msg: string): never => {
     throw new FlowgradError('bad-file', `Not a valid safetensors file: ${msg}`);
   };
@@ -147,13 +148,16 @@ export function readSafetensorsHeader(bytes: Uint8Array): SafetensorsHeader {
   if (8 + n > bytes.length) fail(`the file is truncated: the header claims ${n} bytes but only ${bytes.length - 8} follow`);
   let raw: unknown;
   try {
-    raw = JSON.parse(strFromU8(bytes.subarray(8, 8 + n)));
+    const text = strFromU8(bytes.subarray(8, 8 + n));
+    checkJsonDepth(text, 'Not a valid safetensors file: the header');
+    raw = JSON.parse(text);
   } catch (e) {
+    if (isFlowgradError(e)) throw e;
     fail(`the header is not valid JSON (${e instanceof Error ? e.message : String(e)})`);
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail('the header is not a JSON object');
   const dataStart = 8 + n;
-  const dataLength = bytes.length - dataStart;
+  const dataLength = opts.dataUnknown ? Infinity : bytes.length - dataStart; // unknown: only the header is here
 
   const metadata: Record<string, string> = {};
   const entries: SafetensorsEntry[] = [];
@@ -170,7 +174,7 @@ export function readSafetensorsHeader(bytes: Uint8Array): SafetensorsHeader {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(`${where} must be an object with dtype, shape and data_offsets`);
     const { dtype, shape, data_offsets: offsets } = v as Record<string, unknown>;
     if (dtype === undefined) fail(`${where} has no dtype`);
-    if (!isDtype(dtype)) fail(`${where} has dtype ${JSON.stringify(dtype)}, which is not supported (supported: ${SAFETENSORS_DTYPES.join(', ')})`);
+    if (!isDtype(dtype)) fail(`${where} has dtype ${typeof dtype === 'string' ? JSON.stringify(dtype.slice(0, 40)) : Array.isArray(dtype) ? 'a list' : typeof dtype === 'object' && dtype !== null ? 'an object' : String(dtype)}, which is not supported (supported: ${SAFETENSORS_DTYPES.join(', ')})`);
     if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) fail(`${where} has an invalid shape (expected a list of whole numbers ≥ 0)`);
     if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && o >= 0)) {
       fail(`${where} has invalid data_offsets (expected [begin, end])`);
@@ -190,6 +194,22 @@ export function readSafetensorsHeader(bytes: Uint8Array): SafetensorsHeader {
     if (b.begin < a.end) fail(`tensors '${a.name}' [${a.begin},${a.end}] and '${b.name}' [${b.begin},${b.end}] overlap`);
   }
   return { entries, metadata, dataStart };
+}
+
+/**
+ * The total size (8 + header + data) a safetensors file declares in its first bytes, or
+ * null until the whole header is there: lets a capped decompressor stop at the header when
+ * the data would be larger than declared. Throws what readSafetensorsHeader would.
+ */
+export function safetensorsDeclaredSize(head: Uint8Array): number | null {
+  if (head.length < 8) return null;
+  const dv = new DataView(head.buffer, head.byteOffset, 8);
+  const n = dv.getUint32(4, true) * 2 ** 32 + dv.getUint32(0, true);
+  if (n <= MAX_HEADER && 8 + n > head.length) return null;
+  let end = 0;
+  const { entries } = readSafetensorsHeader(head.subarray(0, 8 + n), { dataUnknown: true });
+  for (const e of entries) end = Math.max(end, e.end);
+  return 8 + n + end;
 }
 
 function view(dtype: SafetensorsDtype, buffer: ArrayBuffer): TensorData {

@@ -15,6 +15,7 @@ import { findCycle, folderEdges, folderOf, reachable, readImports } from './impo
 /** Bottom to top. A folder may import folders of lower layers only (inside the kernel: any kernel folder). */
 export const LAYERS: readonly (readonly string[])[] = [
   ['core', 'backend', 'ops', 'autograd', 'amp', 'compile'], // the tensor kernel
+  ['bytes'], // capped inflate and the ZIP reader, under every parser
   ['nn', 'optim', 'metrics', 'graph'], // modules and optimizers on tensors; metrics on arrays; the graph format
   ['project'], // the project contract: training config, data pipeline description, project file
   ['data'], // parsers, preparation, loaders, built-in datasets
