@@ -1,6 +1,6 @@
 /**
  * The dataset dialog: preview and preparation of the chosen upload. Tables: the first rows,
- * each column's type, min/max/mean and missing count, a role selector per column (feature /
+ * each column's type, min/max/mean, missing and non-finite counts, a role selector per column (feature /
  * label / ignore), the label histogram, task, normalisation and missing-value policy. Images:
  * a grid per class with counts, size and colour, and augmentation with a live preview of
  * augmented samples. Arrays: shapes and class counts. Always: the split, what the model must
@@ -20,6 +20,7 @@ import { fitGraphToData } from './fitModel.ts';
 import { fmtBytes, sigText } from './format.ts';
 import { removeUpload } from './dataActions.ts';
 import { dataSplit } from './splitCounts.ts';
+import { nonFiniteText } from './nonFinite.ts';
 
 function Select<T extends string>({ label, value, options, onChange, disabled }: { label: string; value: T; options: [T, string][]; onChange(v: T): void; disabled?: boolean }) {
   const id = useId();
@@ -62,6 +63,7 @@ function TableSection({ summary, prep }: { summary: DatasetSummary; prep: DataPr
     roles = names.map(() => 'feature');
   }
   const labelCol = t.columns[roles.indexOf('label')];
+  const nonFinite = nonFiniteText(t.columns, roles, prep.missing);
   const setRole = (name: string, role: ColumnRole) => {
     const next = { ...(prep.roles ?? {}) };
     delete next[name];
@@ -84,6 +86,7 @@ function TableSection({ summary, prep }: { summary: DatasetSummary; prep: DataPr
                       {c.type === 'numeric' ? (c.integer ? 'integer' : 'number') : `text · ${c.distinct} values`}
                       {c.min !== undefined && <><br />min {fmt(c.min)} · max {fmt(c.max!)}<br />mean {fmt(c.mean!)}</>}
                       <br />{c.missing > 0 ? <span style={{ color: 'var(--warn)' }}>{c.missing} missing</span> : 'no missing'}
+                      {(c.nonFinite ?? 0) > 0 && <><br /><span style={{ color: 'var(--warn)' }}>{c.nonFinite} non-finite</span></>}
                     </div>
                     <select aria-label={`Role of ${c.name}`} value={roles[i]} onChange={(e) => setRole(c.name, e.target.value as ColumnRole)}>
                       <option value="feature">feature</option>
@@ -108,6 +111,7 @@ function TableSection({ summary, prep }: { summary: DatasetSummary; prep: DataPr
         <Select label="Normalize" value={prep.normalize ?? 'standardize'} options={[['standardize', 'Standardize (mean 0, sd 1)'], ['minmax', 'Min-max (0 to 1)'], ['none', 'None']]} onChange={(normalize) => patchPrep({ normalize })} />
         <Select label="Missing values" value={prep.missing ?? 'mean'} options={[['mean', 'Fill with mean'], ['zero', 'Fill with zero'], ['drop', 'Drop the row']]} onChange={(missing) => patchPrep({ missing })} />
       </div>
+      {nonFinite && <ul className="data-notes" aria-label="Non-finite cells"><li>{nonFinite}</li></ul>}
       {labelCol?.histogram && (
         <div className="data-section">
           <h3>Label: {labelCol.name}</h3>

@@ -187,6 +187,14 @@ export interface Backend {
   supports?(kernel: OptionalKernelName): boolean;
   /** Optional: one fused elementwise kernel (compiled plans fall back to the unfused chain without it). */
   runFused?(args: FusedArgs): void;
+  /**
+   * Optional, for host-memory backends: the bytes `buf` counts in memory(). Its presence says
+   * the garbage collector may reclaim a buffer whose tensor was dropped undisposed, so the
+   * engine's finalizers keep no hold on it (core/memory.ts) and report it with `reclaimed`.
+   */
+  hostBytes?(buf: BackendBuffer): number;
+  /** Optional (with hostBytes): a buffer of `bytes` was reclaimed by the GC without free(). */
+  reclaimed?(bytes: number): void;
   /** Submit queued work (no-op on CPU backends). */
   flush(): void;
   memory(): MemoryInfo;

@@ -8,6 +8,14 @@
  *  3. a FinalizationRegistry that frees the buffer of a tensor the garbage collector found
  *     unreachable without it having been disposed.
  * Storage (the backend buffer) has its own count because views (reshape, detach) share it.
+ *
+ * Finalizers run only between jobs, never inside a synchronous loop, so what the registry
+ * holds for them (a tensor's StorageCell) must not keep memory alive: where the backend's
+ * buffers are host memory the GC can reclaim (Backend.hostBytes), the cell holds only the
+ * byte count and the tensor alone holds the buffer. A training loop that never disposes
+ * then stays bounded in real memory — the GC frees the arrays of unreachable tensors as it
+ * goes — and memory()'s counts catch up when the finalizers run (once the loop yields).
+ * GPU buffers are not GC-managed: their cell keeps the buffer so the finalizer can free it.
  */
 import type { Backend, BackendBuffer } from '../backend/types.ts';
 import { FlowgradError } from './errors.ts';
@@ -16,17 +24,38 @@ export interface Storage {
   readonly backend: Backend;
   /** The buffer; replaced only by moveStorage (packing parameters into an arena). */
   readonly buf: BackendBuffer;
+  /** Holders of the buffer (tensors sharing it, compiled plans); kept in `cell`. */
   refs: number;
+  /** @internal what a finalizer needs to let go of this storage. */
+  readonly cell: StorageCell;
 }
 
-/** The part of a tensor the finalizer may touch: it must not reference the tensor itself. */
+/** A storage's count and what freeing it takes, without a hold on GC-reclaimable memory. */
+export interface StorageCell {
+  readonly backend: Backend;
+  refs: number;
+  /** The buffer, for backends that must free it explicitly (GPU); null for host memory. */
+  buf: BackendBuffer | null;
+  /** Bytes to hand to Backend.reclaimed when the GC took a host buffer nobody freed. */
+  bytes: number;
+}
+
+class HeldStorage implements Storage {
+  constructor(readonly backend: Backend, public buf: BackendBuffer, readonly cell: StorageCell) {}
+  get refs(): number { return this.cell.refs; }
+  set refs(n: number) { this.cell.refs = n; }
+}
+
+/** The part of a tensor the finalizer may touch: it must not reference the tensor (or its host memory). */
 export interface Handle {
-  storage: Storage | null;
+  cell: StorageCell | null;
   node: { inputs: readonly Releasable[] } | null;
 }
 
 export interface Releasable {
   readonly _h: Handle;
+  /** The storage, held by the tensor itself (null once freed). */
+  _s: Storage | null;
   _rc: number;
   _userHeld: boolean;
   _kept: boolean;
@@ -43,9 +72,13 @@ function freeStorage(s: Storage): void {
 }
 
 const registry = new FinalizationRegistry<Handle>((h) => {
-  if (!h.storage) return;
-  freeStorage(h.storage);
-  h.storage = null;
+  const c = h.cell;
+  if (!c) return;
+  h.cell = null;
+  if (--c.refs === 0) {
+    if (c.buf) c.backend.free(c.buf);
+    else c.backend.reclaimed?.(c.bytes);
+  }
   liveTensors--;
   const node = h.node;
   h.node = null;
@@ -56,7 +89,8 @@ const storageByBuffer = new WeakMap<BackendBuffer, Storage>();
 
 export function newStorage(backend: Backend, buf: BackendBuffer): Storage {
   backendsSeen.add(backend);
-  const s = { backend, buf, refs: 1 };
+  const bytes = backend.hostBytes?.(buf);
+  const s = new HeldStorage(backend, buf, { backend, refs: 1, buf: bytes === undefined ? buf : null, bytes: bytes ?? 0 });
   storageByBuffer.set(buf, s);
   return s;
 }
@@ -75,6 +109,8 @@ export function moveStorage(s: Storage, buf: BackendBuffer): boolean {
   if (s.refs !== 1 || buf.size !== s.buf.size || buf.dtype !== s.buf.dtype) return false;
   const old = s.buf;
   (s as { buf: BackendBuffer }).buf = buf;
+  if (s.cell.buf) s.cell.buf = buf;
+  else s.cell.bytes = s.backend.hostBytes?.(buf) ?? 0;
   storageByBuffer.delete(old);
   storageByBuffer.set(buf, s);
   s.backend.free(old);
@@ -99,9 +135,10 @@ export function releaseTensor(t: Releasable): void {
   const stack = [t];
   while (stack.length > 0) {
     const x = stack.pop()!;
-    if (--x._rc > 0 || !x._h.storage) continue;
-    freeStorage(x._h.storage);
-    x._h.storage = null;
+    if (--x._rc > 0 || !x._s) continue;
+    freeStorage(x._s);
+    x._s = null;
+    x._h.cell = null;
     liveTensors--;
     registry.unregister(x._h);
     const node = x._h.node;

@@ -40,8 +40,10 @@ export class Tensor {
   requiresGrad = false;
   /** Accumulated gradient (leaves, and tensors that called retainGrad()). */
   grad: Tensor | null = null;
-  /** @internal storage + graph node (what the finalizer may free). */
+  /** @internal storage cell + graph node (what the finalizer may free). */
   readonly _h: TensorHandle;
+  /** @internal the storage (the only strong path to host memory, see memory.ts). */
+  _s: Storage | null;
   /** @internal holders: the user (until dispose) plus each graph node that saved this tensor. */
   _rc = 1;
   /** @internal whether the user's hold is still there. */
@@ -58,7 +60,8 @@ export class Tensor {
     this.shape = shape;
     this.dtype = dtype;
     this.size = sizeOf(shape);
-    this._h = { storage, node: null };
+    this._s = storage;
+    this._h = { cell: storage.cell, node: null };
     registerTensor(this);
   }
 
@@ -66,7 +69,7 @@ export class Tensor {
 
   get rank(): number { return this.shape.length; }
   get ndim(): number { return this.shape.length; }
-  get isDisposed(): boolean { return this._h.storage === null; }
+  get isDisposed(): boolean { return this._s === null; }
   /** Leaf: created by the user, not by a recorded op. Gradients accumulate into leaves. */
   get isLeaf(): boolean { return this._leaf; }
   get backend(): string { return this._storage.backend.name; }
@@ -74,14 +77,14 @@ export class Tensor {
 
   /** @internal */
   get _storage(): Storage {
-    const s = this._h.storage;
+    const s = this._s;
     if (!s) throw new FlowgradError('disposed', `tensor ${fmtShape(this.shape)} (#${this.id}) was disposed`);
     return s;
   }
 
   /** @internal */
   _live(op: string): void {
-    if (!this._h.storage) throw new FlowgradError('disposed', `${op}: input tensor ${fmtShape(this.shape)} (#${this.id}) was disposed`);
+    if (!this._s) throw new FlowgradError('disposed', `${op}: input tensor ${fmtShape(this.shape)} (#${this.id}) was disposed`);
   }
 
   /** Releases the user's hold; the buffer is freed once no graph still needs it. Idempotent. */

@@ -1,7 +1,8 @@
 /**
  * Stored data → training data. Tables: label and feature columns by role, text features
  * one-hot, rows without a label dropped, missing features dropped or filled (mean of the
- * training rows, or zero). Arrays and images: channels-first floats in 0–1, images resized
+ * training rows, or zero); infinite cells count as missing (they would shift a whole column by
+ * ∞ when normalised) and are reported in the notes and `nonFinite`. Arrays and images: channels-first floats in 0–1, images resized
  * and turned gray or RGB. Then a seeded stratified split and normalisation with statistics
  * from the training part only. Each row is written once, straight into its part.
  */
@@ -31,6 +32,15 @@ interface RowSource {
   notes: string[];
   /** Rows with a missing feature are NaN there; filled after the split. */
   hasMissing: boolean;
+  /** Infinite cells (features and labels) treated as missing values. */
+  nonFinite: number;
+}
+
+const isInf = (v: number): boolean => v === Infinity || v === -Infinity;
+
+/** The note that says how many infinite cells became missing values. */
+function nonFiniteNote(n: number): string {
+  return `${n} non-finite cell${n === 1 ? '' : 's'} (±Infinity) treated as missing.`;
 }
 
 export interface PrepDefaults {
@@ -50,19 +60,21 @@ function tableSource(t: TableData, prep: DataPrep): RowSource {
   // Labels per row (NaN / -1: missing → row dropped).
   let classNames: string[] | null = null;
   const yRaw = new Float64Array(t.rows);
+  let nonFinite = 0;
+  if (lc.type === 'numeric') for (const v of lc.values) if (isInf(v)) nonFinite++;
   if (plan.task === 'classification') {
     if (lc.type === 'categorical') {
       classNames = lc.categories;
       for (let r = 0; r < t.rows; r++) yRaw[r] = lc.codes[r] < 0 ? NaN : lc.codes[r];
     } else {
-      const values = [...new Set(Array.from(lc.values).filter((v) => !Number.isNaN(v)))].sort((a, b) => a - b);
+      const values = [...new Set(Array.from(lc.values).filter(Number.isFinite))].sort((a, b) => a - b);
       const index = new Map(values.map((v, i) => [v, i]));
       classNames = values.map(String);
-      for (let r = 0; r < t.rows; r++) yRaw[r] = Number.isNaN(lc.values[r]) ? NaN : index.get(lc.values[r])!;
+      for (let r = 0; r < t.rows; r++) yRaw[r] = Number.isFinite(lc.values[r]) ? index.get(lc.values[r])! : NaN;
     }
   } else {
     if (lc.type !== 'numeric') throw new FlowgradError('bad-argument', `the label '${lc.name}' holds text: it can only be a classification target`);
-    for (let r = 0; r < t.rows; r++) yRaw[r] = lc.values[r];
+    for (let r = 0; r < t.rows; r++) yRaw[r] = Number.isFinite(lc.values[r]) ? lc.values[r] : NaN;
   }
   const feats = plan.features.map((i) => t.columns[i]);
   const drop = prep.missing ?? DEFAULT_PREP.missing;
@@ -73,7 +85,14 @@ function tableSource(t: TableData, prep: DataPrep): RowSource {
       noLabel++;
       continue;
     }
-    const missing = feats.some((c) => (c.type === 'numeric' ? Number.isNaN(c.values[r]) : c.codes[r] < 0));
+    let missing = false;
+    for (const c of feats) {
+      if (c.type !== 'numeric') missing ||= c.codes[r] < 0;
+      else if (isInf(c.values[r])) {
+        nonFinite++;
+        missing = true;
+      } else missing ||= Number.isNaN(c.values[r]);
+    }
     if (missing && drop === 'drop') {
       noFeature++;
       continue;
@@ -81,6 +100,7 @@ function tableSource(t: TableData, prep: DataPrep): RowSource {
     if (missing) hasMissing = true;
     keep.push(r);
   }
+  if (nonFinite) notes.push(nonFiniteNote(nonFinite));
   if (noLabel) notes.push(`Left out ${noLabel} row${noLabel === 1 ? '' : 's'} without a label.`);
   if (noFeature) notes.push(`Left out ${noFeature} row${noFeature === 1 ? '' : 's'} with missing values.`);
   if (keep.length === 0) throw new FlowgradError('bad-argument', 'no rows left: every row lacks the label or a feature value');
@@ -107,7 +127,7 @@ function tableSource(t: TableData, prep: DataPrep): RowSource {
       const r = keep[i];
       let j = off;
       for (const c of feats) {
-        if (c.type === 'numeric') out[j++] = c.values[r];
+        if (c.type === 'numeric') out[j++] = isInf(c.values[r]) ? NaN : c.values[r];
         else {
           const k = c.codes[r];
           for (let q = 0; q < c.categories.length; q++) out[j++] = q === k ? 1 : 0;
@@ -123,6 +143,7 @@ function tableSource(t: TableData, prep: DataPrep): RowSource {
     image: false,
     notes,
     hasMissing,
+    nonFinite,
   };
 }
 
@@ -150,11 +171,14 @@ function tensorSource(d: TensorData, prep: DataPrep): RowSource {
     for (const v of d.y) if (v + 1 > classes) classes = v + 1;
     if (classes < 2) throw new FlowgradError('bad-argument', `the labels hold ${classes} class: a classifier needs at least 2`);
   } else if (d.y instanceof Int32Array) y = Float32Array.from(d.y);
-  const hasMissing = d.x instanceof Float32Array && d.x.some((v) => Number.isNaN(v));
+  let nonFinite = 0;
+  if (d.x instanceof Float32Array) for (const v of d.x) if (isInf(v)) nonFinite++;
+  if (nonFinite) notes.push(nonFiniteNote(nonFinite));
+  const hasMissing = d.x instanceof Float32Array && d.x.some((v) => !Number.isFinite(v));
   const groupOf = new Int32Array(features);
   for (let j = 0; j < features; j++) groupOf[j] = image ? Math.floor(j / (h * w)) : j;
   return {
-    rows, features, sampleShape, y, classes, notes, hasMissing, image,
+    rows, features, sampleShape, y, classes, notes, hasMissing, nonFinite, image,
     classNames: classes === null ? null : Array.from({ length: classes }, (_, i) => String(i)),
     featureNames: image ? [] : Array.from({ length: features }, (_, i) => `x${i}`),
     groupOf,
@@ -164,6 +188,7 @@ function tensorSource(d: TensorData, prep: DataPrep): RowSource {
       if (hwc) {
         for (let k = 0; k < c; k++) for (let p = 0; p < h * w; p++) out[off + k * h * w + p] = d.x[base + p * c + k] * scale;
       } else for (let j = 0; j < features; j++) out[off + j] = d.x[base + j] * scale;
+      if (nonFinite) for (let j = 0; j < features; j++) if (isInf(out[off + j])) out[off + j] = NaN;
     },
   };
 }
@@ -188,6 +213,7 @@ function imageSource(d: ImageSetData, prep: DataPrep): RowSource {
     image: true,
     notes: [],
     hasMissing: false,
+    nonFinite: 0,
     fill(r, out, off) {
       const px = resizeRgba(d.pixels.subarray(r * per, (r + 1) * per), d.width, d.height, side, side, d.channels);
       for (let p = 0; p < plane; p++) {
@@ -267,5 +293,6 @@ export function prepareStored(data: StoredData, prep: DataPrep = {}, defaults: P
     extent: src.features === 2 && !src.image ? extentOf(train) : null,
     signature: { sampleShape: src.sampleShape, classes: src.classes },
     notes,
+    nonFinite: src.nonFinite,
   };
 }

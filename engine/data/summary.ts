@@ -35,11 +35,15 @@ export function summarizeColumn(c: Column): ColumnSummary {
     if (c.categories.length <= HIST_MAX) s.histogram = c.categories.map((value, i) => ({ value, count: counts[i] }));
     return s;
   }
-  let missing = 0, n = 0, sum = 0, min = Infinity, max = -Infinity, integer = true;
+  let missing = 0, nonFinite = 0, n = 0, sum = 0, min = Infinity, max = -Infinity, integer = true;
   const seen = new Map<number, number>();
   for (const v of c.values) {
     if (Number.isNaN(v)) {
       missing++;
+      continue;
+    }
+    if (v === Infinity || v === -Infinity) {
+      nonFinite++;
       continue;
     }
     n++;
@@ -50,6 +54,7 @@ export function summarizeColumn(c: Column): ColumnSummary {
     if (seen.size < DISTINCT_CAP || seen.has(v)) seen.set(v, (seen.get(v) ?? 0) + 1);
   }
   const s: ColumnSummary = { name: c.name, type: 'numeric', missing, distinct: seen.size, integer: integer && n > 0 };
+  if (nonFinite > 0) s.nonFinite = nonFinite;
   if (n > 0) Object.assign(s, { min, max, mean: sum / n });
   if (seen.size <= HIST_MAX) s.histogram = [...seen.entries()].sort((a, b) => a[0] - b[0]).map(([v, count]) => ({ value: fmtNum(v), count }));
   return s;

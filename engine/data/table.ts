@@ -10,14 +10,16 @@ import type { BadRowPolicy, Column, TableData } from '../project/dataTypes.ts';
 
 const MISSING = new Set(['', 'NA', 'N/A', 'n/a', 'na', 'NaN', 'nan', 'null', 'NULL', 'None', '?', 'missing']);
 const NUM_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const INF_RE = /^[+-]?inf(inity)?$/;
 
 /** Parses a cell: a number, NaN for missing, or null for text. */
 export function cellNumber(s: string): number | null {
   if (MISSING.has(s)) return NaN;
   if (NUM_RE.test(s)) return Number(s);
-  if (s === 'Infinity' || s === 'inf') return Infinity;
-  if (s === '-Infinity' || s === '-inf') return -Infinity;
   const t = s.toLowerCase();
+  // inf, -Inf, +INFINITY, ... (NumPy, pandas, R and spreadsheets all write them differently)
+  if (INF_RE.test(t)) return t[0] === '-' ? -Infinity : Infinity;
+  if (t === 'nan') return NaN;
   if (t === 'true') return 1;
   if (t === 'false') return 0;
   return null;

@@ -37,7 +37,8 @@ export const softmin = (x: Tensor, dim = -1): Tensor => scope(() => x.neg().soft
 /** x − λ·sign(x) where |x| > λ, else 0. */
 export const softshrink = (x: Tensor, lambda = 0.5): Tensor =>
   scope(() => where(x.gt(lambda), x.sub(lambda), where(x.lt(-lambda), x.add(lambda), 0)));
-export const hardshrink = (x: Tensor, lambda = 0.5): Tensor => scope(() => where(x.abs().gt(lambda), x, 0));
+/** x where |x| > λ, else 0; NaN stays NaN (as PyTorch). */
+export const hardshrink = (x: Tensor, lambda = 0.5): Tensor => scope(() => where(x.abs().le(lambda), 0, x));
 /** Gated linear unit: a·σ(b) for the two halves of x along dim. */
 export function glu(x: Tensor, dim = -1): Tensor {
   return scope(() => {

@@ -129,9 +129,11 @@ export const BINARY_OPS = {
   sub: binaryDef('sub', (g, a, b) => [need(a) ? g : null, need(b) ? g.neg() : null]),
   mul: binaryDef('mul', (g, a, b) => [need(a) ? g.mul(b) : null, need(b) ? g.mul(a) : null]),
   div: binaryDef('div', (g, a, b) => [need(a) ? g.div(b) : null, need(b) ? g.mul(a).div(b.square()).neg() : null]),
+  // As PyTorch at the edges (where a product would be 0·∞ = NaN): ∂/∂a is 0 where b = 0,
+  // ∂/∂b is 0 where a = 0 and b ≥ 0.
   pow: binaryDef('pow', (g, a, b, out) => [
-    need(a) ? g.mul(b).mul(a.pow(b.sub(1))) : null,
-    need(b) ? g.mul(out).mul(a.log()) : null,
+    need(a) ? where(b.eq(0), 0, g.mul(b).mul(a.pow(b.sub(1)))) : null,
+    need(b) ? where(a.eq(0).and(b.ge(0)), 0, g.mul(out).mul(a.log())) : null,
   ]),
   maximum: binaryDef('maximum', (g, a, b) => {
     const m = winnerMask(a, b, 'gt');

@@ -132,7 +132,13 @@ export function outer(a: Tensor, b: Tensor): Tensor {
 /** p-norm over dims (all by default): p = 2, 1, Infinity or any positive p. */
 export function norm(x: Tensor, p = 2, dim?: Dims, keepDim = false): Tensor {
   return scope(() => {
-    if (p === 2) return x.square().sum(dim, keepDim).sqrt();
+    if (p === 2) {
+      // sqrt's gradient is infinite at 0 (∞·0 = NaN into x); PyTorch gives 0 there. The
+      // double where routes zero sums around the sqrt: value 0, gradient 2x = 0.
+      const s = x.square().sum(dim, keepDim);
+      const zero = s.eq(0);
+      return where(zero, s, where(zero, 1, s).sqrt());
+    }
     if (p === 1) return x.abs().sum(dim, keepDim);
     if (p === Infinity) return x.abs().max(dim, keepDim);
     if (!(p > 0)) throw new FlowgradError('bad-argument', `norm: p must be positive (got ${p})`);

@@ -169,12 +169,16 @@ export interface PreparedDataset {
   extent: [number, number, number, number] | null;
   signature: DataSignature;
   notes: string[];
+  /** Infinite cells (features and labels) that preparation treated as missing values. */
+  nonFinite?: number;
 }
 
 export interface ColumnSummary {
   name: string;
   type: 'numeric' | 'categorical';
   missing: number;
+  /** Infinite cells (±Infinity), left out of min/max/mean; preparation treats them as missing. */
+  nonFinite?: number;
   /** Distinct non-missing values (counted up to 1,001). */
   distinct: number;
   /** Numeric columns whose values are all whole numbers. */

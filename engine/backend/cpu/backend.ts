@@ -126,6 +126,15 @@ export class CpuBackend implements Backend {
     this.pooled += raw.byteLength;
   }
 
+  hostBytes(buf: BackendBuffer): number {
+    return (buf as CpuBuffer).raw.byteLength;
+  }
+
+  /** An undisposed tensor's array went with the GC: it leaves the count, not into the pool. */
+  reclaimed(bytes: number): void {
+    this.inUse -= bytes;
+  }
+
   write(buf: BackendBuffer, data: ArrayLike<number>): void {
     const d = (buf as CpuBuffer).data;
     if (buf.dtype === 'float16') { encodeHalf(data, d as Uint16Array, buf.size); return; }

@@ -75,7 +75,7 @@ export function maxPool2d(a: KernelArgs['maxPool2d']): void {
             const x = x0 + kj * dw;
             if (x < 0 || x >= w) continue;
             const v = X[xb + row + x];
-            if (v > best || at < 0) { best = v; at = row + x; }
+            if (v > best || at < 0 || v !== v) { best = v; at = row + x; } // NaN wins (PyTorch)
           }
         }
         O[o] = best;
@@ -97,7 +97,7 @@ function maxPoolUnpadded(X: TypedArray, O: TypedArray, AM: TypedArray, a: Kernel
           const row = (oy * sh + ki * dh) * w + ox * sw;
           for (let kj = 0; kj < kw; kj++) {
             const v = X[xb + row + kj * dw];
-            if (v > best) { best = v; at = row + kj * dw; }
+            if (v > best || v !== v) { best = v; at = row + kj * dw; }
           }
         }
         O[o] = best;

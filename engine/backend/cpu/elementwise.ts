@@ -5,7 +5,7 @@
  */
 import type { TypedArray } from '../../core/dtype.ts';
 import { broadcastStrides, stridesOf } from '../../core/shape.ts';
-import { erfFast } from '../mathfn.ts';
+import { erfFast, erfPrecise } from '../mathfn.ts';
 import type { BackendBuffer, BinaryOp, KernelArgs, UnaryOp } from '../types.ts';
 import { forEachRow } from './strided.ts';
 
@@ -35,6 +35,9 @@ export const BINARY: Record<BinaryOp, Row> = {
   or: (o, oo, a, ao, as, b, bo, bs, n) => { for (let i = 0; i < n; i++) o[oo + i] = a[ao + i * as] !== 0 || b[bo + i * bs] !== 0 ? 1 : 0; },
 };
 
+/** float64 results get the precise erf; the fast one is exact to float32's rounding only. */
+const erfFor = (o: TypedArray): ((x: number) => number) => (o instanceof Float64Array ? erfPrecise : erfFast);
+
 /** o[oo + i] = op(x[xo + i]) for i < n (shared by the unary kernel and fused kernels). */
 export function unaryRow(op: UnaryOp, o: TypedArray, oo: number, x: TypedArray, xo: number, n: number, alpha = 0, beta = 0): void {
   switch (op) {
@@ -49,12 +52,12 @@ export function unaryRow(op: UnaryOp, o: TypedArray, oo: number, x: TypedArray, 
     case 'cos': for (let i = 0; i < n; i++) o[oo + i] = Math.cos(x[xo + i]); return;
     case 'sigmoid': for (let i = 0; i < n; i++) o[oo + i] = 1 / (1 + Math.exp(-x[xo + i])); return;
     case 'tanh': for (let i = 0; i < n; i++) o[oo + i] = Math.tanh(x[xo + i]); return;
-    case 'relu': for (let i = 0; i < n; i++) o[oo + i] = x[xo + i] > 0 ? x[xo + i] : 0; return;
+    case 'relu': for (let i = 0; i < n; i++) o[oo + i] = x[xo + i] <= 0 ? 0 : x[xo + i]; return; // NaN stays NaN (PyTorch)
     case 'leakyRelu': for (let i = 0; i < n; i++) o[oo + i] = x[xo + i] > 0 ? x[xo + i] : alpha * x[xo + i]; return;
     case 'elu': for (let i = 0; i < n; i++) o[oo + i] = x[xo + i] > 0 ? x[xo + i] : alpha * (Math.exp(x[xo + i]) - 1); return;
-    case 'gelu': for (let i = 0; i < n; i++) o[oo + i] = 0.5 * x[xo + i] * (1 + erfFast(x[xo + i] * Math.SQRT1_2)); return;
+    case 'gelu': { const erf = erfFor(o); for (let i = 0; i < n; i++) o[oo + i] = 0.5 * x[xo + i] * (1 + erf(x[xo + i] * Math.SQRT1_2)); return; }
     case 'silu': for (let i = 0; i < n; i++) o[oo + i] = x[xo + i] / (1 + Math.exp(-x[xo + i])); return;
-    case 'erf': for (let i = 0; i < n; i++) o[oo + i] = erfFast(x[xo + i]); return;
+    case 'erf': { const erf = erfFor(o); for (let i = 0; i < n; i++) o[oo + i] = erf(x[xo + i]); return; }
     case 'clamp': for (let i = 0; i < n; i++) o[oo + i] = x[xo + i] < alpha ? alpha : x[xo + i] > beta ? beta : x[xo + i]; return;
     case 'square': for (let i = 0; i < n; i++) o[oo + i] = x[xo + i] * x[xo + i]; return;
     case 'reciprocal': for (let i = 0; i < n; i++) o[oo + i] = 1 / x[xo + i]; return;

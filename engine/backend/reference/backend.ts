@@ -35,6 +35,12 @@ export class ReferenceBackend implements Backend {
   free(buf: BackendBuffer): void {
     this.bytes -= buf.size * bytesPerElement(buf.dtype);
   }
+  hostBytes(buf: BackendBuffer): number {
+    return buf.size * bytesPerElement(buf.dtype);
+  }
+  reclaimed(bytes: number): void {
+    this.bytes -= bytes;
+  }
   write(buf: BackendBuffer, data: ArrayLike<number>): void {
     const d = (buf as RefBuffer).data;
     for (let i = 0; i < buf.size; i++) d[i] = data[i];

@@ -27,7 +27,7 @@ function unaryFn(op: UnaryOp, alpha: number, beta: number): (x: number) => numbe
     case 'cos': return Math.cos;
     case 'sigmoid': return (x) => 1 / (1 + Math.exp(-x));
     case 'tanh': return Math.tanh;
-    case 'relu': return (x) => (x > 0 ? x : 0);
+    case 'relu': return (x) => (x <= 0 ? 0 : x); // NaN stays NaN, as PyTorch
     case 'leakyRelu': return (x) => (x > 0 ? x : alpha * x);
     case 'elu': return (x) => (x > 0 ? x : alpha * (Math.exp(x) - 1));
     case 'gelu': return (x) => 0.5 * x * (1 + erfPrecise(x / Math.SQRT2));
@@ -296,7 +296,7 @@ export const REFERENCE_KERNELS: Kernels = {
               const y = oy * a.sh - a.ph + ki * a.dh, x = ox * a.sw - a.pw + kj * a.dw;
               if (y < 0 || y >= a.h || x < 0 || x >= a.w) continue;
               const v = X[(p * a.h + y) * a.w + x];
-              if (v > best || at < 0) { best = v; at = y * a.w + x; }
+              if (v > best || at < 0 || Number.isNaN(v)) { best = v; at = y * a.w + x; }
             }
           o[(p * a.oh + oy) * a.ow + ox] = best;
           am[(p * a.oh + oy) * a.ow + ox] = at;

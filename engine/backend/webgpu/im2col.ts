@@ -84,7 +84,7 @@ export function maxPool2dLaunch(a: KernelArgs['maxPool2d']): Launch {
       let x = ox * sw - pw + kj * dw;
       if (x < 0 || x >= w) { continue; }
       let v = xs[(p * u32(h) + u32(y)) * u32(w) + u32(x)];
-      if (v > best || at < 0) { best = v; at = y * w + x; }
+      if (v > best || at < 0${k === 'f32' ? ' || isnan_(v)' : ''}) { best = v; at = y * w + x; }
     }
   }
   out[gid] = best;

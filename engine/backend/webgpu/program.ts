@@ -74,6 +74,8 @@ fn pi(i: u32) -> i32 { return bitcast<i32>(pu(i)); }
 fn pf(i: u32) -> f32 { return bitcast<f32>(pu(i)); }
 fn inf_() -> f32 { var u = 0x7f800000u; return bitcast<f32>(u); }
 fn nan_() -> f32 { var u = 0x7fc00000u; return bitcast<f32>(u); }
+// NaN by the bits: compilers may assume no NaN and fold x != x to false.
+fn isnan_(x: f32) -> bool { let u = bitcast<u32>(x) & 0x7fffffffu; return u > 0x7f800000u; }
 `;
 
 /** Entry point of a 1-D kernel over `count` threads (2-D grid past 65535 workgroups); body sees `gid`. */

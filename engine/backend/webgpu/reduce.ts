@@ -24,10 +24,10 @@ function rule(op: ReduceOp, t: 'f32' | 'i32'): Rule {
     case 'mean': return { init: '0.0', comb: 'x + y', fin: 'acc / f32(pu(1u))' };
     case 'prod': return { init: f ? '1.0' : '1', comb: 'x * y' };
     case 'max': return f
-      ? { init: '-inf_()', comb: 'select(select(max(x, y), y, y != y), x, x != x)' }
+      ? { init: '-inf_()', comb: 'select(select(max(x, y), y, isnan_(y)), x, isnan_(x))' }
       : { init: 'i32(-2147483647 - 1)', comb: 'max(x, y)' };
     case 'min': return f
-      ? { init: 'inf_()', comb: 'select(select(min(x, y), y, y != y), x, x != x)' }
+      ? { init: 'inf_()', comb: 'select(select(min(x, y), y, isnan_(y)), x, isnan_(x))' }
       : { init: '2147483647', comb: 'min(x, y)' };
     default: throw new Error(`reduce rule for ${op}`);
   }
@@ -111,13 +111,14 @@ export function softmaxLaunch(a: KernelArgs['softmax']): Launch {
   let n = pu(1u); let inner = pu(2u);
   let base = (gid / inner) * n * inner + gid % inner;
   var mx = -inf_();
-  for (var r = 0u; r < n; r++) { mx = max(mx, xs[base + r * inner]); }
+  var bad = false; // a NaN in the row makes it all NaN, as on the CPU (max() may drop NaN)
+  for (var r = 0u; r < n; r++) { let v = xs[base + r * inner]; bad = bad || isnan_(v); mx = max(mx, v); }
   var s = 0.0;
   for (var r = 0u; r < n; r++) { s += exp(xs[base + r * inner] - mx); }
   ${a.log ? 'let ls = log(s);' : 'let inv = 1.0 / s;'}
   for (var r = 0u; r < n; r++) {
     let i = base + r * inner;
-    out[i] = ${a.log ? 'xs[i] - mx - ls' : 'exp(xs[i] - mx) * inv'};
+    out[i] = select(${a.log ? 'xs[i] - mx - ls' : 'exp(xs[i] - mx) * inv'}, nan_(), bad);
   }`),
   };
   return { program, bufs: [a.x, a.out], params: new Params().u(rows, a.n, a.inner), threads: rows };
