@@ -1,7 +1,7 @@
 // The data dialog's line about infinite cells: counted over feature and label columns (not
 // ignored ones), with what the missing-value policy does to them.
 import { describe, expect, it } from 'vitest';
-import type { ColumnSummary } from '../../engine/data/types.ts';
+import type { ColumnSummary } from '../../engine/project/dataTypes.ts';
 import { nonFiniteText } from './nonFinite.ts';
 
 const col = (name: string, nonFinite?: number): ColumnSummary => ({ name, type: 'numeric', missing: 0, distinct: 10, integer: false, ...(nonFinite ? { nonFinite } : {}) });

@@ -3,7 +3,7 @@
  * treats them as missing values under the chosen policy (engine/data/prepare.ts), so the
  * dialog counts them over the columns that take part and names what happens to them.
  */
-import type { ColumnRole, ColumnSummary, DataPrep } from '../../engine/data/types.ts';
+import type { ColumnRole, ColumnSummary, DataPrep } from '../../engine/project/dataTypes.ts';
 
 const POLICY: Record<NonNullable<DataPrep['missing']>, string> = {
   mean: 'filled with the training mean',

@@ -6,8 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { fit } from './fit.ts';
 import { GraphModel } from './graphModel.ts';
-import type { ArrayDataset } from './split.ts';
-import type { TrainConfig } from './config.ts';
+import type { ArrayDataset } from '../data/split.ts';
+import type { TrainConfig } from '../project/config.ts';
 import { defaultGraph } from '../graph/format.ts';
 import { makeBuiltin2D } from '../data/builtin2d.ts';
 import { manualSeed } from '../ops/creation.ts';
