@@ -33,6 +33,7 @@ import { DataLoader, type Batch } from '../data/loader.ts';
 import { isAugmenting } from '../data/augment.ts';
 import type { AugmentConfig, NormStats } from '../data/types.ts';
 import { WeightSnapshot } from './snapshot.ts';
+import type { FitResume } from './checkpoint.ts';
 
 export interface StepReport {
   step: number;
@@ -86,6 +87,8 @@ export interface FitCallbacks {
   augment?: TrainAugment | null;
   /** Sees each training batch as the loader built it, just before its step (read it, do not change it). */
   onBatch?(b: Batch, epoch: number): void;
+  /** Continue from a checkpoint and/or capture one when the run ends (checkpoint.ts). */
+  resume?: FitResume;
 }
 
 export interface TrainAugment {
@@ -147,6 +150,9 @@ const sleep = (ms: number) => new Promise<void>((resolve) => {
   else resolve();
 });
 
+const pickDefined = <T extends object, K extends keyof T>(o: T, keys: K[]): Partial<Pick<T, K>> =>
+  Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]])) as Partial<Pick<T, K>>;
+
 /** Accuracy of one step's predictions (classification), from host arrays. */
 function stepAccuracy(plan: MetricPlan, pred: Float32Array, y: Int32Array | Float32Array): number | undefined {
   if (!plan.classification) return undefined;
@@ -167,8 +173,10 @@ export async function fit(model: GraphModel, train: ArrayDataset, val: ArrayData
   const callbacks = cb.callbacks ?? [];
   const loader = trainLoader(train, cfg, cb.augment);
   const scaler = cfg.mixedPrecision ? new GradScaler() : null;
+  const resume = cb.resume ?? null;
+  resume?.restore(model, cfg, opt, sched, scaler);
 
-  let step = 0;
+  let step = resume?.step ?? 0;
   let last: EpochReport | null = null;
   let lastYield = now();
   let trainMs = 0;
@@ -179,8 +187,8 @@ export async function fit(model: GraphModel, train: ArrayDataset, val: ArrayData
   // `good` gave a finite loss; `candidate` (taken at the last read) is confirmed by the next step's loss.
   let good = WeightSnapshot.of(model);
   let candidate: WeightSnapshot | null = null;
-  let best: { loss: number; epoch: number; weights: WeightSnapshot | null } | null = null;
-  let sinceBest = 0;
+  let best: { loss: number; epoch: number; weights: WeightSnapshot | null } | null = resume?.best ? { ...resume.best, weights: null } : null;
+  let sinceBest = resume?.sinceBest ?? 0;
   let acc = newAccumulator(plan);
   let lossSum = 0;
   let lossRows = 0;
@@ -251,6 +259,7 @@ export async function fit(model: GraphModel, train: ArrayDataset, val: ArrayData
   };
 
   const finish = (r: FitResult): FitResult => {
+    resume?.ended(r);
     if (cfg.keepBest && best?.weights && r.reason !== 'diverged') {
       best.weights.restore(model);
       r.restoredEpoch = best.epoch;
@@ -261,7 +270,7 @@ export async function fit(model: GraphModel, train: ArrayDataset, val: ArrayData
 
   try {
     model.train();
-    for (let epoch = 1; epoch <= cfg.epochs; epoch++) {
+    for (let epoch = resume?.startEpoch ?? 1; epoch <= cfg.epochs; epoch++) {
       epochStart = now();
       epochSeen = 0;
       acc = newAccumulator(plan);
@@ -269,6 +278,10 @@ export async function fit(model: GraphModel, train: ArrayDataset, val: ArrayData
       lossRows = 0;
       let micro = 0;
       for await (const b of loader.stream(epoch - 1)) {
+        if (resume?.passOver(epoch)) {
+          micro++;
+          continue;
+        }
         if (cb.shouldStop?.()) stopRequested = true;
         if (!stopRequested && cb.shouldPause?.()) {
           trainMs += now() - segmentStart;
@@ -307,6 +320,7 @@ export async function fit(model: GraphModel, train: ArrayDataset, val: ArrayData
         });
         micro++;
         if (lastMicro) step++;
+        if (lastMicro) resume?.trained(epoch, micro);
         epochSeen += n;
         pending.push({ step: lastMicro ? step : step + 1, epoch, n, loss: out.loss, pred: out.pred, yHost: out.yHost, lr: lrUsed });
         if (lastMicro && pending.length >= readEvery && !(await flush())) return finish({ reason: 'diverged', last, steps: step });
@@ -340,6 +354,7 @@ export async function fit(model: GraphModel, train: ArrayDataset, val: ArrayData
         best: improved,
       };
       if (sched?.interval === 'epoch') sched.step(monitored);
+      resume?.epochEnd({ epoch, step, loss: last.loss, lr: last.lr, ...pickDefined(last, ['accuracy', 'valLoss', 'valAccuracy']) }, best, sinceBest);
       await cb.onEpoch?.(last);
       let stopNow = false;
       for (const c of callbacks) await c.onEpochEnd?.(last, { stop: () => (stopNow = true) });
@@ -350,6 +365,7 @@ export async function fit(model: GraphModel, train: ArrayDataset, val: ArrayData
     }
     return finish({ reason: 'completed', last, steps: step });
   } finally {
+    await resume?.capture(model, cfg, opt, step, sched, scaler);
     for (const p of pending) {
       p.loss.dispose();
       p.pred?.dispose();

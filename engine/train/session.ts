@@ -22,6 +22,7 @@ import { shapesFit } from './dataFit.ts';
 import { mixedPrecisionUnavailable } from '../amp/autocast.ts';
 import type { MetricValues } from '../metrics/accumulator.ts';
 import { parameterHistograms, type EpochHistograms } from './histograms.ts';
+import { FitResume, type Checkpoint } from './checkpoint.ts';
 
 export interface BoundaryGrid {
   resolution: number;
@@ -72,6 +73,11 @@ export interface TrainJob {
   histogramBins?: number;
   /** Start from these weights (safetensors) instead of a fresh initialisation: continue a run. */
   initialWeights?: Uint8Array;
+  /**
+   * Continue a run exactly (weights, optimizer, scheduler, RNG, loader position): the run then
+   * trains `config.epochs` more epochs, its schedule spanning the whole run (checkpoint.ts).
+   */
+  resumeFrom?: Checkpoint | null;
 }
 
 /**
@@ -89,6 +95,10 @@ export interface TrainOutcome {
   reason: 'completed' | 'stopped' | 'diverged';
   weights: Uint8Array;
   final: Extract<SessionEvent, { type: 'done' }>;
+  /** The run's state at its end, to continue from (always captured). */
+  checkpoint: Checkpoint;
+  /** What could not be carried over from `resumeFrom` (a changed optimizer, seed or schedule). */
+  notes: string[];
 }
 
 export interface TrainHooks {
@@ -225,6 +235,12 @@ export async function runTraining(job: TrainJob, hooks: TrainHooks): Promise<Tra
   try {
     shapesFit(model, { sampleShape: data.sampleShape, classes: data.classes });
     if (job.initialWeights) loadWeightsInto(model, job.initialWeights);
+    const from = job.resumeFrom ?? null;
+    if (from) loadWeightsInto(model, from.weights);
+    const resume = new FitResume(from);
+    // Resuming trains config.epochs more epochs (a partly trained epoch is the first of them):
+    // fit counts epochs over the whole run, so the schedule spans it.
+    const config = from ? { ...job.config, epochs: from.meta.epoch + job.config.epochs } : job.config;
     const extent = data.extent;
     const wantsBoundary = job.boundaryResolution > 0 && data.sampleShape.join(',') === '2' && extent !== null;
     const step = (r: StepReport): SessionEvent => ({
@@ -232,7 +248,8 @@ export async function runTraining(job: TrainJob, hooks: TrainHooks): Promise<Tra
       lr: r.lr, samplesPerSec: r.samplesPerSec, etaSec: r.etaSec, totalSteps: r.totalSteps,
     });
     let lastStep: StepReport | null = null;
-    const result: FitResult = await fit(model, data.train, data.val, job.config, {
+    const result: FitResult = await fit(model, data.train, data.val, config, {
+      resume,
       shouldStop: hooks.shouldStop,
       ...(hooks.shouldPause ? { shouldPause: hooks.shouldPause } : {}),
       onPause: (paused, at) => hooks.onEvent({ type: paused ? 'paused' : 'resumed', runId: job.runId, ...at }),
@@ -267,7 +284,9 @@ export async function runTraining(job: TrainJob, hooks: TrainHooks): Promise<Tra
       ...(result.restoredEpoch !== undefined ? { restoredEpoch: result.restoredEpoch } : {}),
     };
     hooks.onEvent(final);
-    return { runId: job.runId, reason: result.reason, weights: await exportWeightsAsync(model), final };
+    const weights = await exportWeightsAsync(model);
+    const state = resume.captured!;
+    return { runId: job.runId, reason: result.reason, weights, final, checkpoint: { meta: state.meta, optimizer: state.optimizer, weights }, notes: resume.notes };
   } catch (e) {
     if (e instanceof FlowgradError && e.code === 'backend' && hostCopies) throw new RecoverableRunError(e, saved?.weights ?? null, saved?.epoch ?? 0);
     throw e;
