@@ -7,6 +7,7 @@
  */
 import type { ArrayDataset } from '../train/split.ts';
 import type { DataSignature } from '../graph/dataFit.ts';
+import type { Preprocessing } from './preprocessing.ts';
 
 export type { ArrayDataset } from '../train/split.ts';
 export type { DataSignature } from '../graph/dataFit.ts';
@@ -158,6 +159,8 @@ export interface PreparedDataset {
   extent: [number, number, number, number] | null;
   signature: DataSignature;
   notes: string[];
+  /** How raw inputs become these arrays, for the playground and exports (uploads; see preprocessing.ts). */
+  preprocessing?: Preprocessing;
 }
 
 export interface ColumnSummary {

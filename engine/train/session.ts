@@ -23,6 +23,7 @@ import { mixedPrecisionUnavailable } from '../amp/autocast.ts';
 import type { MetricValues } from '../metrics/accumulator.ts';
 import { parameterHistograms, type EpochHistograms } from './histograms.ts';
 import { FitResume, type Checkpoint } from './checkpoint.ts';
+import type { Preprocessing } from '../data/preprocessing.ts';
 
 export interface BoundaryGrid {
   resolution: number;
@@ -99,6 +100,8 @@ export interface TrainOutcome {
   checkpoint: Checkpoint;
   /** What could not be carried over from `resumeFrom` (a changed optimizer, seed or schedule). */
   notes: string[];
+  /** How raw inputs become model inputs (uploads); null for built-in data. */
+  preprocessing: Preprocessing | null;
 }
 
 export interface TrainHooks {
@@ -121,6 +124,10 @@ export interface LoadedData {
   augment: TrainAugment | null;
   train: ArrayDataset;
   val: ArrayDataset | null;
+  /** The held-out test split (uploads whose prep sets one aside), for evaluation only. */
+  test: ArrayDataset | null;
+  classNames: string[] | null;
+  preprocessing: Preprocessing | null;
   sampleShape: number[];
   classes: number | null;
   extent: [number, number, number, number] | null;
@@ -131,7 +138,10 @@ export async function loadData(spec: DatasetSpec, config: Pick<TrainConfig, 'val
   const d = await resolveDataset(spec, io, { validationSplit: config.validationSplit, seed: config.seed });
   const withShape = (a: ArrayDataset): ArrayDataset => ({ ...a, sampleShape: d.sampleShape });
   const augment = d.augment && isAugmenting(d.augment) ? { config: d.augment, stats: d.stats } : null;
-  return { augment, train: withShape(d.train), val: d.val ? withShape(d.val) : null, sampleShape: d.sampleShape, classes: d.classes, extent: d.extent };
+  return {
+    augment, train: withShape(d.train), val: d.val ? withShape(d.val) : null, test: d.test ? withShape(d.test) : null, classNames: d.classNames,
+    preprocessing: d.preprocessing ?? null, sampleShape: d.sampleShape, classes: d.classes, extent: d.extent,
+  };
 }
 
 /** The 2-D plot square of a generated dataset (for decision boundaries). */
@@ -286,7 +296,7 @@ export async function runTraining(job: TrainJob, hooks: TrainHooks): Promise<Tra
     hooks.onEvent(final);
     const weights = await exportWeightsAsync(model);
     const state = resume.captured!;
-    return { runId: job.runId, reason: result.reason, weights, final, checkpoint: { meta: state.meta, optimizer: state.optimizer, weights }, notes: resume.notes };
+    return { runId: job.runId, reason: result.reason, weights, final, checkpoint: { meta: state.meta, optimizer: state.optimizer, weights }, notes: resume.notes, preprocessing: data.preprocessing };
   } catch (e) {
     if (e instanceof FlowgradError && e.code === 'backend' && hostCopies) throw new RecoverableRunError(e, saved?.weights ?? null, saved?.epoch ?? 0);
     throw e;
