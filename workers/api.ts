@@ -13,6 +13,12 @@ import type { CodeProblem } from '../engine/train/builders/custom.ts';
 export type { CodeProblem } from '../engine/train/builders/custom.ts';
 import type { NormalizeMode } from '../engine/data/types.ts';
 import type { EpochHistograms } from '../engine/train/histograms.ts';
+import type { Checkpoint } from '../engine/train/checkpoint.ts';
+import type { Preprocessing } from '../engine/data/preprocessing.ts';
+import type { EvaluationReport } from '../engine/metrics/report.ts';
+export type { Checkpoint, CheckpointMeta, EpochRecord } from '../engine/train/checkpoint.ts';
+export type { Preprocessing } from '../engine/data/preprocessing.ts';
+export type { EvaluationReport, ClassScore, WorstSample } from '../engine/metrics/report.ts';
 export type { EpochHistograms, ParamHistogram, ValueHistogram } from '../engine/train/histograms.ts';
 
 export interface TrainRequest {
@@ -26,6 +32,8 @@ export interface TrainRequest {
   histogramBins?: number;
   /** Continue from these weights (safetensors), e.g. on the CPU after the GPU was lost. */
   initialWeights?: Uint8Array;
+  /** Continue a run exactly from its checkpoint: `config.epochs` more epochs (engine/train/checkpoint.ts). */
+  resumeFrom?: Checkpoint | null;
 }
 
 export interface StepEvent {
@@ -113,6 +121,30 @@ export interface RunResult {
   /** The trained weights as a standard safetensors file (null on error before any step). */
   weights: Uint8Array | null;
   final: DoneEvent | ErrorEvent;
+  /** The run's state at its end, to continue from (absent on error). */
+  checkpoint?: Checkpoint;
+  /** How raw inputs become model inputs (uploads; null for built-in data). */
+  preprocessing?: Preprocessing | null;
+  /** What a resume could not carry over (a changed optimizer, seed or schedule). */
+  notes?: string[];
+}
+
+/** Evaluate a trained model on its dataset's test split (workers/host/evaluate.ts). */
+export interface EvaluateRequest {
+  graph: GraphJSON;
+  weights: Uint8Array;
+  dataset: DatasetSpec;
+  config: TrainConfig;
+  /** How many worst-classified samples to return (12). */
+  worst?: number;
+}
+
+export interface EvaluateResult {
+  split: 'test' | 'validation' | 'training' | 'given';
+  report: EvaluationReport;
+  sampleShape: number[];
+  /** The inputs of report.worst, in its order (prepared as the model sees them). */
+  worstInputs: Float32Array[];
 }
 
 export interface EngineInfo {
@@ -142,6 +174,8 @@ export interface EngineApi {
   pause(runId: string): Promise<void>;
   /** Resumes a paused run (a 'resumed' event follows). */
   resume(runId: string): Promise<void>;
+  /** Scores a trained model on the test split (validation, else training, when there is none). */
+  evaluate(req: EvaluateRequest): Promise<EvaluateResult>;
   /** Runs the model on rows of inputs ([rows × features], row-major); returns its outputs. */
   predict(graph: GraphJSON, weights: Uint8Array, inputs: Float32Array, rows: number): Promise<Float32Array>;
   /** Decision-boundary grid for 2-D inputs, as in EpochEvent.boundary. */
