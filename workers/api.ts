@@ -4,7 +4,7 @@
  * worker implements `EngineApi` in `engine.worker.ts`.
  */
 import type { GraphJSON } from '../engine/graph/types.ts';
-import type { DatasetSpec } from '../engine/project/config.ts';
+import type { DatasetSpec, TrainConfig } from '../engine/project/config.ts';
 
 export type { DatasetSpec, TrainConfig, OptimizerName, OptimizerOptions, SchedulerConfig, MetricName } from '../engine/project/config.ts';
 import type { BoundaryGrid, DoneEvent, SessionEvent, TrainJob } from '../engine/train/session.ts';
@@ -12,6 +12,12 @@ export type { BoundaryGrid, EpochMetrics, SessionEvent } from '../engine/train/s
 import type { CodeProblem } from '../engine/train/builders/custom.ts';
 export type { CodeProblem } from '../engine/train/builders/custom.ts';
 import type { NormalizeMode } from '../engine/project/dataTypes.ts';
+import type { Checkpoint } from '../engine/train/checkpoint.ts';
+import type { Preprocessing } from '../engine/project/preprocessing.ts';
+import type { EvaluationReport } from '../engine/metrics/report.ts';
+export type { Checkpoint, CheckpointMeta, EpochRecord } from '../engine/train/checkpoint.ts';
+export type { Preprocessing } from '../engine/project/preprocessing.ts';
+export type { EvaluationReport, ClassScore, WorstSample } from '../engine/metrics/report.ts';
 export type { EpochHistograms, ParamHistogram, ValueHistogram } from '../engine/train/histograms.ts';
 
 /**
@@ -41,6 +47,30 @@ export interface RunResult {
   /** The trained weights as a standard safetensors file (null on error before any step). */
   weights: Uint8Array | null;
   final: DoneEvent | ErrorEvent;
+  /** The run's state at its end, to continue from (absent on error). */
+  checkpoint?: Checkpoint;
+  /** How raw inputs become model inputs (uploads; null for built-in data). */
+  preprocessing?: Preprocessing | null;
+  /** What a resume could not carry over (a changed optimizer, seed or schedule). */
+  notes?: string[];
+}
+
+/** Evaluate a trained model on its dataset's test split (workers/host/evaluate.ts). */
+export interface EvaluateRequest {
+  graph: GraphJSON;
+  weights: Uint8Array;
+  dataset: DatasetSpec;
+  config: TrainConfig;
+  /** How many worst-classified samples to return (12). */
+  worst?: number;
+}
+
+export interface EvaluateResult {
+  split: 'test' | 'validation' | 'training' | 'given';
+  report: EvaluationReport;
+  sampleShape: number[];
+  /** The inputs of report.worst, in its order (prepared as the model sees them). */
+  worstInputs: Float32Array[];
 }
 
 export interface EngineInfo {
@@ -70,6 +100,8 @@ export interface EngineApi {
   pause(runId: string): Promise<void>;
   /** Resumes a paused run (a 'resumed' event follows). */
   resume(runId: string): Promise<void>;
+  /** Scores a trained model on the test split (validation, else training, when there is none). */
+  evaluate(req: EvaluateRequest): Promise<EvaluateResult>;
   /** Runs the model on rows of inputs ([rows × features], row-major); returns its outputs. */
   predict(graph: GraphJSON, weights: Uint8Array, inputs: Float32Array, rows: number): Promise<Float32Array>;
   /** Decision-boundary grid for 2-D inputs, as in EpochEvent.boundary. */

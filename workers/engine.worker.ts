@@ -15,6 +15,7 @@ import { EventBatcher } from './batcher.ts';
 import { readDataset } from './data/store.ts';
 import { checkCustomCode } from '../engine/train/builders/custom.ts';
 import { resolveDataset } from '../engine/data/resolve.ts';
+import { evaluateRun } from './host/evaluate.ts';
 
 /** Uploaded datasets live in IndexedDB (stored there by the data worker). */
 const uploads = { readUpload: readDataset };
@@ -119,6 +120,10 @@ const api: EngineApi = {
 
   async resume(runId) {
     pauseRequests.delete(runId);
+  },
+
+  evaluate(req) {
+    return guard(() => evaluateRun(req, uploads));
   },
 
   predict(graph, weights, inputs, rows) {

@@ -6,7 +6,7 @@
  * its decision boundary.
  */
 import { parseGraph } from '../../engine/graph/format.ts';
-import { parseProject, readProjectZip, writeProjectZip, type ProjectJSON } from '../../engine/project/projectFile.ts';
+import { PROJECT_VERSION, parseProject, readProjectZip, writeProjectZip, type ProjectJSON } from '../../engine/project/projectFile.ts';
 import type { Builtin2DSpec, DatasetSpec } from '../../engine/project/config.ts';
 import { getEngine } from '../../workers/client.ts';
 import { structureKey } from '../store/analysis.ts';
@@ -35,7 +35,7 @@ export function buildProject(s: AppState): ProjectJSON {
   const m = weights ? (s.model?.metrics ?? null) : null;
   const project: ProjectJSON = {
     format: 'flowgrad.project',
-    version: 1,
+    version: PROJECT_VERSION,
     name: s.name,
     createdAt: new Date().toISOString(),
     graph: s.graph,

@@ -56,6 +56,8 @@ export class GradScaler {
   private readonly opts: Required<Omit<GradScalerOptions, 'enabled'>>;
   /** [S], [good steps in a row, skipped steps], and the per-step [norm²] and gradScale [3], reused, on the device. */
   private s: { scale: Tensor; counts: Tensor; norm2: Tensor; gradScale: Tensor } | null = null;
+  /** State from loadStateDict, used when the device tensors are created (the backend is known then). */
+  private loaded: ScalerState | null = null;
 
   constructor(opts: GradScalerOptions = {}) {
     this.enabled = opts.enabled ?? true;
@@ -71,8 +73,8 @@ export class GradScaler {
       throw new FlowgradError('unsupported', `GradScaler: backend '${be.name}' lacks the sumSquares and ampUpdate kernels`);
     }
     return (this.s ??= {
-      scale: keep(fromValues([this.opts.initScale], [1], 'float32', { backend: be })),
-      counts: keep(fromValues([0, 0], [2], 'float32', { backend: be })),
+      scale: keep(fromValues([this.loaded?.scale ?? this.opts.initScale], [1], 'float32', { backend: be })),
+      counts: keep(fromValues([this.loaded?.goodSteps ?? 0, this.loaded?.skippedSteps ?? 0], [2], 'float32', { backend: be })),
       norm2: keep(fromValues([0], [1], 'float32', { backend: be })),
       gradScale: keep(fromValues([1, 0, 0], [3], 'float32', { backend: be })),
     });
@@ -127,9 +129,30 @@ export class GradScaler {
     return { scale: s[0]!, skippedSteps: c[1]! };
   }
 
+  /** The scale and its counters (a readback; for checkpoints, as PyTorch's state_dict). */
+  async stateDict(): Promise<ScalerState> {
+    if (!this.s) return this.loaded ?? { scale: this.opts.initScale, goodSteps: 0, skippedSteps: 0 };
+    const [s, c] = await Promise.all([this.s.scale.data(), this.s.counts.data()]);
+    return { scale: s[0]!, goodSteps: c[0]!, skippedSteps: c[1]! };
+  }
+
+  /** Continues from stateDict(); call before the first step. */
+  loadStateDict(st: ScalerState): void {
+    if (!(st.scale > 0) || !(st.goodSteps >= 0) || !(st.skippedSteps >= 0)) throw new FlowgradError('bad-argument', 'GradScaler.loadStateDict: invalid state');
+    if (this.s) throw new FlowgradError('bad-argument', 'GradScaler.loadStateDict: call it before the first step');
+    this.loaded = { ...st };
+  }
+
   dispose(): void {
     if (!this.s) return;
     for (const t of Object.values(this.s)) t.dispose();
     this.s = null;
   }
+}
+
+export interface ScalerState {
+  scale: number;
+  /** Steps without overflow since the scale last changed. */
+  goodSteps: number;
+  skippedSteps: number;
 }

@@ -52,6 +52,56 @@ describe('flowgrad CLI', () => {
     expect(project.data).toMatchObject({ kind: 'upload', name: 'points.csv', prep: { label: 'label' } });
   });
 
+  it('train, then train the output again: continues from the checkpoint (not a fresh start); --restart starts over', () => {
+    const first = join(dir, 'first.flowgrad.zip'), second = join(dir, 'second.flowgrad.zip'), over = join(dir, 'over.flowgrad.zip');
+    const a = JSON.parse(run('train', graphFile, '--data', 'builtin:moons', '--epochs', '6', '--seed', '2', '--json', '--out', first)) as { epochs: { epoch: number; loss: number }[]; startEpoch: number; test: { rows: number; accuracy: number } };
+    expect(a.startEpoch).toBe(0);
+    expect(a.epochs.map((e) => e.epoch)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(a.test.rows).toBeGreaterThan(0);
+    const b = JSON.parse(run('train', first, '--epochs', '2', '--json', '--out', second)) as typeof a;
+    expect(b.startEpoch).toBe(6);
+    expect(b.epochs.map((e) => e.epoch)).toEqual([7, 8]);
+    const lastOfFirst = a.epochs.at(-1)!.loss, firstOfFresh = a.epochs[0]!.loss;
+    // The continuation's first epoch is near where the first run ended, far from a fresh start.
+    expect(Math.abs(b.epochs[0]!.loss - lastOfFirst)).toBeLessThan(0.25 * Math.abs(firstOfFresh - lastOfFirst));
+    const c = JSON.parse(run('train', first, '--epochs', '2', '--restart', '--json', '--out', over)) as typeof a;
+    expect(c.startEpoch).toBe(0);
+    expect(c.epochs[0]!.loss).toBe(firstOfFresh);
+    const { project, optimizer } = readProjectZip(new Uint8Array(readFileSync(second)));
+    expect(project.checkpoint).toMatchObject({ epoch: 8, optimizer: { kind: 'adam' } });
+    expect(project.checkpoint!.history.map((h) => h.epoch)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(optimizer!.byteLength).toBeGreaterThan(1000);
+    const info = JSON.parse(run('info', second, '--json')) as { trained: boolean; checkpoint: { epoch: number } };
+    expect(info).toMatchObject({ trained: true, checkpoint: { epoch: 8 } });
+  });
+
+  it('a CSV project keeps its preprocessing and (with --include-data) its data; evaluate prints per-class scores with the label names, and --json the same', () => {
+    const csv = join(dir, 'fruit.csv');
+    const rows = ['width,colour,kind'];
+    for (let i = 0; i < 160; i++) rows.push(`${(i % 2 ? 40 : 10) + Math.sin(i) * 5},${['red', 'green'][i % 2]},${i % 2 ? 'pear' : 'apple'}`);
+    writeFileSync(csv, rows.join('\n'));
+    const withData = join(dir, 'fruit-data.flowgrad.zip'), without = join(dir, 'fruit.flowgrad.zip');
+    const g = defaultGraph();
+    g.nodes.find((n) => n.type === 'Input')!.attrs.shape = [3];
+    const gFile = join(dir, 'fruit.json');
+    writeFileSync(gFile, JSON.stringify(g));
+    run('train', gFile, '--data', csv, '--label', 'kind', '--epochs', '6', '--include-data', '--out', withData);
+    run('train', gFile, '--data', csv, '--label', 'kind', '--epochs', '6', '--out', without);
+    const full = readProjectZip(new Uint8Array(readFileSync(withData)));
+    expect(full.project.dataset).toEqual({ file: 'fruit.csv', bytes: readFileSync(csv).byteLength });
+    expect(full.project.preprocessing).toMatchObject({ kind: 'table', classNames: ['apple', 'pear'], featureNames: ['width', 'colour=red', 'colour=green'] });
+    expect(readProjectZip(new Uint8Array(readFileSync(without))).dataset).toBeNull();
+    // The project with its data evaluates on another machine: no --data needed.
+    const text = run('evaluate', withData);
+    expect(text).toMatch(/rows of the test split/);
+    expect(text).toMatch(/apple\s+\d\.\d{3}\s+\d\.\d{3}/);
+    expect(text).toMatch(/pear\s+\d\.\d{3}/);
+    const rep = JSON.parse(run('evaluate', withData, '--data', csv, '--json')) as { split: string; rows: number; classNames: string[]; confusion: number[][]; accuracy: number };
+    expect(rep).toMatchObject({ split: 'given', rows: 160, classNames: ['apple', 'pear'] });
+    expect(rep.confusion.flat().reduce((x, y) => x + y, 0)).toBe(160);
+    expect(rep.accuracy).toBeGreaterThan(0.9);
+  });
+
   it('bad input fails with a message, not a stack trace', () => {
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, '{"hello": 1}');

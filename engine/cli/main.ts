@@ -3,16 +3,25 @@
  * training loop and file formats as the IDE.
  *   train <project.flowgrad.zip | graph.json | template:ID> [--data builtin:NAME | FILE [--label COLUMN]] [--epochs N] [--lr X]
  *         [--batch N] [--optimizer sgd|adam|adamw|rmsprop|adagrad|lion] [--seed N]
- *         [--backend cpu|webgpu|reference] [--mixed-precision on|off] --out FILE
- *   info <project.flowgrad.zip | graph.json | template:ID>
+ *         [--backend cpu|webgpu|reference] [--mixed-precision on|off] [--restart] [--include-data] [--json] --out FILE
+ *   evaluate <project.flowgrad.zip> [--data FILE] [--json]
+ *   info <project.flowgrad.zip | graph.json | template:ID> [--json]
+ * A trained project continues from its checkpoint (`--epochs` more epochs) unless --restart.
+ * With --json a command prints one JSON object on stdout (progress and notes go to stderr).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseGraph } from '../graph/format.ts';
 import { analyzeGraph } from '../graph/analyze.ts';
-import { readProjectZip, writeProjectZip, newProject } from '../project/projectFile.ts';
-import type { ProjectJSON } from '../project/projectFile.ts';
+import { readProjectZip, writeProjectZip, newProject, projectCheckpoint } from '../project/projectFile.ts';
+import type { ProjectFiles, ProjectJSON } from '../project/projectFile.ts';
 import { runTraining } from '../train/session.ts';
+import { evaluateProject } from '../train/evaluation.ts';
+import { encodeTableRow } from '../project/preprocessing.ts';
+import { prepareStored } from '../data/prepare.ts';
+import { sanitizePrep } from '../data/resolve.ts';
+import type { EvaluationReport } from '../metrics/report.ts';
+import type { ArrayDataset } from '../data/split.ts';
 import { BUILTINS } from '../data/builtin.ts';
 import { parseUpload, decodedBytes } from '../data/detect.ts';
 import type { StoredDataset } from '../project/dataTypes.ts';
@@ -29,10 +38,16 @@ const OPTIMIZERS: OptimizerName[] = ['sgd', 'adam', 'adamw', 'rmsprop', 'adagrad
 const USAGE = `usage:
   npm run flowgrad -- train <project.flowgrad.zip | graph.json | template:ID> [--data builtin:NAME | FILE [--label COLUMN]]
                        [--epochs N] [--lr X] [--batch N] [--optimizer ${OPTIMIZERS.join('|')}] [--seed N]
-                       [--backend cpu|webgpu|reference] [--mixed-precision on|off] --out trained.flowgrad.zip
-  npm run flowgrad -- info <project.flowgrad.zip | graph.json | template:ID>
+                       [--backend cpu|webgpu|reference] [--mixed-precision on|off] [--restart] [--include-data] [--json]
+                       --out trained.flowgrad.zip
+  npm run flowgrad -- evaluate <project.flowgrad.zip> [--data FILE] [--json]
+  npm run flowgrad -- info <project.flowgrad.zip | graph.json | template:ID> [--json]
+a trained project continues from its checkpoint (--epochs more epochs); --restart starts over from fresh weights
 built-in data: ${BUILTINS.map((b) => b.name).join(', ')}
 templates: ${TEMPLATES.map((t) => `${t.id}${t.dataset ? '' : ' (needs its own data)'}`).join(', ')}`;
+
+/** Flags without a value. */
+const SWITCHES = new Set(['restart', 'json', 'include-data']);
 
 function parseArgs(argv: string[]): { cmd: string; file: string; opts: Record<string, string> } {
   const [cmd = '', file = '', ...rest] = argv;
@@ -40,6 +55,10 @@ function parseArgs(argv: string[]): { cmd: string; file: string; opts: Record<st
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
     if (!a.startsWith('--')) throw new Error(`unexpected argument '${a}'`);
+    if (SWITCHES.has(a.slice(2))) {
+      opts[a.slice(2)] = 'on';
+      continue;
+    }
     const v = rest[i + 1];
     if (v === undefined || v.startsWith('--')) throw new Error(`${a} needs a value`);
     opts[a.slice(2)] = v;
@@ -48,7 +67,10 @@ function parseArgs(argv: string[]): { cmd: string; file: string; opts: Record<st
   return { cmd, file, opts };
 }
 
-function loadProject(file: string): { project: ProjectJSON; weights: Uint8Array | null } {
+type Loaded = { project: ProjectJSON } & ProjectFiles;
+const noFiles = { weights: null, optimizer: null, dataset: null };
+
+function loadProject(file: string): Loaded {
   if (file.startsWith('template:')) {
     const t = getTemplate(file.slice('template:'.length));
     if (!t) throw new Error(`unknown template '${file}' (templates: ${TEMPLATES.map((x) => x.id).join(', ')})`);
@@ -56,27 +78,39 @@ function loadProject(file: string): { project: ProjectJSON; weights: Uint8Array 
     project.graph = t.build();
     if (t.dataset) project.data = t.dataset;
     else (project as { data?: DatasetSpec }).data = undefined;
-    return { project, weights: null };
+    return { project, ...noFiles };
   }
   const bytes = new Uint8Array(readFileSync(file));
   if (file.endsWith('.json')) {
     const project = newProject(basename(file, '.json'));
     project.graph = parseGraph(new TextDecoder().decode(bytes));
-    return { project, weights: null };
+    return { project, ...noFiles };
   }
   return readProjectZip(bytes);
 }
 
-function info(file: string): void {
+function info(file: string, json: boolean): void {
   const { project, weights } = loadProject(file);
   const a = analyzeGraph(project.graph);
+  if (!a.ok) process.exitCode = 1;
+  if (json) {
+    const ck = project.checkpoint;
+    console.log(JSON.stringify({
+      name: project.name, version: project.version, nodes: project.graph.nodes.length, parameters: a.totalParams, flops: a.totalFlops, trained: weights !== null,
+      checkpoint: ck ? { epoch: ck.epoch, step: ck.step, optimizer: ck.optimizer?.kind ?? null } : null,
+      metrics: project.metrics ?? null, dataset: project.dataset ?? null, preprocessing: project.preprocessing ?? null,
+      layers: project.graph.nodes.map((n) => ({ id: n.id, type: n.type, shape: a.shapes[n.id] ?? null, params: a.params[n.id] ?? 0, flops: a.flops[n.id] ?? 0 })),
+      issues: a.issues,
+    }));
+    return;
+  }
   console.log(`${project.name}: ${project.graph.nodes.length} nodes, ${a.totalParams.toLocaleString()} parameters, ${a.totalFlops.toLocaleString()} FLOPs per sample${weights ? ', with trained weights' : ''}`);
   for (const n of project.graph.nodes) {
     const shape = a.shapes[n.id];
     console.log(`  ${n.id.padEnd(14)} ${n.type.padEnd(10)} ${(shape ? fmtShape(shape) : '?').padEnd(12)} params ${String(a.params[n.id] ?? 0).padStart(8)}  FLOPs ${String(a.flops[n.id] ?? 0).padStart(10)}`);
   }
   for (const i of a.issues) console.log(`  ${i.severity}: ${i.nodeId ?? 'graph'}: ${i.message}`);
-  if (!a.ok) process.exitCode = 1;
+  if (project.checkpoint) console.log(`  trained ${project.checkpoint.epoch} epochs (${project.checkpoint.step} steps); train continues from there`);
 }
 
 function progressBar(frac: number, width = 24): string {
@@ -85,9 +119,7 @@ function progressBar(frac: number, width = 24): string {
 }
 
 /** Parses a data file (CSV, NPY/NPZ, IDX, JSON, ZIP of images) the way the app's data worker does. */
-async function readDataFile(path: string): Promise<StoredDataset> {
-  const bytes = new Uint8Array(readFileSync(path));
-  const name = basename(path);
+async function readDataFile(name: string, bytes: Uint8Array): Promise<StoredDataset> {
   const parsed = await parseUpload([{ name, bytes }]);
   return { id: `file:${name}`, name, format: parsed.format, bytes: bytes.byteLength, decodedBytes: decodedBytes(parsed.data), createdAt: new Date().toISOString(), data: parsed.data, notes: parsed.notes };
 }
@@ -115,23 +147,38 @@ function fmtTime(sec: number): string {
   return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
 }
 
-async function train(file: string, opts: Record<string, string>): Promise<void> {
-  if (!opts.out) throw new Error('train needs --out FILE');
-  const { project } = loadProject(file);
-  if (opts.backend) await useBackend(opts.backend);
+/** The project's dataset, the included data file, or --data: the spec and where uploads are read from. */
+async function resolveData(file: string, loaded: Loaded, opts: Record<string, string>, log: (s: string) => void): Promise<{ dataset: DatasetSpec | undefined; io?: DataIO; upload?: { name: string; bytes: Uint8Array } }> {
+  const { project } = loaded;
   let dataset: DatasetSpec | undefined = project.data ? { ...project.data } : undefined;
-  let io: DataIO | undefined;
   if (opts.data && !opts.data.startsWith('builtin:') && existsSync(opts.data)) {
     // A data file: the same parsers and preparation as a drop in the app, read from disk.
-    const upload = await readDataFile(opts.data);
-    io = { readUpload: async () => upload };
-    dataset = { kind: 'upload', id: upload.id, name: upload.name, ...(opts.label ? { prep: { label: opts.label } } : {}) };
-    for (const n of upload.notes) console.log(`note: ${n}`);
-  } else if (opts.data) dataset = dataFromFlag(opts.data, dataset);
-  if (!dataset) {
-    if (file.startsWith('template:')) throw new Error(`${file} has no built-in dataset yet: pass one with --data builtin:NAME whose samples fit its Input, or train it from the app with your own data`);
-    dataset = { ...DEFAULT_DATASET };
+    const bytes = new Uint8Array(readFileSync(opts.data));
+    const upload = await readDataFile(basename(opts.data), bytes);
+    for (const n of upload.notes) log(`note: ${n}`);
+    const keepPrep = dataset?.kind === 'upload' && dataset.prep ? dataset.prep : {};
+    dataset = { kind: 'upload', id: upload.id, name: upload.name, prep: { ...keepPrep, ...(opts.label ? { label: opts.label } : {}) } };
+    return { dataset, io: { readUpload: async () => upload }, upload: { name: upload.name, bytes } };
   }
+  if (opts.data) return { dataset: dataFromFlag(opts.data, dataset) };
+  if (dataset?.kind === 'upload' && loaded.dataset && project.dataset) {
+    // The data file the project carries.
+    const upload = await readDataFile(project.dataset.file, loaded.dataset);
+    const id = dataset.id;
+    return { dataset, io: { readUpload: async () => ({ ...upload, id }) }, upload: { name: project.dataset.file, bytes: loaded.dataset } };
+  }
+  if (!dataset && file.startsWith('template:')) throw new Error(`${file} has no built-in dataset yet: pass one with --data builtin:NAME whose samples fit its Input, or train it from the app with your own data`);
+  return { dataset: dataset ?? { ...DEFAULT_DATASET } };
+}
+
+async function train(file: string, opts: Record<string, string>): Promise<void> {
+  if (!opts.out) throw new Error('train needs --out FILE');
+  const json = opts.json === 'on';
+  const log = (line: string) => (json ? console.error(line) : console.log(line));
+  const loaded = loadProject(file);
+  const { project } = loaded;
+  if (opts.backend) await useBackend(opts.backend);
+  const { dataset, io, upload } = await resolveData(file, loaded, opts, log);
   const config = { ...DEFAULT_TRAIN_CONFIG, ...project.training };
   if (opts.epochs) config.epochs = Number(opts.epochs);
   if (opts.lr) config.lr = Number(opts.lr);
@@ -145,9 +192,18 @@ async function train(file: string, opts: Record<string, string>): Promise<void> 
     if (!OPTIMIZERS.includes(opts.optimizer as OptimizerName)) throw new Error(`unknown optimizer '${opts.optimizer}' (${OPTIMIZERS.join(', ')})`);
     config.optimizer = opts.optimizer as OptimizerName;
   }
-  const tty = process.stdout.isTTY;
+  // Continue from the project's checkpoint (exact), or from its weights (a version 1 file), unless --restart.
+  const restart = opts.restart === 'on';
+  const resumeFrom = restart ? null : projectCheckpoint(loaded);
+  const initialWeights = !restart && !resumeFrom && loaded.weights ? loaded.weights : undefined;
+  const startEpoch = resumeFrom?.meta.epoch ?? 0;
+  const total = startEpoch + config.epochs;
+  if (resumeFrom) log(`continuing from epoch ${startEpoch} (step ${resumeFrom.meta.step}): ${config.epochs} more epochs; --restart starts over`);
+  else if (initialWeights) log('continuing from the weights in the file (it has no optimizer state: the optimizer starts fresh); --restart starts over');
+  const tty = process.stdout.isTTY && !json;
   let lastDraw = 0;
-  const out = await runTraining({ runId: 'cli', graph: project.graph, dataset, config, boundaryResolution: 0 }, {
+  const epochs: { epoch: number; loss: number; valLoss: number | null; valAccuracy: number | null; accuracy: number | null; lr: number }[] = [];
+  const out = await runTraining({ runId: 'cli', graph: project.graph, dataset: dataset!, config, boundaryResolution: 0, resumeFrom, ...(initialWeights ? { initialWeights } : {}) }, {
     ...(io ? { io } : {}),
     shouldStop: () => false,
     onEvent: (e) => {
@@ -156,29 +212,110 @@ async function train(file: string, opts: Record<string, string>): Promise<void> 
         process.stdout.write(`\rstep ${e.step}/${e.totalSteps} ${progressBar(e.step / e.totalSteps)} loss ${e.loss.toFixed(4)}  ${Math.round(e.samplesPerSec)} samples/s  ETA ${fmtTime(e.etaSec)}   `);
       }
       if (e.type !== 'epoch') return;
+      epochs.push({ epoch: e.epoch, loss: e.loss, valLoss: e.metrics.valLoss ?? null, valAccuracy: e.metrics.valAccuracy ?? null, accuracy: e.metrics.accuracy ?? null, lr: e.lr });
+      if (json) return;
       const acc = e.metrics.accuracy !== undefined ? `  acc ${(e.metrics.accuracy * 100).toFixed(1)}%` : '';
       const valAcc = e.metrics.valAccuracy !== undefined ? `  val acc ${(e.metrics.valAccuracy * 100).toFixed(1)}%` : '';
-      const line = `epoch ${String(e.epoch).padStart(4)}/${config.epochs} ${progressBar(e.epoch / config.epochs)} loss ${e.loss.toFixed(4)}${acc}${valAcc}  ${Math.round(e.samplesPerSec)} samples/s  ETA ${fmtTime(e.etaSec)}`;
+      const line = `epoch ${String(e.epoch).padStart(4)}/${total} ${progressBar(e.epoch / total)} loss ${e.loss.toFixed(4)}${acc}${valAcc}  ${Math.round(e.samplesPerSec)} samples/s  ETA ${fmtTime(e.etaSec)}`;
       if (tty) process.stdout.write(`\r${line}\n`);
       else console.log(line);
     },
   });
-  console.log(`${out.reason}: loss ${out.final.loss.toFixed(4)}${out.final.metrics.accuracy !== undefined ? `, accuracy ${(out.final.metrics.accuracy * 100).toFixed(1)}%` : ''}${out.final.message ? ` — ${out.final.message}` : ''}`);
+  for (const n of out.notes) log(`note: ${n}`);
+  log(`${out.reason}: loss ${out.final.loss.toFixed(4)}${out.final.metrics.accuracy !== undefined ? `, accuracy ${(out.final.metrics.accuracy * 100).toFixed(1)}%` : ''}${out.final.message ? ` — ${out.final.message}` : ''}`);
   const metrics: Record<string, number> = { loss: out.final.loss };
   for (const [k, v] of Object.entries(out.final.metrics)) if (typeof v === 'number') metrics[k] = v;
-  const saved: ProjectJSON = { ...project, data: dataset, training: config, metrics };
-  writeFileSync(opts.out, writeProjectZip({ project: saved, weights: out.weights }));
-  console.log(`wrote ${opts.out}`);
+  const include = upload && (opts['include-data'] === 'on' || (loaded.dataset !== null && !opts.data));
+  const saved: ProjectJSON = {
+    ...project, data: dataset!, training: config, metrics, checkpoint: out.checkpoint.meta,
+    ...(out.preprocessing ? { preprocessing: out.preprocessing } : {}),
+    ...(include ? { dataset: { file: upload.name, bytes: upload.bytes.byteLength } } : {}),
+  };
+  if (!include) delete saved.dataset;
+  if (!out.preprocessing) delete saved.preprocessing;
+  const zip = writeProjectZip({ project: saved, weights: out.weights, optimizer: out.checkpoint.optimizer, dataset: include ? upload.bytes : null });
+  writeFileSync(opts.out, zip);
+  log(`wrote ${opts.out} (${zip.byteLength.toLocaleString('en-US')} bytes${include ? `, with the ${upload.bytes.byteLength.toLocaleString('en-US')}-byte dataset` : ''})`);
+  if (json) {
+    let test: EvaluationReport | null = null;
+    if (out.reason !== 'diverged') test = (await evaluateProject({ graph: project.graph, weights: out.weights, dataset: dataset!, config }, io)).report;
+    console.log(JSON.stringify({
+      reason: out.reason, startEpoch, epochs, final: { epoch: out.final.epoch, step: out.final.step, ...metrics }, test, out: opts.out, bytes: zip.byteLength, notes: out.notes,
+    }));
+  }
+}
+
+/** Rows of a data file as the model expects them: the stored preprocessing for tables, else prepared as the project says. */
+function rowsFromFile(upload: StoredDataset, project: ProjectJSON, log: (s: string) => void): { rows: ArrayDataset; classNames: string[] | null } {
+  const pre = project.preprocessing;
+  const d = upload.data;
+  if (pre?.kind === 'table' && d.kind === 'table') {
+    const label = d.columns.find((c) => c.name === pre.label);
+    if (!label) throw new Error(`the file has no column '${pre.label}' (the label the model was trained on)`);
+    const x: number[] = [], y: number[] = [];
+    for (let r = 0; r < d.rows; r++) {
+      const raw = Object.fromEntries(d.columns.map((c) => [c.name, c.type === 'numeric' ? c.values[r]! : c.codes[r]! < 0 ? '' : c.categories[c.codes[r]!]!]));
+      const target = raw[pre.label!];
+      const yi = pre.classNames ? pre.classNames.indexOf(String(target)) : Number(target);
+      if (pre.classNames ? yi < 0 : !Number.isFinite(yi)) throw new Error(`row ${r + 1}: label '${target}' is not one the model knows (${pre.classNames?.join(', ') ?? 'a number'})`);
+      x.push(...encodeTableRow(pre, raw));
+      y.push(yi);
+    }
+    const f = pre.featureNames.length;
+    return { rows: { x: Float32Array.from(x), y: pre.classNames ? Int32Array.from(y) : Float32Array.from(y), rows: d.rows, features: f, sampleShape: [f] }, classNames: pre.classNames };
+  }
+  const prep = project.data.kind === 'upload' ? sanitizePrep(project.data.prep) : {};
+  const p = prepareStored(d, { ...prep, valFraction: 0, testFraction: 0 });
+  if (pre?.normalize) log('note: this file was normalised with its own statistics (the stored ones apply to tables only)');
+  return { rows: { ...p.train, sampleShape: p.sampleShape }, classNames: p.classNames };
+}
+
+async function evaluate(file: string, opts: Record<string, string>): Promise<void> {
+  const json = opts.json === 'on';
+  const log = (line: string) => (json ? console.error(line) : console.log(line));
+  const loaded = loadProject(file);
+  const { project, weights } = loaded;
+  if (!weights) throw new Error(`${basename(file)} has no trained weights: train it first`);
+  if (opts.backend) await useBackend(opts.backend);
+  const config = { ...DEFAULT_TRAIN_CONFIG, ...project.training };
+  let result;
+  if (opts.data && !opts.data.startsWith('builtin:')) {
+    const upload = await readDataFile(basename(opts.data), new Uint8Array(readFileSync(opts.data)));
+    const { rows, classNames } = rowsFromFile(upload, project, log);
+    result = await evaluateProject({ graph: project.graph, weights, dataset: project.data, config, rows });
+    if (classNames && result.report.perClass) result.report.perClass.forEach((c, i) => (c.name = classNames[i] ?? c.name));
+    if (classNames) result.report.classNames = result.report.perClass?.map((c) => c.name);
+  } else {
+    const { dataset, io } = await resolveData(file, loaded, opts, log);
+    result = await evaluateProject({ graph: project.graph, weights, dataset: dataset!, config }, io);
+  }
+  const r = result.report;
+  if (json) {
+    console.log(JSON.stringify({ split: result.split, ...r }));
+    return;
+  }
+  console.log(`${project.name}: ${r.rows} ${result.split === 'given' ? 'rows of the file' : `rows of the ${result.split} split`}, loss ${r.loss.toFixed(4)}${r.accuracy !== undefined ? `, accuracy ${(r.accuracy * 100).toFixed(1)}%` : ''}`);
+  if (r.perClass) {
+    const w = Math.max(5, ...r.perClass.map((c) => c.name.length));
+    console.log(`  ${'class'.padEnd(w)}  precision  recall     f1  support`);
+    for (const c of r.perClass) console.log(`  ${c.name.padEnd(w)}  ${c.precision.toFixed(3).padStart(9)}  ${c.recall.toFixed(3).padStart(6)}  ${c.f1.toFixed(3).padStart(5)}  ${String(c.support).padStart(7)}`);
+    console.log(`  ${'macro'.padEnd(w)}  ${r.macro!.precision.toFixed(3).padStart(9)}  ${r.macro!.recall.toFixed(3).padStart(6)}  ${r.macro!.f1.toFixed(3).padStart(5)}`);
+    console.log('  confusion (rows: true, columns: predicted)');
+    const cw = Math.max(4, ...r.confusion!.flat().map((n) => String(n).length));
+    for (const [i, row] of r.confusion!.entries()) console.log(`  ${r.perClass[i]!.name.padEnd(w)}  ${row.map((n) => String(n).padStart(cw)).join(' ')}`);
+  }
+  if (r.regression) console.log(`  MAE ${r.regression.mae.toFixed(4)}  MSE ${r.regression.mse.toFixed(4)}  RMSE ${r.regression.rmse.toFixed(4)}  R² ${r.regression.r2.toFixed(4)}`);
 }
 
 async function main(): Promise<void> {
   const { cmd, file, opts } = parseArgs(process.argv.slice(2));
-  if (!file || (cmd !== 'train' && cmd !== 'info')) {
+  if (!file || !['train', 'info', 'evaluate'].includes(cmd)) {
     console.log(USAGE);
     process.exitCode = cmd === 'help' || cmd === '--help' ? 0 : 2;
     return;
   }
-  if (cmd === 'info') info(file);
+  if (cmd === 'info') info(file, opts.json === 'on');
+  else if (cmd === 'evaluate') await evaluate(file, opts);
   else await train(file, opts);
 }
 

@@ -13,6 +13,16 @@ export class Rng {
     this.state = (seed >>> 0) ^ 0x9e3779b9;
   }
 
+  /** The generator's whole state (checkpoints): restoring it replays the same numbers. */
+  getState(): { state: number; spare: number | null } {
+    return { state: this.state, spare: this.spare };
+  }
+
+  setState(s: { state: number; spare: number | null }): void {
+    this.state = s.state >>> 0;
+    this.spare = s.spare;
+  }
+
   /** Uniform in [0, 1). */
   next(): number {
     let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);

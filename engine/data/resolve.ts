@@ -10,6 +10,7 @@ import type { DatasetSpec } from '../project/config.ts';
 import { splitDataset } from './split.ts';
 import { makeBuiltin } from './builtin.ts';
 import { prepareStored } from './prepare.ts';
+import { describePreprocessing } from '../project/preprocessing.ts';
 import { NO_AUGMENT } from '../project/dataTypes.ts';
 import type { AugmentConfig, DataPrep, PreparedDataset, StoredDataset } from '../project/dataTypes.ts';
 
@@ -96,5 +97,6 @@ export async function resolveDataset(spec: DatasetSpec, io: DataIO, opts: Resolv
     throw new FlowgradError('bad-argument', `the uploaded dataset '${spec.name}' is not stored here any more: drop the file again`, { cause: e });
   }
   const prep = sanitizePrep(spec.prep);
-  return prepareStored(stored.data, prep, { valFraction: opts.validationSplit, seed: opts.seed });
+  const prepared = prepareStored(stored.data, prep, { valFraction: opts.validationSplit, seed: opts.seed });
+  return { ...prepared, preprocessing: describePreprocessing(prepared, stored.data, prep) };
 }

@@ -23,8 +23,7 @@ export class Adam extends Optimizer {
   amsgrad: boolean;
   maximize: boolean;
   protected readonly decoupled: boolean = false;
-  /** Per-parameter step counts (a parameter without a gradient does not advance). */
-  private readonly steps = new Map<Tensor, number>();
+  override readonly stateNames: readonly string[] = ['expAvg', 'expAvgSq', 'maxExpAvgSq'];
 
   constructor(params: Iterable<Tensor>, opts: AdamOptions = {}) {
     super(params, opts.lr ?? 1e-3, { pack: true });
@@ -40,8 +39,9 @@ export class Adam extends Optimizer {
     const items = [...this.withGrads()];
     if (items.length === 0) return;
     const steps = items.map(([p]) => {
-      const t = (this.steps.get(p) ?? 0) + 1;
-      this.steps.set(p, t);
+      // Per-parameter step counts: a parameter without a gradient does not advance.
+      const t = (this.paramSteps.get(p) ?? 0) + 1;
+      this.paramSteps.set(p, t);
       return t;
     });
     const buf = (name: string) => items.map(([p]) => this.slot(p, name)._storage.buf);

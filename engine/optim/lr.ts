@@ -38,6 +38,16 @@ export abstract class LRScheduler {
   get lastLr(): number {
     return this.optimizer.lr;
   }
+  /** The steps taken (the rate follows from it: every closed-form scheduler is a function of t). */
+  stateDict(): { t: number } {
+    return { t: this.t };
+  }
+  /** Continues from a stateDict(): sets the step and the rate for it. */
+  loadStateDict(s: { t: number }): void {
+    if (!(Number.isInteger(s.t) && s.t >= 0)) throw new Error(`${this.constructor.name}.loadStateDict: invalid step ${s.t}`);
+    this.t = s.t;
+    this.optimizer.lr = this.rate(this.t);
+  }
 }
 
 const cosine = (base: number, min: number, t: number, period: number) => min + ((base - min) * (1 + Math.cos((Math.PI * t) / period))) / 2;
@@ -248,4 +258,25 @@ export class ReduceLROnPlateau {
   get lastLr(): number {
     return this.optimizer.lr;
   }
+  /** Everything the next step() depends on, the current rate included (it is not a closed form). */
+  stateDict(): PlateauState {
+    return { t: this.t, best: this.best, badEpochs: this.badEpochs, cooldownCounter: this.cooldownCounter, lr: this.optimizer.lr };
+  }
+  loadStateDict(s: PlateauState): void {
+    if (![s.t, s.badEpochs, s.cooldownCounter].every((n) => Number.isInteger(n) && n >= 0) || !(s.lr >= 0)) throw new Error('ReduceLROnPlateau.loadStateDict: invalid state');
+    this.t = s.t;
+    this.best = s.best;
+    this.badEpochs = s.badEpochs;
+    this.cooldownCounter = s.cooldownCounter;
+    this.optimizer.lr = s.lr;
+  }
+}
+
+export interface PlateauState {
+  t: number;
+  /** JSON writes ±Infinity as null: null means no epoch seen yet. */
+  best: number;
+  badEpochs: number;
+  cooldownCounter: number;
+  lr: number;
 }

@@ -61,6 +61,10 @@ export abstract class Optimizer {
   stepCount = 0;
   /** Per-parameter state tensors by name ('momentumBuffer', 'expAvg', ...). */
   protected readonly state = new Map<Tensor, Record<string, Tensor>>();
+  /** Per-parameter step counts, for optimizers whose update depends on them (Adam, Adagrad). */
+  protected readonly paramSteps = new Map<Tensor, number>();
+  /** The state names this optimizer keeps (what loadStateDict accepts); null: any (an optimizer written elsewhere). */
+  readonly stateNames: readonly string[] | null = null;
 
   /** The backend whose arena holds the parameters (null: not packed). */
   private readonly arena: Backend | null;
@@ -128,14 +132,55 @@ export abstract class Optimizer {
     }
   }
 
-  /** State tensors by parameter index and name (for checkpoints). */
-  stateDict(): { step: number; lr: number; state: Record<string, Tensor>[] } {
-    return { step: this.stepCount, lr: this.lr, state: this.params.map((p) => ({ ...(this.state.get(p) ?? {}) })) };
+  /** State tensors by parameter index and name, and per-parameter step counts (for checkpoints). */
+  stateDict(): OptimizerStateDict<Tensor> {
+    return {
+      step: this.stepCount, lr: this.lr,
+      state: this.params.map((p) => ({ ...(this.state.get(p) ?? {}) })),
+      paramSteps: this.params.map((p) => this.paramSteps.get(p) ?? 0),
+    };
+  }
+
+  /**
+   * Restores what stateDict() gave (tensors, or host arrays read from a checkpoint), as
+   * PyTorch's load_state_dict: state tensors are written into this optimizer's own slots (in
+   * its arena when packed), so the next step() continues exactly where the saved one stopped.
+   * Everything is checked before anything is written.
+   */
+  loadStateDict(sd: OptimizerStateDict<Tensor | Float32Array>): void {
+    const name = this.constructor.name;
+    if (sd.state.length !== this.params.length) throw new FlowgradError('bad-argument', `${name}.loadStateDict: state for ${sd.state.length} parameters, this optimizer has ${this.params.length}`);
+    sd.state.forEach((s, i) => {
+      for (const [k, t] of Object.entries(s)) {
+        if (this.stateNames && !this.stateNames.includes(k)) throw new FlowgradError('bad-argument', `${name}.loadStateDict: unknown state '${k}' (${name} keeps ${this.stateNames.join(', ')})`);
+        const size = t instanceof Tensor ? t.size : t.length;
+        if (size !== this.params[i]!.size) throw new FlowgradError('bad-argument', `${name}.loadStateDict: state '${k}' of parameter ${i} has ${size} values, the parameter ${this.params[i]!.size}`);
+      }
+    });
+    if (!(sd.lr >= 0) || !(sd.step >= 0)) throw new FlowgradError('bad-argument', `${name}.loadStateDict: invalid step ${sd.step} or learning rate ${sd.lr}`);
+    this.dispose();
+    this.stepCount = sd.step;
+    this.lr = sd.lr;
+    this.params.forEach((p, i) => {
+      for (const [k, t] of Object.entries(sd.state[i]!)) this.slot(p, k).assign(t);
+      const n = sd.paramSteps?.[i] ?? 0;
+      if (n > 0) this.paramSteps.set(p, n);
+    });
   }
 
   /** Frees the optimizer's state tensors. */
   dispose(): void {
     for (const s of this.state.values()) for (const t of Object.values(s)) t.dispose();
     this.state.clear();
+    this.paramSteps.clear();
   }
+}
+
+/** An optimizer's state by parameter index: tensors (stateDict) or host arrays (a checkpoint). */
+export interface OptimizerStateDict<T> {
+  step: number;
+  lr: number;
+  state: Record<string, T>[];
+  /** Steps each parameter has taken (Adam, Adagrad); absent or 0: none. */
+  paramSteps?: number[];
 }

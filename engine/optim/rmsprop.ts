@@ -30,6 +30,7 @@ export class RMSprop extends Optimizer {
   momentum: number;
   centered: boolean;
   maximize: boolean;
+  override readonly stateNames: readonly string[] = ['squareAvg', 'gradAvg', 'momentumBuffer'];
   constructor(params: Iterable<Tensor>, opts: RMSpropOptions = {}) {
     super(params, opts.lr ?? 1e-2);
     this.alpha = opts.alpha ?? 0.99;
@@ -84,7 +85,7 @@ export class Adagrad extends Optimizer {
   initialAccumulatorValue: number;
   eps: number;
   maximize: boolean;
-  private readonly steps = new Map<Tensor, number>();
+  override readonly stateNames: readonly string[] = ['sum'];
   constructor(params: Iterable<Tensor>, opts: AdagradOptions = {}) {
     super(params, opts.lr ?? 1e-2);
     this.lrDecay = opts.lrDecay ?? 0;
@@ -96,8 +97,8 @@ export class Adagrad extends Optimizer {
   step(opts: StepOptions = {}): void {
     this.stepCount++;
     for (const [p, grad] of this.withGrads()) {
-      const t = (this.steps.get(p) ?? 0) + 1;
-      this.steps.set(p, t);
+      const t = (this.paramSteps.get(p) ?? 0) + 1;
+      this.paramSteps.set(p, t);
       const fresh = !this.state.get(p)?.sum;
       const sum = this.slot(p, 'sum');
       noGrad(() => scope(() => {
@@ -126,6 +127,7 @@ export class Lion extends Optimizer {
   betas: [number, number];
   weightDecay: number;
   maximize: boolean;
+  override readonly stateNames: readonly string[] = ['expAvg'];
   constructor(params: Iterable<Tensor>, opts: LionOptions = {}) {
     super(params, opts.lr ?? 1e-4);
     this.betas = opts.betas ?? [0.9, 0.99];

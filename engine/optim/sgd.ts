@@ -21,6 +21,7 @@ export class SGD extends Optimizer {
   nesterov: boolean;
   weightDecay: number;
   maximize: boolean;
+  override readonly stateNames: readonly string[] = ['momentumBuffer'];
 
   constructor(params: Iterable<Tensor>, opts: SGDOptions = {}) {
     super(params, opts.lr ?? 1e-3, { pack: true });

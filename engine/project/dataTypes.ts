@@ -7,6 +7,7 @@
  */
 import { LIMITS } from '../core/limits.ts';
 import type { DataSignature } from '../graph/dataFit.ts';
+import type { Preprocessing } from './preprocessing.ts';
 
 export type { DataSignature } from '../graph/dataFit.ts';
 
@@ -171,6 +172,8 @@ export interface PreparedDataset {
   notes: string[];
   /** Infinite cells (features and labels) that preparation treated as missing values. */
   nonFinite?: number;
+  /** How raw inputs become these arrays, for the playground and exports (uploads; see preprocessing.ts). */
+  preprocessing?: Preprocessing;
 }
 
 export interface ColumnSummary {

@@ -23,7 +23,7 @@ describe('project files', () => {
     expect(weights).toEqual(WEIGHTS);
     const files = unzipSync(bytes);
     expect(Object.keys(files).sort()).toEqual(['project.json', 'weights.safetensors']);
-    expect(strFromU8(files['project.json']!)).toMatch(/^\{\n {2}"format": "flowgrad.project",\n {2}"version": 1,/);
+    expect(strFromU8(files['project.json']!)).toMatch(/^\{\n {2}"format": "flowgrad.project",\n {2}"version": 2,/);
   });
 
   it('round-trips a project that was never trained', () => {

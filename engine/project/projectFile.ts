@@ -1,7 +1,10 @@
 /**
  * The `.flowgrad.zip` project file: a zip holding `project.json` (the graph, the dataset
  * and training settings, the last metrics) and, once trained, `weights.safetensors` in the
- * standard layout so other tools can read the weights too.
+ * standard layout so other tools can read the weights too. Version 2 adds the training state
+ * to continue from (`optimizer.safetensors` and project.json's `checkpoint`), the
+ * preprocessing the model expects (`preprocessing`) and, when the user includes it, the
+ * uploaded data file (`dataset/<name>`); version 1 files open as version 2 without them.
  *
  * Reading treats the file as untrusted: whatever is wrong (not a zip, a damaged zip, a PNG
  * renamed, a zip of something else, bad JSON, a graph or weights that do not parse) becomes a
@@ -19,21 +22,37 @@ import { LIMITS } from '../core/limits.ts';
 import { readSafetensorsHeader, safetensorsDeclaredSize } from './safetensors.ts';
 import { readZip } from '../bytes/zip.ts';
 import { describeFile, looksLikeZip } from './sniff.ts';
+import { DATASET_DIR, OPTIMIZER_FILE, readCheckpointEntry, readDatasetEntry, readPreprocessing, type IncludedDataset, type Preprocessing } from './projectEntries.ts';
+import type { Checkpoint, CheckpointMeta } from './checkpointFormat.ts';
 
 export const PROJECT_FORMAT = 'flowgrad.project';
-export const PROJECT_VERSION = 1;
+export const PROJECT_VERSION = 2;
 export const PROJECT_FILE = 'project.json';
 export const WEIGHTS_FILE = 'weights.safetensors';
 
 export interface ProjectJSON {
   format: 'flowgrad.project';
-  version: 1;
+  version: typeof PROJECT_VERSION;
   name: string;
   createdAt: string;
   graph: GraphJSON;
   data: DatasetSpec;
   training: TrainConfig;
   metrics?: Record<string, number>;
+  /** The training state beside weights.safetensors and optimizer.safetensors (version 2). */
+  checkpoint?: CheckpointMeta;
+  /** How raw inputs become model inputs (version 2; uploads). */
+  preprocessing?: Preprocessing;
+  /** The uploaded data file the zip carries in dataset/ (version 2; when the user included it). */
+  dataset?: IncludedDataset;
+}
+
+/** What a project file holds besides project.json. */
+export interface ProjectFiles {
+  weights: Uint8Array | null;
+  optimizer: Uint8Array | null;
+  /** The included data file's bytes (project.dataset names it). */
+  dataset: Uint8Array | null;
 }
 
 const NOT_A_PROJECT = 'This is not a Flowgrad project';
@@ -125,6 +144,11 @@ export function parseProject(json: unknown): ProjectJSON {
   };
   if (o.metrics !== undefined) project.metrics = readMetrics(r, o.metrics);
   else delete project.metrics;
+  // Version 2 entries (a version 1 file has none: migration is reading it as is).
+  for (const [k, read] of [['checkpoint', readCheckpointEntry], ['preprocessing', readPreprocessing], ['dataset', readDatasetEntry]] as const) {
+    if (o[k] !== undefined && o[k] !== null) (project as unknown as Record<string, unknown>)[k] = read(r, o[k]);
+    else delete (project as unknown as Record<string, unknown>)[k];
+  }
   return project;
 }
 
@@ -144,7 +168,7 @@ function checkWeights(weights: Uint8Array, code: 'bad-file' | 'bad-argument'): v
  * first, so Flowgrad never writes a project it could not open; a problem throws
  * FlowgradError 'bad-argument'.
  */
-export function writeProjectZip({ project, weights }: { project: ProjectJSON; weights?: Uint8Array | null }): Uint8Array {
+export function writeProjectZip({ project, weights, optimizer, dataset }: { project: ProjectJSON; weights?: Uint8Array | null; optimizer?: Uint8Array | null; dataset?: Uint8Array | null }): Uint8Array {
   let clean: ProjectJSON;
   try {
     clean = parseProject(JSON.parse(JSON.stringify(project)) as unknown);
@@ -155,6 +179,18 @@ export function writeProjectZip({ project, weights }: { project: ProjectJSON; we
   if (weights) {
     checkWeights(weights, 'bad-argument');
     files[WEIGHTS_FILE] = [weights, { level: 0 }];
+  }
+  if (clean.checkpoint && !weights) throw new FlowgradError('bad-argument', 'writeProjectZip: a checkpoint needs the weights');
+  if (optimizer) {
+    if (!clean.checkpoint?.optimizer) throw new FlowgradError('bad-argument', `writeProjectZip: ${OPTIMIZER_FILE} without a checkpoint entry naming its optimizer`);
+    checkWeights(optimizer, 'bad-argument');
+    files[OPTIMIZER_FILE] = [optimizer, { level: 0 }];
+  }
+  if (dataset) {
+    if (!clean.dataset || clean.dataset.bytes !== dataset.byteLength) throw new FlowgradError('bad-argument', 'writeProjectZip: the included dataset needs a dataset entry with its size');
+    files[`${DATASET_DIR}${clean.dataset.file}`] = [dataset, { level: 6 }];
+  } else if (clean.dataset) {
+    throw new FlowgradError('bad-argument', 'writeProjectZip: a dataset entry without the dataset file');
   }
   return zipSync(files);
 }
@@ -180,7 +216,7 @@ function findBase(names: string[]): string | null {
  * as safetensors; null when the project has never been trained). Throws FlowgradError
  * 'bad-file' with a message for the user.
  */
-export function readProjectZip(bytes: Uint8Array): { project: ProjectJSON; weights: Uint8Array | null } {
+export function readProjectZip(bytes: Uint8Array): { project: ProjectJSON } & ProjectFiles {
   if (!looksLikeZip(bytes)) {
     const what = describeFile(bytes);
     badFile(`${NOT_A_PROJECT}: ${what ? `it is ${what}` : 'it is not a zip file'}, while Flowgrad projects are .flowgrad.zip files`);
@@ -192,10 +228,12 @@ export function readProjectZip(bytes: Uint8Array): { project: ProjectJSON; weigh
       what: 'the project',
       filter(f) {
         names.push(f.name);
-        return /^([^/]+\/)?(project\.json|weights\.safetensors)$/.test(f.name) && !f.name.startsWith('__MACOSX/');
+        return /^([^/]+\/)?(project\.json|weights\.safetensors|optimizer\.safetensors|dataset\/[^/]+)$/.test(f.name) && !f.name.startsWith('__MACOSX/');
       },
-      maxEntry: (f) => (f.name.endsWith('.json') ? LIMITS.projectJsonBytes : LIMITS.weightsBytes),
-      maxTotal: LIMITS.projectJsonBytes + LIMITS.weightsBytes,
+      // Adam's state (two moments) is twice the weights; an included dataset is capped as decoded data.
+      maxEntry: (f) => (f.name.endsWith('.json') ? LIMITS.projectJsonBytes : f.name.includes(DATASET_DIR) ? LIMITS.decodedBytes
+        : f.name.endsWith(OPTIMIZER_FILE) ? 2 * LIMITS.weightsBytes : LIMITS.weightsBytes),
+      maxTotal: LIMITS.projectJsonBytes + 3 * LIMITS.weightsBytes + LIMITS.decodedBytes,
       expect: (f) => (f.name.endsWith('.safetensors') ? weightsSize : undefined),
       advice: 'It is not a project Flowgrad wrote; check where it came from.',
     });
@@ -214,5 +252,19 @@ export function readProjectZip(bytes: Uint8Array): { project: ProjectJSON; weigh
   const project = parseProject(json);
   const weights = files[`${base}${WEIGHTS_FILE}`] ?? null;
   if (weights) checkWeights(weights, 'bad-file');
-  return { project, weights };
+  // Training state without its weights or optimizer file cannot be continued from: dropped, the rest opens.
+  let optimizer: Uint8Array | null = files[`${base}${OPTIMIZER_FILE}`] ?? null;
+  if (optimizer) checkWeights(optimizer, 'bad-file');
+  if (!weights) delete project.checkpoint;
+  if (project.checkpoint?.optimizer && !optimizer) project.checkpoint = { ...project.checkpoint, optimizer: null };
+  if (!project.checkpoint?.optimizer) optimizer = null;
+  const dataset = project.dataset ? files[`${base}${DATASET_DIR}${project.dataset.file}`] ?? null : null;
+  if (project.dataset && !dataset) delete project.dataset;
+  return { project, weights, optimizer, dataset };
+}
+
+/** The checkpoint to continue training from, when the project has one (version 1 files: none, only weights). */
+export function projectCheckpoint(files: { project: ProjectJSON } & ProjectFiles): Checkpoint | null {
+  const meta = files.project.checkpoint;
+  return meta && files.weights ? { meta, weights: files.weights, optimizer: files.optimizer } : null;
 }

@@ -33,6 +33,7 @@ import { NanGuard } from './callbacks/nanGuard.ts';
 import { KeepBest } from './callbacks/keepBest.ts';
 import { EarlyStopping } from './callbacks/earlyStopping.ts';
 import type { EpochReport, FitContext, FitResult, StepReport, TrainCallback } from './callbacks/types.ts';
+import type { FitResume } from './checkpoint.ts';
 import { concat } from '../ops/shape.ts';
 
 export type { EpochReport, FitContext, FitResult, StepRead, StepReport, TrainCallback } from './callbacks/types.ts';
@@ -54,6 +55,8 @@ export interface FitCallbacks {
   augment?: TrainAugment | null;
   /** Sees each training batch as the loader built it, just before its step (read it, do not change it). */
   onBatch?(b: Batch, epoch: number): void;
+  /** Continue a checkpointed run exactly (and capture its state at the end): train/checkpoint.ts. */
+  resume?: FitResume | null;
 }
 
 export interface TrainAugment {
@@ -116,16 +119,19 @@ export async function fit(model: GraphModel, train: ArrayDataset, val: ArrayData
   const wantPreds = plan.names.length > 0 || plan.classification;
   const loader = trainLoader(train, cfg, cb.augment);
   const scaler = cfg.mixedPrecision ? new GradScaler() : null;
+  const resume = cb.resume ?? null;
+  resume?.restore(model, cfg, opt, sched, scaler);
   // Order matters: the guard reads first; keep-best restores before the user's onTrainEnd; early stopping decides last.
   const callbacks: TrainCallback[] = [
     new NanGuard(),
     ...(cfg.keepBest ? [new KeepBest()] : []),
     ...(cb.onStep || cb.onEpoch ? [{ onStep: (r: StepReport) => cb.onStep?.(r), onEpochEnd: (r: EpochReport) => cb.onEpoch?.(r) }] : []),
     ...(cb.callbacks ?? []),
-    ...(cfg.earlyStopping ? [new EarlyStopping(cfg.earlyStopping.patience)] : []),
+    ...(cfg.earlyStopping ? [new EarlyStopping(cfg.earlyStopping.patience, resume?.sinceBest ?? 0)] : []),
+    ...(resume ? [resume] : []),
   ];
   const t0 = now();
-  const st: RunState = { step: 0, last: null, lastYield: t0, trainMs: 0, segmentStart: t0, epochSeen: 0, epochStart: t0, acc: newAccumulator(plan), lossSum: 0, lossRows: 0, bestLoss: null, result: null };
+  const st: RunState = { step: resume?.step ?? 0, last: null, lastYield: t0, trainMs: 0, segmentStart: t0, epochSeen: 0, epochStart: t0, acc: newAccumulator(plan), lossSum: 0, lossRows: 0, bestLoss: resume?.best?.loss ?? null, result: null };
   const pending: Pending[] = [];
   const ctx: FitContext = {
     model, optimizer: opt, config: cfg, mixedPrecision: scaler !== null,
@@ -202,6 +208,7 @@ export async function fit(model: GraphModel, train: ArrayDataset, val: ArrayData
       return { loss: probe ? concat([loss.reshape([1]), probe.reshape([1])]) : loss, pred: wantPreds ? r.prediction.detach() : null };
     });
     if (lastMicro) st.step++;
+    if (lastMicro) resume?.trained(epoch, micro + 1);
     st.epochSeen += b.rows;
     pending.push({ step: lastMicro ? st.step : st.step + 1, epoch, n: b.rows, loss: out.loss, pred: out.pred, yHost: b.y, lr: lrUsed });
     return lastMicro;
@@ -254,7 +261,7 @@ export async function fit(model: GraphModel, train: ArrayDataset, val: ArrayData
   try {
     for (const c of callbacks) c.onTrainStart?.(ctx);
     model.train();
-    for (let epoch = 1; epoch <= cfg.epochs; epoch++) {
+    for (let epoch = resume?.startEpoch ?? 1; epoch <= cfg.epochs; epoch++) {
       st.epochStart = now();
       st.epochSeen = 0;
       st.acc = newAccumulator(plan);
@@ -263,6 +270,10 @@ export async function fit(model: GraphModel, train: ArrayDataset, val: ArrayData
       for (const c of callbacks) c.onEpochStart?.(epoch, ctx);
       let micro = 0;
       for await (const b of loader.stream(epoch - 1)) {
+        if (resume?.passOver(epoch)) {
+          micro++;
+          continue;
+        }
         stopRequested ||= await pauseOrStop(epoch);
         if (stopRequested && micro % accum === 0) return (await flush()) ? finish({ reason: 'stopped', last: st.last, steps: st.step }) : diverged();
         const stepDone = runMicro(b, epoch, micro++);
@@ -279,10 +290,15 @@ export async function fit(model: GraphModel, train: ArrayDataset, val: ArrayData
     }
     return finish({ reason: 'completed', last: st.last, steps: st.step });
   } finally {
-    disposePending(pending);
-    for (const c of callbacks) c.dispose?.();
-    model.eval();
-    opt.dispose();
-    scaler?.dispose();
+    try {
+      // Before the optimizer is freed: the checkpoint reads its state.
+      await resume?.capture(model, cfg, opt, st.step, sched, scaler);
+    } finally {
+      disposePending(pending);
+      for (const c of callbacks) c.dispose?.();
+      model.eval();
+      opt.dispose();
+      scaler?.dispose();
+    }
   }
 }

@@ -9,13 +9,21 @@ import {
   CosineAnnealing, CosineAnnealingWarmRestarts, ExponentialLR, LinearLR, MultiStepLR, OneCycleLR, ReduceLROnPlateau,
   SequentialLR, StepLR, type LRScheduler, type LRTarget,
 } from '../optim/lr.ts';
+import type { SchedulerState } from '../project/checkpointFormat.ts';
+
+export type { SchedulerState } from '../project/checkpointFormat.ts';
 
 export interface RunSchedule {
   /** Steps after each optimizer step ('step') or after each epoch ('epoch'). */
   interval: 'step' | 'epoch';
   /** Advances one interval; `metric` feeds ReduceLROnPlateau (validation loss, else training loss). */
   step(metric?: number): void;
+  /** The scheduler's state as plain JSON (checkpoints). */
+  state(): SchedulerState;
+  /** Continues from state(); throws when the state is of another kind of scheduler. */
+  load(s: SchedulerState): void;
 }
+
 
 /** Builds a closed-form scheduler; `units` is the run length in the scheduler's own steps. */
 function build(cfg: SchedulerConfig, target: LRTarget, units: number): LRScheduler | null {
@@ -49,10 +57,24 @@ export function makeScheduler(config: TrainConfig, target: LRTarget, stepsPerEpo
   const units = interval === 'step' ? config.epochs * Math.max(1, stepsPerEpoch) : config.epochs;
   if (cfg.type === 'reduceOnPlateau') {
     const r = new ReduceLROnPlateau(target, { factor: cfg.factor, patience: cfg.patience, minLr: cfg.minLr, threshold: cfg.threshold, cooldown: cfg.cooldown });
-    return { interval: 'epoch', step: (m) => r.step(m ?? NaN) };
+    return {
+      interval: 'epoch', step: (m) => r.step(m ?? NaN),
+      state: () => ({ kind: 'plateau', ...r.stateDict() }),
+      load: (st) => {
+        if (st.kind !== 'plateau') throw new Error('the saved schedule is not a ReduceLROnPlateau schedule');
+        r.loadStateDict({ ...st, best: st.best ?? r.best });
+      },
+    };
   }
   const s = build(cfg, target, units)!;
-  return { interval, step: () => s.step() };
+  return {
+    interval, step: () => s.step(),
+    state: () => ({ kind: 'closedForm', ...s.stateDict() }),
+    load: (st) => {
+      if (st.kind !== 'closedForm') throw new Error('the saved schedule is a ReduceLROnPlateau schedule');
+      s.loadStateDict(st);
+    },
+  };
 }
 
 /**

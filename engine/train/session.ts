@@ -23,6 +23,8 @@ import { mixedPrecisionUnavailable } from '../amp/autocast.ts';
 import type { MetricValues } from '../metrics/accumulator.ts';
 import type { EpochHistograms } from './histograms.ts';
 import { HistogramRecorder } from './callbacks/histograms.ts';
+import { FitResume, type Checkpoint } from './checkpoint.ts';
+import type { Preprocessing } from '../project/preprocessing.ts';
 
 export interface BoundaryGrid {
   resolution: number;
@@ -99,6 +101,11 @@ export interface TrainJob {
   histogramBins?: number;
   /** Start from these weights (safetensors) instead of a fresh initialisation: continue a run. */
   initialWeights?: Uint8Array;
+  /**
+   * Continue a run exactly (weights, optimizer, scheduler, RNG, loader position): the run then
+   * trains `config.epochs` more epochs, its schedule spanning the whole run (checkpoint.ts).
+   */
+  resumeFrom?: Checkpoint | null;
 }
 
 /**
@@ -116,6 +123,12 @@ export interface TrainOutcome {
   reason: 'completed' | 'stopped' | 'diverged';
   weights: Uint8Array;
   final: Extract<SessionEvent, { type: 'done' }>;
+  /** The run's state at its end, to continue from (always captured). */
+  checkpoint: Checkpoint;
+  /** What could not be carried over from `resumeFrom` (a changed optimizer, seed or schedule). */
+  notes: string[];
+  /** How raw inputs become model inputs (uploads); null for built-in data. */
+  preprocessing: Preprocessing | null;
 }
 
 export interface TrainHooks {
@@ -138,6 +151,10 @@ export interface LoadedData {
   augment: TrainAugment | null;
   train: ArrayDataset;
   val: ArrayDataset | null;
+  /** The held-out test split (uploads whose prep sets one aside), for evaluation only. */
+  test: ArrayDataset | null;
+  classNames: string[] | null;
+  preprocessing: Preprocessing | null;
   sampleShape: number[];
   classes: number | null;
   extent: [number, number, number, number] | null;
@@ -148,7 +165,10 @@ export async function loadData(spec: DatasetSpec, config: Pick<TrainConfig, 'val
   const d = await resolveDataset(spec, io, { validationSplit: config.validationSplit, seed: config.seed });
   const withShape = (a: ArrayDataset): ArrayDataset => ({ ...a, sampleShape: d.sampleShape });
   const augment = d.augment && isAugmenting(d.augment) ? { config: d.augment, stats: d.stats } : null;
-  return { augment, train: withShape(d.train), val: d.val ? withShape(d.val) : null, sampleShape: d.sampleShape, classes: d.classes, extent: d.extent };
+  return {
+    augment, train: withShape(d.train), val: d.val ? withShape(d.val) : null, test: d.test ? withShape(d.test) : null, classNames: d.classNames,
+    preprocessing: d.preprocessing ?? null, sampleShape: d.sampleShape, classes: d.classes, extent: d.extent,
+  };
 }
 
 /** The 2-D plot square of a generated dataset (for decision boundaries). */
@@ -252,6 +272,12 @@ export async function runTraining(job: TrainJob, hooks: TrainHooks): Promise<Tra
   try {
     shapesFit(model, { sampleShape: data.sampleShape, classes: data.classes });
     if (job.initialWeights) loadWeightsInto(model, job.initialWeights);
+    const from = job.resumeFrom ?? null;
+    if (from) loadWeightsInto(model, from.weights);
+    const resume = new FitResume(from);
+    // Resuming trains config.epochs more epochs (a partly trained epoch is the first of them):
+    // fit counts epochs over the whole run, so the schedule spans it.
+    const config = from ? { ...job.config, epochs: from.meta.epoch + job.config.epochs } : job.config;
     const extent = data.extent;
     const wantsBoundary = job.boundaryResolution > 0 && data.sampleShape.join(',') === '2' && extent !== null;
     const step = (r: StepReport): SessionEvent => ({
@@ -261,7 +287,8 @@ export async function runTraining(job: TrainJob, hooks: TrainHooks): Promise<Tra
     let lastStep: StepReport | null = null;
     // Runs before the emitter below, so each epoch event carries its epoch's histograms.
     const histograms = job.histogramBins ? new HistogramRecorder(job.histogramBins) : null;
-    const result: FitResult = await fit(model, data.train, data.val, job.config, {
+    const result: FitResult = await fit(model, data.train, data.val, config, {
+      resume,
       shouldStop: hooks.shouldStop,
       ...(hooks.shouldPause ? { shouldPause: hooks.shouldPause } : {}),
       onPause: (paused, at) => hooks.onEvent({ type: paused ? 'paused' : 'resumed', runId: job.runId, ...at }),
@@ -299,7 +326,9 @@ export async function runTraining(job: TrainJob, hooks: TrainHooks): Promise<Tra
       ...(result.restoredEpoch !== undefined ? { restoredEpoch: result.restoredEpoch } : {}),
     };
     hooks.onEvent(final);
-    return { runId: job.runId, reason: result.reason, weights: await exportWeightsAsync(model), final };
+    const weights = await exportWeightsAsync(model);
+    const state = resume.captured!;
+    return { runId: job.runId, reason: result.reason, weights, final, checkpoint: { meta: state.meta, optimizer: state.optimizer, weights }, notes: resume.notes, preprocessing: data.preprocessing };
   } catch (e) {
     if (e instanceof FlowgradError && e.code === 'backend' && hostCopies) throw new RecoverableRunError(e, saved?.weights ?? null, saved?.epoch ?? 0);
     throw e;

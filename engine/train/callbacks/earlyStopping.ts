@@ -6,9 +6,8 @@
 import type { EpochReport, TrainCallback } from './types.ts';
 
 export class EarlyStopping implements TrainCallback {
-  private sinceBest = 0;
-
-  constructor(private readonly patience: number) {}
+  /** `sinceBest`: epochs without improvement already counted (a resumed run goes on counting). */
+  constructor(private readonly patience: number, private sinceBest = 0) {}
 
   onEpochEnd(r: EpochReport, control: { stop(): void }): void {
     this.sinceBest = r.best ? 0 : this.sinceBest + 1;
