@@ -44,8 +44,8 @@ export function watchSandbox(worker: Worker, hooks: Hooks): () => void {
   let lastBeat = performance.now();
   let started = false;
   const onMessage = (ev: MessageEvent) => {
-    const d = ev.data as SandboxMessage;
-    if (!isSandboxMessage(d)) return;
+    const d: unknown = ev.data;
+    if (!isSandboxMessage<SandboxMessage>(d)) return;
     if (d.flowgradSandbox === 'beat') {
       lastBeat = performance.now();
       started = true;

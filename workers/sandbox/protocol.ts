@@ -21,6 +21,7 @@ export type SandboxMessage =
 export type PageMessage =
   | { flowgradSandbox: 'upload-reply'; req: number; data?: StoredDataset; error?: string };
 
-export function isSandboxMessage(d: unknown): d is SandboxMessage {
+/** One of the messages above (either direction); comlink's own messages never are. */
+export function isSandboxMessage<T extends SandboxMessage | PageMessage>(d: unknown): d is T {
   return typeof d === 'object' && d !== null && typeof (d as { flowgradSandbox?: unknown }).flowgradSandbox === 'string';
 }

@@ -10,8 +10,8 @@ let seq = 0;
 const waiting = new Map<number, { resolve(d: StoredDataset): void; reject(e: Error): void }>();
 
 self.addEventListener('message', (ev: MessageEvent) => {
-  const d = ev.data as PageMessage;
-  if (!isSandboxMessage(d) || d.flowgradSandbox !== 'upload-reply') return;
+  const d: unknown = ev.data;
+  if (!isSandboxMessage<PageMessage>(d) || d.flowgradSandbox !== 'upload-reply') return;
   const w = waiting.get(d.req);
   if (!w) return;
   waiting.delete(d.req);
