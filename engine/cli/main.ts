@@ -3,7 +3,8 @@
  * training loop and file formats as the IDE.
  *   train <project.flowgrad.zip | graph.json | template:ID> [--data builtin:NAME | FILE [--label COLUMN]] [--epochs N] [--lr X]
  *         [--batch N] [--optimizer sgd|adam|adamw|rmsprop|adagrad|lion] [--seed N]
- *         [--backend cpu|webgpu|reference] [--mixed-precision on|off] --out FILE
+ *         [--backend cpu|webgpu|reference] [--mixed-precision on|off] [--allow-code] --out FILE
+ *         (a graph with Custom Code trains only with --allow-code: codeGuard.ts)
  *   info <project.flowgrad.zip | graph.json | template:ID>
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -23,13 +24,15 @@ import { dawnBackend, noAdapterHelp } from '../backend/webgpu/dawn.ts';
 import { setBackend } from '../index.ts';
 import { isFlowgradError } from '../core/errors.ts';
 import { fmtShape } from '../core/errors.ts';
+import { ALLOW_CODE_FLAG, requireCodeConsent } from './codeGuard.ts';
 
 const OPTIMIZERS: OptimizerName[] = ['sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', 'lion'];
 
 const USAGE = `usage:
   npm run flowgrad -- train <project.flowgrad.zip | graph.json | template:ID> [--data builtin:NAME | FILE [--label COLUMN]]
                        [--epochs N] [--lr X] [--batch N] [--optimizer ${OPTIMIZERS.join('|')}] [--seed N]
-                       [--backend cpu|webgpu|reference] [--mixed-precision on|off] --out trained.flowgrad.zip
+                       [--backend cpu|webgpu|reference] [--mixed-precision on|off] [${ALLOW_CODE_FLAG}] --out trained.flowgrad.zip
+                       (${ALLOW_CODE_FLAG}: run the project's Custom Code JavaScript; without it such a project is refused)
   npm run flowgrad -- info <project.flowgrad.zip | graph.json | template:ID>
 built-in data: ${BUILTINS.map((b) => b.name).join(', ')}
 templates: ${TEMPLATES.map((t) => `${t.id}${t.dataset ? '' : ' (needs its own data)'}`).join(', ')}`;
@@ -40,6 +43,11 @@ function parseArgs(argv: string[]): { cmd: string; file: string; opts: Record<st
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
     if (!a.startsWith('--')) throw new Error(`unexpected argument '${a}'`);
+    // The one flag without a value.
+    if (a === ALLOW_CODE_FLAG) {
+      opts[a.slice(2)] = 'yes';
+      continue;
+    }
     const v = rest[i + 1];
     if (v === undefined || v.startsWith('--')) throw new Error(`${a} needs a value`);
     opts[a.slice(2)] = v;
@@ -118,6 +126,7 @@ function fmtTime(sec: number): string {
 async function train(file: string, opts: Record<string, string>): Promise<void> {
   if (!opts.out) throw new Error('train needs --out FILE');
   const { project } = loadProject(file);
+  requireCodeConsent(project.graph, opts[ALLOW_CODE_FLAG.slice(2)] === 'yes');
   if (opts.backend) await useBackend(opts.backend);
   let dataset: DatasetSpec | undefined = project.data ? { ...project.data } : undefined;
   let io: DataIO | undefined;
