@@ -1,11 +1,15 @@
 /**
  * Vite: React app + module worker, COOP/COEP headers (cross-origin isolation, so
  * SharedArrayBuffer exists for multi-threaded CPU kernels), and the PWA service worker that
- * precaches the app shell so Flowgrad loads and trains offline after the first visit.
+ * precaches the app shell so Flowgrad loads and trains offline after the first visit; the
+ * Content-Security-Policy (csp.config.ts) on every response of the dev and preview servers,
+ * the Custom Code sandbox worker's own one included (it is built into sandbox/).
  */
-import { defineConfig } from 'vite';
+import { randomBytes } from 'node:crypto';
+import { defineConfig, type Connect, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
+import { SANDBOX_DIR, cspFor } from './csp.config.ts';
 
 /**
  * Monaco (the code view; the Custom Code editor adds its JavaScript service: ~5 MB in all) is
@@ -14,15 +18,41 @@ import { VitePWA } from 'vite-plugin-pwa';
  */
 const MONACO = '/node_modules/monaco-editor/';
 const monacoName = (ids: readonly (string | null)[]) => (ids.some((id) => id?.includes(MONACO)) ? 'assets/monaco-[name]-[hash].js' : 'assets/[name]-[hash].js');
+/** Worker entries: the Custom Code sandbox in its own folder (its own CSP header), the rest as chunks are. */
+const workerName = (id: string | null) => (id?.endsWith('/workers/sandbox.worker.ts') ? `${SANDBOX_DIR}/[name]-[hash].js` : monacoName([id]));
 
 const isolation = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
+/**
+ * Sends the CSP from the dev and preview servers. The dev server's HTML has one inline script
+ * (React Refresh's preamble): the dev server gives it a nonce made at start, which only the
+ * dev policy admits; the build has no inline script and its policy no nonce.
+ */
+function csp(): Plugin {
+  let nonce: string | undefined;
+  const set: Connect.NextHandleFunction = (req, res, next) => {
+    res.setHeader('Content-Security-Policy', cspFor(req.url ?? '/', nonce));
+    next();
+  };
+  return {
+    name: 'flowgrad-csp',
+    config(_, env) {
+      if (env.command !== 'serve' || env.isPreview) return;
+      nonce = randomBytes(16).toString('base64');
+      return { html: { cspNonce: nonce } };
+    },
+    configureServer: (server) => void server.middlewares.use(set),
+    configurePreviewServer: (server) => void server.middlewares.use(set),
+  };
+}
+
 export default defineConfig({
   plugins: [
     react(),
+    csp(),
     VitePWA({
       registerType: 'autoUpdate',
       injectRegister: 'script-defer',
@@ -52,7 +82,7 @@ export default defineConfig({
       },
     }),
   ],
-  worker: { format: 'es', rolldownOptions: { output: { entryFileNames: (c) => monacoName([c.facadeModuleId]) } } },
+  worker: { format: 'es', rolldownOptions: { output: { entryFileNames: (c) => workerName(c.facadeModuleId) } } },
   server: { headers: isolation },
   preview: { headers: isolation },
   build: { target: 'es2022', sourcemap: true, rolldownOptions: { output: { chunkFileNames: (c) => monacoName(c.moduleIds) } } },

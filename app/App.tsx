@@ -2,7 +2,7 @@
  * The IDE layout. Model view: top bar; palette | canvas (+ status bar) | code panel |
  * inspector; the training dock along the bottom. Train view: the same dock grown into the full
  * training dashboard (the canvas stays mounted, hidden, so its viewport survives). Dialogs
- * (templates, projects, share, shortcuts) float above; keyboard shortcuts, page-level file
+ * (templates, projects, share, shortcuts, code consent) float above; keyboard shortcuts, page-level file
  * drops, live Custom Code checks and the theme are installed here.
  */
 import { useEffect } from 'react';
@@ -24,6 +24,7 @@ import { StatusBar } from './panels/StatusBar.tsx';
 import { TemplatesDialog } from './panels/TemplatesDialog.tsx';
 import { TopBar } from './panels/TopBar.tsx';
 import { DataLayer } from './data/DataLayer.tsx';
+import { CodeConsentBar, CodeConsentDialog } from './panels/CodeConsentDialog.tsx';
 
 function Dialogs() {
   const dialog = useApp((s) => s.dialog);
@@ -37,6 +38,8 @@ function Dialogs() {
       return <ProjectsDialog onImport={openFilePicker} />;
     case 'share':
       return <ShareDialog />;
+    case 'code-consent':
+      return <CodeConsentDialog />;
     default:
       return null;
   }
@@ -61,6 +64,7 @@ export function App() {
       <Palette />
       <main className="workspace">
         <Canvas />
+        <CodeConsentBar />
         <StatusBar />
       </main>
       {codeOpen && view === 'model' && <CodePanel />}

@@ -1,6 +1,7 @@
 /**
  * Entry point: opens a graph shared by URL (`#graph=...`) or restores the autosaved project
- * (with its id and run history), starts autosave, renders the app; a first visit opens the
+ * (with its id and run history), starts autosave, renders the app; Custom Code that did not
+ * come from this browser stays inert until the user allows it (actions/codeTrust.ts); a first visit opens the
  * start screen. In dev builds (or with `?e2e` in the URL) it also exposes
  * `window.__flowgrad` for tests and the UI benchmark.
  */
@@ -25,6 +26,7 @@ import { currentWeights } from './actions/projectFiles.ts';
 import { useApp } from './store/index.ts';
 import { analyze } from './store/analysis.ts';
 import { getEngine } from '../workers/client.ts';
+import { installCodeTrust } from './actions/codeTrust.ts';
 
 declare global {
   interface Window {
@@ -82,6 +84,8 @@ function openSharedGraph(): boolean {
 
 async function boot(): Promise<void> {
   document.documentElement.dataset.theme = useApp.getState().theme;
+  // Before any graph is loaded: which Custom Code may run (code from links and files waits for consent).
+  installCodeTrust();
   const saved = await Promise.race([loadAutosave(), new Promise<null>((r) => setTimeout(() => r(null), 1500))]);
   if (saved) {
     const { projectId, ...project } = saved;

@@ -5,13 +5,32 @@
  *
  * Calls are independent: `stop` reaches the worker while `train` is still running, because
  * the worker's training loop yields to its event loop between steps.
+ *
+ * Custom Code never runs in the engine worker: a call whose graph holds any goes to the
+ * sandbox worker (sandbox.worker.ts: no storage, no network, a watchdog), and only when the
+ * app's code policy allows every body in it (code from a link or file waits for consent).
  */
 import * as Comlink from 'comlink';
 import type { EngineApi, TrainEvent, TrainRequest, RunResult, EngineInfo, EpochEvent, CodeProblem, InputPrep } from './api.ts';
-import type { GraphJSON } from '../engine/graph/types.ts';
+import { GRAPH_FORMAT, GRAPH_VERSION, type GraphJSON } from '../engine/graph/types.ts';
 import type { DatasetSpec } from '../engine/project/config.ts';
+import { customCodeNodes, nameNodes, watchSandbox, type CodeNode, type Watched } from './sandboxHost.ts';
 
 export type { TrainEvent, TrainRequest, RunResult, EngineInfo, CodeProblem, InputPrep } from './api.ts';
+
+/** Which Custom Code bodies may run (the app sets it; until then none does). */
+export interface CodePolicy {
+  allows(code: string): boolean;
+}
+
+let policy: CodePolicy = { allows: () => false };
+
+export function setCodePolicy(p: CodePolicy): void {
+  policy = p;
+}
+
+/** Code the policy does not allow: the call is refused before anything reaches a worker. */
+export const UNTRUSTED_CODE = 'untrusted-code';
 
 export class EngineError extends Error {
   constructor(readonly code: string, message: string, readonly nodeId?: string) {
@@ -30,18 +49,51 @@ export class EngineClient {
   private remote: Comlink.Remote<EngineApi> | null = null;
   /** Rejecters of calls in flight: a worker that dies or fails to load never answers them. */
   private readonly pending = new Set<(e: EngineError) => void>();
+  /** The sandbox client, for graphs with Custom Code (this one is the sandbox when `sandboxed`). */
+  private sandbox: EngineClient | null = null;
+  /** Runs that live in the sandbox (Stop/Pause/Resume go there). */
+  private readonly sandboxRuns = new Set<string>();
+  /** Sandbox calls in flight: the watchdog names their nodes, the page serves their uploads. */
+  private readonly watched = new Set<Watched>();
+  private unwatch: (() => void) | null = null;
+  /** Code checks run one at a time, so a hang is pinned on the right node. */
+  private checks: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly sandboxed = false) {}
 
   private api(): Comlink.Remote<EngineApi> {
     if (!this.remote) {
-      const worker = new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module', name: 'flowgrad-engine' });
+      const worker = this.sandboxed
+        ? new Worker(new URL('./sandbox.worker.ts', import.meta.url), { type: 'module', name: 'flowgrad-sandbox' })
+        : new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module', name: 'flowgrad-engine' });
       worker.addEventListener('error', (ev) => {
         ev.preventDefault();
-        this.fail(new EngineError('backend', `The training engine could not start or crashed${ev.message ? `: ${ev.message}` : ''}. Reload the page to try again.`));
+        this.fail(new EngineError('backend', `The ${this.sandboxed ? 'Custom Code sandbox' : 'training engine'} could not start or crashed${ev.message ? `: ${ev.message}` : ''}. Reload the page to try again.`));
       });
+      if (this.sandboxed) this.unwatch = watchSandbox(worker, { inFlight: () => this.watched, hung: (message, nodeId) => this.fail(new EngineError('timeout', message, nodeId)) });
       this.worker = worker;
       this.remote = Comlink.wrap<EngineApi>(worker);
     }
     return this.remote;
+  }
+
+  /** The Custom Code nodes of `graph` the policy does not allow, refused with their names. */
+  private refuse(nodes: CodeNode[]): EngineError | null {
+    const blocked = nodes.filter((n) => !policy.allows(n.code));
+    if (blocked.length === 0) return null;
+    return new EngineError(UNTRUSTED_CODE, `Custom Code ${nameNodes(blocked)} has not been allowed to run: review its code and allow it first.`, blocked.length === 1 ? blocked[0]!.id : undefined);
+  }
+
+  /** Runs `f` here when `graph` has no Custom Code, else in the sandbox once the policy allows it. */
+  private route<T>(graph: GraphJSON, datasets: DatasetSpec[], f: (c: EngineClient) => Promise<T>): Promise<T> {
+    const nodes = this.sandboxed ? [] : customCodeNodes(graph);
+    if (nodes.length === 0) return f(this);
+    const refused = this.refuse(nodes);
+    if (refused) return Promise.reject(refused);
+    const sandbox = (this.sandbox ??= new EngineClient(true));
+    const w: Watched = { nodes, uploads: datasets.flatMap((d) => (d.kind === 'upload' ? [d.id] : [])) };
+    sandbox.watched.add(w);
+    return f(sandbox).finally(() => sandbox.watched.delete(w));
   }
 
   /** Rejects every call in flight and drops the worker (the next call starts a fresh one). */
@@ -70,33 +122,48 @@ export class EngineClient {
 
   /** Runs training; `onEvents` receives batched events (≤ 20 calls per second). */
   train(req: TrainRequest, onEvents: (events: TrainEvent[]) => void): Promise<RunResult> {
-    return this.call((a) => a.train(req, Comlink.proxy(onEvents)) as Promise<RunResult>);
+    return this.route(req.graph, [req.dataset], (c) => {
+      if (c !== this) this.sandboxRuns.add(req.runId);
+      return c.call((a) => a.train(req, Comlink.proxy(onEvents)) as Promise<RunResult>).finally(() => this.sandboxRuns.delete(req.runId));
+    });
+  }
+
+  /** The client holding a run (the sandbox for graphs with Custom Code). */
+  private holder(runId: string): EngineClient {
+    return this.sandboxRuns.has(runId) && this.sandbox ? this.sandbox : this;
   }
 
   stop(runId: string): Promise<void> {
-    return this.call((a) => a.stop(runId));
+    return this.holder(runId).call((a) => a.stop(runId));
   }
 
   /** Holds a run between steps (its weights and optimizer state stay in the worker). */
   pause(runId: string): Promise<void> {
-    return this.call((a) => a.pause(runId));
+    return this.holder(runId).call((a) => a.pause(runId));
   }
 
   resume(runId: string): Promise<void> {
-    return this.call((a) => a.resume(runId));
+    return this.holder(runId).call((a) => a.resume(runId));
   }
 
   predict(graph: GraphJSON, weights: Uint8Array, inputs: Float32Array, rows: number): Promise<Float32Array> {
-    return this.call((a) => a.predict(graph, weights, inputs, rows));
+    return this.route(graph, [], (c) => c.call((a) => a.predict(graph, weights, inputs, rows)));
   }
 
   boundary(graph: GraphJSON, weights: Uint8Array, dataset: DatasetSpec, resolution: number): Promise<NonNullable<EpochEvent['boundary']>> {
-    return this.call((a) => a.boundary(graph, weights, dataset, resolution));
+    return this.route(graph, [dataset], (c) => c.call((a) => a.boundary(graph, weights, dataset, resolution)));
   }
 
-  /** Parses a Custom Code body and runs it on a dummy batch, as compiling the graph would; null when fine. */
-  checkCustomCode(code: string, inSample: number[] | null, outSample: number[] | null): Promise<CodeProblem | null> {
-    return this.call((a) => a.checkCustomCode(code, inSample, outSample));
+  /**
+   * Parses a Custom Code body and runs it on a dummy batch, as compiling the graph would; null
+   * when fine. Runs in the sandbox, one check at a time, and only code the policy allows.
+   */
+  checkCustomCode(code: string, inSample: number[] | null, outSample: number[] | null, nodeId = 'custom'): Promise<CodeProblem | null> {
+    const graph: GraphJSON = { format: GRAPH_FORMAT, version: GRAPH_VERSION, nodes: [{ id: nodeId, type: 'CustomCode', position: { x: 0, y: 0 }, attrs: { code } }], edges: [] };
+    const run = () => this.route(graph, [], (c) => c.call((a) => a.checkCustomCode(code, inSample, outSample)));
+    const p = this.checks.then(run, run);
+    this.checks = p.catch(() => undefined);
+    return p;
   }
 
   /** The sample shape, class names and normalisation a dataset's inputs get for training. */
@@ -111,6 +178,8 @@ export class EngineClient {
 
   /** Ends the worker (a later call starts a fresh one). */
   terminate(): void {
+    this.unwatch?.();
+    this.unwatch = null;
     this.worker?.terminate();
     this.worker = null;
     this.remote = null;

@@ -12,13 +12,10 @@ import { chooseBackend, getBackend, listBackends } from '../engine/index.ts';
 import type { BackendChoice, WebGPUBackend } from '../engine/index.ts';
 import { backend } from '../engine/backend/registry.ts';
 import { EventBatcher } from './batcher.ts';
-import { readDataset } from './data/store.ts';
+import { uploads } from './uploadSource.ts';
 import { checkCustomCode } from '../engine/train/builders/custom.ts';
 import { resolveDataset } from '../engine/data/resolve.ts';
 import { evaluateRun } from './host/evaluate.ts';
-
-/** Uploaded datasets live in IndexedDB (stored there by the data worker). */
-const uploads = { readUpload: readDataset };
 
 /** The backend the last run asked for and what it got (shown in the UI). */
 let lastChoice: BackendChoice | null = null;

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { analyzeGraph } from '../../engine/graph/analyze.ts';
 import type { GraphJSON } from '../../engine/graph/types.ts';
 import { codeTargets } from './customCodeCheck.ts';
+import { trustTypedCode } from './codeTrust.ts';
 
 const at = { x: 0, y: 0 };
 function graph(connected: boolean, outputShape: number[] = []): GraphJSON {
@@ -23,10 +24,16 @@ describe('codeTargets', () => {
   it('takes the shape on the incoming edge and the shape the node declares', () => {
     const g = graph(true, [12]);
     expect(codeTargets(g, analyzeGraph(g))).toEqual([
-      { nodeId: 'cc', code: 'return x.relu();', inSample: [3, 4], outSample: [12], key: JSON.stringify(['return x.relu();', [3, 4], [12]]) },
+      { nodeId: 'cc', code: 'return x.relu();', inSample: [3, 4], outSample: [12], key: JSON.stringify(['return x.relu();', [3, 4], [12]]), trusted: false },
     ]);
     const same = graph(true);
     expect(codeTargets(same, analyzeGraph(same))[0]).toMatchObject({ inSample: [3, 4], outSample: [3, 4] });
+  });
+
+  it('marks code typed in this browser as trusted (only trusted code is ever checked)', () => {
+    const g = graph(true);
+    trustTypedCode('return x.relu();');
+    expect(codeTargets(g, analyzeGraph(g))[0]).toMatchObject({ nodeId: 'cc', trusted: true });
   });
 
   it('checks only the parse when no shape reaches the node, and skips other layers', () => {

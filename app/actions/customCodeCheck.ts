@@ -5,8 +5,11 @@
  * in the inspector like any error the engine reports. Results are cached by (code, shapes):
  * an unrelated edit clears `engineErrors`, and the known problem is put back at once without
  * asking the worker again. The editor reads the same results (with the line) for its markers.
+ * Code not yet trusted (codeTrust.ts) is never sent: the node shows why instead. A check that
+ * hangs (an endless loop) is stopped by the sandbox's watchdog and becomes this node's problem.
  */
-import { getEngine, type CodeProblem } from '../../workers/client.ts';
+import { EngineError, getEngine, type CodeProblem } from '../../workers/client.ts';
+import { UNTRUSTED_MESSAGE, isCodeTrusted, subscribeTrust } from './codeTrust.ts';
 import type { GraphJSON, GraphAnalysis, Shape } from '../../engine/graph/types.ts';
 import { analyze } from '../store/analysis.ts';
 import { useApp } from '../store/index.ts';
@@ -20,6 +23,8 @@ interface Target {
   inSample: number[] | null;
   outSample: number[] | null;
   key: string;
+  /** The code may run (codeTrust.ts); untrusted code is shown as such and never checked. */
+  trusted: boolean;
 }
 
 /** A shape's per-sample dims when they are all numbers (`['N', 3, 4]` → [3, 4]), else null. */
@@ -38,7 +43,7 @@ export function codeTargets(graph: GraphJSON, analysis: GraphAnalysis): Target[]
     const edge = graph.edges.find((e) => e.target === n.id && e.targetPort === 'in');
     const inSample = edge ? sample(analysis.edgeShapes[edge.id] ?? analysis.shapes[edge.source]) : null;
     const outSample = inSample ? sample(analysis.shapes[n.id]) : null;
-    out.push({ nodeId: n.id, code, inSample, outSample, key: JSON.stringify([code, inSample, outSample]) });
+    out.push({ nodeId: n.id, code, inSample, outSample, key: JSON.stringify([code, inSample, outSample]), trusted: isCodeTrusted(code) });
   }
   return out;
 }
@@ -79,7 +84,7 @@ function apply(targets: Target[]): void {
   };
   for (const id of [...ours.keys()]) if (!targets.some((t) => t.nodeId === id)) ours.delete(id);
   for (const t of targets) {
-    const p = results.get(t.key);
+    const p = t.trusted ? results.get(t.key) : { code: 'graph' as const, message: UNTRUSTED_MESSAGE };
     if (p) {
       set(t.nodeId, p.message);
       ours.set(t.nodeId, p.message);
@@ -94,11 +99,12 @@ function apply(targets: Target[]): void {
 function check(t: Target, targets: () => Target[]): void {
   inFlight.add(t.key);
   getEngine()
-    .checkCustomCode(t.code, t.inSample, t.outSample)
+    .checkCustomCode(t.code, t.inSample, t.outSample, t.nodeId)
     .then(
       (p) => p,
-      // The engine could not run the check at all (worker failed to start): say nothing.
-      () => undefined,
+      // A hang is this code's problem; otherwise the engine could not run the check at all
+      // (worker failed to start, code no longer allowed): say nothing.
+      (e: unknown): CodeProblem | undefined => (e instanceof EngineError && e.code === 'timeout' ? { code: 'graph', message: e.message } : undefined),
     )
     .then((p) => {
       inFlight.delete(t.key);
@@ -120,7 +126,7 @@ export function installCustomCodeChecks(): () => void {
   const run = () => {
     timer = null;
     const targets = current();
-    for (const t of targets) if (!results.has(t.key) && !inFlight.has(t.key)) check(t, current);
+    for (const t of targets) if (t.trusted && !results.has(t.key) && !inFlight.has(t.key)) check(t, current);
     apply(targets);
   };
   // Applied after the store's listeners have all seen this change, not from inside one of them.
@@ -135,9 +141,15 @@ export function installCustomCodeChecks(): () => void {
       applySoon();
     }
   });
+  // Allowing code (or typing it) starts its checks at once.
+  const unTrust = subscribeTrust(() => {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(run, 0);
+  });
   run();
   return () => {
     unsub();
+    unTrust();
     if (timer) clearTimeout(timer);
   };
 }

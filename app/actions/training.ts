@@ -13,6 +13,7 @@ import type { RunMetrics, RunSlice } from '../store/runSlice.ts';
 import { pushEpoch, pushPoint, resetSeries } from '../store/series.ts';
 import { beginRecord, finishRecord } from './runRecords.ts';
 import { foldHistograms } from '../store/histograms.ts';
+import { untrustedNodes } from './codeTrust.ts';
 
 export const BOUNDARY_RESOLUTION = 48;
 /** Bins per weight / gradient histogram (the dashboard's histogram card). */
@@ -86,6 +87,8 @@ export function startTraining(from?: { weights: Uint8Array; backend: 'cpu' }): v
   const s = useApp.getState();
   if (s.status === 'running' || s.status === 'stopping' || s.status === 'paused') return;
   if (!analyze(s.graph).ok) return;
+  // Code from a link or file runs only once the user has read and allowed it.
+  if (untrustedNodes(s.graph).length > 0) return s.openDialog('code-consent');
   const runId = newRunId();
   const graph = s.graph;
   const config = from ? { ...s.training, backend: from.backend } : s.training;

@@ -4,12 +4,14 @@
  * loaded on first open (never in the first page load). Until Monaco arrives, or if it cannot
  * load (offline before it was ever cached), the dialog edits the code in a plain text area.
  * Under the editor: the engine's verdict on the code (live, from actions/customCodeCheck.ts),
- * the same message the node and the inspector's Problems show.
+ * the same message the node and the inspector's Problems show. Code typed here is trusted to
+ * run; code that came from a link or file shows why it has not run until it is allowed.
  */
 import { lazy, Suspense, useId, useState, useSyncExternalStore } from 'react';
 import { EditorFallback } from './EditorFallback.tsx';
 import type { RichAttrSpec } from '../../engine/graph/types.ts';
 import { codeProblem, runsOnBatch, subscribeCodeChecks } from '../actions/customCodeCheck.ts';
+import { trustTypedCode } from '../actions/codeTrust.ts';
 import { useApp } from '../store/index.ts';
 import { Dialog } from './Dialog.tsx';
 import './customCode.css';
@@ -77,6 +79,11 @@ export function CustomCodeField({ nodeId, spec, value, issue, onCommit }: { node
   const [open, setOpen] = useState(false);
   const text = typeof value === 'string' ? value : String(spec.default);
   const lines = text.split('\n');
+  // Code typed here is the user's own: it may run (codeTrust.ts).
+  const commitTyped = (v: string) => {
+    trustTypedCode(v);
+    onCommit(v);
+  };
   return (
     <div className={`field${issue ? ' invalid' : ''}`} title={spec.doc}>
       <label id={id}>{spec.label}</label>
@@ -87,7 +94,7 @@ export function CustomCodeField({ nodeId, spec, value, issue, onCommit }: { node
       <button type="button" className="custom-code-open" onClick={() => setOpen(true)} aria-haspopup="dialog">Edit code</button>
       {issue && <div className="field-error" role="alert">{issue}</div>}
       <span className="field-hint">{spec.doc}</span>
-      {open && <CodeDialog nodeId={nodeId} spec={spec} text={text} onCommit={onCommit} onClose={() => setOpen(false)} />}
+      {open && <CodeDialog nodeId={nodeId} spec={spec} text={text} onCommit={commitTyped} onClose={() => setOpen(false)} />}
     </div>
   );
 }

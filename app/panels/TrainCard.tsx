@@ -3,7 +3,8 @@
  * size, epochs; how many samples the selected data trains and validates on; Train /
  * Pause·Resume / Stop; progress with samples/s and ETA. Train is
  * disabled while the graph has errors, and the reasons are listed beside it; clicking one
- * selects the node it is about. Every other setting is in the Train view (TrainSettings).
+ * selects the node it is about; Custom Code not yet allowed to run blocks it too, and its
+ * reason opens the code review. Every other setting is in the Train view (TrainSettings).
  */
 import { useId } from 'react';
 import type { OptimizerName } from '../../engine/project/config.ts';
@@ -11,6 +12,7 @@ import { issueText } from '../canvas/convert.ts';
 import { continueOnCpu, etaSeconds, pauseTraining, resumeTraining, startTraining, stopTraining } from '../actions/training.ts';
 import { useAnalysis } from '../store/analysis.ts';
 import { useApp } from '../store/index.ts';
+import { useUntrustedNodes } from '../actions/codeTrust.ts';
 import { NumberField } from './NumberField.tsx';
 import { useDataSplit } from './useDataset.ts';
 import { splitText } from '../data/splitCounts.ts';
@@ -63,6 +65,8 @@ export function TrainCard() {
   const errors = analysis.issues.filter((i) => i.severity === 'error');
   const recovery = useApp((s) => s.recovery);
   const split = useDataSplit();
+  const untrusted = useUntrustedNodes();
+  const blocked = errors.length > 0 || untrusted.length > 0;
 
   return (
     <section className="card train-card" aria-label="Training">
@@ -87,8 +91,8 @@ export function TrainCard() {
           className="primary"
           aria-label="Train"
           onClick={() => startTraining()}
-          disabled={running || !analysis.ok}
-          aria-describedby={errors.length ? 'train-blockers' : undefined}
+          disabled={running || !analysis.ok || untrusted.length > 0}
+          aria-describedby={blocked ? 'train-blockers' : undefined}
         >
           {status === 'running' ? 'Training…' : 'Train'}
         </button>
@@ -107,10 +111,17 @@ export function TrainCard() {
         </button>
       )}
       <Progress />
-      {errors.length > 0 && (
+      {blocked && (
         <div className="train-blockers" id="train-blockers">
           <span className="muted small">Fix before training:</span>
           <ul aria-label="Problems">
+            {untrusted.length > 0 && (
+              <li>
+                <button type="button" className="link issue-link" onClick={() => useApp.getState().openDialog('code-consent')}>
+                  Custom Code {untrusted.map((n) => `‘${n.id}’`).join(', ')} has not been allowed to run: review it
+                </button>
+              </li>
+            )}
             {errors.slice(0, MAX_LISTED).map((i, k) => (
               <li key={k}>
                 {i.nodeId ? (
@@ -133,7 +144,7 @@ export function TrainCard() {
           </ul>
         </div>
       )}
-      {view === 'model' && errors.length === 0 && (
+      {view === 'model' && !blocked && (
         <button type="button" className="link small more-settings" onClick={() => useApp.getState().setPref('view', 'train')}>
           All settings →
         </button>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultGraph } from '../graph/format.ts';
@@ -100,6 +100,31 @@ describe('flowgrad CLI', () => {
     expect(rep).toMatchObject({ split: 'given', rows: 160, classNames: ['apple', 'pear'] });
     expect(rep.confusion.flat().reduce((x, y) => x + y, 0)).toBe(160);
     expect(rep.accuracy).toBeGreaterThan(0.9);
+  });
+
+  it('refuses to run a project\'s Custom Code without --allow-code, naming the node; runs it with the flag', () => {
+    const g = defaultGraph();
+    // The code would write a file if it ran: it must not, without consent.
+    const marker = join(dir, 'ran.txt');
+    const code = `globalThis.process?.getBuiltinModule?.('node:fs')?.writeFileSync(${JSON.stringify(marker)}, 'ran');\nreturn x;`;
+    g.nodes.splice(2, 0, { id: 'cc1', type: 'CustomCode', attrs: { code, outputShape: [] }, position: { x: 0, y: 0 } });
+    g.edges = g.nodes.slice(1).map((t, i) => ({ id: `e${i}`, source: g.nodes[i]!.id, sourcePort: 'out', target: t.id, targetPort: 'in' }));
+    const file = join(dir, 'coded.json');
+    writeFileSync(file, JSON.stringify(g));
+    const outFile = join(dir, 'coded.flowgrad.zip');
+    let msg = '';
+    try {
+      run('train', file, '--data', 'builtin:xor', '--epochs', '1', '--out', outFile);
+    } catch (e) {
+      msg = String((e as { stderr?: string }).stderr);
+    }
+    expect(msg).toMatch(/^error \(graph\) at node 'cc1': .*Custom Code node 'cc1'.*--allow-code/m);
+    expect(existsSync(marker)).toBe(false);
+    expect(existsSync(outFile)).toBe(false);
+    expect(run('info', file)).toMatch(/cc1\s+CustomCode/); // info shows it without running it
+    expect(existsSync(marker)).toBe(false);
+    expect(run('train', file, '--data', 'builtin:xor', '--epochs', '1', '--allow-code', '--out', outFile)).toMatch(/completed: loss/);
+    expect(existsSync(marker)).toBe(true);
   });
 
   it('bad input fails with a message, not a stack trace', () => {

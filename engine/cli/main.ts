@@ -3,8 +3,9 @@
  * training loop and file formats as the IDE.
  *   train <project.flowgrad.zip | graph.json | template:ID> [--data builtin:NAME | FILE [--label COLUMN]] [--epochs N] [--lr X]
  *         [--batch N] [--optimizer sgd|adam|adamw|rmsprop|adagrad|lion] [--seed N]
- *         [--backend cpu|webgpu|reference] [--mixed-precision on|off] [--restart] [--include-data] [--json] --out FILE
- *   evaluate <project.flowgrad.zip> [--data FILE] [--json]
+ *         [--backend cpu|webgpu|reference] [--mixed-precision on|off] [--restart] [--include-data] [--allow-code] [--json] --out FILE
+ *         (a graph with Custom Code trains or evaluates only with --allow-code: codeGuard.ts)
+ *   evaluate <project.flowgrad.zip> [--data FILE] [--allow-code] [--json]
  *   info <project.flowgrad.zip | graph.json | template:ID> [--json]
  * A trained project continues from its checkpoint (`--epochs` more epochs) unless --restart.
  * With --json a command prints one JSON object on stdout (progress and notes go to stderr).
@@ -32,22 +33,24 @@ import { dawnBackend, noAdapterHelp } from '../backend/webgpu/dawn.ts';
 import { setBackend } from '../index.ts';
 import { isFlowgradError } from '../core/errors.ts';
 import { fmtShape } from '../core/errors.ts';
+import { ALLOW_CODE_FLAG, requireCodeConsent } from './codeGuard.ts';
 
 const OPTIMIZERS: OptimizerName[] = ['sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', 'lion'];
 
 const USAGE = `usage:
   npm run flowgrad -- train <project.flowgrad.zip | graph.json | template:ID> [--data builtin:NAME | FILE [--label COLUMN]]
                        [--epochs N] [--lr X] [--batch N] [--optimizer ${OPTIMIZERS.join('|')}] [--seed N]
-                       [--backend cpu|webgpu|reference] [--mixed-precision on|off] [--restart] [--include-data] [--json]
+                       [--backend cpu|webgpu|reference] [--mixed-precision on|off] [--restart] [--include-data] [${ALLOW_CODE_FLAG}] [--json]
                        --out trained.flowgrad.zip
-  npm run flowgrad -- evaluate <project.flowgrad.zip> [--data FILE] [--json]
+  npm run flowgrad -- evaluate <project.flowgrad.zip> [--data FILE] [${ALLOW_CODE_FLAG}] [--json]
   npm run flowgrad -- info <project.flowgrad.zip | graph.json | template:ID> [--json]
+(${ALLOW_CODE_FLAG}: run the project's Custom Code JavaScript; without it such a project is refused)
 a trained project continues from its checkpoint (--epochs more epochs); --restart starts over from fresh weights
 built-in data: ${BUILTINS.map((b) => b.name).join(', ')}
 templates: ${TEMPLATES.map((t) => `${t.id}${t.dataset ? '' : ' (needs its own data)'}`).join(', ')}`;
 
 /** Flags without a value. */
-const SWITCHES = new Set(['restart', 'json', 'include-data']);
+const SWITCHES = new Set(['restart', 'json', 'include-data', ALLOW_CODE_FLAG.slice(2)]);
 
 function parseArgs(argv: string[]): { cmd: string; file: string; opts: Record<string, string> } {
   const [cmd = '', file = '', ...rest] = argv;
@@ -177,6 +180,7 @@ async function train(file: string, opts: Record<string, string>): Promise<void> 
   const log = (line: string) => (json ? console.error(line) : console.log(line));
   const loaded = loadProject(file);
   const { project } = loaded;
+  requireCodeConsent(project.graph, opts[ALLOW_CODE_FLAG.slice(2)] === 'on');
   if (opts.backend) await useBackend(opts.backend);
   const { dataset, io, upload } = await resolveData(file, loaded, opts, log);
   const config = { ...DEFAULT_TRAIN_CONFIG, ...project.training };
@@ -276,6 +280,7 @@ async function evaluate(file: string, opts: Record<string, string>): Promise<voi
   const loaded = loadProject(file);
   const { project, weights } = loaded;
   if (!weights) throw new Error(`${basename(file)} has no trained weights: train it first`);
+  requireCodeConsent(project.graph, opts[ALLOW_CODE_FLAG.slice(2)] === 'on');
   if (opts.backend) await useBackend(opts.backend);
   const config = { ...DEFAULT_TRAIN_CONFIG, ...project.training };
   let result;
