@@ -5,6 +5,7 @@
 // journeys in real Chromium (Playwright). Installs dependencies first when
 // node_modules is missing, so one command works on a fresh clone. Ends with one line,
 // "Summary: N passed, N failed, N skipped", counting vitest and Playwright tests together.
+// First it sets up .venv-py, the Python runtimes the export checks run (scripts/python-env.mjs).
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,6 +39,8 @@ const run = (label, cmd, env = {}) => {
 };
 
 if (!existsSync('node_modules') && !run('install', 'npm ci')) process.exit(1);
+// The export checks' Python runtimes (skipped with the install command where Python is missing).
+if (!run('python runtimes', 'node scripts/python-env.mjs') && process.env.FLOWGRAD_REQUIRE_PYTHON) process.exit(1);
 
 const steps = [
   ['lint', 'npx eslint .'],

@@ -1,7 +1,7 @@
 // Trust follows the code's text: typed or approved bodies run, anything else (a share link,
 // an imported file) is refused before it reaches a worker, and only approvals survive a reload.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_CUSTOM_CODE } from '../../engine/graph/layers/custom.ts';
+import { DEFAULT_CUSTOM_CODE } from '../../engine/graph/catalog/custom.ts';
 import type { GraphJSON } from '../../engine/graph/types.ts';
 import { EngineClient, UNTRUSTED_CODE, setCodePolicy, type EngineError } from '../../workers/client.ts';
 import { MAX_PERSISTED, approveCode, isCodeTrusted, loadTrust, trustTypedCode, untrustedNodes } from './codeTrust.ts';

@@ -14,7 +14,7 @@
  * persisted when it is still in the graph a moment later (not every keystroke's version).
  */
 import { useSyncExternalStore } from 'react';
-import { DEFAULT_CUSTOM_CODE } from '../../engine/graph/layers/custom.ts';
+import { DEFAULT_CUSTOM_CODE } from '../../engine/graph/catalog/custom.ts';
 import type { GraphJSON } from '../../engine/graph/types.ts';
 import { setCodePolicy } from '../../workers/client.ts';
 import { useApp } from '../store/index.ts';

@@ -5,7 +5,7 @@
  * IndexedDB; the page reads the dataset a run names and hands it over). Comlink ignores them:
  * they carry no top-level `id` or `type`.
  */
-import type { StoredDataset } from '../../engine/data/types.ts';
+import type { StoredDataset } from '../../engine/project/dataTypes.ts';
 
 /** How often the sandbox says it is alive. */
 export const BEAT_MS = 250;

@@ -2,7 +2,7 @@
  * Uploaded datasets inside the sandbox: it has no IndexedDB, so it asks the page, which reads
  * the dataset the current call names (and only that one) and posts it back.
  */
-import type { StoredDataset } from '../../engine/data/types.ts';
+import type { StoredDataset } from '../../engine/project/dataTypes.ts';
 import { postToPage } from './install.ts';
 import { isSandboxMessage, type PageMessage } from './protocol.ts';
 
