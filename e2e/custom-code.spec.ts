@@ -38,7 +38,9 @@ test('Custom Code: Monaco completes the engine API; errors show on the node and 
   // Completion from the engine's declarations: tensor methods after `x.`.
   await typeBody(page, 'return x.');
   const suggestions = editor.locator('.suggest-widget');
-  await expect(suggestions).toBeVisible();
+  // The first completion waits for Monaco's TypeScript worker to start and read the engine's
+  // declarations: seconds on a quiet machine, far more on a loaded 2-core one.
+  await expect(suggestions).toBeVisible({ timeout: 60_000 });
   await page.keyboard.type('rel');
   await expect(suggestions.getByRole('option', { name: /^relu\b/ }).first()).toBeVisible();
   await page.keyboard.press('Escape');

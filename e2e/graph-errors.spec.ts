@@ -1,9 +1,11 @@
 /**
  * Bad input: a broken graph says what is wrong on the node and Train says why it is disabled;
- * a corrupt or foreign file is refused with a message and the current project is untouched.
+ * a corrupt or foreign file, or a share link that inflates past its cap, is refused with a
+ * message and the current project is untouched.
  */
+import { deflateSync } from 'fflate';
 import { test, expect } from '@playwright/test';
-import { openApp, nodes, node, setAttr, readMetric } from './helpers.ts';
+import { dismissWelcome, openApp, nodes, node, setAttr, readMetric } from './helpers.ts';
 
 test('a broken graph shows the error on the node and blocks Train with the reason', async ({ page }) => {
   await openApp(page);
@@ -64,5 +66,17 @@ test('a diverging run stops with a message instead of drawing garbage', async ({
   // The metrics show the last good weights' loss, a number, not NaN.
   const text = (await page.getByRole('status', { name: 'Training metrics' }).textContent()) ?? '';
   expect(Number.isFinite(readMetric(text, 'Loss'))).toBe(true);
+  await expect(page.getByRole('button', { name: 'Train', exact: true })).toBeEnabled();
+});
+
+test('a share link that inflates past the cap is refused with a message; the app stays usable', async ({ page }) => {
+  // 64 MB of JSON-looking text deflates to about 64 KB: a decompression bomb in a link.
+  const bomb = deflateSync(new Uint8Array(64 * 2 ** 20).fill(0x20), { level: 9 });
+  const b64 = Buffer.from(bomb).toString('base64').replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  await page.goto(`/#graph=${b64}`);
+  await expect(page.getByRole('alert')).toContainText(/Could not open the shared link: .*the limit is/, { timeout: 10_000 });
+  await page.getByRole('button', { name: 'Dismiss' }).click();
+  await dismissWelcome(page);
+  await expect(nodes(page).first()).toBeVisible();
   await expect(page.getByRole('button', { name: 'Train', exact: true })).toBeEnabled();
 });
