@@ -1,0 +1,60 @@
+/**
+ * The trained model is a durable artifact: after a reload the project still has its trained
+ * model (the playground predicts the same, Evaluate shows the same test metrics), and Train
+ * can continue from it — the epochs and the loss curve go on from where they stopped.
+ */
+import { test, expect, type Page } from '@playwright/test';
+import { openApp, metrics } from './helpers.ts';
+
+const finished = (page: Page, n: number) => page.getByText(new RegExp(`^Finished ${n} epochs`));
+
+async function setEpochs(page: Page, n: number): Promise<void> {
+  const epochs = page.getByLabel('Epochs', { exact: true });
+  await epochs.fill(String(n));
+  await epochs.press('Enter');
+}
+
+async function probeText(page: Page): Promise<string> {
+  const plot = page.getByTestId('boundary-canvas');
+  await expect(plot).toHaveAttribute('data-has-boundary', 'true');
+  await plot.click({ position: { x: 60, y: 70 } });
+  const p = page.getByRole('status', { name: 'Prediction' });
+  await expect(p).toContainText(/class 0/);
+  return (await p.textContent()) ?? '';
+}
+
+test('a reload keeps the trained model, and Continue trains on from where it stopped', async ({ page }) => {
+  await openApp(page);
+  await page.getByRole('button', { name: 'Dashboard' }).click();
+  await setEpochs(page, 2);
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(finished(page, 2)).toBeVisible({ timeout: 90_000 });
+  const before = await probeText(page);
+  const metricsBefore = await metrics(page).textContent();
+  const chart = page.getByTestId('chart-loss');
+  const firstStep = await chart.getAttribute('data-first-step');
+  const lastStep = Number(await chart.getAttribute('data-last-step'));
+  expect(lastStep).toBeGreaterThan(0);
+
+  await page.waitForTimeout(800); // the model is written once the run ends; autosave is debounced
+  await page.reload();
+  await expect(page.getByText(/Restored the trained model \(2 epochs\)/)).toBeVisible();
+  expect(await metrics(page).textContent()).toContain((metricsBefore ?? '').match(/Loss: [0-9.]+/)![0]);
+  expect(await probeText(page)).toBe(before);
+  // The curve comes back (one point per epoch from the checkpoint's history), ending where it ended.
+  await expect(chart).toHaveAttribute('data-last-step', String(lastStep));
+
+  // Continue: two more epochs, numbered 3 and 4; the curve keeps its first epochs.
+  await page.getByRole('radio', { name: /Continue from the current weights/ }).check();
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(finished(page, 4)).toBeVisible({ timeout: 90_000 });
+  await expect(metrics(page)).toContainText('Epoch 4');
+  await expect(chart).toHaveAttribute('data-last-step', String(2 * lastStep));
+  expect(Number(await chart.getAttribute('data-first-step'))).toBeLessThanOrEqual(lastStep);
+  void firstStep;
+
+  // Start over: fresh weights, epochs from 1 again.
+  await page.getByRole('radio', { name: /Start over/ }).check();
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(finished(page, 2)).toBeVisible({ timeout: 90_000 });
+});
