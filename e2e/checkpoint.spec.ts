@@ -14,6 +14,19 @@ async function setEpochs(page: Page, n: number): Promise<void> {
   await epochs.press('Enter');
 }
 
+/** Opens Evaluate from the Result card; returns its metrics (loss, accuracy...) as text. */
+async function evaluateText(page: Page): Promise<string> {
+  await page.getByRole('button', { name: 'Evaluate on test data' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Evaluate' });
+  const m = dialog.getByLabel('Test metrics');
+  await expect(m).toContainText(/Accuracy\s*[0-9.]+%/);
+  await expect(dialog.getByRole('table', { name: /Test confusion matrix/ })).toBeVisible();
+  await expect(dialog.getByRole('table', { name: /Per-class precision/ })).toContainText('Macro average');
+  const text = (await m.textContent()) ?? '';
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  return text;
+}
+
 async function probeText(page: Page): Promise<string> {
   const plot = page.getByTestId('boundary-canvas');
   await expect(plot).toHaveAttribute('data-has-boundary', 'true');
@@ -31,6 +44,7 @@ test('a reload keeps the trained model, and Continue trains on from where it sto
   await expect(finished(page, 2)).toBeVisible({ timeout: 90_000 });
   const before = await probeText(page);
   const metricsBefore = await metrics(page).textContent();
+  const evalBefore = await evaluateText(page);
   const chart = page.getByTestId('chart-loss');
   const firstStep = await chart.getAttribute('data-first-step');
   const lastStep = Number(await chart.getAttribute('data-last-step'));
@@ -41,6 +55,7 @@ test('a reload keeps the trained model, and Continue trains on from where it sto
   await expect(page.getByText(/Restored the trained model \(2 epochs\)/)).toBeVisible();
   expect(await metrics(page).textContent()).toContain((metricsBefore ?? '').match(/Loss: [0-9.]+/)![0]);
   expect(await probeText(page)).toBe(before);
+  expect(await evaluateText(page)).toBe(evalBefore);
   // The curve comes back (one point per epoch from the checkpoint's history), ending where it ended.
   await expect(chart).toHaveAttribute('data-last-step', String(lastStep));
 
