@@ -27,6 +27,7 @@ export function ResultCard({ playground = false }: { playground?: boolean }) {
   const totalEpochs = useApp((s) => s.totalEpochs);
   const runMessage = useApp((s) => s.runMessage);
   const hasModel = useApp((s) => s.model !== null);
+  const preprocessing = useApp((s) => s.model?.preprocessing ?? null);
   const inputShape = useApp((s) => s.model?.graph.nodes.find((n) => n.type === 'Input')?.attrs.shape as number[] | undefined);
   const lossKind = useApp((s) => s.model?.graph.nodes.find((n) => n.type === 'Loss')?.attrs.loss);
   // The selected data's own points and shape (never the 2-D dataset's when another is chosen).
@@ -97,7 +98,7 @@ export function ResultCard({ playground = false }: { playground?: boolean }) {
           />
         ) : (
           playground ? (
-            imageShape(inputShape ?? sampleShape) ? <DrawPad shape={imageShape(inputShape ?? sampleShape)!} classifier={classifier} /> : <TabularPlayground features={(inputShape ?? sampleShape).reduce((a, b) => a * b, 1)} classifier={classifier} />
+            imageShape(inputShape ?? sampleShape) ? <DrawPad shape={imageShape(inputShape ?? sampleShape)!} classifier={classifier} /> : <TabularPlayground features={(inputShape ?? sampleShape).reduce((a, b) => a * b, 1)} classifier={classifier} preprocessing={preprocessing} />
           ) : (
             <p className="muted small result-data">{split && <>{splitText(split)}.<br /></>}{noPlotText(sampleShape)}</p>
           )
