@@ -5,6 +5,7 @@
  */
 import { test, expect, type Page } from '@playwright/test';
 import { openApp, metrics } from './helpers.ts';
+import { closeDataDialog, dataDialog, dropFiles, openDataApp, threeClassCsv } from './data-helpers.ts';
 
 const finished = (page: Page, n: number) => page.getByText(new RegExp(`^Finished ${n} epochs`));
 
@@ -15,6 +16,33 @@ async function setEpochs(page: Page, n: number): Promise<void> {
 }
 
 /** Opens Evaluate from the Result card; returns its metrics (loss, accuracy...) as text. */
+async function evaluateWithNames(page: Page, names: string[]): Promise<string> {
+  await page.getByRole('button', { name: 'Evaluate on test data' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Evaluate' });
+  await expect(dialog).toContainText(/samples of the test split/);
+  const m = dialog.getByLabel('Test metrics');
+  await expect(m).toContainText(/Accuracy\s*[0-9.]+%/);
+  for (const n of names) {
+    await expect(dialog.getByRole('table', { name: /Per-class precision/ }).getByRole('rowheader', { name: n })).toBeVisible();
+    await expect(dialog.getByRole('table', { name: /Test confusion matrix/ }).getByRole('columnheader', { name: n })).toBeVisible();
+  }
+  const text = (await m.textContent()) ?? '';
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  return text;
+}
+
+/** Types a row into the tabular playground by column name and predicts. */
+async function predictRow(page: Page, row: { a: string; b: string; colour: string }): Promise<string> {
+  const form = page.getByRole('form', { name: 'Try the model' });
+  await form.getByRole('textbox', { name: 'a', exact: true }).fill(row.a);
+  await form.getByRole('textbox', { name: 'b', exact: true }).fill(row.b);
+  await form.getByRole('combobox', { name: 'colour', exact: true }).selectOption(row.colour);
+  await form.getByRole('button', { name: 'Predict' }).click();
+  const p = form.getByRole('status', { name: 'Prediction' });
+  await expect(p).toContainText(/alpha/);
+  return (await p.textContent()) ?? '';
+}
+
 async function evaluateText(page: Page): Promise<string> {
   await page.getByRole('button', { name: 'Evaluate on test data' }).click();
   const dialog = page.getByRole('dialog', { name: 'Evaluate' });
@@ -72,4 +100,29 @@ test('a reload keeps the trained model, and Continue trains on from where it sto
   await page.getByRole('radio', { name: /Start over/ }).check();
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await expect(finished(page, 2)).toBeVisible({ timeout: 90_000 });
+});
+
+test('an uploaded table: the playground names its columns and classes, and a reload keeps it all', async ({ page }) => {
+  await openDataApp(page);
+  await dropFiles(page, [{ name: 'three-kinds.csv', bytes: threeClassCsv(), type: 'text/csv' }]);
+  const dialog = dataDialog(page);
+  await dialog.getByLabel('Label column').selectOption('kind');
+  await dialog.getByLabel('Role of score').selectOption('ignore');
+  await dialog.getByRole('button', { name: 'Fit model to data' }).click();
+  await closeDataDialog(page);
+  await page.getByRole('button', { name: 'Dashboard' }).click();
+  await setEpochs(page, 3);
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(finished(page, 3)).toBeVisible({ timeout: 90_000 });
+
+  // Raw values by column name; the answer by class name ('beta' sits at a = 3, b = 0).
+  const answer = await predictRow(page, { a: '3', b: '0', colour: 'green' });
+  expect(answer).toMatch(/Predicted → beta/);
+  const evalBefore = await evaluateWithNames(page, ['alpha', 'beta', 'gamma']);
+
+  await page.waitForTimeout(800);
+  await page.reload();
+  await expect(page.getByText(/Restored the trained model \(3 epochs\)/)).toBeVisible();
+  expect(await predictRow(page, { a: '3', b: '0', colour: 'green' })).toBe(answer);
+  expect(await evaluateWithNames(page, ['alpha', 'beta', 'gamma'])).toBe(evalBefore);
 });
