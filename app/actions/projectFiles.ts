@@ -1,10 +1,11 @@
 /**
  * New / Open / Download. Download writes a `.flowgrad.zip` (project.json + the trained
  * weights, the optimizer state and checkpoint entry to continue from, and the preprocessing,
- * when the model still fits the graph on the canvas). Open reads a project zip, a bare
+ * when the model still fits the graph on the canvas; the uploaded data file when asked). Open reads a project zip, a bare
  * project.json or a bare graph JSON; on any problem it says why and leaves the current
  * project untouched; on success it keeps the file's trained model as the current one (and in
- * this browser's storage) and redraws its decision boundary.
+ * this browser's storage) and redraws its decision boundary; a project downloaded with its data
+ * brings the data back as an upload (projectData.ts).
  */
 import { parseGraph } from '../../engine/graph/format.ts';
 import { PROJECT_VERSION, parseProject, projectCheckpoint, readProjectZip, writeProjectZip, type ProjectJSON } from '../../engine/project/projectFile.ts';
@@ -21,6 +22,7 @@ import { loadRuns } from './runHistory.ts';
 import { resetSeries } from '../store/series.ts';
 import { BOUNDARY_RESOLUTION } from './training.ts';
 import { keepModel, restoreModel, seriesFromHistory } from './modelStore.ts';
+import { includableDataset, restoreIncludedDataset } from './projectData.ts';
 
 /** "My model!" → "My-model.flowgrad.zip". */
 export function projectFileName(name: string): string {
@@ -73,16 +75,28 @@ function saveBytes(bytes: Uint8Array, fileName: string, type: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-export function downloadProject(): void {
+/** Writes the .flowgrad.zip; with `includeData`, the uploaded data file goes in too. */
+export async function downloadProject(opts: { includeData?: boolean } = {}): Promise<void> {
   const s = useApp.getState();
   try {
     const weights = currentWeights(s);
     const optimizer = weights && s.model?.checkpoint?.meta.optimizer ? s.model.checkpoint.optimizer : null;
-    const bytes = writeProjectZip({ project: buildProject(s), ...(weights ? { weights } : {}), ...(optimizer ? { optimizer } : {}) });
+    const project = buildProject(s);
+    const file = opts.includeData ? await includableDataset(s) : null;
+    if (opts.includeData && !file) throw new Error('the uploaded data file is not stored in this browser any more: drop it again to include it');
+    const data = file ? new Uint8Array(await file.blob.arrayBuffer()) : null;
+    if (file && data) project.dataset = { file: file.file, bytes: data.byteLength };
+    const bytes = writeProjectZip({ project, ...(weights ? { weights } : {}), ...(optimizer ? { optimizer } : {}), ...(data ? { dataset: data } : {}) });
     saveBytes(bytes, projectFileName(s.name), 'application/zip');
   } catch (e) {
     s.notify('error', `Could not build the project file: ${(e as Error).message}`);
   }
+}
+
+/** Download: asks whether to include the data when there is an uploaded file to include, else downloads. */
+export async function requestDownload(): Promise<void> {
+  if (await includableDataset(useApp.getState())) useApp.getState().openDialog('download');
+  else await downloadProject();
 }
 
 /** Forgets the current run and model (a different project is coming). */
@@ -179,13 +193,23 @@ export async function openProjectFile(file: File): Promise<void> {
     s.notify('error', `Could not open “${file.name}”: ${(e as Error).message}`);
     return;
   }
+  const { project, weights, metrics, checkpoint, preprocessing, included } = read;
+  let data = read.data;
+  let dataProblem: string | null = null;
+  if (included && data?.kind === 'upload') {
+    try {
+      data = await restoreIncludedDataset(data, included);
+    } catch (e) {
+      dataProblem = `Opened “${file.name}”, but the data it includes could not be loaded: ${(e as Error).message}`;
+    }
+  }
   resetRunState();
-  const { project, weights, metrics, data, checkpoint, preprocessing } = read;
   useApp.getState().loadProject(project);
   // Generated and uploaded datasets are a data source; 2-D ones live in the project itself.
   useApp.getState().setDataSource(data && data.kind !== 'builtin2d' ? data : null);
   startedNewProject();
-  useApp.getState().dismissNotice();
+  if (dataProblem) useApp.getState().notify('error', dataProblem);
+  else useApp.getState().dismissNotice();
   if (!weights) return;
   const m = metrics as { loss?: number; accuracy?: number; valLoss?: number; valAccuracy?: number; epoch?: number; step?: number } | undefined;
   const runMetrics = m && typeof m.loss === 'number' ? { step: m.step ?? 0, epoch: m.epoch ?? 0, loss: m.loss, accuracy: m.accuracy, valLoss: m.valLoss, valAccuracy: m.valAccuracy } : null;
