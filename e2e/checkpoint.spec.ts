@@ -102,7 +102,7 @@ test('a reload keeps the trained model, and Continue trains on from where it sto
   await expect(finished(page, 2)).toBeVisible({ timeout: 90_000 });
 });
 
-test('an uploaded table: the playground names its columns and classes, and a reload keeps it all', async ({ page }) => {
+test('an uploaded table: the playground names its columns and classes, a reload keeps it all, and the download with its data opens complete elsewhere', async ({ page, browser }) => {
   await openDataApp(page);
   await dropFiles(page, [{ name: 'three-kinds.csv', bytes: threeClassCsv(), type: 'text/csv' }]);
   const dialog = dataDialog(page);
@@ -125,4 +125,25 @@ test('an uploaded table: the playground names its columns and classes, and a rel
   await expect(page.getByText(/Restored the trained model \(3 epochs\)/)).toBeVisible();
   expect(await predictRow(page, { a: '3', b: '0', colour: 'green' })).toBe(answer);
   expect(await evaluateWithNames(page, ['alpha', 'beta', 'gamma'])).toBe(evalBefore);
+
+  // Download with the dataset included, open it in a fresh browser profile (another machine).
+  await page.getByRole('button', { name: 'Download project' }).click();
+  const dl = page.getByRole('dialog', { name: 'Download project' });
+  await dl.getByRole('checkbox', { name: /Include the dataset \(three-kinds\.csv, \d+ KB\)/ }).check();
+  const [download] = await Promise.all([page.waitForEvent('download'), dl.getByRole('button', { name: 'Download', exact: true }).click()]);
+  const path = await download.path();
+  const other = await browser.newContext();
+  const page2 = await other.newPage();
+  await openDataApp(page2);
+  await page2.getByTestId('open-project-input').setInputFiles(path);
+  await expect(page2.getByText(/with its trained weights \(3 epochs; Train can continue from them\)/)).toBeVisible();
+  await page2.getByRole('button', { name: 'Dashboard' }).click();
+  expect(await predictRow(page2, { a: '3', b: '0', colour: 'green' })).toBe(answer);
+  expect(await evaluateWithNames(page2, ['alpha', 'beta', 'gamma'])).toBe(evalBefore);
+  // It trains there too: Continue goes on to epoch 4.
+  await page2.getByRole('radio', { name: /Continue from the current weights/ }).check();
+  await setEpochs(page2, 1);
+  await page2.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(finished(page2, 4)).toBeVisible({ timeout: 90_000 });
+  await other.close();
 });
