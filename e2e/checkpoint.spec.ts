@@ -4,7 +4,7 @@
  * can continue from it — the epochs and the loss curve go on from where they stopped.
  */
 import { test, expect, type Page } from '@playwright/test';
-import { openApp, metrics } from './helpers.ts';
+import { openApp, metrics, docShot } from './helpers.ts';
 import { closeDataDialog, dataDialog, dropFiles, openDataApp, threeClassCsv } from './data-helpers.ts';
 
 const finished = (page: Page, n: number) => page.getByText(new RegExp(`^Finished ${n} epochs`));
@@ -27,6 +27,7 @@ async function evaluateWithNames(page: Page, names: string[]): Promise<string> {
     await expect(dialog.getByRole('table', { name: /Test confusion matrix/ }).getByRole('columnheader', { name: n })).toBeVisible();
   }
   const text = (await m.textContent()) ?? '';
+  await docShot(page, 'docs/screenshots/evaluate.png');
   await dialog.getByRole('button', { name: 'Close' }).click();
   return text;
 }

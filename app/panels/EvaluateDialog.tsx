@@ -2,7 +2,8 @@
  * The Evaluate view: the trained model scored on the test split (validation split when the
  * data has none) — loss and accuracy, per-class precision / recall / F1 with the class names,
  * the confusion matrix with names (scrolls, and gets compact from 10 classes), the
- * worst-classified samples (drawn as images for image data), or for regression MAE / MSE /
+ * worst-classified samples (drawn as images for image data, in the table's own column values
+ * for tables), or for regression MAE / MSE /
  * RMSE / R² and a predicted-vs-true plot. The scoring runs in the worker (actions/evaluation.ts).
  */
 import { useEffect, useRef } from 'react';
@@ -12,6 +13,8 @@ import type { EvaluateResult } from '../../workers/api.ts';
 import { Dialog } from './Dialog.tsx';
 import { imageShape } from './DrawPad.tsx';
 import { drawSample, drawScatter } from './evalPlots.ts';
+import { describeRow } from './tabularInput.ts';
+import type { Preprocessing } from '../../engine/project/preprocessing.ts';
 
 const pct = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '—' : `${(v * 100).toFixed(1)}%`);
 const num = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(4));
@@ -33,12 +36,12 @@ export function EvaluateDialog() {
       {model && (!evaluation || stale) && <p className="muted">Press “Evaluate again” to score the current model.</p>}
       {evaluation?.status === 'running' && !stale && <p className="muted" role="status">Scoring the model on the held-out data…</p>}
       {evaluation?.status === 'error' && !stale && <p className="run-message error" role="alert">Could not evaluate: {evaluation.message}</p>}
-      {evaluation?.status === 'done' && !stale && <Report r={evaluation.result} />}
+      {evaluation?.status === 'done' && !stale && <Report r={evaluation.result} pre={evaluation.model.preprocessing ?? null} />}
     </Dialog>
   );
 }
 
-function Report({ r }: { r: EvaluateResult }) {
+function Report({ r, pre }: { r: EvaluateResult; pre: Preprocessing | null }) {
   const rep = r.report;
   return (
     <div className="eval-report">
@@ -58,7 +61,7 @@ function Report({ r }: { r: EvaluateResult }) {
       </dl>
       {rep.perClass && <PerClass r={rep} />}
       {rep.confusion && <Confusion m={rep.confusion} names={rep.classNames ?? rep.confusion.map((_, i) => `class ${i}`)} />}
-      {rep.worst && <Worst r={r} />}
+      {rep.worst && <Worst r={r} pre={pre} />}
       {rep.points && <Scatter pts={rep.points} />}
     </div>
   );
@@ -123,7 +126,15 @@ function Confusion({ m, names }: { m: number[][]; names: string[] }) {
   );
 }
 
-function Worst({ r }: { r: EvaluateResult }) {
+/** A sample that is not an image: its raw column values (tables), else its first inputs. */
+function features(x: Float32Array | undefined, pre: Preprocessing | null): string {
+  if (!x) return '';
+  const named = pre ? describeRow(pre, x) : null;
+  if (named) return named.join(', ');
+  return `${Array.from(x.subarray(0, 6)).map((v) => v.toFixed(2)).join(', ')}${x.length > 6 ? ', …' : ''}`;
+}
+
+function Worst({ r, pre }: { r: EvaluateResult; pre: Preprocessing | null }) {
   const worst = r.report.worst ?? [];
   const names = r.report.classNames ?? [];
   const img = imageShape(r.sampleShape);
@@ -134,7 +145,7 @@ function Worst({ r }: { r: EvaluateResult }) {
         <ul className="eval-worst">
           {worst.map((w, k) => (
             <li key={w.index}>
-              {img ? <SampleImage x={r.worstInputs[k]!} shape={img} /> : <span className="mono small eval-features">{Array.from(r.worstInputs[k] ?? []).slice(0, 6).map((v) => v.toFixed(2)).join(', ')}{(r.worstInputs[k]?.length ?? 0) > 6 ? ', …' : ''}</span>}
+              {img ? <SampleImage x={r.worstInputs[k]!} shape={img} /> : <span className="mono small eval-features">{features(r.worstInputs[k], pre)}</span>}
               <span className="small">
                 true <b>{names[w.trueClass] ?? w.trueClass}</b>, predicted <b>{names[w.predicted] ?? w.predicted}</b> ({pct(w.confidence)})
               </span>

@@ -51,3 +51,25 @@ export function rawRow(pre: Preprocessing, fields: Record<string, string>): Reco
 export function encodeFields(pre: Preprocessing, fields: Record<string, string>): Float32Array {
   return encodeTableRow(pre, rawRow(pre, fields));
 }
+
+/** A prepared input row back in the table's raw terms (`column = value`), for showing samples. */
+export function describeRow(pre: Preprocessing, x: ArrayLike<number>): string[] | null {
+  const columns = tableColumns(pre);
+  if (!columns || x.length !== pre.featureNames.length) return null;
+  const n = pre.normalize;
+  const raw = (j: number) => (n ? x[j]! * n.scale[j]! + n.shift[j]! : x[j]!);
+  const out: string[] = [];
+  let j = 0;
+  for (const c of columns) {
+    if (c.kind === 'numeric') {
+      out.push(`${c.name} = ${Number(raw(j).toPrecision(4))}`);
+      j++;
+    } else {
+      let best = 0;
+      for (let k = 1; k < c.categories.length; k++) if (raw(j + k) > raw(j + best)) best = k;
+      out.push(`${c.name} = ${c.categories[best]}`);
+      j += c.categories.length;
+    }
+  }
+  return out;
+}

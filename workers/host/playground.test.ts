@@ -8,7 +8,7 @@ import { parseUpload, decodedBytes } from '../../engine/data/detect.ts';
 import type { StoredDataset, TableData } from '../../engine/project/dataTypes.ts';
 import { loadData, predictRows, runTraining } from '../../engine/train/session.ts';
 import { DEFAULT_TRAIN_CONFIG, type DatasetSpec, type TrainConfig } from '../../engine/project/config.ts';
-import { defaultFields, encodeFields, tableColumns } from '../../app/panels/tabularInput.ts';
+import { defaultFields, describeRow, encodeFields, tableColumns } from '../../app/panels/tabularInput.ts';
 import { evaluateRun } from './evaluate.ts';
 
 async function upload(): Promise<StoredDataset> {
@@ -63,6 +63,9 @@ describe('tabular playground', () => {
     expect(confusion).toEqual(ev.report.confusion);
     const correct = confusion.reduce((a, row, k) => a + row[k]!, 0);
     expect(correct / test.rows).toBe(ev.report.accuracy);
+    // Evaluate shows a worst sample in the table's own terms: the encoding read back.
+    const f0 = fields(1);
+    expect(describeRow(pre, encodeFields(pre, f0))).toEqual([`a = ${Number(Number(f0.a).toPrecision(4))}`, `b = ${Number(Number(f0.b).toPrecision(4))}`, `colour = ${f0.colour}`]);
     // A value the model cannot take is named, not guessed.
     expect(() => encodeFields(pre, { ...fields(0), a: 'x' })).toThrow(/'a' needs a number/);
     expect(() => encodeFields(pre, { ...fields(0), colour: 'blue' })).toThrow(/'colour' must be one of red, green/);
