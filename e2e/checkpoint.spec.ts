@@ -148,3 +148,28 @@ test('an uploaded table: the playground names its columns and classes, a reload 
   await expect(finished(page2, 4)).toBeVisible({ timeout: 90_000 });
   await other.close();
 });
+
+test('image data: Evaluate draws the worst-classified samples and a ten-class confusion matrix', async ({ page }) => {
+  await openDataApp(page);
+  const dataCard = page.getByRole('region', { name: 'Data', exact: true });
+  await dataCard.getByLabel('Dataset', { exact: true }).selectOption({ label: 'Digits 28×28 (synthetic)' });
+  const samples = dataCard.getByRole('spinbutton', { name: 'Samples' });
+  await samples.fill('200');
+  await samples.press('Enter');
+  await dataCard.getByRole('button', { name: 'Fit model to data' }).click();
+  await setEpochs(page, 1);
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(finished(page, 1)).toBeVisible({ timeout: 90_000 });
+  await page.getByRole('button', { name: 'Evaluate on test data' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Evaluate' });
+  await expect(dialog).toContainText(/samples of the validation split/);
+  const matrix = dialog.getByRole('table', { name: /Test confusion matrix/ });
+  await expect(matrix.getByRole('columnheader')).toHaveCount(11);
+  await expect(matrix).toHaveClass(/compact/);
+  // One epoch on 160 digits leaves mistakes: each is drawn.
+  const worst = dialog.getByRole('region', { name: 'Worst-classified samples' }).getByRole('listitem');
+  await expect(worst.first()).toBeVisible();
+  await expect(worst.first().getByRole('img', { name: 'Sample image' })).toBeVisible();
+  const size = await worst.first().getByRole('img').evaluate((c) => [(c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height]);
+  expect(size).toEqual([28, 28]);
+});
