@@ -2,7 +2,7 @@
  * The IDE layout. Model view: top bar; palette | canvas (+ status bar) | code panel |
  * inspector; the training dock along the bottom. Train view: the same dock grown into the full
  * training dashboard (the canvas stays mounted, hidden, so its viewport survives). Dialogs
- * (templates, projects, share, shortcuts, code consent) float above; keyboard shortcuts, page-level file
+ * (templates, projects, share, shortcuts, code consent, Evaluate, Download) float above; keyboard shortcuts, page-level file
  * drops, live Custom Code checks and the theme are installed here.
  */
 import { useEffect } from 'react';
@@ -25,6 +25,8 @@ import { TemplatesDialog } from './panels/TemplatesDialog.tsx';
 import { TopBar } from './panels/TopBar.tsx';
 import { DataLayer } from './data/DataLayer.tsx';
 import { CodeConsentBar, CodeConsentDialog } from './panels/CodeConsentDialog.tsx';
+import { EvaluateDialog } from './panels/EvaluateDialog.tsx';
+import { DownloadDialog } from './panels/DownloadDialog.tsx';
 
 function Dialogs() {
   const dialog = useApp((s) => s.dialog);
@@ -40,6 +42,10 @@ function Dialogs() {
       return <ShareDialog />;
     case 'code-consent':
       return <CodeConsentDialog />;
+    case 'evaluate':
+      return <EvaluateDialog />;
+    case 'download':
+      return <DownloadDialog />;
     default:
       return null;
   }

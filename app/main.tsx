@@ -1,6 +1,6 @@
 /**
  * Entry point: opens a graph shared by URL (`#graph=...`) or restores the autosaved project
- * (with its id and run history), starts autosave, renders the app; Custom Code that did not
+ * (with its id, run history and trained model), starts autosave, renders the app; Custom Code that did not
  * come from this browser stays inert until the user allows it (actions/codeTrust.ts); a first visit opens the
  * start screen. In dev builds (or with `?e2e` in the URL) it also exposes
  * `window.__flowgrad` for tests and the UI benchmark.
@@ -27,6 +27,7 @@ import { useApp } from './store/index.ts';
 import { analyze } from './store/analysis.ts';
 import { getEngine } from '../workers/client.ts';
 import { installCodeTrust } from './actions/codeTrust.ts';
+import { restoreModel } from './actions/modelStore.ts';
 
 declare global {
   interface Window {
@@ -93,6 +94,7 @@ async function boot(): Promise<void> {
     if (projectId) {
       useApp.getState().setProjectId(projectId);
       void loadRuns(projectId).then((runs) => useApp.getState().projectId === projectId && useApp.getState().setRuns(runs));
+      void restoreModel(projectId);
     }
   }
   const shared = openSharedGraph();

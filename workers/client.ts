@@ -11,12 +11,12 @@
  * app's code policy allows every body in it (code from a link or file waits for consent).
  */
 import * as Comlink from 'comlink';
-import type { EngineApi, TrainEvent, TrainRequest, RunResult, EngineInfo, EpochEvent, CodeProblem, InputPrep } from './api.ts';
+import type { EngineApi, TrainEvent, TrainRequest, RunResult, EngineInfo, EpochEvent, CodeProblem, InputPrep, EvaluateRequest, EvaluateResult } from './api.ts';
 import { GRAPH_FORMAT, GRAPH_VERSION, type GraphJSON } from '../engine/graph/types.ts';
 import type { DatasetSpec } from '../engine/project/config.ts';
 import { customCodeNodes, nameNodes, watchSandbox, type CodeNode, type Watched } from './sandboxHost.ts';
 
-export type { TrainEvent, TrainRequest, RunResult, EngineInfo, CodeProblem, InputPrep } from './api.ts';
+export type { TrainEvent, TrainRequest, RunResult, EngineInfo, CodeProblem, InputPrep, EvaluateRequest, EvaluateResult } from './api.ts';
 
 /** Which Custom Code bodies may run (the app sets it; until then none does). */
 export interface CodePolicy {
@@ -148,6 +148,11 @@ export class EngineClient {
 
   predict(graph: GraphJSON, weights: Uint8Array, inputs: Float32Array, rows: number): Promise<Float32Array> {
     return this.route(graph, [], (c) => c.call((a) => a.predict(graph, weights, inputs, rows)));
+  }
+
+  /** Scores a trained model on its dataset's test split; a graph with Custom Code runs in the sandbox, as training does. */
+  evaluate(req: EvaluateRequest): Promise<EvaluateResult> {
+    return this.route(req.graph, [req.dataset], (c) => c.call((a) => a.evaluate(req)));
   }
 
   boundary(graph: GraphJSON, weights: Uint8Array, dataset: DatasetSpec, resolution: number): Promise<NonNullable<EpochEvent['boundary']>> {

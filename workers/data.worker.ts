@@ -1,7 +1,7 @@
 /**
  * The data worker: reads dropped files, parses them (CSV streamed with progress; images
- * decoded off the main thread), checks the memory limit, stores the result in IndexedDB and
- * returns a small summary for the preview. Errors leave as plain objects with `code` and
+ * decoded off the main thread), checks the memory limit, stores the result (and the file
+ * itself, for downloads that include the data) in IndexedDB and returns a small summary for the preview. Errors leave as plain objects with `code` and
  * `canSkip` (a malformed row the user may choose to skip), which the client rebuilds.
  */
 import * as Comlink from 'comlink';
@@ -12,7 +12,9 @@ import { decodedBytes, parseUpload, type Parsed } from '../engine/data/detect.ts
 import { summarize } from '../engine/data/summary.ts';
 import { isFlowgradError, FlowgradError } from '../engine/core/errors.ts';
 import { MAX_DECODED_BYTES, type BadRowPolicy, type StoredDataset } from '../engine/project/dataTypes.ts';
-import { putDataset } from './data/store.ts';
+import { putDataset, putUploadFile } from './data/store.ts';
+import { zipSync } from 'fflate';
+import { LIMITS } from '../engine/core/limits.ts';
 import { browserDecoder } from './data/decode.ts';
 import { sniffKind } from '../engine/data/detect.ts';
 
@@ -60,6 +62,26 @@ function toWire(e: unknown): { code: string; message: string; canSkip: boolean }
   return { code, message, canSkip: e instanceof BadRowsError || /Skip bad rows/.test(message) };
 }
 
+/**
+ * Keeps the uploaded file (several files: zipped, paths kept, as a folder of images reopens)
+ * so a downloaded project can include it. Best effort: without it the project downloads
+ * without its data, and the option says so.
+ */
+async function keepUploadFile(id: string, root: string, files: IngestFile[], loaded: { name: string; bytes: Uint8Array }[] | null): Promise<void> {
+  try {
+    if (files.length === 1) {
+      if (files[0]!.file.size <= LIMITS.decodedBytes) await putUploadFile(id, { file: baseName(files[0]!.name), blob: files[0]!.file });
+    } else if (loaded) {
+      const zip = zipSync(Object.fromEntries(loaded.map((f) => [f.name, [f.bytes, { level: 0 }]])));
+      if (zip.byteLength <= LIMITS.decodedBytes) await putUploadFile(id, { file: `${baseName(root)}.zip`, blob: new Blob([zip as Uint8Array<ArrayBuffer>]) });
+    }
+  } catch (e) {
+    console.warn('Flowgrad: could not keep the uploaded file', e);
+  }
+}
+
+const baseName = (path: string) => path.split('/').pop()!.replace(/[\\]/g, '_') || 'data';
+
 const api: DataApi = {
   async ingest(files, opts, onProgress) {
     try {
@@ -67,10 +89,11 @@ const api: DataApi = {
       const total = files.reduce((s, f) => s + f.file.size, 0);
       if (total > MAX_UPLOAD_BYTES) throw new FlowgradError('bad-file', `${files.length === 1 ? files[0].name : 'the files'} (${(total / 2 ** 20).toFixed(0)} MB) are too big: at most ${MAX_UPLOAD_BYTES / 2 ** 20} MB can be loaded. Use a smaller sample.`);
       let parsed: Parsed;
+      let loaded: { name: string; bytes: Uint8Array }[] | null = null;
       if (files.length === 1 && /\.(csv|tsv|tab|txt)$/i.test(files[0].name)) {
         parsed = await streamCsv(files[0], opts.badRows, progress);
       } else {
-        const loaded = [];
+        loaded = [];
         let done = 0;
         for (const f of files) {
           loaded.push({ name: f.name, bytes: new Uint8Array(await f.file.arrayBuffer()) });
@@ -99,6 +122,7 @@ const api: DataApi = {
       } catch (e) {
         throw new FlowgradError('bad-file', `could not store the dataset in this browser (${(e as Error)?.message ?? e}); free some space or use a smaller file`);
       }
+      await keepUploadFile(stored.id, root, files, loaded);
       progress({ phase: 'storing', fraction: 1 });
       return summary;
     } catch (e) {

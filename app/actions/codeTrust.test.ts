@@ -3,6 +3,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_CUSTOM_CODE } from '../../engine/graph/catalog/custom.ts';
 import type { GraphJSON } from '../../engine/graph/types.ts';
+import { DEFAULT_TRAIN_CONFIG } from '../../engine/project/config.ts';
 import { EngineClient, UNTRUSTED_CODE, setCodePolicy, type EngineError } from '../../workers/client.ts';
 import { MAX_PERSISTED, approveCode, isCodeTrusted, loadTrust, trustTypedCode, untrustedNodes } from './codeTrust.ts';
 
@@ -75,5 +76,10 @@ describe('the engine client enforces the policy', () => {
     expect(err.message).toContain('‘cc1’');
     const check = (await client.checkCustomCode(HOSTILE, [2], [2], 'cc1').catch((e: unknown) => e)) as EngineError;
     expect(check.code).toBe(UNTRUSTED_CODE);
+    // Evaluate runs the graph too: refused the same way.
+    const dataset = { kind: 'builtin2d', name: 'circles', samples: 10, noise: 0, seed: 1 } as const;
+    const ev = (await client.evaluate({ graph: graph(HOSTILE), weights: new Uint8Array(0), dataset, config: DEFAULT_TRAIN_CONFIG }).catch((e: unknown) => e)) as EngineError;
+    expect(ev.code).toBe(UNTRUSTED_CODE);
+    expect(ev.nodeId).toBe('cc1');
   });
 });

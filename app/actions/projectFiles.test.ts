@@ -5,6 +5,9 @@ import { moveNodes, updateAttr } from '../commands/graph.ts';
 import { freshProject } from '../store/graphSlice.ts';
 import { useApp } from '../store/index.ts';
 import { buildProject, currentWeights, projectFileName, readProjectFile } from './projectFiles.ts';
+import { DEFAULT_TRAIN_CONFIG } from '../../engine/project/config.ts';
+import { encodeSafetensors } from '../../engine/project/safetensors.ts';
+import { CHECKPOINT_VERSION, type Checkpoint } from '../../engine/project/checkpointFormat.ts';
 
 describe('project files', () => {
   it('names the download after the project', () => {
@@ -34,6 +37,33 @@ describe('project files', () => {
     expect(back.project.graph).toEqual(useApp.getState().graph);
     expect(back.project.data).toEqual(useApp.getState().dataset);
     expect(back.weights).toBeNull();
+  });
+
+  it('downloads the checkpoint (weights, optimizer state, meta) and opens it back to continue from', async () => {
+    const graph = defaultGraph();
+    const dataset = { kind: 'builtin2d', name: 'circles', samples: 120, noise: 0.2, seed: 3 } as const;
+    const config = { ...DEFAULT_TRAIN_CONFIG, optimizer: 'adam' as const, epochs: 2 };
+    const t = (v: number[]) => ({ dtype: 'F32' as const, shape: [v.length], data: Float32Array.from(v) });
+    const ck: Checkpoint = {
+      meta: {
+        version: CHECKPOINT_VERSION, epoch: 2, batchInEpoch: 0, step: 8, seed: 1,
+        optimizer: { kind: 'adam', step: 8, lr: 0.01, paramSteps: { 'dense1.bias': 8 } },
+        scheduler: null, rng: { state: 12345, spare: null }, scaler: null, best: { loss: 0.4, epoch: 2 }, sinceBest: 0,
+        history: [{ epoch: 1, step: 4, loss: 0.6, lr: 0.01 }, { epoch: 2, step: 8, loss: 0.4, lr: 0.01, valLoss: 0.5 }],
+      },
+      weights: encodeSafetensors({ 'dense1.bias': t([1, 2]) }, { format: 'flowgrad' }),
+      optimizer: encodeSafetensors({ 'dense1.bias/m': t([0.1, 0.2]), 'dense1.bias/v': t([0.01, 0.02]) }, { format: 'flowgrad.optimizer' }),
+    };
+    const model = { weights: ck.weights, graph, dataset, metrics: null, config, checkpoint: ck, preprocessing: null };
+    const s = { ...useApp.getState(), graph, dataset, model };
+    const bytes = writeProjectZip({ project: buildProject(s), weights: ck.weights, optimizer: ck.optimizer });
+    const read = await readProjectFile(new File([bytes as Uint8Array<ArrayBuffer>], 'm.flowgrad.zip'), freshProject());
+    expect(read.checkpoint!.meta).toEqual(ck.meta);
+    expect(read.checkpoint!.optimizer).toEqual(ck.optimizer);
+    expect(read.checkpoint!.weights).toEqual(ck.weights);
+    // A model that no longer fits the canvas is not written (neither its weights nor its state).
+    const edited = buildProject({ ...s, graph: updateAttr(graph, { nodeId: 'dense1', name: 'units', value: 3 }) });
+    expect(edited.checkpoint).toBeUndefined();
   });
 
   it('opens a bare graph JSON, keeping the current data and training settings', async () => {

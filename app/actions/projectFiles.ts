@@ -1,12 +1,16 @@
 /**
  * New / Open / Download. Download writes a `.flowgrad.zip` (project.json + the trained
- * weights when they still fit the graph on the canvas). Open reads a project zip, a bare
+ * weights, the optimizer state and checkpoint entry to continue from, and the preprocessing,
+ * when the model still fits the graph on the canvas; the uploaded data file when asked). Open reads a project zip, a bare
  * project.json or a bare graph JSON; on any problem it says why and leaves the current
- * project untouched; on success it keeps the file's weights as the current model and redraws
- * its decision boundary.
+ * project untouched; on success it keeps the file's trained model as the current one (and in
+ * this browser's storage) and redraws its decision boundary; a project downloaded with its data
+ * brings the data back as an upload (projectData.ts).
  */
 import { parseGraph } from '../../engine/graph/format.ts';
-import { PROJECT_VERSION, parseProject, readProjectZip, writeProjectZip, type ProjectJSON } from '../../engine/project/projectFile.ts';
+import { PROJECT_VERSION, parseProject, projectCheckpoint, readProjectZip, writeProjectZip, type ProjectJSON } from '../../engine/project/projectFile.ts';
+import type { Checkpoint } from '../../engine/project/checkpointFormat.ts';
+import type { Preprocessing } from '../../engine/project/preprocessing.ts';
 import type { Builtin2DSpec, DatasetSpec } from '../../engine/project/config.ts';
 import { getEngine } from '../../workers/client.ts';
 import { structureKey } from '../store/analysis.ts';
@@ -17,6 +21,8 @@ import { newProjectId } from '../store/projectsSlice.ts';
 import { loadRuns } from './runHistory.ts';
 import { resetSeries } from '../store/series.ts';
 import { BOUNDARY_RESOLUTION } from './training.ts';
+import { keepModel, restoreModel, seriesFromHistory } from './modelStore.ts';
+import { includableDataset, restoreIncludedDataset } from './projectData.ts';
 
 /** "My model!" → "My-model.flowgrad.zip". */
 export function projectFileName(name: string): string {
@@ -43,6 +49,9 @@ export function buildProject(s: AppState): ProjectJSON {
     data: currentDatasetSpec(s),
     training: s.training,
   };
+  const ck = weights ? s.model?.checkpoint : null;
+  if (ck) project.checkpoint = ck.meta;
+  if (weights && s.model?.preprocessing) project.preprocessing = s.model.preprocessing;
   if (m) {
     project.metrics = {
       epoch: m.epoch, step: m.step, loss: m.loss,
@@ -66,15 +75,28 @@ function saveBytes(bytes: Uint8Array, fileName: string, type: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-export function downloadProject(): void {
+/** Writes the .flowgrad.zip; with `includeData`, the uploaded data file goes in too. */
+export async function downloadProject(opts: { includeData?: boolean } = {}): Promise<void> {
   const s = useApp.getState();
   try {
     const weights = currentWeights(s);
-    const bytes = writeProjectZip({ project: buildProject(s), ...(weights ? { weights } : {}) });
+    const optimizer = weights && s.model?.checkpoint?.meta.optimizer ? s.model.checkpoint.optimizer : null;
+    const project = buildProject(s);
+    const file = opts.includeData ? await includableDataset(s) : null;
+    if (opts.includeData && !file) throw new Error('the uploaded data file is not stored in this browser any more: drop it again to include it');
+    const data = file ? new Uint8Array(await file.blob.arrayBuffer()) : null;
+    if (file && data) project.dataset = { file: file.file, bytes: data.byteLength };
+    const bytes = writeProjectZip({ project, ...(weights ? { weights } : {}), ...(optimizer ? { optimizer } : {}), ...(data ? { dataset: data } : {}) });
     saveBytes(bytes, projectFileName(s.name), 'application/zip');
   } catch (e) {
     s.notify('error', `Could not build the project file: ${(e as Error).message}`);
   }
+}
+
+/** Download: asks whether to include the data when there is an uploaded file to include, else downloads. */
+export async function requestDownload(): Promise<void> {
+  if (await includableDataset(useApp.getState())) useApp.getState().openDialog('download');
+  else await downloadProject();
 }
 
 /** Forgets the current run and model (a different project is coming). */
@@ -82,7 +104,7 @@ export function resetRunState(): void {
   resetSeries();
   const s = useApp.getState();
   if (s.runId && (s.status === 'running' || s.status === 'stopping')) getEngine().stop(s.runId).catch(() => {});
-  s.patchRun({ status: 'idle', runId: null, metrics: null, boundary: null, model: null, runMessage: null, engineErrors: {}, seriesVersion: s.seriesVersion + 1 });
+  s.patchRun({ status: 'idle', runId: null, metrics: null, boundary: null, model: null, runMessage: null, engineErrors: {}, seriesVersion: s.seriesVersion + 1, evaluation: null });
 }
 
 function snapshot(s: AppState): ProjectState {
@@ -111,6 +133,7 @@ export function undoReplace(p: ProjectState & { projectId?: string }): void {
   if (projectId) {
     useApp.getState().setProjectId(projectId);
     void loadRuns(projectId).then((runs) => useApp.getState().projectId === projectId && useApp.getState().setRuns(runs));
+    void restoreModel(projectId);
   }
   useApp.getState().dismissNotice();
 }
@@ -121,12 +144,29 @@ const builtin2dOr = (d: DatasetSpec, fallback: Builtin2DSpec): Builtin2DSpec => 
 const isZip = (b: Uint8Array) => b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04;
 const stem = (fileName: string) => fileName.replace(/\.flowgrad\.zip$|\.zip$|\.json$/i, '') || 'Untitled model';
 
+export interface ReadProject {
+  project: ProjectState;
+  weights: Uint8Array | null;
+  metrics: ProjectJSON['metrics'];
+  data?: DatasetSpec;
+  /** The training state to continue from (version 2 files). */
+  checkpoint?: Checkpoint | null;
+  preprocessing?: Preprocessing | null;
+  /** The data file the project carries (when it was downloaded with its data). */
+  included?: { file: string; bytes: Uint8Array } | null;
+}
+
 /** Reads a file into a project (and weights) without touching the store. Throws with a readable message. */
-export async function readProjectFile(file: File, fallback: ProjectState): Promise<{ project: ProjectState; weights: Uint8Array | null; metrics: ProjectJSON['metrics']; data?: DatasetSpec }> {
+export async function readProjectFile(file: File, fallback: ProjectState): Promise<ReadProject> {
   const bytes = new Uint8Array(await file.arrayBuffer());
   if (isZip(bytes)) {
-    const { project, weights } = readProjectZip(bytes);
-    return { project: { name: project.name || stem(file.name), graph: project.graph, dataset: builtin2dOr(project.data, fallback.dataset), training: project.training }, weights, metrics: project.metrics, data: project.data };
+    const files = readProjectZip(bytes);
+    const { project, weights } = files;
+    return {
+      project: { name: project.name || stem(file.name), graph: project.graph, dataset: builtin2dOr(project.data, fallback.dataset), training: project.training }, weights, metrics: project.metrics, data: project.data,
+      checkpoint: projectCheckpoint(files), preprocessing: project.preprocessing ?? null,
+      included: project.dataset && files.dataset ? { file: project.dataset.file, bytes: files.dataset } : null,
+    };
   }
   let json: unknown;
   try {
@@ -153,18 +193,34 @@ export async function openProjectFile(file: File): Promise<void> {
     s.notify('error', `Could not open “${file.name}”: ${(e as Error).message}`);
     return;
   }
+  const { project, weights, metrics, checkpoint, preprocessing, included } = read;
+  let data = read.data;
+  let dataProblem: string | null = null;
+  if (included && data?.kind === 'upload') {
+    try {
+      data = await restoreIncludedDataset(data, included);
+    } catch (e) {
+      dataProblem = `Opened “${file.name}”, but the data it includes could not be loaded: ${(e as Error).message}`;
+    }
+  }
   resetRunState();
-  const { project, weights, metrics, data } = read;
   useApp.getState().loadProject(project);
   // Generated and uploaded datasets are a data source; 2-D ones live in the project itself.
   useApp.getState().setDataSource(data && data.kind !== 'builtin2d' ? data : null);
   startedNewProject();
-  useApp.getState().dismissNotice();
+  if (dataProblem) useApp.getState().notify('error', dataProblem);
+  else useApp.getState().dismissNotice();
   if (!weights) return;
   const m = metrics as { loss?: number; accuracy?: number; valLoss?: number; valAccuracy?: number; epoch?: number; step?: number } | undefined;
   const runMetrics = m && typeof m.loss === 'number' ? { step: m.step ?? 0, epoch: m.epoch ?? 0, loss: m.loss, accuracy: m.accuracy, valLoss: m.valLoss, valAccuracy: m.valAccuracy } : null;
-  const model = { weights, graph: project.graph, dataset: project.dataset, metrics: runMetrics };
-  useApp.getState().patchRun({ model, metrics: runMetrics, runMessage: { kind: 'info', text: `Loaded “${project.name}” with its trained weights.` } });
+  const model = { weights, graph: project.graph, dataset: data ?? project.dataset, metrics: runMetrics, config: project.training, checkpoint: checkpoint ?? null, preprocessing: preprocessing ?? null };
+  if (checkpoint) seriesFromHistory(checkpoint.meta.history);
+  useApp.getState().patchRun({
+    model, metrics: runMetrics, seriesVersion: useApp.getState().seriesVersion + 1,
+    runMessage: { kind: 'info', text: `Loaded “${project.name}” with its trained weights${checkpoint ? ` (${checkpoint.meta.epoch} epochs; Train can continue from them)` : ''}.` },
+  });
+  if (checkpoint) void keepModel(useApp.getState().projectId, model);
+  if (model.dataset.kind !== 'builtin2d') return;
   try {
     const boundary = await getEngine().boundary(project.graph, weights, project.dataset, BOUNDARY_RESOLUTION);
     if (useApp.getState().model === model) useApp.getState().patchRun({ boundary });

@@ -1,7 +1,8 @@
 /**
  * Named projects in IndexedDB: the list (Projects dialog), Save (Ctrl+S; autosave does it too
  * within a second of any edit), Save as, Duplicate, Open, Delete. Opening a project also
- * brings back its run history. The project being edited is identified by `projectId`.
+ * brings back its run history and trained model (modelStore.ts). The project being edited is
+ * identified by `projectId`.
  */
 import { parseGraph } from '../../engine/graph/format.ts';
 import { DEFAULT_DATASET, DEFAULT_TRAIN_CONFIG } from '../../engine/project/config.ts';
@@ -11,6 +12,7 @@ import { newProjectId, type ProjectMeta } from '../store/projectsSlice.ts';
 import { projectsDb, type SavedProject } from './db.ts';
 import { loadRuns } from './runHistory.ts';
 import { resetRunState } from './projectFiles.ts';
+import { forgetModel, keepModel, restoreModel } from './modelStore.ts';
 
 function current(): SavedProject {
   const s = useApp.getState();
@@ -60,6 +62,9 @@ export async function saveProjectAs(name: string): Promise<void> {
   s.setName(name.trim() || s.name);
   s.setRuns([]);
   await saveProjectNow(true);
+  // The copy starts with the trained model it was made from.
+  const model = useApp.getState().model;
+  if (model?.checkpoint) await keepModel(useApp.getState().projectId, model);
 }
 
 export async function duplicateProject(): Promise<void> {
@@ -82,6 +87,7 @@ export async function openSavedProject(id: string): Promise<void> {
     s.setProjectId(p.id);
     s.openDialog(null);
     s.setRuns(await loadRuns(p.id));
+    await restoreModel(p.id);
   } catch (e) {
     useApp.getState().notify('error', `Could not open the project: ${(e as Error).message}`);
   }
@@ -93,6 +99,7 @@ export async function deleteSavedProject(id: string): Promise<void> {
     await db.delete('projects', id);
     const runs = await db.getAllKeysFromIndex('runs', 'projectId', id);
     await Promise.all(runs.map((k) => db.delete('runs', k)));
+    await forgetModel(id);
     useApp.getState().setProjects(useApp.getState().projects.filter((m) => m.id !== id));
   } catch (e) {
     useApp.getState().notify('error', `Could not delete the project: ${(e as Error).message}`);

@@ -10,10 +10,14 @@ import { analyze } from '../store/analysis.ts';
 import { useApp } from '../store/index.ts';
 import { currentDatasetSpec } from '../store/dataSlice.ts';
 import type { RunMetrics, RunSlice } from '../store/runSlice.ts';
-import { pushEpoch, pushPoint, resetSeries } from '../store/series.ts';
+import { pushEpoch, pushPoint, resetSeries, series } from '../store/series.ts';
 import { beginRecord, finishRecord } from './runRecords.ts';
 import { foldHistograms } from '../store/histograms.ts';
 import { untrustedNodes } from './codeTrust.ts';
+import { structureKey } from '../store/analysis.ts';
+import type { AppState } from '../store/index.ts';
+import type { Checkpoint } from '../../workers/api.ts';
+import { keepModel, seriesFromHistory } from './modelStore.ts';
 
 export const BOUNDARY_RESOLUTION = 48;
 /** Bins per weight / gradient histogram (the dashboard's histogram card). */
@@ -82,7 +86,26 @@ function doneMessage(reason: RunResult['reason'] | string, epoch: number, m: Run
   }
 }
 
-/** Starts a run; `from` continues from given weights on a chosen backend (after a lost GPU). */
+/**
+ * The checkpoint Train can continue from: the current model's, when it was trained for the
+ * graph on the canvas (node positions may have moved; the structure must be the same).
+ */
+export function resumableCheckpoint(s: Pick<AppState, 'model' | 'graph'>): Checkpoint | null {
+  const ck = s.model?.checkpoint;
+  if (!ck) return null;
+  // Components ask on every store change: compare the structures once per (model, graph) pair.
+  if (fits.model !== s.model || fits.graph !== s.graph) {
+    fits = { model: s.model, graph: s.graph, ok: structureKey(s.model!.graph) === structureKey(s.graph) };
+  }
+  return fits.ok ? ck : null;
+}
+let fits: { model: unknown; graph: unknown; ok: boolean } = { model: null, graph: null, ok: false };
+
+/**
+ * Starts a run: from the current model's checkpoint when Train is set to continue and there
+ * is one (it trains `epochs` more epochs; the curves go on from where they stopped), else
+ * from fresh weights; `from` continues from given weights on a chosen backend (after a lost GPU).
+ */
 export function startTraining(from?: { weights: Uint8Array; backend: 'cpu' }): void {
   const s = useApp.getState();
   if (s.status === 'running' || s.status === 'stopping' || s.status === 'paused') return;
@@ -93,10 +116,16 @@ export function startTraining(from?: { weights: Uint8Array; backend: 'cpu' }): v
   const graph = s.graph;
   const config = from ? { ...s.training, backend: from.backend } : s.training;
   const dataset = currentDatasetSpec(s);
-  resetSeries();
+  const resumeFrom = !from && s.trainMode === 'continue' ? resumableCheckpoint(s) : null;
+  if (resumeFrom) {
+    // After a reload the curves are empty: draw the epochs trained so far first.
+    if (series.step.length === 0) seriesFromHistory(resumeFrom.meta.history);
+  } else {
+    resetSeries();
+  }
   s.patchRun({
-    status: 'running', runId, startedAt: Date.now(), totalEpochs: config.epochs, metrics: null, boundary: null, runMessage: null,
-    engineErrors: {}, seriesVersion: s.seriesVersion + 1, recovery: null, histograms: null,
+    status: 'running', runId, startedAt: Date.now(), totalEpochs: (resumeFrom?.meta.epoch ?? 0) + config.epochs, metrics: resumeFrom ? s.metrics : null, boundary: null, runMessage: null,
+    engineErrors: {}, seriesVersion: s.seriesVersion + 1, recovery: null, histograms: null, evaluation: null,
   });
   beginRecord(runId);
   const mine = () => useApp.getState().runId === runId;
@@ -106,7 +135,10 @@ export function startTraining(from?: { weights: Uint8Array; backend: 'cpu' }): v
     cur.patchRun({ ...foldEvents(cur, events), histograms: foldHistograms(cur.histograms, runId, events), seriesVersion: cur.seriesVersion + 1 });
   };
   getEngine()
-    .train({ runId, graph, dataset, config, boundaryResolution: BOUNDARY_RESOLUTION, histogramBins: HISTOGRAM_BINS, ...(from ? { initialWeights: from.weights } : {}) }, onEvents)
+    .train({
+      runId, graph, dataset, config, boundaryResolution: BOUNDARY_RESOLUTION, histogramBins: HISTOGRAM_BINS,
+      ...(from ? { initialWeights: from.weights } : {}), ...(resumeFrom ? { resumeFrom } : {}),
+    }, onEvents)
     .then((result) => {
       if (!mine()) return;
       const cur = useApp.getState();
@@ -125,7 +157,13 @@ export function startTraining(from?: { weights: Uint8Array; backend: 'cpu' }): v
         ? { ...cur.metrics, step: final.step, epoch: final.epoch, loss: final.loss, ...final.metrics }
         : cur.metrics;
       patch.metrics = metrics;
-      if (result.weights && final.type !== 'error') patch.model = { weights: result.weights, graph, dataset, metrics };
+      if (result.weights && final.type !== 'error') {
+        const model = { weights: result.weights, graph, dataset, metrics, config, checkpoint: result.checkpoint ?? null, preprocessing: result.preprocessing ?? null };
+        patch.model = model;
+        // What the resumed run could not carry over (a changed optimizer, seed or schedule).
+        if (result.notes?.length && patch.runMessage) patch.runMessage = { ...patch.runMessage, text: `${patch.runMessage.text} Continued, but ${result.notes.join('; ')}.` };
+        if (model.checkpoint) void keepModel(cur.projectId, model);
+      }
       cur.patchRun(patch);
       finishRecord(runId, result.reason);
     })

@@ -54,9 +54,11 @@ export function LossChart() {
       rebuild: (s, p) => s.theme !== p.theme,
       onDraw: () => {
         setEmpty(series.step.length === 0);
-        // Plain attributes for tests and tooling: how many points, and where the loss started.
+        // Plain attributes for tests and tooling: how many points, where the loss started, the steps spanned.
         el.dataset.points = String(series.step.length);
         el.dataset.firstLoss = String(series.loss.find((v) => v !== null) ?? '');
+        el.dataset.firstStep = String(series.step[0] ?? '');
+        el.dataset.lastStep = String(series.step[series.step.length - 1] ?? '');
       },
     });
   }, []);

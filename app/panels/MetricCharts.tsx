@@ -71,6 +71,8 @@ function Chart({ k, title }: { k: Key; title: string }) {
       rebuild: (s, p) => s.compare !== p.compare || s.theme !== p.theme || (s.runs !== p.runs && s.compare.length > 0),
       onDraw: () => {
         el.dataset.points = String(series.step.length);
+        el.dataset.firstStep = String(series.step[0] ?? '');
+        el.dataset.lastStep = String(series.step[series.step.length - 1] ?? '');
         el.dataset.overlays = String(compared(useApp.getState()).length);
       },
     });

@@ -2,9 +2,13 @@
  * The inference playground for the trained model: click the decision-boundary plot to probe
  * a 2-D point, or type a row of features for tabular inputs, and see the class probabilities
  * (or the predicted values) the model gives — computed in the worker with
- * the engine's predict (actions/inference.ts) on the trained weights.
+ * the engine's predict (actions/inference.ts) on the trained weights. A model trained on an
+ * uploaded table gets one field per column (categories to pick from), raw values encoded with
+ * its stored preprocessing (tabularInput.ts), and answers with the label's class names.
  */
-import { useState } from 'react';
+import { useId, useState } from 'react';
+import type { Preprocessing } from '../../engine/project/preprocessing.ts';
+import { defaultFields, encodeFields, tableColumns } from './tabularInput.ts';
 import { currentWeights } from '../actions/projectFiles.ts';
 import { predict } from '../actions/inference.ts';
 import { useApp } from '../store/index.ts';
@@ -38,20 +42,21 @@ export async function probe(point: number[]): Promise<Probe> {
   }
 }
 
-export function ProbeResult({ p, classifier }: { p: Probe | null; classifier: boolean }) {
+export function ProbeResult({ p, classifier, classNames, target, at: where }: { p: Probe | null; classifier: boolean; classNames?: string[] | null; target?: string; at?: string }) {
   if (!p) return null;
   if (p.error) return <p className="run-message warn small">{p.error}</p>;
   if (!p.out) return null;
-  const at = `(${p.point.map((v) => v.toFixed(2)).join(', ')})`;
-  if (!classifier) return <p className="small" role="status" aria-label="Prediction">At {at}: {p.out.map((v) => v.toFixed(4)).join(', ')}</p>;
+  const at = where ?? `At (${p.point.map((v) => v.toFixed(2)).join(', ')})`;
+  if (!classifier) return <p className="small" role="status" aria-label="Prediction">{at}: {target ? `${target} = ` : ''}{p.out.map((v) => v.toFixed(4)).join(', ')}</p>;
   const probs = toProbs(p.out);
+  const best = probs.indexOf(Math.max(...probs));
   return (
     <div className="probe" role="status" aria-label="Prediction">
-      <span className="muted small">At {at}</span>
+      <span className="muted small">{at}{classNames ? <> → <b>{classNames[best] ?? `class ${best}`}</b></> : null}</span>
       {probs.map((v, i) => (
         <div key={i} className="probe-row">
           <span className="probe-class" style={{ background: `rgb(${CLASS_COLORS[i % CLASS_COLORS.length].join(',')})` }} aria-hidden="true" />
-          <span className="small">class {i}</span>
+          <span className="small">{classNames?.[i] ?? `class ${i}`}</span>
           <span className="probe-bar"><span style={{ width: `${v * 100}%` }} /></span>
           <span className="small mono">{(v * 100).toFixed(1)}%</span>
         </div>
@@ -61,7 +66,57 @@ export function ProbeResult({ p, classifier }: { p: Probe | null; classifier: bo
 }
 
 /** Typed rows for models whose input is a flat feature vector other than a 2-D point. */
-export function TabularPlayground({ features, classifier }: { features: number; classifier: boolean }) {
+export function TabularPlayground({ features, classifier, preprocessing }: { features: number; classifier: boolean; preprocessing?: Preprocessing | null }) {
+  if (preprocessing && tableColumns(preprocessing) && preprocessing.featureNames.length === features) {
+    // Keyed by the preprocessing, so fields start over when a model with other columns arrives.
+    return <ColumnPlayground key={JSON.stringify(preprocessing.columns)} pre={preprocessing} classifier={classifier} />;
+  }
+  return <FeaturePlayground features={features} classifier={classifier} />;
+}
+
+/** One field per column of the table the model was trained on; values encoded as in training. */
+function ColumnPlayground({ pre, classifier }: { pre: Preprocessing; classifier: boolean }) {
+  const [fields, setFields] = useState<Record<string, string>>(() => defaultFields(pre));
+  const [result, setResult] = useState<Probe | null>(null);
+  const id = useId();
+  const columns = tableColumns(pre)!;
+  return (
+    <form
+      className="tabular-playground"
+      aria-label="Try the model"
+      onSubmit={(e) => {
+        e.preventDefault();
+        let x: Float32Array;
+        try {
+          x = encodeFields(pre, fields);
+        } catch (err) {
+          setResult({ point: [], out: null, error: (err as Error).message });
+          return;
+        }
+        void probe(Array.from(x)).then(setResult);
+      }}
+    >
+      <div className="tabular-columns">
+        {columns.map((c, i) => (
+          <label key={c.name} className="small" htmlFor={`${id}-${i}`}>
+            <span>{c.name}</span>
+            {c.kind === 'categorical' ? (
+              <select id={`${id}-${i}`} value={fields[c.name] ?? ''} onChange={(e) => setFields({ ...fields, [c.name]: e.target.value })}>
+                {c.categories.map((v) => <option key={v} value={v}>{v}</option>)}
+              </select>
+            ) : (
+              <input id={`${id}-${i}`} value={fields[c.name] ?? ''} inputMode="decimal" onChange={(e) => setFields({ ...fields, [c.name]: e.target.value })} />
+            )}
+          </label>
+        ))}
+      </div>
+      <button type="submit">Predict</button>
+      <ProbeResult p={result} classifier={classifier} classNames={pre.classNames} target={pre.label} at="Predicted" />
+    </form>
+  );
+}
+
+function FeaturePlayground({ features, classifier }: { features: number; classifier: boolean }) {
   const [row, setRow] = useState<string[]>(() => Array.from({ length: features }, () => '0'));
   const [result, setResult] = useState<Probe | null>(null);
   const values = row.slice(0, features).map(Number);

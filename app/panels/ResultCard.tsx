@@ -4,7 +4,8 @@
  * metrics in words, with how the last run ended. In the dashboard
  * (`playground`) the plot is also the inference playground: click a point to see the
  * model's class probabilities there; image models get a drawing pad (DrawPad.tsx), tabular
- * models a row of inputs.
+ * models a row of inputs. Once there is a trained model, "Evaluate" opens the Evaluate view
+ * (its scores on the held-out test data).
  */
 import { useEffect, useRef, useState } from 'react';
 import { useApp } from '../store/index.ts';
@@ -13,6 +14,7 @@ import { useDataSplit, useIs2D, useSourcePoints } from './useDataset.ts';
 import { noPlotText, splitText } from '../data/splitCounts.ts';
 import { probe, ProbeResult, TabularPlayground, type Probe } from './Playground.tsx';
 import { DrawPad, imageShape } from './DrawPad.tsx';
+import { openEvaluation } from '../actions/evaluation.ts';
 
 const BOUNDARY_FRAME_MS = 200;
 const fmtLoss = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(4));
@@ -24,6 +26,8 @@ export function ResultCard({ playground = false }: { playground?: boolean }) {
   const status = useApp((s) => s.status);
   const totalEpochs = useApp((s) => s.totalEpochs);
   const runMessage = useApp((s) => s.runMessage);
+  const hasModel = useApp((s) => s.model !== null);
+  const preprocessing = useApp((s) => s.model?.preprocessing ?? null);
   const inputShape = useApp((s) => s.model?.graph.nodes.find((n) => n.type === 'Input')?.attrs.shape as number[] | undefined);
   const lossKind = useApp((s) => s.model?.graph.nodes.find((n) => n.type === 'Loss')?.attrs.loss);
   // The selected data's own points and shape (never the 2-D dataset's when another is chosen).
@@ -94,7 +98,7 @@ export function ResultCard({ playground = false }: { playground?: boolean }) {
           />
         ) : (
           playground ? (
-            imageShape(inputShape ?? sampleShape) ? <DrawPad shape={imageShape(inputShape ?? sampleShape)!} classifier={classifier} /> : <TabularPlayground features={(inputShape ?? sampleShape).reduce((a, b) => a * b, 1)} classifier={classifier} />
+            imageShape(inputShape ?? sampleShape) ? <DrawPad shape={imageShape(inputShape ?? sampleShape)!} classifier={classifier} /> : <TabularPlayground features={(inputShape ?? sampleShape).reduce((a, b) => a * b, 1)} classifier={classifier} preprocessing={preprocessing} />
           ) : (
             <p className="muted small result-data">{split && <>{splitText(split)}.<br /></>}{noPlotText(sampleShape)}</p>
           )
@@ -125,6 +129,11 @@ export function ResultCard({ playground = false }: { playground?: boolean }) {
           )}
           {status === 'idle' && !metrics && <p className="muted small">Press Train to fit the model to the data.</p>}
           {runMessage && <p className={`run-message ${runMessage.kind}`}>{runMessage.text}</p>}
+          {hasModel && !running && (
+            <button type="button" className="evaluate-button" onClick={openEvaluation} title="Score the trained model on the held-out test data: per-class scores, confusion matrix, worst samples">
+              Evaluate on test data
+            </button>
+          )}
           {playground && is2d && <ProbeResult p={probeResult} classifier={classifier} />}
         </div>
       </div>

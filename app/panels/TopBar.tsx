@@ -3,7 +3,7 @@
  * the Model / Train view switch; undo, redo, the code panel, the theme and the shortcut sheet.
  * Every entry calls the same action as its keyboard shortcut (actions/shortcuts.ts).
  */
-import { downloadProject, newProject, openProjectFile, currentWeights } from '../actions/projectFiles.ts';
+import { requestDownload, newProject, openProjectFile, currentWeights } from '../actions/projectFiles.ts';
 import { duplicateProject, saveProjectNow } from '../actions/projects.ts';
 import { autoLayout } from '../actions/autoLayout.ts';
 import { copyToSystem, fitView, openFilePicker, pasteFromSystem } from '../actions/menuActions.ts';
@@ -22,7 +22,7 @@ function fileMenu(hasWeights: boolean): MenuItem[] {
     { label: 'Save as…', onSelect: () => st().openDialog('projects') },
     { label: 'Duplicate project', onSelect: () => void duplicateProject() },
     { label: 'Import .flowgrad.zip…', onSelect: openFilePicker, separator: true },
-    { label: hasWeights ? 'Download .flowgrad.zip (+ weights)' : 'Download .flowgrad.zip', onSelect: downloadProject },
+    { label: hasWeights ? 'Download .flowgrad.zip (+ weights)' : 'Download .flowgrad.zip', onSelect: () => void requestDownload() },
     { label: 'Share link…', onSelect: () => st().openDialog('share') },
   ];
 }
@@ -103,7 +103,7 @@ export function TopBar() {
         <button
           type="button"
           aria-label="Download project"
-          onClick={downloadProject}
+          onClick={() => void requestDownload()}
           disabled={running}
           title={hasWeights ? 'Download the project (.flowgrad.zip) with its trained weights' : 'Download the project as .flowgrad.zip (graph and settings; train first to include weights)'}
         >

@@ -4,12 +4,14 @@
  * Pause·Resume / Stop; progress with samples/s and ETA. Train is
  * disabled while the graph has errors, and the reasons are listed beside it; clicking one
  * selects the node it is about; Custom Code not yet allowed to run blocks it too, and its
- * reason opens the code review. Every other setting is in the Train view (TrainSettings).
+ * reason opens the code review. When the project has a trained model for this graph, Train
+ * offers to continue from its weights (and optimizer state) or to start over. Every other
+ * setting is in the Train view (TrainSettings).
  */
 import { useId } from 'react';
 import type { OptimizerName } from '../../engine/project/config.ts';
 import { issueText } from '../canvas/convert.ts';
-import { continueOnCpu, etaSeconds, pauseTraining, resumeTraining, startTraining, stopTraining } from '../actions/training.ts';
+import { continueOnCpu, etaSeconds, pauseTraining, resumableCheckpoint, resumeTraining, startTraining, stopTraining } from '../actions/training.ts';
 import { useAnalysis } from '../store/analysis.ts';
 import { useApp } from '../store/index.ts';
 import { useUntrustedNodes } from '../actions/codeTrust.ts';
@@ -52,6 +54,28 @@ function Progress() {
   );
 }
 
+/** Continue from the current weights or start over (shown when there is a checkpoint to continue from). */
+function TrainModeChoice({ disabled }: { disabled: boolean }) {
+  const epoch = useApp((s) => resumableCheckpoint(s)?.meta.epoch ?? null);
+  const mode = useApp((s) => s.trainMode);
+  const more = useApp((s) => s.training.epochs);
+  const name = useId();
+  if (epoch === null) return null;
+  const set = (trainMode: 'continue' | 'restart') => useApp.getState().patchRun({ trainMode });
+  return (
+    <fieldset className="train-mode" aria-label="Train from">
+      <label className="small">
+        <input type="radio" name={name} checked={mode === 'continue'} disabled={disabled} onChange={() => set('continue')} />
+        Continue from the current weights <span className="muted">(epoch {epoch} → {epoch + more})</span>
+      </label>
+      <label className="small">
+        <input type="radio" name={name} checked={mode === 'restart'} disabled={disabled} onChange={() => set('restart')} />
+        Start over <span className="muted">(fresh weights)</span>
+      </label>
+    </fieldset>
+  );
+}
+
 export function TrainCard() {
   const training = useApp((s) => s.training);
   const setTraining = useApp((s) => s.setTraining);
@@ -85,6 +109,7 @@ export function TrainCard() {
         <NumberField label="Epochs" value={training.epochs} min={1} max={10000} int disabled={running} onCommit={(v) => setTraining({ epochs: v })} />
       </div>
       {split && <p className="muted small train-data" title="The selected data after its split">{splitText(split)}</p>}
+      <TrainModeChoice disabled={running} />
       <div className="train-actions">
         <button
           type="button"

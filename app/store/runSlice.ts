@@ -6,8 +6,8 @@
  */
 import type { StateCreator } from 'zustand';
 import type { GraphJSON } from '../../engine/graph/types.ts';
-import type { DatasetSpec } from '../../engine/project/config.ts';
-import type { EpochEvent } from '../../workers/api.ts';
+import type { DatasetSpec, TrainConfig } from '../../engine/project/config.ts';
+import type { Checkpoint, EpochEvent, EvaluateResult, Preprocessing } from '../../workers/api.ts';
 import type { AppState } from './index.ts';
 import type { HistogramHistory } from './histograms.ts';
 
@@ -33,7 +33,22 @@ export interface TrainedModel {
   graph: GraphJSON;
   dataset: DatasetSpec;
   metrics: RunMetrics | null;
+  /** The settings it was trained with (Evaluate re-creates the same split from them). */
+  config?: TrainConfig;
+  /** The run's state to continue from (weights + optimizer + meta); absent for weights alone. */
+  checkpoint?: Checkpoint | null;
+  /** How raw inputs become model inputs (uploads; null for built-in data). */
+  preprocessing?: Preprocessing | null;
 }
+
+/** Train's choice when the project has a model: go on from its checkpoint, or start fresh. */
+export type TrainMode = 'continue' | 'restart';
+
+/** The Evaluate view's state: the report of the current model on the test split. */
+export type EvaluationState =
+  | { status: 'running'; model: TrainedModel }
+  | { status: 'done'; model: TrainedModel; result: EvaluateResult }
+  | { status: 'error'; model: TrainedModel; message: string };
 
 export interface RunSlice {
   status: RunStatus;
@@ -54,6 +69,8 @@ export interface RunSlice {
   recovery: { weights: Uint8Array } | null;
   /** The current run's weight and gradient histograms per epoch (histograms.ts). */
   histograms: HistogramHistory | null;
+  trainMode: TrainMode;
+  evaluation: EvaluationState | null;
   patchRun(p: Partial<Omit<RunSlice, 'patchRun'>>): void;
 }
 
@@ -70,6 +87,8 @@ export const createRunSlice: StateCreator<AppState, [], [], RunSlice> = (set) =>
   seriesVersion: 0,
   recovery: null,
   histograms: null,
+  trainMode: 'restart',
+  evaluation: null,
   patchRun(p) {
     set(p);
   },
