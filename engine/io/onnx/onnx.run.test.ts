@@ -4,7 +4,7 @@
 // are set to values far from their defaults, so a buffer that is not exported shows.
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyzeGraph } from '../../graph/analyze.ts';
-import type { GraphJSON } from '../../graph/types.ts';
+import type { Attrs, GraphJSON } from '../../graph/types.ts';
 import { isFlowgradError } from '../../core/errors.ts';
 import { manualSeed } from '../../ops/creation.ts';
 import { GraphModel } from '../../train/graphModel.ts';
@@ -62,7 +62,7 @@ describe('ONNX export of every layer kind runs in onnxruntime and matches the en
   }
 
   it('variants: bias off, no affine, pre-norm GELU block, causal attention, sequences out, Conv1d dilation', async () => {
-    const variants: [string, Parameters<typeof tinyGraph>[0], Record<string, unknown>][] = [
+    const variants: [string, Parameters<typeof tinyGraph>[0], Attrs][] = [
       ['Dense without bias', 'Dense', { bias: false }],
       ['Conv2d without bias', 'Conv2d', { filters: 4, kernelSize: 3, stride: 1, padding: 1, groups: 1, bias: false }],
       ['Conv1d dilated', 'Conv1d', { filters: 2, kernelSize: 3, dilation: 2, padding: 2 }],
