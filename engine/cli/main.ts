@@ -7,6 +7,8 @@
  *         (a graph with Custom Code trains or evaluates only with --allow-code: codeGuard.ts)
  *   evaluate <project.flowgrad.zip> [--data FILE] [--allow-code] [--json]
  *   info <project.flowgrad.zip | graph.json | template:ID> [--json]
+ *   export <project.flowgrad.zip | graph.json | template:ID> --format FORMAT --out PATH (exportCommand.ts)
+ *   predict <project.flowgrad.zip | model.onnx> --input x.npy --out y.npy [--prepared] (predictCommand.ts)
  * A trained project continues from its checkpoint (`--epochs` more epochs) unless --restart.
  * With --json a command prints one JSON object on stdout (progress and notes go to stderr).
  */
@@ -34,6 +36,8 @@ import { setBackend } from '../index.ts';
 import { isFlowgradError } from '../core/errors.ts';
 import { fmtShape } from '../core/errors.ts';
 import { ALLOW_CODE_FLAG, requireCodeConsent } from './codeGuard.ts';
+import { EXPORT_FORMATS, exportCommand } from './exportCommand.ts';
+import { predictCommand } from './predictCommand.ts';
 
 const OPTIMIZERS: OptimizerName[] = ['sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', 'lion'];
 
@@ -44,13 +48,16 @@ const USAGE = `usage:
                        --out trained.flowgrad.zip
   npm run flowgrad -- evaluate <project.flowgrad.zip> [--data FILE] [${ALLOW_CODE_FLAG}] [--json]
   npm run flowgrad -- info <project.flowgrad.zip | graph.json | template:ID> [--json]
+  npm run flowgrad -- export <project.flowgrad.zip | graph.json | template:ID> --format ${Object.keys(EXPORT_FORMATS).join('|')} --out PATH
+  npm run flowgrad -- predict <project.flowgrad.zip | model.onnx> --input x.npy --out y.npy [--prepared]
+(--prepared: the inputs are already preprocessed; without it the stored preprocessing is applied to raw inputs)
 (${ALLOW_CODE_FLAG}: run the project's Custom Code JavaScript; without it such a project is refused)
 a trained project continues from its checkpoint (--epochs more epochs); --restart starts over from fresh weights
 built-in data: ${BUILTINS.map((b) => b.name).join(', ')}
 templates: ${TEMPLATES.map((t) => `${t.id}${t.dataset ? '' : ' (needs its own data)'}`).join(', ')}`;
 
 /** Flags without a value. */
-const SWITCHES = new Set(['restart', 'json', 'include-data', ALLOW_CODE_FLAG.slice(2)]);
+const SWITCHES = new Set(['restart', 'json', 'include-data', 'prepared', ALLOW_CODE_FLAG.slice(2)]);
 
 function parseArgs(argv: string[]): { cmd: string; file: string; opts: Record<string, string> } {
   const [cmd = '', file = '', ...rest] = argv;
@@ -314,13 +321,15 @@ async function evaluate(file: string, opts: Record<string, string>): Promise<voi
 
 async function main(): Promise<void> {
   const { cmd, file, opts } = parseArgs(process.argv.slice(2));
-  if (!file || !['train', 'info', 'evaluate'].includes(cmd)) {
+  if (!file || !['train', 'info', 'evaluate', 'export', 'predict'].includes(cmd)) {
     console.log(USAGE);
     process.exitCode = cmd === 'help' || cmd === '--help' ? 0 : 2;
     return;
   }
   if (cmd === 'info') info(file, opts.json === 'on');
   else if (cmd === 'evaluate') await evaluate(file, opts);
+  else if (cmd === 'export') exportCommand(loadProject(file), opts, console.log);
+  else if (cmd === 'predict') await predictCommand(file, loadProject, opts, console.log);
   else await train(file, opts);
 }
 

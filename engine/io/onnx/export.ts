@@ -10,7 +10,7 @@ import { create, toBinary } from '@bufbuild/protobuf';
 import { FlowgradError } from '../../core/errors.ts';
 import { analyzeGraph } from '../../graph/analyze.ts';
 import { getLayer, resolveAttrs } from '../../graph/catalog.ts';
-import type { GraphJSON, GraphNode, Shape } from '../../graph/types.ts';
+import type { GraphAnalysis, GraphJSON, GraphNode, Shape } from '../../graph/types.ts';
 import type { Preprocessing } from '../../project/preprocessing.ts';
 import { decodeSafetensors } from '../../project/safetensors.ts';
 import {
@@ -92,23 +92,22 @@ function ancestors(graph: GraphJSON, target: string): Set<string> {
 }
 
 /**
- * The graph as ONNX bytes. Throws FlowgradError naming the node for a layer ONNX cannot
- * express (Custom Code) and for weights that are missing or do not fit the graph.
+ * Checks that a graph can be exported (it analyses cleanly, has one Input and one Output /
+ * Loss, and every layer that feeds the output has an ONNX row); throws a FlowgradError naming
+ * the node otherwise. Callers run it before they spend time making weights.
  */
-export function exportOnnx(graph: GraphJSON, weights: HostWeights, opts: OnnxExportOptions = {}): Uint8Array {
+export function assertOnnxExportable(graph: GraphJSON): { analysis: GraphAnalysis; input: GraphNode; loss: GraphNode; predId: string; needed: Set<string> } {
   const analysis = analyzeGraph(graph);
   const firstError = analysis.issues.find((i) => i.severity === 'error');
   if (!analysis.ok || firstError) throw new FlowgradError('graph', `ONNX export: ${firstError?.message ?? 'the graph has errors'}`, firstError?.nodeId ? { nodeId: firstError.nodeId } : {});
-  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
   const inputs = graph.nodes.filter((n) => n.type === 'Input');
   const losses = graph.nodes.filter((n) => n.type === 'Loss');
   if (inputs.length !== 1) throw new FlowgradError('unsupported', `ONNX export: the graph needs exactly one Input (it has ${inputs.length})`);
   if (losses.length !== 1) throw new FlowgradError('graph', `ONNX export: the graph needs exactly one Output / Loss node (it has ${losses.length})`);
-  const lossNode = losses[0]!;
-  const predId = graph.edges.find((e) => e.target === lossNode.id)!.source;
+  const loss = losses[0]!;
+  const predId = graph.edges.find((e) => e.target === loss.id)!.source;
   const needed = ancestors(graph, predId);
-
-  // Every node ONNX cannot express is named before anything is built.
+  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
   for (const id of analysis.order) {
     const n = byId.get(id)!;
     if (!needed.has(id) || n.type === 'Input' || n.type === 'Loss') continue;
@@ -117,7 +116,16 @@ export function exportOnnx(graph: GraphJSON, weights: HostWeights, opts: OnnxExp
     if (!row) throw new FlowgradError('unsupported', `${label} '${id}': unknown layer kind '${n.type}' cannot be exported to ONNX`, { nodeId: id });
     if ('unsupported' in row) throw new FlowgradError('unsupported', `${label} '${id}' cannot be exported to ONNX: ${row.unsupported}`, { nodeId: id });
   }
+  return { analysis, input: inputs[0]!, loss, predId, needed };
+}
 
+/**
+ * The graph as ONNX bytes. Throws FlowgradError naming the node for a layer ONNX cannot
+ * express (Custom Code) and for weights that are missing or do not fit the graph.
+ */
+export function exportOnnx(graph: GraphJSON, weights: HostWeights, opts: OnnxExportOptions = {}): Uint8Array {
+  const { analysis, input, loss: lossNode, predId, needed } = assertOnnxExportable(graph);
+  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
   const b = new OnnxBuilder();
   const values = new Map<string, string>();
   for (const id of analysis.order) {
@@ -159,7 +167,7 @@ export function exportOnnx(graph: GraphJSON, weights: HostWeights, opts: OnnxExp
   }
   b.nodeN(predId, 'Identity', [values.get(predId)!], {}, [ONNX_OUTPUT]);
 
-  const inShape = ['batch', ...sample(analysis.shapes[inputs[0]!.id]!)];
+  const inShape = ['batch', ...sample(analysis.shapes[input.id]!)];
   const outShape = ['batch', ...sample(analysis.shapes[predId]!)];
   const lossKind = String(resolveAttrs(getLayer('Loss')!, lossNode.attrs).loss);
   const meaning = outputMeaning(byId.get(predId)!, lossKind);
