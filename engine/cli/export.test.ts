@@ -13,6 +13,7 @@ import { readProjectZip } from '../project/projectFile.ts';
 import { parseNpy } from '../data/npy.ts';
 import { npyBytes } from '../data/fixtures.ts';
 import { onnxInfo } from '../io/onnx/index.ts';
+import type { Preprocessing } from '../project/preprocessing.ts';
 import { predictRows } from '../train/session.ts';
 import { tinyGraph } from '../test/graph/layerCases.ts';
 import { maxAbsDiff, runOnnx } from '../test/onnxRun.ts';
@@ -102,9 +103,9 @@ describe('predict helpers', () => {
   });
 
   it('applies the stored preprocessing: per feature for tables, /255 then per channel for images', () => {
-    const table = { version: 1, kind: 'table', task: 'classification', sampleShape: [2], classNames: null, featureNames: ['a', 'b'], normalize: { mode: 'standardize', shift: [1, 10], scale: [2, 5] } } as const;
-    expect(Array.from(applyPreprocessing({ ...table, normalize: { ...table.normalize, shift: [...table.normalize.shift], scale: [...table.normalize.scale] } }, Float32Array.from([3, 20, 1, 0]), 2))).toEqual([1, 2, 0, -2]);
-    const image = { version: 1 as const, kind: 'image' as const, task: 'classification' as const, sampleShape: [2, 1, 2], classNames: null, featureNames: [], normalize: { mode: 'standardize' as const, shift: [0.5, 0], scale: [0.5, 1] }, image: { size: 1, channels: 3 as const } };
+    const table: Preprocessing = { version: 1, kind: 'table', task: 'classification', sampleShape: [2], classNames: null, featureNames: ['a', 'b'], normalize: { mode: 'standardize', shift: [1, 10], scale: [2, 5] } };
+    expect(Array.from(applyPreprocessing(table, Float32Array.from([3, 20, 1, 0]), 2))).toEqual([1, 2, 0, -2]);
+    const image: Preprocessing = { version: 1, kind: 'image', task: 'classification', sampleShape: [2, 1, 2], classNames: null, featureNames: [], normalize: { mode: 'standardize', shift: [0.5, 0], scale: [0.5, 1] }, image: { size: 1, channels: 3 } };
     expect(Array.from(applyPreprocessing(image, Float32Array.from([255, 0, 255, 51]), 4))).toEqual([1, -1, 1, 0.20000000298023224]);
     expect(applyPreprocessing(null, Float32Array.from([5]), 1)[0]).toBe(5);
   });
