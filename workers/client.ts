@@ -11,6 +11,7 @@
  * app's code policy allows every body in it (code from a link or file waits for consent).
  */
 import * as Comlink from 'comlink';
+import type { OnnxProject } from '../engine/io/onnx/project.ts';
 import type { EngineApi, TrainEvent, TrainRequest, RunResult, EngineInfo, EpochEvent, CodeProblem, InputPrep } from './api.ts';
 import { GRAPH_FORMAT, GRAPH_VERSION, type GraphJSON } from '../engine/graph/types.ts';
 import type { DatasetSpec } from '../engine/project/config.ts';
@@ -148,6 +149,18 @@ export class EngineClient {
 
   predict(graph: GraphJSON, weights: Uint8Array, inputs: Float32Array, rows: number): Promise<Float32Array> {
     return this.route(graph, [], (c) => c.call((a) => a.predict(graph, weights, inputs, rows)));
+  }
+
+  /**
+   * The trained model as an ONNX file, made in the engine worker. A graph with Custom Code is
+   * refused here, naming its nodes: ONNX cannot express JavaScript, and no code needs to run.
+   */
+  exportOnnx(project: OnnxProject, weights: Uint8Array): Promise<Uint8Array> {
+    const custom = customCodeNodes(project.graph);
+    if (custom.length > 0) {
+      return Promise.reject(new EngineError('unsupported', `Custom Code ${nameNodes(custom)} cannot be exported to ONNX: its forward pass is JavaScript, which ONNX cannot express. Replace it with catalog layers to export the model.`, custom.length === 1 ? custom[0]!.id : undefined));
+    }
+    return this.call((a) => a.exportOnnx(project, weights));
   }
 
   boundary(graph: GraphJSON, weights: Uint8Array, dataset: DatasetSpec, resolution: number): Promise<NonNullable<EpochEvent['boundary']>> {

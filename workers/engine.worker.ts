@@ -16,6 +16,7 @@ import { uploads } from './uploadSource.ts';
 import { checkCustomCode } from '../engine/train/builders/custom.ts';
 import { resolveDataset } from '../engine/data/resolve.ts';
 import { evaluateRun } from './host/evaluate.ts';
+import { projectToOnnx } from '../engine/io/onnx/project.ts';
 
 /** The backend the last run asked for and what it got (shown in the UI). */
 let lastChoice: BackendChoice | null = null;
@@ -132,6 +133,13 @@ const api: EngineApi = {
 
   boundary(graph, weights, dataset, resolution) {
     return guard(() => boundaryGrid(graph, weights, dataset, resolution));
+  },
+
+  exportOnnx(project, weights) {
+    return guard(() => {
+      const bytes = projectToOnnx(project, weights);
+      return Comlink.transfer(bytes, [bytes.buffer as ArrayBuffer]);
+    });
   },
 
   checkCustomCode(code, inSample, outSample) {

@@ -43,6 +43,7 @@ export function buildProject(s: AppState): ProjectJSON {
     data: currentDatasetSpec(s),
     training: s.training,
   };
+  if (weights && s.model?.preprocessing) project.preprocessing = s.model.preprocessing;
   if (m) {
     project.metrics = {
       epoch: m.epoch, step: m.step, loss: m.loss,
@@ -54,7 +55,8 @@ export function buildProject(s: AppState): ProjectJSON {
   return project;
 }
 
-function saveBytes(bytes: Uint8Array, fileName: string, type: string): void {
+/** Offers bytes to the user as a download named `fileName`. */
+export function saveBytes(bytes: Uint8Array, fileName: string, type: string): void {
   const blob = new Blob([bytes as Uint8Array<ArrayBuffer>], { type });
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
@@ -122,11 +124,11 @@ const isZip = (b: Uint8Array) => b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b
 const stem = (fileName: string) => fileName.replace(/\.flowgrad\.zip$|\.zip$|\.json$/i, '') || 'Untitled model';
 
 /** Reads a file into a project (and weights) without touching the store. Throws with a readable message. */
-export async function readProjectFile(file: File, fallback: ProjectState): Promise<{ project: ProjectState; weights: Uint8Array | null; metrics: ProjectJSON['metrics']; data?: DatasetSpec }> {
+export async function readProjectFile(file: File, fallback: ProjectState): Promise<{ project: ProjectState; weights: Uint8Array | null; metrics: ProjectJSON['metrics']; data?: DatasetSpec; preprocessing?: ProjectJSON['preprocessing'] | null }> {
   const bytes = new Uint8Array(await file.arrayBuffer());
   if (isZip(bytes)) {
     const { project, weights } = readProjectZip(bytes);
-    return { project: { name: project.name || stem(file.name), graph: project.graph, dataset: builtin2dOr(project.data, fallback.dataset), training: project.training }, weights, metrics: project.metrics, data: project.data };
+    return { project: { name: project.name || stem(file.name), graph: project.graph, dataset: builtin2dOr(project.data, fallback.dataset), training: project.training }, weights, metrics: project.metrics, data: project.data, preprocessing: project.preprocessing ?? null };
   }
   let json: unknown;
   try {
@@ -154,7 +156,7 @@ export async function openProjectFile(file: File): Promise<void> {
     return;
   }
   resetRunState();
-  const { project, weights, metrics, data } = read;
+  const { project, weights, metrics, data, preprocessing } = read;
   useApp.getState().loadProject(project);
   // Generated and uploaded datasets are a data source; 2-D ones live in the project itself.
   useApp.getState().setDataSource(data && data.kind !== 'builtin2d' ? data : null);
@@ -163,7 +165,7 @@ export async function openProjectFile(file: File): Promise<void> {
   if (!weights) return;
   const m = metrics as { loss?: number; accuracy?: number; valLoss?: number; valAccuracy?: number; epoch?: number; step?: number } | undefined;
   const runMetrics = m && typeof m.loss === 'number' ? { step: m.step ?? 0, epoch: m.epoch ?? 0, loss: m.loss, accuracy: m.accuracy, valLoss: m.valLoss, valAccuracy: m.valAccuracy } : null;
-  const model = { weights, graph: project.graph, dataset: project.dataset, metrics: runMetrics };
+  const model = { weights, graph: project.graph, dataset: project.dataset, metrics: runMetrics, preprocessing: preprocessing ?? null };
   useApp.getState().patchRun({ model, metrics: runMetrics, runMessage: { kind: 'info', text: `Loaded “${project.name}” with its trained weights.` } });
   try {
     const boundary = await getEngine().boundary(project.graph, weights, project.dataset, BOUNDARY_RESOLUTION);

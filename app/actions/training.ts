@@ -125,7 +125,7 @@ export function startTraining(from?: { weights: Uint8Array; backend: 'cpu' }): v
         ? { ...cur.metrics, step: final.step, epoch: final.epoch, loss: final.loss, ...final.metrics }
         : cur.metrics;
       patch.metrics = metrics;
-      if (result.weights && final.type !== 'error') patch.model = { weights: result.weights, graph, dataset, metrics };
+      if (result.weights && final.type !== 'error') patch.model = { weights: result.weights, graph, dataset, metrics, preprocessing: result.preprocessing ?? null };
       cur.patchRun(patch);
       finishRecord(runId, result.reason);
     })

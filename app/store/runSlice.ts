@@ -7,6 +7,7 @@
 import type { StateCreator } from 'zustand';
 import type { GraphJSON } from '../../engine/graph/types.ts';
 import type { DatasetSpec } from '../../engine/project/config.ts';
+import type { Preprocessing } from '../../engine/project/preprocessing.ts';
 import type { EpochEvent } from '../../workers/api.ts';
 import type { AppState } from './index.ts';
 import type { HistogramHistory } from './histograms.ts';
@@ -33,6 +34,8 @@ export interface TrainedModel {
   graph: GraphJSON;
   dataset: DatasetSpec;
   metrics: RunMetrics | null;
+  /** How raw inputs become model inputs (uploads; null or absent for built-in data): exports carry it. */
+  preprocessing?: Preprocessing | null;
 }
 
 export interface RunSlice {
