@@ -8,3 +8,4 @@ export { ONNX_LAYERS } from './layers.ts';
 export type { HostTensor } from './builder.ts';
 export { projectToOnnx, projectClassNames, type OnnxProject } from './project.ts';
 export { onnxInfo, parseOnnx, type OnnxInfo } from './read.ts';
+export { importOnnx, type ImportedOnnx } from './import.ts';
