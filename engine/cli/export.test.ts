@@ -79,6 +79,10 @@ describe('flowgrad export and predict', () => {
       expect(y.dims).toEqual([n, 10]);
     }
     expect(onnxInfo(bytes).classNames).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    // An .onnx file opens as a project: imported back into layers, with its weights.
+    const text = run('info', onnx);
+    expect(text).toMatch(/61,706 parameters.*with trained weights/);
+    expect(text).toMatch(/conv1\s+Conv2d\s+\[N,6,28,28\]/);
   }, 60_000);
 
   it('refuses Custom Code by node, an unknown format, and an input of the wrong shape, with messages', () => {

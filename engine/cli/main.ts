@@ -38,6 +38,7 @@ import { fmtShape } from '../core/errors.ts';
 import { ALLOW_CODE_FLAG, requireCodeConsent } from './codeGuard.ts';
 import { EXPORT_FORMATS, exportCommand } from './exportCommand.ts';
 import { predictCommand } from './predictCommand.ts';
+import { importOnnx } from '../io/onnx/import.ts';
 
 const OPTIMIZERS: OptimizerName[] = ['sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', 'lion'];
 
@@ -48,8 +49,9 @@ const USAGE = `usage:
                        --out trained.flowgrad.zip
   npm run flowgrad -- evaluate <project.flowgrad.zip> [--data FILE] [${ALLOW_CODE_FLAG}] [--json]
   npm run flowgrad -- info <project.flowgrad.zip | graph.json | template:ID> [--json]
-  npm run flowgrad -- export <project.flowgrad.zip | graph.json | template:ID> --format ${Object.keys(EXPORT_FORMATS).join('|')} --out PATH
+  npm run flowgrad -- export <project.flowgrad.zip | graph.json | model.onnx | template:ID> --format ${Object.keys(EXPORT_FORMATS).join('|')} --out PATH
   npm run flowgrad -- predict <project.flowgrad.zip | model.onnx> --input x.npy --out y.npy [--prepared]
+(a model.onnx of the operators the catalog covers opens as a graph with its weights: info, train, export)
 (--prepared: the inputs are already preprocessed; without it the stored preprocessing is applied to raw inputs)
 (${ALLOW_CODE_FLAG}: run the project's Custom Code JavaScript; without it such a project is refused)
 a trained project continues from its checkpoint (--epochs more epochs); --restart starts over from fresh weights
@@ -91,6 +93,13 @@ function loadProject(file: string): Loaded {
     return { project, ...noFiles };
   }
   const bytes = new Uint8Array(readFileSync(file));
+  if (file.endsWith('.onnx')) {
+    // An ONNX model of the operators the catalog covers, as a graph with its weights.
+    const imported = importOnnx(bytes, basename(file));
+    const project = newProject(basename(file, '.onnx'));
+    project.graph = imported.graph;
+    return { project, ...noFiles, weights: imported.weights };
+  }
   if (file.endsWith('.json')) {
     const project = newProject(basename(file, '.json'));
     project.graph = parseGraph(new TextDecoder().decode(bytes));
