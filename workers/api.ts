@@ -109,6 +109,8 @@ export interface EngineApi {
   boundary(graph: GraphJSON, weights: Uint8Array, dataset: DatasetSpec, resolution: number): Promise<BoundaryGrid>;
   /** The trained model as an ONNX file (engine/io/onnx); runs no user code (Custom Code cannot be exported). */
   exportOnnx(project: OnnxProject, weights: Uint8Array): Promise<Uint8Array>;
+  /** An ONNX file of the operators the catalog covers as a graph and its safetensors weights (engine/io/onnx/import.ts). */
+  importOnnx(bytes: Uint8Array, name: string): Promise<{ graph: GraphJSON; weights: Uint8Array }>;
   /** Checks a Custom Code body as compiling the graph would: parse, then (inSample given) one dummy batch; null when fine. */
   checkCustomCode(code: string, inSample: number[] | null, outSample: number[] | null): Promise<CodeProblem | null>;
   /** How a dataset's inputs are prepared for training (the playground feeds drawings the same way). */

@@ -163,6 +163,11 @@ export class EngineClient {
     return this.call((a) => a.exportOnnx(project, weights));
   }
 
+  /** An ONNX file as a graph and its weights, read in the engine worker (no user code runs). */
+  importOnnx(bytes: Uint8Array, name: string): Promise<{ graph: GraphJSON; weights: Uint8Array }> {
+    return this.call((a) => a.importOnnx(bytes, name));
+  }
+
   boundary(graph: GraphJSON, weights: Uint8Array, dataset: DatasetSpec, resolution: number): Promise<NonNullable<EpochEvent['boundary']>> {
     return this.route(graph, [dataset], (c) => c.call((a) => a.boundary(graph, weights, dataset, resolution)));
   }

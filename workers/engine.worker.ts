@@ -17,6 +17,7 @@ import { checkCustomCode } from '../engine/train/builders/custom.ts';
 import { resolveDataset } from '../engine/data/resolve.ts';
 import { evaluateRun } from './host/evaluate.ts';
 import { projectToOnnx } from '../engine/io/onnx/project.ts';
+import { importOnnx } from '../engine/io/onnx/import.ts';
 
 /** The backend the last run asked for and what it got (shown in the UI). */
 let lastChoice: BackendChoice | null = null;
@@ -139,6 +140,13 @@ const api: EngineApi = {
     return guard(() => {
       const bytes = projectToOnnx(project, weights);
       return Comlink.transfer(bytes, [bytes.buffer as ArrayBuffer]);
+    });
+  },
+
+  importOnnx(bytes, name) {
+    return guard(() => {
+      const out = importOnnx(bytes, name);
+      return Comlink.transfer(out, [out.weights.buffer as ArrayBuffer]);
     });
   },
 

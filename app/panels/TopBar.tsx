@@ -6,7 +6,7 @@
 import { downloadProject, newProject, openProjectFile, currentWeights } from '../actions/projectFiles.ts';
 import { duplicateProject, saveProjectNow } from '../actions/projects.ts';
 import { autoLayout } from '../actions/autoLayout.ts';
-import { exportOnnxFile } from '../actions/exportOnnx.ts';
+import { exportOnnxFile } from '../actions/onnxFiles.ts';
 import { copyToSystem, fitView, openFilePicker, pasteFromSystem } from '../actions/menuActions.ts';
 import { ungroupSelection } from '../actions/shortcuts.ts';
 import { useApp } from '../store/index.ts';
