@@ -14,6 +14,7 @@ export type { CodeProblem } from '../engine/train/builders/custom.ts';
 import type { NormalizeMode } from '../engine/project/dataTypes.ts';
 import type { Checkpoint } from '../engine/train/checkpoint.ts';
 import type { Preprocessing } from '../engine/project/preprocessing.ts';
+import type { OnnxProject } from '../engine/io/onnx/project.ts';
 import type { EvaluationReport } from '../engine/metrics/report.ts';
 export type { Checkpoint, CheckpointMeta, EpochRecord } from '../engine/train/checkpoint.ts';
 export type { Preprocessing } from '../engine/project/preprocessing.ts';
@@ -106,6 +107,10 @@ export interface EngineApi {
   predict(graph: GraphJSON, weights: Uint8Array, inputs: Float32Array, rows: number): Promise<Float32Array>;
   /** Decision-boundary grid for 2-D inputs, as in EpochEvent.boundary. */
   boundary(graph: GraphJSON, weights: Uint8Array, dataset: DatasetSpec, resolution: number): Promise<BoundaryGrid>;
+  /** The trained model as an ONNX file (engine/io/onnx); runs no user code (Custom Code cannot be exported). */
+  exportOnnx(project: OnnxProject, weights: Uint8Array): Promise<Uint8Array>;
+  /** An ONNX file of the operators the catalog covers as a graph and its safetensors weights (engine/io/onnx/import.ts). */
+  importOnnx(bytes: Uint8Array, name: string): Promise<{ graph: GraphJSON; weights: Uint8Array }>;
   /** Checks a Custom Code body as compiling the graph would: parse, then (inSample given) one dummy batch; null when fine. */
   checkCustomCode(code: string, inSample: number[] | null, outSample: number[] | null): Promise<CodeProblem | null>;
   /** How a dataset's inputs are prepared for training (the playground feeds drawings the same way). */

@@ -11,6 +11,7 @@
  * app's code policy allows every body in it (code from a link or file waits for consent).
  */
 import * as Comlink from 'comlink';
+import type { OnnxProject } from '../engine/io/onnx/project.ts';
 import type { EngineApi, TrainEvent, TrainRequest, RunResult, EngineInfo, EpochEvent, CodeProblem, InputPrep, EvaluateRequest, EvaluateResult } from './api.ts';
 import { GRAPH_FORMAT, GRAPH_VERSION, type GraphJSON } from '../engine/graph/types.ts';
 import type { DatasetSpec } from '../engine/project/config.ts';
@@ -153,6 +154,23 @@ export class EngineClient {
   /** Scores a trained model on its dataset's test split; a graph with Custom Code runs in the sandbox, as training does. */
   evaluate(req: EvaluateRequest): Promise<EvaluateResult> {
     return this.route(req.graph, [req.dataset], (c) => c.call((a) => a.evaluate(req)));
+  }
+
+  /**
+   * The trained model as an ONNX file, made in the engine worker. A graph with Custom Code is
+   * refused here, naming its nodes: ONNX cannot express JavaScript, and no code needs to run.
+   */
+  exportOnnx(project: OnnxProject, weights: Uint8Array): Promise<Uint8Array> {
+    const custom = customCodeNodes(project.graph);
+    if (custom.length > 0) {
+      return Promise.reject(new EngineError('unsupported', `Custom Code ${nameNodes(custom)} cannot be exported to ONNX: its forward pass is JavaScript, which ONNX cannot express. Replace it with catalog layers to export the model.`, custom.length === 1 ? custom[0]!.id : undefined));
+    }
+    return this.call((a) => a.exportOnnx(project, weights));
+  }
+
+  /** An ONNX file as a graph and its weights, read in the engine worker (no user code runs). */
+  importOnnx(bytes: Uint8Array, name: string): Promise<{ graph: GraphJSON; weights: Uint8Array }> {
+    return this.call((a) => a.importOnnx(bytes, name));
   }
 
   boundary(graph: GraphJSON, weights: Uint8Array, dataset: DatasetSpec, resolution: number): Promise<NonNullable<EpochEvent['boundary']>> {

@@ -16,6 +16,8 @@ import { uploads } from './uploadSource.ts';
 import { checkCustomCode } from '../engine/train/builders/custom.ts';
 import { resolveDataset } from '../engine/data/resolve.ts';
 import { evaluateRun } from './host/evaluate.ts';
+import { projectToOnnx } from '../engine/io/onnx/project.ts';
+import { importOnnx } from '../engine/io/onnx/import.ts';
 
 /** The backend the last run asked for and what it got (shown in the UI). */
 let lastChoice: BackendChoice | null = null;
@@ -132,6 +134,20 @@ const api: EngineApi = {
 
   boundary(graph, weights, dataset, resolution) {
     return guard(() => boundaryGrid(graph, weights, dataset, resolution));
+  },
+
+  exportOnnx(project, weights) {
+    return guard(() => {
+      const bytes = projectToOnnx(project, weights);
+      return Comlink.transfer(bytes, [bytes.buffer as ArrayBuffer]);
+    });
+  },
+
+  importOnnx(bytes, name) {
+    return guard(() => {
+      const out = importOnnx(bytes, name);
+      return Comlink.transfer(out, [out.weights.buffer as ArrayBuffer]);
+    });
   },
 
   checkCustomCode(code, inSample, outSample) {

@@ -63,7 +63,8 @@ export function buildProject(s: AppState): ProjectJSON {
   return project;
 }
 
-function saveBytes(bytes: Uint8Array, fileName: string, type: string): void {
+/** Offers bytes to the user as a download named `fileName`. */
+export function saveBytes(bytes: Uint8Array, fileName: string, type: string): void {
   const blob = new Blob([bytes as Uint8Array<ArrayBuffer>], { type });
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');

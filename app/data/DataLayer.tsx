@@ -10,7 +10,7 @@ import { DataDialog } from './DataDialog.tsx';
 import './data.css';
 
 /** Names the project import handles (app/actions/projectDrop.ts); every other dropped file is data. */
-const PROJECT_FILE = /\.flowgrad\.(zip|json)$/i;
+const PROJECT_FILE = /\.flowgrad\.(zip|json)$|\.onnx$/i; // opened as projects (actions/projectDrop.ts)
 
 function hasFiles(e: DragEvent): boolean {
   return !!e.dataTransfer && Array.from(e.dataTransfer.types).includes('Files');

@@ -6,6 +6,7 @@
 import { requestDownload, newProject, openProjectFile, currentWeights } from '../actions/projectFiles.ts';
 import { duplicateProject, saveProjectNow } from '../actions/projects.ts';
 import { autoLayout } from '../actions/autoLayout.ts';
+import { exportOnnxFile } from '../actions/onnxFiles.ts';
 import { copyToSystem, fitView, openFilePicker, pasteFromSystem } from '../actions/menuActions.ts';
 import { ungroupSelection } from '../actions/shortcuts.ts';
 import { useApp } from '../store/index.ts';
@@ -23,6 +24,7 @@ function fileMenu(hasWeights: boolean): MenuItem[] {
     { label: 'Duplicate project', onSelect: () => void duplicateProject() },
     { label: 'Import .flowgrad.zip…', onSelect: openFilePicker, separator: true },
     { label: hasWeights ? 'Download .flowgrad.zip (+ weights)' : 'Download .flowgrad.zip', onSelect: () => void requestDownload() },
+    { label: 'Export ONNX', onSelect: () => void exportOnnxFile(), disabled: !hasWeights },
     { label: 'Share link…', onSelect: () => st().openDialog('share') },
   ];
 }

@@ -7,6 +7,8 @@
  *         (a graph with Custom Code trains or evaluates only with --allow-code: codeGuard.ts)
  *   evaluate <project.flowgrad.zip> [--data FILE] [--allow-code] [--json]
  *   info <project.flowgrad.zip | graph.json | template:ID> [--json]
+ *   export <project.flowgrad.zip | graph.json | template:ID> --format FORMAT --out PATH (exportCommand.ts)
+ *   predict <project.flowgrad.zip | model.onnx> --input x.npy --out y.npy [--prepared] (predictCommand.ts)
  * A trained project continues from its checkpoint (`--epochs` more epochs) unless --restart.
  * With --json a command prints one JSON object on stdout (progress and notes go to stderr).
  */
@@ -34,6 +36,9 @@ import { setBackend } from '../index.ts';
 import { isFlowgradError } from '../core/errors.ts';
 import { fmtShape } from '../core/errors.ts';
 import { ALLOW_CODE_FLAG, requireCodeConsent } from './codeGuard.ts';
+import { EXPORT_FORMATS, exportCommand } from './exportCommand.ts';
+import { predictCommand } from './predictCommand.ts';
+import { importOnnx } from '../io/onnx/import.ts';
 
 const OPTIMIZERS: OptimizerName[] = ['sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', 'lion'];
 
@@ -44,13 +49,17 @@ const USAGE = `usage:
                        --out trained.flowgrad.zip
   npm run flowgrad -- evaluate <project.flowgrad.zip> [--data FILE] [${ALLOW_CODE_FLAG}] [--json]
   npm run flowgrad -- info <project.flowgrad.zip | graph.json | template:ID> [--json]
+  npm run flowgrad -- export <project.flowgrad.zip | graph.json | model.onnx | template:ID> --format ${Object.keys(EXPORT_FORMATS).join('|')} --out PATH
+  npm run flowgrad -- predict <project.flowgrad.zip | model.onnx> --input x.npy --out y.npy [--prepared]
+(a model.onnx of the operators the catalog covers opens as a graph with its weights: info, train, export)
+(--prepared: the inputs are already preprocessed; without it the stored preprocessing is applied to raw inputs)
 (${ALLOW_CODE_FLAG}: run the project's Custom Code JavaScript; without it such a project is refused)
 a trained project continues from its checkpoint (--epochs more epochs); --restart starts over from fresh weights
 built-in data: ${BUILTINS.map((b) => b.name).join(', ')}
 templates: ${TEMPLATES.map((t) => `${t.id}${t.dataset ? '' : ' (needs its own data)'}`).join(', ')}`;
 
 /** Flags without a value. */
-const SWITCHES = new Set(['restart', 'json', 'include-data', ALLOW_CODE_FLAG.slice(2)]);
+const SWITCHES = new Set(['restart', 'json', 'include-data', 'prepared', ALLOW_CODE_FLAG.slice(2)]);
 
 function parseArgs(argv: string[]): { cmd: string; file: string; opts: Record<string, string> } {
   const [cmd = '', file = '', ...rest] = argv;
@@ -84,6 +93,13 @@ function loadProject(file: string): Loaded {
     return { project, ...noFiles };
   }
   const bytes = new Uint8Array(readFileSync(file));
+  if (file.endsWith('.onnx')) {
+    // An ONNX model of the operators the catalog covers, as a graph with its weights.
+    const imported = importOnnx(bytes, basename(file));
+    const project = newProject(basename(file, '.onnx'));
+    project.graph = imported.graph;
+    return { project, ...noFiles, weights: imported.weights };
+  }
   if (file.endsWith('.json')) {
     const project = newProject(basename(file, '.json'));
     project.graph = parseGraph(new TextDecoder().decode(bytes));
@@ -314,13 +330,15 @@ async function evaluate(file: string, opts: Record<string, string>): Promise<voi
 
 async function main(): Promise<void> {
   const { cmd, file, opts } = parseArgs(process.argv.slice(2));
-  if (!file || !['train', 'info', 'evaluate'].includes(cmd)) {
+  if (!file || !['train', 'info', 'evaluate', 'export', 'predict'].includes(cmd)) {
     console.log(USAGE);
     process.exitCode = cmd === 'help' || cmd === '--help' ? 0 : 2;
     return;
   }
   if (cmd === 'info') info(file, opts.json === 'on');
   else if (cmd === 'evaluate') await evaluate(file, opts);
+  else if (cmd === 'export') exportCommand(loadProject(file), opts, console.log);
+  else if (cmd === 'predict') await predictCommand(file, loadProject, opts, console.log);
   else await train(file, opts);
 }
 

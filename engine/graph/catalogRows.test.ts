@@ -12,6 +12,7 @@ const TABLES = [
   'engine/train/builders/index.ts',
   'engine/io/codegen/pytorchLayers.ts',
   'engine/io/codegen/typescriptLayers.ts',
+  'engine/io/onnx/layers.ts',
   'app/canvas/summaries.ts',
   'engine/test/graph/layerCases.ts',
 ].map((f) => resolve(f));

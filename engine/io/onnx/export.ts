@@ -1,0 +1,204 @@
+/**
+ * A Flowgrad graph and its weights as an ONNX model (opset 18): the graph input `input`
+ * [batch, ...sample] float32 with a dynamic batch axis, the output `output` (what reaches the
+ * Output / Loss node, as the engine's forward in eval mode), every trained parameter as an
+ * initializer named `<nodeId>.<param>`, and in metadata_props the class names, the
+ * preprocessing the inputs need and what the output means. Pure: no tensors; the worker,
+ * the CLI and the tests call it with weights from a safetensors file or a model.
+ */
+import { create, toBinary } from '@bufbuild/protobuf';
+import { FlowgradError } from '../../core/errors.ts';
+import { analyzeGraph } from '../../graph/analyze.ts';
+import { getLayer, resolveAttrs } from '../../graph/catalog.ts';
+import type { GraphAnalysis, GraphJSON, GraphNode, Shape } from '../../graph/types.ts';
+import type { Preprocessing } from '../../project/preprocessing.ts';
+import { decodeSafetensors } from '../../project/safetensors.ts';
+import {
+  GraphProtoSchema, ModelProtoSchema, OperatorSetIdProtoSchema, StringStringEntryProtoSchema, TensorProto_DataType as DataType,
+  TensorShapeProto_DimensionSchema, TensorShapeProtoSchema, TypeProto_TensorSchema, TypeProtoSchema, ValueInfoProtoSchema,
+} from './proto/onnx_pb.ts';
+import { OnnxBuilder, type HostTensor } from './builder.ts';
+import { onnxRowFor } from './layers.ts';
+import type { EmitContext } from './types.ts';
+
+export const ONNX_OPSET = 18;
+/** IR version 8 is the one opset 18 shipped with (onnx 1.13); every runtime that runs opset 18 reads it. */
+export const ONNX_IR_VERSION = 8;
+export const ONNX_INPUT = 'input';
+export const ONNX_OUTPUT = 'output';
+/** metadata_props keys. */
+export const META = {
+  format: 'flowgrad.format',
+  inputShape: 'flowgrad.input_shape',
+  output: 'flowgrad.output',
+  classNames: 'flowgrad.class_names',
+  preprocessing: 'flowgrad.preprocessing',
+} as const;
+
+export interface OnnxExportOptions {
+  /** The model's name (the project's). */
+  name?: string;
+  /** How raw inputs become model inputs (project.json's `preprocessing`), stored in the metadata. */
+  preprocessing?: Preprocessing | null;
+  /** Class names; defaults to the preprocessing's. */
+  classNames?: string[] | null;
+  producerVersion?: string;
+}
+
+/** Named float32 weights: `<nodeId>.<param>` (and buffers such as `<nodeId>.running_mean`). */
+export type HostWeights = ReadonlyMap<string, HostTensor>;
+
+/** The tensors of a safetensors file as float32 (Flowgrad writes F32; F64 is narrowed). */
+export function weightsFromSafetensors(bytes: Uint8Array): HostWeights {
+  const { tensors } = decodeSafetensors(bytes);
+  const out = new Map<string, HostTensor>();
+  for (const [name, t] of Object.entries(tensors)) {
+    if (t.dtype !== 'F32' && t.dtype !== 'F64') throw new FlowgradError('bad-file', `ONNX export: weight '${name}' is ${t.dtype}; only F32 and F64 weights can be exported`);
+    out.set(name, { shape: [...t.shape], data: t.data instanceof Float32Array ? t.data : Float32Array.from(t.data as Float64Array) });
+  }
+  return out;
+}
+
+/** What the output holds, from the node that feeds the loss and the loss kind. */
+function outputMeaning(pred: GraphNode, loss: string): string {
+  if (pred.type === 'Softmax' || pred.type === 'Sigmoid') return 'probabilities';
+  if (pred.type === 'LogSoftmax') return 'log-probabilities';
+  if (loss === 'crossEntropy') return 'logits (apply softmax for probabilities)';
+  if (loss === 'bceWithLogits') return 'logits (apply sigmoid for probabilities)';
+  if (loss === 'nll' || loss === 'klDiv') return 'log-probabilities';
+  return 'values';
+}
+
+function tensorType(name: string, shape: (number | string)[]) {
+  const dims = shape.map((d) => create(TensorShapeProto_DimensionSchema, typeof d === 'number' ? { value: { case: 'dimValue', value: BigInt(d) } } : { value: { case: 'dimParam', value: d } }));
+  const tensorType_ = create(TypeProto_TensorSchema, { elemType: DataType.FLOAT, shape: create(TensorShapeProtoSchema, { dim: dims }) });
+  return create(ValueInfoProtoSchema, { name, type: create(TypeProtoSchema, { value: { case: 'tensorType', value: tensorType_ } }) });
+}
+
+const sample = (s: Shape): number[] => s.slice(1).map(Number);
+
+/** The nodes whose outputs reach `target` (inclusive), so an unused branch does not stop an export. */
+function ancestors(graph: GraphJSON, target: string): Set<string> {
+  const seen = new Set<string>([target]);
+  const stack = [target];
+  while (stack.length) {
+    const id = stack.pop()!;
+    for (const e of graph.edges) if (e.target === id && !seen.has(e.source)) {
+      seen.add(e.source);
+      stack.push(e.source);
+    }
+  }
+  return seen;
+}
+
+/**
+ * Checks that a graph can be exported (it analyses cleanly, has one Input and one Output /
+ * Loss, and every layer that feeds the output has an ONNX row); throws a FlowgradError naming
+ * the node otherwise. Callers run it before they spend time making weights.
+ */
+export function assertOnnxExportable(graph: GraphJSON): { analysis: GraphAnalysis; input: GraphNode; loss: GraphNode; predId: string; needed: Set<string> } {
+  const analysis = analyzeGraph(graph);
+  const firstError = analysis.issues.find((i) => i.severity === 'error');
+  if (!analysis.ok || firstError) throw new FlowgradError('graph', `ONNX export: ${firstError?.message ?? 'the graph has errors'}`, firstError?.nodeId ? { nodeId: firstError.nodeId } : {});
+  const inputs = graph.nodes.filter((n) => n.type === 'Input');
+  const losses = graph.nodes.filter((n) => n.type === 'Loss');
+  if (inputs.length !== 1) throw new FlowgradError('unsupported', `ONNX export: the graph needs exactly one Input (it has ${inputs.length})`);
+  if (losses.length !== 1) throw new FlowgradError('graph', `ONNX export: the graph needs exactly one Output / Loss node (it has ${losses.length})`);
+  const loss = losses[0]!;
+  const predId = graph.edges.find((e) => e.target === loss.id)!.source;
+  const needed = ancestors(graph, predId);
+  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  for (const id of analysis.order) {
+    const n = byId.get(id)!;
+    if (!needed.has(id) || n.type === 'Input' || n.type === 'Loss') continue;
+    const row = onnxRowFor(n.type);
+    const label = getLayer(n.type)?.label ?? n.type;
+    if (!row) throw new FlowgradError('unsupported', `${label} '${id}': unknown layer kind '${n.type}' cannot be exported to ONNX`, { nodeId: id });
+    if ('unsupported' in row) throw new FlowgradError('unsupported', `${label} '${id}' cannot be exported to ONNX: ${row.unsupported}`, { nodeId: id });
+  }
+  return { analysis, input: inputs[0]!, loss, predId, needed };
+}
+
+/**
+ * The graph as ONNX bytes. Throws FlowgradError naming the node for a layer ONNX cannot
+ * express (Custom Code) and for weights that are missing or do not fit the graph.
+ */
+export function exportOnnx(graph: GraphJSON, weights: HostWeights, opts: OnnxExportOptions = {}): Uint8Array {
+  const { analysis, input, loss: lossNode, predId, needed } = assertOnnxExportable(graph);
+  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  const b = new OnnxBuilder();
+  const values = new Map<string, string>();
+  for (const id of analysis.order) {
+    const n = byId.get(id)!;
+    if (!needed.has(id) || n.type === 'Loss') continue;
+    if (n.type === 'Input') {
+      values.set(id, ONNX_INPUT);
+      continue;
+    }
+    const spec = getLayer(n.type)!;
+    const row = onnxRowFor(n.type)!;
+    if ('unsupported' in row) continue; // named above
+    const attrs = resolveAttrs(spec, n.attrs);
+    const sources = spec.inputs.map((p) => graph.edges.find((e) => e.target === id && e.targetPort === p.name)!.source);
+    const inShapes = sources.map((s) => analysis.shapes[s]!);
+    const declared = new Map(spec.params({ inputs: inShapes, attrs }).map((p) => [p.name, p.shape]));
+    const label = `${spec.label} '${id}'`;
+    const weight = (param: string): string => {
+      const shape = declared.get(param);
+      if (!shape) throw new FlowgradError('internal', `${label}: the ONNX row asks for '${param}', which the catalog does not declare`, { nodeId: id });
+      const t = weights.get(`${id}.${param}`);
+      if (!t) throw new FlowgradError('bad-argument', `${label}: the weights have no '${id}.${param}' (train the model, or export weights made for this graph)`, { nodeId: id });
+      if (t.shape.join(',') !== shape.join(',')) throw new FlowgradError('bad-argument', `${label}: weight '${id}.${param}' is [${t.shape}] but the graph needs [${shape}]`, { nodeId: id });
+      return b.initializer(`${id}.${param}`, t);
+    };
+    const ctx: EmitContext = {
+      b, id, attrs, inShapes, outShape: analysis.shapes[id]!, inputs: sources.map((s) => values.get(s)!),
+      weight,
+      optional: (param) => (declared.has(param) ? weight(param) : null),
+      buffer(names) {
+        for (const name of names) {
+          const t = weights.get(`${id}.${name}`);
+          if (t) return b.initializer(`${id}.${name}`, t);
+        }
+        return null;
+      },
+    };
+    values.set(id, row.emit(ctx));
+  }
+  b.nodeN(predId, 'Identity', [values.get(predId)!], {}, [ONNX_OUTPUT]);
+
+  const inShape = ['batch', ...sample(analysis.shapes[input.id]!)];
+  const outShape = ['batch', ...sample(analysis.shapes[predId]!)];
+  const lossKind = String(resolveAttrs(getLayer('Loss')!, lossNode.attrs).loss);
+  const meaning = outputMeaning(byId.get(predId)!, lossKind);
+  const pre = opts.preprocessing ?? null;
+  const classNames = opts.classNames ?? pre?.classNames ?? null;
+  const meta: Record<string, string> = {
+    [META.format]: 'flowgrad.onnx/1',
+    [META.inputShape]: JSON.stringify(inShape.slice(1)),
+    [META.output]: JSON.stringify({ meaning, loss: lossKind, shape: outShape.slice(1) }),
+    ...(classNames ? { [META.classNames]: JSON.stringify(classNames) } : {}),
+    ...(pre ? { [META.preprocessing]: JSON.stringify(pre) } : {}),
+  };
+  const doc = [
+    `Exported by Flowgrad from '${opts.name ?? 'model'}'.`,
+    `Input '${ONNX_INPUT}': float32 [${inShape.join(', ')}]${pre ? `, preprocessed as metadata '${META.preprocessing}' says (${pre.normalize ? 'x\' = (x - shift) / scale' : 'no normalisation'})` : ''}.`,
+    `Output '${ONNX_OUTPUT}': float32 [${outShape.join(', ')}], ${meaning}${classNames ? `, classes in metadata '${META.classNames}'` : ''}.`,
+  ].join('\n');
+  const model = create(ModelProtoSchema, {
+    irVersion: BigInt(ONNX_IR_VERSION),
+    opsetImport: [create(OperatorSetIdProtoSchema, { domain: '', version: BigInt(ONNX_OPSET) })],
+    producerName: 'Flowgrad',
+    producerVersion: opts.producerVersion ?? '0.1.0',
+    docString: doc,
+    graph: create(GraphProtoSchema, {
+      name: (opts.name ?? 'flowgrad_model').slice(0, 200),
+      node: b.nodes,
+      initializer: b.initializers,
+      input: [tensorType(ONNX_INPUT, inShape)],
+      output: [tensorType(ONNX_OUTPUT, outShape)],
+    }),
+    metadataProps: Object.entries(meta).map(([key, value]) => create(StringStringEntryProtoSchema, { key, value })),
+  });
+  return toBinary(ModelProtoSchema, model);
+}
