@@ -110,7 +110,7 @@ function schedulerPy(s: SchedulerConfig | undefined): string {
     return `    return torch.optim.lr_scheduler.ReduceLROnPlateau(opt, factor=${s.factor ?? 0.1}, patience=${s.patience ?? 10}, min_lr=${s.minLr ?? 0}, threshold=${s.threshold ?? 1e-4}, cooldown=${s.cooldown ?? 0}), "plateau"`;
   }
   const perStep = s.type === 'oneCycle' || s.interval === 'step';
-  const units = perStep ? 'EPOCHS * max(1, steps_per_epoch)' : 'EPOCHS';
+  const units = perStep ? 'epochs * max(1, steps_per_epoch)' : 'epochs';
   return `    # Stepped after every ${perStep ? 'optimizer step' : 'epoch'}, as in Flowgrad.\n    return ${closedForm(s, units)}, "${perStep ? 'step' : 'epoch'}"`;
 }
 
@@ -154,7 +154,7 @@ def make_optimizer(params):
     return ${optimizerPy(c)}
 
 
-def make_scheduler(opt, steps_per_epoch):
+def make_scheduler(opt, steps_per_epoch, epochs):
 ${schedulerPy(c.scheduler)}
 
 
@@ -211,7 +211,7 @@ def main(argv=None):
     criterion = make_criterion().to(device)
     opt = make_optimizer(model.parameters())
     steps_per_epoch = math.ceil(len(loader) / ACCUM_STEPS)
-    scheduler, when = make_scheduler(opt, steps_per_epoch)
+    scheduler, when = make_scheduler(opt, steps_per_epoch, args.epochs)
     amp = MIXED_PRECISION and cuda
     scaler = torch.amp.GradScaler("cuda", enabled=amp)
     start_epoch, step, history = 1, 0, []
