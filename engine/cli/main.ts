@@ -7,6 +7,7 @@
  *         (a graph with Custom Code trains or evaluates only with --allow-code: codeGuard.ts)
  *   evaluate <project.flowgrad.zip> [--data FILE] [--allow-code] [--json]
  *   info <project.flowgrad.zip | graph.json | template:ID> [--json]
+ *   export <project.flowgrad.zip | graph.json | template:ID> --format pytorch [--data ...] --out project.zip
  * A trained project continues from its checkpoint (`--epochs` more epochs) unless --restart.
  * With --json a command prints one JSON object on stdout (progress and notes go to stderr).
  */
@@ -34,6 +35,7 @@ import { setBackend } from '../index.ts';
 import { isFlowgradError } from '../core/errors.ts';
 import { fmtShape } from '../core/errors.ts';
 import { ALLOW_CODE_FLAG, requireCodeConsent } from './codeGuard.ts';
+import { exportPytorch } from './exportPytorch.ts';
 
 const OPTIMIZERS: OptimizerName[] = ['sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', 'lion'];
 
@@ -44,6 +46,7 @@ const USAGE = `usage:
                        --out trained.flowgrad.zip
   npm run flowgrad -- evaluate <project.flowgrad.zip> [--data FILE] [${ALLOW_CODE_FLAG}] [--json]
   npm run flowgrad -- info <project.flowgrad.zip | graph.json | template:ID> [--json]
+  npm run flowgrad -- export <project.flowgrad.zip | graph.json | template:ID> --format pytorch [--data builtin:NAME | FILE] --out project.zip
 (${ALLOW_CODE_FLAG}: run the project's Custom Code JavaScript; without it such a project is refused)
 a trained project continues from its checkpoint (--epochs more epochs); --restart starts over from fresh weights
 built-in data: ${BUILTINS.map((b) => b.name).join(', ')}
@@ -314,13 +317,18 @@ async function evaluate(file: string, opts: Record<string, string>): Promise<voi
 
 async function main(): Promise<void> {
   const { cmd, file, opts } = parseArgs(process.argv.slice(2));
-  if (!file || !['train', 'info', 'evaluate'].includes(cmd)) {
+  if (!file || !['train', 'info', 'evaluate', 'export'].includes(cmd)) {
     console.log(USAGE);
     process.exitCode = cmd === 'help' || cmd === '--help' ? 0 : 2;
     return;
   }
   if (cmd === 'info') info(file, opts.json === 'on');
   else if (cmd === 'evaluate') await evaluate(file, opts);
+  else if (cmd === 'export') {
+    if (opts.format !== 'pytorch') throw new Error(`export --format takes pytorch (got '${opts.format ?? ''}')`);
+    const loaded = loadProject(file);
+    await exportPytorch({ file, loaded, opts, resolveData: () => resolveData(file, loaded, opts, console.log), log: console.log });
+  }
   else await train(file, opts);
 }
 
