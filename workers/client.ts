@@ -11,7 +11,7 @@
  * app's code policy allows every body in it (code from a link or file waits for consent).
  */
 import * as Comlink from 'comlink';
-import type { EngineApi, TrainEvent, TrainRequest, RunResult, EngineInfo, EpochEvent, CodeProblem, InputPrep } from './api.ts';
+import type { EngineApi, TrainEvent, TrainRequest, RunResult, EngineInfo, EpochEvent, CodeProblem, InputPrep, ExportPytorchRequest } from './api.ts';
 import { GRAPH_FORMAT, GRAPH_VERSION, type GraphJSON } from '../engine/graph/types.ts';
 import type { DatasetSpec } from '../engine/project/config.ts';
 import { customCodeNodes, nameNodes, watchSandbox, type CodeNode, type Watched } from './sandboxHost.ts';
@@ -169,6 +169,11 @@ export class EngineClient {
   /** The sample shape, class names and normalisation a dataset's inputs get for training. */
   inputPrep(dataset: DatasetSpec, opts: { validationSplit?: number; seed?: number }): Promise<InputPrep> {
     return this.call((a) => a.inputPrep(dataset, opts));
+  }
+
+  /** The PyTorch project zip; it runs no model code, so the plain worker builds it. */
+  exportPytorch(req: ExportPytorchRequest): Promise<Uint8Array> {
+    return this.call((a) => a.exportPytorch(req));
   }
 
   /** Test-only (see EngineApi.debugLoseDevice): destroys the worker's WebGPU device. */

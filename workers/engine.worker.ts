@@ -16,6 +16,7 @@ import { uploads } from './uploadSource.ts';
 import { checkCustomCode } from '../engine/train/builders/custom.ts';
 import { resolveDataset } from '../engine/data/resolve.ts';
 import { evaluateRun } from './host/evaluate.ts';
+import { exportPytorchRun } from './host/exportPytorch.ts';
 
 /** The backend the last run asked for and what it got (shown in the UI). */
 let lastChoice: BackendChoice | null = null;
@@ -121,6 +122,13 @@ const api: EngineApi = {
 
   evaluate(req) {
     return guard(() => evaluateRun(req, uploads));
+  },
+
+  exportPytorch(req) {
+    return guard(async () => {
+      const zip = await exportPytorchRun(req, uploads);
+      return Comlink.transfer(zip, [zip.buffer as ArrayBuffer]);
+    });
   },
 
   predict(graph, weights, inputs, rows) {

@@ -54,7 +54,7 @@ export function buildProject(s: AppState): ProjectJSON {
   return project;
 }
 
-function saveBytes(bytes: Uint8Array, fileName: string, type: string): void {
+export function saveBytes(bytes: Uint8Array, fileName: string, type: string): void {
   const blob = new Blob([bytes as Uint8Array<ArrayBuffer>], { type });
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');

@@ -4,6 +4,7 @@
  * Every entry calls the same action as its keyboard shortcut (actions/shortcuts.ts).
  */
 import { downloadProject, newProject, openProjectFile, currentWeights } from '../actions/projectFiles.ts';
+import { exportPytorchProject } from '../actions/exportPytorch.ts';
 import { duplicateProject, saveProjectNow } from '../actions/projects.ts';
 import { autoLayout } from '../actions/autoLayout.ts';
 import { copyToSystem, fitView, openFilePicker, pasteFromSystem } from '../actions/menuActions.ts';
@@ -23,6 +24,7 @@ function fileMenu(hasWeights: boolean): MenuItem[] {
     { label: 'Duplicate project', onSelect: () => void duplicateProject() },
     { label: 'Import .flowgrad.zip…', onSelect: openFilePicker, separator: true },
     { label: hasWeights ? 'Download .flowgrad.zip (+ weights)' : 'Download .flowgrad.zip', onSelect: downloadProject },
+    { label: 'Export PyTorch project', onSelect: () => void exportPytorchProject() },
     { label: 'Share link…', onSelect: () => st().openDialog('share') },
   ];
 }

@@ -18,7 +18,7 @@ import { exportWeights, loadData, predictRows } from '../../train/session.ts';
 import { decodeSafetensors } from '../../project/safetensors.ts';
 import { Rng } from '../../core/rng.ts';
 import { splitDataset } from '../../data/split.ts';
-import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../../project/config.ts';
+import { DEFAULT_TRAIN_CONFIG, type DatasetSpec, type TrainConfig } from '../../project/config.ts';
 import type { GraphJSON } from '../../graph/types.ts';
 import { encodeNpy } from './npz.ts';
 import { modelFile, pytorchProjectFiles, type ExportedData } from './pytorchProject.ts';
@@ -27,6 +27,8 @@ const py = pythonWith(['torch', 'safetensors', 'numpy']);
 const DIR = resolve(`.pytorch-export-tmp-${process.pid}`);
 const CHECK = resolve('engine/io/codegen/pytorchCheck.py');
 const SAMPLES = 64;
+/** A built-in dataset made small (uploads stay as they are). */
+const small = (d: DatasetSpec): DatasetSpec => (d.kind === 'upload' ? d : { ...d, samples: SAMPLES });
 
 /**
  * Flowgrad's weights file for a graph: its own initialisation, or (`randomise`) every parameter
@@ -73,7 +75,7 @@ const TRAINING: Record<string, Partial<TrainConfig>> = {
 /** A template's data, small: its built-in dataset, or the generators for the templates without one. */
 async function templateData(id: string, dataset: (typeof TEMPLATES)[number]['dataset'], config: TrainConfig): Promise<ExportedData> {
   if (dataset) {
-    const d = await loadData({ ...dataset, samples: SAMPLES }, config);
+    const d = await loadData(small(dataset), config);
     return { train: d.train, val: d.val, classNames: d.classNames, sampleShape: d.sampleShape };
   }
   const raw = id === 'transformer' ? tokenSequences(SAMPLES, 1) : id === 'lstm' ? trendSequences(SAMPLES, 1) : null;
@@ -122,7 +124,7 @@ describe.skipIf(!py)('PyTorch project export with real PyTorch', () => {
     for (const t of TEMPLATES) {
       const training = { ...DEFAULT_TRAIN_CONFIG, batchSize: 16, epochs: 3, validationSplit: 0.25, ...TRAINING[t.id] } as TrainConfig;
       const graph = withoutDropout(t.build());
-      const dataset = t.dataset ? { ...t.dataset, samples: SAMPLES } : undefined;
+      const dataset = t.dataset ? small(t.dataset) : undefined;
       const files = pytorchProjectFiles({ name: t.name, graph, training, ...(dataset ? { dataset } : {}), weights: flowgradWeights(graph, 7, false), data: await templateData(t.id, t.dataset, training) });
       write(join(DIR, `train-${t.id}`), files);
       trainDirs.push(join(DIR, `train-${t.id}`));

@@ -87,7 +87,7 @@ function readme(input: PytorchProjectInput, plan: CodePlan): string {
 | File | What it holds |
 | --- | --- |
 | model.py | the model as an \`nn.Module\`; \`load_model()\` loads weights.safetensors with \`strict=True\` |
-| weights.safetensors | ${input.weights ? "Flowgrad's trained weights (keys \`<node id>.<parameter>\`; model.py maps them)" : 'absent: the project was not trained (model.py starts from fresh weights)'} |
+| weights.safetensors | ${input.weights ? "Flowgrad's trained weights (keys `<node id>.<parameter>`; model.py maps them)" : 'absent: the project was not trained (model.py starts from fresh weights)'} |
 | data.py, data.npz | ${input.data ? `${describeDataset(input.dataset)}: the training and validation arrays exactly as Flowgrad used them` : 'no data was exported: put x_train, y_train (and x_val, y_val) in data.npz'} |
 | train.py | training with the project's settings (${c.optimizer}, lr ${c.lr}, batch ${c.batchSize}, ${c.epochs} epochs${c.scheduler && c.scheduler.type !== 'none' ? `, ${c.scheduler.type} schedule` : ''}) |
 
