@@ -14,7 +14,7 @@ import { MODEL_LAYER_TYPES, LAYER_CASES, tinyGraph } from '../../test/graph/laye
 import { TEMPLATES } from '../../templates/index.ts';
 import { asOwnTargets, tokenSequences, trendSequences } from '../../templates/data.ts';
 import { GraphModel } from '../../train/graphModel.ts';
-import { exportWeights, loadData, predictRows } from '../../train/session.ts';
+import { exportWeights, loadData, modelWithWeights, predictRows } from '../../train/session.ts';
 import { decodeSafetensors } from '../../project/safetensors.ts';
 import { Rng } from '../../core/rng.ts';
 import { splitDataset } from '../../data/split.ts';
@@ -146,7 +146,7 @@ describe.skipIf(!py)('PyTorch project export with real PyTorch', () => {
     expect(code).toContain('no automatic translation');
   });
 
-  it('train.py lowers the loss for every template; torchrun with 2 processes matches one process', () => {
+  it('train.py lowers the loss for every template and its weights open in Flowgrad; torchrun with 2 processes matches one process', () => {
     const report: Record<string, unknown> = {};
     for (const t of TEMPLATES) {
       const losses = checked[`train-${t.id}`];
@@ -156,6 +156,8 @@ describe.skipIf(!py)('PyTorch project export with real PyTorch', () => {
       expect(distributed[`train-${t.id}`], `${t.id}: ${JSON.stringify(distributed[`train-${t.id}`])}`).toBe(true);
       const read = (f: string) => decodeSafetensors(new Uint8Array(readFileSync(join(DIR, `train-${t.id}`, f)))).tensors;
       const one = read('one.safetensors');
+      // What PyTorch trained opens in Flowgrad again (every parameter under its Flowgrad name and shape).
+      modelWithWeights(withoutDropout(t.build()), new Uint8Array(readFileSync(join(DIR, `train-${t.id}`, 'one.safetensors')))).dispose();
       const many = read('ddp.safetensors');
       expect(Object.keys(many).sort()).toEqual(Object.keys(one).sort());
       let diff = 0;
