@@ -147,7 +147,7 @@ CLIP_NORM = ${pyOpt(c.clipGradNorm)}  # clip the global gradient norm
 EARLY_STOPPING = ${es ? `(${es.patience}, ${es.minDelta})  # (patience, min_delta) on the validation loss` : 'None'}
 KEEP_BEST = ${c.keepBest ? 'True' : 'False'}  # restore the weights of the epoch with the best validation loss at the end
 MIXED_PRECISION = ${c.mixedPrecision ? 'True' : 'False'}  # float16 autocast + loss scaling on CUDA
-# Flowgrad settings with no PyTorch equivalent here: ${unsupported.length ? '' : 'none.'}
+# Flowgrad settings this file cannot reproduce (no PyTorch counterpart): ${unsupported.length ? '' : 'none.'}
 ${unsupported.map((u) => `#   - ${u}`).join('\n')}${unsupported.length ? '\n' : ''}
 
 def make_optimizer(params):
