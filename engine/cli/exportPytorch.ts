@@ -49,7 +49,7 @@ export async function exportPytorch({ file, loaded, opts, resolveData, log }: Ex
     const r = await resolveData();
     dataset = r.dataset;
     const d = await loadData(r.dataset!, config, r.io);
-    data = { train: d.train, val: d.val, classNames: d.classNames, sampleShape: d.sampleShape };
+    data = { train: d.train, val: d.val, test: d.test, classNames: d.classNames, sampleShape: d.sampleShape };
   }
   const zip = pytorchProjectZip({ name: project.name, graph: project.graph, training: config, ...(dataset ? { dataset } : {}), weights, data });
   writeFileSync(opts.out, zip);

@@ -12,6 +12,6 @@ export async function exportPytorchRun(req: ExportPytorchRequest, io: DataIO): P
   const d = await loadData(req.dataset, req.config, io);
   return pytorchProjectZip({
     name: req.name, graph: req.graph, training: req.config, dataset: req.dataset, weights: req.weights,
-    data: { train: d.train, val: d.val, classNames: d.classNames, sampleShape: d.sampleShape },
+    data: { train: d.train, val: d.val, test: d.test, classNames: d.classNames, sampleShape: d.sampleShape },
   });
 }

@@ -7,7 +7,8 @@ import { defaultGraph } from '../../graph/format.ts';
 import { defaultAttrs } from '../../graph/catalog.ts';
 import type { GraphJSON } from '../../graph/types.ts';
 import { DEFAULT_DATASET, DEFAULT_TRAIN_CONFIG } from '../../project/config.ts';
-import { planGraph, toPyTorch, toTypeScript } from './index.ts';
+import { planGraph, pytorchProjectFiles, toPyTorch, toTypeScript } from './index.ts';
+import { strFromU8, unzipSync } from 'fflate';
 
 function chain(spec: [string, Record<string, unknown>][]): GraphJSON {
   const nodes = spec.map(([type, attrs], i) => ({ id: `${type.toLowerCase()}${i}`, type, attrs: { ...defaultAttrs(type), ...attrs } as GraphJSON['nodes'][number]['attrs'], position: { x: i * 100, y: 0 } }));
@@ -88,6 +89,22 @@ describe('code generation', () => {
     expect(code).toContain("the uploaded dataset 'iris.csv'");
     expect(code).toContain('np.load(path)');
     expect(code).not.toMatch(/circles|rng\.uniform/);
+  });
+
+  it('ships an upload\'s prepared splits (test rows included) as data.npz, shaped [rows, ...sample]', () => {
+    const rows = (n: number, k: number) => ({ x: Float32Array.from({ length: n * 2 }, (_, i) => i + k), y: Int32Array.from({ length: n }, (_, i) => i % 2), rows: n, features: 2 });
+    const files = pytorchProjectFiles({
+      name: 'iris', graph: defaultGraph(), dataset: { kind: 'upload', id: 'u', name: 'iris.csv' }, weights: null,
+      data: { train: rows(6, 0), val: rows(2, 100), test: rows(3, 200), classNames: ['a', 'b'], sampleShape: [2] },
+    });
+    expect(Object.keys(files).sort()).toEqual(['README.md', 'data.npz', 'data.py', 'model.py', 'requirements.txt', 'train.py']);
+    const npz = unzipSync(files['data.npz']!);
+    expect(Object.keys(npz).sort()).toEqual(['x_test.npy', 'x_train.npy', 'x_val.npy', 'y_test.npy', 'y_train.npy', 'y_val.npy']);
+    const header = (b: Uint8Array) => strFromU8(b.subarray(10, 10 + (b[8]! | (b[9]! << 8))));
+    expect(header(npz['x_test.npy']!)).toContain("'shape': (3, 2)");
+    expect(new Float32Array(npz['x_val.npy']!.slice(npz['x_val.npy']!.length - 16).buffer)).toEqual(Float32Array.from([100, 101, 102, 103]));
+    expect(strFromU8(files['data.py']!)).toContain('CLASS_NAMES = ["a","b"]');
+    expect(strFromU8(files['README.md']!)).toContain('absent: the project was not trained');
   });
 
   it('maps convolution, pooling and normalization with inferred channels', () => {

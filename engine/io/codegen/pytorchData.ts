@@ -37,7 +37,13 @@ def load_data(path=DATA_FILE):
         raise SystemExit(f"{path} not found: export the project from Flowgrad (File > Export PyTorch project) to get its data")
     with np.load(path) as d:
         val = "x_val" in d.files
-        return d["x_train"], d["y_train"], d["x_val"] if val else None, d["y_val"] if val else None`;
+        return d["x_train"], d["y_train"], d["x_val"] if val else None, d["y_val"] if val else None
+
+
+def load_test(path=DATA_FILE):
+    """(x_test, y_test): the rows Flowgrad's data preparation held out for testing, or None."""
+    with np.load(path) as d:
+        return (d["x_test"], d["y_test"]) if "x_test" in d.files else None`;
 
 /** data.py of an exported project: loads data.npz. `classNames` label the classes when known. */
 export function projectDataPy(dataset: DatasetSpec | undefined, opts: { classNames: string[] | null; hasData: boolean; validationSplit: number }): string {

@@ -18,6 +18,8 @@ import type { CodePlan } from './plan.ts';
 export interface ExportedData {
   train: ArrayDataset;
   val: ArrayDataset | null;
+  /** The held-out test rows an upload's preparation set aside (never trained on). */
+  test?: ArrayDataset | null;
   classNames: string[] | null;
   /** Shape of one sample (the arrays are saved as [rows, ...sampleShape]). */
   sampleShape: number[];
@@ -118,6 +120,7 @@ function npzOf(d: ExportedData): Uint8Array {
   };
   put('train', d.train);
   if (d.val && d.val.rows > 0) put('val', d.val);
+  if (d.test && d.test.rows > 0) put('test', d.test);
   return encodeNpz(arrays);
 }
 
