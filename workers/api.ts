@@ -56,6 +56,16 @@ export interface RunResult {
   notes?: string[];
 }
 
+/** Everything the PyTorch project export needs (workers/host/exportPytorch.ts). */
+export interface ExportPytorchRequest {
+  name: string;
+  graph: GraphJSON;
+  /** The trained weights that fit the graph, or null (model.py then starts from fresh weights). */
+  weights: Uint8Array | null;
+  dataset: DatasetSpec;
+  config: TrainConfig;
+}
+
 /** Evaluate a trained model on its dataset's test split (workers/host/evaluate.ts). */
 export interface EvaluateRequest {
   graph: GraphJSON;
@@ -103,6 +113,8 @@ export interface EngineApi {
   resume(runId: string): Promise<void>;
   /** Scores a trained model on the test split (validation, else training, when there is none). */
   evaluate(req: EvaluateRequest): Promise<EvaluateResult>;
+  /** The PyTorch project zip (model.py, train.py, data.py + data.npz, weights) for the project. */
+  exportPytorch(req: ExportPytorchRequest): Promise<Uint8Array>;
   /** Runs the model on rows of inputs ([rows × features], row-major); returns its outputs. */
   predict(graph: GraphJSON, weights: Uint8Array, inputs: Float32Array, rows: number): Promise<Float32Array>;
   /** Decision-boundary grid for 2-D inputs, as in EpochEvent.boundary. */

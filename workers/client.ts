@@ -12,7 +12,7 @@
  */
 import * as Comlink from 'comlink';
 import type { OnnxProject } from '../engine/io/onnx/project.ts';
-import type { EngineApi, TrainEvent, TrainRequest, RunResult, EngineInfo, EpochEvent, CodeProblem, InputPrep, EvaluateRequest, EvaluateResult } from './api.ts';
+import type { EngineApi, TrainEvent, TrainRequest, RunResult, EngineInfo, EpochEvent, CodeProblem, InputPrep, EvaluateRequest, EvaluateResult, ExportPytorchRequest } from './api.ts';
 import { GRAPH_FORMAT, GRAPH_VERSION, type GraphJSON } from '../engine/graph/types.ts';
 import type { DatasetSpec } from '../engine/project/config.ts';
 import { customCodeNodes, nameNodes, watchSandbox, type CodeNode, type Watched } from './sandboxHost.ts';
@@ -192,6 +192,11 @@ export class EngineClient {
   /** The sample shape, class names and normalisation a dataset's inputs get for training. */
   inputPrep(dataset: DatasetSpec, opts: { validationSplit?: number; seed?: number }): Promise<InputPrep> {
     return this.call((a) => a.inputPrep(dataset, opts));
+  }
+
+  /** The PyTorch project zip; it runs no model code, so the plain worker builds it. */
+  exportPytorch(req: ExportPytorchRequest): Promise<Uint8Array> {
+    return this.call((a) => a.exportPytorch(req));
   }
 
   /** Test-only (see EngineApi.debugLoseDevice): destroys the worker's WebGPU device. */

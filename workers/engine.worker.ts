@@ -18,6 +18,7 @@ import { resolveDataset } from '../engine/data/resolve.ts';
 import { evaluateRun } from './host/evaluate.ts';
 import { projectToOnnx } from '../engine/io/onnx/project.ts';
 import { importOnnx } from '../engine/io/onnx/import.ts';
+import { exportPytorchRun } from './host/exportPytorch.ts';
 
 /** The backend the last run asked for and what it got (shown in the UI). */
 let lastChoice: BackendChoice | null = null;
@@ -123,6 +124,13 @@ const api: EngineApi = {
 
   evaluate(req) {
     return guard(() => evaluateRun(req, uploads));
+  },
+
+  exportPytorch(req) {
+    return guard(async () => {
+      const zip = await exportPytorchRun(req, uploads);
+      return Comlink.transfer(zip, [zip.buffer as ArrayBuffer]);
+    });
   },
 
   predict(graph, weights, inputs, rows) {

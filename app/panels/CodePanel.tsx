@@ -8,6 +8,7 @@ import { lazy, Suspense, useDeferredValue, useMemo, useState } from 'react';
 import { EditorFallback } from './EditorFallback.tsx';
 import { toPyTorch, toTypeScript } from '../../engine/io/codegen/index.ts';
 import { useApp } from '../store/index.ts';
+import { currentDatasetSpec } from '../store/dataSlice.ts';
 import type { CodeLang } from '../store/prefsSlice.ts';
 
 const CodeEditor = lazy(() => import('./CodeEditor.tsx'));
@@ -20,7 +21,8 @@ const LANGS: { id: CodeLang; label: string; file: string }[] = [
 export function CodePanel() {
   const graph = useDeferredValue(useApp((s) => s.graph));
   const training = useApp((s) => s.training);
-  const dataset = useApp((s) => s.dataset);
+  // The data the model trains on (an upload or a chosen built-in), not only the 2-D default.
+  const dataset = useApp(currentDatasetSpec);
   const lang = useApp((s) => s.codeLang);
   const theme = useApp((s) => s.theme);
   const setPref = useApp((s) => s.setPref);

@@ -4,6 +4,7 @@
  * Every entry calls the same action as its keyboard shortcut (actions/shortcuts.ts).
  */
 import { requestDownload, newProject, openProjectFile, currentWeights } from '../actions/projectFiles.ts';
+import { exportPytorchProject } from '../actions/exportPytorch.ts';
 import { duplicateProject, saveProjectNow } from '../actions/projects.ts';
 import { autoLayout } from '../actions/autoLayout.ts';
 import { exportOnnxFile } from '../actions/onnxFiles.ts';
@@ -25,6 +26,7 @@ function fileMenu(hasWeights: boolean): MenuItem[] {
     { label: 'Import .flowgrad.zip…', onSelect: openFilePicker, separator: true },
     { label: hasWeights ? 'Download .flowgrad.zip (+ weights)' : 'Download .flowgrad.zip', onSelect: () => void requestDownload() },
     { label: 'Export ONNX', onSelect: () => void exportOnnxFile(), disabled: !hasWeights },
+    { label: 'Export PyTorch project', onSelect: () => void exportPytorchProject() },
     { label: 'Share link…', onSelect: () => st().openDialog('share') },
   ];
 }

@@ -7,7 +7,7 @@
  *         (a graph with Custom Code trains or evaluates only with --allow-code: codeGuard.ts)
  *   evaluate <project.flowgrad.zip> [--data FILE] [--allow-code] [--json]
  *   info <project.flowgrad.zip | graph.json | template:ID> [--json]
- *   export <project.flowgrad.zip | graph.json | template:ID> --format FORMAT --out PATH (exportCommand.ts)
+ *   export <project.flowgrad.zip | graph.json | template:ID> --format FORMAT --out PATH (exportCommand.ts; pytorch: exportPytorch.ts)
  *   predict <project.flowgrad.zip | model.onnx> --input x.npy --out y.npy [--prepared] (predictCommand.ts)
  * A trained project continues from its checkpoint (`--epochs` more epochs) unless --restart.
  * With --json a command prints one JSON object on stdout (progress and notes go to stderr).
@@ -39,6 +39,7 @@ import { ALLOW_CODE_FLAG, requireCodeConsent } from './codeGuard.ts';
 import { EXPORT_FORMATS, exportCommand } from './exportCommand.ts';
 import { predictCommand } from './predictCommand.ts';
 import { importOnnx } from '../io/onnx/import.ts';
+import { exportPytorch } from './exportPytorch.ts';
 
 const OPTIMIZERS: OptimizerName[] = ['sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', 'lion'];
 
@@ -49,10 +50,11 @@ const USAGE = `usage:
                        --out trained.flowgrad.zip
   npm run flowgrad -- evaluate <project.flowgrad.zip> [--data FILE] [${ALLOW_CODE_FLAG}] [--json]
   npm run flowgrad -- info <project.flowgrad.zip | graph.json | template:ID> [--json]
-  npm run flowgrad -- export <project.flowgrad.zip | graph.json | model.onnx | template:ID> --format ${Object.keys(EXPORT_FORMATS).join('|')} --out PATH
+  npm run flowgrad -- export <project.flowgrad.zip | graph.json | model.onnx | template:ID> --format ${[...Object.keys(EXPORT_FORMATS), 'pytorch'].join('|')} [--data builtin:NAME | FILE] --out PATH
   npm run flowgrad -- predict <project.flowgrad.zip | model.onnx> --input x.npy --out y.npy [--prepared]
 (a model.onnx of the operators the catalog covers opens as a graph with its weights: info, train, export)
 (--prepared: the inputs are already preprocessed; without it the stored preprocessing is applied to raw inputs)
+(--format pytorch writes a zip: model.py, train.py (torchrun/DDP), data.py + data.npz, README; --data picks the data for a template without one)
 (${ALLOW_CODE_FLAG}: run the project's Custom Code JavaScript; without it such a project is refused)
 a trained project continues from its checkpoint (--epochs more epochs); --restart starts over from fresh weights
 built-in data: ${BUILTINS.map((b) => b.name).join(', ')}
@@ -337,7 +339,10 @@ async function main(): Promise<void> {
   }
   if (cmd === 'info') info(file, opts.json === 'on');
   else if (cmd === 'evaluate') await evaluate(file, opts);
-  else if (cmd === 'export') exportCommand(loadProject(file), opts, console.log);
+  else if (cmd === 'export' && opts.format === 'pytorch') {
+    const loaded = loadProject(file);
+    await exportPytorch({ file, loaded, opts, resolveData: () => resolveData(file, loaded, opts, console.log), log: console.log });
+  } else if (cmd === 'export') exportCommand(loadProject(file), opts, console.log);
   else if (cmd === 'predict') await predictCommand(file, loadProject, opts, console.log);
   else await train(file, opts);
 }

@@ -7,7 +7,8 @@ import { defaultGraph } from '../../graph/format.ts';
 import { defaultAttrs } from '../../graph/catalog.ts';
 import type { GraphJSON } from '../../graph/types.ts';
 import { DEFAULT_DATASET, DEFAULT_TRAIN_CONFIG } from '../../project/config.ts';
-import { planGraph, toPyTorch, toTypeScript } from './index.ts';
+import { planGraph, pytorchProjectFiles, toPyTorch, toTypeScript } from './index.ts';
+import { strFromU8, unzipSync } from 'fflate';
 
 function chain(spec: [string, Record<string, unknown>][]): GraphJSON {
   const nodes = spec.map(([type, attrs], i) => ({ id: `${type.toLowerCase()}${i}`, type, attrs: { ...defaultAttrs(type), ...attrs } as GraphJSON['nodes'][number]['attrs'], position: { x: i * 100, y: 0 } }));
@@ -36,20 +37,74 @@ describe('code generation', () => {
     expect(code).toContain('self.dense3 = nn.Linear(16, 2)');
     expect(code).toContain('return dense3');
     expect(code).toContain('nn.CrossEntropyLoss()');
-    expect(code).toContain('torch.optim.Adam(model.parameters(), lr=0.01)');
-    expect(code).toContain('CosineAnnealingLR(opt, T_max=40');
-    expect(code).toContain('clip_grad_norm_(model.parameters(), 1)');
+    expect(code).toContain('torch.optim.Adam(params, lr=0.01)');
+    expect(code).toContain('CosineAnnealingLR(opt, T_max=epochs');
+    expect(code).toContain('CLIP_NORM = 1 ');
     expect(code).toContain('model.load_state_dict(best_state)');
+    expect(code).toContain('model.to(device)');
     expect(code).not.toMatch(/undefined|NaN|\[object/);
   });
 
-  it('writes mixed precision as torch.autocast + GradScaler (unscale before clipping)', () => {
+  it('writes mixed precision as torch.autocast on CUDA with loss scaling (unscale before clipping)', () => {
     const code = toPyTorch(defaultGraph(), { training: { ...DEFAULT_TRAIN_CONFIG, mixedPrecision: true, clipGradNorm: 1 }, dataset: DEFAULT_DATASET });
-    expect(code).toContain('scaler = torch.amp.GradScaler(device_type)');
-    expect(code).toContain('with torch.autocast(device_type');
-    expect(code).toMatch(/scaler\.scale\(loss\)\.backward\(\)\n\s+scaler\.unscale_\(opt\)\n\s+torch\.nn\.utils\.clip_grad_norm_/);
+    expect(code).toContain('MIXED_PRECISION = True');
+    expect(code).toContain('scaler = torch.amp.GradScaler("cuda", enabled=amp)');
+    expect(code).toContain('with torch.autocast(device.type, dtype=torch.float16, enabled=amp)');
+    expect(code).toMatch(/scaler\.unscale_\(opt\)\n(.*\n){1,4}\s+nn\.utils\.clip_grad_norm_/);
     expect(code).toMatch(/scaler\.step\(opt\)\n\s+scaler\.update\(\)/);
-    expect(code).not.toContain('        opt.step()');
+    expect(code).toContain('mixed precision on the CPU');
+  });
+
+  it('keeps every optimizer and scheduler option, per-step and sequential schedules, clipping, accumulation and class weights', () => {
+    const g = defaultGraph();
+    const loss = g.nodes.find((n) => n.type === 'Loss')!;
+    loss.attrs = { ...loss.attrs, classWeights: [1, 3], labelSmoothing: 0.1 };
+    const code = toPyTorch(g, {
+      training: {
+        ...DEFAULT_TRAIN_CONFIG, optimizer: 'adagrad', optimizerOptions: { lrDecay: 0.01, initialAccumulatorValue: 0.1, eps: 1e-9, weightDecay: 0.001, maximize: false },
+        scheduler: { type: 'sequential', schedulers: [{ type: 'linear', startFactor: 0.1, totalIters: 3 }, { type: 'cosine' }], milestones: [3], interval: 'step' },
+        clipGradValue: 0.5, clipGradNorm: 2, gradAccumSteps: 4,
+      },
+      dataset: DEFAULT_DATASET,
+    });
+    expect(code).toContain('torch.optim.Adagrad(params, lr=0.01, lr_decay=0.01, weight_decay=0.001, initial_accumulator_value=0.1, eps=1e-9, maximize=False)');
+    expect(code).toContain('SequentialLR(opt, schedulers=[torch.optim.lr_scheduler.LinearLR(opt, start_factor=0.1, end_factor=1, total_iters=3), torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=epochs * max(1, steps_per_epoch), eta_min=0)], milestones=[3])');
+    expect(code).toContain('"step"');
+    expect(code).toContain('CLIP_VALUE = 0.5');
+    expect(code).toContain('ACCUM_STEPS = 4');
+    expect(code).toContain('nn.CrossEntropyLoss(weight=torch.tensor([1, 3]), label_smoothing=0.1)');
+    const oneCycle = toPyTorch(g, { training: { ...DEFAULT_TRAIN_CONFIG, optimizer: 'lion', scheduler: { type: 'oneCycle', maxLr: 0.1 } } });
+    expect(oneCycle).toContain('cycle_momentum=False');
+    expect(oneCycle).toContain('class Lion(torch.optim.Optimizer)');
+  });
+
+  it('names BatchNorm statistics and learned positions as Flowgrad saves them', () => {
+    expect(toPyTorch(cnn())).toContain('RENAMES = {"running_mean": "runningMean", "running_var": "runningVar"}');
+    const pos = toPyTorch(chain([['Input', { shape: [4, 8] }], ['PositionalEncoding', { kind: 'learned', maxLen: 8 }], ['Flatten', {}], ['Dense', { units: 2 }], ['Loss', {}]]));
+    expect(pos).toContain('self.weight = nn.Parameter(torch.zeros(max_len, dim))');
+  });
+
+  it('loads the real dataset in the code view: an upload reads data.npz, never a built-in generator', () => {
+    const code = toPyTorch(defaultGraph(), { dataset: { kind: 'upload', id: 'u1', name: 'iris.csv', prep: { label: 'species' } } });
+    expect(code).toContain("the uploaded dataset 'iris.csv'");
+    expect(code).toContain('np.load(path)');
+    expect(code).not.toMatch(/circles|rng\.uniform/);
+  });
+
+  it('ships an upload\'s prepared splits (test rows included) as data.npz, shaped [rows, ...sample]', () => {
+    const rows = (n: number, k: number) => ({ x: Float32Array.from({ length: n * 2 }, (_, i) => i + k), y: Int32Array.from({ length: n }, (_, i) => i % 2), rows: n, features: 2 });
+    const files = pytorchProjectFiles({
+      name: 'iris', graph: defaultGraph(), dataset: { kind: 'upload', id: 'u', name: 'iris.csv' }, weights: null,
+      data: { train: rows(6, 0), val: rows(2, 100), test: rows(3, 200), classNames: ['a', 'b'], sampleShape: [2] },
+    });
+    expect(Object.keys(files).sort()).toEqual(['README.md', 'data.npz', 'data.py', 'model.py', 'requirements.txt', 'train.py']);
+    const npz = unzipSync(files['data.npz']!);
+    expect(Object.keys(npz).sort()).toEqual(['x_test.npy', 'x_train.npy', 'x_val.npy', 'y_test.npy', 'y_train.npy', 'y_val.npy']);
+    const header = (b: Uint8Array) => strFromU8(b.subarray(10, 10 + (b[8]! | (b[9]! << 8))));
+    expect(header(npz['x_test.npy']!)).toContain("'shape': (3, 2)");
+    expect(new Float32Array(npz['x_val.npy']!.slice(npz['x_val.npy']!.length - 16).buffer)).toEqual(Float32Array.from([100, 101, 102, 103]));
+    expect(strFromU8(files['data.py']!)).toContain('CLASS_NAMES = ["a","b"]');
+    expect(strFromU8(files['README.md']!)).toContain('absent: the project was not trained');
   });
 
   it('maps convolution, pooling and normalization with inferred channels', () => {

@@ -1,13 +1,13 @@
 /**
  * PyTorch code for a graph: an `nn.Module` whose `__init__` builds one layer per node (same
  * arguments and parameter shapes as the engine, so weights line up) and whose `forward`
- * follows the graph, then a training loop with the project's optimizer, scheduler,
- * validation split, early stopping, keep-best and gradient clipping. What each layer kind
- * becomes is its row in pytorchLayers.ts; this file only assembles the module. Pure string
- * building.
+ * follows the graph, plus the functions that load Flowgrad's weights file into it with
+ * `strict=True` (and save a PyTorch-trained model back under Flowgrad's names). What each
+ * layer kind becomes is its row in pytorchLayers.ts; this file only assembles the module.
+ * Pure string building.
  */
 import type { DatasetSpec, TrainConfig } from '../../project/config.ts';
-import { planGraph, rowOf, type PlanStep } from './plan.ts';
+import { planGraph, rowOf, type CodePlan, type PlanStep } from './plan.ts';
 import { PYTORCH_LAYERS } from './pytorchLayers.ts';
 
 export interface CodegenOptions {
@@ -38,13 +38,18 @@ export function pyExtras(steps: readonly PlanStep[]): { helpers: string[]; impor
   };
 }
 
-export function modelPy(graph: Parameters<typeof planGraph>[0], className = 'Model'): { code: string; plan: ReturnType<typeof planGraph> } {
+const pyStr = (s: string): string => JSON.stringify(s);
+const pyDict = (entries: [string, string][]): string => `{${entries.map(([k, v]) => `${pyStr(k)}: ${pyStr(v)}`).join(', ')}}`;
+const pyTuple = (items: string[]): string => `(${items.map(pyStr).join(', ')}${items.length === 1 ? ',' : ''})`;
+
+/** The class definition (helpers first). */
+export function modelPy(graph: Parameters<typeof planGraph>[0], className = 'Model'): { code: string; plan: CodePlan } {
   const plan = planGraph(graph);
   const inits = plan.steps.map((s) => [s, moduleOf(s)] as const).filter(([, l]) => l !== null);
   const lines: string[] = [];
   lines.push(...pyExtras(plan.steps).helpers);
   lines.push(`class ${className}(nn.Module):`);
-  lines.push(`    """Input: [N, ${plan.inputShape.join(', ')}]${plan.loss?.foldedSoftmax ? '. Returns logits: the Softmax before the loss is folded into CrossEntropyLoss (apply softmax to predict)' : ''}."""`);
+  lines.push(`    """Input: [N, ${plan.inputShape.join(', ')}]${plan.loss?.foldedSoftmax ? '. Returns logits: the Softmax before the loss is folded into CrossEntropyLoss (predict() applies it)' : ''}."""`);
   lines.push('', '    def __init__(self):', '        super().__init__()');
   if (inits.length === 0) lines.push('        pass');
   for (const [s, l] of inits) lines.push(`        self.${s.name} = ${l}`);
@@ -54,3 +59,70 @@ export function modelPy(graph: Parameters<typeof planGraph>[0], className = 'Mod
   return { code: lines.join('\n'), plan };
 }
 
+/**
+ * Flowgrad's weights file names tensors `<node id>.<parameter>`; the modules here are named
+ * after the nodes (made valid Python), and a few parameters are spelled differently
+ * (BatchNorm's running statistics). This writes the documented key map and the strict
+ * loader / saver that use it.
+ */
+export function weightsPy(plan: CodePlan, className = 'Model'): string {
+  const withModule = plan.steps.filter((s) => moduleOf(s) !== null);
+  const nodeOf = withModule.filter((s) => s.name !== s.id).map((s) => [s.name, s.id] as [string, string]);
+  const rows = [...new Set(plan.steps.map((s) => rowOf(PYTORCH_LAYERS, s.type)))];
+  const renames = Object.entries(Object.assign({}, ...rows.map((r) => r?.renames ?? {})) as Record<string, string>);
+  const torchOnly = [...new Set(rows.flatMap((r) => r?.torchOnly ?? []))];
+  const untranslated = plan.steps.filter((s) => s.type === 'CustomCode').map((s) => s.id);
+  const softmax = plan.loss?.foldedSoftmax ? '\n    return torch.softmax(out, dim=1)' : '\n    return out';
+  return `# Flowgrad saves weights as "<node id>.<parameter>" (safetensors). The modules above are named
+# after the nodes; where a module's Python name or a parameter's name differs, these say how.
+NODE_OF_MODULE = ${pyDict(nodeOf)}  # module attribute -> Flowgrad node id
+RENAMES = ${pyDict(renames)}  # PyTorch parameter name -> Flowgrad's
+TORCH_ONLY = ${pyTuple(torchOnly)}  # PyTorch bookkeeping Flowgrad does not keep (left as initialised)
+NOT_TRANSLATED = ${pyTuple(untranslated)}  # Custom Code nodes: their JavaScript (and weights) have no PyTorch translation
+
+
+def flowgrad_key(key):
+    """The Flowgrad name of a state_dict entry, e.g. bn0.running_mean -> bn0.runningMean."""
+    head, _, rest = key.partition(".")
+    path = rest.split(".")
+    path[-1] = RENAMES.get(path[-1], path[-1])
+    return ".".join([NODE_OF_MODULE.get(head, head), *path])
+
+
+def load_flowgrad_weights(model, path="weights.safetensors"):
+    """Loads Flowgrad's weights file: every tensor must have its place and shape (strict=True)."""
+    from safetensors.torch import load_file
+
+    tensors = load_file(path)
+    state, missing = {}, []
+    for key, mine in model.state_dict().items():
+        name = flowgrad_key(key)
+        if key.rpartition(".")[2] in TORCH_ONLY:
+            state[key] = mine
+        elif name not in tensors:
+            missing.append(name)
+        elif tuple(tensors[name].shape) != tuple(mine.shape):
+            raise ValueError(f"{path}: '{name}' is {tuple(tensors[name].shape)} but the model needs {tuple(mine.shape)}")
+        else:
+            state[key] = tensors.pop(name).to(mine.dtype)
+    unused = sorted(k for k in tensors if k.partition(".")[0] not in NOT_TRANSLATED)
+    if missing or unused:
+        raise ValueError(f"{path} does not match ${className}: missing {missing}, unused {unused}")
+    model.load_state_dict(state, strict=True)
+    return model
+
+
+def save_flowgrad_weights(model, path):
+    """Writes the weights under Flowgrad's names (the weights.safetensors of a .flowgrad.zip project)."""
+    from safetensors.torch import save_file
+
+    state = {flowgrad_key(k): v.detach().float().cpu().contiguous() for k, v in model.state_dict().items() if k.rpartition(".")[2] not in TORCH_ONLY}
+    save_file(state, path, metadata={"format": "flowgrad", "producer": "pytorch"})
+
+
+@torch.no_grad()
+def predict(model, x):
+    """The model's prediction in eval mode (as Flowgrad predicts)."""
+    model.eval()
+    out = model(x)${softmax}`;
+}

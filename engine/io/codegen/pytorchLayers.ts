@@ -21,6 +21,14 @@ export type PyLayer = {
   helper?: string;
   /** Modules the helper imports. */
   imports?: readonly string[];
+  /**
+   * Where a state_dict entry's last name differs from Flowgrad's safetensors key
+   * (`<nodeId>.<param>`): PyTorch name → Flowgrad name. model.py applies these to load
+   * Flowgrad's weights with strict=True.
+   */
+  renames?: Readonly<Record<string, string>>;
+  /** State entries PyTorch keeps that Flowgrad has no tensor for (left as PyTorch made them). */
+  torchOnly?: readonly string[];
 } & ({ module(s: PlanStep): string } | { forward(s: PlanStep): string });
 
 const py = (v: unknown): string =>
@@ -40,23 +48,32 @@ const recurrent = (cls: 'LSTM' | 'GRU'): PyLayer => ({
   forward: (s) => (s.attrs.returnSequences ? `${s.name}, _ = self.${s.name}(${s.inputs[0]})` : `${s.name} = self.${s.name}(${s.inputs[0]})[0][:, -1]`),
 });
 
+/** BatchNorm: Flowgrad saves the running statistics camelCased; PyTorch also counts batches (Flowgrad does not). */
+const batchNorm = (cls: string): PyLayer => ({
+  ...mod((a, s) => `nn.${cls}(${channels(x0(s))}, eps=${a.eps}, momentum=${a.momentum}, affine=${py(a.affine)})`),
+  renames: { running_mean: 'runningMean', running_var: 'runningVar' },
+  torchOnly: ['num_batches_tracked'],
+});
+
 const POS_ENC = `class PositionalEncoding(nn.Module):
-    """Adds position information to [N, L, E]: fixed sines/cosines, or learned vectors."""
+    """Adds position information to [N, L, E]: fixed sines/cosines (not saved), or a learned table \`weight\` [max_len, E]."""
 
     def __init__(self, dim, max_len=512, learned=False):
         super().__init__()
         if learned:
-            self.pe = nn.Parameter(torch.zeros(max_len, dim))
+            self.weight = nn.Parameter(torch.zeros(max_len, dim))
         else:
-            pos = torch.arange(max_len).unsqueeze(1)
-            div = torch.exp(torch.arange(0, dim, 2) * (-math.log(10000.0) / dim))
-            pe = torch.zeros(max_len, dim)
+            # Computed in float64 as Flowgrad does, then stored as float32.
+            pos = torch.arange(max_len, dtype=torch.float64).unsqueeze(1)
+            div = torch.pow(10000.0, -torch.arange(0, dim, 2, dtype=torch.float64) / dim)
+            pe = torch.zeros(max_len, dim, dtype=torch.float64)
             pe[:, 0::2] = torch.sin(pos * div)
             pe[:, 1::2] = torch.cos(pos * div[: dim // 2])
-            self.register_buffer("pe", pe)
+            self.register_buffer("pe", pe.float(), persistent=False)
 
     def forward(self, x):
-        return x + self.pe[: x.shape[1]]
+        table = self.weight if hasattr(self, "weight") else self.pe
+        return x + table[: x.shape[1]]
 
 
 `;
@@ -80,8 +97,8 @@ export const PYTORCH_LAYERS: Record<ModelLayerType, PyLayer> = {
   AvgPool2d: pool('AvgPool2d'),
   GlobalAvgPool: line((a) => `${a}.mean(dim=tuple(range(2, ${a}.dim())))`),
   AdaptiveAvgPool: mod((a) => `nn.AdaptiveAvgPool2d(${py(a.outputSize)})`),
-  BatchNorm1d: mod((a, s) => `nn.BatchNorm1d(${channels(x0(s))}, eps=${a.eps}, momentum=${a.momentum}, affine=${py(a.affine)})`),
-  BatchNorm2d: mod((a, s) => `nn.BatchNorm2d(${channels(x0(s))}, eps=${a.eps}, momentum=${a.momentum}, affine=${py(a.affine)})`),
+  BatchNorm1d: batchNorm('BatchNorm1d'),
+  BatchNorm2d: batchNorm('BatchNorm2d'),
   LayerNorm: mod((a, s) => `nn.LayerNorm(${features(x0(s))}, eps=${a.eps}, elementwise_affine=${py(a.affine)})`),
   GroupNorm: mod((a, s) => `nn.GroupNorm(${a.groups}, ${channels(x0(s))}, eps=${a.eps}, affine=${py(a.affine)})`),
   Embedding: {

@@ -1,0 +1,77 @@
+"""Runs exported PyTorch projects for pytorchExport.test.ts, many in one process (importing
+torch is the slow part). Prints one JSON object on the last line of stdout.
+
+  predict:DIR  DIR has model.py, weights.safetensors, x.npy, expected.npy -> max |diff| of predict()
+  train:DIR    DIR is a whole project -> the epoch losses of `train.py --epochs 3`, then a 3-step
+               run from weights.safetensors written to one.safetensors
+  ddp:DIR      under torchrun: the same 3-step run, rank 0 writes ddp.safetensors
+Results are keyed by the folder's name.
+"""
+import importlib
+import json
+import os
+import sys
+import traceback
+
+import numpy as np
+import torch
+
+
+def fresh(directory, name):
+    """Imports DIR's module afresh (every project has its own model/data/train)."""
+    for m in ("model", "data", "train"):
+        sys.modules.pop(m, None)
+    sys.path.insert(0, directory)
+    os.chdir(directory)
+    try:
+        return importlib.import_module(name)
+    finally:
+        sys.path.remove(directory)
+
+
+def predict(directory):
+    model_py = fresh(directory, "model")
+    model = model_py.load_model(os.path.join(directory, "weights.safetensors"))
+    x = torch.from_numpy(np.load(os.path.join(directory, "x.npy")))
+    got = model_py.predict(model, x).numpy()
+    want = np.load(os.path.join(directory, "expected.npy")).reshape(got.shape)
+    return float(np.abs(got - want).max())
+
+
+def few_steps(directory, out):
+    return ["--epochs", "1", "--max-steps", "3", "--init", "weights.safetensors", "--out", out, "--checkpoint", out + ".pt"]
+
+
+def train(directory):
+    train_py = fresh(directory, "train")
+    _, history = train_py.main(["--epochs", "3"])
+    train_py.main(few_steps(directory, "one.safetensors"))
+    return [h["loss"] for h in history]
+
+
+def ddp(directory):
+    fresh(directory, "train").main(few_steps(directory, "ddp.safetensors"))
+    return True
+
+
+def main():
+    jobs = [(a.partition(":")[0], os.path.abspath(a.partition(":")[2])) for a in sys.argv[1:]]
+    distributed = "WORLD_SIZE" in os.environ
+    if distributed:
+        import torch.distributed as dist
+
+        dist.init_process_group("gloo")
+    results = {}
+    for mode, d in jobs:
+        try:
+            results[os.path.basename(d)] = {"predict": predict, "train": train, "ddp": ddp}[mode](d)
+        except Exception:
+            results[os.path.basename(d)] = {"error": traceback.format_exc()}
+    if distributed:
+        dist.destroy_process_group()
+    if int(os.environ.get("RANK", "0")) == 0:
+        print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    main()
