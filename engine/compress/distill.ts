@@ -53,8 +53,9 @@ export function distillLossFn(student: GraphModel, teacher: GraphModel, o: Disti
   };
 }
 
-/** A smaller copy of `graph`: every layer whose channels can shrink keeps half of them (at least 1). */
-export function suggestStudent(graph: GraphJSON): GraphJSON {
+/** A smaller copy of `graph`: every layer whose channels can shrink keeps `width` of them (half by default, at least 1). */
+export function suggestStudent(graph: GraphJSON, width = 0.5): GraphJSON {
+  if (!(width > 0 && width <= 1)) throw new FlowgradError('bad-argument', `the student's width must be in (0, 1] (got ${width})`);
   const a = analyzeGraph(graph);
   if (!a.ok) throw new FlowgradError('graph', 'the teacher graph has errors');
   const groups = new Set(channelGroups(graph, a).map((g) => g.producer));
@@ -64,7 +65,7 @@ export function suggestStudent(graph: GraphJSON): GraphJSON {
     nodes: graph.nodes.map((n) => {
       const rule = compressRow(n.type)?.channels;
       if (!groups.has(n.id) || rule?.kind !== 'producer') return n;
-      return { ...n, attrs: { ...n.attrs, [rule.attr]: Math.max(1, Math.round(Number(n.attrs[rule.attr]) / 2)) } };
+      return { ...n, attrs: { ...n.attrs, [rule.attr]: Math.max(1, Math.round(Number(n.attrs[rule.attr]) * width)) } };
     }),
   };
 }
