@@ -7,6 +7,7 @@
  *         (a graph with Custom Code trains or evaluates only with --allow-code: codeGuard.ts)
  *   evaluate <project.flowgrad.zip> [--data FILE] [--allow-code] [--json]
  *   info <project.flowgrad.zip | graph.json | template:ID> [--json]
+ *   compress <project.flowgrad.zip> [--prune …] [--quantize …] [--distill …] --out FILE (compress.ts)
  * A trained project continues from its checkpoint (`--epochs` more epochs) unless --restart.
  * With --json a command prints one JSON object on stdout (progress and notes go to stderr).
  */
@@ -34,6 +35,7 @@ import { setBackend } from '../index.ts';
 import { isFlowgradError } from '../core/errors.ts';
 import { fmtShape } from '../core/errors.ts';
 import { ALLOW_CODE_FLAG, requireCodeConsent } from './codeGuard.ts';
+import { COMPRESS_SWITCHES, COMPRESS_USAGE, compressCommand } from './compress.ts';
 
 const OPTIMIZERS: OptimizerName[] = ['sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', 'lion'];
 
@@ -44,13 +46,14 @@ const USAGE = `usage:
                        --out trained.flowgrad.zip
   npm run flowgrad -- evaluate <project.flowgrad.zip> [--data FILE] [${ALLOW_CODE_FLAG}] [--json]
   npm run flowgrad -- info <project.flowgrad.zip | graph.json | template:ID> [--json]
+${COMPRESS_USAGE}
 (${ALLOW_CODE_FLAG}: run the project's Custom Code JavaScript; without it such a project is refused)
 a trained project continues from its checkpoint (--epochs more epochs); --restart starts over from fresh weights
 built-in data: ${BUILTINS.map((b) => b.name).join(', ')}
 templates: ${TEMPLATES.map((t) => `${t.id}${t.dataset ? '' : ' (needs its own data)'}`).join(', ')}`;
 
 /** Flags without a value. */
-const SWITCHES = new Set(['restart', 'json', 'include-data', ALLOW_CODE_FLAG.slice(2)]);
+const SWITCHES = new Set(['restart', 'json', 'include-data', ALLOW_CODE_FLAG.slice(2), ...COMPRESS_SWITCHES]);
 
 function parseArgs(argv: string[]): { cmd: string; file: string; opts: Record<string, string> } {
   const [cmd = '', file = '', ...rest] = argv;
@@ -314,13 +317,14 @@ async function evaluate(file: string, opts: Record<string, string>): Promise<voi
 
 async function main(): Promise<void> {
   const { cmd, file, opts } = parseArgs(process.argv.slice(2));
-  if (!file || !['train', 'info', 'evaluate'].includes(cmd)) {
+  if (!file || !['train', 'info', 'evaluate', 'compress'].includes(cmd)) {
     console.log(USAGE);
     process.exitCode = cmd === 'help' || cmd === '--help' ? 0 : 2;
     return;
   }
   if (cmd === 'info') info(file, opts.json === 'on');
   else if (cmd === 'evaluate') await evaluate(file, opts);
+  else if (cmd === 'compress') await compressCommand(file, opts, { loadProject, resolveData });
   else await train(file, opts);
 }
 
