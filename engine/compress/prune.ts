@@ -2,7 +2,8 @@
  * Magnitude pruning: unstructured (the smallest |w| of each layer, or of all layers together,
  * set to zero) and structured (whole output channels/units with the smallest L1 norm, see
  * channels.ts), a sparsity schedule over fine-tuning epochs (one-shot, or polynomial as in
- * TensorFlow Model Optimization: s(e) = s·(1 − (1 − e/E)³)), and the masks kept applied after
+ * TensorFlow Model Optimization: s(e) = s·(1 − (1 − e/R)³) over the first R = ⌈E/2⌉ of the E
+ * epochs, then held so the rest recover at the final sparsity), and the masks kept applied after
  * every optimizer step by a training callback, so pruned weights stay exactly zero.
  */
 import { FlowgradError } from '../core/errors.ts';
@@ -37,10 +38,10 @@ export function checkPruneOptions(o: PruneOptions): void {
   if (!['oneShot', 'polynomial'].includes(o.schedule)) throw new FlowgradError('bad-argument', `prune: schedule must be oneShot or polynomial (got '${o.schedule}')`);
 }
 
-/** The target sparsity during fine-tuning epoch `epoch` (1-based) of `epochs`; the final value from the last epoch on. */
+/** The target sparsity during fine-tuning epoch `epoch` (1-based) of `epochs`: polynomial up to the final value at epoch ⌈epochs/2⌉, then held. */
 export function sparsityAt(o: Pick<PruneOptions, 'sparsity' | 'schedule'>, epoch: number, epochs: number): number {
   if (o.schedule === 'oneShot' || epochs <= 0) return o.sparsity;
-  const t = Math.min(1, Math.max(0, epoch / epochs));
+  const t = Math.min(1, Math.max(0, epoch / Math.ceil(epochs / 2)));
   return o.sparsity * (1 - (1 - t) ** 3);
 }
 
