@@ -1,5 +1,5 @@
 /**
- * `npx tsx scripts/compress-measure.ts [--samples 3000] [--epochs 8] [--finetune 3] [--seed 1] [--json]`:
+ * `npx tsx scripts/compress-measure.ts [--samples 3000] [--epochs 16] [--finetune 4] [--seed 1] [--json]`:
  * measures issue #15's compression targets on the built-in digits with LeNet-5 — trains the
  * baseline, then int8 PTQ, 80% unstructured pruning with fine-tuning, 50% channel pruning,
  * and a distilled student (≤ 1/4 of the parameters) against the same student without the
@@ -18,7 +18,7 @@ const flag = (name: string, fallback: number) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? Number(args[i + 1]) : fallback;
 };
-const samples = flag('samples', 3000), epochs = flag('epochs', 8), finetune = flag('finetune', 3), seed = flag('seed', 1);
+const samples = flag('samples', 3000), epochs = flag('epochs', 16), finetune = flag('finetune', 4), seed = flag('seed', 1);
 const json = args.includes('--json');
 const log = (s: string) => (json ? console.error(s) : console.log(s));
 
