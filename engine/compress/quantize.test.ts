@@ -4,6 +4,11 @@
 // by half a step; calibration by percentile ignores outliers that MinMax takes; the int8
 // safetensors file (I8 + F32 scales) and the float16 file load back to the same model.
 import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pythonWith, PYTHON_SETUP } from '../test/python.ts';
 import { GraphModel } from '../train/graphModel.ts';
 import { GraphBuilder } from '../templates/build.ts';
 import { manualSeed, tensor } from '../ops/creation.ts';
@@ -145,6 +150,25 @@ describe('int8 post-training quantization', () => {
     expect(raw['fc1.weight']!.data.byteLength).toBe(8 * 108); // one byte per weight
     model.dispose();
     other.dispose();
+  });
+
+  const python = pythonWith(['safetensors', 'numpy']);
+  it.skipIf(!python)(`the int8 file loads in Python's safetensors with the same int8 values and scales${python ? '' : ` (skipped: ${PYTHON_SETUP})`}`, () => {
+    manualSeed(9);
+    const model = new GraphModel(graph());
+    const qm = quantizeModel(model, [tensor(inputs(8, 1), { shape: [8, 1, 6, 6] })], 'minmax');
+    const file = join(mkdtempSync(join(tmpdir(), 'flowgrad-int8-')), 'm.int8.safetensors');
+    writeFileSync(file, encodeInt8(qm));
+    const script = 'import sys, json\nfrom safetensors.numpy import load_file\nt = load_file(sys.argv[1])\n'
+      + 'print(json.dumps({k: [str(v.dtype), [int(x) if v.dtype.kind == "i" else float(x) for x in v.reshape(-1)]] for k, v in t.items()}))';
+    const got = JSON.parse(execFileSync(python!, ['-c', script, file], { encoding: 'utf8' })) as Record<string, [string, number[]]>;
+    for (const w of qm.weights) {
+      expect(got[w.name]).toEqual(['int8', [...w.q]]);
+      expect(got[`${w.name}.scale`]![0]).toBe('float32');
+      got[`${w.name}.scale`]![1].forEach((s, i) => expect(s).toBe(w.scales[i]));
+    }
+    for (const a of qm.activations) expect(got[`${a.node}.input_zero_point`]).toEqual(['int8', [a.zeroPoint]]);
+    model.dispose();
   });
 
   it('writes float16 weights that load back within half precision', () => {
