@@ -9,6 +9,7 @@
  *   info <project.flowgrad.zip | graph.json | template:ID> [--json]
  *   export <project.flowgrad.zip | graph.json | template:ID> --format FORMAT --out PATH (exportCommand.ts; pytorch: exportPytorch.ts)
  *   predict <project.flowgrad.zip | model.onnx> --input x.npy --out y.npy [--prepared] (predictCommand.ts)
+ *   compress <project.flowgrad.zip> [--prune …] [--quantize …] [--distill …] --out FILE (compress.ts)
  * A trained project continues from its checkpoint (`--epochs` more epochs) unless --restart.
  * With --json a command prints one JSON object on stdout (progress and notes go to stderr).
  */
@@ -40,6 +41,7 @@ import { EXPORT_FORMATS, exportCommand } from './exportCommand.ts';
 import { predictCommand } from './predictCommand.ts';
 import { importOnnx } from '../io/onnx/import.ts';
 import { exportPytorch } from './exportPytorch.ts';
+import { COMPRESS_SWITCHES, COMPRESS_USAGE, compressCommand } from './compress.ts';
 
 const OPTIMIZERS: OptimizerName[] = ['sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', 'lion'];
 
@@ -55,13 +57,14 @@ const USAGE = `usage:
 (a model.onnx of the operators the catalog covers opens as a graph with its weights: info, train, export)
 (--prepared: the inputs are already preprocessed; without it the stored preprocessing is applied to raw inputs)
 (--format pytorch writes a zip: model.py, train.py (torchrun/DDP), data.py + data.npz, README; --data picks the data for a template without one)
+${COMPRESS_USAGE}
 (${ALLOW_CODE_FLAG}: run the project's Custom Code JavaScript; without it such a project is refused)
 a trained project continues from its checkpoint (--epochs more epochs); --restart starts over from fresh weights
 built-in data: ${BUILTINS.map((b) => b.name).join(', ')}
 templates: ${TEMPLATES.map((t) => `${t.id}${t.dataset ? '' : ' (needs its own data)'}`).join(', ')}`;
 
 /** Flags without a value. */
-const SWITCHES = new Set(['restart', 'json', 'include-data', 'prepared', ALLOW_CODE_FLAG.slice(2)]);
+const SWITCHES = new Set(['restart', 'json', 'include-data', 'prepared', ALLOW_CODE_FLAG.slice(2), ...COMPRESS_SWITCHES]);
 
 function parseArgs(argv: string[]): { cmd: string; file: string; opts: Record<string, string> } {
   const [cmd = '', file = '', ...rest] = argv;
@@ -332,7 +335,7 @@ async function evaluate(file: string, opts: Record<string, string>): Promise<voi
 
 async function main(): Promise<void> {
   const { cmd, file, opts } = parseArgs(process.argv.slice(2));
-  if (!file || !['train', 'info', 'evaluate', 'export', 'predict'].includes(cmd)) {
+  if (!file || !['train', 'info', 'evaluate', 'export', 'predict', 'compress'].includes(cmd)) {
     console.log(USAGE);
     process.exitCode = cmd === 'help' || cmd === '--help' ? 0 : 2;
     return;
@@ -344,6 +347,7 @@ async function main(): Promise<void> {
     await exportPytorch({ file, loaded, opts, resolveData: () => resolveData(file, loaded, opts, console.log), log: console.log });
   } else if (cmd === 'export') exportCommand(loadProject(file), opts, console.log);
   else if (cmd === 'predict') await predictCommand(file, loadProject, opts, console.log);
+  else if (cmd === 'compress') await compressCommand(file, opts, { loadProject, resolveData });
   else await train(file, opts);
 }
 

@@ -15,6 +15,7 @@ const TABLES = [
   'engine/io/onnx/layers.ts',
   'app/canvas/summaries.ts',
   'engine/test/graph/layerCases.ts',
+  'engine/compress/layers.ts',
 ].map((f) => resolve(f));
 
 const CATALOG_ENTRY_FILE = resolve('engine/graph/catalog/activations.ts');

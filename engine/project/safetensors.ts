@@ -20,22 +20,23 @@ import { strFromU8, strToU8 } from 'fflate';
 import { FlowgradError, isFlowgradError } from '../core/errors.ts';
 import { checkJsonDepth } from '../core/limits.ts';
 
-export type SafetensorsDtype = 'F32' | 'I32' | 'F64' | 'F16' | 'U8' | 'BOOL' | 'I64';
+export type SafetensorsDtype = 'F32' | 'I32' | 'F64' | 'F16' | 'U8' | 'I8' | 'BOOL' | 'I64';
 
 /** Bytes per element, and the order rank the reference implementation sorts by (higher first). */
 const DTYPES: Record<SafetensorsDtype, { bytes: number; rank: number }> = {
   BOOL: { bytes: 1, rank: 0 },
   U8: { bytes: 1, rank: 1 },
-  F16: { bytes: 2, rank: 2 },
-  I32: { bytes: 4, rank: 3 },
-  F32: { bytes: 4, rank: 4 },
-  F64: { bytes: 8, rank: 5 },
-  I64: { bytes: 8, rank: 6 },
+  I8: { bytes: 1, rank: 2 },
+  F16: { bytes: 2, rank: 3 },
+  I32: { bytes: 4, rank: 4 },
+  F32: { bytes: 4, rank: 5 },
+  F64: { bytes: 8, rank: 6 },
+  I64: { bytes: 8, rank: 7 },
 };
 export const SAFETENSORS_DTYPES = Object.keys(DTYPES) as SafetensorsDtype[];
 
 /** Typed array each dtype decodes to. F16 stays raw bits (Uint16Array); BOOL is 0/1 bytes. */
-export type TensorData = Float32Array | Int32Array | Float64Array | Uint16Array | Uint8Array | BigInt64Array;
+export type TensorData = Float32Array | Int32Array | Float64Array | Uint16Array | Uint8Array | Int8Array | BigInt64Array;
 
 export interface SafetensorsInput {
   dtype: SafetensorsDtype;
@@ -219,6 +220,7 @@ function view(dtype: SafetensorsDtype, buffer: ArrayBuffer): TensorData {
     case 'F64': return new Float64Array(buffer);
     case 'F16': return new Uint16Array(buffer);
     case 'U8': case 'BOOL': return new Uint8Array(buffer);
+    case 'I8': return new Int8Array(buffer);
     case 'I64': return new BigInt64Array(buffer);
     default: return dtype satisfies never;
   }

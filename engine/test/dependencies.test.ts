@@ -21,6 +21,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['data'], // parsers, preparation, loaders, built-in datasets
   ['io', 'templates'], // code generators; template projects
   ['train'], // builds models from graphs and trains them
+  ['compress'], // pruning, quantization and distillation of trained models
   ['.'], // engine/index.ts, the public API
   ['cli', 'examples', 'test'], // programs on the public API; test support
 ];

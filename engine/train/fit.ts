@@ -55,6 +55,11 @@ export interface FitCallbacks {
   augment?: TrainAugment | null;
   /** Sees each training batch as the loader built it, just before its step (read it, do not change it). */
   onBatch?(b: Batch, epoch: number): void;
+  /**
+   * Replaces the model's own loss for training steps (validation keeps the model's loss):
+   * knowledge distillation trains against a teacher's logits (engine/compress/distill.ts).
+   */
+  loss?(x: Tensor, y: Tensor): { loss: Tensor; prediction: Tensor };
   /** Continue a checkpointed run exactly (and capture its state at the end): train/checkpoint.ts. */
   resume?: FitResume | null;
 }
@@ -188,7 +193,8 @@ export async function fit(model: GraphModel, train: ArrayDataset, val: ArrayData
     cb.onBatch?.(b, epoch);
     const out = scope(() => {
       if (micro % accum === 0) opt.zeroGrad();
-      const r = autocast(() => model.lossAndPrediction(adoptTensor(b.x, b.xShape), adoptTensor(b.y, b.yShape)), { enabled: scaler !== null });
+      const lossOf = cb.loss ?? ((x: Tensor, y: Tensor) => model.lossAndPrediction(x, y));
+      const r = autocast(() => lossOf(adoptTensor(b.x, b.xShape), adoptTensor(b.y, b.yShape)), { enabled: scaler !== null });
       const groupSize = Math.min(accum, Math.ceil((train.rows - (from - (micro % accum) * batch)) / batch));
       const l = groupSize > 1 ? r.loss.div(groupSize) : r.loss;
       (scaler ? scaler.scale(l) : l).backward();
@@ -203,6 +209,7 @@ export async function fit(model: GraphModel, train: ArrayDataset, val: ArrayData
           opt.step({ gradScale: cfg.clipGradNorm ? clipGradNormScale(opt.params, cfg.clipGradNorm) : null });
         }
         if (sched?.interval === 'step') sched.step();
+        for (const c of callbacks) c.onOptimizerStep?.(ctx);
       }
       const loss = r.loss.detach();
       return { loss: probe ? concat([loss.reshape([1]), probe.reshape([1])]) : loss, pred: wantPreds ? r.prediction.detach() : null };

@@ -44,6 +44,11 @@ export class GraphModel extends Module {
   private readonly logitsId: string;
   readonly inputId: string;
   readonly lossNodeId: string;
+  /**
+   * Sees (and may replace) the tensors entering each layer before it runs: quantization
+   * calibrates on them and simulates int8 activations with it (engine/compress).
+   */
+  inputHook: ((node: GraphNode, inputs: Tensor[]) => Tensor[]) | null = null;
 
   constructor(graph: GraphJSON, analysis: GraphAnalysis = analyzeGraph(graph)) {
     super();
@@ -108,7 +113,8 @@ export class GraphModel extends Module {
     const values = new Map<string, Tensor>();
     const input = x.shape.length === this.inputShape.length + 1 && x.shape.slice(1).join(',') === this.inputShape.join(',') ? x : x.reshape([x.shape[0]!, ...this.inputShape]);
     for (const s of this.steps) {
-      const inputs = s.node.type === 'Input' ? [input] : s.sources.map((id) => values.get(id)!);
+      let inputs = s.node.type === 'Input' ? [input] : s.sources.map((id) => values.get(id)!);
+      if (this.inputHook && s.node.type !== 'Input') inputs = this.inputHook(s.node, inputs);
       try {
         values.set(s.node.id, s.run(inputs, this.training));
       } catch (e) {
@@ -128,15 +134,21 @@ export class GraphModel extends Module {
    * Loss and prediction for a batch. `y` holds class indices (int32) or numeric targets
    * (float32); each loss turns them into the target it needs (losses.ts).
    */
-  lossAndPrediction(x: Tensor, y: Tensor): { loss: Tensor; prediction: Tensor } {
+  lossAndPrediction(x: Tensor, y: Tensor): { loss: Tensor; prediction: Tensor; logits: Tensor } {
     const values = this.run(x);
     const prediction = values.get(this.predictionId)!;
+    const logits = values.get(this.logitsId)!;
     try {
-      return { loss: batchLoss(this.lossSpec, prediction, values.get(this.logitsId)!, y), prediction };
+      return { loss: batchLoss(this.lossSpec, prediction, logits, y), prediction, logits };
     } catch (e) {
       if (e instanceof FlowgradError && !e.nodeId) throw new FlowgradError(e.code, `Output / Loss: ${e.message}`, { nodeId: this.lossNodeId, cause: e });
       throw e;
     }
+  }
+
+  /** The logits: the prediction, or the input of a final Softmax / Sigmoid the loss fuses (distillation compares them). */
+  logits(x: Tensor): Tensor {
+    return this.run(x).get(this.logitsId)!;
   }
 
   /** Class probabilities for classification heads (softmax applied when the graph has none). */

@@ -83,6 +83,11 @@ export interface TrainCallback {
    * device round trip. One callback per run may probe (the NaN guard does).
    */
   probe?(ctx: FitContext): Tensor | null;
+  /**
+   * Inside a step's scope, right after the optimizer (and scheduler) step: a callback may
+   * rewrite parameters in place here (pruning keeps its masks applied: engine/compress).
+   */
+  onOptimizerStep?(ctx: FitContext): void;
   /** The steps just read back, before they are reported; a callback may end the run here (ctx.diverge) — steps from the first one it names as bad on are dropped. Returns that index, or nothing. */
   onReadback?(reads: readonly StepRead[], ctx: FitContext): number | void;
   /** After a step is read back (every `readEvery` steps and at each epoch end, in step order). */

@@ -1,0 +1,86 @@
+// `flowgrad compress` end to end: a trained project is channel-pruned (fine-tuned) and
+// quantized to int8, the JSON report has every variant's numbers, the project it writes
+// reopens with the smaller graph, and the int8 file beside it loads back and computes the
+// reported accuracy; distillation adds the student variants; bad flags fail clearly.
+import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GraphBuilder } from '../templates/build.ts';
+import { newProject, readProjectZip, writeProjectZip } from '../project/projectFile.ts';
+import { DEFAULT_TRAIN_CONFIG, type DatasetSpec } from '../project/config.ts';
+import { runTraining, loadData } from '../train/session.ts';
+import { GraphModel } from '../train/graphModel.ts';
+import { evaluateReport } from '../train/evaluation.ts';
+import { decodeInt8 } from '../compress/quantFile.ts';
+import { simulateQuantized } from '../compress/quantize.ts';
+import type { VariantReport } from '../compress/report.ts';
+
+const run = (...args: string[]) => execFileSync('npx', ['tsx', 'engine/cli/main.ts', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+function cnn() {
+  const g = new GraphBuilder();
+  g.chain(null, ['input', 'Input', { shape: [1, 28, 28] }], ['conv1', 'Conv2d', { filters: 4, kernelSize: 5, stride: 2 }], ['relu1', 'ReLU'], ['pool1', 'MaxPool2d', { kernelSize: 2 }],
+    ['flatten', 'Flatten'], ['fc1', 'Dense', { units: 16 }], ['relu2', 'ReLU'], ['fc2', 'Dense', { units: 10 }], ['loss', 'Loss', { loss: 'crossEntropy' }]);
+  return g.build();
+}
+
+describe('flowgrad compress', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'flowgrad-compress-'));
+  const dataset: DatasetSpec = { kind: 'builtin', name: 'digits', samples: 400, noise: 0.1, seed: 7 };
+  const config = { ...DEFAULT_TRAIN_CONFIG, optimizer: 'adam' as const, lr: 0.005, batchSize: 32, epochs: 6, seed: 1, validationSplit: 0.2 };
+  const trained = join(dir, 'trained.flowgrad.zip');
+
+  it('prunes channels, quantizes to int8, reports every variant and writes files that load back', async () => {
+    const project = newProject('cnn');
+    project.graph = cnn();
+    project.data = dataset;
+    project.training = config;
+    const out = await runTraining({ runId: 't', graph: project.graph, dataset, config, boundaryResolution: 0 }, { onEvent: () => {}, shouldStop: () => false });
+    writeFileSync(trained, writeProjectZip({ project, weights: out.weights }));
+    const outFile = join(dir, 'small.flowgrad.zip');
+    const json = JSON.parse(run('compress', trained, '--prune', '0.5', '--prune-mode', 'channels', '--finetune-epochs', '1', '--quantize', 'int8', '--latency-runs', '3', '--json', '--out', outFile)) as { variants: VariantReport[]; kept: string; files: Record<string, string> };
+    const [base, pruned, int8] = json.variants;
+    expect(json.variants.map((v) => v.name)).toEqual(['baseline', 'pruned', 'pruned+int8']);
+    expect(pruned!.channels).toEqual({ conv1: { before: 4, after: 2 }, fc1: { before: 16, after: 8 } });
+    expect(pruned!.parameters).toBeLessThan(base!.parameters / 1.8);
+    expect(pruned!.flops).toBeLessThan(base!.flops * 0.6);
+    expect(int8!.file.format).toBe('int8');
+    expect(int8!.file.bytes).toBeLessThan(pruned!.file.bytes * 0.7); // a tiny model: the header and scales weigh in
+    for (const v of json.variants) expect([v.name, v.accuracy! > 0.5, v.latencyMs > 0, v.file.gzipBytes > 0]).toEqual([v.name, true, true, true]);
+    expect(json.kept).toBe('pruned+int8');
+    const reopened = readProjectZip(new Uint8Array(readFileSync(outFile)));
+    expect(reopened.project.graph.nodes.find((n) => n.id === 'conv1')!.attrs.filters).toBe(2);
+    expect(reopened.project.checkpoint).toBeUndefined();
+    // The int8 file alone reproduces the reported accuracy of the quantized model.
+    const qm = decodeInt8(new Uint8Array(readFileSync(json.files.int8!)));
+    const model = new GraphModel(reopened.project.graph);
+    simulateQuantized(model, qm);
+    const data = await loadData(dataset, config);
+    const r = await evaluateReport(model, { ...data.val!, sampleShape: data.sampleShape }, config);
+    expect(r.accuracy).toBeCloseTo(int8!.accuracy!, 10);
+    model.dispose();
+  }, 120_000);
+
+  it('distills into the suggested half-width student and compares it with the same student alone', () => {
+    const json = JSON.parse(run('compress', trained, '--distill', 'suggest', '--distill-epochs', '1', '--compare-student', '--latency-runs', '2', '--json', '--out', join(dir, 'student.flowgrad.zip'))) as { variants: VariantReport[] };
+    expect(json.variants.map((v) => v.name)).toEqual(['baseline', 'distilled', 'student (no teacher)']);
+    expect(json.variants[1]!.parameters).toBe(json.variants[2]!.parameters);
+    expect(json.variants[1]!.parameters).toBeLessThan(json.variants[0]!.parameters / 3);
+  }, 120_000);
+
+  it('refuses bad flags with a message naming them', () => {
+    const fail = (...args: string[]) => {
+      try {
+        run('compress', trained, ...args);
+      } catch (e) {
+        return String((e as { stderr?: string }).stderr);
+      }
+      throw new Error('expected the command to fail');
+    };
+    expect(fail('--prune', '1.5', '--out', join(dir, 'x.zip'))).toMatch(/--prune must be a fraction in \(0, 1\)/);
+    expect(fail('--quantize', 'int4', '--out', join(dir, 'x.zip'))).toMatch(/--quantize takes int8 or float16/);
+    expect(fail('--out', join(dir, 'x.zip'))).toMatch(/compress needs --prune, --quantize or --distill/);
+  }, 60_000);
+});
