@@ -21,7 +21,7 @@ const appEngineAllowed = [
 const appEngineForbidden = `(^|/)engine(/(?!(${appEngineAllowed.join('|')}))|$)`;
 
 export default tseslint.config(
-  { ignores: ['**/.*tmp*', '**/dist/**', 'dist-*/**', 'dev-dist/**', 'bench/results/**', 'node_modules/**', '.venv-py/**', 'test-results/**', 'playwright-report/**', 'public/**', 'engine/io/onnx/proto/onnx_pb.ts'] },
+  { ignores: ['**/.*tmp*', '**/dist/**', 'dist-*/**', 'dev-dist/**', 'bench/results/**', 'node_modules/**', '.venv-py/**', 'test-results/**', 'playwright-report/**', 'public/**', 'engine/io/onnx/proto/*_pb.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,5 +1,5 @@
 /**
- * Assembles an ONNX graph as plain protobuf-es messages (proto/onnx_pb.ts): nodes with typed
+ * Assembles an ONNX graph as plain protobuf-es messages (proto/): nodes with typed
  * attributes, initializers and constants. The per-layer rows (layers*.ts) call it; export.ts
  * wraps the result in a ModelProto. Value names are unique per builder: a node's own outputs
  * are `<nodeId>/<n>`, so a name in an ORT error points at the Flowgrad node.
@@ -9,7 +9,7 @@ import { strToU8 } from 'fflate';
 import {
   AttributeProto_AttributeType as AttrType, AttributeProtoSchema, NodeProtoSchema, TensorProto_DataType as DataType, TensorProtoSchema,
   type AttributeProto, type NodeProto, type TensorProto,
-} from './proto/onnx_pb.ts';
+} from './proto/index.ts';
 
 /** An attribute value: numbers that are integers become INT(S) unless marked `float`. */
 export type AttrValue = number | string | number[] | { float: number } | { floats: number[] };

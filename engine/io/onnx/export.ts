@@ -16,7 +16,7 @@ import { decodeSafetensors } from '../../project/safetensors.ts';
 import {
   GraphProtoSchema, ModelProtoSchema, OperatorSetIdProtoSchema, StringStringEntryProtoSchema, TensorProto_DataType as DataType,
   TensorShapeProto_DimensionSchema, TensorShapeProtoSchema, TypeProto_TensorSchema, TypeProtoSchema, ValueInfoProtoSchema,
-} from './proto/onnx_pb.ts';
+} from './proto/index.ts';
 import { OnnxBuilder, type HostTensor } from './builder.ts';
 import { onnxRowFor } from './layers.ts';
 import type { EmitContext } from './types.ts';

@@ -14,7 +14,7 @@ import { defaultAttrs } from '../../graph/catalog.ts';
 import { GRAPH_FORMAT, GRAPH_VERSION, type Attrs, type GraphEdge, type GraphJSON, type GraphNode } from '../../graph/types.ts';
 import { BatchNorm1d } from '../../nn/conv.ts';
 import { encodeSafetensors } from '../../project/safetensors.ts';
-import { AttributeProto_AttributeType as AttrType, TensorProto_DataType as DataType, type AttributeProto, type NodeProto, type TensorProto } from './proto/onnx_pb.ts';
+import { AttributeProto_AttributeType as AttrType, TensorProto_DataType as DataType, type AttributeProto, type NodeProto, type TensorProto } from './proto/index.ts';
 import { parseOnnx } from './read.ts';
 import { META } from './export.ts';
 import type { HostTensor } from './builder.ts';

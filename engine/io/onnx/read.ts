@@ -7,7 +7,7 @@ import { fromBinary } from '@bufbuild/protobuf';
 import { FlowgradError } from '../../core/errors.ts';
 import { readPreprocessing, type Preprocessing } from '../../project/preprocessing.ts';
 import { JsonReader } from '../../graph/json-check.ts';
-import { ModelProtoSchema, type ModelProto, type ValueInfoProto } from './proto/onnx_pb.ts';
+import { ModelProtoSchema, type ModelProto, type ValueInfoProto } from './proto/index.ts';
 import { META } from './export.ts';
 
 export interface OnnxInfo {
