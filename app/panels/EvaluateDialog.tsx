@@ -15,6 +15,7 @@ import { imageShape } from './DrawPad.tsx';
 import { drawSample, drawScatter } from './evalPlots.ts';
 import { describeRow } from './tabularInput.ts';
 import type { Preprocessing } from '../../engine/project/preprocessing.ts';
+import { ConfusionTable, confusionTotals } from './ConfusionTable.tsx';
 
 const pct = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '—' : `${(v * 100).toFixed(1)}%`);
 const num = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(4));
@@ -94,33 +95,12 @@ function PerClass({ r }: { r: EvaluateResult['report'] }) {
 
 /** counts[true][predicted] with names on both axes; compact cells from 10 classes on. */
 function Confusion({ m, names }: { m: number[][]; names: string[] }) {
-  const total = m.reduce((a, r) => a + r.reduce((b, v) => b + v, 0), 0);
-  const correct = m.reduce((a, r, i) => a + (r[i] ?? 0), 0);
+  const { total, correct } = confusionTotals(m);
   return (
     <section aria-label="Test confusion matrix">
       <h3>Confusion matrix <span className="muted small">(rows: true class, columns: predicted)</span></h3>
       <div className="confusion-wrap eval-scroll">
-        <table className={`confusion${m.length >= 10 ? ' compact' : ''}`} aria-label={`Test confusion matrix, ${correct} of ${total} correct`}>
-          <thead>
-            <tr>
-              <th scope="col" className="corner">true ╲ pred</th>
-              {names.map((n, j) => <th key={j} scope="col" title={n}>{n}</th>)}
-            </tr>
-          </thead>
-          <tbody>
-            {m.map((row, i) => {
-              const sum = row.reduce((a, v) => a + v, 0) || 1;
-              return (
-                <tr key={i}>
-                  <th scope="row" title={names[i]}>{names[i]}</th>
-                  {row.map((v, j) => (
-                    <td key={j} className={i === j ? 'diag' : undefined} style={{ '--share': v / sum } as React.CSSProperties} title={`true ${names[i]}, predicted ${names[j]}: ${v}`}>{v}</td>
-                  ))}
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <ConfusionTable m={m} names={names} label={`Test confusion matrix, ${correct} of ${total} correct`} className={`confusion${m.length >= 10 ? ' compact' : ''}`} />
       </div>
     </section>
   );
