@@ -24,6 +24,14 @@ if (existsSync(PY) && ok(PY, ['-c', IMPORTS])) {
 if (!ok('python3', ['--version'])) fail('python3 is not installed');
 if (!existsSync(PY) && !ok('python3', ['-m', 'venv', VENV])) fail('python3 cannot make a virtual environment (python3-venv)');
 console.error(`installing ${REQS} into ${VENV} (PyTorch CPU: a few minutes the first time)`);
-const pip = spawnSync(PY, ['-m', 'pip', 'install', '-q', '-r', REQS], { stdio: ['ignore', 'inherit', 'inherit'] });
+// An index may hold both a CUDA build of torch (gigabytes of nvidia-* wheels) and a CPU one
+// (`+cpu`): the checks run on the CPU, so take the newest CPU build where one is listed.
+// Few retries: where pip's default index is unreachable, each package would wait out five.
+const NET = ['--retries', '1'];
+const versions = spawnSync(PY, ['-m', 'pip', 'index', 'versions', 'torch', ...NET], { encoding: 'utf8' }).stdout ?? '';
+const cpuTorch = (/Available versions: (.*)/.exec(versions)?.[1] ?? '').split(', ').find((v) => v.endsWith('+cpu'));
+const extra = cpuTorch ? [`torch==${cpuTorch}`] : [];
+if (cpuTorch) console.error(`using the CPU build torch ${cpuTorch}`);
+const pip = spawnSync(PY, ['-m', 'pip', 'install', '-q', ...NET, '-r', REQS, ...extra], { stdio: ['ignore', 'inherit', 'inherit'] });
 if (pip.status !== 0 || !ok(PY, ['-c', IMPORTS])) fail(`pip could not install ${REQS}`);
 console.log(PY);

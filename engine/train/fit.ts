@@ -1,6 +1,7 @@
 /**
  * The training loop for in-memory datasets, written for every backend: a small loop over
- * callbacks (callbacks/types.ts). The step loop never reads back synchronously. Each step runs in one scope (forward, backward, clipping,
+ * callbacks (callbacks/types.ts), as short methods of one run (FitRun). The step loop never
+ * reads back synchronously. Each step runs in one scope (forward, backward, clipping,
  * optimizer, scheduler); its loss and prediction stay on the device until the loop reads the
  * last `readEvery` steps at once with `await data()` (and at every epoch end), then reports
  * them as step events with samples/s and ETA. Training batches come from the data loader
@@ -110,62 +111,153 @@ interface RunState {
   lossRows: number;
   bestLoss: number | null;
   result: FitResult | null;
+  stopRequested: boolean;
 }
 
 export async function fit(model: GraphModel, train: ArrayDataset, val: ArrayDataset | null, cfg: TrainConfig, cb: FitCallbacks = {}): Promise<FitResult> {
-  const opt = makeOptimizer(model, cfg);
-  const batch = Math.max(1, Math.min(cfg.batchSize, train.rows));
-  const accum = Math.max(1, Math.floor(cfg.gradAccumSteps ?? 1));
-  const perEpoch = stepsPerEpoch(train.rows, { batchSize: batch, gradAccumSteps: accum });
-  const totalSteps = perEpoch * cfg.epochs;
-  const sched = makeScheduler(cfg, opt, perEpoch);
-  const readEvery = Math.max(1, Math.floor(cfg.readEvery ?? 10));
-  const plan = metricPlan(model, train, cfg);
-  const wantPreds = plan.names.length > 0 || plan.classification;
-  const loader = trainLoader(train, cfg, cb.augment);
-  const scaler = cfg.mixedPrecision ? new GradScaler() : null;
-  const resume = cb.resume ?? null;
-  resume?.restore(model, cfg, opt, sched, scaler);
-  // Order matters: the guard reads first; keep-best restores before the user's onTrainEnd; early stopping decides last.
-  const callbacks: TrainCallback[] = [
-    new NanGuard(),
-    ...(cfg.keepBest ? [new KeepBest()] : []),
-    ...(cb.onStep || cb.onEpoch ? [{ onStep: (r: StepReport) => cb.onStep?.(r), onEpochEnd: (r: EpochReport) => cb.onEpoch?.(r) }] : []),
-    ...(cb.callbacks ?? []),
-    ...(cfg.earlyStopping ? [new EarlyStopping(cfg.earlyStopping.patience, resume?.sinceBest ?? 0)] : []),
-    ...(resume ? [resume] : []),
-  ];
-  const t0 = now();
-  const st: RunState = { step: resume?.step ?? 0, last: null, lastYield: t0, trainMs: 0, segmentStart: t0, epochSeen: 0, epochStart: t0, acc: newAccumulator(plan), lossSum: 0, lossRows: 0, bestLoss: resume?.best?.loss ?? null, result: null };
-  const pending: Pending[] = [];
-  const ctx: FitContext = {
-    model, optimizer: opt, config: cfg, mixedPrecision: scaler !== null,
-    diverge: (message) => { st.result = { reason: 'diverged', last: st.last, steps: st.step, message }; },
-  };
+  return new FitRun(model, train, val, cfg, cb).run();
+}
 
-  const report = (s: number, epoch: number, loss: number, lr: number, extra: { accuracy?: number } = {}): StepReport => {
+/**
+ * One call of fit: what is fixed for the run (optimizer, scheduler, loader, callbacks) set up
+ * once, the mutable counters in `st`, and the loop as short methods — a step (runMicro), a
+ * readback (flush → reportStep), an epoch (runEpoch → endEpoch), pause/stop.
+ */
+class FitRun {
+  private readonly opt: ReturnType<typeof makeOptimizer>;
+  private readonly batch: number;
+  private readonly accum: number;
+  private readonly perEpoch: number;
+  private readonly totalSteps: number;
+  private readonly sched: ReturnType<typeof makeScheduler>;
+  private readonly readEvery: number;
+  private readonly plan: MetricPlan;
+  private readonly wantPreds: boolean;
+  private readonly loader: DataLoader;
+  private readonly scaler: GradScaler | null;
+  private readonly resume: FitResume | null;
+  private readonly callbacks: TrainCallback[];
+  private readonly ctx: FitContext;
+  private readonly pending: Pending[] = [];
+  private readonly st: RunState;
+
+  constructor(
+    private readonly model: GraphModel,
+    private readonly train: ArrayDataset,
+    private readonly val: ArrayDataset | null,
+    private readonly cfg: TrainConfig,
+    private readonly cb: FitCallbacks,
+  ) {
+    const opt = this.opt = makeOptimizer(model, cfg);
+    this.batch = Math.max(1, Math.min(cfg.batchSize, train.rows));
+    this.accum = Math.max(1, Math.floor(cfg.gradAccumSteps ?? 1));
+    this.perEpoch = stepsPerEpoch(train.rows, { batchSize: this.batch, gradAccumSteps: this.accum });
+    this.totalSteps = this.perEpoch * cfg.epochs;
+    this.sched = makeScheduler(cfg, opt, this.perEpoch);
+    this.readEvery = Math.max(1, Math.floor(cfg.readEvery ?? 10));
+    this.plan = metricPlan(model, train, cfg);
+    this.wantPreds = this.plan.names.length > 0 || this.plan.classification;
+    this.loader = trainLoader(train, cfg, cb.augment);
+    const scaler = this.scaler = cfg.mixedPrecision ? new GradScaler() : null;
+    const resume = this.resume = cb.resume ?? null;
+    resume?.restore(model, cfg, opt, this.sched, scaler);
+    // Order matters: the guard reads first; keep-best restores before the user's onTrainEnd; early stopping decides last.
+    this.callbacks = [
+      new NanGuard(),
+      ...(cfg.keepBest ? [new KeepBest()] : []),
+      ...(cb.onStep || cb.onEpoch ? [{ onStep: (r: StepReport) => cb.onStep?.(r), onEpochEnd: (r: EpochReport) => cb.onEpoch?.(r) }] : []),
+      ...(cb.callbacks ?? []),
+      ...(cfg.earlyStopping ? [new EarlyStopping(cfg.earlyStopping.patience, resume?.sinceBest ?? 0)] : []),
+      ...(resume ? [resume] : []),
+    ];
+    const t0 = now();
+    const st: RunState = this.st = { step: resume?.step ?? 0, last: null, lastYield: t0, trainMs: 0, segmentStart: t0, epochSeen: 0, epochStart: t0, acc: newAccumulator(this.plan), lossSum: 0, lossRows: 0, bestLoss: resume?.best?.loss ?? null, result: null, stopRequested: false };
+    this.ctx = {
+      model, optimizer: opt, config: cfg, mixedPrecision: scaler !== null,
+      diverge: (message) => { st.result = { reason: 'diverged', last: st.last, steps: st.step, message }; },
+    };
+  }
+
+  async run(): Promise<FitResult> {
+    const { model, cfg, resume, callbacks, ctx } = this;
+    try {
+      for (const c of callbacks) c.onTrainStart?.(ctx);
+      model.train();
+      for (let epoch = resume?.startEpoch ?? 1; epoch <= cfg.epochs; epoch++) {
+        const ended = await this.runEpoch(epoch);
+        if (ended) return ended;
+      }
+      return this.finish({ reason: 'completed', last: this.st.last, steps: this.st.step });
+    } finally {
+      try {
+        // Before the optimizer is freed: the checkpoint reads its state.
+        await resume?.capture(model, cfg, this.opt, this.st.step, this.sched, this.scaler);
+      } finally {
+        disposePending(this.pending);
+        for (const c of callbacks) c.dispose?.();
+        model.eval();
+        this.opt.dispose();
+        this.scaler?.dispose();
+      }
+    }
+  }
+
+  /** One epoch of steps, then its report; the run's result when the run ends here, else null. */
+  private async runEpoch(epoch: number): Promise<FitResult | null> {
+    const st = this.st;
+    st.epochStart = now();
+    st.epochSeen = 0;
+    st.acc = newAccumulator(this.plan);
+    st.lossSum = 0;
+    st.lossRows = 0;
+    for (const c of this.callbacks) c.onEpochStart?.(epoch, this.ctx);
+    let micro = 0;
+    for await (const b of this.loader.stream(epoch - 1)) {
+      if (this.resume?.passOver(epoch)) {
+        micro++;
+        continue;
+      }
+      st.stopRequested ||= await this.pauseOrStop(epoch);
+      if (st.stopRequested && micro % this.accum === 0) return (await this.flush()) ? this.finish({ reason: 'stopped', last: st.last, steps: st.step }) : this.diverged();
+      const stepDone = this.runMicro(b, epoch, micro++);
+      if (stepDone && this.pending.length >= this.readEvery && !(await this.flush())) return this.diverged();
+      if (now() - st.lastYield > 30) {
+        await yieldToHost();
+        st.lastYield = now();
+      }
+    }
+    if (!(await this.flush())) return this.diverged();
+    if ((await this.endEpoch(epoch)) && epoch < this.cfg.epochs) return this.finish({ reason: 'completed', last: st.last, steps: st.step, earlyStopped: true });
+    await yieldToHost();
+    st.lastYield = now();
+    return null;
+  }
+
+  private report(s: number, epoch: number, loss: number, lr: number, extra: { accuracy?: number } = {}): StepReport {
+    const st = this.st;
     const ms = Math.max(1e-3, st.trainMs + (now() - st.segmentStart));
     return {
       step: s, epoch, loss, ...extra, lr,
       samplesPerSec: (st.epochSeen / Math.max(1e-3, now() - st.epochStart)) * 1000,
-      etaSec: ((totalSteps - s) * ms) / Math.max(1, s) / 1000,
-      stepsPerEpoch: perEpoch, totalSteps,
+      etaSec: ((this.totalSteps - s) * ms) / Math.max(1, s) / 1000,
+      stepsPerEpoch: this.perEpoch, totalSteps: this.totalSteps,
     };
-  };
+  }
 
   /** Reads every pending step, lets the callbacks judge them, tallies and reports the good ones; false when the run must end. */
-  const flush = async (): Promise<boolean> => {
-    const steps = await readAll(pending);
+  private async flush(): Promise<boolean> {
+    const steps = await readAll(this.pending);
     let keep = steps.length;
-    for (const c of callbacks) {
-      const bad = c.onReadback?.(steps.slice(0, keep).map((s) => s.read), ctx);
+    for (const c of this.callbacks) {
+      const bad = c.onReadback?.(steps.slice(0, keep).map((s) => s.read), this.ctx);
       if (typeof bad === 'number') keep = Math.min(keep, bad);
     }
-    for (const s of steps.slice(0, keep)) reportStep(s);
-    return st.result === null;
-  };
+    for (const s of steps.slice(0, keep)) this.reportStep(s);
+    return this.st.result === null;
+  }
 
-  const reportStep = (s: ReadStep): void => {
+  private reportStep(s: ReadStep): void {
+    const st = this.st;
     let l = 0, rows = 0, hits = 0, hitRows = 0;
     for (const m of s.micro) {
       l += m.loss * m.n;
@@ -173,7 +265,7 @@ export async function fit(model: GraphModel, train: ArrayDataset, val: ArrayData
       st.lossSum += m.loss * m.n;
       st.lossRows += m.n;
       if (m.pred) {
-        const a = stepAccuracy(plan, m.pred, m.y);
+        const a = stepAccuracy(this.plan, m.pred, m.y);
         if (a !== undefined) {
           hits += a * m.n;
           hitRows += m.n;
@@ -181,12 +273,13 @@ export async function fit(model: GraphModel, train: ArrayDataset, val: ArrayData
         st.acc.add(m.pred, m.y);
       }
     }
-    const r = report(s.read.step, s.read.epoch, l / rows, s.lr, hitRows ? { accuracy: hits / hitRows } : {});
-    for (const c of callbacks) c.onStep?.(r, ctx);
-  };
+    const r = this.report(s.read.step, s.read.epoch, l / rows, s.lr, hitRows ? { accuracy: hits / hitRows } : {});
+    for (const c of this.callbacks) c.onStep?.(r, this.ctx);
+  }
 
   /** One micro-batch: forward, backward and, on a step's last micro-batch, the optimizer step; the loss stays on the device. */
-  const runMicro = (b: Batch, epoch: number, micro: number): boolean => {
+  private runMicro(b: Batch, epoch: number, micro: number): boolean {
+    const { model, train, cb, opt, batch, accum, scaler, st } = this;
     const from = b.index * batch;
     const lastMicro = micro % accum === accum - 1 || from + b.rows >= train.rows;
     const lrUsed = opt.lr;
@@ -198,31 +291,37 @@ export async function fit(model: GraphModel, train: ArrayDataset, val: ArrayData
       const groupSize = Math.min(accum, Math.ceil((train.rows - (from - (micro % accum) * batch)) / batch));
       const l = groupSize > 1 ? r.loss.div(groupSize) : r.loss;
       (scaler ? scaler.scale(l) : l).backward();
-      let probe: Tensor | null = null;
-      if (lastMicro) {
-        for (const c of callbacks) probe ??= c.probe?.(ctx) ?? null;
-        if (scaler) {
-          // Unscale, clip, skip on overflow and adjust the scale — all on the device.
-          scaler.step(opt, { clipGradNorm: cfg.clipGradNorm ?? undefined, clipGradValue: cfg.clipGradValue ?? undefined });
-        } else {
-          if (cfg.clipGradValue) clipGradValue(opt.params, cfg.clipGradValue);
-          opt.step({ gradScale: cfg.clipGradNorm ? clipGradNormScale(opt.params, cfg.clipGradNorm) : null });
-        }
-        if (sched?.interval === 'step') sched.step();
-        for (const c of callbacks) c.onOptimizerStep?.(ctx);
-      }
+      const probe = lastMicro ? this.optimizerStep() : null;
       const loss = r.loss.detach();
-      return { loss: probe ? concat([loss.reshape([1]), probe.reshape([1])]) : loss, pred: wantPreds ? r.prediction.detach() : null };
+      return { loss: probe ? concat([loss.reshape([1]), probe.reshape([1])]) : loss, pred: this.wantPreds ? r.prediction.detach() : null };
     });
     if (lastMicro) st.step++;
-    if (lastMicro) resume?.trained(epoch, micro + 1);
+    if (lastMicro) this.resume?.trained(epoch, micro + 1);
     st.epochSeen += b.rows;
-    pending.push({ step: lastMicro ? st.step : st.step + 1, epoch, n: b.rows, loss: out.loss, pred: out.pred, yHost: b.y, lr: lrUsed });
+    this.pending.push({ step: lastMicro ? st.step : st.step + 1, epoch, n: b.rows, loss: out.loss, pred: out.pred, yHost: b.y, lr: lrUsed });
     return lastMicro;
-  };
+  }
+
+  /** Clipping, the optimizer and per-step scheduler step (inside runMicro's scope); a callback's probe tensor to read back with the loss. */
+  private optimizerStep(): Tensor | null {
+    const { cfg, opt, scaler, sched } = this;
+    let probe: Tensor | null = null;
+    for (const c of this.callbacks) probe ??= c.probe?.(this.ctx) ?? null;
+    if (scaler) {
+      // Unscale, clip, skip on overflow and adjust the scale — all on the device.
+      scaler.step(opt, { clipGradNorm: cfg.clipGradNorm ?? undefined, clipGradValue: cfg.clipGradValue ?? undefined });
+    } else {
+      if (cfg.clipGradValue) clipGradValue(opt.params, cfg.clipGradValue);
+      opt.step({ gradScale: cfg.clipGradNorm ? clipGradNormScale(opt.params, cfg.clipGradNorm) : null });
+    }
+    if (sched?.interval === 'step') sched.step();
+    for (const c of this.callbacks) c.onOptimizerStep?.(this.ctx);
+    return probe;
+  }
 
   /** Waits while paused; true when the user asked to stop. */
-  const pauseOrStop = async (epoch: number): Promise<boolean> => {
+  private async pauseOrStop(epoch: number): Promise<boolean> {
+    const { cb, st } = this;
     if (cb.shouldStop?.()) return true;
     if (!cb.shouldPause?.()) return false;
     st.trainMs += now() - st.segmentStart;
@@ -231,16 +330,17 @@ export async function fit(model: GraphModel, train: ArrayDataset, val: ArrayData
     cb.onPause?.(false, { step: st.step, epoch });
     st.segmentStart = now();
     return cb.shouldStop?.() ?? false;
-  };
+  }
 
   /** Validation, metrics and the epoch report; the callbacks' onEpochEnd; true when one asked to stop. */
-  const endEpoch = async (epoch: number): Promise<boolean> => {
+  private async endEpoch(epoch: number): Promise<boolean> {
+    const { model, val, plan, cfg, opt, scaler, sched, st } = this;
     const trainMetrics = st.acc.compute(plan.names, plan.topK);
     const v = val ? await evaluate(model, val, plan) : null;
     const monitored = v ? v.loss : st.lossSum / Math.max(1, st.lossRows);
     const improved = st.bestLoss === null || monitored < st.bestLoss - (cfg.earlyStopping?.minDelta ?? 0);
     if (improved) st.bestLoss = monitored;
-    const base = report(st.step, epoch, st.lossSum / Math.max(1, st.lossRows), opt.lr);
+    const base = this.report(st.step, epoch, st.lossSum / Math.max(1, st.lossRows), opt.lr);
     const lossScale = scaler ? await scaler.read() : null;
     const last: EpochReport = st.last = {
       ...(lossScale ? { lossScale } : {}),
@@ -254,58 +354,16 @@ export async function fit(model: GraphModel, train: ArrayDataset, val: ArrayData
     };
     if (sched?.interval === 'epoch') sched.step(monitored);
     let stop = false;
-    for (const c of callbacks) await c.onEpochEnd?.(last, { stop: () => (stop = true) }, ctx);
+    for (const c of this.callbacks) await c.onEpochEnd?.(last, { stop: () => (stop = true) }, this.ctx);
     return stop;
-  };
+  }
 
-  const finish = (r: FitResult): FitResult => {
-    for (const c of callbacks) c.onTrainEnd?.(r, ctx);
+  private finish(r: FitResult): FitResult {
+    for (const c of this.callbacks) c.onTrainEnd?.(r, this.ctx);
     return r;
-  };
-  const diverged = (): FitResult => finish(st.result ?? { reason: 'diverged', last: st.last, steps: st.step });
+  }
 
-  let stopRequested = false;
-  try {
-    for (const c of callbacks) c.onTrainStart?.(ctx);
-    model.train();
-    for (let epoch = resume?.startEpoch ?? 1; epoch <= cfg.epochs; epoch++) {
-      st.epochStart = now();
-      st.epochSeen = 0;
-      st.acc = newAccumulator(plan);
-      st.lossSum = 0;
-      st.lossRows = 0;
-      for (const c of callbacks) c.onEpochStart?.(epoch, ctx);
-      let micro = 0;
-      for await (const b of loader.stream(epoch - 1)) {
-        if (resume?.passOver(epoch)) {
-          micro++;
-          continue;
-        }
-        stopRequested ||= await pauseOrStop(epoch);
-        if (stopRequested && micro % accum === 0) return (await flush()) ? finish({ reason: 'stopped', last: st.last, steps: st.step }) : diverged();
-        const stepDone = runMicro(b, epoch, micro++);
-        if (stepDone && pending.length >= readEvery && !(await flush())) return diverged();
-        if (now() - st.lastYield > 30) {
-          await yieldToHost();
-          st.lastYield = now();
-        }
-      }
-      if (!(await flush())) return diverged();
-      if ((await endEpoch(epoch)) && epoch < cfg.epochs) return finish({ reason: 'completed', last: st.last, steps: st.step, earlyStopped: true });
-      await yieldToHost();
-      st.lastYield = now();
-    }
-    return finish({ reason: 'completed', last: st.last, steps: st.step });
-  } finally {
-    try {
-      // Before the optimizer is freed: the checkpoint reads its state.
-      await resume?.capture(model, cfg, opt, st.step, sched, scaler);
-    } finally {
-      disposePending(pending);
-      for (const c of callbacks) c.dispose?.();
-      model.eval();
-      opt.dispose();
-      scaler?.dispose();
-    }
+  private diverged(): FitResult {
+    return this.finish(this.st.result ?? { reason: 'diverged', last: this.st.last, steps: this.st.step });
   }
 }
