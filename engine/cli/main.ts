@@ -3,7 +3,7 @@
  * training loop and file formats as the IDE.
  *   train <project.flowgrad.zip | graph.json | template:ID> [--data builtin:NAME | FILE [--label COLUMN]] [--epochs N] [--lr X]
  *         [--batch N] [--optimizer sgd|adam|adamw|rmsprop|adagrad|lion] [--seed N]
- *         [--backend cpu|webgpu|reference] [--mixed-precision on|off] [--restart] [--include-data] [--allow-code] [--json] --out FILE
+ *         [--backend cpu|webgpu|reference] [--mixed-precision on|off] [--eager] [--restart] [--include-data] [--allow-code] [--json] --out FILE
  *         (a graph with Custom Code trains or evaluates only with --allow-code: codeGuard.ts)
  *   evaluate <project.flowgrad.zip> [--data FILE] [--allow-code] [--json]
  *   info <project.flowgrad.zip | graph.json | template:ID> [--json]
@@ -48,7 +48,7 @@ const OPTIMIZERS: OptimizerName[] = ['sgd', 'adam', 'adamw', 'rmsprop', 'adagrad
 const USAGE = `usage:
   npm run flowgrad -- train <project.flowgrad.zip | graph.json | template:ID> [--data builtin:NAME | FILE [--label COLUMN]]
                        [--epochs N] [--lr X] [--batch N] [--optimizer ${OPTIMIZERS.join('|')}] [--seed N]
-                       [--backend cpu|webgpu|reference] [--mixed-precision on|off] [--restart] [--include-data] [${ALLOW_CODE_FLAG}] [--json]
+                       [--backend cpu|webgpu|reference] [--mixed-precision on|off] [--eager] [--restart] [--include-data] [${ALLOW_CODE_FLAG}] [--json]
                        --out trained.flowgrad.zip
   npm run flowgrad -- evaluate <project.flowgrad.zip> [--data FILE] [${ALLOW_CODE_FLAG}] [--json]
   npm run flowgrad -- info <project.flowgrad.zip | graph.json | template:ID> [--json]
@@ -64,7 +64,7 @@ built-in data: ${BUILTINS.map((b) => b.name).join(', ')}
 templates: ${TEMPLATES.map((t) => `${t.id}${t.dataset ? '' : ' (needs its own data)'}`).join(', ')}`;
 
 /** Flags without a value. */
-const SWITCHES = new Set(['restart', 'json', 'include-data', 'prepared', ALLOW_CODE_FLAG.slice(2), ...COMPRESS_SWITCHES]);
+const SWITCHES = new Set(['restart', 'eager', 'json', 'include-data', 'prepared', ALLOW_CODE_FLAG.slice(2), ...COMPRESS_SWITCHES]);
 
 function parseArgs(argv: string[]): { cmd: string; file: string; opts: Record<string, string> } {
   const [cmd = '', file = '', ...rest] = argv;
@@ -217,6 +217,7 @@ async function train(file: string, opts: Record<string, string>): Promise<void> 
     if (!OPTIMIZERS.includes(opts.optimizer as OptimizerName)) throw new Error(`unknown optimizer '${opts.optimizer}' (${OPTIMIZERS.join(', ')})`);
     config.optimizer = opts.optimizer as OptimizerName;
   }
+  if (opts.eager === 'on') config.compiled = false;
   // Continue from the project's checkpoint (exact), or from its weights (a version 1 file), unless --restart.
   const restart = opts.restart === 'on';
   const resumeFrom = restart ? null : projectCheckpoint(loaded);
@@ -248,6 +249,7 @@ async function train(file: string, opts: Record<string, string>): Promise<void> 
   });
   for (const n of out.notes) log(`note: ${n}`);
   log(`${out.reason}: loss ${out.final.loss.toFixed(4)}${out.final.metrics.accuracy !== undefined ? `, accuracy ${(out.final.metrics.accuracy * 100).toFixed(1)}%` : ''}${out.final.message ? ` — ${out.final.message}` : ''}`);
+  if (out.final.execution) log(out.final.execution === 'compiled' ? 'steps ran through a compiled plan' : `steps ran eagerly: ${out.final.eagerReason ?? ''}`);
   const metrics: Record<string, number> = { loss: out.final.loss };
   for (const [k, v] of Object.entries(out.final.metrics)) if (typeof v === 'number') metrics[k] = v;
   const include = upload && (opts['include-data'] === 'on' || (loaded.dataset !== null && !opts.data));
@@ -265,7 +267,7 @@ async function train(file: string, opts: Record<string, string>): Promise<void> 
     let test: EvaluationReport | null = null;
     if (out.reason !== 'diverged') test = (await evaluateProject({ graph: project.graph, weights: out.weights, dataset: dataset!, config }, io)).report;
     console.log(JSON.stringify({
-      reason: out.reason, startEpoch, epochs, final: { epoch: out.final.epoch, step: out.final.step, ...metrics }, test, out: opts.out, bytes: zip.byteLength, notes: out.notes,
+      reason: out.reason, execution: out.final.execution, startEpoch, epochs, final: { epoch: out.final.epoch, step: out.final.step, ...metrics }, test, out: opts.out, bytes: zip.byteLength, notes: out.notes,
     }));
   }
 }

@@ -7,6 +7,9 @@
  * the plan without building any graph; gradients are accumulated into `.grad` like
  * backward(). Host-side decisions made during the trace are frozen into the plan: values
  * read with item()/dataSync(), random masks (dropout), Python-style branching on shapes.
+ * A trace that drew random numbers or read device values is not kept as a plan (`impure`
+ * says why): the call's result is right (the trace ran eagerly), and the next call traces
+ * again, so such a function stays correct, only not faster.
  */
 import { backend as currentBackend } from '../backend/registry.ts';
 import type { BackendBuffer } from '../backend/types.ts';
@@ -51,6 +54,8 @@ export interface CompiledFunction<R extends CompiledResult> {
   stats(): PlanStats | null;
   /** Number of plans traced so far. */
   readonly traces: number;
+  /** Why the last trace could not become a plan (random numbers, host reads), or null. */
+  readonly impure: string | null;
   /** Frees every plan's buffers; the function traces again if called afterwards. */
   dispose(): void;
 }
@@ -86,11 +91,12 @@ export function compile<R extends CompiledResult>(fn: (...args: Tensor[]) => R, 
   const plans = new Map<string, Entry>();
   let last: Entry | null = null;
   let traces = 0;
+  let impure: string | null = null;
 
   const trace = (args: Tensor[]): R => {
     const be = args[0]?._storage.backend ?? currentBackend();
     const mode = params.length > 0 ? enableGrad : noGrad;
-    const { result, events } = record(be, () => mode(() => scope(() => {
+    const { result, events, impure: why } = record(be, () => mode(() => scope(() => {
       const r = fn(...args);
       const outs: unknown[] = Array.isArray(r) ? [...r] : [r];
       if (outs.length === 0 || outs.some((t) => !(t instanceof Tensor))) {
@@ -101,6 +107,11 @@ export function compile<R extends CompiledResult>(fn: (...args: Tensor[]) => R, 
       return { outs: ts, grads, isArray: Array.isArray(r) };
     })));
     traces++;
+    impure = why;
+    if (why) {
+      result.grads.forEach((g, i) => accumulate(params[i], g));
+      return (result.isArray ? result.outs : result.outs[0]) as R;
+    }
     const outBufs: BackendBuffer[] = [...result.outs, ...result.grads].map((t) => t._storage.buf);
     const plan = new Plan(be, events, args.map((a) => a._storage.buf), outBufs, opts);
     const entry: Entry = { plan, outs: result.outs.map((t) => ({ shape: [...t.shape], dtype: t.dtype })), isArray: result.isArray };
@@ -147,6 +158,7 @@ export function compile<R extends CompiledResult>(fn: (...args: Tensor[]) => R, 
     },
   });
   Object.defineProperty(compiled, 'traces', { get: () => traces });
+  Object.defineProperty(compiled, 'impure', { get: () => impure });
   return compiled as CompiledFunction<R>;
 }
 

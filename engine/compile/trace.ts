@@ -8,6 +8,7 @@
  */
 import type { AllKernelArgs, AnyKernelName, Backend, BackendBuffer } from '../backend/types.ts';
 import { FlowgradError } from '../core/errors.ts';
+import { randomDraws } from '../core/rng.ts';
 
 export type TraceEvent =
   | { kind: 'alloc'; buf: BackendBuffer }
@@ -15,21 +16,50 @@ export type TraceEvent =
   | { kind: 'run'; kernel: AnyKernelName; args: Record<string, unknown> };
 
 let active = false;
+let checking = false;
+
+/**
+ * Runs a host read that only validates (an index or label range check), so a trace does not
+ * count it as a value the plan depends on. Replays of the plan skip the check.
+ */
+export function hostCheck<T>(fn: () => T): T {
+  const was = checking;
+  checking = true;
+  try {
+    return fn();
+  } finally {
+    checking = was;
+  }
+}
 
 /** True while a compile trace is recording (ops may use it to refuse host-dependent work). */
 export function isTracing(): boolean {
   return active;
 }
 
-type Patched = Pick<Backend, 'alloc' | 'write' | 'run'>;
+type Patched = Pick<Backend, 'alloc' | 'write' | 'run' | 'read' | 'readSync'>;
 
-/** Runs fn eagerly on `be`, returning its result and the backend calls it made. */
-export function record<T>(be: Backend, fn: () => T): { result: T; events: TraceEvent[] } {
+/**
+ * Runs fn eagerly on `be`, returning its result, the backend calls it made and, when the
+ * run depended on more than its inputs' buffers, why: random numbers drawn (dropout masks)
+ * or device values read on the host (item(), a branch on data). Such a recording replays
+ * those values frozen, so it must not be reused as a plan.
+ */
+export function record<T>(be: Backend, fn: () => T): { result: T; events: TraceEvent[]; impure: string | null } {
   if (active) throw new FlowgradError('unsupported', 'compile: cannot trace inside another compile trace');
   const events: TraceEvent[] = [];
   const target = be as unknown as Record<keyof Patched, unknown>;
-  const own = (['alloc', 'write', 'run'] as const).map((k) => [k, Object.getOwnPropertyDescriptor(be, k)] as const);
-  const orig: Patched = { alloc: be.alloc.bind(be), write: be.write.bind(be), run: be.run.bind(be) };
+  const own = (['alloc', 'write', 'run', 'read', 'readSync'] as const).map((k) => [k, Object.getOwnPropertyDescriptor(be, k)] as const);
+  const orig: Patched = { alloc: be.alloc.bind(be), write: be.write.bind(be), run: be.run.bind(be), read: be.read.bind(be), readSync: be.readSync.bind(be) };
+  let reads = 0;
+  target.read = (buf: BackendBuffer) => {
+    if (!checking) reads++;
+    return orig.read(buf);
+  };
+  target.readSync = (buf: BackendBuffer) => {
+    if (!checking) reads++;
+    return orig.readSync(buf);
+  };
   target.alloc = (dtype: BackendBuffer['dtype'], size: number) => {
     const buf = orig.alloc(dtype, size);
     events.push({ kind: 'alloc', buf });
@@ -46,8 +76,11 @@ export function record<T>(be: Backend, fn: () => T): { result: T; events: TraceE
     events.push({ kind: 'run', kernel, args: { ...(args as object) } as Record<string, unknown> });
   };
   active = true;
+  const draws0 = randomDraws();
   try {
-    return { result: fn(), events };
+    const result = fn();
+    const impure = randomDraws() !== draws0 ? 'it draws random numbers (dropout, noise)' : reads > 0 ? 'it reads tensor values on the host' : null;
+    return { result, events, impure };
   } finally {
     active = false;
     for (const [k, desc] of own) {

@@ -5,6 +5,12 @@
  *
  * mulberry32: tiny, fast, 32-bit state, good enough statistical quality for ML use.
  */
+let draws = 0;
+/** How many numbers every Rng has drawn so far: compile() sees from it whether a trace drew any. */
+export function randomDraws(): number {
+  return draws;
+}
+
 export class Rng {
   private state: number;
   private spare: number | null = null;
@@ -25,6 +31,7 @@ export class Rng {
 
   /** Uniform in [0, 1). */
   next(): number {
+    draws++;
     let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);

@@ -11,6 +11,7 @@ import type { Tensor } from '../core/tensor.ts';
 import { apply, runOptional, supports } from './op.ts';
 import type { OpDef } from './op.ts';
 import { gather } from './indexing.ts';
+import { hostCheck } from '../compile/trace.ts';
 
 interface CeAttrs { dim: number }
 
@@ -52,7 +53,7 @@ export function crossEntropyFused(x: Tensor, t: Tensor, dim: number): Tensor | n
   if (!supports(be, 'crossEntropy') || t._storage.backend !== be || t.dtype !== 'int32') return null;
   if (!(x.dtype === 'float32' || x.dtype === 'float64')) return null;
   if (be.canReadSync) {
-    const v = be.readSync(t._storage.buf), n = x.shape[dim];
+    const v = hostCheck(() => be.readSync(t._storage.buf)), n = x.shape[dim];
     for (let i = 0; i < v.length; i++) {
       if (v[i] < 0 || v[i] >= n) throw new FlowgradError('bad-argument', `crossEntropy: target ${v[i]} out of range [0, ${n})`);
     }

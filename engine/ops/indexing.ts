@@ -10,12 +10,13 @@ import { apply } from './op.ts';
 import type { OpDef } from './op.ts';
 import { zerosLike } from './creation.ts';
 import { cast } from './elementwise.ts';
+import { hostCheck } from '../compile/trace.ts';
 
 function checkIndex(op: string, idx: Tensor, n: number): void {
   if (idx.dtype !== 'int32') throw new FlowgradError('dtype', `${op}: index must be int32 (got ${idx.dtype})`);
   const be = idx._storage.backend;
   if (!be.canReadSync) return;
-  const v = be.readSync(idx._storage.buf);
+  const v = hostCheck(() => be.readSync(idx._storage.buf));
   for (let i = 0; i < v.length; i++) {
     if (v[i] < 0 || v[i] >= n) throw new FlowgradError('bad-argument', `${op}: index ${v[i]} out of range [0, ${n})`);
   }

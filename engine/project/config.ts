@@ -122,6 +122,11 @@ export interface TrainConfig {
    * only a storage format there).
    */
   mixedPrecision?: boolean;
+  /**
+   * Train through a compiled static plan when the step allows it (engine/train/trainStep.ts;
+   * Custom Code, Dropout and distillation train eagerly). Default true; false: always eager.
+   */
+  compiled?: boolean;
 }
 
 export const DEFAULT_TRAIN_CONFIG: TrainConfig = {

@@ -16,7 +16,6 @@ import { now, yieldToHost } from '../core/host.ts';
 import { scope } from '../core/memory.ts';
 import type { Tensor } from '../core/tensor.ts';
 import { clipGradNormScale, clipGradValue } from '../optim/clip.ts';
-import { autocast } from '../amp/autocast.ts';
 import { GradScaler } from '../amp/scaler.ts';
 import { accuracy, argmaxRows } from '../metrics/metrics.ts';
 import type { TrainConfig } from '../project/config.ts';
@@ -36,6 +35,7 @@ import { EarlyStopping } from './callbacks/earlyStopping.ts';
 import type { EpochReport, FitContext, FitResult, StepReport, TrainCallback } from './callbacks/types.ts';
 import type { FitResume } from './checkpoint.ts';
 import { concat } from '../ops/shape.ts';
+import { TrainStep } from './trainStep.ts';
 
 export type { EpochReport, FitContext, FitResult, StepRead, StepReport, TrainCallback } from './callbacks/types.ts';
 export { makeOptimizer } from './optimizers.ts';
@@ -140,6 +140,7 @@ class FitRun {
   private readonly ctx: FitContext;
   private readonly pending: Pending[] = [];
   private readonly st: RunState;
+  private readonly step: TrainStep;
 
   constructor(
     private readonly model: GraphModel,
@@ -172,6 +173,7 @@ class FitRun {
     ];
     const t0 = now();
     const st: RunState = this.st = { step: resume?.step ?? 0, last: null, lastYield: t0, trainMs: 0, segmentStart: t0, epochSeen: 0, epochStart: t0, acc: newAccumulator(this.plan), lossSum: 0, lossRows: 0, bestLoss: resume?.best?.loss ?? null, result: null, stopRequested: false };
+    this.step = new TrainStep(model, cfg, cb.loss ?? null, scaler);
     this.ctx = {
       model, optimizer: opt, config: cfg, mixedPrecision: scaler !== null,
       diverge: (message) => { st.result = { reason: 'diverged', last: st.last, steps: st.step, message }; },
@@ -194,6 +196,7 @@ class FitRun {
         await resume?.capture(model, cfg, this.opt, this.st.step, this.sched, this.scaler);
       } finally {
         disposePending(this.pending);
+        this.step.dispose();
         for (const c of callbacks) c.dispose?.();
         model.eval();
         this.opt.dispose();
@@ -279,18 +282,15 @@ class FitRun {
 
   /** One micro-batch: forward, backward and, on a step's last micro-batch, the optimizer step; the loss stays on the device. */
   private runMicro(b: Batch, epoch: number, micro: number): boolean {
-    const { model, train, cb, opt, batch, accum, scaler, st } = this;
+    const { train, cb, opt, batch, accum, st } = this;
     const from = b.index * batch;
     const lastMicro = micro % accum === accum - 1 || from + b.rows >= train.rows;
     const lrUsed = opt.lr;
     cb.onBatch?.(b, epoch);
     const out = scope(() => {
       if (micro % accum === 0) opt.zeroGrad();
-      const lossOf = cb.loss ?? ((x: Tensor, y: Tensor) => model.lossAndPrediction(x, y));
-      const r = autocast(() => lossOf(adoptTensor(b.x, b.xShape), adoptTensor(b.y, b.yShape)), { enabled: scaler !== null });
       const groupSize = Math.min(accum, Math.ceil((train.rows - (from - (micro % accum) * batch)) / batch));
-      const l = groupSize > 1 ? r.loss.div(groupSize) : r.loss;
-      (scaler ? scaler.scale(l) : l).backward();
+      const r = this.step.run(adoptTensor(b.x, b.xShape), adoptTensor(b.y, b.yShape), groupSize);
       const probe = lastMicro ? this.optimizerStep() : null;
       const loss = r.loss.detach();
       return { loss: probe ? concat([loss.reshape([1]), probe.reshape([1])]) : loss, pred: this.wantPreds ? r.prediction.detach() : null };
@@ -359,6 +359,8 @@ class FitRun {
   }
 
   private finish(r: FitResult): FitResult {
+    r.execution = this.step.compiled ? 'compiled' : 'eager';
+    if (this.step.reason) r.eagerReason = this.step.reason;
     for (const c of this.callbacks) c.onTrainEnd?.(r, this.ctx);
     return r;
   }

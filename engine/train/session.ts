@@ -80,6 +80,9 @@ export interface DoneEvent {
   earlyStopped?: boolean;
   /** keepBest restored the weights of this epoch. */
   restoredEpoch?: number;
+  /** How the steps ran (a compiled plan, or eagerly and why: engine/train/trainStep.ts). */
+  execution?: 'compiled' | 'eager';
+  eagerReason?: string;
 }
 
 /** The run paused (after `pause`) or resumed (after `resume`) between two steps. */
@@ -324,6 +327,8 @@ export async function runTraining(job: TrainJob, hooks: TrainHooks): Promise<Tra
       ...(result.reason === 'diverged' ? { message: result.message ?? 'Training diverged: the loss became NaN or infinite. The last good weights were kept — try a lower learning rate.' } : {}),
       ...(result.earlyStopped ? { earlyStopped: true, message: `Early stopping: no improvement for ${job.config.earlyStopping?.patience ?? 0} epochs.` } : {}),
       ...(result.restoredEpoch !== undefined ? { restoredEpoch: result.restoredEpoch } : {}),
+      ...(result.execution ? { execution: result.execution } : {}),
+      ...(result.eagerReason ? { eagerReason: result.eagerReason } : {}),
     };
     hooks.onEvent(final);
     const weights = await exportWeightsAsync(model);

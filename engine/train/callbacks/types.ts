@@ -47,6 +47,9 @@ export interface FitResult {
   steps: number;
   /** Early stopping (or a callback) ended the run before the last epoch. */
   earlyStopped?: boolean;
+  /** How the steps ran: through a compiled plan, or eagerly (with the reason, trainStep.ts). */
+  execution?: 'compiled' | 'eager';
+  eagerReason?: string;
   /** The epoch whose weights the model holds at the end when keepBest restored them. */
   restoredEpoch?: number;
   /** Why the run diverged, naming the step and epoch (reason 'diverged'). */
