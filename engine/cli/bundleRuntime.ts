@@ -11,9 +11,17 @@ export const RUNTIME_ENTRY = fileURLToPath(new URL('../bundle/runtime.ts', impor
 
 let compiled: Promise<string> | null = null;
 
-/** The runtime module's text (minified, no imports: Node's fs is reached by a dynamic import only when reading file: URLs). */
+/** The runtime module's text (minified, no imports: Node's fs is reached by a dynamic import only when reading file: URLs); compiled once per process. */
 export function compileBundleRuntime(): Promise<string> {
-  compiled ??= build({
+  compiled ??= buildRuntimeText();
+  return compiled;
+}
+
+/** A fresh compile (the dev server's, after engine edits), with the engine files it read. */
+export async function buildRuntimeText(): Promise<string>;
+export async function buildRuntimeText(withInputs: true): Promise<{ text: string; inputs: string[] }>;
+export async function buildRuntimeText(withInputs = false): Promise<string | { text: string; inputs: string[] }> {
+  const r = await build({
     entryPoints: [RUNTIME_ENTRY],
     bundle: true,
     format: 'esm',
@@ -25,6 +33,8 @@ export function compileBundleRuntime(): Promise<string> {
     legalComments: 'none',
     banner: { js: '// Flowgrad standalone runtime: the engine\'s forward (CPU and WebGPU) and preprocessing. Generated; see README.md.' },
     logLevel: 'silent',
-  }).then((r) => r.outputFiles[0]!.text);
-  return compiled;
+    metafile: withInputs,
+  });
+  const text = r.outputFiles[0]!.text;
+  return withInputs ? { text, inputs: Object.keys(r.metafile?.inputs ?? {}) } : text;
 }

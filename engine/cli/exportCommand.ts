@@ -62,7 +62,7 @@ function weightsOf(loaded: LoadedProject, allowCode: boolean, log: (s: string) =
   }
 }
 
-export async function exportCommand(loaded: LoadedProject, opts: Record<string, string>, log: (s: string) => void): void {
+export async function exportCommand(loaded: LoadedProject, opts: Record<string, string>, log: (s: string) => void): Promise<void> {
   const name = opts.format;
   if (!name) throw new Error(`export needs --format (${Object.keys(EXPORT_FORMATS).join(', ')})`);
   const format = Object.hasOwn(EXPORT_FORMATS, name) ? EXPORT_FORMATS[name]! : null;
