@@ -60,12 +60,14 @@ function bundleRuntime(): Plugin {
   const id = 'virtual:flowgrad-bundle-runtime';
   return {
     name: 'flowgrad-bundle-runtime',
-    resolveId: (source) => (source === id ? `\0${id}` : null),
-    async load(source) {
-      if (source !== `\0${id}`) return null;
-      const { text, inputs } = await buildRuntimeText(true);
-      for (const f of inputs) this.addWatchFile(f);
-      return `export default ${JSON.stringify(text)};`;
+    resolveId: { filter: { id: /^virtual:flowgrad-bundle-runtime$/ }, handler: () => `\0${id}` },
+    load: {
+      filter: { id: /^\0virtual:flowgrad-bundle-runtime$/ },
+      async handler() {
+        const { text, inputs } = await buildRuntimeText(true);
+        for (const f of inputs) this.addWatchFile(f);
+        return `export default ${JSON.stringify(text)};`;
+      },
     },
   };
 }

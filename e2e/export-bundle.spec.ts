@@ -18,7 +18,7 @@ const TYPES: Record<string, string> = { js: 'text/javascript', mjs: 'text/javasc
 
 /** Serves the bundle's files (the folder inside the zip) at ORIGIN/; anything else is refused. */
 async function serveBundle(page: Page, zip: Uint8Array): Promise<string[]> {
-  const files = new Map(Object.entries(unzipSync(zip)).map(([name, bytes]) => [name.split('/').slice(1).join('/'), bytes]));
+  const files = new Map(Object.entries(unzipSync(zip)).filter(([name]) => !name.endsWith('/')).map(([name, bytes]) => [name.split('/').slice(1).join('/'), bytes]));
   await page.route(`${ORIGIN}/**`, (route) => {
     const path = new URL(route.request().url()).pathname.slice(1);
     const body = files.get(path);
