@@ -5,9 +5,11 @@
  * one compile per process.
  */
 import { build } from 'esbuild';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const RUNTIME_ENTRY = fileURLToPath(new URL('../bundle/runtime.ts', import.meta.url));
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
 
 let compiled: Promise<string> | null = null;
 
@@ -17,7 +19,7 @@ export function compileBundleRuntime(): Promise<string> {
   return compiled;
 }
 
-/** A fresh compile (the dev server's, after engine edits), with the engine files it read. */
+/** A fresh compile (the dev server's, after engine edits), with the absolute paths of the files it read. */
 export async function buildRuntimeText(): Promise<string>;
 export async function buildRuntimeText(withInputs: true): Promise<{ text: string; inputs: string[] }>;
 export async function buildRuntimeText(withInputs = false): Promise<string | { text: string; inputs: string[] }> {
@@ -34,7 +36,8 @@ export async function buildRuntimeText(withInputs = false): Promise<string | { t
     banner: { js: '// Flowgrad standalone runtime: the engine\'s forward (CPU and WebGPU) and preprocessing. Generated; see README.md.' },
     logLevel: 'silent',
     metafile: withInputs,
+    absWorkingDir: REPO,
   });
   const text = r.outputFiles[0]!.text;
-  return withInputs ? { text, inputs: Object.keys(r.metafile?.inputs ?? {}) } : text;
+  return withInputs ? { text, inputs: Object.keys(r.metafile?.inputs ?? {}).map((f) => resolve(REPO, f)) } : text;
 }
