@@ -10,6 +10,7 @@ import { defineConfig, type Connect, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
 import { SANDBOX_DIR, cspFor } from './csp.config.ts';
+import { buildRuntimeText } from './engine/cli/bundleRuntime.ts';
 
 /**
  * Monaco (the code view; the Custom Code editor adds its JavaScript service: ~5 MB in all) is
@@ -49,10 +50,33 @@ function csp(): Plugin {
   };
 }
 
+/**
+ * `virtual:flowgrad-bundle-runtime`: the standalone bundle's runtime (engine/bundle/runtime.ts
+ * compiled by esbuild into one module) as a string, for the worker's File → Export standalone
+ * bundle. The worker imports it on demand, so it is its own chunk (precached like the others:
+ * the export works offline); the dev server recompiles it when an engine file it holds changes.
+ */
+function bundleRuntime(): Plugin {
+  const id = 'virtual:flowgrad-bundle-runtime';
+  return {
+    name: 'flowgrad-bundle-runtime',
+    resolveId: { filter: { id: /^virtual:flowgrad-bundle-runtime$/ }, handler: () => `\0${id}` },
+    load: {
+      filter: { id: /^\0virtual:flowgrad-bundle-runtime$/ },
+      async handler() {
+        const { text, inputs } = await buildRuntimeText(true);
+        for (const f of inputs) this.addWatchFile(f);
+        return `export default ${JSON.stringify(text)};`;
+      },
+    },
+  };
+}
+
 export default defineConfig({
   plugins: [
     react(),
     csp(),
+    bundleRuntime(),
     VitePWA({
       registerType: 'autoUpdate',
       injectRegister: 'script-defer',
@@ -82,7 +106,7 @@ export default defineConfig({
       },
     }),
   ],
-  worker: { format: 'es', rolldownOptions: { output: { entryFileNames: (c) => workerName(c.facadeModuleId) } } },
+  worker: { format: 'es', plugins: () => [bundleRuntime()], rolldownOptions: { output: { entryFileNames: (c) => workerName(c.facadeModuleId) } } },
   server: { headers: isolation },
   preview: { headers: isolation },
   build: { target: 'es2022', sourcemap: true, rolldownOptions: { output: { chunkFileNames: (c) => monacoName(c.moduleIds) } } },

@@ -15,6 +15,7 @@ import type { NormalizeMode } from '../engine/project/dataTypes.ts';
 import type { Checkpoint } from '../engine/train/checkpoint.ts';
 import type { Preprocessing } from '../engine/project/preprocessing.ts';
 import type { OnnxProject } from '../engine/io/onnx/project.ts';
+import type { BundleInput } from '../engine/bundle/build.ts';
 import type { EvaluationReport } from '../engine/metrics/report.ts';
 export type { Checkpoint, CheckpointMeta, EpochRecord } from '../engine/train/checkpoint.ts';
 export type { Preprocessing } from '../engine/project/preprocessing.ts';
@@ -65,6 +66,9 @@ export interface ExportPytorchRequest {
   dataset: DatasetSpec;
   config: TrainConfig;
 }
+
+/** A standalone bundle of a trained model (or of a compressed variant's int8 file); the worker adds its runtime. */
+export type ExportBundleRequest = Omit<BundleInput, 'runtime'>;
 
 /** Evaluate a trained model on its dataset's test split (workers/host/evaluate.ts). */
 export interface EvaluateRequest {
@@ -121,6 +125,8 @@ export interface EngineApi {
   boundary(graph: GraphJSON, weights: Uint8Array, dataset: DatasetSpec, resolution: number): Promise<BoundaryGrid>;
   /** The trained model as an ONNX file (engine/io/onnx); runs no user code (Custom Code cannot be exported). */
   exportOnnx(project: OnnxProject, weights: Uint8Array): Promise<Uint8Array>;
+  /** The standalone inference bundle zip (engine/bundle): runtime module, model.json, weights, README, example page. */
+  exportBundle(req: ExportBundleRequest): Promise<Uint8Array>;
   /** An ONNX file of the operators the catalog covers as a graph and its safetensors weights (engine/io/onnx/import.ts). */
   importOnnx(bytes: Uint8Array, name: string): Promise<{ graph: GraphJSON; weights: Uint8Array }>;
   /** Checks a Custom Code body as compiling the graph would: parse, then (inSample given) one dummy batch; null when fine. */

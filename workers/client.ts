@@ -12,7 +12,7 @@
  */
 import * as Comlink from 'comlink';
 import type { OnnxProject } from '../engine/io/onnx/project.ts';
-import type { EngineApi, TrainEvent, TrainRequest, RunResult, EngineInfo, EpochEvent, CodeProblem, InputPrep, EvaluateRequest, EvaluateResult, ExportPytorchRequest } from './api.ts';
+import type { EngineApi, TrainEvent, TrainRequest, RunResult, EngineInfo, EpochEvent, CodeProblem, InputPrep, EvaluateRequest, EvaluateResult, ExportPytorchRequest, ExportBundleRequest } from './api.ts';
 import { GRAPH_FORMAT, GRAPH_VERSION, type GraphJSON } from '../engine/graph/types.ts';
 import type { DatasetSpec } from '../engine/project/config.ts';
 import { customCodeNodes, nameNodes, watchSandbox, type CodeNode, type Watched } from './sandboxHost.ts';
@@ -166,6 +166,18 @@ export class EngineClient {
       return Promise.reject(new EngineError('unsupported', `Custom Code ${nameNodes(custom)} cannot be exported to ONNX: its forward pass is JavaScript, which ONNX cannot express. Replace it with catalog layers to export the model.`, custom.length === 1 ? custom[0]!.id : undefined));
     }
     return this.call((a) => a.exportOnnx(project, weights));
+  }
+
+  /**
+   * The standalone inference bundle, zipped in the engine worker. Custom Code is refused here by
+   * node: the bundle runs only the engine's own layers, in pages that never approved the code.
+   */
+  exportBundle(req: ExportBundleRequest): Promise<Uint8Array> {
+    const custom = customCodeNodes(req.graph);
+    if (custom.length > 0) {
+      return Promise.reject(new EngineError('unsupported', `Custom Code ${nameNodes(custom)} cannot go into a standalone bundle: it runs only the engine's own layers. Replace it with catalog layers to export the model.`, custom.length === 1 ? custom[0]!.id : undefined));
+    }
+    return this.call((a) => a.exportBundle(req));
   }
 
   /** An ONNX file as a graph and its weights, read in the engine worker (no user code runs). */

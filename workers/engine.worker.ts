@@ -18,6 +18,7 @@ import { resolveDataset } from '../engine/data/resolve.ts';
 import { evaluateRun } from './host/evaluate.ts';
 import { projectToOnnx } from '../engine/io/onnx/project.ts';
 import { importOnnx } from '../engine/io/onnx/import.ts';
+import { buildBundle } from '../engine/bundle/index.ts';
 import { exportPytorchRun } from './host/exportPytorch.ts';
 
 /** The backend the last run asked for and what it got (shown in the UI). */
@@ -148,6 +149,15 @@ const api: EngineApi = {
     return guard(() => {
       const bytes = projectToOnnx(project, weights);
       return Comlink.transfer(bytes, [bytes.buffer as ArrayBuffer]);
+    });
+  },
+
+  exportBundle(req) {
+    return guard(async () => {
+      // The runtime module is its own chunk, loaded on the first export only.
+      const { default: runtime } = await import('virtual:flowgrad-bundle-runtime');
+      const { zip } = buildBundle({ ...req, runtime });
+      return Comlink.transfer(zip, [zip.buffer as ArrayBuffer]);
     });
   },
 

@@ -8,6 +8,7 @@ import { exportPytorchProject } from '../actions/exportPytorch.ts';
 import { duplicateProject, saveProjectNow } from '../actions/projects.ts';
 import { autoLayout } from '../actions/autoLayout.ts';
 import { exportOnnxFile } from '../actions/onnxFiles.ts';
+import { exportBundleFile } from '../actions/exportBundle.ts';
 import { copyToSystem, fitView, openFilePicker, pasteFromSystem } from '../actions/menuActions.ts';
 import { ungroupSelection } from '../actions/shortcuts.ts';
 import { useApp } from '../store/index.ts';
@@ -27,6 +28,7 @@ function fileMenu(hasWeights: boolean): MenuItem[] {
     { label: hasWeights ? 'Download .flowgrad.zip (+ weights)' : 'Download .flowgrad.zip', onSelect: () => void requestDownload() },
     { label: 'Export ONNX', onSelect: () => void exportOnnxFile(), disabled: !hasWeights },
     { label: 'Export PyTorch project', onSelect: () => void exportPytorchProject() },
+    { label: 'Export standalone bundle (.zip)', onSelect: () => void exportBundleFile(), disabled: !hasWeights },
     { label: 'Share link…', onSelect: () => st().openDialog('share') },
   ];
 }

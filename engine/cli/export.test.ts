@@ -5,7 +5,8 @@
 // templates export untrained; Custom Code is refused by name.
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { unzipSync } from 'fflate';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultGraph } from '../graph/format.ts';
@@ -85,12 +86,32 @@ describe('flowgrad export and predict', () => {
     expect(text).toMatch(/conv1\s+Conv2d\s+\[N,6,28,28\]/);
   }, 60_000);
 
+  it('--format bundle: a zip whose Node example runs with no repository; --weights float16 halves the weights', () => {
+    const out = join(dir, 'mlp-bundle.zip'), half = join(dir, 'mlp-bundle-f16.zip');
+    expect(run('export', 'template:mlp', '--format', 'bundle', '--out', out)).toMatch(/wrote .*mlp-bundle\.zip: a standalone inference bundle/);
+    run('export', 'template:mlp', '--format', 'bundle', '--weights', 'float16', '--out', half);
+    const files = unzipSync(new Uint8Array(readFileSync(out)));
+    expect(Object.keys(files).filter((n) => !n.endsWith('/')).map((n) => n.split('/')[1]).sort()).toEqual(['README.md', 'example.mjs', 'flowgrad-model.js', 'index.html', 'model.json', 'weights.safetensors']);
+    const f16 = Object.entries(unzipSync(new Uint8Array(readFileSync(half)))).find(([n]) => n.endsWith('weights.f16.safetensors'))![1];
+    expect(f16.byteLength).toBeLessThan(files[Object.keys(files).find((n) => n.endsWith('weights.safetensors'))!]!.byteLength * 0.6);
+    const at = mkdtempSync(join(tmpdir(), 'flowgrad-bundle-cli-'));
+    for (const [name, bytes] of Object.entries(files)) if (!name.endsWith('/')) {
+      mkdirSync(join(at, name, '..'), { recursive: true });
+      writeFileSync(join(at, name), bytes);
+    }
+    const printed = execFileSync(process.execPath, ['example.mjs'], { cwd: join(at, Object.keys(files)[0]!.split('/')[0]!), encoding: 'utf8' });
+    expect(printed).toMatch(/MLP on cpu/);
+    expect(printed).toMatch(/probabilities/);
+    expect(fails('export', 'template:mlp', '--format', 'bundle', '--weights', 'int4', '--out', out)).toMatch(/--weights must be float32 or float16 \(got 'int4'\)/);
+  }, 60_000);
+
   it('refuses Custom Code by node, an unknown format, and an input of the wrong shape, with messages', () => {
     const g = tinyGraph('CustomCode');
     const gFile = join(dir, 'custom.json');
     writeFileSync(gFile, JSON.stringify(g));
     expect(fails('export', gFile, '--format', 'onnx', '--out', join(dir, 'c.onnx'))).toMatch(/error \(unsupported\) at node 'layer': Custom Code 'layer' cannot be exported to ONNX/);
-    expect(fails('export', gFile, '--format', 'tflite', '--out', join(dir, 'c.x'))).toMatch(/unknown export format 'tflite' \(onnx, safetensors/);
+    expect(fails('export', gFile, '--format', 'tflite', '--out', join(dir, 'c.x'))).toMatch(/unknown export format 'tflite' \(onnx, bundle, safetensors/);
+    expect(fails('export', gFile, '--format', 'bundle', '--out', join(dir, 'c.zip'))).toMatch(/Custom Code 'layer' cannot go into a standalone bundle/);
     const onnx = join(dir, 'mlp.onnx'), x = join(dir, 'bad.npy');
     run('export', 'template:mlp', '--format', 'onnx', '--out', onnx);
     writeFileSync(x, npyBytes(new Float32Array(6), [2, 3]));

@@ -57,6 +57,7 @@ const USAGE = `usage:
 (a model.onnx of the operators the catalog covers opens as a graph with its weights: info, train, export)
 (--prepared: the inputs are already preprocessed; without it the stored preprocessing is applied to raw inputs)
 (--format pytorch writes a zip: model.py, train.py (torchrun/DDP), data.py + data.npz, README; --data picks the data for a template without one)
+(--format bundle writes a zip that predicts raw inputs in a page or Node with no Flowgrad: one ES module, model.json, weights; [--weights float32|float16])
 ${COMPRESS_USAGE}
 (${ALLOW_CODE_FLAG}: run the project's Custom Code JavaScript; without it such a project is refused)
 a trained project continues from its checkpoint (--epochs more epochs); --restart starts over from fresh weights
@@ -347,7 +348,7 @@ async function main(): Promise<void> {
   else if (cmd === 'export' && opts.format === 'pytorch') {
     const loaded = loadProject(file);
     await exportPytorch({ file, loaded, opts, resolveData: () => resolveData(file, loaded, opts, console.log), log: console.log });
-  } else if (cmd === 'export') exportCommand(loadProject(file), opts, console.log);
+  } else if (cmd === 'export') await exportCommand(loadProject(file), opts, console.log);
   else if (cmd === 'predict') await predictCommand(file, loadProject, opts, console.log);
   else if (cmd === 'compress') await compressCommand(file, opts, { loadProject, resolveData });
   else await train(file, opts);

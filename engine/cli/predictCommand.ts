@@ -11,7 +11,7 @@ import { basename } from 'node:path';
 import { FlowgradError } from '../core/errors.ts';
 import { parseNpy } from '../data/npy.ts';
 import { analyzeGraph } from '../graph/analyze.ts';
-import type { Preprocessing } from '../project/preprocessing.ts';
+import { prepareRawInputs } from '../project/preprocessing.ts';
 import { onnxInfo } from '../io/onnx/index.ts';
 import { predictRows } from '../train/session.ts';
 import { encodeNpyFloat32 } from './npyWrite.ts';
@@ -29,21 +29,8 @@ function rowsOf(shape: number[], sample: number[], file: string): number {
   throw new FlowgradError('bad-argument', `${file} is [${shape}] but the model takes samples of [${sample}] (${size} values each): give [rows, ${sample.join(', ')}]`);
 }
 
-/** Raw inputs as the model takes them: the stored preprocessing, per value or per channel plane. */
-export function applyPreprocessing(pre: Preprocessing | null, x: Float32Array, sampleSize: number): Float32Array {
-  if (!pre) return x;
-  const out = pre.kind === 'image' ? x.map((v) => v / 255) : Float32Array.from(x);
-  const n = pre.normalize;
-  if (!n) return out;
-  const k = n.shift.length;
-  if (sampleSize % k !== 0) throw new FlowgradError('bad-argument', `the stored normalisation has ${k} statistics, which do not divide the ${sampleSize} values of a sample`);
-  const plane = sampleSize / k;
-  for (let i = 0; i < out.length; i++) {
-    const j = Math.floor((i % sampleSize) / plane);
-    out[i] = (out[i]! - n.shift[j]!) / n.scale[j]!;
-  }
-  return out;
-}
+/** Raw inputs as the model takes them (kept under its CLI name; the rule lives in project/preprocessing.ts). */
+export const applyPreprocessing = prepareRawInputs;
 
 function readInput(file: string): { data: Float32Array; shape: number[] } {
   const a = parseNpy(new Uint8Array(readFileSync(file)), basename(file));

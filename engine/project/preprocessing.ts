@@ -103,6 +103,27 @@ export function normalizeImage(pre: Preprocessing, chw: Float32Array): Float32Ar
   return chw.map((v, i) => (v - n.shift[Math.floor(i / plane)]!) / n.scale[Math.floor(i / plane)]!);
 }
 
+/**
+ * Raw numbers as the model takes them, for `x` holding whole samples of `sampleSize` values:
+ * table features (one-hot columns as 0/1) get the training normalisation; image pixels
+ * (0–255, [C,H,W]) are divided by 255, then normalised per channel plane. The CLI's predict
+ * and the standalone bundle (engine/bundle) both use it.
+ */
+export function prepareRawInputs(pre: Preprocessing | null, x: Float32Array, sampleSize: number): Float32Array {
+  if (!pre) return x;
+  const out = pre.kind === 'image' ? x.map((v) => v / 255) : Float32Array.from(x);
+  const n = pre.normalize;
+  if (!n) return out;
+  const k = n.shift.length;
+  if (sampleSize % k !== 0) throw new FlowgradError('bad-argument', `the stored normalisation has ${k} statistics, which do not divide the ${sampleSize} values of a sample`);
+  const plane = sampleSize / k;
+  for (let i = 0; i < out.length; i++) {
+    const j = Math.floor((i % sampleSize) / plane);
+    out[i] = (out[i]! - n.shift[j]!) / n.scale[j]!;
+  }
+  return out;
+}
+
 /** project.json's `preprocessing` entry, checked. */
 export function readPreprocessing(r: JsonReader, v: unknown): Preprocessing {
   const o = r.object(v, 'preprocessing');

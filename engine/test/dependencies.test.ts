@@ -22,6 +22,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['io', 'templates'], // code generators; template projects
   ['train'], // builds models from graphs and trains them
   ['compress'], // pruning, quantization and distillation of trained models
+  ['bundle'], // the standalone inference bundle: its runtime (the engine's forward) and zip writer
   ['.'], // engine/index.ts, the public API
   ['cli', 'examples', 'test'], // programs on the public API; test support
 ];
