@@ -12,12 +12,12 @@
  */
 import * as Comlink from 'comlink';
 import type { OnnxProject } from '../engine/io/onnx/project.ts';
-import type { EngineApi, TrainEvent, TrainRequest, RunResult, EngineInfo, EpochEvent, CodeProblem, InputPrep, EvaluateRequest, EvaluateResult, ExportPytorchRequest } from './api.ts';
+import type { EngineApi, TrainEvent, TrainRequest, RunResult, EngineInfo, EpochEvent, CodeProblem, InputPrep, EvaluateRequest, EvaluateResult, ExportPytorchRequest, CompressRequest, CompressEvent, CompressResult } from './api.ts';
 import { GRAPH_FORMAT, GRAPH_VERSION, type GraphJSON } from '../engine/graph/types.ts';
 import type { DatasetSpec } from '../engine/project/config.ts';
 import { customCodeNodes, nameNodes, watchSandbox, type CodeNode, type Watched } from './sandboxHost.ts';
 
-export type { TrainEvent, TrainRequest, RunResult, EngineInfo, CodeProblem, InputPrep, EvaluateRequest, EvaluateResult } from './api.ts';
+export type { TrainEvent, TrainRequest, RunResult, EngineInfo, CodeProblem, InputPrep, EvaluateRequest, EvaluateResult, CompressRequest, CompressEvent, CompressResult } from './api.ts';
 
 /** Which Custom Code bodies may run (the app sets it; until then none does). */
 export interface CodePolicy {
@@ -149,6 +149,19 @@ export class EngineClient {
 
   predict(graph: GraphJSON, weights: Uint8Array, inputs: Float32Array, rows: number): Promise<Float32Array> {
     return this.route(graph, [], (c) => c.call((a) => a.predict(graph, weights, inputs, rows)));
+  }
+
+  /**
+   * Compresses a trained model (routed like training: a graph with Custom Code runs only in
+   * the sandbox); `onEvents` gets batched progress; `stop(runId)` cancels it.
+   */
+  compress(req: CompressRequest, onEvents: (events: CompressEvent[]) => void): Promise<CompressResult> {
+    const graphs = [req.graph, ...(req.distill?.student ? [req.distill.student] : [])];
+    const merged: GraphJSON = { ...req.graph, nodes: graphs.flatMap((g) => g.nodes) };
+    return this.route(merged, [req.dataset], (c) => {
+      if (c !== this) this.sandboxRuns.add(req.runId);
+      return c.call((a) => a.compress(req, Comlink.proxy(onEvents)) as Promise<CompressResult>).finally(() => this.sandboxRuns.delete(req.runId));
+    });
   }
 
   /** Scores a trained model on its dataset's test split; a graph with Custom Code runs in the sandbox, as training does. */

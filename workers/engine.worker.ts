@@ -19,6 +19,8 @@ import { evaluateRun } from './host/evaluate.ts';
 import { projectToOnnx } from '../engine/io/onnx/project.ts';
 import { importOnnx } from '../engine/io/onnx/import.ts';
 import { exportPytorchRun } from './host/exportPytorch.ts';
+import { compressRun } from './host/compress.ts';
+import type { CompressEvent } from './api.ts';
 
 /** The backend the last run asked for and what it got (shown in the UI). */
 let lastChoice: BackendChoice | null = null;
@@ -124,6 +126,24 @@ const api: EngineApi = {
 
   evaluate(req) {
     return guard(() => evaluateRun(req, uploads));
+  },
+
+  compress(req, onEvents) {
+    stopRequests.delete(req.runId);
+    const batcher = new EventBatcher<CompressEvent>((events) => onEvents(events), 50);
+    return guard(async () => {
+      // The report's latency column is the CPU's, so the variants are measured there.
+      await chooseBackend('cpu');
+      try {
+        const out = await compressRun(req, uploads, (e) => batcher.push(e), () => stopRequests.has(req.runId));
+        batcher.flush();
+        return Comlink.transfer(out, out.variants.flatMap((v) => [v.weights.buffer as ArrayBuffer, v.file.buffer as ArrayBuffer]));
+      } finally {
+        batcher.flush();
+        batcher.close();
+        stopRequests.delete(req.runId);
+      }
+    });
   },
 
   exportPytorch(req) {
