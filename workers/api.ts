@@ -152,6 +152,8 @@ export interface EngineApi {
   boundary(graph: GraphJSON, weights: Uint8Array, dataset: DatasetSpec, resolution: number): Promise<BoundaryGrid>;
   /** The trained model as an ONNX file (engine/io/onnx); runs no user code (Custom Code cannot be exported). */
   exportOnnx(project: OnnxProject, weights: Uint8Array): Promise<Uint8Array>;
+  /** An int8 compressed variant as QDQ ONNX (QuantizeLinear/DequantizeLinear; engine/compress/onnx.ts), from its int8 weight file. */
+  exportInt8Onnx(project: OnnxProject, int8File: Uint8Array): Promise<Uint8Array>;
   /** An ONNX file of the operators the catalog covers as a graph and its safetensors weights (engine/io/onnx/import.ts). */
   importOnnx(bytes: Uint8Array, name: string): Promise<{ graph: GraphJSON; weights: Uint8Array }>;
   /** Checks a Custom Code body as compiling the graph would: parse, then (inSample given) one dummy batch; null when fine. */

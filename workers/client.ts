@@ -45,6 +45,13 @@ function rebuild(e: unknown): EngineError {
   return new EngineError(o.code ?? 'internal', o.message ?? String(e), o.nodeId);
 }
 
+/** ONNX cannot express Custom Code: the refusal naming its nodes, or null. */
+function noCodeInOnnx(graph: GraphJSON): EngineError | null {
+  const custom = customCodeNodes(graph);
+  if (custom.length === 0) return null;
+  return new EngineError('unsupported', `Custom Code ${nameNodes(custom)} cannot be exported to ONNX: its forward pass is JavaScript, which ONNX cannot express. Replace it with catalog layers to export the model.`, custom.length === 1 ? custom[0]!.id : undefined);
+}
+
 export class EngineClient {
   private worker: Worker | null = null;
   private remote: Comlink.Remote<EngineApi> | null = null;
@@ -174,11 +181,14 @@ export class EngineClient {
    * refused here, naming its nodes: ONNX cannot express JavaScript, and no code needs to run.
    */
   exportOnnx(project: OnnxProject, weights: Uint8Array): Promise<Uint8Array> {
-    const custom = customCodeNodes(project.graph);
-    if (custom.length > 0) {
-      return Promise.reject(new EngineError('unsupported', `Custom Code ${nameNodes(custom)} cannot be exported to ONNX: its forward pass is JavaScript, which ONNX cannot express. Replace it with catalog layers to export the model.`, custom.length === 1 ? custom[0]!.id : undefined));
-    }
-    return this.call((a) => a.exportOnnx(project, weights));
+    const refused = noCodeInOnnx(project.graph);
+    return refused ? Promise.reject(refused) : this.call((a) => a.exportOnnx(project, weights));
+  }
+
+  /** An int8 compressed variant (its int8 weight file) as QDQ ONNX; Custom Code refused as above. */
+  exportInt8Onnx(project: OnnxProject, int8File: Uint8Array): Promise<Uint8Array> {
+    const refused = noCodeInOnnx(project.graph);
+    return refused ? Promise.reject(refused) : this.call((a) => a.exportInt8Onnx(project, int8File));
   }
 
   /** An ONNX file as a graph and its weights, read in the engine worker (no user code runs). */

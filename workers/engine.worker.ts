@@ -20,6 +20,7 @@ import { projectToOnnx } from '../engine/io/onnx/project.ts';
 import { importOnnx } from '../engine/io/onnx/import.ts';
 import { exportPytorchRun } from './host/exportPytorch.ts';
 import { compressRun } from './host/compress.ts';
+import { int8ProjectToOnnx } from '../engine/compress/onnx.ts';
 import type { CompressEvent } from './api.ts';
 
 /** The backend the last run asked for and what it got (shown in the UI). */
@@ -167,6 +168,13 @@ const api: EngineApi = {
   exportOnnx(project, weights) {
     return guard(() => {
       const bytes = projectToOnnx(project, weights);
+      return Comlink.transfer(bytes, [bytes.buffer as ArrayBuffer]);
+    });
+  },
+
+  exportInt8Onnx(project, int8File) {
+    return guard(() => {
+      const bytes = int8ProjectToOnnx(project, int8File);
       return Comlink.transfer(bytes, [bytes.buffer as ArrayBuffer]);
     });
   },

@@ -2,7 +2,7 @@
 // and an MLP (trained on spirals) with outputs matching the engine's fake-quant simulation
 // within one quantization step of the output (its float range / 255, the step an int8 output
 // would have); the file holds INT8 weights read through per-channel DequantizeLinear and a
-// QuantizeLinear/DequantizeLinear pair at each quantized layer input, and is ~4× smaller.
+// QuantizeLinear/DequantizeLinear pair at each quantized layer input, and is smaller (over 3× for LeNet-5).
 import { afterAll, describe, expect, it } from 'vitest';
 import { fromBinary } from '@bufbuild/protobuf';
 import { fit } from '../train/fit.ts';
@@ -23,7 +23,7 @@ import { int8ToOnnx } from './onnx.ts';
 const measured: string[] = [];
 afterAll(() => console.log(`QDQ ONNX (onnxruntime-node) vs the engine's int8 simulation:\n${measured.join('\n')}`));
 
-async function check(label: string, template: string, data: ArrayDataset, cfg: TrainConfig): Promise<void> {
+async function check(label: string, template: string, data: ArrayDataset, cfg: TrainConfig, minShrink: number): Promise<void> {
   manualSeed(3);
   const graph = getTemplate(template)!.build();
   const model = new GraphModel(graph);
@@ -43,7 +43,7 @@ async function check(label: string, template: string, data: ArrayDataset, cfg: T
     expect(ops.filter((o) => o === 'QuantizeLinear')).toHaveLength(qm.activations.length);
     expect(ops.filter((o) => o === 'DequantizeLinear')).toHaveLength(qm.activations.length + qm.weights.length);
     for (const w of qm.weights) expect(onnx.graph!.initializer.find((t) => t.name === `${w.name}_quantized`)?.dataType).toBe(DataType.INT8);
-    expect(bytes.byteLength).toBeLessThan(floatBytes.byteLength / 3);
+    expect(bytes.byteLength).toBeLessThan(floatBytes.byteLength / minShrink);
 
     const n = 64, rows = Math.min(n, data.rows);
     const x = data.x.slice(data.x.length - rows * data.features);
@@ -55,7 +55,7 @@ async function check(label: string, template: string, data: ArrayDataset, cfg: T
     for (const v of want.data) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
     const step = (Math.max(0, hi) - Math.min(0, lo)) / 255;
     const d = maxAbsDiff(got.data, want.data);
-    measured.push(`${label.padEnd(10)} max |diff| ${d.toExponential(2)} = ${(d / step).toFixed(4)} output steps (step ${step.toExponential(2)}), ${bytes.byteLength.toLocaleString('en-US')} bytes vs float ${floatBytes.byteLength.toLocaleString('en-US')}`);
+    measured.push(`${label.padEnd(10)} max |diff| ${d.toExponential(2)} = ${(d / step).toExponential(1)} output steps (step ${step.toExponential(2)}), ${bytes.byteLength.toLocaleString('en-US')} bytes vs float ${floatBytes.byteLength.toLocaleString('en-US')}`);
     expect(d / step).toBeLessThanOrEqual(1);
   } finally {
     model.dispose();
@@ -65,11 +65,11 @@ async function check(label: string, template: string, data: ArrayDataset, cfg: T
 describe('QDQ ONNX export of int8 models', () => {
   it('LeNet-5 on digits', async () => {
     const d = makeDigits(320, 0.1, 5);
-    await check('LeNet-5', 'lenet5', { x: d.x, y: d.y, rows: 320, features: 784, sampleShape: [1, 28, 28] }, { optimizer: 'adam', lr: 0.002, batchSize: 32, epochs: 1, seed: 1, validationSplit: 0 });
+    await check('LeNet-5', 'lenet5', { x: d.x, y: d.y, rows: 320, features: 784, sampleShape: [1, 28, 28] }, { optimizer: 'adam', lr: 0.002, batchSize: 32, epochs: 1, seed: 1, validationSplit: 0 }, 3);
   }, 120_000);
 
   it('MLP on spirals', async () => {
     const d = makeBuiltin('spirals', { samples: 400, noise: 0.2, seed: 7 });
-    await check('MLP', 'mlp', { x: d.x, y: d.y, rows: 400, features: 2, sampleShape: [2] }, { optimizer: 'adam', lr: 0.01, batchSize: 32, epochs: 20, seed: 1, validationSplit: 0 });
+    await check('MLP', 'mlp', { x: d.x, y: d.y, rows: 400, features: 2, sampleShape: [2] }, { optimizer: 'adam', lr: 0.01, batchSize: 32, epochs: 20, seed: 1, validationSplit: 0 }, 1); // 1,218 parameters: the graph's bytes weigh as much as the weights'
   }, 60_000);
 });
