@@ -32,7 +32,7 @@ async function check(label: string, template: string, data: ArrayDataset, cfg: T
     model.eval();
     const floatBytes = exportOnnx(graph, hostWeights(model));
     const calib = function* () {
-      for (let r = 0; r < 64; r += 32) yield tensor(data.x.slice(r * data.features, (r + 32) * data.features), { shape: [32, ...data.sampleShape] });
+      for (let r = 0; r < 64; r += 32) yield tensor(data.x.slice(r * data.features, (r + 32) * data.features), { shape: [32, ...data.sampleShape!] });
     };
     const qm = quantizeModel(model, calib(), 'minmax');
     simulateQuantized(model, qm);
@@ -47,7 +47,7 @@ async function check(label: string, template: string, data: ArrayDataset, cfg: T
 
     const n = 64, rows = Math.min(n, data.rows);
     const x = data.x.slice(data.x.length - rows * data.features);
-    const shape = [rows, ...data.sampleShape];
+    const shape = [rows, ...data.sampleShape!];
     const want = forward(model, x, shape);
     const got = await runOnnx(bytes, x, shape);
     expect(got.dims).toEqual(want.dims);
