@@ -78,7 +78,7 @@ export async function startCompress(): Promise<void> {
   const mine = () => st().compression.runId === runId;
   try {
     const out = await getEngine().compress(
-      { runId, graph: model.graph, weights: model.weights, dataset: model.dataset, config: model.config ?? s.training, latencyRuns: LATENCY_RUNS, ...options },
+      { runId, graph: model.graph, weights: model.weights, dataset: model.dataset, config: model.config ?? s.training, latencyRuns: LATENCY_RUNS, webgpuLatency: true, ...options },
       (events) => mine() && st().patchCompression(apply(st().compression, events)),
     );
     if (mine()) st().patchCompression({ status: 'done', variants: out.variants, rows: out.variants.map((v) => v.report), active: null });

@@ -22,7 +22,7 @@ function Actions({ v, kept }: { v: CompressedVariant; kept: boolean }) {
   const name = v.report.name;
   const compressedFile = v.report.file.format !== 'float32';
   return (
-    <td className="compress-actions">
+    <span className="compress-actions">
       <button type="button" className="link" onClick={() => void downloadVariant(v, 'project')} aria-label={`Download ${name} as .flowgrad.zip`}>.flowgrad.zip</button>
       <button type="button" className="link" onClick={() => void downloadVariant(v, 'onnx')} aria-label={`Download ${name} as ONNX`}>{v.report.file.format === 'int8' ? 'ONNX (int8 QDQ)' : 'ONNX'}</button>
       <button type="button" className="link" onClick={() => void downloadVariant(v, 'pytorch')} aria-label={`Download ${name} as a PyTorch project`}>PyTorch</button>
@@ -36,7 +36,7 @@ function Actions({ v, kept }: { v: CompressedVariant; kept: boolean }) {
       ) : (
         <button type="button" onClick={() => setConfirm(true)} aria-label={`Keep ${name} as the project's model`}>Keep as model</button>
       ))}
-    </td>
+    </span>
   );
 }
 
@@ -54,26 +54,30 @@ export function CompressReport({ rows, variants, kept }: { rows: VariantReport[]
           <thead>
             <tr>
               <th scope="col">Variant</th><th scope="col">Parameters</th><th scope="col">Non-zeros</th><th scope="col">Weights</th><th scope="col">File</th><th scope="col">Gzipped</th>
-              <th scope="col">{acc ? 'Accuracy' : 'Loss'}</th><th scope="col">Δ</th><th scope="col">CPU / sample</th><th scope="col">WebGPU / sample</th>{variants && <th scope="col">Download · keep</th>}
+              <th scope="col">{acc ? 'Accuracy' : 'Loss'}</th><th scope="col">Δ</th><th scope="col">CPU / sample</th><th scope="col">WebGPU / sample</th>
             </tr>
           </thead>
           <tbody>
-            {rows.map((r, i) => {
+            {rows.map((r) => {
               const [s, d] = score(r, acc);
               return (
                 <tr key={r.name} data-variant={r.name}>
                   <th scope="row" title={r.method}>{r.name}</th><td>{int(r.parameters)}</td><td>{int(r.nonZeros)}</td><td>{r.file.format}</td>
                   <td>{kb(r.file.bytes)}</td><td>{kb(r.file.gzipBytes)}</td><td>{s}</td><td>{d}</td><td>{r.latencyMs.toFixed(3)} ms</td>
-                  <td title="Measured on the CPU only: the engine times single-sample forwards there">—</td>
-                  {variants?.[i] && <Actions v={variants[i]!} kept={kept === r.name} />}
+                  <td>{r.webgpuLatencyMs !== undefined ? `${r.webgpuLatencyMs.toFixed(3)} ms` : <span title="No WebGPU adapter here, or not measured yet">—</span>}</td>
                 </tr>
               );
             })}
           </tbody>
         </table>
       </div>
-      <ul className="compress-methods small muted">
-        {rows.map((r) => <li key={r.name}><b>{r.name}</b>: {r.method}</li>)}
+      <ul className="compress-methods small" aria-label="Variants: how each was made, downloads">
+        {rows.map((r, i) => (
+          <li key={r.name}>
+            <b>{r.name}</b>: <span className="muted">{r.method}</span>
+            {variants?.[i] && <Actions v={variants[i]!} kept={kept === r.name} />}
+          </li>
+        ))}
       </ul>
       <h3>Size vs {acc ? 'accuracy' : 'loss'}</h3>
       <canvas ref={plot} className="compress-plot" data-testid="compress-plot" data-points={rows.length} role="img" aria-label={`Weights size against ${acc ? 'accuracy' : 'loss'}, ${rows.length} variants`} />

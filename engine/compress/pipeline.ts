@@ -23,6 +23,7 @@ import { quantizeModel, simulateQuantized, type Calibration } from './quantize.t
 import { decodeFloat16, encodeFloat16, encodeInt8 } from './quantFile.ts';
 import { checkDistillOptions, distillLossFn, suggestStudent, type DistillOptions } from './distill.ts';
 import { gzipSize, measureModel, type VariantReport } from './report.ts';
+import { measureWebgpuLatency } from './gpuLatency.ts';
 
 export interface CompressJob {
   graph: GraphJSON;
@@ -35,6 +36,8 @@ export interface CompressJob {
   /** Student: a graph, or null for the suggested copy at `width` (0.5) of the widths. */
   distill?: DistillOptions & { student: GraphJSON | null; width?: number; epochs?: number; compareWithoutTeacher?: boolean };
   latencyRuns?: number;
+  /** Also time every variant on WebGPU when an adapter exists (the IDE's worker). */
+  webgpuLatency?: boolean;
 }
 
 export interface CompressedVariant {
@@ -122,6 +125,8 @@ export async function compressModel(job: CompressJob, hooks: CompressHooks = {})
   if (job.quantize) await quantizeVariant(job.quantize, current, data, cfg, measure);
   checkStop(hooks);
   if (job.distill) await distillVariants(job.distill, job, data, cfg, hooks, measure);
+  checkStop(hooks);
+  if (job.webgpuLatency && await measureWebgpuLatency(variants, test.x.slice(0, test.features), latencyRuns)) log('timed every variant on WebGPU too');
   return variants;
 }
 
