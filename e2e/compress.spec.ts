@@ -1,6 +1,6 @@
 /**
  * The Compress view (issue #15): LeNet-5 trained one epoch on 300 digits; Compress is disabled
- * until then. Pruning (50%, one fine-tuning epoch with live curves) plus int8 gives a report
+ * until then. A bad option is refused at its field; a long run is cancelled. Pruning (50%, one fine-tuning epoch with live curves) plus int8 gives a report
  * with the baseline, pruned and pruned+int8 rows and a drawn size-vs-accuracy plot. The int8
  * variant downloads as its int8 weight file (I8 safetensors that decode back), as QDQ ONNX
  * (which onnxruntime runs) and as a project; kept as the project's model, it predicts a digit
@@ -46,7 +46,14 @@ test('compress LeNet-5: prune + int8, the report and plot, downloads, keep it an
   await expect(dialog.getByText(/a fraction between 0 and 1.*“1\.5”/)).toBeVisible();
   await expect(dialog.getByRole('button', { name: 'Compress', exact: true })).toBeDisabled();
   await amount.fill('0.5');
-  await dialog.getByLabel('Fine-tuning epochs').fill('1');
+  // A long fine-tuning, cancelled once its curve has started: nothing changes.
+  const epochs = dialog.getByLabel('Fine-tuning epochs');
+  await epochs.fill('50');
+  await dialog.getByRole('button', { name: 'Compress', exact: true }).click();
+  await expect(dialog.getByTestId('compress-curves')).toBeVisible({ timeout: 60_000 });
+  await dialog.getByRole('button', { name: 'Cancel', exact: true }).click();
+  await expect(dialog.getByText('Cancelled: nothing was changed.')).toBeVisible({ timeout: 30_000 });
+  await epochs.fill('1');
   await expect(dialog.getByLabel('Weights', { exact: true })).toHaveValue('int8');
   await dialog.getByRole('button', { name: 'Compress', exact: true }).click();
   await expect(dialog.getByRole('button', { name: 'Cancel', exact: true })).toBeVisible();

@@ -38,7 +38,7 @@ export function openCompress(): void {
 }
 
 /** Folds a batch of events into the curves, rows and log. */
-function apply(c: CompressionState, events: CompressEvent[]): Partial<CompressionState> {
+export function foldCompressEvents(c: CompressionState, events: CompressEvent[]): Partial<CompressionState> {
   const curves = { ...c.curves };
   const rows = [...c.rows];
   const log = [...c.log];
@@ -79,7 +79,7 @@ export async function startCompress(): Promise<void> {
   try {
     const out = await getEngine().compress(
       { runId, graph: model.graph, weights: model.weights, dataset: model.dataset, config: model.config ?? s.training, latencyRuns: LATENCY_RUNS, webgpuLatency: true, ...options },
-      (events) => mine() && st().patchCompression(apply(st().compression, events)),
+      (events) => mine() && st().patchCompression(foldCompressEvents(st().compression, events)),
     );
     if (mine()) st().patchCompression({ status: 'done', variants: out.variants, rows: out.variants.map((v) => v.report), active: null });
   } catch (e) {
