@@ -66,6 +66,10 @@ export async function startCompress(): Promise<void> {
   const s = st();
   const model = s.model;
   if (!model || s.compression.status === 'running' || s.compression.status === 'cancelling') return;
+  if (s.status === 'running' || s.status === 'paused' || s.status === 'stopping') {
+    s.patchCompression({ status: 'error', message: 'Training is running: stop it or let it finish, then compress the model it leaves.' });
+    return;
+  }
   const { options } = readCompressForm(s.compressForm, canvasStudent());
   if (!options) return;
   if (untrustedNodes(model.graph).length > 0) {

@@ -47,10 +47,12 @@ export function CompressDialog() {
   const student = model ? canvasStudent() : null;
   const { errors } = readCompressForm(form, student);
   const busy = c.status === 'running' || c.status === 'cancelling';
+  const training = useApp((s) => s.status === 'running' || s.status === 'paused' || s.status === 'stopping');
+  const stale = !busy && c.model !== null && c.model !== model && c.original === null;
   const close = () => useApp.getState().openDialog(null);
   const actions = busy
     ? <button type="button" onClick={cancelCompress} disabled={c.status === 'cancelling'}>Cancel</button>
-    : <button type="button" className="primary" onClick={() => void startCompress()} disabled={!model || Object.keys(errors).length > 0} title={!model ? 'Train the model first' : undefined}>Compress</button>;
+    : <button type="button" className="primary" onClick={() => void startCompress()} disabled={!model || training || Object.keys(errors).length > 0} title={!model ? 'Train the model first' : training ? 'Training is running' : undefined}>Compress</button>;
   return (
     <Dialog title="Compress" onClose={close} className="evaluate-dialog compress-dialog" actions={actions}>
       {!model && <p className="muted">Train the model first: Compress makes a trained model smaller (pruning, int8 / float16 quantization, distillation) and measures what each costs.</p>}
@@ -58,6 +60,7 @@ export function CompressDialog() {
       {busy && <Progress />}
       <Curves />
       {c.message && <p className={`run-message ${c.status === 'error' ? 'error' : 'info'}`} role={c.status === 'error' ? 'alert' : 'status'}>{c.message}</p>}
+      {stale && c.rows.length > 0 && <p className="muted small">This report is of an earlier model: press Compress to compress the current one.</p>}
       {c.original && (
         <p className="small">
           The project's model is now <b>{c.kept}</b>.{' '}
