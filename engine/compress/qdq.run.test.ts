@@ -1,5 +1,5 @@
-// QDQ ONNX export of int8 models: onnxruntime-node runs LeNet-5 (trained briefly on digits)
-// and an MLP (trained on spirals) with outputs matching the engine's fake-quant simulation
+// QDQ ONNX export of int8 models: onnxruntime-node runs every layer kind that int8 quantizes
+// (in the tiny per-kind graph), LeNet-5 (trained briefly on digits) and an MLP (spirals) with outputs matching the engine's fake-quant simulation
 // within one quantization step of the output (its float range / 255, the step an int8 output
 // would have); the file holds INT8 weights read through per-channel DequantizeLinear and a
 // QuantizeLinear/DequantizeLinear pair at each quantized layer input, and is smaller (over 3× for LeNet-5).
@@ -19,6 +19,10 @@ import { forward, hostWeights, maxAbsDiff, runOnnx } from '../test/onnxRun.ts';
 import { quantizeModel, simulateQuantized } from './quantize.ts';
 import { encodeInt8 } from './quantFile.ts';
 import { int8ToOnnx } from './onnx.ts';
+import { LAYER_CASES, MODEL_LAYER_TYPES, tinyGraph } from '../test/graph/layerCases.ts';
+import { sampleInputs } from '../test/onnxRun.ts';
+import { compressRow } from './layers.ts';
+import { analyzeGraph } from '../graph/analyze.ts';
 
 const measured: string[] = [];
 afterAll(() => console.log(`QDQ ONNX (onnxruntime-node) vs the engine's int8 simulation:\n${measured.join('\n')}`));
@@ -51,9 +55,7 @@ async function check(label: string, template: string, data: ArrayDataset, cfg: T
     const want = forward(model, x, shape);
     const got = await runOnnx(bytes, x, shape);
     expect(got.dims).toEqual(want.dims);
-    let lo = Infinity, hi = -Infinity;
-    for (const v of want.data) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
-    const step = (Math.max(0, hi) - Math.min(0, lo)) / 255;
+    const step = outputStep(want.data);
     const d = maxAbsDiff(got.data, want.data);
     measured.push(`${label.padEnd(10)} max |diff| ${d.toExponential(2)} = ${(d / step).toExponential(1)} output steps (step ${step.toExponential(2)}), ${bytes.byteLength.toLocaleString('en-US')} bytes vs float ${floatBytes.byteLength.toLocaleString('en-US')}`);
     expect(d / step).toBeLessThanOrEqual(1);
@@ -61,6 +63,40 @@ async function check(label: string, template: string, data: ArrayDataset, cfg: T
     model.dispose();
   }
 }
+
+/** The output's quantization step: its float range (with 0) / 255. */
+function outputStep(y: Float32Array): number {
+  let lo = 0, hi = 0;
+  for (const v of y) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
+  return (hi - lo) / 255 || 1;
+}
+
+describe('QDQ ONNX of every layer kind with int8 weights or inputs (Input → layer → Flatten → Dense)', () => {
+  for (const type of MODEL_LAYER_TYPES) {
+    const row = compressRow(type);
+    if (!row || (!row.quantizeInput && Object.keys(row.weights).length === 0)) continue;
+    it(type, async () => {
+      manualSeed(5);
+      const graph = tinyGraph(type);
+      const model = new GraphModel(graph, analyzeGraph(graph));
+      try {
+        model.eval();
+        const ids = LAYER_CASES[type].ids;
+        const shape = [8, ...model.inputShape];
+        const x = sampleInputs(8, model.inputShape, ids, 3);
+        const qm = quantizeModel(model, [tensor(x, { shape })], 'minmax');
+        simulateQuantized(model, qm);
+        const want = forward(model, x, shape);
+        const got = await runOnnx(int8ToOnnx(graph, encodeInt8(qm)), x, shape);
+        const d = maxAbsDiff(got.data, want.data) / outputStep(want.data);
+        measured.push(`${type.padEnd(10)} ${d.toExponential(1)} output steps`);
+        expect(d).toBeLessThanOrEqual(1);
+      } finally {
+        model.dispose();
+      }
+    });
+  }
+});
 
 describe('QDQ ONNX export of int8 models', () => {
   it('LeNet-5 on digits', async () => {
