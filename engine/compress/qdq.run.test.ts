@@ -23,8 +23,15 @@ import { LAYER_CASES, MODEL_LAYER_TYPES, tinyGraph } from '../test/graph/layerCa
 import { sampleInputs } from '../test/onnxRun.ts';
 import { compressRow } from './layers.ts';
 import { analyzeGraph } from '../graph/analyze.ts';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { pythonWith } from '../test/python.ts';
 
 const measured: string[] = [];
+/** Every QDQ file made here, for the reference checker at the end. */
+const files: [string, Uint8Array][] = [];
 afterAll(() => console.log(`QDQ ONNX (onnxruntime-node) vs the engine's int8 simulation:\n${measured.join('\n')}`));
 
 async function check(label: string, template: string, data: ArrayDataset, cfg: TrainConfig, minShrink: number): Promise<void> {
@@ -41,6 +48,7 @@ async function check(label: string, template: string, data: ArrayDataset, cfg: T
     const qm = quantizeModel(model, calib(), 'minmax');
     simulateQuantized(model, qm);
     const bytes = int8ToOnnx(graph, encodeInt8(qm));
+    files.push([label, bytes]);
 
     const onnx = fromBinary(ModelProtoSchema, bytes);
     const ops = onnx.graph!.node.map((n) => n.opType);
@@ -87,7 +95,9 @@ describe('QDQ ONNX of every layer kind with int8 weights or inputs (Input → la
         const qm = quantizeModel(model, [tensor(x, { shape })], 'minmax');
         simulateQuantized(model, qm);
         const want = forward(model, x, shape);
-        const got = await runOnnx(int8ToOnnx(graph, encodeInt8(qm)), x, shape);
+        const bytes = int8ToOnnx(graph, encodeInt8(qm));
+        files.push([type, bytes]);
+        const got = await runOnnx(bytes, x, shape);
         const d = maxAbsDiff(got.data, want.data) / outputStep(want.data);
         measured.push(`${type.padEnd(10)} ${d.toExponential(1)} output steps`);
         expect(d).toBeLessThanOrEqual(1);
@@ -108,4 +118,25 @@ describe('QDQ ONNX export of int8 models', () => {
     const d = makeBuiltin('spirals', { samples: 400, noise: 0.2, seed: 7 });
     await check('MLP', 'mlp', { x: d.x, y: d.y, rows: 400, features: 2, sampleShape: [2] }, { optimizer: 'adam', lr: 0.01, batchSize: 32, epochs: 20, seed: 1, validationSplit: 0 }, 1); // 1,218 parameters: the graph's bytes weigh as much as the weights'
   }, 60_000);
+});
+
+// Last, after the files above exist: python's onnx.checker (full shape inference) accepts them.
+describe('QDQ ONNX files pass onnx.checker', () => {
+  const py = pythonWith(['onnx']);
+  it.skipIf(!py)('every file made above', () => {
+    expect(files.length).toBeGreaterThan(2);
+    const dir = mkdtempSync(join(tmpdir(), 'flowgrad-qdq-'));
+    try {
+      const paths = files.map(([name, bytes]) => {
+        const p = join(dir, `${name}.onnx`);
+        writeFileSync(p, bytes);
+        return p;
+      });
+      const r = spawnSync(py!, ['-c', 'import sys, onnx\nfor p in sys.argv[1:]: onnx.checker.check_model(onnx.load(p), full_check=True)\nprint(len(sys.argv) - 1)', ...paths], { encoding: 'utf8' });
+      expect(r.stderr, 'onnx.checker').toBe('');
+      expect(r.stdout.trim()).toBe(String(files.length));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
