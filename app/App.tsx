@@ -2,7 +2,7 @@
  * The IDE layout. Model view: top bar; palette | canvas (+ status bar) | code panel |
  * inspector; the training dock along the bottom. Train view: the same dock grown into the full
  * training dashboard (the canvas stays mounted, hidden, so its viewport survives). Dialogs
- * (templates, projects, share, shortcuts, code consent, Evaluate, Download) float above; keyboard shortcuts, page-level file
+ * (templates, projects, share, shortcuts, code consent, Evaluate, Download, Compress) float above; keyboard shortcuts, page-level file
  * drops, live Custom Code checks and the theme are installed here.
  */
 import { useEffect } from 'react';
@@ -27,6 +27,7 @@ import { DataLayer } from './data/DataLayer.tsx';
 import { CodeConsentBar, CodeConsentDialog } from './panels/CodeConsentDialog.tsx';
 import { EvaluateDialog } from './panels/EvaluateDialog.tsx';
 import { DownloadDialog } from './panels/DownloadDialog.tsx';
+import { CompressDialog } from './panels/CompressDialog.tsx';
 
 function Dialogs() {
   const dialog = useApp((s) => s.dialog);
@@ -46,6 +47,8 @@ function Dialogs() {
       return <EvaluateDialog />;
     case 'download':
       return <DownloadDialog />;
+    case 'compress':
+      return <CompressDialog />;
     default:
       return null;
   }

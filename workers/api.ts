@@ -17,6 +17,12 @@ import type { Preprocessing } from '../engine/project/preprocessing.ts';
 import type { OnnxProject } from '../engine/io/onnx/project.ts';
 import type { BundleInput } from '../engine/bundle/build.ts';
 import type { EvaluationReport } from '../engine/metrics/report.ts';
+import type { CompressJob, CompressedVariant } from '../engine/compress/pipeline.ts';
+import type { VariantReport } from '../engine/compress/report.ts';
+export type { CompressJob, CompressedVariant } from '../engine/compress/pipeline.ts';
+export type { VariantReport } from '../engine/compress/report.ts';
+export type { PruneMode, SparsitySchedule } from '../engine/compress/prune.ts';
+export type { Calibration } from '../engine/compress/quantize.ts';
 export type { Checkpoint, CheckpointMeta, EpochRecord } from '../engine/train/checkpoint.ts';
 export type { Preprocessing } from '../engine/project/preprocessing.ts';
 export type { EvaluationReport, ClassScore, WorstSample } from '../engine/metrics/report.ts';
@@ -28,6 +34,7 @@ export type { EpochHistograms, ParamHistogram, ValueHistogram } from '../engine/
  */
 export type TrainRequest = TrainJob;
 export type { StepEvent, EpochEvent, DoneEvent, PauseEvent } from '../engine/train/session.ts';
+import type { StepEvent, EpochEvent } from '../engine/train/session.ts';
 
 export interface ErrorEvent {
   type: 'error';
@@ -88,6 +95,25 @@ export interface EvaluateResult {
   worstInputs: Float32Array[];
 }
 
+/** Compress a trained model (engine/compress: the job is the engine's own); Stop(runId) cancels. */
+export type CompressRequest = CompressJob & { runId: string };
+
+/**
+ * What a compression run reports: fine-tuning and distillation steps and epochs as the
+ * training stream's events tagged with their variant, log lines, and each measured variant.
+ */
+export type CompressEvent =
+  | (StepEvent & { variant: string })
+  | (EpochEvent & { variant: string })
+  | { type: 'log'; runId: string; line: string }
+  | { type: 'variant'; runId: string; report: VariantReport };
+
+/** Every variant, baseline first: graph, float32 weights, compressed weight file and report row. */
+export interface CompressResult {
+  runId: string;
+  variants: CompressedVariant[];
+}
+
 export interface EngineInfo {
   /** The backend tensors are created on now ('cpu', 'webgpu', ...). */
   backend: string;
@@ -115,6 +141,11 @@ export interface EngineApi {
   pause(runId: string): Promise<void>;
   /** Resumes a paused run (a 'resumed' event follows). */
   resume(runId: string): Promise<void>;
+  /**
+   * Prunes / quantizes / distills a trained model and measures every variant (events batched
+   * like training's); `stop(runId)` cancels it (rejects with code 'aborted').
+   */
+  compress(req: CompressRequest, onEvents: (events: CompressEvent[]) => void): Promise<CompressResult>;
   /** Scores a trained model on the test split (validation, else training, when there is none). */
   evaluate(req: EvaluateRequest): Promise<EvaluateResult>;
   /** The PyTorch project zip (model.py, train.py, data.py + data.npz, weights) for the project. */
@@ -127,6 +158,8 @@ export interface EngineApi {
   exportOnnx(project: OnnxProject, weights: Uint8Array): Promise<Uint8Array>;
   /** The standalone inference bundle zip (engine/bundle): runtime module, model.json, weights, README, example page. */
   exportBundle(req: ExportBundleRequest): Promise<Uint8Array>;
+  /** An int8 compressed variant as QDQ ONNX (QuantizeLinear/DequantizeLinear; engine/compress/onnx.ts), from its int8 weight file. */
+  exportInt8Onnx(project: OnnxProject, int8File: Uint8Array): Promise<Uint8Array>;
   /** An ONNX file of the operators the catalog covers as a graph and its safetensors weights (engine/io/onnx/import.ts). */
   importOnnx(bytes: Uint8Array, name: string): Promise<{ graph: GraphJSON; weights: Uint8Array }>;
   /** Checks a Custom Code body as compiling the graph would: parse, then (inSample given) one dummy batch; null when fine. */

@@ -12,12 +12,12 @@
  */
 import * as Comlink from 'comlink';
 import type { OnnxProject } from '../engine/io/onnx/project.ts';
-import type { EngineApi, TrainEvent, TrainRequest, RunResult, EngineInfo, EpochEvent, CodeProblem, InputPrep, EvaluateRequest, EvaluateResult, ExportPytorchRequest, ExportBundleRequest } from './api.ts';
+import type { EngineApi, TrainEvent, TrainRequest, RunResult, EngineInfo, EpochEvent, CodeProblem, InputPrep, EvaluateRequest, EvaluateResult, ExportPytorchRequest, ExportBundleRequest, CompressRequest, CompressEvent, CompressResult } from './api.ts';
 import { GRAPH_FORMAT, GRAPH_VERSION, type GraphJSON } from '../engine/graph/types.ts';
 import type { DatasetSpec } from '../engine/project/config.ts';
 import { customCodeNodes, nameNodes, watchSandbox, type CodeNode, type Watched } from './sandboxHost.ts';
 
-export type { TrainEvent, TrainRequest, RunResult, EngineInfo, CodeProblem, InputPrep, EvaluateRequest, EvaluateResult } from './api.ts';
+export type { TrainEvent, TrainRequest, RunResult, EngineInfo, CodeProblem, InputPrep, EvaluateRequest, EvaluateResult, CompressRequest, CompressEvent, CompressResult } from './api.ts';
 
 /** Which Custom Code bodies may run (the app sets it; until then none does). */
 export interface CodePolicy {
@@ -43,6 +43,13 @@ export class EngineError extends Error {
 function rebuild(e: unknown): EngineError {
   const o = (typeof e === 'object' && e !== null ? e : {}) as { code?: string; message?: string; nodeId?: string };
   return new EngineError(o.code ?? 'internal', o.message ?? String(e), o.nodeId);
+}
+
+/** ONNX cannot express Custom Code: the refusal naming its nodes, or null. */
+function noCodeInOnnx(graph: GraphJSON): EngineError | null {
+  const custom = customCodeNodes(graph);
+  if (custom.length === 0) return null;
+  return new EngineError('unsupported', `Custom Code ${nameNodes(custom)} cannot be exported to ONNX: its forward pass is JavaScript, which ONNX cannot express. Replace it with catalog layers to export the model.`, custom.length === 1 ? custom[0]!.id : undefined);
 }
 
 export class EngineClient {
@@ -151,6 +158,19 @@ export class EngineClient {
     return this.route(graph, [], (c) => c.call((a) => a.predict(graph, weights, inputs, rows)));
   }
 
+  /**
+   * Compresses a trained model (routed like training: a graph with Custom Code runs only in
+   * the sandbox); `onEvents` gets batched progress; `stop(runId)` cancels it.
+   */
+  compress(req: CompressRequest, onEvents: (events: CompressEvent[]) => void): Promise<CompressResult> {
+    const graphs = [req.graph, ...(req.distill?.student ? [req.distill.student] : [])];
+    const merged: GraphJSON = { ...req.graph, nodes: graphs.flatMap((g) => g.nodes) };
+    return this.route(merged, [req.dataset], (c) => {
+      if (c !== this) this.sandboxRuns.add(req.runId);
+      return c.call((a) => a.compress(req, Comlink.proxy(onEvents)) as Promise<CompressResult>).finally(() => this.sandboxRuns.delete(req.runId));
+    });
+  }
+
   /** Scores a trained model on its dataset's test split; a graph with Custom Code runs in the sandbox, as training does. */
   evaluate(req: EvaluateRequest): Promise<EvaluateResult> {
     return this.route(req.graph, [req.dataset], (c) => c.call((a) => a.evaluate(req)));
@@ -161,11 +181,14 @@ export class EngineClient {
    * refused here, naming its nodes: ONNX cannot express JavaScript, and no code needs to run.
    */
   exportOnnx(project: OnnxProject, weights: Uint8Array): Promise<Uint8Array> {
-    const custom = customCodeNodes(project.graph);
-    if (custom.length > 0) {
-      return Promise.reject(new EngineError('unsupported', `Custom Code ${nameNodes(custom)} cannot be exported to ONNX: its forward pass is JavaScript, which ONNX cannot express. Replace it with catalog layers to export the model.`, custom.length === 1 ? custom[0]!.id : undefined));
-    }
-    return this.call((a) => a.exportOnnx(project, weights));
+    const refused = noCodeInOnnx(project.graph);
+    return refused ? Promise.reject(refused) : this.call((a) => a.exportOnnx(project, weights));
+  }
+
+  /** An int8 compressed variant (its int8 weight file) as QDQ ONNX; Custom Code refused as above. */
+  exportInt8Onnx(project: OnnxProject, int8File: Uint8Array): Promise<Uint8Array> {
+    const refused = noCodeInOnnx(project.graph);
+    return refused ? Promise.reject(refused) : this.call((a) => a.exportInt8Onnx(project, int8File));
   }
 
   /**

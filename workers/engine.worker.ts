@@ -20,6 +20,9 @@ import { projectToOnnx } from '../engine/io/onnx/project.ts';
 import { importOnnx } from '../engine/io/onnx/import.ts';
 import { buildBundle } from '../engine/bundle/index.ts';
 import { exportPytorchRun } from './host/exportPytorch.ts';
+import { compressRun } from './host/compress.ts';
+import { int8ProjectToOnnx } from '../engine/compress/onnx.ts';
+import type { CompressEvent } from './api.ts';
 
 /** The backend the last run asked for and what it got (shown in the UI). */
 let lastChoice: BackendChoice | null = null;
@@ -127,6 +130,24 @@ const api: EngineApi = {
     return guard(() => evaluateRun(req, uploads));
   },
 
+  compress(req, onEvents) {
+    stopRequests.delete(req.runId);
+    const batcher = new EventBatcher<CompressEvent>((events) => onEvents(events), 50);
+    return guard(async () => {
+      // The report's latency column is the CPU's, so the variants are measured there.
+      await chooseBackend('cpu');
+      try {
+        const out = await compressRun(req, uploads, (e) => batcher.push(e), () => stopRequests.has(req.runId));
+        batcher.flush();
+        return Comlink.transfer(out, out.variants.flatMap((v) => [v.weights.buffer as ArrayBuffer, v.file.buffer as ArrayBuffer]));
+      } finally {
+        batcher.flush();
+        batcher.close();
+        stopRequests.delete(req.runId);
+      }
+    });
+  },
+
   exportPytorch(req) {
     return guard(async () => {
       const zip = await exportPytorchRun(req, uploads);
@@ -158,6 +179,13 @@ const api: EngineApi = {
       const { default: runtime } = await import('virtual:flowgrad-bundle-runtime');
       const { zip } = buildBundle({ ...req, runtime });
       return Comlink.transfer(zip, [zip.buffer as ArrayBuffer]);
+    });
+  },
+
+  exportInt8Onnx(project, int8File) {
+    return guard(() => {
+      const bytes = int8ProjectToOnnx(project, int8File);
+      return Comlink.transfer(bytes, [bytes.buffer as ArrayBuffer]);
     });
   },
 

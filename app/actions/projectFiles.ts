@@ -14,6 +14,7 @@ import type { Preprocessing } from '../../engine/project/preprocessing.ts';
 import type { Builtin2DSpec, DatasetSpec } from '../../engine/project/config.ts';
 import { getEngine } from '../../workers/client.ts';
 import { structureKey } from '../store/analysis.ts';
+import { IDLE_COMPRESSION } from '../store/compressSlice.ts';
 import { freshProject, type ProjectState } from '../store/graphSlice.ts';
 import { useApp, type AppState } from '../store/index.ts';
 import { currentDatasetSpec } from '../store/dataSlice.ts';
@@ -106,6 +107,10 @@ export function resetRunState(): void {
   const s = useApp.getState();
   if (s.runId && (s.status === 'running' || s.status === 'stopping')) getEngine().stop(s.runId).catch(() => {});
   s.patchRun({ status: 'idle', runId: null, metrics: null, boundary: null, model: null, runMessage: null, engineErrors: {}, seriesVersion: s.seriesVersion + 1, evaluation: null });
+  // A compression run and its variants belong to the project being left.
+  const c = s.compression;
+  if (c.runId && c.status === 'running') getEngine().stop(c.runId).catch(() => {});
+  s.patchCompression(IDLE_COMPRESSION);
 }
 
 function snapshot(s: AppState): ProjectState {

@@ -110,6 +110,8 @@ export function startTraining(from?: { weights: Uint8Array; backend: 'cpu' }): v
   const s = useApp.getState();
   if (s.status === 'running' || s.status === 'stopping' || s.status === 'paused') return;
   if (!analyze(s.graph).ok) return;
+  // One worker, one backend at a time: compression measures on the CPU.
+  if (s.compression.status === 'running' || s.compression.status === 'cancelling') return s.notify('error', 'A compression is running (File → Compress…): cancel it or let it finish before training.');
   // Code from a link or file runs only once the user has read and allowed it.
   if (untrustedNodes(s.graph).length > 0) return s.openDialog('code-consent');
   const runId = newRunId();

@@ -15,6 +15,7 @@ import { noPlotText, splitText } from '../data/splitCounts.ts';
 import { probe, ProbeResult, TabularPlayground, type Probe } from './Playground.tsx';
 import { DrawPad, imageShape } from './DrawPad.tsx';
 import { openEvaluation } from '../actions/evaluation.ts';
+import { openCompress } from '../actions/compression.ts';
 
 const BOUNDARY_FRAME_MS = 200;
 const fmtLoss = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(4));
@@ -132,6 +133,11 @@ export function ResultCard({ playground = false }: { playground?: boolean }) {
           {hasModel && !running && (
             <button type="button" className="evaluate-button" onClick={openEvaluation} title="Score the trained model on the held-out test data: per-class scores, confusion matrix, worst samples">
               Evaluate on test data
+            </button>
+          )}
+          {!running && (
+            <button type="button" className="evaluate-button" onClick={openCompress} disabled={!hasModel} title={hasModel ? 'Make the trained model smaller: pruning, int8 / float16 quantization, distillation, with a size / accuracy / latency report' : 'Train the model first: Compress works on a trained model'}>
+              Compress…
             </button>
           )}
           {playground && is2d && <ProbeResult p={probeResult} classifier={classifier} />}

@@ -9,6 +9,7 @@ import { duplicateProject, saveProjectNow } from '../actions/projects.ts';
 import { autoLayout } from '../actions/autoLayout.ts';
 import { exportOnnxFile } from '../actions/onnxFiles.ts';
 import { exportBundleFile } from '../actions/exportBundle.ts';
+import { openCompress } from '../actions/compression.ts';
 import { copyToSystem, fitView, openFilePicker, pasteFromSystem } from '../actions/menuActions.ts';
 import { ungroupSelection } from '../actions/shortcuts.ts';
 import { useApp } from '../store/index.ts';
@@ -16,7 +17,7 @@ import { Menu, type MenuItem } from './Menu.tsx';
 
 const st = () => useApp.getState();
 
-function fileMenu(hasWeights: boolean): MenuItem[] {
+function fileMenu(hasWeights: boolean, hasModel: boolean): MenuItem[] {
   return [
     { label: 'New project', onSelect: newProject },
     { label: 'New from template…', onSelect: () => st().openDialog('templates') },
@@ -29,6 +30,7 @@ function fileMenu(hasWeights: boolean): MenuItem[] {
     { label: 'Export ONNX', onSelect: () => void exportOnnxFile(), disabled: !hasWeights },
     { label: 'Export PyTorch project', onSelect: () => void exportPytorchProject() },
     { label: 'Export standalone bundle (.zip)', onSelect: () => void exportBundleFile(), disabled: !hasWeights },
+    { label: hasModel ? 'Compress…' : 'Compress… (train the model first)', onSelect: openCompress, disabled: !hasModel },
     { label: 'Share link…', onSelect: () => st().openDialog('share') },
   ];
 }
@@ -54,6 +56,7 @@ export function TopBar() {
   const name = useApp((s) => s.name);
   const setName = useApp((s) => s.setName);
   const hasWeights = useApp((s) => currentWeights(s) !== null);
+  const hasModel = useApp((s) => s.model !== null);
   const running = useApp((s) => s.status === 'running' || s.status === 'stopping');
   const canUndo = useApp((s) => s.history.past.length > 0);
   const canRedo = useApp((s) => s.history.future.length > 0);
@@ -82,7 +85,7 @@ export function TopBar() {
       </div>
       <input className="project-name" aria-label="Project name" value={name} onChange={(e) => setName(e.target.value)} spellCheck={false} />
       <nav className="menubar" aria-label="Menus">
-        <Menu label="File" items={fileMenu(hasWeights)} />
+        <Menu label="File" items={fileMenu(hasWeights, hasModel)} />
         <Menu label="Edit" items={editMenu(canUndo, canRedo, hasSel)} />
         <Menu label="View" items={viewMenu} />
       </nav>

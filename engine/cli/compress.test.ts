@@ -16,6 +16,9 @@ import { evaluateReport } from '../train/evaluation.ts';
 import { decodeInt8 } from '../compress/quantFile.ts';
 import { simulateQuantized } from '../compress/quantize.ts';
 import type { VariantReport } from '../compress/report.ts';
+import { forward, runOnnx } from '../test/onnxRun.ts';
+
+const argmax = (d: Float32Array, k: number) => Array.from({ length: d.length / k }, (_, r) => d.subarray(r * k, r * k + k).reduce((b, v, i, a) => (v > a[b]! ? i : b), 0));
 
 const run = (...args: string[]) => execFileSync('npx', ['tsx', 'engine/cli/main.ts', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
@@ -60,6 +63,11 @@ describe('flowgrad compress', () => {
     const data = await loadData(dataset, config);
     const r = await evaluateReport(model, { ...data.val!, sampleShape: data.sampleShape }, config);
     expect(r.accuracy).toBeCloseTo(int8!.accuracy!, 10);
+    // The QDQ ONNX beside it predicts the same classes in onnxruntime.
+    expect(json.files.onnx).toBe(outFile.replace(/\.flowgrad\.zip$/, '.int8.onnx'));
+    const rows = 20, x = data.val!.x.slice(0, rows * 784);
+    const got = await runOnnx(new Uint8Array(readFileSync(json.files.onnx!)), x, [rows, 1, 28, 28]);
+    expect(argmax(got.data, 10)).toEqual(argmax(forward(model, x, [rows, 1, 28, 28]).data, 10));
     model.dispose();
   }, 120_000);
 

@@ -3,7 +3,8 @@
  * project (engine/compress) and prints the report — per variant: parameters, non-zeros,
  * FLOPs, weight file size raw and gzipped, test accuracy (or loss) and its change, CPU latency
  * per sample. `--out` gets the last variant as a project (its graph and the float32 weights it
- * computes with); an int8 or float16 variant's weight file is written beside it.
+ * computes with); an int8 or float16 variant's weight file is written beside it, and an int8
+ * variant's QDQ ONNX model too (`<out>.int8.onnx`; docs/compression.md).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -15,6 +16,7 @@ import { compressModel, type CompressJob, type CompressedVariant } from '../comp
 import type { PruneMode } from '../compress/prune.ts';
 import type { Calibration } from '../compress/quantize.ts';
 import { ALLOW_CODE_FLAG, requireCodeConsent } from './codeGuard.ts';
+import { int8ProjectToOnnx } from '../compress/onnx.ts';
 
 export const COMPRESS_USAGE = `  npm run flowgrad -- compress <project.flowgrad.zip> [--prune 0.8 [--prune-mode unstructured|global|channels] [--schedule polynomial|oneshot] [--finetune-epochs N]]
                        [--quantize int8|float16 [--calibration minmax|percentile] [--percentile 99.99] [--calibration-batches N]]
@@ -123,6 +125,15 @@ export async function compressCommand(file: string, opts: Record<string, string>
     const side = `${opts.out.replace(/(\.flowgrad)?\.zip$/, '')}.${last.report.file.format}.safetensors`;
     writeFileSync(side, last.file);
     files[last.report.file.format] = side;
+  }
+  if (last.report.file.format === 'int8') {
+    const onnxPath = `${opts.out.replace(/(\.flowgrad)?\.zip$/, '')}.int8.onnx`;
+    try {
+      writeFileSync(onnxPath, int8ProjectToOnnx({ name: project.name, graph: last.graph, data: dataset, preprocessing: project.preprocessing ?? null }, last.file));
+      files.onnx = onnxPath;
+    } catch (e) {
+      log(`no QDQ ONNX file: ${(e as Error).message}`);
+    }
   }
   if (json) {
     console.log(JSON.stringify({ variants: variants.map((v) => v.report), kept: last.report.name, files }));

@@ -11,3 +11,4 @@ export { decodeFloat16, decodeInt8, encodeFloat16, encodeInt8 } from './quantFil
 export { distillLossFn, distillationLoss, softTargetLoss, suggestStudent, type DistillOptions } from './distill.ts';
 export { measureModel, type VariantReport } from './report.ts';
 export { compressModel, type CompressHooks, type CompressJob, type CompressedVariant } from './pipeline.ts';
+export { int8ProjectToOnnx, int8ToOnnx, onnxQuantization } from './onnx.ts';

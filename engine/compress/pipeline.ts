@@ -13,7 +13,7 @@ import type { DataIO } from '../data/resolve.ts';
 import type { DatasetSpec, TrainConfig } from '../project/config.ts';
 import { manualSeed } from '../ops/creation.ts';
 import { GraphModel } from '../train/graphModel.ts';
-import { fit, type EpochReport } from '../train/fit.ts';
+import { fit, type EpochReport, type FitCallbacks, type StepReport } from '../train/fit.ts';
 import { batchTensors } from '../train/evaluate.ts';
 import { loadData, modelWithWeights, type LoadedData } from '../train/session.ts';
 import { PruneCallback, checkPruneOptions, sparsityReport, type PruneOptions } from './prune.ts';
@@ -23,6 +23,7 @@ import { quantizeModel, simulateQuantized, type Calibration } from './quantize.t
 import { decodeFloat16, encodeFloat16, encodeInt8 } from './quantFile.ts';
 import { checkDistillOptions, distillLossFn, suggestStudent, type DistillOptions } from './distill.ts';
 import { gzipSize, measureModel, type VariantReport } from './report.ts';
+import { measureWebgpuLatency } from './gpuLatency.ts';
 
 export interface CompressJob {
   graph: GraphJSON;
@@ -35,6 +36,8 @@ export interface CompressJob {
   /** Student: a graph, or null for the suggested copy at `width` (0.5) of the widths. */
   distill?: DistillOptions & { student: GraphJSON | null; width?: number; epochs?: number; compareWithoutTeacher?: boolean };
   latencyRuns?: number;
+  /** Also time every variant on WebGPU when an adapter exists (the IDE's worker). */
+  webgpuLatency?: boolean;
 }
 
 export interface CompressedVariant {
@@ -51,9 +54,29 @@ export interface CompressHooks {
   log?(line: string): void;
   /** Fine-tuning and distillation epochs, as training reports them. */
   onEpoch?(variant: string, r: EpochReport): void;
+  /** Their steps (live curves in the IDE). */
+  onStep?(variant: string, r: StepReport): void;
+  /** A variant was measured (the report grows row by row). */
+  onVariant?(v: CompressedVariant): void;
+  /** Polled between steps and variants: true cancels the run (an 'aborted' error). */
+  shouldStop?(): boolean;
 }
 
 const MAX_CALIBRATION_BATCHES = 64;
+
+/** Throws 'aborted' once the caller asked to stop. */
+function checkStop(hooks: CompressHooks): void {
+  if (hooks.shouldStop?.()) throw new FlowgradError('aborted', 'compression cancelled');
+}
+
+/** The live-curve and stop hooks of one variant's training. */
+function fitHooks(hooks: CompressHooks, variant: string): FitCallbacks {
+  return {
+    onEpoch: (r) => hooks.onEpoch?.(variant, r),
+    onStep: (r) => hooks.onStep?.(variant, r),
+    ...(hooks.shouldStop ? { shouldStop: hooks.shouldStop } : {}),
+  };
+}
 
 /** Runs the job: the baseline first, then each variant asked for. */
 export async function compressModel(job: CompressJob, hooks: CompressHooks = {}): Promise<CompressedVariant[]> {
@@ -82,6 +105,7 @@ export async function compressModel(job: CompressJob, hooks: CompressHooks = {})
     };
     const v: CompressedVariant = { report, graph: model.graph, weights: encodeHostTensors(hostTensors(model)), file };
     variants.push(v);
+    hooks.onVariant?.(v);
     log(`${name}: ${report.accuracy !== undefined ? `accuracy ${(report.accuracy * 100).toFixed(2)}%` : `loss ${report.loss.toFixed(4)}`}, ${report.file.gzipBytes.toLocaleString('en-US')} bytes gzipped`);
     return v;
   };
@@ -95,9 +119,14 @@ export async function compressModel(job: CompressJob, hooks: CompressHooks = {})
     base.dispose();
   }
 
+  checkStop(hooks);
   if (job.prune) current = await pruneVariant(job.prune, current, data, cfg, hooks, measure);
+  checkStop(hooks);
   if (job.quantize) await quantizeVariant(job.quantize, current, data, cfg, measure);
+  checkStop(hooks);
   if (job.distill) await distillVariants(job.distill, job, data, cfg, hooks, measure);
+  checkStop(hooks);
+  if (job.webgpuLatency && await measureWebgpuLatency(variants, test.x.slice(0, test.features), latencyRuns)) log('timed every variant on WebGPU too');
   return variants;
 }
 
@@ -110,7 +139,8 @@ async function pruneVariant(o: NonNullable<CompressJob['prune']>, from: Compress
   try {
     if (epochs > 0) {
       manualSeed(cfg.seed);
-      await fit(model, data.train, data.val, { ...cfg, epochs }, { callbacks: [cb], augment: data.augment, onEpoch: (r) => hooks.onEpoch?.('pruned', r) });
+      await fit(model, data.train, data.val, { ...cfg, epochs }, { callbacks: [cb], augment: data.augment, ...fitHooks(hooks, 'pruned') });
+      checkStop(hooks);
     } else cb.update(model, 1);
     model.eval();
     const what = `${o.mode === 'channels' ? 'channel' : o.mode === 'global' ? 'global magnitude' : 'magnitude'} pruning to ${Math.round(o.sparsity * 100)}% ${o.mode === 'channels' ? 'of the channels' : 'sparsity'}, ${o.schedule === 'polynomial' ? 'polynomial schedule' : 'one shot'}, ${epochs} fine-tuning epochs`;
@@ -180,7 +210,8 @@ async function distillVariants(o: NonNullable<CompressJob['distill']>, job: Comp
       const student = new GraphModel(studentGraph);
       try {
         const loss = distillLossFn(student, teacher, { temperature: o.temperature, alpha });
-        await fit(student, data.train, data.val, { ...cfg, epochs }, { loss, augment: data.augment, onEpoch: (r) => hooks.onEpoch?.(name, r) });
+        await fit(student, data.train, data.val, { ...cfg, epochs }, { loss, augment: data.augment, ...fitHooks(hooks, name) });
+        checkStop(hooks);
         student.eval();
         const method = alpha > 0 ? `student trained ${epochs} epochs against the teacher (T = ${o.temperature}, α = ${alpha})` : `the same student trained ${epochs} epochs on the labels only (same seed)`;
         await measure(name, method, student, encodeHostTensors(hostTensors(student)), 'float32');

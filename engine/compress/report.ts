@@ -30,6 +30,8 @@ export interface VariantReport {
   delta: number;
   /** Median milliseconds per sample of a batch-of-one forward on the CPU. */
   latencyMs: number;
+  /** The same on WebGPU, where an adapter exists (gpuLatency.ts). */
+  webgpuLatencyMs?: number;
   /** Sparsity per prunable weight (pruned variants). */
   layers?: LayerSparsity[];
   /** Remaining output channels per shrunk layer (channel pruning). */

@@ -90,6 +90,13 @@ export class OnnxBuilder {
     return name;
   }
 
+  /** An initializer the caller made and named (QDQ's int8 weights and scales); returns its name. */
+  tensor(t: TensorProto): string {
+    this.names.add(t.name);
+    this.initializers.push(t);
+    return t.name;
+  }
+
   /** A float constant the exporter computed (an initializer under a fresh name). */
   floats(scope: string, shape: number[], values: ArrayLike<number>): string {
     const name = this.fresh(scope);

@@ -20,6 +20,7 @@ import {
 import { OnnxBuilder, type HostTensor } from './builder.ts';
 import { onnxRowFor } from './layers.ts';
 import type { EmitContext } from './types.ts';
+import { dequantizedWeight, quantizeDequantize, type OnnxQuantization } from './qdq.ts';
 
 export const ONNX_OPSET = 18;
 /** IR version 8 is the one opset 18 shipped with (onnx 1.13); every runtime that runs opset 18 reads it. */
@@ -43,6 +44,11 @@ export interface OnnxExportOptions {
   /** Class names; defaults to the preprocessing's. */
   classNames?: string[] | null;
   producerVersion?: string;
+  /**
+   * Export an int8 model as QDQ (qdq.ts): these weights as INT8 + DequantizeLinear (the float
+   * `weights` then need only the rest: biases, norms), these node inputs through Q → DQ.
+   */
+  quantization?: OnnxQuantization | null;
 }
 
 /** Named float32 weights: `<nodeId>.<param>` (and buffers such as `<nodeId>.running_mean`). */
@@ -128,6 +134,9 @@ export function exportOnnx(graph: GraphJSON, weights: HostWeights, opts: OnnxExp
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
   const b = new OnnxBuilder();
   const values = new Map<string, string>();
+  const quant = opts.quantization ?? null;
+  /** Dequantized weights already emitted (a row may ask for one twice). */
+  const done = new Map<string, string>();
   for (const id of analysis.order) {
     const n = byId.get(id)!;
     if (!needed.has(id) || n.type === 'Loss') continue;
@@ -146,13 +155,21 @@ export function exportOnnx(graph: GraphJSON, weights: HostWeights, opts: OnnxExp
     const weight = (param: string): string => {
       const shape = declared.get(param);
       if (!shape) throw new FlowgradError('internal', `${label}: the ONNX row asks for '${param}', which the catalog does not declare`, { nodeId: id });
+      const qw = quant?.weights.get(`${id}.${param}`);
+      if (qw) {
+        if (qw.shape.join(',') !== shape.join(',')) throw new FlowgradError('bad-argument', `${label}: int8 weight '${id}.${param}' is [${qw.shape}] but the graph needs [${shape}]`, { nodeId: id });
+        return done.get(`${id}.${param}`) ?? done.set(`${id}.${param}`, dequantizedWeight(b, `${id}.${param}`, qw)).get(`${id}.${param}`)!;
+      }
       const t = weights.get(`${id}.${param}`);
       if (!t) throw new FlowgradError('bad-argument', `${label}: the weights have no '${id}.${param}' (train the model, or export weights made for this graph)`, { nodeId: id });
       if (t.shape.join(',') !== shape.join(',')) throw new FlowgradError('bad-argument', `${label}: weight '${id}.${param}' is [${t.shape}] but the graph needs [${shape}]`, { nodeId: id });
       return b.initializer(`${id}.${param}`, t);
     };
+    const inputs = sources.map((s) => values.get(s)!);
+    const qin = quant?.inputs.get(id);
+    if (qin) inputs[0] = quantizeDequantize(b, id, inputs[0]!, qin);
     const ctx: EmitContext = {
-      b, id, attrs, inShapes, outShape: analysis.shapes[id]!, inputs: sources.map((s) => values.get(s)!),
+      b, id, attrs, inShapes, outShape: analysis.shapes[id]!, inputs,
       weight,
       optional: (param) => (declared.has(param) ? weight(param) : null),
       buffer(names) {

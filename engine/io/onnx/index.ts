@@ -9,3 +9,4 @@ export type { HostTensor } from './builder.ts';
 export { projectToOnnx, projectClassNames, type OnnxProject } from './project.ts';
 export { onnxInfo, parseOnnx, type OnnxInfo } from './read.ts';
 export { importOnnx, type ImportedOnnx } from './import.ts';
+export { dequantizedWeight, quantizeDequantize, type OnnxQuantization, type QdqInput, type QdqWeight } from './qdq.ts';
