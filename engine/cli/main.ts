@@ -47,6 +47,7 @@ const OPTIMIZERS: OptimizerName[] = ['sgd', 'adam', 'adamw', 'rmsprop', 'adagrad
 
 const USAGE = `usage:
   npm run flowgrad -- train <project.flowgrad.zip | graph.json | template:ID> [--data builtin:NAME | FILE [--label COLUMN]]
+                       [--normalize standardize|minmax|none] [--text COLUMN] [--tokenizer word|char] [--max-length N] [--max-vocab N]
                        [--epochs N] [--lr X] [--batch N] [--optimizer ${OPTIMIZERS.join('|')}] [--seed N]
                        [--backend cpu|webgpu|reference] [--mixed-precision on|off] [--restart] [--include-data] [${ALLOW_CODE_FLAG}] [--json]
                        --out trained.flowgrad.zip
@@ -61,7 +62,9 @@ ${COMPRESS_USAGE}
 (${ALLOW_CODE_FLAG}: run the project's Custom Code JavaScript; without it such a project is refused)
 a trained project continues from its checkpoint (--epochs more epochs); --restart starts over from fresh weights
 built-in data: ${BUILTINS.map((b) => b.name).join(', ')}
-templates: ${TEMPLATES.map((t) => `${t.id}${t.dataset ? '' : ' (needs its own data)'}`).join(', ')}`;
+(--normalize none keeps values as they are; integer arrays (token ids) are never standardised by default;
+ --text COLUMN reads that column as text: --tokenizer word|char, --max-length tokens per sample, --max-vocab vocabulary size)
+templates: ${TEMPLATES.map((t) => t.id).join(', ')}`;
 
 /** Flags without a value. */
 const SWITCHES = new Set(['restart', 'json', 'include-data', 'prepared', ALLOW_CODE_FLAG.slice(2), ...COMPRESS_SWITCHES]);
@@ -93,8 +96,8 @@ function loadProject(file: string): Loaded {
     if (!t) throw new Error(`unknown template '${file}' (templates: ${TEMPLATES.map((x) => x.id).join(', ')})`);
     const project = newProject(t.name);
     project.graph = t.build();
-    if (t.dataset) project.data = t.dataset;
-    else (project as { data?: DatasetSpec }).data = undefined;
+    project.data = { ...t.dataset };
+    if (t.training) project.training = { ...project.training, ...t.training };
     return { project, ...noFiles };
   }
   const bytes = new Uint8Array(readFileSync(file));
@@ -148,6 +151,32 @@ async function readDataFile(name: string, bytes: Uint8Array): Promise<StoredData
   return { id: `file:${name}`, name, format: parsed.format, bytes: bytes.byteLength, decodedBytes: decodedBytes(parsed.data), createdAt: new Date().toISOString(), data: parsed.data, notes: parsed.notes };
 }
 
+const NORMALIZE_MODES = ['standardize', 'minmax', 'none'] as const;
+
+/** The data file's preparation the flags ask for: label, normalisation, the text column and its tokenizer. */
+function prepFromFlags(opts: Record<string, string>): Record<string, unknown> {
+  const prep: Record<string, unknown> = {};
+  if (opts.label) prep.label = opts.label;
+  if (opts.normalize) {
+    if (!(NORMALIZE_MODES as readonly string[]).includes(opts.normalize)) throw new Error(`--normalize must be ${NORMALIZE_MODES.join(', ')} (got '${opts.normalize}')`);
+    prep.normalize = opts.normalize;
+  }
+  if (opts.text) prep.roles = { [opts.text]: 'text' };
+  const tokenizer: Record<string, unknown> = {};
+  if (opts.tokenizer) {
+    if (opts.tokenizer !== 'word' && opts.tokenizer !== 'char') throw new Error(`--tokenizer must be word or char (got '${opts.tokenizer}')`);
+    tokenizer.level = opts.tokenizer;
+  }
+  for (const [flag, key] of [['max-length', 'maxLength'], ['max-vocab', 'maxVocab']] as const) {
+    if (opts[flag] === undefined) continue;
+    const n = Number(opts[flag]);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--${flag} needs a whole number ≥ 1 (got '${opts[flag]}')`);
+    tokenizer[key] = n;
+  }
+  if (Object.keys(tokenizer).length > 0) prep.tokenizer = tokenizer;
+  return prep;
+}
+
 function dataFromFlag(flag: string, current: DatasetSpec | undefined): DatasetSpec {
   const name = flag.replace(/^builtin:/, '');
   const info = BUILTINS.find((b) => b.name === name);
@@ -181,7 +210,7 @@ async function resolveData(file: string, loaded: Loaded, opts: Record<string, st
     const upload = await readDataFile(basename(opts.data), bytes);
     for (const n of upload.notes) log(`note: ${n}`);
     const keepPrep = dataset?.kind === 'upload' && dataset.prep ? dataset.prep : {};
-    dataset = { kind: 'upload', id: upload.id, name: upload.name, prep: { ...keepPrep, ...(opts.label ? { label: opts.label } : {}) } };
+    dataset = { kind: 'upload', id: upload.id, name: upload.name, prep: { ...keepPrep, ...prepFromFlags(opts) } };
     return { dataset, io: { readUpload: async () => upload }, upload: { name: upload.name, bytes } };
   }
   if (opts.data) return { dataset: dataFromFlag(opts.data, dataset) };

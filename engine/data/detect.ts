@@ -86,7 +86,7 @@ export function tensorFrom(x: NdArray, y: NdArray | null, name: string): TensorD
     labels = whole ? Int32Array.from(y.data) : Float32Array.from(y.data);
   }
   const xs = x.kind === 'uint8' ? (x.data as Uint8Array) : x.data instanceof Float32Array ? x.data : Float32Array.from(x.data);
-  return { kind: 'tensor', x: xs, xShape: x.shape, y: labels, yShape: y ? y.shape : [] };
+  return { kind: 'tensor', x: xs, xShape: x.shape, y: labels, yShape: y ? y.shape : [], ...(x.kind === 'int' ? { xInteger: true } : {}) };
 }
 
 const X_NAMES = /^(x|x_train|train_x|inputs?|features|data|images?|train_images)$/i;

@@ -3,14 +3,15 @@
  * built-ins are generated, uploads are read through the host's `io` (IndexedDB in the
  * browser, files in Node) and prepared as their `prep` says. Built-in data keeps the split
  * the training config asks for (validationSplit, no test part) and is not normalised, exactly
- * as before uploads existed.
+ * as before uploads existed; generated text carries its tokenizer as preprocessing.
  */
 import { FlowgradError, isFlowgradError } from '../core/errors.ts';
 import type { DatasetSpec } from '../project/config.ts';
 import { splitDataset } from './split.ts';
 import { makeBuiltin } from './builtin.ts';
 import { prepareStored } from './prepare.ts';
-import { describePreprocessing } from '../project/preprocessing.ts';
+import { PREPROCESSING_VERSION, describePreprocessing, type Preprocessing } from '../project/preprocessing.ts';
+import { SENTIMENT_TOKENIZER } from './sentiment.ts';
 import { NO_AUGMENT } from '../project/dataTypes.ts';
 import type { AugmentConfig, DataPrep, PreparedDataset, StoredDataset } from '../project/dataTypes.ts';
 
@@ -81,8 +82,17 @@ function generated(spec: Extract<DatasetSpec, { kind: 'builtin2d' | 'builtin' }>
     stats: null,
     augment: null,
     extent: g.extent,
-    signature: { sampleShape: g.sampleShape, classes: g.classes },
+    signature: { sampleShape: g.sampleShape, classes: g.classes, ...(g.text ? { vocabSize: g.text.vocab.length } : {}) },
     notes: [],
+    ...(g.text ? { preprocessing: textPreprocessing(g) } : {}),
+  };
+}
+
+/** Generated text (the reviews): the tokenizer and vocabulary, so typed text predicts like the training rows. */
+function textPreprocessing(g: ReturnType<typeof makeBuiltin>): Preprocessing {
+  return {
+    version: PREPROCESSING_VERSION, kind: 'text', task: 'classification', sampleShape: [...g.sampleShape], classNames: g.classNames ? [...g.classNames] : null,
+    featureNames: [], normalize: null, text: { ...SENTIMENT_TOKENIZER, vocab: [...g.text!.vocab] },
   };
 }
 

@@ -12,6 +12,8 @@ export interface DataSignature {
   sampleShape: number[];
   /** Number of classes for classification data; null for regression targets. */
   classes: number | null;
+  /** Token-id data: ids run from 0 to vocabSize − 1, so an Embedding reading them needs that many rows. */
+  vocabSize?: number;
 }
 
 export function dataFitIssues(graph: GraphJSON, analysis: GraphAnalysis, data: DataSignature): GraphIssue[] {
@@ -24,6 +26,14 @@ export function dataFitIssues(graph: GraphJSON, analysis: GraphAnalysis, data: D
     const have = shape.slice(1).join(',');
     if (have !== want) {
       issues.push({ nodeId: n.id, attr: 'shape', code: 'data-mismatch', severity: 'error', message: `Input: the dataset's samples have shape [${want}], but this Input expects [${have}] — set its shape to ${want}` });
+    }
+  }
+  if (data.vocabSize !== undefined) {
+    const emb = getLayer('Embedding');
+    for (const n of graph.nodes) {
+      if (n.type !== 'Embedding' || !emb) continue;
+      const rows = Number(resolveAttrs(emb, n.attrs).numEmbeddings);
+      if (rows < data.vocabSize) issues.push({ nodeId: n.id, attr: 'numEmbeddings', code: 'data-mismatch', severity: 'error', message: `Embedding: the dataset's vocabulary has ${data.vocabSize} tokens, but this Embedding holds ${rows} — set numEmbeddings to ${data.vocabSize}` });
     }
   }
   const loss = graph.nodes.find((n) => n.type === 'Loss');
