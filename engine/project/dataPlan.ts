@@ -26,9 +26,8 @@ export interface ColumnInfo {
   text?: boolean;
 }
 
-/** Text values that are sentences rather than categories: too many to one-hot, or mostly several words. */
+/** Text values that are sentences rather than categories: mostly several words (single-word ids stay categories). */
 export function looksLikeText(categories: readonly string[]): boolean {
-  if (categories.length > MAX_ONE_HOT) return true;
   let spaced = 0;
   for (const c of categories) if (/\S\s+\S/.test(c)) spaced++;
   return categories.length >= 4 && spaced * 2 > categories.length;
@@ -94,7 +93,7 @@ export function planTable(cols: readonly ColumnInfo[], prep: DataPrep): TablePla
   for (const i of text >= 0 ? [] : features) {
     const c = cols[i];
     if (c.type === 'categorical' && c.categories > MAX_ONE_HOT) {
-      throw new FlowgradError('bad-argument', `column '${c.name}' has ${c.categories} different text values, too many to one-hot encode (at most ${MAX_ONE_HOT}): set its role to "ignore"`);
+      throw new FlowgradError('bad-argument', `column '${c.name}' has ${c.categories} different text values, too many to one-hot encode (at most ${MAX_ONE_HOT}): set its role to "ignore", or to "text" to tokenize it`);
     }
     featureCount += c.type === 'categorical' ? Math.max(1, c.categories) : 1;
   }
