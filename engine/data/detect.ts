@@ -10,6 +10,7 @@ import { CsvReader, parseCsv } from './csv.ts';
 import { decodeImageEntries, groupByClass, IMAGE_EXT, listImageZip, pureDecoder, type ImageDecoder } from './image.ts';
 import { isGzip, isIdx, parseIdx } from './idx.ts';
 import { decodeText, parseJsonDataset } from './json.ts';
+import { isTextFolder, textFolderTable } from './textFolder.ts';
 import { isNpy, parseNpy, parseNpz, unzipChecked, type NdArray } from './npy.ts';
 import { isBmp, isPng } from './png.ts';
 import type { BadRowPolicy, DataFormat, StoredData, TableData, TensorData } from '../project/dataTypes.ts';
@@ -141,6 +142,10 @@ async function parseOne(f: UploadFile, opts: ParseOptions): Promise<Parsed> {
       const files = unzipChecked(b, f.name);
       const names = Object.keys(files).filter((n) => !n.endsWith('/') && !n.startsWith('__MACOSX/'));
       if (names.length > 0 && names.every((n) => n.endsWith('.npy'))) return { format: 'npz', ...pickXY(parseNpz(b, f.name), f.name) };
+      if (isTextFolder(names)) {
+        const t = textFolderTable(files, f.name);
+        return { format: 'csv', data: t.table, notes: t.notes };
+      }
       const tables = names.filter((n) => /\.(csv|tsv)$/i.test(n));
       if (tables.length === 1 && !names.some((n) => IMAGE_EXT.test(n))) return parseOne({ name: tables[0], bytes: files[tables[0]] }, opts);
       const g = groupByClass(Object.entries(files).map(([path, bytes]) => ({ path, bytes })), f.name);

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { parseCsv } from './csv.ts';
 import { prepareStored } from './prepare.ts';
 import { summarize } from './summary.ts';
-import { tensorFrom } from './detect.ts';
+import { parseUpload, tensorFrom } from './detect.ts';
+import { strToU8, zipSync } from 'fflate';
 import { makeBuiltin, builtinClassCounts } from './builtin.ts';
 import { SENTIMENT_VOCAB } from './sentiment.ts';
 import { resolveDataset } from './resolve.ts';
@@ -64,6 +65,31 @@ describe('text tables', () => {
     expect(p.text!.encoding.level).toBe('char');
     expect(p.text!.encoding.vocab).toEqual(['<pad>', '<unk>', 'b', 'a']);
     expect(p.sampleShape).toEqual([3]);
+  });
+});
+
+describe('plain-text ZIPs', () => {
+  it('a folder per class of .txt files, one sample per file', async () => {
+    const zip = zipSync({ 'pos/a.txt': strToU8('A lovely,\nwarm film.'), 'pos/b.txt': strToU8('great fun'), 'neg/c.txt': strToU8('dull and slow'), 'neg/.hidden.txt': strToU8('x') });
+    const r = await parseUpload([{ name: 'reviews.zip', bytes: zip }]);
+    expect(r.data.kind).toBe('table');
+    const t = r.data as Extract<typeof r.data, { kind: 'table' }>;
+    expect(t.rows).toBe(3);
+    const [text, label] = t.columns as [Extract<(typeof t.columns)[number], { type: 'categorical' }>, Extract<(typeof t.columns)[number], { type: 'categorical' }>];
+    expect(label.categories).toEqual(['neg', 'pos']);
+    expect(text.categories).toContain('A lovely, warm film.');
+    const p = prepareStored(t, { roles: { text: 'text' }, valFraction: 0, testFraction: 0, tokenizer: { maxLength: 4 } });
+    expect(p.classes).toBe(2);
+    expect(p.sampleShape).toEqual([4]);
+  });
+
+  it('one .txt file per class, one sample per line', async () => {
+    const zip = zipSync({ 'data/spam.txt': strToU8('win money now\n\nfree prize\n'), 'data/ham.txt': strToU8('see you at lunch\r\nthe report is done') });
+    const r = await parseUpload([{ name: 'mail.zip', bytes: zip }]);
+    const t = r.data as Extract<typeof r.data, { kind: 'table' }>;
+    expect(t.rows).toBe(4);
+    expect(r.notes[0]).toMatch(/4 lines .* 2 classes: ham, spam/);
+    await expect(parseUpload([{ name: 'one.zip', bytes: zipSync({ 'only.txt': strToU8('a\nb') }) }])).rejects.toThrow(/at least two/);
   });
 });
 
