@@ -54,7 +54,7 @@ const USAGE = `usage:
   npm run flowgrad -- evaluate <project.flowgrad.zip> [--data FILE] [${ALLOW_CODE_FLAG}] [--json]
   npm run flowgrad -- info <project.flowgrad.zip | graph.json | template:ID> [--json]
   npm run flowgrad -- export <project.flowgrad.zip | graph.json | model.onnx | template:ID> --format ${[...Object.keys(EXPORT_FORMATS), 'pytorch'].join('|')} [--data builtin:NAME | FILE] --out PATH
-  npm run flowgrad -- predict <project.flowgrad.zip | model.onnx> --input x.npy --out y.npy [--prepared]
+  npm run flowgrad -- predict <project.flowgrad.zip | model.onnx> --input x.npy|texts.txt --out y.npy [--prepared]
 (a model.onnx of the operators the catalog covers opens as a graph with its weights: info, train, export)
 (--prepared: the inputs are already preprocessed; without it the stored preprocessing is applied to raw inputs)
 (--format pytorch writes a zip: model.py, train.py (torchrun/DDP), data.py + data.npz, README; --data picks the data for a template without one)

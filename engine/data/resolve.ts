@@ -12,6 +12,7 @@ import { makeBuiltin } from './builtin.ts';
 import { prepareStored } from './prepare.ts';
 import { PREPROCESSING_VERSION, describePreprocessing, type Preprocessing } from '../project/preprocessing.ts';
 import { SENTIMENT_TOKENIZER } from './sentiment.ts';
+import { sanitizeTokenizer } from '../project/tokenizer.ts';
 import { NO_AUGMENT } from '../project/dataTypes.ts';
 import type { AugmentConfig, DataPrep, PreparedDataset, StoredDataset } from '../project/dataTypes.ts';
 
@@ -37,7 +38,7 @@ export function sanitizePrep(raw: unknown): DataPrep {
   if (o.roles && typeof o.roles === 'object') {
     prep.roles = {};
     for (const [k, v] of Object.entries(o.roles as Record<string, unknown>)) {
-      const role = oneOf(v, ['feature', 'label', 'ignore'] as const);
+      const role = oneOf(v, ['feature', 'label', 'ignore', 'text'] as const);
       if (role) prep.roles[k] = role;
     }
   }
@@ -53,6 +54,7 @@ export function sanitizePrep(raw: unknown): DataPrep {
   set('seed', num(o.seed, 0, 2 ** 31));
   set('imageSize', num(o.imageSize, 4, 128));
   set('color', oneOf(o.color, ['gray', 'rgb'] as const));
+  if (o.tokenizer && typeof o.tokenizer === 'object') prep.tokenizer = sanitizeTokenizer(o.tokenizer);
   if (o.augment && typeof o.augment === 'object') {
     const a = o.augment as Record<string, unknown>;
     const aug: AugmentConfig = {

@@ -270,7 +270,8 @@ export async function runTraining(job: TrainJob, hooks: TrainHooks): Promise<Tra
   const hostCopies = !backend().canReadSync;
   let saved: { weights: Uint8Array; epoch: number } | null = job.initialWeights ? { weights: job.initialWeights, epoch: 0 } : null;
   try {
-    shapesFit(model, { sampleShape: data.sampleShape, classes: data.classes });
+    const vocab = data.preprocessing?.text?.vocab.length;
+    shapesFit(model, { sampleShape: data.sampleShape, classes: data.classes, ...(vocab ? { vocabSize: vocab } : {}) });
     if (job.initialWeights) loadWeightsInto(model, job.initialWeights);
     const from = job.resumeFrom ?? null;
     if (from) loadWeightsInto(model, from.weights);
