@@ -39,6 +39,7 @@ import { fmtShape } from '../core/errors.ts';
 import { ALLOW_CODE_FLAG, requireCodeConsent } from './codeGuard.ts';
 import { EXPORT_FORMATS, exportCommand } from './exportCommand.ts';
 import { predictCommand } from './predictCommand.ts';
+import { textRowsFromTable } from './textRows.ts';
 import { importOnnx } from '../io/onnx/import.ts';
 import { exportPytorch } from './exportPytorch.ts';
 import { COMPRESS_SWITCHES, COMPRESS_USAGE, compressCommand } from './compress.ts';
@@ -303,6 +304,7 @@ async function train(file: string, opts: Record<string, string>): Promise<void> 
 function rowsFromFile(upload: StoredDataset, project: ProjectJSON, log: (s: string) => void): { rows: ArrayDataset; classNames: string[] | null } {
   const pre = project.preprocessing;
   const d = upload.data;
+  if (pre?.kind === 'text' && pre.text?.column && d.kind === 'table') return textRowsFromTable(pre, d);
   if (pre?.kind === 'table' && d.kind === 'table') {
     const label = d.columns.find((c) => c.name === pre.label);
     if (!label) throw new Error(`the file has no column '${pre.label}' (the label the model was trained on)`);

@@ -27,6 +27,12 @@ describe('flowgrad CLI on text', () => {
     expect(project.data).toMatchObject({ kind: 'upload', prep: { roles: { review: 'text' }, tokenizer: { maxLength: 16, maxVocab: 64 } } });
     const report = JSON.parse(log.trim().split('\n').pop()!) as { final: { valAccuracy?: number }; test: { metrics: { accuracy?: number } } | null };
     expect(report.final.valAccuracy).toBeGreaterThanOrEqual(0.9);
+    // evaluate on new rows encodes them with the stored vocabulary (an unseen word is <unk>, not a new id).
+    const fresh = join(dir, 'fresh.csv');
+    writeFileSync(fresh, 'review,sentiment\n"the film was really great",positive\n"the zebra was awful",negative\n"the plot was boring",negative\n');
+    const ev = JSON.parse(run('evaluate', out, '--data', fresh, '--json').trim().split('\n').pop()!) as { accuracy: number; rows: number };
+    expect(ev.rows).toBe(3);
+    expect(ev.accuracy).toBe(1);
     const texts = join(dir, 'typed.txt');
     writeFileSync(texts, 'the movie was really wonderful\nthe plot was awful and the acting was dull\n');
     run('predict', out, '--input', texts, '--out', join(dir, 'y.npy'));
