@@ -59,6 +59,15 @@ describe('text tables', () => {
     else expect(rowsWithZebra(withVal.val!, 1)).toBe(1); // seen only as <unk>
   });
 
+  it('multi-word categories ("New York") stay one-hot features', () => {
+    const cities = ['New York', 'Los Angeles', 'San Diego', 'Boston', 'Salt Lake City'];
+    const { table } = parseCsv('city,temp,label\n' + Array.from({ length: 20 }, (_, i) => `${cities[i % 5]},${i},${i % 2}`).join('\n'));
+    const p = prepareStored(table, { valFraction: 0, testFraction: 0 });
+    expect(p.text).toBeUndefined();
+    expect(p.featureNames).toContain('city=New York');
+    expect(p.featureNames).toContain('temp');
+  });
+
   it('the role "text" makes a short categorical column text; character level works', () => {
     const { table } = parseCsv('word,label\nab,1\nba,0\nab,1\nbb,0\naa,1\nbb,0');
     const p = prepareStored(table, { roles: { word: 'text' }, tokenizer: { level: 'char', maxLength: 3 }, valFraction: 0, testFraction: 0 });
@@ -78,7 +87,8 @@ describe('plain-text ZIPs', () => {
     const [text, label] = t.columns as [Extract<(typeof t.columns)[number], { type: 'categorical' }>, Extract<(typeof t.columns)[number], { type: 'categorical' }>];
     expect(label.categories).toEqual(['neg', 'pos']);
     expect(text.categories).toContain('A lovely, warm film.');
-    const p = prepareStored(t, { roles: { text: 'text' }, valFraction: 0, testFraction: 0, tokenizer: { maxLength: 4 } });
+    // Read as text by its name (three short texts are too few to tell by their words).
+    const p = prepareStored(t, { valFraction: 0, testFraction: 0, tokenizer: { maxLength: 4 } });
     expect(p.classes).toBe(2);
     expect(p.sampleShape).toEqual([4]);
   });

@@ -26,12 +26,22 @@ export interface ColumnInfo {
   text?: boolean;
 }
 
-/** Text values that are sentences rather than categories: mostly several words (single-word ids stay categories). */
+/**
+ * Text values that are sentences rather than categories: mostly three words or more, or more
+ * than one-hot can hold and mostly several words ("New York" stays a category).
+ */
 export function looksLikeText(categories: readonly string[]): boolean {
-  let spaced = 0;
-  for (const c of categories) if (/\S\s+\S/.test(c)) spaced++;
-  return categories.length >= 4 && spaced * 2 > categories.length;
+  if (categories.length < 4) return false;
+  let words2 = 0, words3 = 0;
+  for (const c of categories) {
+    if (/\S\s+\S+\s+\S/.test(c)) words3++;
+    if (/\S\s+\S/.test(c)) words2++;
+  }
+  return words3 * 2 > categories.length || (categories.length > MAX_ONE_HOT && words2 * 2 > categories.length);
 }
+
+/** Column names that say "this is text" (a ZIP of .txt files becomes a column named `text`). */
+const TEXT_NAME = /^(text|texts|review|reviews|sentence|sentences|comment|comments|message|messages|body|content|tweet|tweets)$/i;
 
 export interface TablePlan {
   label: number;
@@ -79,7 +89,7 @@ export function textColumnIndex(cols: readonly ColumnInfo[], roles: readonly Col
     if (cols[i].type !== 'categorical') throw new FlowgradError('bad-argument', `column '${cols[i].name}' holds numbers: only a text column can be tokenized`);
     return i;
   }
-  return cols.findIndex((c, k) => roles[k] === 'feature' && c.type === 'categorical' && c.text === true);
+  return cols.findIndex((c, k) => roles[k] === 'feature' && c.type === 'categorical' && (c.text === true || TEXT_NAME.test(c.name.trim())));
 }
 
 export function planTable(cols: readonly ColumnInfo[], prep: DataPrep): TablePlan {
