@@ -56,7 +56,7 @@ export class GraphModel extends Module {
   readonly lossSpec: LossSpec;
   /** Classes predicted (last dimension of the prediction). */
   readonly outputSize: number;
-  /** Per-sample shape the model takes: the Input's, or with several Inputs the flat values they slice. */
+  /** Per-sample shape the model takes: the Input's, or with several Inputs (or an offset) the flat values up to the last one read. */
   readonly inputShape: number[];
   /** Every Input with its slice; every Output / Loss (the first is the prediction). */
   readonly inputs: InputSlot[] = [];
@@ -147,11 +147,15 @@ export class GraphModel extends Module {
   private run(x: Tensor): Map<string, Tensor> {
     const values = new Map<string, Tensor>();
     const n = x.shape[0]!;
-    const input = x.shape.length === this.inputShape.length + 1 && x.shape.slice(1).join(',') === this.inputShape.join(',') ? x : x.reshape([n, ...this.inputShape]);
-    // Several Inputs: each takes its slice of the flat sample, in its own shape.
     const fed = new Map<string, Tensor>();
-    if (this.inputs.length === 1 && this.inputs[0]!.offset === 0) fed.set(this.inputs[0]!.id, input);
-    else for (const i of this.inputs) fed.set(i.id, input.narrow(1, i.offset, i.size).reshape([n, ...i.shape]));
+    if (this.inputs.length === 1 && this.inputs[0]!.offset === 0) {
+      const input = x.shape.length === this.inputShape.length + 1 && x.shape.slice(1).join(',') === this.inputShape.join(',') ? x : x.reshape([n, ...this.inputShape]);
+      fed.set(this.inputs[0]!.id, input);
+    } else {
+      // Each Input takes its slice of the flat sample (which may hold more values than they read), in its own shape.
+      const flat = x.reshape([n, x.size / Math.max(1, n)]);
+      for (const i of this.inputs) fed.set(i.id, flat.narrow(1, i.offset, i.size).reshape([n, ...i.shape]));
+    }
     for (const s of this.steps) {
       let inputs = s.node.type === 'Input' ? [fed.get(s.node.id)!] : s.sources.map((id) => values.get(id)!);
       if (this.inputHook && s.node.type !== 'Input') inputs = this.inputHook(s.node, inputs);

@@ -69,6 +69,20 @@ describe('several Inputs and Output / Loss nodes', () => {
     expect(total).toBeCloseTo(main + 0.3 * (both - main), 5);
   });
 
+  it('a single Input with an offset reads its slice of wider samples', () => {
+    manualSeed(1);
+    const g = new GraphBuilder();
+    g.chain(null, ['x', 'Input', { shape: [2], offset: 1 }], ['d', 'Dense', { units: 2 }], ['loss', 'Loss']);
+    const graph = g.build();
+    expect(dataFitIssues(graph, analyzeGraph(graph), { sampleShape: [4], classes: 2 })).toEqual([]);
+    const model = new GraphModel(graph);
+    const w = model.namedParameters().find(([k]) => k === 'd.weight')![1];
+    w.assign(tensor([1, 0, 0, 1], { shape: [2, 2] }));
+    model.namedParameters().find(([k]) => k === 'd.bias')![1].assign(tensor([0, 0], { shape: [2] }));
+    const out = model.forward(tensor([10, 20, 30, 40], { shape: [1, 4] })).dataSync();
+    expect(Array.from(out)).toEqual([20, 30]);
+  });
+
   it('backward through the slices and the weighted sum matches finite differences', () => {
     manualSeed(5);
     const model = new GraphModel(twoInputGraph(0.7));

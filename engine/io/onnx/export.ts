@@ -189,6 +189,9 @@ export function exportOnnx(graph: GraphJSON, weights: HostWeights, opts: OnnxExp
   const outputName = (i: number) => (i === 0 ? ONNX_OUTPUT : `${ONNX_OUTPUT}_${losses[i]!.node.id}`);
   losses.forEach((l, i) => b.nodeN(l.predId, 'Identity', [values.get(l.predId)!], {}, [outputName(i)]));
   const inputOffset = getLayer('Input')!;
+  const offsetOf = (n: GraphNode) => Number(resolveAttrs(inputOffset, n.attrs).offset ?? 0);
+  // An Input with an offset reads a slice of the sample: the metadata says which.
+  const sliced = inputs.some((n) => offsetOf(n) > 0);
 
   const inShape = ['batch', ...sample(analysis.shapes[input.id]!)];
   const outShape = ['batch', ...sample(analysis.shapes[predId]!)];
@@ -202,7 +205,7 @@ export function exportOnnx(graph: GraphJSON, weights: HostWeights, opts: OnnxExp
     [META.output]: JSON.stringify({ meaning, loss: lossKind, shape: outShape.slice(1) }),
     ...(classNames ? { [META.classNames]: JSON.stringify(classNames) } : {}),
     ...(pre ? { [META.preprocessing]: JSON.stringify(pre) } : {}),
-    ...(inputs.length > 1 ? { [META.inputs]: JSON.stringify(inputs.map((n) => ({ name: onnxInputName(inputs, n.id), node: n.id, offset: Number(resolveAttrs(inputOffset, n.attrs).offset ?? 0), shape: sample(analysis.shapes[n.id]!) }))) } : {}),
+    ...(inputs.length > 1 || sliced ? { [META.inputs]: JSON.stringify(inputs.map((n) => ({ name: onnxInputName(inputs, n.id), node: n.id, offset: offsetOf(n), shape: sample(analysis.shapes[n.id]!) }))) } : {}),
     ...(losses.length > 1 ? { [META.outputs]: JSON.stringify(losses.map((l, i) => ({ name: outputName(i), node: l.node.id, shape: sample(analysis.shapes[l.predId]!) }))) } : {}),
   };
   const doc = [
