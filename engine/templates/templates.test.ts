@@ -19,6 +19,7 @@ import type { Template } from './index.ts';
 
 /** A small sample of the template's own dataset. */
 function dataFor(t: Template): ArrayDataset {
+  if (t.dataset.kind === 'upload') throw new Error(`${t.id}: a template opens on built-in data`);
   const g = makeBuiltin(t.dataset.name, { samples: t.id === 'mlp' ? 200 : 96, noise: t.dataset.noise, seed: 1 });
   return { x: g.x, y: g.y, rows: g.rows, features: g.sampleShape.reduce((a, b) => a * b, 1), sampleShape: g.sampleShape };
 }
@@ -70,7 +71,7 @@ describe('templates', () => {
       manualSeed(cfg.seed);
       const model = new GraphModel(t.build());
       let last: Record<string, number | undefined> = {};
-      await fit(model, d.train, d.val, cfg, { onEpoch: (e) => (last = { valLoss: e.valLoss, valAccuracy: e.valAccuracy }) });
+      await fit(model, d.train, d.val, cfg, { onEpoch: (e) => void (last = { valLoss: e.valLoss, valAccuracy: e.valAccuracy }) });
       check(last);
       model.dispose();
     }, 120_000);

@@ -116,7 +116,7 @@ describe('several Inputs and Output / Loss nodes', () => {
     const train = twoGroups(400, 3), val = twoGroups(200, 4);
     const steps: StepReport[] = [];
     let valAccuracy = 0;
-    await fit(model, train, val, { optimizer: 'adam', lr: 0.02, batchSize: 32, epochs: 25, seed: 1, validationSplit: 0 }, { onStep: (s) => steps.push(s), onEpoch: (e) => (valAccuracy = e.valAccuracy ?? 0) });
+    await fit(model, train, val, { optimizer: 'adam', lr: 0.02, batchSize: 32, epochs: 25, seed: 1, validationSplit: 0 }, { onStep: (s) => steps.push(s), onEpoch: (e) => void (valAccuracy = e.valAccuracy ?? 0) });
     const mean = (xs: StepReport[]) => xs.reduce((s, x) => s + x.loss, 0) / xs.length;
     expect(mean(steps.slice(-20))).toBeLessThan(mean(steps.slice(0, 20)) * 0.6);
     expect(valAccuracy).toBeGreaterThan(0.85);
