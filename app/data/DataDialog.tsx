@@ -1,7 +1,7 @@
 /**
  * The dataset dialog: preview and preparation of the chosen upload. Tables: the first rows,
  * each column's type, min/max/mean, missing and non-finite counts, a role selector per column (feature /
- * label / ignore), the label histogram, task, normalisation and missing-value policy. Images:
+ * label / ignore / text, with the tokenizer's settings for a text column: TextSettings.tsx), the label histogram, task, normalisation and missing-value policy. Images:
  * a grid per class with counts, size and colour, and augmentation with a live preview of
  * augmented samples. Arrays: shapes and class counts. Always: the split, what the model must
  * look like, and "Fit model to data".
@@ -9,7 +9,7 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { Rng } from '../../engine/core/rng.ts';
 import { augmentSample } from '../../engine/data/augment.ts';
-import { columnRoles } from '../../engine/project/dataPlan.ts';
+import { columnInfos, columnRoles, textColumnIndex } from '../../engine/project/dataPlan.ts';
 import { NO_AUGMENT, type AugmentConfig, type ColumnRole, type DataPrep, type DatasetSummary } from '../../engine/project/dataTypes.ts';
 import type { UploadSpec } from '../../engine/project/config.ts';
 import { useApp } from '../store/index.ts';
@@ -21,18 +21,8 @@ import { fmtBytes, sigText } from './format.ts';
 import { removeUpload } from './dataActions.ts';
 import { dataSplit } from './splitCounts.ts';
 import { nonFiniteText } from './nonFinite.ts';
-
-function Select<T extends string>({ label, value, options, onChange, disabled }: { label: string; value: T; options: [T, string][]; onChange(v: T): void; disabled?: boolean }) {
-  const id = useId();
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <select id={id} value={value} disabled={disabled} onChange={(e) => onChange(e.target.value as T)}>
-        {options.map(([v, text]) => <option key={v} value={v}>{text}</option>)}
-      </select>
-    </div>
-  );
-}
+import { Select } from './Select.tsx';
+import { TextSettings } from './TextSettings.tsx';
 
 function Slider({ label, value, min, max, step, onChange }: { label: string; value: number; min: number; max: number; step: number; onChange(v: number): void }) {
   const id = useId();
@@ -57,8 +47,12 @@ function TableSection({ summary, prep }: { summary: DatasetSummary; prep: DataPr
   const t = summary.table!;
   const names = t.columns.map((c) => c.name);
   let roles: ColumnRole[];
+  let textCol = -1;
   try {
     roles = columnRoles(names, prep);
+    textCol = textColumnIndex(columnInfos(summary), roles);
+    // A column read as text (chosen, or sentences found by themselves) shows the role it plays.
+    if (textCol >= 0) roles = roles.map((r, i) => (i === textCol ? 'text' : r === 'feature' ? 'ignore' : r));
   } catch {
     roles = names.map(() => 'feature');
   }
@@ -67,7 +61,7 @@ function TableSection({ summary, prep }: { summary: DatasetSummary; prep: DataPr
   const setRole = (name: string, role: ColumnRole) => {
     const next = { ...(prep.roles ?? {}) };
     delete next[name];
-    if (role === 'ignore') next[name] = 'ignore';
+    if (role === 'ignore' || role === 'text') next[name] = role;
     if (role === 'label') patchPrep({ label: name, roles: next });
     else patchPrep({ roles: next, ...(prep.label === name ? { label: names.find((n, i) => n !== name && roles[i] !== 'ignore' && next[n] !== 'ignore') } : {}) });
   };
@@ -92,6 +86,7 @@ function TableSection({ summary, prep }: { summary: DatasetSummary; prep: DataPr
                       <option value="feature">feature</option>
                       <option value="label">label</option>
                       <option value="ignore">ignore</option>
+                      {c.type === 'categorical' && <option value="text">text</option>}
                     </select>
                   </th>
                 ))}
@@ -108,9 +103,10 @@ function TableSection({ summary, prep }: { summary: DatasetSummary; prep: DataPr
       <div className="data-fieldrow">
         <Select label="Label column" value={labelCol?.name ?? ''} options={names.map((n) => [n, n])} onChange={(v) => setRole(v, 'label')} />
         <Select label="Task" value={prep.task ?? 'auto'} options={[['auto', 'Automatic'], ['classification', 'Classification'], ['regression', 'Regression']]} onChange={(task) => patchPrep({ task })} />
-        <Select label="Normalize" value={prep.normalize ?? 'standardize'} options={[['standardize', 'Standardize (mean 0, sd 1)'], ['minmax', 'Min-max (0 to 1)'], ['none', 'None']]} onChange={(normalize) => patchPrep({ normalize })} />
-        <Select label="Missing values" value={prep.missing ?? 'mean'} options={[['mean', 'Fill with mean'], ['zero', 'Fill with zero'], ['drop', 'Drop the row']]} onChange={(missing) => patchPrep({ missing })} />
+        {textCol < 0 && <Select label="Normalize" value={prep.normalize ?? 'standardize'} options={[['standardize', 'Standardize (mean 0, sd 1)'], ['minmax', 'Min-max (0 to 1)'], ['none', 'None']]} onChange={(normalize) => patchPrep({ normalize })} />}
+        {textCol < 0 && <Select label="Missing values" value={prep.missing ?? 'mean'} options={[['mean', 'Fill with mean'], ['zero', 'Fill with zero'], ['drop', 'Drop the row']]} onChange={(missing) => patchPrep({ missing })} />}
       </div>
+      {textCol >= 0 && <TextSettings column={names[textCol]!} prep={prep} />}
       {nonFinite && <ul className="data-notes" aria-label="Non-finite cells"><li>{nonFinite}</li></ul>}
       {labelCol?.histogram && (
         <div className="data-section">

@@ -6,7 +6,7 @@
  */
 import { ingestFiles, DataError, type IngestFile } from '../../workers/data/client.ts';
 import { deleteDataset, getSetting, listSummaries, putSetting } from '../../workers/data/store.ts';
-import { labelIndex } from '../../engine/project/dataPlan.ts';
+import { arraySampleShape, labelIndex } from '../../engine/project/dataPlan.ts';
 import { DEFAULT_PREP, type BadRowPolicy, type DataPrep, type DatasetSummary } from '../../engine/project/dataTypes.ts';
 import { useApp } from '../store/index.ts';
 import type { DataSource } from '../store/dataSlice.ts';
@@ -19,6 +19,8 @@ export function defaultPrep(s: DatasetSummary): DataPrep {
   const prep: DataPrep = { valFraction: DEFAULT_PREP.valFraction, testFraction: DEFAULT_PREP.testFraction, seed: 1, normalize: 'standardize', missing: 'mean' };
   if (s.table) prep.label = s.table.columns[labelIndex(s.table.columns.map((c) => c.name), {})]?.name;
   if (s.images) prep.imageSize = Math.min(s.images.width, 32);
+  // Integer arrays are usually token ids: standardising them would make ids negative.
+  if (s.tensor?.xInteger && !arraySampleShape(s.tensor.xShape).image) prep.normalize = 'none';
   return prep;
 }
 

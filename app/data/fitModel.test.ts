@@ -3,6 +3,7 @@ import { defaultGraph } from '../../engine/graph/format.ts';
 import { analyzeGraph } from '../../engine/graph/analyze.ts';
 import { dataFitIssues } from '../../engine/graph/dataFit.ts';
 import { fitGraphToData } from './fitModel.ts';
+import { getTemplate } from '../../engine/templates/index.ts';
 
 describe('fit model to data', () => {
   it('makes the starter graph fit tabular data with 3 classes', () => {
@@ -30,5 +31,24 @@ describe('fit model to data', () => {
     expect(g.nodes.find((n) => n.type === 'Loss')!.attrs.loss).toBe('mse');
     expect(g.nodes.some((n) => n.type === 'Softmax')).toBe(false);
     expect(analyzeGraph(g).ok).toBe(true);
+  });
+
+  it('fits the Transformer to text: Input length and an Embedding row per vocabulary token', () => {
+    const sig = { sampleShape: [24], classes: 3, vocabSize: 300 };
+    const before = getTemplate('transformer')!.build();
+    expect(dataFitIssues(before, analyzeGraph(before), sig).map((i) => i.nodeId).sort()).toEqual(['embed', 'input', 'loss']);
+    const g = fitGraphToData(before, sig);
+    expect(g.nodes.find((n) => n.id === 'embed')!.attrs.numEmbeddings).toBe(300);
+    expect(dataFitIssues(g, analyzeGraph(g), sig)).toEqual([]);
+  });
+
+  it('leaves the slices of a model with several Inputs alone', () => {
+    const g0 = defaultGraph();
+    const input = g0.nodes.find((n) => n.type === 'Input')!;
+    const second = { ...input, id: 'input2', attrs: { shape: [3], offset: 2 } };
+    const g = { ...g0, nodes: [...g0.nodes, second] };
+    const fitted = fitGraphToData(g, { sampleShape: [5], classes: 2 });
+    expect(fitted.nodes.find((n) => n.id === 'input2')!.attrs).toEqual({ shape: [3], offset: 2 });
+    expect(fitted.nodes.find((n) => n.id === input.id)!.attrs.shape).toEqual(input.attrs.shape);
   });
 });

@@ -1,9 +1,9 @@
 /**
  * "Fit model to data": the one-click fix for a graph that does not fit the chosen dataset.
- * Sets every Input's shape to the samples' shape, puts a Flatten between an Input and a
+ * Sets the Input's shape to the samples' shape (a model with several Inputs keeps its slices), puts a Flatten between an Input and a
  * Dense when the samples are images (the Dense needs a flat vector), and sizes the last
  * Dense before the loss: one unit per class (cross-entropy) or one output (MSE) for
- * regression. A pure graph command, so it is undoable like any other edit.
+ * regression; an Embedding gets a row per vocabulary token of text data. A pure graph command, so it is undoable like any other edit.
  */
 import type { GraphJSON, GraphNode } from '../../engine/graph/types.ts';
 import type { DataSignature } from '../../engine/graph/dataFit.ts';
@@ -19,7 +19,9 @@ function feeding(g: GraphJSON, nodeId: string): GraphNode | undefined {
 
 export function fitGraphToData(graph: GraphJSON, sig: DataSignature): GraphJSON {
   let g = graph;
-  for (const input of graph.nodes.filter((n) => n.type === 'Input')) {
+  const inputs = graph.nodes.filter((n) => n.type === 'Input');
+  // Several Inputs each read a slice of the sample (their offset): their shapes are the user's choice.
+  for (const input of inputs.length === 1 ? inputs : []) {
     g = updateAttr(g, { nodeId: input.id, name: 'shape', value: [...sig.sampleShape] });
     if (sig.sampleShape.length <= 1) continue;
     for (const e of g.edges.filter((x) => x.source === input.id)) {
@@ -31,6 +33,12 @@ export function fitGraphToData(graph: GraphJSON, sig: DataSignature): GraphJSON 
       g = deleteElements(g, { edgeIds: [e.id] });
       g = connect(g, { source: input.id, sourcePort: e.sourcePort, target: id, targetPort: 'in' });
       g = connect(g, { source: id, sourcePort: 'out', target: next.id, targetPort: e.targetPort });
+    }
+  }
+  // Token ids index an Embedding's rows: it needs one per vocabulary entry.
+  if (sig.vocabSize !== undefined) {
+    for (const n of g.nodes.filter((x) => x.type === 'Embedding')) {
+      if (Number(n.attrs.numEmbeddings ?? 0) < sig.vocabSize) g = updateAttr(g, { nodeId: n.id, name: 'numEmbeddings', value: sig.vocabSize });
     }
   }
   const loss = g.nodes.find((n) => n.type === 'Loss');

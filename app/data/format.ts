@@ -9,5 +9,6 @@ export function fmtBytes(n: number): string {
 }
 
 export function sigText(sig: DataSignature): string {
-  return `Input [${sig.sampleShape.join(',')}] → ${sig.classes === null ? 'a number (regression)' : `${sig.classes} classes`}`;
+  const input = `Input [${sig.sampleShape.join(',')}]${sig.vocabSize !== undefined ? ` token ids (vocabulary ≤ ${sig.vocabSize})` : ''}`;
+  return `${input} → ${sig.classes === null ? 'a number (regression)' : `${sig.classes} classes`}`;
 }

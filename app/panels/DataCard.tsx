@@ -1,6 +1,6 @@
 /**
  * The data card in the dock: which dataset (generated 2-D points, other built-ins, or an
- * upload), its size and noise, a small preview, upload buttons (file or folder) with a
+ * upload), its size and noise, a small preview (a few texts for text data), upload buttons (file or folder) with a
  * progress bar, upload errors (role=alert, with "Skip bad rows" when that helps), whether
  * the model fits the data, and the one-click "Fit model to data".
  */
@@ -24,7 +24,7 @@ function useBuiltinPreview(name: string | null, samples: number, noise: number, 
   return useMemo(() => {
     if (!name) return null;
     try {
-      return makeBuiltin(name, { samples: name === 'digits' ? 16 : Math.min(samples, 2000), noise, seed });
+      return makeBuiltin(name, { samples: name.startsWith('digits') ? 16 : Math.min(samples, 2000), noise, seed });
     } catch {
       return null;
     }
@@ -163,13 +163,19 @@ export function DataCard() {
             </div>
           )}
         </div>
-        <canvas
-          ref={canvas}
-          className="data-preview"
-          data-testid="dataset-preview"
-          role="img"
-          aria-label={source ? `Preview: ${label}${upload ? '' : `, ${samples} samples`}` : `Scatter preview: ${info2d?.label ?? label}, ${samples} points`}
-        />
+        {gen?.text ? (
+          <ul className="data-preview data-text-preview" data-testid="dataset-preview" aria-label={`Preview: ${label}, ${samples} texts`}>
+            {gen.text.texts.slice(0, 6).map((t, i) => <li key={i}><b>{gen.classNames?.[gen.y[i]!] ?? gen.y[i]}</b> {t}</li>)}
+          </ul>
+        ) : (
+          <canvas
+            ref={canvas}
+            className="data-preview"
+            data-testid="dataset-preview"
+            role="img"
+            aria-label={source ? `Preview: ${label}${upload ? '' : `, ${samples} samples`}` : `Scatter preview: ${info2d?.label ?? label}, ${samples} points`}
+          />
+        )}
       </div>
     </section>
   );

@@ -4,7 +4,8 @@
  * (or the predicted values) the model gives — computed in the worker with
  * the engine's predict (actions/inference.ts) on the trained weights. A model trained on an
  * uploaded table gets one field per column (categories to pick from), raw values encoded with
- * its stored preprocessing (tabularInput.ts), and answers with the label's class names.
+ * its stored preprocessing (tabularInput.ts), and answers with the label's class names; a
+ * text model gets a text box (TextPlayground.tsx).
  */
 import { useId, useState } from 'react';
 import type { Preprocessing } from '../../engine/project/preprocessing.ts';
@@ -13,6 +14,7 @@ import { currentWeights } from '../actions/projectFiles.ts';
 import { predict } from '../actions/inference.ts';
 import { useApp } from '../store/index.ts';
 import { CLASS_COLORS } from './plot2d.ts';
+import { TextPlayground } from './TextPlayground.tsx';
 
 export interface Probe {
   point: number[];
@@ -67,6 +69,7 @@ export function ProbeResult({ p, classifier, classNames, target, at: where }: { 
 
 /** Typed rows for models whose input is a flat feature vector other than a 2-D point. */
 export function TabularPlayground({ features, classifier, preprocessing }: { features: number; classifier: boolean; preprocessing?: Preprocessing | null }) {
+  if (preprocessing?.kind === 'text' && preprocessing.text && preprocessing.text.maxLength === features) return <TextPlayground key={preprocessing.text.vocab.join('\n')} pre={preprocessing} classifier={classifier} />;
   if (preprocessing && tableColumns(preprocessing) && preprocessing.featureNames.length === features) {
     // Keyed by the preprocessing, so fields start over when a model with other columns arrives.
     return <ColumnPlayground key={JSON.stringify(preprocessing.columns)} pre={preprocessing} classifier={classifier} />;

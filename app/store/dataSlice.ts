@@ -42,7 +42,7 @@ export interface DataSlice {
   patchData(p: Partial<Pick<DataSlice, 'dataBusy' | 'dataError' | 'dataPanelOpen' | 'uploadsLoaded'>>): void;
 }
 
-const sameSig = (a: DataSignature, b: DataSignature) => a.classes === b.classes && a.sampleShape.join(',') === b.sampleShape.join(',');
+const sameSig = (a: DataSignature, b: DataSignature) => a.classes === b.classes && a.vocabSize === b.vocabSize && a.sampleShape.join(',') === b.sampleShape.join(',');
 
 /** Signature and problem for a source; keeps `prev` when nothing is known yet. */
 export function signatureFor(src: DataSource, uploads: DatasetSummary[], loaded: boolean, prev: DataSignature): { sig: DataSignature; problem: string | null } {

@@ -39,6 +39,7 @@ import { fmtShape } from '../core/errors.ts';
 import { ALLOW_CODE_FLAG, requireCodeConsent } from './codeGuard.ts';
 import { EXPORT_FORMATS, exportCommand } from './exportCommand.ts';
 import { predictCommand } from './predictCommand.ts';
+import { textRowsFromTable } from './textRows.ts';
 import { importOnnx } from '../io/onnx/import.ts';
 import { exportPytorch } from './exportPytorch.ts';
 import { COMPRESS_SWITCHES, COMPRESS_USAGE, compressCommand } from './compress.ts';
@@ -47,13 +48,14 @@ const OPTIMIZERS: OptimizerName[] = ['sgd', 'adam', 'adamw', 'rmsprop', 'adagrad
 
 const USAGE = `usage:
   npm run flowgrad -- train <project.flowgrad.zip | graph.json | template:ID> [--data builtin:NAME | FILE [--label COLUMN]]
+                       [--normalize standardize|minmax|none] [--text COLUMN] [--tokenizer word|char] [--max-length N] [--max-vocab N]
                        [--epochs N] [--lr X] [--batch N] [--optimizer ${OPTIMIZERS.join('|')}] [--seed N]
                        [--backend cpu|webgpu|reference] [--mixed-precision on|off] [--eager] [--restart] [--include-data] [${ALLOW_CODE_FLAG}] [--json]
                        --out trained.flowgrad.zip
   npm run flowgrad -- evaluate <project.flowgrad.zip> [--data FILE] [${ALLOW_CODE_FLAG}] [--json]
   npm run flowgrad -- info <project.flowgrad.zip | graph.json | template:ID> [--json]
   npm run flowgrad -- export <project.flowgrad.zip | graph.json | model.onnx | template:ID> --format ${[...Object.keys(EXPORT_FORMATS), 'pytorch'].join('|')} [--data builtin:NAME | FILE] --out PATH
-  npm run flowgrad -- predict <project.flowgrad.zip | model.onnx> --input x.npy --out y.npy [--prepared]
+  npm run flowgrad -- predict <project.flowgrad.zip | model.onnx> --input x.npy|texts.txt --out y.npy [--prepared]
 (a model.onnx of the operators the catalog covers opens as a graph with its weights: info, train, export)
 (--prepared: the inputs are already preprocessed; without it the stored preprocessing is applied to raw inputs)
 (--format pytorch writes a zip: model.py, train.py (torchrun/DDP), data.py + data.npz, README; --data picks the data for a template without one)
@@ -62,7 +64,9 @@ ${COMPRESS_USAGE}
 (${ALLOW_CODE_FLAG}: run the project's Custom Code JavaScript; without it such a project is refused)
 a trained project continues from its checkpoint (--epochs more epochs); --restart starts over from fresh weights
 built-in data: ${BUILTINS.map((b) => b.name).join(', ')}
-templates: ${TEMPLATES.map((t) => `${t.id}${t.dataset ? '' : ' (needs its own data)'}`).join(', ')}`;
+(--normalize none keeps values as they are; integer arrays (token ids) are never standardised by default;
+ --text COLUMN reads that column as text: --tokenizer word|char, --max-length tokens per sample, --max-vocab vocabulary size)
+templates: ${TEMPLATES.map((t) => t.id).join(', ')}`;
 
 /** Flags without a value. */
 const SWITCHES = new Set(['restart', 'eager', 'json', 'include-data', 'prepared', ALLOW_CODE_FLAG.slice(2), ...COMPRESS_SWITCHES]);
@@ -94,8 +98,8 @@ function loadProject(file: string): Loaded {
     if (!t) throw new Error(`unknown template '${file}' (templates: ${TEMPLATES.map((x) => x.id).join(', ')})`);
     const project = newProject(t.name);
     project.graph = t.build();
-    if (t.dataset) project.data = t.dataset;
-    else (project as { data?: DatasetSpec }).data = undefined;
+    project.data = { ...t.dataset };
+    if (t.training) project.training = { ...project.training, ...t.training };
     return { project, ...noFiles };
   }
   const bytes = new Uint8Array(readFileSync(file));
@@ -149,6 +153,32 @@ async function readDataFile(name: string, bytes: Uint8Array): Promise<StoredData
   return { id: `file:${name}`, name, format: parsed.format, bytes: bytes.byteLength, decodedBytes: decodedBytes(parsed.data), createdAt: new Date().toISOString(), data: parsed.data, notes: parsed.notes };
 }
 
+const NORMALIZE_MODES = ['standardize', 'minmax', 'none'] as const;
+
+/** The data file's preparation the flags ask for: label, normalisation, the text column and its tokenizer. */
+function prepFromFlags(opts: Record<string, string>): Record<string, unknown> {
+  const prep: Record<string, unknown> = {};
+  if (opts.label) prep.label = opts.label;
+  if (opts.normalize) {
+    if (!(NORMALIZE_MODES as readonly string[]).includes(opts.normalize)) throw new Error(`--normalize must be ${NORMALIZE_MODES.join(', ')} (got '${opts.normalize}')`);
+    prep.normalize = opts.normalize;
+  }
+  if (opts.text) prep.roles = { [opts.text]: 'text' };
+  const tokenizer: Record<string, unknown> = {};
+  if (opts.tokenizer) {
+    if (opts.tokenizer !== 'word' && opts.tokenizer !== 'char') throw new Error(`--tokenizer must be word or char (got '${opts.tokenizer}')`);
+    tokenizer.level = opts.tokenizer;
+  }
+  for (const [flag, key] of [['max-length', 'maxLength'], ['max-vocab', 'maxVocab']] as const) {
+    if (opts[flag] === undefined) continue;
+    const n = Number(opts[flag]);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--${flag} needs a whole number ≥ 1 (got '${opts[flag]}')`);
+    tokenizer[key] = n;
+  }
+  if (Object.keys(tokenizer).length > 0) prep.tokenizer = tokenizer;
+  return prep;
+}
+
 function dataFromFlag(flag: string, current: DatasetSpec | undefined): DatasetSpec {
   const name = flag.replace(/^builtin:/, '');
   const info = BUILTINS.find((b) => b.name === name);
@@ -182,7 +212,7 @@ async function resolveData(file: string, loaded: Loaded, opts: Record<string, st
     const upload = await readDataFile(basename(opts.data), bytes);
     for (const n of upload.notes) log(`note: ${n}`);
     const keepPrep = dataset?.kind === 'upload' && dataset.prep ? dataset.prep : {};
-    dataset = { kind: 'upload', id: upload.id, name: upload.name, prep: { ...keepPrep, ...(opts.label ? { label: opts.label } : {}) } };
+    dataset = { kind: 'upload', id: upload.id, name: upload.name, prep: { ...keepPrep, ...prepFromFlags(opts) } };
     return { dataset, io: { readUpload: async () => upload }, upload: { name: upload.name, bytes } };
   }
   if (opts.data) return { dataset: dataFromFlag(opts.data, dataset) };
@@ -277,6 +307,7 @@ async function train(file: string, opts: Record<string, string>): Promise<void> 
 function rowsFromFile(upload: StoredDataset, project: ProjectJSON, log: (s: string) => void): { rows: ArrayDataset; classNames: string[] | null } {
   const pre = project.preprocessing;
   const d = upload.data;
+  if (pre?.kind === 'text' && pre.text?.column && d.kind === 'table') return textRowsFromTable(pre, d);
   if (pre?.kind === 'table' && d.kind === 'table') {
     const label = d.columns.find((c) => c.name === pre.label);
     if (!label) throw new Error(`the file has no column '${pre.label}' (the label the model was trained on)`);

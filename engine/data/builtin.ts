@@ -10,6 +10,8 @@ import { FlowgradError } from '../core/errors.ts';
 import type { DataSignature } from '../graph/dataFit.ts';
 import { BUILTIN_2D, makeBuiltin2D, type Builtin2DName } from './builtin2d.ts';
 import { DIGIT_SIDE, makeDigits } from './digits.ts';
+import { SENTIMENT_CLASSES, SENTIMENT_LENGTH, SENTIMENT_VOCAB, sentimentIds, sentimentTexts } from './sentiment.ts';
+import { SEQUENCE_LENGTH, trendSequences } from './sequences.ts';
 
 export interface BuiltinInfo {
   name: string;
@@ -30,6 +32,9 @@ export const BUILTINS: readonly BuiltinInfo[] = [
   { name: 'blobs-5', label: 'Blobs (5 classes)', kind: 'builtin', signature: { sampleShape: [2], classes: 5 }, samples: 1000, noise: 0.5, maxSamples: 5000 },
   { name: 'sine', label: 'Sine (regression)', kind: 'builtin', signature: { sampleShape: [1], classes: null }, samples: 400, noise: 0.1, maxSamples: 5000 },
   { name: 'digits', label: 'Digits 28×28 (synthetic)', kind: 'builtin', signature: { sampleShape: [1, DIGIT_SIDE, DIGIT_SIDE], classes: 10 }, samples: 2000, noise: 0.1, maxSamples: 20000 },
+  { name: 'digits-recon', label: 'Digits → themselves (autoencoder)', kind: 'builtin', signature: { sampleShape: [1, DIGIT_SIDE, DIGIT_SIDE], classes: null }, samples: 1000, noise: 0.1, maxSamples: 20000 },
+  { name: 'sentiment', label: 'Reviews: positive / negative (text)', kind: 'builtin', signature: { sampleShape: [SENTIMENT_LENGTH], classes: 2, vocabSize: SENTIMENT_VOCAB.length }, samples: 800, noise: 0, maxSamples: 20000 },
+  { name: 'sequences', label: 'Rising / falling sequences 20×1', kind: 'builtin', signature: { sampleShape: [SEQUENCE_LENGTH, 1], classes: 2 }, samples: 600, noise: 0.3, maxSamples: 20000 },
 ];
 
 export function builtinInfo(name: string): BuiltinInfo | undefined {
@@ -45,6 +50,8 @@ export interface GeneratedData {
   classNames: string[] | null;
   extent: [number, number, number, number] | null;
   image: boolean;
+  /** Text data: the texts behind each row of token ids, and the vocabulary that encoded them. */
+  text?: { texts: string[]; vocab: readonly string[] };
 }
 
 function blobs(k: number, samples: number, noise: number, seed: number): GeneratedData {
@@ -92,6 +99,18 @@ export function makeBuiltin(name: string, opts: { samples: number; noise: number
     const d = makeDigits(opts.samples, opts.noise, opts.seed);
     return { x: d.x, y: d.y, rows: d.y.length, sampleShape: [1, DIGIT_SIDE, DIGIT_SIDE], classes: 10, classNames: Array.from({ length: 10 }, (_, i) => String(i)), extent: null, image: true };
   }
+  if (name === 'digits-recon') {
+    const d = makeDigits(opts.samples, opts.noise, opts.seed);
+    return { x: d.x, y: Float32Array.from(d.x), rows: d.y.length, sampleShape: [1, DIGIT_SIDE, DIGIT_SIDE], classes: null, classNames: null, extent: null, image: true };
+  }
+  if (name === 'sentiment') {
+    const set = sentimentTexts(Math.max(2, Math.floor(opts.samples)), opts.noise, opts.seed);
+    return { x: sentimentIds(set), y: set.labels, rows: set.labels.length, sampleShape: [SENTIMENT_LENGTH], classes: 2, classNames: [...SENTIMENT_CLASSES], extent: null, image: false, text: { texts: set.texts, vocab: SENTIMENT_VOCAB } };
+  }
+  if (name === 'sequences') {
+    const d = trendSequences(Math.max(2, Math.floor(opts.samples)), opts.seed, SEQUENCE_LENGTH, opts.noise);
+    return { x: d.x, y: d.y, rows: d.rows, sampleShape: [SEQUENCE_LENGTH, 1], classes: 2, classNames: ['falling', 'rising'], extent: null, image: false };
+  }
   throw new FlowgradError('bad-argument', `unknown built-in dataset '${name}' (known: ${BUILTINS.map((b) => b.name).join(', ')})`);
 }
 
@@ -111,7 +130,8 @@ export function builtinSignature(name: string): DataSignature | null {
 export function builtinClassCounts(name: string, opts: { samples: number; noise: number; seed: number }): number[] {
   const byRule = (n: number, k: number) => Array.from({ length: k }, (_, c) => Math.floor(n / k) + (c < n % k ? 1 : 0));
   if (name === 'digits') return byRule(Math.max(10, Math.floor(opts.samples)), 10);
-  if (name === 'sine') return [Math.max(2, Math.floor(opts.samples))];
+  if (name === 'sine' || name === 'digits-recon') return [Math.max(name === 'sine' ? 2 : 10, Math.floor(opts.samples))];
+  if (name === 'sequences') return byRule(Math.max(2, Math.floor(opts.samples)), 2);
   const blob = /^blobs(?:-(\d+))?$/.exec(name);
   if (blob) {
     const k = Number(blob[1] ?? 3);

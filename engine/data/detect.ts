@@ -10,6 +10,7 @@ import { CsvReader, parseCsv } from './csv.ts';
 import { decodeImageEntries, groupByClass, IMAGE_EXT, listImageZip, pureDecoder, type ImageDecoder } from './image.ts';
 import { isGzip, isIdx, parseIdx } from './idx.ts';
 import { decodeText, parseJsonDataset } from './json.ts';
+import { isTextFolder, textFolderTable } from './textFolder.ts';
 import { isNpy, parseNpy, parseNpz, unzipChecked, type NdArray } from './npy.ts';
 import { isBmp, isPng } from './png.ts';
 import type { BadRowPolicy, DataFormat, StoredData, TableData, TensorData } from '../project/dataTypes.ts';
@@ -86,7 +87,7 @@ export function tensorFrom(x: NdArray, y: NdArray | null, name: string): TensorD
     labels = whole ? Int32Array.from(y.data) : Float32Array.from(y.data);
   }
   const xs = x.kind === 'uint8' ? (x.data as Uint8Array) : x.data instanceof Float32Array ? x.data : Float32Array.from(x.data);
-  return { kind: 'tensor', x: xs, xShape: x.shape, y: labels, yShape: y ? y.shape : [] };
+  return { kind: 'tensor', x: xs, xShape: x.shape, y: labels, yShape: y ? y.shape : [], ...(x.kind === 'int' ? { xInteger: true } : {}) };
 }
 
 const X_NAMES = /^(x|x_train|train_x|inputs?|features|data|images?|train_images)$/i;
@@ -141,6 +142,10 @@ async function parseOne(f: UploadFile, opts: ParseOptions): Promise<Parsed> {
       const files = unzipChecked(b, f.name);
       const names = Object.keys(files).filter((n) => !n.endsWith('/') && !n.startsWith('__MACOSX/'));
       if (names.length > 0 && names.every((n) => n.endsWith('.npy'))) return { format: 'npz', ...pickXY(parseNpz(b, f.name), f.name) };
+      if (isTextFolder(names)) {
+        const t = textFolderTable(files, f.name);
+        return { format: 'csv', data: t.table, notes: t.notes };
+      }
       const tables = names.filter((n) => /\.(csv|tsv)$/i.test(n));
       if (tables.length === 1 && !names.some((n) => IMAGE_EXT.test(n))) return parseOne({ name: tables[0], bytes: files[tables[0]] }, opts);
       const g = groupByClass(Object.entries(files).map(([path, bytes]) => ({ path, bytes })), f.name);

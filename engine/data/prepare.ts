@@ -1,6 +1,6 @@
 /**
- * Stored data → training data. Tables: label and feature columns by role, text features
- * one-hot, rows without a label dropped, missing features dropped or filled (mean of the
+ * Stored data → training data. Tables: label and feature columns by role, categorical features
+ * one-hot (a text column is tokenized instead: textSource.ts), rows without a label dropped, missing features dropped or filled (mean of the
  * training rows, or zero); infinite cells count as missing (they would shift a whole column by
  * ∞ when normalised) and are reported in the notes and `nonFinite`. Arrays and images: channels-first floats in 0–1, images resized
  * and turned gray or RGB. Then a seeded stratified split and normalisation with statistics
@@ -11,37 +11,11 @@ import { resizeRgba } from './image.ts';
 import { arraySampleShape, imageChannels, imageSide, planTable } from '../project/dataPlan.ts';
 import { applyStats, computeStats, stratifiedSplit } from './partition.ts';
 import { columnInfo } from './summary.ts';
+import type { RowSource } from './rowSource.ts';
+import { isInf, nonFiniteNote, tableLabels } from './tableLabels.ts';
+import { textTableSource } from './textSource.ts';
 import { DEFAULT_PREP, NO_AUGMENT } from '../project/dataTypes.ts';
 import type { ArrayDataset, AugmentConfig, DataPrep, ImageSetData, PreparedDataset, StoredData, TableData, TensorData } from '../project/dataTypes.ts';
-
-/** Where rows come from: `fill(r, out, off)` writes row r's features at out[off...]. */
-interface RowSource {
-  rows: number;
-  features: number;
-  sampleShape: number[];
-  fill(r: number, out: Float32Array, off: number): void;
-  /** Class per row (classification) or targets [rows × ySize]. */
-  y: Int32Array | Float32Array;
-  classes: number | null;
-  classNames: string[] | null;
-  featureNames: string[];
-  /** Normalisation group of each feature (-1: never normalised), and how many groups. */
-  groupOf: Int32Array;
-  groups: number;
-  image: boolean;
-  notes: string[];
-  /** Rows with a missing feature are NaN there; filled after the split. */
-  hasMissing: boolean;
-  /** Infinite cells (features and labels) treated as missing values. */
-  nonFinite: number;
-}
-
-const isInf = (v: number): boolean => v === Infinity || v === -Infinity;
-
-/** The note that says how many infinite cells became missing values. */
-function nonFiniteNote(n: number): string {
-  return `${n} non-finite cell${n === 1 ? '' : 's'} (±Infinity) treated as missing.`;
-}
 
 export interface PrepDefaults {
   valFraction?: number;
@@ -55,27 +29,12 @@ function anyAugment(a: AugmentConfig | undefined): a is AugmentConfig {
 
 function tableSource(t: TableData, prep: DataPrep): RowSource {
   const plan = planTable(t.columns.map(columnInfo), prep);
-  const lc = t.columns[plan.label];
+  if (plan.text !== null) return textTableSource(t, plan, prep);
   const notes: string[] = [];
-  // Labels per row (NaN / -1: missing → row dropped).
-  let classNames: string[] | null = null;
-  const yRaw = new Float64Array(t.rows);
+  const { yRaw, classNames } = tableLabels(t, plan);
   let nonFinite = 0;
+  const lc = t.columns[plan.label]!;
   if (lc.type === 'numeric') for (const v of lc.values) if (isInf(v)) nonFinite++;
-  if (plan.task === 'classification') {
-    if (lc.type === 'categorical') {
-      classNames = lc.categories;
-      for (let r = 0; r < t.rows; r++) yRaw[r] = lc.codes[r] < 0 ? NaN : lc.codes[r];
-    } else {
-      const values = [...new Set(Array.from(lc.values).filter(Number.isFinite))].sort((a, b) => a - b);
-      const index = new Map(values.map((v, i) => [v, i]));
-      classNames = values.map(String);
-      for (let r = 0; r < t.rows; r++) yRaw[r] = Number.isFinite(lc.values[r]) ? index.get(lc.values[r])! : NaN;
-    }
-  } else {
-    if (lc.type !== 'numeric') throw new FlowgradError('bad-argument', `the label '${lc.name}' holds text: it can only be a classification target`);
-    for (let r = 0; r < t.rows; r++) yRaw[r] = Number.isFinite(lc.values[r]) ? lc.values[r] : NaN;
-  }
   const feats = plan.features.map((i) => t.columns[i]);
   const drop = prep.missing ?? DEFAULT_PREP.missing;
   const keep: number[] = [];
@@ -175,10 +134,14 @@ function tensorSource(d: TensorData, prep: DataPrep): RowSource {
   if (d.x instanceof Float32Array) for (const v of d.x) if (isInf(v)) nonFinite++;
   if (nonFinite) notes.push(nonFiniteNote(nonFinite));
   const hasMissing = d.x instanceof Float32Array && d.x.some((v) => !Number.isFinite(v));
+  // Integer samples (token ids, counts) keep their values unless the prep asks otherwise: a standardised id is no id.
+  const integer = !image && (d.xInteger === true || d.x instanceof Uint8Array);
+  if (integer && prep.normalize === undefined) notes.push('Integer values (token ids) kept as they are: not normalised.');
   const groupOf = new Int32Array(features);
   for (let j = 0; j < features; j++) groupOf[j] = image ? Math.floor(j / (h * w)) : j;
   return {
     rows, features, sampleShape, y, classes, notes, hasMissing, nonFinite, image,
+    ...(integer ? { defaultNormalize: 'none' as const } : {}),
     classNames: classes === null ? null : Array.from({ length: classes }, (_, i) => String(i)),
     featureNames: image ? [] : Array.from({ length: features }, (_, i) => `x${i}`),
     groupOf,
@@ -267,6 +230,7 @@ export function prepareStored(data: StoredData, prep: DataPrep = {}, defaults: P
   const testFraction = prep.testFraction ?? defaults.testFraction ?? DEFAULT_PREP.testFraction;
   const seed = prep.seed ?? defaults.seed ?? DEFAULT_PREP.seed;
   const split = stratifiedSplit(src.rows, src.classes !== null ? (src.y as Int32Array) : null, valFraction, testFraction, seed);
+  src.fitOnTrain?.(split.train);
   const train = take(src, split.train);
   const val = split.val.length > 0 ? take(src, split.val) : null;
   const test = split.test.length > 0 ? take(src, split.test) : null;
@@ -278,7 +242,7 @@ export function prepareStored(data: StoredData, prep: DataPrep = {}, defaults: P
     fillMissing(parts, fill, src.groupOf);
     notes.push(`Missing values filled with ${policy === 'zero' ? 'zero' : 'the training mean'}.`);
   }
-  const mode = prep.normalize ?? DEFAULT_PREP.normalize;
+  const mode = src.text ? 'none' : prep.normalize ?? src.defaultNormalize ?? DEFAULT_PREP.normalize;
   const stats = computeStats(train, mode, src.groupOf, src.groups);
   for (const p of parts) applyStats(p, stats, src.groupOf);
   const augment = src.image && anyAugment(prep.augment) ? { ...NO_AUGMENT, ...prep.augment } : null;
@@ -294,5 +258,6 @@ export function prepareStored(data: StoredData, prep: DataPrep = {}, defaults: P
     signature: { sampleShape: src.sampleShape, classes: src.classes },
     notes,
     nonFinite: src.nonFinite,
+    ...(src.text ? { text: src.text() } : {}),
   };
 }

@@ -3,14 +3,16 @@
  * built-ins are generated, uploads are read through the host's `io` (IndexedDB in the
  * browser, files in Node) and prepared as their `prep` says. Built-in data keeps the split
  * the training config asks for (validationSplit, no test part) and is not normalised, exactly
- * as before uploads existed.
+ * as before uploads existed; generated text carries its tokenizer as preprocessing.
  */
 import { FlowgradError, isFlowgradError } from '../core/errors.ts';
 import type { DatasetSpec } from '../project/config.ts';
 import { splitDataset } from './split.ts';
 import { makeBuiltin } from './builtin.ts';
 import { prepareStored } from './prepare.ts';
-import { describePreprocessing } from '../project/preprocessing.ts';
+import { PREPROCESSING_VERSION, describePreprocessing, type Preprocessing } from '../project/preprocessing.ts';
+import { SENTIMENT_TOKENIZER } from './sentiment.ts';
+import { sanitizeTokenizer } from '../project/tokenizer.ts';
 import { NO_AUGMENT } from '../project/dataTypes.ts';
 import type { AugmentConfig, DataPrep, PreparedDataset, StoredDataset } from '../project/dataTypes.ts';
 
@@ -36,7 +38,7 @@ export function sanitizePrep(raw: unknown): DataPrep {
   if (o.roles && typeof o.roles === 'object') {
     prep.roles = {};
     for (const [k, v] of Object.entries(o.roles as Record<string, unknown>)) {
-      const role = oneOf(v, ['feature', 'label', 'ignore'] as const);
+      const role = oneOf(v, ['feature', 'label', 'ignore', 'text'] as const);
       if (role) prep.roles[k] = role;
     }
   }
@@ -52,6 +54,7 @@ export function sanitizePrep(raw: unknown): DataPrep {
   set('seed', num(o.seed, 0, 2 ** 31));
   set('imageSize', num(o.imageSize, 4, 128));
   set('color', oneOf(o.color, ['gray', 'rgb'] as const));
+  if (o.tokenizer && typeof o.tokenizer === 'object') prep.tokenizer = sanitizeTokenizer(o.tokenizer);
   if (o.augment && typeof o.augment === 'object') {
     const a = o.augment as Record<string, unknown>;
     const aug: AugmentConfig = {
@@ -81,8 +84,17 @@ function generated(spec: Extract<DatasetSpec, { kind: 'builtin2d' | 'builtin' }>
     stats: null,
     augment: null,
     extent: g.extent,
-    signature: { sampleShape: g.sampleShape, classes: g.classes },
+    signature: { sampleShape: g.sampleShape, classes: g.classes, ...(g.text ? { vocabSize: g.text.vocab.length } : {}) },
     notes: [],
+    ...(g.text ? { preprocessing: textPreprocessing(g) } : {}),
+  };
+}
+
+/** Generated text (the reviews): the tokenizer and vocabulary, so typed text predicts like the training rows. */
+function textPreprocessing(g: ReturnType<typeof makeBuiltin>): Preprocessing {
+  return {
+    version: PREPROCESSING_VERSION, kind: 'text', task: 'classification', sampleShape: [...g.sampleShape], classNames: g.classNames ? [...g.classNames] : null,
+    featureNames: [], normalize: null, text: { ...SENTIMENT_TOKENIZER, vocab: [...g.text!.vocab] },
   };
 }
 

@@ -4,7 +4,7 @@
  * missing values and value counts; for images, the counts per class and a few samples each.
  */
 import type { Column, ColumnSummary, DatasetSummary, ImageSample, StoredDataset, TableData } from '../project/dataTypes.ts';
-import type { ColumnInfo } from '../project/dataPlan.ts';
+import { looksLikeText, type ColumnInfo } from '../project/dataPlan.ts';
 
 const HEAD_ROWS = 8;
 const HIST_MAX = 50;
@@ -62,7 +62,7 @@ export function summarizeColumn(c: Column): ColumnSummary {
 
 export function columnInfo(c: Column): ColumnInfo {
   const s = summarizeColumn(c);
-  return { name: c.name, type: c.type, categories: c.type === 'categorical' ? c.categories.length : 0, integer: s.integer, distinct: s.distinct };
+  return { name: c.name, type: c.type, categories: c.type === 'categorical' ? c.categories.length : 0, integer: s.integer, distinct: s.distinct, ...(c.type === 'categorical' && looksLikeText(c.categories) ? { text: true } : {}) };
 }
 
 export function tableHead(t: TableData, rows = HEAD_ROWS): string[][] {
@@ -101,5 +101,5 @@ export function summarize(d: StoredDataset): DatasetSummary {
       for (const v of data.y) counts[v]++;
     }
   }
-  return { ...base, rows: n, tensor: { xShape: data.xShape, yShape: data.yShape, classes, counts, integer } };
+  return { ...base, rows: n, tensor: { xShape: data.xShape, yShape: data.yShape, classes, counts, integer, ...(data.xInteger ? { xInteger: true } : {}) } };
 }

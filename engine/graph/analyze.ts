@@ -134,7 +134,7 @@ export function analyzeGraph(graph: GraphJSON): GraphAnalysis {
     }
   }
 
-  // Structure: one Input or more, exactly one Loss, every node on a path from an Input to it.
+  // Structure: one Input or more, one Loss or more (their weighted sum is trained), every node on a path from an Input to a Loss.
   const inputs: number[] = [];
   const losses: number[] = [];
   specs.forEach((s, i) => {
@@ -143,9 +143,6 @@ export function analyzeGraph(graph: GraphJSON): GraphAnalysis {
   });
   if (inputs.length === 0) issue(null, 'no-input-node', 'The model has no Input node: add one from the palette so data has a way in');
   if (losses.length === 0) issue(null, 'no-loss-node', 'The model has no Output / Loss node: add one at the end so training knows what to minimize');
-  if (losses.length > 1) {
-    for (const i of losses) issue(nodes[i]!.id, 'multiple-loss-nodes', `The model has ${losses.length} Output / Loss nodes; keep exactly one`);
-  }
   const fromInput = reach(n, out, inputs);
   const toLoss = reach(n, inn, losses);
   if (inputs.length > 0) {

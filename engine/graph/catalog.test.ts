@@ -60,8 +60,8 @@ describe('catalog', () => {
   it('has valid defaults for every layer, and returns fresh copies', () => {
     for (const l of LAYERS) expect(checkAttrs(l, defaultAttrs(l.type)), l.type).toEqual([]);
     expect(defaultAttrs('Dense')).toEqual({ units: 16, bias: true, init: 'default' });
-    expect(defaultAttrs('Input')).toEqual({ shape: [2] });
-    expect(defaultAttrs('Loss')).toEqual({ loss: 'crossEntropy', labelSmoothing: 0, delta: 1, classWeights: [] });
+    expect(defaultAttrs('Input')).toEqual({ shape: [2], offset: 0 });
+    expect(defaultAttrs('Loss')).toEqual({ loss: 'crossEntropy', labelSmoothing: 0, delta: 1, weight: 1, classWeights: [] });
     expect(defaultAttrs('Dropout')).toEqual({ p: 0.5 });
     expect(defaultAttrs('LeakyReLU')).toEqual({ slope: 0.01 });
     expect(defaultAttrs('ELU')).toEqual({ alpha: 1 });
@@ -70,7 +70,7 @@ describe('catalog', () => {
     expect(defaultAttrs('Nope')).toEqual({});
     const a = defaultAttrs('Input');
     (a.shape as number[]).push(5);
-    expect(defaultAttrs('Input')).toEqual({ shape: [2] });
+    expect(defaultAttrs('Input')).toEqual({ shape: [2], offset: 0 });
     expect(getLayer('dense')).toBeUndefined();
   });
 

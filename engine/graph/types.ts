@@ -147,7 +147,6 @@ export type IssueCode =
   | 'cycle'
   | 'no-input-node'
   | 'no-loss-node'
-  | 'multiple-loss-nodes'
   | 'unreachable'
   | 'unused'
   | 'bad-port'

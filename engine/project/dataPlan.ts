@@ -10,6 +10,7 @@ import { FlowgradError } from '../core/errors.ts';
 import type { DataSignature } from '../graph/dataFit.ts';
 import { DEFAULT_PREP } from './dataTypes.ts';
 import type { ColumnRole, DataPrep, DatasetSummary } from './dataTypes.ts';
+import { sanitizeTokenizer, tokenize } from './tokenizer.ts';
 
 /** What planning needs to know about a table column. */
 export interface ColumnInfo {
@@ -21,7 +22,26 @@ export interface ColumnInfo {
   integer: boolean;
   /** Distinct non-missing values (capped at 1,001). */
   distinct: number;
+  /** Categorical values that read as sentences (see looksLikeText): tokenized, not one-hot encoded. */
+  text?: boolean;
 }
+
+/**
+ * Text values that are sentences rather than categories: mostly three words or more, or more
+ * than one-hot can hold and mostly several words ("New York" stays a category).
+ */
+export function looksLikeText(categories: readonly string[]): boolean {
+  if (categories.length < 4) return false;
+  let words2 = 0, words3 = 0;
+  for (const c of categories) {
+    if (/\S\s+\S+\s+\S/.test(c)) words3++;
+    if (/\S\s+\S/.test(c)) words2++;
+  }
+  return words3 * 2 > categories.length || (categories.length > MAX_ONE_HOT && words2 * 2 > categories.length);
+}
+
+/** Column names that say "this is text" (a ZIP of .txt files becomes a column named `text`). */
+const TEXT_NAME = /^(text|texts|review|reviews|sentence|sentences|comment|comments|message|messages|body|content|tweet|tweets)$/i;
 
 export interface TablePlan {
   label: number;
@@ -30,6 +50,8 @@ export interface TablePlan {
   /** Inputs per sample once categorical features are one-hot encoded. */
   featureCount: number;
   classes: number | null;
+  /** The text column tokenized into `featureCount` token ids (other feature columns are then left out), or null. */
+  text: number | null;
 }
 
 /** Most distinct values a numeric label may have and still be read as classes. */
@@ -55,20 +77,33 @@ export function labelIndex(names: readonly string[], prep: DataPrep): number {
 /** Each column's role under a prep (the label first decided by `labelIndex`). */
 export function columnRoles(names: readonly string[], prep: DataPrep): ColumnRole[] {
   const label = labelIndex(names, prep);
-  return names.map((n, i) => (i === label ? 'label' : prep.roles?.[n] === 'ignore' ? 'ignore' : 'feature'));
+  return names.map((n, i) => (i === label ? 'label' : prep.roles?.[n] === 'ignore' ? 'ignore' : prep.roles?.[n] === 'text' ? 'text' : 'feature'));
+}
+
+/** The column read as text: one with the role 'text', else the first feature column that looks like text; -1 when none. */
+export function textColumnIndex(cols: readonly ColumnInfo[], roles: readonly ColumnRole[]): number {
+  const explicit = roles.filter((r) => r === 'text').length;
+  if (explicit > 1) throw new FlowgradError('bad-argument', 'only one column can be read as text: set the others to "ignore"');
+  const i = roles.indexOf('text');
+  if (i >= 0) {
+    if (cols[i].type !== 'categorical') throw new FlowgradError('bad-argument', `column '${cols[i].name}' holds numbers: only a text column can be tokenized`);
+    return i;
+  }
+  return cols.findIndex((c, k) => roles[k] === 'feature' && c.type === 'categorical' && (c.text === true || TEXT_NAME.test(c.name.trim())));
 }
 
 export function planTable(cols: readonly ColumnInfo[], prep: DataPrep): TablePlan {
   if (cols.length < 2) throw new FlowgradError('bad-argument', 'the table needs at least two columns: features and a label');
   const roles = columnRoles(cols.map((c) => c.name), prep);
   const label = roles.indexOf('label');
-  const features = roles.flatMap((r, i) => (r === 'feature' ? [i] : []));
+  const text = textColumnIndex(cols, roles);
+  const features = text >= 0 ? [text] : roles.flatMap((r, i) => (r === 'feature' ? [i] : []));
   if (features.length === 0) throw new FlowgradError('bad-argument', 'no feature columns: give at least one column the role "feature"');
-  let featureCount = 0;
-  for (const i of features) {
+  let featureCount = text >= 0 ? sanitizeTokenizer(prep.tokenizer).maxLength : 0;
+  for (const i of text >= 0 ? [] : features) {
     const c = cols[i];
     if (c.type === 'categorical' && c.categories > MAX_ONE_HOT) {
-      throw new FlowgradError('bad-argument', `column '${c.name}' has ${c.categories} different text values, too many to one-hot encode (at most ${MAX_ONE_HOT}): set its role to "ignore"`);
+      throw new FlowgradError('bad-argument', `column '${c.name}' has ${c.categories} different text values, too many to one-hot encode (at most ${MAX_ONE_HOT}): set its role to "ignore", or to "text" to tokenize it`);
     }
     featureCount += c.type === 'categorical' ? Math.max(1, c.categories) : 1;
   }
@@ -83,7 +118,7 @@ export function planTable(cols: readonly ColumnInfo[], prep: DataPrep): TablePla
     if (lc.type === 'numeric' && lc.distinct > 1000) throw new FlowgradError('bad-argument', `the label '${lc.name}' has over 1,000 different values: choose regression, or another label column`);
     if (classes < 2) throw new FlowgradError('bad-argument', `the label '${lc.name}' has ${classes} distinct value${classes === 1 ? '' : 's'}: a classifier needs at least 2 classes`);
   }
-  return { label, features, task, featureCount, classes };
+  return { label, features, task, featureCount, classes, text: text >= 0 ? text : null };
 }
 
 /**
@@ -110,13 +145,28 @@ export function imageChannels(stored: 1 | 3, prep: DataPrep): 1 | 3 {
 
 /** Column infos from a preview summary. */
 export function columnInfos(summary: DatasetSummary): ColumnInfo[] {
-  return (summary.table?.columns ?? []).map((c) => ({ name: c.name, type: c.type, categories: c.categories?.length ?? 0, integer: c.integer, distinct: c.distinct }));
+  return (summary.table?.columns ?? []).map((c) => ({
+    name: c.name, type: c.type, categories: c.categories?.length ?? 0, integer: c.integer, distinct: c.distinct,
+    ...(c.type === 'categorical' && looksLikeText(c.categories ?? []) ? { text: true } : {}),
+  }));
+}
+
+/**
+ * The most token ids a text column can produce under a prep: `<pad>`, `<unk>` and every
+ * distinct token of the column, at most maxVocab (the training split's vocabulary is never larger).
+ */
+export function textVocabBound(categories: readonly string[], prep: DataPrep): number {
+  const cfg = sanitizeTokenizer(prep.tokenizer);
+  const seen = new Set<string>();
+  for (const c of categories) for (const t of tokenize(c, cfg)) seen.add(t);
+  return Math.min(cfg.maxVocab, seen.size + 2);
 }
 
 /** What a model must accept and predict for this upload under this prep (throws when the prep is unusable). */
 export function signatureOf(summary: DatasetSummary, prep: DataPrep): DataSignature {
   if (summary.table) {
     const plan = planTable(columnInfos(summary), prep);
+    if (plan.text !== null) return { sampleShape: [plan.featureCount], classes: plan.classes, vocabSize: textVocabBound(summary.table.columns[plan.text].categories ?? [], prep) };
     return { sampleShape: [plan.featureCount], classes: plan.classes };
   }
   if (summary.images) {

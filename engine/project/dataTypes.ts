@@ -7,7 +7,8 @@
  */
 import { LIMITS } from '../core/limits.ts';
 import type { DataSignature } from '../graph/dataFit.ts';
-import type { Preprocessing } from './preprocessing.ts';
+import type { Preprocessing, TextEncoding } from './preprocessing.ts';
+import type { TokenizerConfig } from './tokenizer.ts';
 
 export type { DataSignature } from '../graph/dataFit.ts';
 
@@ -59,6 +60,8 @@ export interface TensorData {
   /** Int32Array: class indices; Float32Array: regression targets [N × yShape[1..]]. */
   y: Int32Array | Float32Array | null;
   yShape: number[];
+  /** The samples were stored as integers (token ids, counts): not normalised unless the prep says so. */
+  xInteger?: boolean;
 }
 
 /** Decoded images, all the same size, row-major HWC bytes. */
@@ -90,7 +93,8 @@ export interface StoredDataset {
   notes: string[];
 }
 
-export type ColumnRole = 'feature' | 'label' | 'ignore';
+/** 'text': the column holds sentences, tokenized into token ids (one text column per dataset). */
+export type ColumnRole = 'feature' | 'label' | 'ignore' | 'text';
 export type NormalizeMode = 'standardize' | 'minmax' | 'none';
 export type MissingPolicy = 'drop' | 'mean' | 'zero';
 export type BadRowPolicy = 'stop' | 'skip';
@@ -130,9 +134,11 @@ export interface DataPrep {
   /** Images: default is the stored images' own (gray when every image is gray). */
   color?: 'gray' | 'rgb';
   augment?: AugmentConfig;
+  /** Text columns: how they become token ids (defaults: DEFAULT_TOKENIZER). */
+  tokenizer?: Partial<TokenizerConfig>;
 }
 
-export const DEFAULT_PREP: Required<Omit<DataPrep, 'roles' | 'label' | 'imageSize' | 'color'>> = {
+export const DEFAULT_PREP: Required<Omit<DataPrep, 'roles' | 'label' | 'imageSize' | 'color' | 'tokenizer'>> = {
   task: 'auto',
   normalize: 'standardize',
   missing: 'mean',
@@ -172,6 +178,8 @@ export interface PreparedDataset {
   notes: string[];
   /** Infinite cells (features and labels) that preparation treated as missing values. */
   nonFinite?: number;
+  /** Text data: the tokenizer and vocabulary that made the token ids, and the label column (tables). */
+  text?: { encoding: TextEncoding; label?: string };
   /** How raw inputs become these arrays, for the playground and exports (uploads; see preprocessing.ts). */
   preprocessing?: Preprocessing;
 }
@@ -211,5 +219,5 @@ export interface DatasetSummary {
   notes: string[];
   table?: { columns: ColumnSummary[]; head: string[][] };
   images?: { width: number; height: number; channels: 1 | 3; classNames: string[]; counts: number[]; samples: ImageSample[] };
-  tensor?: { xShape: number[]; yShape: number[]; classes: number | null; counts: number[] | null; integer: boolean };
+  tensor?: { xShape: number[]; yShape: number[]; classes: number | null; counts: number[] | null; integer: boolean; xInteger?: boolean };
 }

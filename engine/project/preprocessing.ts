@@ -2,13 +2,14 @@
  * How raw inputs become model inputs, stored with the trained model (project.json's
  * `preprocessing`): the feature columns with their one-hot vocabularies, the normalisation
  * statistics of the training split, class names, the task, and for images their size,
- * channels and scaling. The playground and every export apply it, so a model predicts from
+ * channels and scaling, for text the tokenizer with its vocabulary. The playground and every export apply it, so a model predicts from
  * raw inputs exactly as it was trained. Pure: the app, the worker and the CLI use it.
  */
 import { FlowgradError } from '../core/errors.ts';
 import type { JsonReader } from '../graph/json-check.ts';
 import { columnRoles, imageChannels, imageSide } from './dataPlan.ts';
 import type { DataPrep, NormalizeMode, PreparedDataset, StoredData } from './dataTypes.ts';
+import { TOKENIZER_LIMITS, encodeText, type TokenLevel } from './tokenizer.ts';
 
 export const PREPROCESSING_VERSION = 1;
 
@@ -17,7 +18,7 @@ export type FeatureColumn = { name: string; kind: 'numeric' } | { name: string; 
 
 export interface Preprocessing {
   version: typeof PREPROCESSING_VERSION;
-  kind: 'table' | 'image' | 'array';
+  kind: 'table' | 'image' | 'array' | 'text';
   task: 'classification' | 'regression';
   /** One sample's shape as the model takes it. */
   sampleShape: number[];
@@ -31,6 +32,17 @@ export interface Preprocessing {
   normalize: { mode: NormalizeMode; shift: number[]; scale: number[] } | null;
   /** Images: resized to size×size, these channels, pixel values / 255 before normalising. */
   image?: { size: number; channels: 1 | 3 };
+  /** Text: the column read (tables), and the tokenizer that turns it into `maxLength` token ids (never normalised). */
+  text?: TextEncoding;
+}
+
+export interface TextEncoding {
+  column?: string;
+  level: TokenLevel;
+  lowercase: boolean;
+  maxLength: number;
+  /** Id = index: `<pad>` (0), `<unk>` (1), then the training split's tokens. */
+  vocab: string[];
 }
 
 /** The preprocessing a prepared upload went through (`data` and `prep` are what prepareStored got). */
@@ -41,6 +53,7 @@ export function describePreprocessing(prepared: PreparedDataset, data: StoredDat
     featureNames: [...prepared.featureNames],
   } satisfies Partial<Preprocessing>;
   const stats = prepared.stats;
+  if (prepared.text) return { ...base, kind: 'text', ...(prepared.text.label ? { label: prepared.text.label } : {}), normalize: null, text: prepared.text.encoding };
   if (data.kind === 'table') {
     const roles = columnRoles(data.columns.map((c) => c.name), prep);
     const columns: FeatureColumn[] = data.columns.flatMap((c, i): FeatureColumn[] =>
@@ -95,6 +108,12 @@ export function encodeTableRow(pre: Preprocessing, row: Record<string, string | 
   return out;
 }
 
+/** A typed text as the model's input: its token ids under the training vocabulary. */
+export function encodeTextInput(pre: Preprocessing, text: string): Float32Array {
+  if (pre.kind !== 'text' || !pre.text) throw new FlowgradError('bad-argument', 'this model was not trained on text');
+  return encodeText(text, pre.text.vocab, pre.text);
+}
+
 /** Images already as [C, size, size] values in 0–1: the training normalisation per channel. */
 export function normalizeImage(pre: Preprocessing, chw: Float32Array): Float32Array {
   const n = pre.normalize;
@@ -135,7 +154,7 @@ export function readPreprocessing(r: JsonReader, v: unknown): Preprocessing {
   const featureNames = strings(o.featureNames, `${p}.featureNames`);
   const out: Preprocessing = {
     version: PREPROCESSING_VERSION,
-    kind: r.oneOf(o.kind, `${p}.kind`, ['table', 'image', 'array'] as const),
+    kind: r.oneOf(o.kind, `${p}.kind`, ['table', 'image', 'array', 'text'] as const),
     task: r.oneOf(o.task, `${p}.task`, ['classification', 'regression'] as const),
     sampleShape: r.array(o.sampleShape, `${p}.sampleShape`).map((s, i) => r.number(s, `${p}.sampleShape[${i}]`, { int: true, min: 1 })),
     classNames: o.classNames === null || o.classNames === undefined ? null : strings(o.classNames, `${p}.classNames`),
@@ -163,5 +182,17 @@ export function readPreprocessing(r: JsonReader, v: unknown): Preprocessing {
     const im = r.object(o.image, `${p}.image`);
     out.image = { size: r.number(im.size, `${p}.image.size`, { int: true, min: 1, max: 1024 }), channels: r.number(im.channels, `${p}.image.channels`, { int: true, min: 1, max: 3 }) === 1 ? 1 : 3 };
   }
+  if (o.text !== undefined) {
+    const t = r.object(o.text, `${p}.text`);
+    out.text = {
+      level: r.oneOf(t.level, `${p}.text.level`, ['word', 'char'] as const),
+      lowercase: t.lowercase !== false,
+      maxLength: r.number(t.maxLength, `${p}.text.maxLength`, { int: true, min: 1, max: TOKENIZER_LIMITS.maxLength }),
+      vocab: strings(t.vocab, `${p}.text.vocab`),
+    };
+    if (t.column !== undefined) out.text.column = r.string(t.column, `${p}.text.column`);
+    if (out.text.vocab.length < 2 || out.text.vocab.length > TOKENIZER_LIMITS.maxVocab) r.fail(`${p}.text.vocab`, `needs between 2 and ${TOKENIZER_LIMITS.maxVocab} tokens`);
+  }
+  if (out.kind === 'text' && !out.text) r.fail(`${p}.text`, 'is missing: a text model needs its tokenizer and vocabulary');
   return out;
 }

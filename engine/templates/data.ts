@@ -6,6 +6,8 @@
 import { Rng } from '../core/rng.ts';
 import type { ArrayDataset } from '../data/split.ts';
 
+export { trendSequences } from '../data/sequences.ts';
+
 /**
  * Token sequences of `length` ids in [0, vocab): filler tokens 3..vocab−1, plus one to three
  * copies of a marker — token 1 for class 1, token 2 for class 0 — at random positions.
@@ -22,21 +24,6 @@ export function tokenSequences(rows: number, seed: number, length = 16, vocab = 
     for (let k = 0; k < marks; k++) x[r * length + rng.int(length)] = c === 1 ? 1 : 2;
   }
   return { x, y, rows, features: length, sampleShape: [length] };
-}
-
-/** Noisy sequences [length, 1] that rise (class 1) or fall (class 0) overall. */
-export function trendSequences(rows: number, seed: number, length = 20): ArrayDataset {
-  const rng = new Rng(seed);
-  const x = new Float32Array(rows * length);
-  const y = new Int32Array(rows);
-  for (let r = 0; r < rows; r++) {
-    const c = r % 2;
-    y[r] = c;
-    const slope = (c === 1 ? 1 : -1) * (0.5 + rng.next()) / length;
-    const start = rng.normal() * 0.5;
-    for (let i = 0; i < length; i++) x[r * length + i] = start + slope * i * 3 + 0.3 * rng.normal();
-  }
-  return { x, y, rows, features: length, sampleShape: [length, 1] };
 }
 
 /** An image dataset whose targets are its inputs (for autoencoders). */

@@ -1,28 +1,27 @@
 // Every template validates, has the announced parameter count (LeNet-5: 61,706), is laid out
-// left to right, and its loss falls in a short run on small generated data.
+// left to right, fits the built-in dataset it opens on, and its loss falls in a short run on a
+// small sample of that data; the sequence, text and autoencoder templates reach the metric
+// their description states with the settings they open with.
 import { describe, expect, it } from 'vitest';
 import { TEMPLATES, getTemplate } from './index.ts';
-import { asOwnTargets, tokenSequences, trendSequences } from './data.ts';
 import { analyzeGraph } from '../graph/analyze.ts';
 import { parseGraph, serializeGraph } from '../graph/format.ts';
 import { GraphModel } from '../train/graphModel.ts';
 import { fit, type StepReport } from '../train/fit.ts';
 import { manualSeed } from '../ops/creation.ts';
 import { makeBuiltin } from '../data/builtin.ts';
-import { makeBuiltin2D } from '../data/builtin2d.ts';
 import type { ArrayDataset } from '../data/split.ts';
-import type { TrainConfig } from '../project/config.ts';
+import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../project/config.ts';
+import { builtinSignature } from '../data/builtin.ts';
+import { withDataFit } from '../graph/dataFit.ts';
+import { loadData } from '../train/session.ts';
+import type { Template } from './index.ts';
 
-function dataFor(id: string): ArrayDataset {
-  if (id === 'transformer') return tokenSequences(96, 1);
-  if (id === 'lstm') return trendSequences(96, 1);
-  if (id === 'mlp') {
-    const d = makeBuiltin2D('circles', { samples: 200, noise: 0.1, seed: 1 });
-    return { x: d.x, y: d.y, rows: d.y.length, features: 2 };
-  }
-  const g = makeBuiltin('digits', { samples: 96, noise: 0.1, seed: 1 });
-  const d: ArrayDataset = { x: g.x, y: g.y, rows: g.rows, features: 784, sampleShape: [1, 28, 28] };
-  return id === 'autoencoder' ? asOwnTargets(d) : d;
+/** A small sample of the template's own dataset. */
+function dataFor(t: Template): ArrayDataset {
+  if (t.dataset.kind === 'upload') throw new Error(`${t.id}: a template opens on built-in data`);
+  const g = makeBuiltin(t.dataset.name, { samples: t.id === 'mlp' ? 200 : 96, noise: t.dataset.noise, seed: 1 });
+  return { x: g.x, y: g.y, rows: g.rows, features: g.sampleShape.reduce((a, b) => a * b, 1), sampleShape: g.sampleShape };
 }
 
 describe('templates', () => {
@@ -41,6 +40,7 @@ describe('templates', () => {
       expect(a.issues.filter((i) => i.severity === 'error')).toEqual([]);
       expect(a.totalParams).toBe(t.params);
       expect(parseGraph(serializeGraph(g))).toEqual(g);
+      expect(withDataFit(g, a, builtinSignature(t.dataset.name)!).issues.filter((i) => i.severity === 'error')).toEqual([]);
       const xs = a.order.map((id) => g.nodes.find((n) => n.id === id)!.position.x);
       expect(xs).toEqual([...xs].sort((p, q) => p - q));
       manualSeed(1);
@@ -48,12 +48,32 @@ describe('templates', () => {
       expect(model.parameters().reduce((s, p) => s + p.size, 0)).toBe(t.params);
       const steps: StepReport[] = [];
       const cfg: TrainConfig = { optimizer: 'adam', lr: t.id === 'transformer' ? 0.003 : 0.01, batchSize: 16, epochs: t.id === 'mlp' ? 10 : 3, seed: 1, validationSplit: 0 };
-      const r = await fit(model, dataFor(t.id), null, cfg, { onStep: (s) => steps.push(s) });
+      const r = await fit(model, dataFor(t), null, cfg, { onStep: (s) => steps.push(s) });
       expect(r.reason).toBe('completed');
       const mean = (xs: StepReport[]) => xs.reduce((s, x) => s + x.loss, 0) / xs.length;
       const k = Math.max(2, Math.floor(steps.length / 4));
       expect(mean(steps.slice(-k)), t.id).toBeLessThan(mean(steps.slice(0, k)) * 0.9);
       model.dispose();
     });
+  }
+
+  // What the descriptions promise, with the settings and data each template opens with.
+  const promised: [string, (m: Record<string, number | undefined>) => void][] = [
+    ['transformer', (m) => expect(m.valAccuracy).toBeGreaterThanOrEqual(0.9)],
+    ['lstm', (m) => expect(m.valAccuracy).toBeGreaterThanOrEqual(0.95)],
+    ['autoencoder', (m) => expect(m.valLoss).toBeLessThan(0.04)],
+  ];
+  for (const [id, check] of promised) {
+    it(`${id}: reaches the metric its description states`, async () => {
+      const t = getTemplate(id)!;
+      const cfg: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, ...t.training };
+      const d = await loadData(t.dataset, cfg);
+      manualSeed(cfg.seed);
+      const model = new GraphModel(t.build());
+      let last: Record<string, number | undefined> = {};
+      await fit(model, d.train, d.val, cfg, { onEpoch: (e) => void (last = { valLoss: e.valLoss, valAccuracy: e.valAccuracy }) });
+      check(last);
+      model.dispose();
+    }, 120_000);
   }
 });

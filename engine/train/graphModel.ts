@@ -6,7 +6,10 @@
  * can show them on the node.
  *
  * The Loss node is not a layer: `forward` returns the tensor that reaches it (the model's
- * prediction) and `lossAndPrediction` applies the chosen criterion (losses.ts). For
+ * prediction) and `lossAndPrediction` applies the chosen criterion (losses.ts). A model may
+ * have several Inputs, each fed its slice of a sample's flattened values (its `offset`), and
+ * several Loss nodes: training lowers the sum of each loss times its `weight`, every one
+ * against the dataset's targets; the first Loss in the graph's node list gives the prediction. For
  * cross-entropy right after a Softmax node (or BCE right after a Sigmoid), the node's input
  * is used as the logits: the fused log-softmax / log-sigmoid forms are exact and stable.
  */
@@ -19,6 +22,23 @@ import { Module } from '../nn/module.ts';
 import type { Tensor } from '../core/tensor.ts';
 import { builderFor, type Step } from './builders/index.ts';
 import { batchLoss, type LossSpec } from './losses.ts';
+
+/** One Output / Loss node: what reaches it, its logits (a folded Softmax / Sigmoid skipped) and its criterion. */
+interface LossHead {
+  nodeId: string;
+  predictionId: string;
+  logitsId: string;
+  spec: LossSpec;
+  weight: number;
+}
+
+/** An Input and the slice of a flattened sample it reads. */
+interface InputSlot {
+  id: string;
+  offset: number;
+  shape: number[];
+  size: number;
+}
 
 interface CompiledNode {
   node: GraphNode;
@@ -36,8 +56,11 @@ export class GraphModel extends Module {
   readonly lossSpec: LossSpec;
   /** Classes predicted (last dimension of the prediction). */
   readonly outputSize: number;
-  /** Per-sample shape the Input node expects (batches are reshaped to it). */
+  /** Per-sample shape the model takes: the Input's, or with several Inputs (or an offset) the flat values up to the last one read. */
   readonly inputShape: number[];
+  /** Every Input with its slice; every Output / Loss (the first is the prediction). */
+  readonly inputs: InputSlot[] = [];
+  readonly heads: LossHead[] = [];
   private readonly steps: CompiledNode[] = [];
   private readonly predictionId: string;
   /** Node whose output is used as logits (skips a final Softmax / Sigmoid). */
@@ -65,19 +88,18 @@ export class GraphModel extends Module {
       if (!m) inbound.set(e.target, (m = new Map()));
       m.set(e.targetPort, e.source);
     }
-    let lossNode: GraphNode | null = null;
-    let inputId: string | null = null;
+    const lossNodes: GraphNode[] = [];
     for (const id of analysis.order) {
       const node = byId.get(id)!;
       const spec = getLayer(node.type)!;
       const sources = spec.inputs.map((p) => inbound.get(id)?.get(p.name) ?? '');
       if (node.type === 'Loss') {
-        lossNode = node;
+        lossNodes.push(node);
         continue;
       }
       if (node.type === 'Input') {
-        if (inputId !== null) throw new FlowgradError('unsupported', 'Input: models with more than one Input cannot be trained yet', { nodeId: id });
-        inputId = id;
+        const shape = (analysis.shapes[id] ?? []).slice(1).map(num);
+        this.inputs.push({ id, offset: num(resolveAttrs(spec, node.attrs).offset ?? 0), shape, size: shape.reduce((a, b) => a * b, 1) });
         this.steps.push({ node, sources, run: ([x]) => x! });
         continue;
       }
@@ -93,17 +115,30 @@ export class GraphModel extends Module {
         throw e;
       }
     }
-    if (!lossNode || !inputId) throw new FlowgradError('graph', 'the graph needs an Input and an Output / Loss node');
-    this.inputId = inputId;
-    this.inputShape = (analysis.shapes[inputId] ?? []).slice(1).map(num);
-    this.lossNodeId = lossNode.id;
-    const la = resolveAttrs(getLayer('Loss')!, lossNode.attrs);
-    this.lossKind = la.loss as LossName;
-    this.lossSpec = { kind: this.lossKind, labelSmoothing: num(la.labelSmoothing), delta: num(la.delta), classWeights: [...((la.classWeights as number[] | undefined) ?? [])] };
-    this.predictionId = inbound.get(lossNode.id)!.get('in')!;
-    const pred = byId.get(this.predictionId)!;
-    const fused = (this.lossKind === 'crossEntropy' && pred.type === 'Softmax') || (this.lossKind === 'bce' && pred.type === 'Sigmoid');
-    this.logitsId = fused ? inbound.get(pred.id)!.get('in')! : this.predictionId;
+    if (lossNodes.length === 0 || this.inputs.length === 0) throw new FlowgradError('graph', 'the graph needs an Input and an Output / Loss node');
+    this.inputId = this.inputs[0]!.id;
+    const single = this.inputs.length === 1 && this.inputs[0]!.offset === 0;
+    this.inputShape = single ? this.inputs[0]!.shape : [Math.max(...this.inputs.map((i) => i.offset + i.size))];
+    // The first Output / Loss as the user placed it (node order), not as the walk met it, is the prediction.
+    const place = new Map(graph.nodes.map((n, i) => [n.id, i]));
+    lossNodes.sort((a, b) => place.get(a.id)! - place.get(b.id)!);
+    for (const lossNode of lossNodes) {
+      const la = resolveAttrs(getLayer('Loss')!, lossNode.attrs);
+      const kind = la.loss as LossName;
+      const predictionId = inbound.get(lossNode.id)!.get('in')!;
+      const pred = byId.get(predictionId)!;
+      const fused = (kind === 'crossEntropy' && pred.type === 'Softmax') || (kind === 'bce' && pred.type === 'Sigmoid');
+      this.heads.push({
+        nodeId: lossNode.id, predictionId, logitsId: fused ? inbound.get(pred.id)!.get('in')! : predictionId, weight: num(la.weight ?? 1),
+        spec: { kind, labelSmoothing: num(la.labelSmoothing), delta: num(la.delta), classWeights: [...((la.classWeights as number[] | undefined) ?? [])] },
+      });
+    }
+    const main = this.heads[0]!;
+    this.lossNodeId = main.nodeId;
+    this.lossKind = main.spec.kind;
+    this.lossSpec = main.spec;
+    this.predictionId = main.predictionId;
+    this.logitsId = main.logitsId;
     const predShape = analysis.shapes[this.predictionId] ?? [];
     this.outputSize = num(predShape[predShape.length - 1] ?? 1);
   }
@@ -111,9 +146,18 @@ export class GraphModel extends Module {
   /** Runs the graph; returns every node's output by id. */
   private run(x: Tensor): Map<string, Tensor> {
     const values = new Map<string, Tensor>();
-    const input = x.shape.length === this.inputShape.length + 1 && x.shape.slice(1).join(',') === this.inputShape.join(',') ? x : x.reshape([x.shape[0]!, ...this.inputShape]);
+    const n = x.shape[0]!;
+    const fed = new Map<string, Tensor>();
+    if (this.inputs.length === 1 && this.inputs[0]!.offset === 0) {
+      const input = x.shape.length === this.inputShape.length + 1 && x.shape.slice(1).join(',') === this.inputShape.join(',') ? x : x.reshape([n, ...this.inputShape]);
+      fed.set(this.inputs[0]!.id, input);
+    } else {
+      // Each Input takes its slice of the flat sample (which may hold more values than they read), in its own shape.
+      const flat = x.reshape([n, x.size / Math.max(1, n)]);
+      for (const i of this.inputs) fed.set(i.id, flat.narrow(1, i.offset, i.size).reshape([n, ...i.shape]));
+    }
     for (const s of this.steps) {
-      let inputs = s.node.type === 'Input' ? [input] : s.sources.map((id) => values.get(id)!);
+      let inputs = s.node.type === 'Input' ? [fed.get(s.node.id)!] : s.sources.map((id) => values.get(id)!);
       if (this.inputHook && s.node.type !== 'Input') inputs = this.inputHook(s.node, inputs);
       try {
         values.set(s.node.id, s.run(inputs, this.training));
@@ -136,14 +180,20 @@ export class GraphModel extends Module {
    */
   lossAndPrediction(x: Tensor, y: Tensor): { loss: Tensor; prediction: Tensor; logits: Tensor } {
     const values = this.run(x);
-    const prediction = values.get(this.predictionId)!;
-    const logits = values.get(this.logitsId)!;
-    try {
-      return { loss: batchLoss(this.lossSpec, prediction, logits, y), prediction, logits };
-    } catch (e) {
-      if (e instanceof FlowgradError && !e.nodeId) throw new FlowgradError(e.code, `Output / Loss: ${e.message}`, { nodeId: this.lossNodeId, cause: e });
-      throw e;
+    let total: Tensor | null = null;
+    for (const h of this.heads) {
+      let l: Tensor;
+      try {
+        l = batchLoss(h.spec, values.get(h.predictionId)!, values.get(h.logitsId)!, y);
+      } catch (e) {
+        if (e instanceof FlowgradError && !e.nodeId) throw new FlowgradError(e.code, `Output / Loss: ${e.message}`, { nodeId: h.nodeId, cause: e });
+        throw e;
+      }
+      // One head with weight 1 stays exactly the single-loss computation.
+      const weighted = this.heads.length === 1 && h.weight === 1 ? l : l.mul(h.weight);
+      total = total ? total.add(weighted) : weighted;
     }
+    return { loss: total!, prediction: values.get(this.predictionId)!, logits: values.get(this.logitsId)! };
   }
 
   /** The logits: the prediction, or the input of a final Softmax / Sigmoid the loss fuses (distillation compares them). */

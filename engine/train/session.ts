@@ -273,7 +273,8 @@ export async function runTraining(job: TrainJob, hooks: TrainHooks): Promise<Tra
   const hostCopies = !backend().canReadSync;
   let saved: { weights: Uint8Array; epoch: number } | null = job.initialWeights ? { weights: job.initialWeights, epoch: 0 } : null;
   try {
-    shapesFit(model, { sampleShape: data.sampleShape, classes: data.classes });
+    const vocab = data.preprocessing?.text?.vocab.length;
+    shapesFit(model, { sampleShape: data.sampleShape, classes: data.classes, ...(vocab ? { vocabSize: vocab } : {}) });
     if (job.initialWeights) loadWeightsInto(model, job.initialWeights);
     const from = job.resumeFrom ?? null;
     if (from) loadWeightsInto(model, from.weights);
@@ -346,7 +347,7 @@ export async function runTraining(job: TrainJob, hooks: TrainHooks): Promise<Tra
 export async function predictRows(graph: GraphJSON, weights: Uint8Array, inputs: Float32Array, rows: number): Promise<Float32Array> {
   const model = modelWithWeights(graph, weights);
   try {
-    const inShape = (model.analysis.shapes[model.inputId] ?? []).slice(1).map(Number);
+    const inShape = model.inputShape;
     const perRow = inputs.length / Math.max(1, rows);
     const shape = inShape.reduce((a, b) => a * b, 1) === perRow ? [rows, ...inShape] : [rows, perRow];
     const out = noGrad(() => scope(() => model.forward(tensor(inputs, { shape }))));

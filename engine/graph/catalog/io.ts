@@ -1,6 +1,8 @@
 /**
  * Where data enters and where the model is judged: Input (the per-sample feature shape) and
  * Loss (shown as "Output / Loss"), which compares the predictions with the dataset's labels.
+ * A model may have several of each: every Input reads its own slice of a sample (offset), and
+ * the weighted losses are summed.
  */
 import { ShapeError, fmt } from '../shapes.ts';
 import { OUT, only, type LayerDef } from './common.ts';
@@ -14,6 +16,10 @@ const input: LayerDef<'Input'> = {
   outputs: OUT,
   attrs: [
     { name: 'shape', label: 'Shape', kind: 'shape', default: [2], min: 1, doc: 'The shape of one sample, without the batch dimension: [2] for points (x, y).' },
+    {
+      name: 'offset', label: 'Data offset', kind: 'int', default: 0, min: 0,
+      doc: 'Models with several Inputs: where this Input\'s values start in each sample\'s features (table columns in order, or the flattened array); it reads as many values as its shape holds from there. 0 for a model with one Input.',
+    },
   ],
   inferShape: (ctx) => ['N', ...(ctx.attrs.shape as number[])],
   params: () => [],
@@ -45,6 +51,7 @@ const loss: LayerDef<'Loss'> = {
     },
     { name: 'labelSmoothing', label: 'Label smoothing', kind: 'float', default: 0, min: 0, max: 0.99, doc: 'crossEntropy only: spread this much of each target over all classes (0.1 is common).' },
     { name: 'delta', label: 'Huber delta', kind: 'float', default: 1, min: 1e-6, doc: 'huber only: errors smaller than this are squared, larger ones count linearly.' },
+    { name: 'weight', label: 'Weight', kind: 'float', default: 1, min: 0, doc: 'Models with several Output / Loss nodes: training lowers the sum of every loss times its weight. Predictions and metrics come from the first Output / Loss.' },
   ],
   richAttrs: [
     { name: 'classWeights', label: 'Class weights', kind: 'numbers', default: [], min: 0, doc: 'crossEntropy / nll: one weight per class to count rare classes more; empty means all 1.' },

@@ -56,6 +56,10 @@ export function planGraph(graph: GraphJSON): CodePlan {
 
   const inputNode = order.map((id) => byId.get(id)).find((n) => n?.type === 'Input');
   const lossNode = order.map((id) => byId.get(id)).find((n) => n?.type === 'Loss');
+  const ioCount = (t: string) => order.filter((id) => byId.get(id)?.type === t).length;
+  if (ioCount('Input') > 1 || ioCount('Loss') > 1) {
+    problems.push('several Inputs or Output / Loss nodes: this code covers only the first of each (multi-input code is not generated yet; the ONNX export and the .flowgrad.zip project keep the whole model)');
+  }
   const inputShape = inputNode && Array.isArray(inputNode.attrs.shape) ? (inputNode.attrs.shape as number[]) : [2];
 
   const steps: PlanStep[] = [];

@@ -3,7 +3,10 @@
  * [batch, ...sample] float32 with a dynamic batch axis, the output `output` (what reaches the
  * Output / Loss node, as the engine's forward in eval mode), every trained parameter as an
  * initializer named `<nodeId>.<param>`, and in metadata_props the class names, the
- * preprocessing the inputs need and what the output means. Pure: no tensors; the worker,
+ * preprocessing the inputs need and what the output means. A graph with several Inputs gets
+ * one graph input per Input node (`input_<nodeId>`, its own shape; metadata `flowgrad.inputs`
+ * says which slice of a sample each reads); with several Output / Loss nodes the first is
+ * `output` and each other one `output_<lossNodeId>`. Pure: no tensors; the worker,
  * the CLI and the tests call it with weights from a safetensors file or a model.
  */
 import { create, toBinary } from '@bufbuild/protobuf';
@@ -34,6 +37,8 @@ export const META = {
   output: 'flowgrad.output',
   classNames: 'flowgrad.class_names',
   preprocessing: 'flowgrad.preprocessing',
+  inputs: 'flowgrad.inputs',
+  outputs: 'flowgrad.outputs',
 } as const;
 
 export interface OnnxExportOptions {
@@ -102,17 +107,33 @@ function ancestors(graph: GraphJSON, target: string): Set<string> {
  * Loss, and every layer that feeds the output has an ONNX row); throws a FlowgradError naming
  * the node otherwise. Callers run it before they spend time making weights.
  */
-export function assertOnnxExportable(graph: GraphJSON): { analysis: GraphAnalysis; input: GraphNode; loss: GraphNode; predId: string; needed: Set<string> } {
+export interface OnnxPlan {
+  analysis: GraphAnalysis;
+  /** The first Input and Output / Loss (the model's main prediction), and every one. */
+  input: GraphNode;
+  loss: GraphNode;
+  predId: string;
+  inputs: GraphNode[];
+  losses: { node: GraphNode; predId: string }[];
+  needed: Set<string>;
+}
+
+/** The ONNX graph input's name for an Input node: `input` when it is the only one. */
+export function onnxInputName(inputs: readonly GraphNode[], id: string): string {
+  return inputs.length === 1 ? ONNX_INPUT : `${ONNX_INPUT}_${id}`;
+}
+
+export function assertOnnxExportable(graph: GraphJSON): OnnxPlan {
   const analysis = analyzeGraph(graph);
   const firstError = analysis.issues.find((i) => i.severity === 'error');
   if (!analysis.ok || firstError) throw new FlowgradError('graph', `ONNX export: ${firstError?.message ?? 'the graph has errors'}`, firstError?.nodeId ? { nodeId: firstError.nodeId } : {});
-  const inputs = graph.nodes.filter((n) => n.type === 'Input');
-  const losses = graph.nodes.filter((n) => n.type === 'Loss');
-  if (inputs.length !== 1) throw new FlowgradError('unsupported', `ONNX export: the graph needs exactly one Input (it has ${inputs.length})`);
-  if (losses.length !== 1) throw new FlowgradError('graph', `ONNX export: the graph needs exactly one Output / Loss node (it has ${losses.length})`);
-  const loss = losses[0]!;
-  const predId = graph.edges.find((e) => e.target === loss.id)!.source;
-  const needed = ancestors(graph, predId);
+  const lossNodes = graph.nodes.filter((n) => n.type === 'Loss');
+  if (lossNodes.length === 0) throw new FlowgradError('graph', 'ONNX export: the graph needs an Output / Loss node');
+  const losses = lossNodes.map((node) => ({ node, predId: graph.edges.find((e) => e.target === node.id)!.source }));
+  const needed = new Set<string>();
+  for (const l of losses) for (const id of ancestors(graph, l.predId)) needed.add(id);
+  const inputs = graph.nodes.filter((n) => n.type === 'Input' && needed.has(n.id));
+  if (inputs.length === 0) throw new FlowgradError('graph', 'ONNX export: no Input leads to the Output / Loss');
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
   for (const id of analysis.order) {
     const n = byId.get(id)!;
@@ -122,7 +143,7 @@ export function assertOnnxExportable(graph: GraphJSON): { analysis: GraphAnalysi
     if (!row) throw new FlowgradError('unsupported', `${label} '${id}': unknown layer kind '${n.type}' cannot be exported to ONNX`, { nodeId: id });
     if ('unsupported' in row) throw new FlowgradError('unsupported', `${label} '${id}' cannot be exported to ONNX: ${row.unsupported}`, { nodeId: id });
   }
-  return { analysis, input: inputs[0]!, loss, predId, needed };
+  return { analysis, input: inputs[0]!, loss: losses[0]!.node, predId: losses[0]!.predId, inputs, losses, needed };
 }
 
 /**
@@ -130,7 +151,7 @@ export function assertOnnxExportable(graph: GraphJSON): { analysis: GraphAnalysi
  * express (Custom Code) and for weights that are missing or do not fit the graph.
  */
 export function exportOnnx(graph: GraphJSON, weights: HostWeights, opts: OnnxExportOptions = {}): Uint8Array {
-  const { analysis, input, loss: lossNode, predId, needed } = assertOnnxExportable(graph);
+  const { analysis, input, loss: lossNode, predId, needed, inputs, losses } = assertOnnxExportable(graph);
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
   const b = new OnnxBuilder();
   const values = new Map<string, string>();
@@ -141,7 +162,7 @@ export function exportOnnx(graph: GraphJSON, weights: HostWeights, opts: OnnxExp
     const n = byId.get(id)!;
     if (!needed.has(id) || n.type === 'Loss') continue;
     if (n.type === 'Input') {
-      values.set(id, ONNX_INPUT);
+      values.set(id, onnxInputName(inputs, id));
       continue;
     }
     const spec = getLayer(n.type)!;
@@ -165,11 +186,11 @@ export function exportOnnx(graph: GraphJSON, weights: HostWeights, opts: OnnxExp
       if (t.shape.join(',') !== shape.join(',')) throw new FlowgradError('bad-argument', `${label}: weight '${id}.${param}' is [${t.shape}] but the graph needs [${shape}]`, { nodeId: id });
       return b.initializer(`${id}.${param}`, t);
     };
-    const inputs = sources.map((s) => values.get(s)!);
+    const inValues = sources.map((s) => values.get(s)!);
     const qin = quant?.inputs.get(id);
-    if (qin) inputs[0] = quantizeDequantize(b, id, inputs[0]!, qin);
+    if (qin) inValues[0] = quantizeDequantize(b, id, inValues[0]!, qin);
     const ctx: EmitContext = {
-      b, id, attrs, inShapes, outShape: analysis.shapes[id]!, inputs,
+      b, id, attrs, inShapes, outShape: analysis.shapes[id]!, inputs: inValues,
       weight,
       optional: (param) => (declared.has(param) ? weight(param) : null),
       buffer(names) {
@@ -182,7 +203,12 @@ export function exportOnnx(graph: GraphJSON, weights: HostWeights, opts: OnnxExp
     };
     values.set(id, row.emit(ctx));
   }
-  b.nodeN(predId, 'Identity', [values.get(predId)!], {}, [ONNX_OUTPUT]);
+  const outputName = (i: number) => (i === 0 ? ONNX_OUTPUT : `${ONNX_OUTPUT}_${losses[i]!.node.id}`);
+  losses.forEach((l, i) => b.nodeN(l.predId, 'Identity', [values.get(l.predId)!], {}, [outputName(i)]));
+  const inputOffset = getLayer('Input')!;
+  const offsetOf = (n: GraphNode) => Number(resolveAttrs(inputOffset, n.attrs).offset ?? 0);
+  // An Input with an offset reads a slice of the sample: the metadata says which.
+  const sliced = inputs.some((n) => offsetOf(n) > 0);
 
   const inShape = ['batch', ...sample(analysis.shapes[input.id]!)];
   const outShape = ['batch', ...sample(analysis.shapes[predId]!)];
@@ -196,10 +222,12 @@ export function exportOnnx(graph: GraphJSON, weights: HostWeights, opts: OnnxExp
     [META.output]: JSON.stringify({ meaning, loss: lossKind, shape: outShape.slice(1) }),
     ...(classNames ? { [META.classNames]: JSON.stringify(classNames) } : {}),
     ...(pre ? { [META.preprocessing]: JSON.stringify(pre) } : {}),
+    ...(inputs.length > 1 || sliced ? { [META.inputs]: JSON.stringify(inputs.map((n) => ({ name: onnxInputName(inputs, n.id), node: n.id, offset: offsetOf(n), shape: sample(analysis.shapes[n.id]!) }))) } : {}),
+    ...(losses.length > 1 ? { [META.outputs]: JSON.stringify(losses.map((l, i) => ({ name: outputName(i), node: l.node.id, shape: sample(analysis.shapes[l.predId]!) }))) } : {}),
   };
   const doc = [
     `Exported by Flowgrad from '${opts.name ?? 'model'}'.`,
-    `Input '${ONNX_INPUT}': float32 [${inShape.join(', ')}]${pre ? `, preprocessed as metadata '${META.preprocessing}' says (${pre.normalize ? 'x\' = (x - shift) / scale' : 'no normalisation'})` : ''}.`,
+    inputs.length > 1 ? `Inputs ${inputs.map((n) => `'${onnxInputName(inputs, n.id)}'`).join(', ')}: float32, one per Input node (metadata '${META.inputs}').` : `Input '${ONNX_INPUT}': float32 [${inShape.join(', ')}]${pre ? `, preprocessed as metadata '${META.preprocessing}' says (${pre.normalize ? 'x\' = (x - shift) / scale' : 'no normalisation'})` : ''}.`,
     `Output '${ONNX_OUTPUT}': float32 [${outShape.join(', ')}], ${meaning}${classNames ? `, classes in metadata '${META.classNames}'` : ''}.`,
   ].join('\n');
   const model = create(ModelProtoSchema, {
@@ -212,8 +240,8 @@ export function exportOnnx(graph: GraphJSON, weights: HostWeights, opts: OnnxExp
       name: (opts.name ?? 'flowgrad_model').slice(0, 200),
       node: b.nodes,
       initializer: b.initializers,
-      input: [tensorType(ONNX_INPUT, inShape)],
-      output: [tensorType(ONNX_OUTPUT, outShape)],
+      input: inputs.map((n) => tensorType(onnxInputName(inputs, n.id), ['batch', ...sample(analysis.shapes[n.id]!)])),
+      output: losses.map((l, i) => tensorType(outputName(i), ['batch', ...sample(analysis.shapes[l.predId]!)])),
     }),
     metadataProps: Object.entries(meta).map(([key, value]) => create(StringStringEntryProtoSchema, { key, value })),
   });
