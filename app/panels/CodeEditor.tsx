@@ -1,14 +1,11 @@
 /**
  * The read-only code viewer, on Monaco. This module is loaded lazily (React.lazy) the first
- * time the code panel opens, so Monaco never weighs on the first page load. Only the editor
- * core and two Monarch tokenizers (Python, TypeScript) are pulled in — no language services,
- * which a read-only view does not need; the editor's own worker runs off the main thread.
+ * time the code panel opens, so Monaco never weighs on the first page load. Monaco comes set up
+ * by monacoSetup.ts (shared with the Custom Code editor); the view needs only the Monarch
+ * tokenizers (Python, TypeScript), no language service.
  */
 import { useEffect, useRef } from 'react';
-import * as monaco from 'monaco-editor/editor/editor.api.js';
-import 'monaco-editor/languages/definitions/python/register.js';
-import 'monaco-editor/languages/definitions/typescript/register.js';
-import './monacoEnv.ts';
+import { monaco } from './monacoSetup.ts';
 
 interface Props {
   code: string;
