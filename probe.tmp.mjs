@@ -1,0 +1,15 @@
+import { chromium } from '@playwright/test';
+const [w, h] = (process.argv[2] ?? '1280x720').split('x').map(Number);
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--enable-unsafe-webgpu'] });
+const p = await b.newPage({ viewport: { width: w, height: h } });
+p.on('pageerror', (e) => console.log('PAGEERROR', e.message));
+await p.goto('http://127.0.0.1:4305/');
+await p.waitForTimeout(2500);
+await p.screenshot({ path: `/tmp/ide17-welcome-${w}.png` });
+const start = p.getByRole('button', { name: 'Start with the starter model' });
+if (await start.isVisible().catch(() => false)) await start.click();
+await p.waitForTimeout(800);
+const box = async (sel) => JSON.stringify(await p.locator(sel).first().boundingBox());
+console.log('canvas', await box('[data-testid=canvas]'), 'dock', await box('.dock'), 'workspace', await box('.workspace'));
+await p.screenshot({ path: `/tmp/ide17-model-${w}.png` });
+await b.close();
