@@ -17,7 +17,7 @@ import { structureKey } from '../store/analysis.ts';
 import { freshProject, type ProjectState } from '../store/graphSlice.ts';
 import { useApp, type AppState } from '../store/index.ts';
 import { currentDatasetSpec } from '../store/dataSlice.ts';
-import { newProjectId } from '../store/projectsSlice.ts';
+import { newProjectId, uniqueName } from '../store/projectsSlice.ts';
 import { loadRuns } from './runHistory.ts';
 import { resetSeries } from '../store/series.ts';
 import { BOUNDARY_RESOLUTION } from './training.ts';
@@ -120,9 +120,10 @@ export function newProject(): void {
   useApp.getState().notify('info', 'Started a new project.', before);
 }
 
-/** The project just loaded is a new one in the project list: its own id, no runs yet. */
+/** The project just loaded is a new one in the project list: its own id, a name no other project has, no runs yet. */
 export function startedNewProject(): void {
   const s = useApp.getState();
+  s.setName(uniqueName(s.name, s.projects.map((p) => p.name)));
   s.setProjectId(newProjectId());
   s.setRuns([]);
 }
