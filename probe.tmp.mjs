@@ -8,8 +8,14 @@ await p.waitForTimeout(2500);
 await p.screenshot({ path: `/tmp/ide17-welcome-${w}.png` });
 const start = p.getByRole('button', { name: 'Start with the starter model' });
 if (await start.isVisible().catch(() => false)) await start.click();
-await p.waitForTimeout(800);
-const box = async (sel) => JSON.stringify(await p.locator(sel).first().boundingBox());
-console.log('canvas', await box('[data-testid=canvas]'), 'dock', await box('.dock'), 'workspace', await box('.workspace'));
+await p.waitForTimeout(500);
+// break the model: delete the Input node
+await p.getByRole('group', { name: 'Input node', exact: true }).click();
+await p.keyboard.press('Delete');
+await p.waitForTimeout(500);
 await p.screenshot({ path: `/tmp/ide17-model-${w}.png` });
+await p.keyboard.press('Control+z');
+await p.keyboard.press('Control+l');
+await p.waitForTimeout(2500);
+await p.screenshot({ path: `/tmp/ide17-layout-${w}.png` });
 await b.close();
