@@ -116,14 +116,17 @@ export function newProject(): void {
   const before = { ...snapshot(useApp.getState()), projectId: useApp.getState().projectId };
   resetRunState();
   useApp.getState().loadProject(freshProject());
-  startedNewProject();
+  startedNewProject(before.name);
   useApp.getState().notify('info', 'Started a new project.', before);
 }
 
-/** The project just loaded is a new one in the project list: its own id, a name no other project has, no runs yet. */
-export function startedNewProject(): void {
+/**
+ * The project just loaded is a new one in the project list: its own id, a name no other project
+ * has (nor the one it replaced, `previous`, which may not be listed yet), no runs yet.
+ */
+export function startedNewProject(previous?: string): void {
   const s = useApp.getState();
-  s.setName(uniqueName(s.name, s.projects.map((p) => p.name)));
+  s.setName(uniqueName(s.name, [...s.projects.map((p) => p.name), ...(previous ? [previous] : [])]));
   s.setProjectId(newProjectId());
   s.setRuns([]);
 }
