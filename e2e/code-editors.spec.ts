@@ -5,7 +5,7 @@
  * panel's Monaco chunks come from the service worker's precache: no failed loads, no errors.
  */
 import { test, expect, type Page } from '@playwright/test';
-import { clearCanvas, connect, dragLayer, openApp } from './helpers.ts';
+import { canvas, connect, dragLayer, nodes, openApp } from './helpers.ts';
 
 /** Page errors and console errors, collected from the start. */
 function watchErrors(page: Page): string[] {
@@ -23,7 +23,11 @@ test('code panel, then a Custom Code editor: no page errors, completion works', 
   const panel = page.getByRole('complementary', { name: 'Code' });
   await expect(panel.getByTestId('code-editor').locator('.monaco-editor')).toBeVisible();
 
-  await clearCanvas(page);
+  // Clear the canvas with the panel open (it may cover some nodes): select all, delete.
+  await canvas(page).click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('Control+a');
+  await page.keyboard.press('Delete');
+  await expect(nodes(page)).toHaveCount(0);
   const input = await dragLayer(page, 'Input', 80, 120);
   const custom = await dragLayer(page, 'Custom Code', 320, 120);
   await connect(page, input, custom);

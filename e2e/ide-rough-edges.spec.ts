@@ -73,12 +73,18 @@ test('new projects get their own names; the summary table and the user guide ope
   await openApp(page);
   const name = page.getByRole('textbox', { name: 'Project name' });
   await expect(name).toHaveValue('Untitled model');
-  await page.waitForTimeout(1500); // autosave lists the project
-  await page.getByRole('button', { name: 'New project' }).click();
-  await expect(name).toHaveValue('Untitled model 2');
-  await page.waitForTimeout(1500);
-  await page.getByRole('button', { name: 'New project' }).click();
-  await expect(name).toHaveValue('Untitled model 3');
+  // Work on each project a little (autosave lists it under its name), then start another.
+  for (const next of ['Untitled model 2', 'Untitled model 3']) {
+    await page.getByLabel('Epochs').fill('12');
+    await page.getByLabel('Epochs').press('Enter');
+    await page.waitForTimeout(1200);
+    await page.getByRole('button', { name: 'New project' }).click();
+    await expect(name).toHaveValue(next);
+  }
+  await page.getByRole('button', { name: 'Open project' }).click();
+  const list = page.getByRole('dialog', { name: /Projects/ });
+  await expect(list.getByText('Untitled model 2', { exact: true })).toBeVisible();
+  await page.keyboard.press('Escape');
 
   await page.getByRole('button', { name: 'Summary table…' }).click();
   const summary = page.getByRole('dialog', { name: 'Model summary' });

@@ -1,5 +1,7 @@
 /**
- * The read-only code viewer, on Monaco. This module is loaded lazily (React.lazy) the first
+ * The code viewer, on Monaco: read-only, or editable when `onEdit` is given (the TypeScript
+ * view, whose layer arguments can be applied back to the graph; `problem` marks the line the
+ * apply refused). This module is loaded lazily (React.lazy) the first
  * time the code panel opens, so Monaco never weighs on the first page load. Monaco comes set up
  * by monacoSetup.ts (shared with the Custom Code editor); the view needs only the Monarch
  * tokenizers (Python, TypeScript), no language service.
@@ -12,19 +14,24 @@ interface Props {
   language: 'python' | 'typescript';
   theme: 'dark' | 'light';
   label: string;
+  /** Makes the view editable; called with the text on every change. */
+  onEdit?: (text: string) => void;
+  problem?: { line: number; message: string } | null;
 }
 
-export default function CodeEditor({ code, language, theme, label }: Props) {
+export default function CodeEditor({ code, language, theme, label, onEdit, problem }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const editor = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
+  const edited = useRef(onEdit);
+  edited.current = onEdit;
 
   useEffect(() => {
     if (!host.current) return;
     const e = monaco.editor.create(host.current, {
       value: code,
       language,
-      readOnly: true,
-      domReadOnly: true,
+      readOnly: !onEdit,
+      domReadOnly: !onEdit,
       automaticLayout: true,
       minimap: { enabled: false },
       scrollBeyondLastLine: false,
@@ -38,7 +45,9 @@ export default function CodeEditor({ code, language, theme, label }: Props) {
       contextmenu: false,
     });
     editor.current = e;
+    const sub = e.onDidChangeModelContent(() => edited.current?.(e.getValue()));
     return () => {
+      sub.dispose();
       e.getModel()?.dispose();
       e.dispose();
       editor.current = null;
@@ -64,8 +73,19 @@ export default function CodeEditor({ code, language, theme, label }: Props) {
   }, [theme]);
 
   useEffect(() => {
-    editor.current?.updateOptions({ ariaLabel: label });
-  }, [label]);
+    editor.current?.updateOptions({ ariaLabel: label, readOnly: !onEdit, domReadOnly: !onEdit });
+  }, [label, onEdit]);
 
-  return <div className="code-editor" ref={host} data-testid="code-editor" />;
+  useEffect(() => {
+    const model = editor.current?.getModel();
+    if (!model) return;
+    const line = problem && problem.line <= model.getLineCount() ? problem.line : null;
+    monaco.editor.setModelMarkers(model, 'flowgrad-apply', problem && line ? [{
+      severity: monaco.MarkerSeverity.Error, message: problem.message,
+      startLineNumber: line, startColumn: model.getLineFirstNonWhitespaceColumn(line) || 1, endLineNumber: line, endColumn: model.getLineMaxColumn(line),
+    }] : []);
+  }, [problem, code]);
+
+  // `nokey`: canvas shortcuts leave keys typed here alone.
+  return <div className="code-editor nokey" ref={host} data-testid="code-editor" />;
 }
