@@ -56,8 +56,10 @@ test('the TypeScript view edits the graph: a Dense width changed in code and app
   await expect(nodes(page).filter({ hasText: '24 units' })).toHaveCount(0);
 
   // Back to 16 inputs: the width applies, the node changes and the code follows downstream.
-  await page.keyboard.press('Backspace');
-  await page.keyboard.type('16');
+  await panel.locator('.view-line', { hasText: 'dense2 = new nn.Linear(8, 24);' }).click();
+  await page.keyboard.press('End');
+  for (let i = 0; i < '8, 24);'.length; i++) await page.keyboard.press('Backspace');
+  await page.keyboard.type('16, 24);');
   await panel.getByRole('button', { name: 'Apply' }).click();
   await expect(nodes(page).filter({ hasText: '24 units' })).toHaveCount(1);
   await expect(panel).toContainText('new nn.Linear(24, 2)');

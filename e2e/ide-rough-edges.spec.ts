@@ -66,7 +66,7 @@ test('the dataset select shows "Digits 28×28" whole; Ctrl+L lays LeNet out in r
   const rows = new Set(boxes.map((b) => Math.round(b!.y / 20)));
   expect(rows.size).toBeGreaterThanOrEqual(3);
   for (const b of boxes) expect(b!.width).toBeGreaterThanOrEqual(80); // readable (one row of 14 made them ~45 px)
-  await docShot(page, 'docs/screenshots/cnn-canvas.png');
+  await docShot(page, 'docs/screenshots/auto-layout.png');
 });
 
 test('new projects get their own names; the summary table and the user guide open', async ({ page }) => {
@@ -90,14 +90,15 @@ test('new projects get their own names; the summary table and the user guide ope
   const summary = page.getByRole('dialog', { name: 'Model summary' });
   const table = summary.getByRole('table', { name: 'Layers' });
   await expect(table.getByRole('row')).toHaveCount(1 + 8 + 1);
-  await expect(table.getByRole('row', { name: /dense1/ })).toContainText('N×16');
-  await expect(table.getByRole('row', { name: /dense1/ })).toContainText('48');
+  await expect(table.getByRole('row', { name: /^dense1 / })).toContainText('N×16');
+  await expect(table.getByRole('row', { name: /^dense1 / })).toContainText('48');
   await expect(summary.getByLabel('Total params')).toHaveText('354');
   for (const cell of await table.getByRole('cell').all()) expect(await overflow(cell, summary)).toBe(0);
   await docShot(page, 'docs/screenshots/model-summary.png');
   await page.keyboard.press('Escape');
 
   await page.keyboard.press('?');
+  await docShot(page, 'docs/screenshots/shortcuts.png');
   await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).getByRole('button', { name: 'user guide' }).click();
   const guide = page.getByRole('dialog', { name: 'User guide' });
   await expect(guide.getByRole('heading', { name: 'Flowgrad user guide' })).toBeVisible();
