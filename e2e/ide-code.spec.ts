@@ -41,7 +41,9 @@ test('the TypeScript view edits the graph: a Dense width changed in code and app
   await expect(line).toBeVisible();
 
   // Something that is not a setting: refused, at its line, and the graph stays.
+  const focused = panel.locator('.monaco-editor.focused');
   await line.click();
+  await expect(focused).toHaveCount(1); // keys go to the editor only once it has focus
   await page.keyboard.press('End');
   for (let i = 0; i < 4; i++) await page.keyboard.press('Backspace');
   await page.keyboard.type('24);');
@@ -57,6 +59,7 @@ test('the TypeScript view edits the graph: a Dense width changed in code and app
 
   // Back to 16 inputs: the width applies, the node changes and the code follows downstream.
   await panel.locator('.view-line', { hasText: 'dense2 = new nn.Linear(8, 24);' }).click();
+  await expect(focused).toHaveCount(1);
   await page.keyboard.press('End');
   for (let i = 0; i < '8, 24);'.length; i++) await page.keyboard.press('Backspace');
   await page.keyboard.type('16, 24);');
