@@ -24,6 +24,8 @@ export default function CodeEditor({ code, language, theme, label, onEdit, probl
   const editor = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
   const edited = useRef(onEdit);
   edited.current = onEdit;
+  // Set while the code is replaced from outside: only the user's typing is an edit.
+  const replacing = useRef(false);
 
   useEffect(() => {
     if (!host.current) return;
@@ -45,7 +47,7 @@ export default function CodeEditor({ code, language, theme, label, onEdit, probl
       contextmenu: false,
     });
     editor.current = e;
-    const sub = e.onDidChangeModelContent(() => edited.current?.(e.getValue()));
+    const sub = e.onDidChangeModelContent(() => !replacing.current && edited.current?.(e.getValue()));
     return () => {
       sub.dispose();
       e.getModel()?.dispose();
@@ -63,7 +65,9 @@ export default function CodeEditor({ code, language, theme, label, onEdit, probl
     if (model.getLanguageId() !== language) monaco.editor.setModelLanguage(model, language);
     if (model.getValue() !== code) {
       const top = e.getScrollTop();
+      replacing.current = true;
       model.setValue(code);
+      replacing.current = false;
       e.setScrollTop(top);
     }
   }, [code, language]);
