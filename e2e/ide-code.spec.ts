@@ -39,6 +39,7 @@ test('the TypeScript view edits the graph: a Dense width changed in code and app
   await expect(panel.getByText('Editable: change a layer’s arguments')).toBeVisible();
   const line = panel.locator('.view-line', { hasText: 'dense2 = new nn.Linear(16, 16);' });
   await expect(line).toBeVisible();
+  await page.waitForTimeout(1000); // Monaco settles its layout first, or a click can land on another line
 
   // Something that is not a setting: refused, at its line, and the graph stays.
   const focused = panel.locator('.monaco-editor.focused');
@@ -47,6 +48,7 @@ test('the TypeScript view edits the graph: a Dense width changed in code and app
   await page.keyboard.press('End');
   for (let i = 0; i < 4; i++) await page.keyboard.press('Backspace');
   await page.keyboard.type('24);');
+  await expect(panel.locator('.view-line', { hasText: 'dense2 = new nn.Linear(16, 24);' })).toBeVisible();
   await page.keyboard.press('Home');
   await page.keyboard.press('Home');
   for (let i = 0; i < '  dense2 = new nn.Linear('.length; i++) await page.keyboard.press('ArrowRight');
