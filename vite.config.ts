@@ -13,9 +13,9 @@ import { SANDBOX_DIR, cspFor } from './csp.config.ts';
 import { buildRuntimeText } from './engine/cli/bundleRuntime.ts';
 
 /**
- * Monaco (the code view; the Custom Code editor adds its JavaScript service: ~5 MB in all) is
+ * Monaco (the code view; the Custom Code editor adds its JavaScript service: ~11 MB in all) is
  * loaded on demand. Every chunk and worker holding Monaco code is named monaco-*, whatever the
- * bundler splits out, so the service worker can leave all of them out of the precache.
+ * bundler splits out, so it is easy to tell apart in the build.
  */
 const MONACO = '/node_modules/monaco-editor/';
 const monacoName = (ids: readonly (string | null)[]) => (ids.some((id) => id?.includes(MONACO)) ? 'assets/monaco-[name]-[hash].js' : 'assets/[name]-[hash].js');
@@ -96,11 +96,11 @@ export default defineConfig({
         ],
       },
       workbox: {
-        globPatterns: ['**/*.{js,css,html,svg,png,webmanifest,wasm}'],
-        // Monaco loads on demand and is cached when first used, not precached on every first
-        // visit; offline before that, the code view and the Custom Code editor use plain text.
-        globIgnores: ['**/monaco-*', '**/CodeEditor-*', '**/CustomCodeEditor-*'],
-        runtimeCaching: [{ urlPattern: /\/assets\/(monaco-|CodeEditor-|CustomCodeEditor-).*\.(js|css)$/, handler: 'CacheFirst', options: { cacheName: 'flowgrad-code-editor' } }],
+        globPatterns: ['**/*.{js,css,html,svg,png,webmanifest,wasm,ttf,woff2}'],
+        // Monaco is loaded on demand by the page, but precached by the service worker (in the
+        // background, after the first visit), so the code view and the Custom Code editor work
+        // offline too; its TypeScript worker (~7 MB) is over workbox's 2 MiB default.
+        maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
         navigateFallback: 'index.html',
         cleanupOutdatedCaches: true,
       },

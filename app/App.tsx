@@ -2,10 +2,10 @@
  * The IDE layout. Model view: top bar; palette | canvas (+ status bar) | code panel |
  * inspector; the training dock along the bottom. Train view: the same dock grown into the full
  * training dashboard (the canvas stays mounted, hidden, so its viewport survives). Dialogs
- * (templates, projects, share, shortcuts, code consent, Evaluate, Download, Compress) float above; keyboard shortcuts, page-level file
+ * (templates, projects, share, shortcuts, user guide, model summary, code consent, Evaluate, Download, Compress) float above; keyboard shortcuts, page-level file
  * drops, live Custom Code checks and the theme are installed here.
  */
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { Canvas } from './canvas/Canvas.tsx';
 import { installShortcuts } from './actions/shortcuts.ts';
 import { installProjectDrop } from './actions/projectDrop.ts';
@@ -28,6 +28,9 @@ import { CodeConsentBar, CodeConsentDialog } from './panels/CodeConsentDialog.ts
 import { EvaluateDialog } from './panels/EvaluateDialog.tsx';
 import { DownloadDialog } from './panels/DownloadDialog.tsx';
 import { CompressDialog } from './panels/CompressDialog.tsx';
+import { SummaryDialog } from './panels/SummaryDialog.tsx';
+
+const GuideDialog = lazy(() => import('./panels/GuideDialog.tsx'));
 
 function Dialogs() {
   const dialog = useApp((s) => s.dialog);
@@ -49,6 +52,14 @@ function Dialogs() {
       return <DownloadDialog />;
     case 'compress':
       return <CompressDialog />;
+    case 'summary':
+      return <SummaryDialog />;
+    case 'guide':
+      return (
+        <Suspense fallback={null}>
+          <GuideDialog />
+        </Suspense>
+      );
     default:
       return null;
   }

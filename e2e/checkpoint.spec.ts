@@ -7,7 +7,7 @@ import { test, expect, type Page } from '@playwright/test';
 import { openApp, metrics, docShot } from './helpers.ts';
 import { closeDataDialog, dataDialog, dropFiles, openDataApp, threeClassCsv } from './data-helpers.ts';
 
-const finished = (page: Page, n: number) => page.getByText(new RegExp(`^Finished ${n} epochs`));
+const finished = (page: Page, n: number) => page.getByText(new RegExp(`^Finished ${n} epochs?\\b`));
 
 async function setEpochs(page: Page, n: number): Promise<void> {
   const epochs = page.getByLabel('Epochs', { exact: true });

@@ -80,7 +80,7 @@ export async function trainToEnd(page: Page, timeout = 90_000): Promise<string> 
   const train = page.getByRole('button', { name: 'Train', exact: true });
   await expect(train).toBeEnabled();
   await train.click();
-  await expect(page.getByText(/^(Finished \d+ epochs|Stopped after|Training diverged)/)).toBeVisible({ timeout });
+  await expect(page.getByText(/^(Finished \d+ epochs?|Stopped after|Training diverged)/)).toBeVisible({ timeout });
   return (await metrics(page).textContent()) ?? '';
 }
 

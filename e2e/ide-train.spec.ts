@@ -8,7 +8,7 @@ import { openApp, docShot } from './helpers.ts';
 
 async function trainAndWait(page: Page, runs: number): Promise<void> {
   await page.getByRole('button', { name: 'Train', exact: true }).click();
-  await expect(page.getByText(/^(Finished \d+ epochs|Stopped)/)).toBeVisible({ timeout: 90_000 });
+  await expect(page.getByText(/^(Finished \d+ epochs?|Stopped)/)).toBeVisible({ timeout: 90_000 });
   await expect(page.getByRole('list', { name: 'Runs' }).getByRole('listitem')).toHaveCount(runs);
   await expect(page.getByRole('list', { name: 'Runs' }).getByText('running')).toHaveCount(0);
 }

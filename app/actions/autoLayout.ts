@@ -23,7 +23,9 @@ export async function autoLayout(): Promise<void> {
   if (graph.nodes.length === 0) return;
   try {
     const instance = await getElk();
-    const result = (await instance.layout(toElk(graph, s.measured) as Parameters<ELK['layout']>[0])) as ElkIn;
+    const size = canvasBridge.size?.();
+    const aspect = size && size.height > 0 ? size.width / size.height : undefined;
+    const result = (await instance.layout(toElk(graph, s.measured, aspect) as Parameters<ELK['layout']>[0])) as ElkIn;
     const now = useApp.getState();
     if (now.graph.nodes.length !== graph.nodes.length || now.graph.edges !== graph.edges) return;
     const origin = { x: Math.min(...graph.nodes.map((n) => n.position.x)), y: Math.min(...graph.nodes.map((n) => n.position.y)) };

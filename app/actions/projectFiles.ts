@@ -18,7 +18,7 @@ import { IDLE_COMPRESSION } from '../store/compressSlice.ts';
 import { freshProject, type ProjectState } from '../store/graphSlice.ts';
 import { useApp, type AppState } from '../store/index.ts';
 import { currentDatasetSpec } from '../store/dataSlice.ts';
-import { newProjectId } from '../store/projectsSlice.ts';
+import { newProjectId, uniqueName } from '../store/projectsSlice.ts';
 import { loadRuns } from './runHistory.ts';
 import { resetSeries } from '../store/series.ts';
 import { BOUNDARY_RESOLUTION } from './training.ts';
@@ -121,13 +121,17 @@ export function newProject(): void {
   const before = { ...snapshot(useApp.getState()), projectId: useApp.getState().projectId };
   resetRunState();
   useApp.getState().loadProject(freshProject());
-  startedNewProject();
+  startedNewProject(before.name);
   useApp.getState().notify('info', 'Started a new project.', before);
 }
 
-/** The project just loaded is a new one in the project list: its own id, no runs yet. */
-export function startedNewProject(): void {
+/**
+ * The project just loaded is a new one in the project list: its own id, a name no other project
+ * has (nor the one it replaced, `previous`, which may not be listed yet), no runs yet.
+ */
+export function startedNewProject(previous?: string): void {
   const s = useApp.getState();
+  s.setName(uniqueName(s.name, [...s.projects.map((p) => p.name), ...(previous ? [previous] : [])]));
   s.setProjectId(newProjectId());
   s.setRuns([]);
 }

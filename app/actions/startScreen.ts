@@ -35,7 +35,7 @@ export function loadTemplate(t: TemplateInfo): void {
   s.loadProject({ name: t.id === 'blank' ? 'Untitled model' : t.title, graph: structuredClone(t.graph), dataset, training: { ...DEFAULT_TRAIN_CONFIG, ...t.training } });
   if (t.dataset?.kind === 'builtin') s.setDataSource(t.dataset);
   else if (t.dataset?.kind === 'builtin2d' || t.id === 'starter') s.setDataSource(null);
-  startedNewProject();
+  startedNewProject(before.name);
   markWelcomed();
   s.openDialog(null);
   s.notify('info', `New project from “${t.title}”.`, before);

@@ -39,4 +39,10 @@ describe('folding training events', () => {
     expect(p.engineErrors).toEqual({ dense1: 'Dense: bad' });
     expect(p.runMessage).toEqual({ kind: 'error', text: 'Dense: bad' });
   });
+
+  it('says "1 epoch", not "1 epochs"', () => {
+    const done = (epoch: number) => foldEvents(empty, [{ type: 'done', runId: 'r', step: 9, epoch, reason: 'completed', loss: 0.25, metrics: {} }]).runMessage?.text;
+    expect(done(1)).toBe('Finished 1 epoch: loss 0.2500.');
+    expect(done(3)).toBe('Finished 3 epochs: loss 0.2500.');
+  });
 });

@@ -82,7 +82,7 @@ function doneMessage(reason: RunResult['reason'] | string, epoch: number, m: Run
     case 'early-stopped':
       return { kind: 'info', text: `Stopped early at epoch ${epoch} (validation loss stopped improving)${m && Number.isFinite(m.loss) ? `: loss ${m.loss.toFixed(4)}${pct(m.accuracy)}` : ''}.` };
     default:
-      return { kind: 'info', text: `Finished ${epoch} epochs${m && Number.isFinite(m.loss) ? `: loss ${m.loss.toFixed(4)}${pct(m.accuracy)}` : ''}.` };
+      return { kind: 'info', text: `Finished ${epoch} epoch${epoch === 1 ? '' : 's'}${m && Number.isFinite(m.loss) ? `: loss ${m.loss.toFixed(4)}${pct(m.accuracy)}` : ''}.` };
   }
 }
 

@@ -121,7 +121,9 @@ function Flow() {
       return rf.screenToFlowPosition({ x: r.left + r.width / 2, y: r.top + r.height / 2 });
     };
     canvasBridge.fitView = () => void rf.fitView({ ...FIT, duration: 200 });
+    canvasBridge.size = () => wrapper.current?.getBoundingClientRect() ?? { width: 0, height: 0 };
     return () => {
+      canvasBridge.size = null;
       canvasBridge.viewCenter = null;
       canvasBridge.fitView = null;
     };

@@ -1,11 +1,16 @@
 /**
  * The few things outside the canvas need from the React Flow instance (where the view is
  * centred, so a clicked palette item lands in sight; fitting the view after a layout or a
- * shortcut). Set by Canvas while it is mounted.
+ * shortcut; the canvas' size, so auto-layout fits it). Set by Canvas while it is mounted.
  */
 import type { XY } from '../commands/graph.ts';
 
-export const canvasBridge: { viewCenter: (() => XY) | null; fitView: (() => void) | null } = { viewCenter: null, fitView: null };
+export const canvasBridge: {
+  viewCenter: (() => XY) | null;
+  fitView: (() => void) | null;
+  /** The canvas' size on screen (auto-layout aims at its aspect ratio). */
+  size?: (() => { width: number; height: number }) | null;
+} = { viewCenter: null, fitView: null, size: null };
 
 /** Where a layer added without a drop position goes: the view centre, nudged off other nodes. */
 export function placeNewNode(existing: readonly XY[]): XY {

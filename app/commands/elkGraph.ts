@@ -1,7 +1,8 @@
 /**
  * Auto-layout with ELK's layered algorithm, as two pure halves: `toElk` describes the graph
  * to ELK (node sizes as measured on the canvas, one port per layer port so multi-input nodes
- * get their edges in order, left-to-right flow), and `fromElk` reads ELK's answer back into
+ * get their edges in order, left-to-right flow, long chains wrapped into rows so the result
+ * has about the canvas' aspect ratio instead of one row of tiny nodes), and `fromElk` reads ELK's answer back into
  * node positions. The layout itself runs in ELK's web worker (actions/autoLayout.ts), so a
  * 1,000-node graph never blocks the page.
  */
@@ -31,11 +32,18 @@ export const ELK_OPTIONS: Record<string, string> = {
   'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
   'elk.layered.crossingMinimization.strategy': 'LAYER_SWEEP',
   'elk.edgeRouting': 'SPLINES',
+  // Cut long chains into rows stacked downwards (the canvas draws the edges back to the next
+  // row's start between the rows: ShapeEdge).
+  'elk.layered.wrapping.strategy': 'MULTI_EDGE',
+  'elk.layered.wrapping.additionalEdgeSpacing': '24',
 };
+
+/** The aspect ratio (width / height) wrapping aims at when the canvas' own is unknown. */
+export const DEFAULT_ASPECT = 1.9;
 
 const portId = (node: string, dir: 'in' | 'out', port: string) => `${node}::${dir}::${port}`;
 
-export function toElk(graph: GraphJSON, sizes: Readonly<Record<string, { width: number; height: number }>> = {}): ElkIn {
+export function toElk(graph: GraphJSON, sizes: Readonly<Record<string, { width: number; height: number }>> = {}, aspect = DEFAULT_ASPECT): ElkIn {
   const ids = new Set(graph.nodes.map((n) => n.id));
   const ports = new Map<string, Map<string, NonNullable<ElkIn['ports']>[number]>>();
   const port = (node: string, dir: 'in' | 'out', name: string) => {
@@ -50,7 +58,7 @@ export function toElk(graph: GraphJSON, sizes: Readonly<Record<string, { width: 
     .map((e) => ({ id: e.id, sources: [port(e.source, 'out', e.sourcePort)], targets: [port(e.target, 'in', e.targetPort)] }));
   return {
     id: 'root',
-    layoutOptions: ELK_OPTIONS,
+    layoutOptions: { ...ELK_OPTIONS, 'elk.aspectRatio': String(Math.min(4, Math.max(0.8, aspect))) },
     children: graph.nodes.map((n) => {
       const s = sizes[n.id] ?? DEFAULT_SIZE;
       return {

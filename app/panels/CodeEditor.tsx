@@ -1,33 +1,39 @@
 /**
- * The read-only code viewer, on Monaco. This module is loaded lazily (React.lazy) the first
- * time the code panel opens, so Monaco never weighs on the first page load. Only the editor
- * core and two Monarch tokenizers (Python, TypeScript) are pulled in — no language services,
- * which a read-only view does not need; the editor's own worker runs off the main thread.
+ * The code viewer, on Monaco: read-only, or editable when `onEdit` is given (the TypeScript
+ * view, whose layer arguments can be applied back to the graph; `problem` marks the line the
+ * apply refused). This module is loaded lazily (React.lazy) the first
+ * time the code panel opens, so Monaco never weighs on the first page load. Monaco comes set up
+ * by monacoSetup.ts (shared with the Custom Code editor); the view needs only the Monarch
+ * tokenizers (Python, TypeScript), no language service.
  */
 import { useEffect, useRef } from 'react';
-import * as monaco from 'monaco-editor/editor/editor.api.js';
-import 'monaco-editor/languages/definitions/python/register.js';
-import 'monaco-editor/languages/definitions/typescript/register.js';
-import './monacoEnv.ts';
+import { monaco } from './monacoSetup.ts';
 
 interface Props {
   code: string;
   language: 'python' | 'typescript';
   theme: 'dark' | 'light';
   label: string;
+  /** Makes the view editable; called with the text on every change. */
+  onEdit?: (text: string) => void;
+  problem?: { line: number; message: string } | null;
 }
 
-export default function CodeEditor({ code, language, theme, label }: Props) {
+export default function CodeEditor({ code, language, theme, label, onEdit, problem }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const editor = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
+  const edited = useRef(onEdit);
+  edited.current = onEdit;
+  // Set while the code is replaced from outside: only the user's typing is an edit.
+  const replacing = useRef(false);
 
   useEffect(() => {
     if (!host.current) return;
     const e = monaco.editor.create(host.current, {
       value: code,
       language,
-      readOnly: true,
-      domReadOnly: true,
+      readOnly: !onEdit,
+      domReadOnly: !onEdit,
       automaticLayout: true,
       minimap: { enabled: false },
       scrollBeyondLastLine: false,
@@ -41,7 +47,9 @@ export default function CodeEditor({ code, language, theme, label }: Props) {
       contextmenu: false,
     });
     editor.current = e;
+    const sub = e.onDidChangeModelContent(() => !replacing.current && edited.current?.(e.getValue()));
     return () => {
+      sub.dispose();
       e.getModel()?.dispose();
       e.dispose();
       editor.current = null;
@@ -57,7 +65,9 @@ export default function CodeEditor({ code, language, theme, label }: Props) {
     if (model.getLanguageId() !== language) monaco.editor.setModelLanguage(model, language);
     if (model.getValue() !== code) {
       const top = e.getScrollTop();
+      replacing.current = true;
       model.setValue(code);
+      replacing.current = false;
       e.setScrollTop(top);
     }
   }, [code, language]);
@@ -67,8 +77,19 @@ export default function CodeEditor({ code, language, theme, label }: Props) {
   }, [theme]);
 
   useEffect(() => {
-    editor.current?.updateOptions({ ariaLabel: label });
-  }, [label]);
+    editor.current?.updateOptions({ ariaLabel: label, readOnly: !onEdit, domReadOnly: !onEdit });
+  }, [label, onEdit]);
 
-  return <div className="code-editor" ref={host} data-testid="code-editor" />;
+  useEffect(() => {
+    const model = editor.current?.getModel();
+    if (!model) return;
+    const line = problem && problem.line <= model.getLineCount() ? problem.line : null;
+    monaco.editor.setModelMarkers(model, 'flowgrad-apply', problem && line ? [{
+      severity: monaco.MarkerSeverity.Error, message: problem.message,
+      startLineNumber: line, startColumn: model.getLineFirstNonWhitespaceColumn(line) || 1, endLineNumber: line, endColumn: model.getLineMaxColumn(line),
+    }] : []);
+  }, [problem, code]);
+
+  // `nokey`: canvas shortcuts leave keys typed here alone.
+  return <div className="code-editor nokey" ref={host} data-testid="code-editor" />;
 }

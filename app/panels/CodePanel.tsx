@@ -1,12 +1,15 @@
 /**
- * The code panel: live, read-only code for the graph on the canvas — PyTorch or TypeScript on
- * Flowgrad's engine — regenerated as the model, its training settings or its data change.
- * The generators are pure (engine/io/codegen); Monaco is loaded on first open, and until it
- * arrives (or if it cannot load) the code shows as plain text.
+ * The code panel: live code for the graph on the canvas — PyTorch or TypeScript on Flowgrad's
+ * engine — regenerated as the model, its training settings or its data change. The TypeScript
+ * view is editable: changed layer arguments (`new nn.Linear(16, 24)`) are applied back to the
+ * graph with Apply, as one undoable edit; anything else is refused with its line and reason
+ * (engine/io/codegen/typescriptApply.ts). PyTorch is read-only and says so. The generators are
+ * pure; Monaco is loaded on first open, and until it arrives (or if it cannot load) the code
+ * shows as plain text.
  */
 import { lazy, Suspense, useDeferredValue, useMemo, useState } from 'react';
 import { EditorFallback } from './EditorFallback.tsx';
-import { toPyTorch, toTypeScript } from '../../engine/io/codegen/index.ts';
+import { applyTypeScript, toPyTorch, toTypeScript } from '../../engine/io/codegen/index.ts';
 import { useApp } from '../store/index.ts';
 import { currentDatasetSpec } from '../store/dataSlice.ts';
 import type { CodeLang } from '../store/prefsSlice.ts';
@@ -27,13 +30,30 @@ export function CodePanel() {
   const theme = useApp((s) => s.theme);
   const setPref = useApp((s) => s.setPref);
   const [copied, setCopied] = useState(false);
-  const code = useMemo(() => {
+  const [draft, setDraft] = useState<string | null>(null);
+  const [problem, setProblem] = useState<{ line: number; message: string } | null>(null);
+  const generated = useMemo(() => {
     try {
       return lang === 'pytorch' ? toPyTorch(graph, { training, dataset }) : toTypeScript(graph, { training, dataset });
     } catch (e) {
       return `${lang === 'pytorch' ? '#' : '//'} Could not generate code: ${(e as Error).message}`;
     }
   }, [graph, training, dataset, lang]);
+  const editable = lang === 'typescript' && !generated.startsWith('// Could not generate code');
+  const dirty = editable && draft !== null && draft !== generated;
+  const code = dirty ? draft : generated;
+  const discard = () => {
+    setDraft(null);
+    setProblem(null);
+  };
+  const apply = () => {
+    if (!dirty) return;
+    // The graph itself, not the deferred copy the code was drawn from.
+    const r = applyTypeScript(useApp.getState().graph, { training, dataset }, draft);
+    if ('error' in r) return setProblem(r.error);
+    discard();
+    if (r.changed.length) useApp.getState().edit(() => r.graph);
+  };
   const meta = LANGS.find((l) => l.id === lang)!;
   const label = `Generated ${meta.label} code`;
   const plain = (
@@ -47,12 +67,18 @@ export function CodePanel() {
       <header className="code-head">
         <div className="segmented" role="tablist" aria-label="Language">
           {LANGS.map((l) => (
-            <button key={l.id} type="button" role="tab" aria-selected={lang === l.id} onClick={() => setPref('codeLang', l.id)}>
+            <button key={l.id} type="button" role="tab" aria-selected={lang === l.id} onClick={() => { discard(); setPref('codeLang', l.id); }}>
               {l.label}
             </button>
           ))}
         </div>
         <span className="spacer" />
+        {dirty && (
+          <>
+            <button type="button" className="primary" onClick={apply} title="Apply the changed layer arguments to the graph">Apply</button>
+            <button type="button" onClick={discard} title="Back to the code of the graph">Discard</button>
+          </>
+        )}
         <button
           type="button"
           className="tool"
@@ -84,10 +110,26 @@ export function CodePanel() {
           ×
         </button>
       </header>
+      <p className={`code-note small${problem ? ' error' : ' muted'}`} role={problem ? 'alert' : undefined}>
+        {problem
+          ? `Line ${problem.line}: ${problem.message}`
+          : editable
+            ? 'Editable: change a layer’s arguments, then Apply. Structure is changed on the canvas.'
+            : lang === 'pytorch'
+              ? 'Read-only: PyTorch is generated for export. Edit layer arguments in the TypeScript view.'
+              : 'Read-only: the code could not be generated.'}
+      </p>
       <div className="code-body" data-lang={lang}>
         <EditorFallback plain={plain}>
           <Suspense fallback={plain}>
-            <CodeEditor code={code} language={lang === 'pytorch' ? 'python' : 'typescript'} theme={theme} label={label} />
+            <CodeEditor
+              code={code}
+              language={lang === 'pytorch' ? 'python' : 'typescript'}
+              theme={theme}
+              label={label}
+              onEdit={editable ? setDraft : undefined}
+              problem={problem}
+            />
           </Suspense>
         </EditorFallback>
       </div>

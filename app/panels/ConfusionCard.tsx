@@ -1,7 +1,8 @@
 /**
  * The confusion matrix of a classifier (rows: true class, columns: predicted), from the
  * engine's epoch events, as a table with cells shaded by their share of the row — accessible
- * as a real table. Shows a hint when the run has not produced one.
+ * as a real table; compact from six classes, and scrolling inside the card rather than
+ * spilling out of it (ten digit classes). Shows a hint when the run has not produced one.
  */
 import { useApp } from '../store/index.ts';
 import { ConfusionTable, confusionTotals } from './ConfusionTable.tsx';
@@ -17,7 +18,7 @@ export function ConfusionCard() {
       ) : (
         <>
           <div className="confusion-wrap">
-            <ConfusionTable m={m} names={m.map((_, i) => String(i))} label={`Confusion matrix, ${correct} of ${total} correct`} />
+            <ConfusionTable m={m} names={m.map((_, i) => String(i))} label={`Confusion matrix, ${correct} of ${total} correct`} className={`confusion${m.length > 5 ? ' compact' : ''}`} />
           </div>
           <p className="muted small">{total ? `${((correct / total) * 100).toFixed(1)}% correct (${correct} / ${total})` : ''}</p>
         </>

@@ -2,7 +2,7 @@
  * The Custom Code node's forward body in Monaco, with Monaco's JavaScript language service
  * and the engine's declarations (customCodeLib.ts) as an extra lib, so `x.` and `ctx.F.`
  * complete with the engine's real methods. Loaded lazily (React.lazy) when the editor opens;
- * the language service runs in its own worker (monacoEnv.ts).
+ * the language service runs in its own worker (monacoSetup.ts).
  *
  * Three kinds of markers: syntax errors (Monaco's own validation of the body), type problems
  * (a shadow model holding the body inside a typed `function forward(x, ctx)` is checked, and
@@ -10,14 +10,9 @@
  * the engine reported for this code (parse, throw or shape error on the dummy batch) at its line.
  */
 import { useEffect, useRef } from 'react';
-import * as monaco from 'monaco-editor/editor/editor.api.js';
-// The editor contributions (suggest widget, hovers, parameter hints, marker navigation...): the
-// language service's worker manager loads them too, but an editor only gets the contributions
-// registered before it is created, so they come first.
-import 'monaco-editor/internal/common/workers.js';
-import 'monaco-editor/languages/definitions/javascript/register.js';
+// Monaco with every editor contribution registered before any editor exists (monacoSetup.ts).
+import { monaco } from './monacoSetup.ts';
 import { getJavaScriptWorker, javascriptDefaults, ScriptTarget, typescriptDefaults } from 'monaco-editor/languages/features/typescript/register.js';
-import './monacoEnv.ts';
 import type { CodeProblem } from '../../workers/client.ts';
 import { CUSTOM_CODE_LIB, SHADOW_LINES, shadowSource } from './customCodeLib.ts';
 

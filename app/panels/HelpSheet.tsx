@@ -1,4 +1,4 @@
-/** The shortcut help sheet (`?`): the same table the key handler uses, grouped. */
+/** The help sheet (`?`): a way into the user guide, and the shortcuts — the same table the key handler uses, grouped. */
 import { SHORTCUTS } from '../actions/shortcuts.ts';
 import { useApp } from '../store/index.ts';
 import { Dialog } from './Dialog.tsx';
@@ -11,6 +11,13 @@ export function HelpSheet() {
   const groups = [...new Set(SHORTCUTS.map((s) => s.group))];
   return (
     <Dialog title="Keyboard shortcuts" onClose={close} className="help-sheet">
+      <p className="help-guide">
+        New here? The{' '}
+        <button type="button" className="link" onClick={() => useApp.getState().openDialog('guide')}>
+          user guide
+        </button>{' '}
+        walks through building, training and exporting a model.
+      </p>
       <div className="help-grid">
         {groups.map((g) => (
           <section key={g} aria-label={g}>

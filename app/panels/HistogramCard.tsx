@@ -104,7 +104,15 @@ export function HistogramCard() {
     return () => ro.disconnect();
   }, [hasData]);
 
-  useEffect(() => () => cancelAnimationFrame(frame.current), []);
+  // Forget the cancelled frame too: StrictMode (npm start) unmounts and remounts at once, and a
+  // stale id would make every later schedule() think a draw is pending, leaving the plots blank.
+  useEffect(
+    () => () => {
+      cancelAnimationFrame(frame.current);
+      frame.current = 0;
+    },
+    [],
+  );
 
   if (!hasData) {
     return (

@@ -243,6 +243,9 @@ function ModelSummary({ graph, analysis }: { graph: GraphJSON; analysis: GraphAn
         <dt>Status</dt>
         <dd className={errors ? 'text-error' : 'text-ok'}>{errors ? `${errors} error${errors > 1 ? 's' : ''}` : 'Ready to train'}</dd>
       </dl>
+      <button type="button" className="summary-open" onClick={() => useApp.getState().openDialog('summary')}>
+        Summary table…
+      </button>
       <IssueList issues={analysis.issues} graph={graph} label="Model issues" />
       <p className="muted small hint">
         Select a layer to edit it. Drag from a layer’s right handle to another’s left handle to connect them; press Delete to remove

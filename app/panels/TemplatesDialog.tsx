@@ -21,10 +21,16 @@ export function TemplatesDialog({ welcome }: { welcome: boolean }) {
   return (
     <Dialog title={welcome ? 'Welcome to Flowgrad' : 'New from template'} onClose={close} className="templates-dialog">
       {welcome && (
-        <p className="muted welcome-text">
-          Build a neural network by connecting layers, watch shapes flow through it, and train it right here in your browser. Pick a
-          starting point:
-        </p>
+        <div className="welcome-head">
+          <p className="muted welcome-text">
+            Build a neural network by connecting layers, watch shapes flow through it, and train it right here in your browser. Start with
+            the starter model, or pick a template:
+          </p>
+          {/* At the top, so it is in sight on a small screen without scrolling past the gallery. */}
+          <button type="button" className="primary" onClick={close}>
+            Start with the starter model
+          </button>
+        </div>
       )}
       <ul className="template-grid" aria-label="Templates">
         {templates.map(({ t, a }) => (
@@ -44,14 +50,9 @@ export function TemplatesDialog({ welcome }: { welcome: boolean }) {
         ))}
       </ul>
       {welcome && (
-        <div className="dialog-foot">
-          <span className="muted small">
-            Press <kbd>?</kbd> any time for keyboard shortcuts.
-          </span>
-          <button type="button" className="primary" onClick={close}>
-            Start with the starter model
-          </button>
-        </div>
+        <p className="muted small">
+          Press <kbd>?</kbd> any time for keyboard shortcuts and the user guide.
+        </p>
       )}
     </Dialog>
   );

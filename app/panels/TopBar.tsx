@@ -74,7 +74,9 @@ export function TopBar() {
     { label: showMinimap ? 'Hide minimap' : 'Show minimap', shortcut: 'M', onSelect: () => setPref('showMinimap', !showMinimap) },
     { label: snap ? 'Snap to grid: on' : 'Snap to grid: off', shortcut: 'G', onSelect: () => setPref('snapToGrid', !snap) },
     { label: theme === 'dark' ? 'Light theme' : 'Dark theme', onSelect: () => setPref('theme', theme === 'dark' ? 'light' : 'dark'), separator: true },
-    { label: 'Keyboard shortcuts', shortcut: '?', onSelect: () => st().openDialog('help') },
+    { label: 'Model summary', onSelect: () => st().openDialog('summary') },
+    { label: 'Keyboard shortcuts', shortcut: '?', onSelect: () => st().openDialog('help'), separator: true },
+    { label: 'User guide', onSelect: () => st().openDialog('guide') },
   ];
 
   return (

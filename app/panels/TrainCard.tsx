@@ -95,6 +95,40 @@ export function TrainCard() {
   return (
     <section className="card train-card" aria-label="Training">
       <h2 className="card-title">Training</h2>
+      {/* First, so what stops Train is in sight however short the dock. */}
+      {blocked && (
+        <div className="train-blockers" id="train-blockers">
+          <span className="muted small">Fix before training:</span>
+          <ul aria-label="Problems">
+            {untrusted.length > 0 && (
+              <li>
+                <button type="button" className="link issue-link" onClick={() => useApp.getState().openDialog('code-consent')}>
+                  Custom Code {untrusted.map((n) => `‘${n.id}’`).join(', ')} has not been allowed to run: review it
+                </button>
+              </li>
+            )}
+            {errors.slice(0, MAX_LISTED).map((i, k) => (
+              <li key={k}>
+                {i.nodeId ? (
+                  <button
+                    type="button"
+                    className="link issue-link"
+                    onClick={() => {
+                      useApp.getState().setPref('view', 'model');
+                      focusNode(i.nodeId!);
+                    }}
+                  >
+                    {issueText(i, graph)}
+                  </button>
+                ) : (
+                  <span className="issue-link">{issueText(i, graph)}</span>
+                )}
+              </li>
+            ))}
+            {errors.length > MAX_LISTED && <li className="muted small">…and {errors.length - MAX_LISTED} more</li>}
+          </ul>
+        </div>
+      )}
       <div className="train-grid">
         <div className="field">
           <label htmlFor={optId}>Optimizer</label>
@@ -136,39 +170,6 @@ export function TrainCard() {
         </button>
       )}
       <Progress />
-      {blocked && (
-        <div className="train-blockers" id="train-blockers">
-          <span className="muted small">Fix before training:</span>
-          <ul aria-label="Problems">
-            {untrusted.length > 0 && (
-              <li>
-                <button type="button" className="link issue-link" onClick={() => useApp.getState().openDialog('code-consent')}>
-                  Custom Code {untrusted.map((n) => `‘${n.id}’`).join(', ')} has not been allowed to run: review it
-                </button>
-              </li>
-            )}
-            {errors.slice(0, MAX_LISTED).map((i, k) => (
-              <li key={k}>
-                {i.nodeId ? (
-                  <button
-                    type="button"
-                    className="link issue-link"
-                    onClick={() => {
-                      useApp.getState().setPref('view', 'model');
-                      focusNode(i.nodeId!);
-                    }}
-                  >
-                    {issueText(i, graph)}
-                  </button>
-                ) : (
-                  <span className="issue-link">{issueText(i, graph)}</span>
-                )}
-              </li>
-            ))}
-            {errors.length > MAX_LISTED && <li className="muted small">…and {errors.length - MAX_LISTED} more</li>}
-          </ul>
-        </div>
-      )}
       {view === 'model' && !blocked && (
         <button type="button" className="link small more-settings" onClick={() => useApp.getState().setPref('view', 'train')}>
           All settings →

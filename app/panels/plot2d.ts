@@ -3,7 +3,9 @@
  * style: class colors orange / blue, the background tinted by the model's confidence, the
  * points on top. Plain canvas 2D; nothing here knows React. Drawing is cheap enough to
  * repeat every epoch while training: the boundary goes through one reused scratch canvas, and
- * the data points are rendered once per dataset and size into a cached layer.
+ * the data points are rendered once per dataset and size into a cached layer. The plot has no
+ * background of its own: the boundary is class colour with confidence as opacity over the
+ * canvas' CSS background (--plot-bg), so the light theme's plots are light without a redraw.
  */
 import type { Dataset2D } from '../../engine/data/builtin2d.ts';
 import type { Boundary } from '../store/runSlice.ts';
@@ -15,7 +17,6 @@ export const CLASS_COLORS: [number, number, number][] = [
   [200, 80, 190],
   [230, 200, 40],
 ];
-const BG: [number, number, number] = [24, 27, 34];
 
 const rgb = (c: [number, number, number]) => `rgb(${c[0]},${c[1]},${c[2]})`;
 
@@ -51,8 +52,8 @@ export function boundaryPixels(b: Boundary): ImageData {
       const a = 0.15 + 0.7 * conf;
       const col3 = CLASS_COLORS[best % CLASS_COLORS.length];
       const o = (row * r + col) * 4;
-      for (let ch = 0; ch < 3; ch++) img.data[o + ch] = Math.round(BG[ch] * (1 - a) + col3[ch] * a);
-      img.data[o + 3] = 255;
+      for (let ch = 0; ch < 3; ch++) img.data[o + ch] = col3[ch];
+      img.data[o + 3] = Math.round(255 * a);
     }
   }
   return img;
@@ -101,8 +102,7 @@ export function drawPlot(canvas: HTMLCanvasElement, data: Dataset2D | null, boun
   const fit = fitCanvas(canvas);
   if (!fit) return;
   const { w, h, ctx } = fit;
-  ctx.fillStyle = rgb(BG);
-  ctx.fillRect(0, 0, w, h);
+  ctx.clearRect(0, 0, w, h);
   const extent = boundary?.extent ?? data?.extent ?? [-6, 6, -6, 6];
   if (boundary && boundary.resolution > 0) {
     if (!scratch) {
@@ -120,7 +120,7 @@ export function drawPlot(canvas: HTMLCanvasElement, data: Dataset2D | null, boun
   const [x0, x1, y0, y1] = extent;
   const sx = (x: number) => ((x - x0) / (x1 - x0)) * w;
   const sy = (y: number) => h - ((y - y0) / (y1 - y0)) * h;
-  ctx.strokeStyle = 'rgba(255,255,255,0.08)';
+  ctx.strokeStyle = 'rgba(128,128,128,0.28)'; // faint on a dark or a light background
   ctx.lineWidth = 1;
   ctx.beginPath();
   ctx.moveTo(sx(0), 0);

@@ -9,7 +9,7 @@ import type { AppState } from './index.ts';
 export type Theme = 'dark' | 'light';
 export type CodeLang = 'typescript' | 'pytorch';
 export type View = 'model' | 'train';
-export type Dialog = 'help' | 'templates' | 'projects' | 'share' | 'code-consent' | 'evaluate' | 'download' | 'compress' | null;
+export type Dialog = 'help' | 'guide' | 'summary' | 'templates' | 'projects' | 'share' | 'code-consent' | 'evaluate' | 'download' | 'compress' | null;
 
 export interface Prefs {
   theme: Theme;

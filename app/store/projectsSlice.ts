@@ -25,6 +25,14 @@ export function newProjectId(): string {
   return `p-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
+/** `name`, or `name 2`, `name 3`... : the first not already in `taken` (a new project's default name). */
+export function uniqueName(name: string, taken: readonly string[]): string {
+  const used = new Set(taken);
+  if (!used.has(name)) return name;
+  const base = name.replace(/ \d+$/, '');
+  for (let k = 2; ; k++) if (!used.has(`${base} ${k}`)) return `${base} ${k}`;
+}
+
 export const createProjectsSlice: StateCreator<AppState, [], [], ProjectsSlice> = (set) => ({
   projectId: newProjectId(),
   projects: [],

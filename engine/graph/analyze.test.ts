@@ -253,3 +253,17 @@ describe('analyzeGraph on models too large to train', () => {
     expect(a.issues).toEqual([]);
   });
 });
+
+describe('Custom Code parameters', () => {
+  it('counts ctx.param calls with written-out shapes, once per name', async () => {
+    const { literalParams } = await import('./catalog/custom.ts');
+    const code = "const w = ctx.param('w', [16, 4]);\nconst b = ctx.param(\"b\", [4], 'zeros');\nconst again = ctx.param('w', [16, 4]);\nconst d = ctx.param('d', x.shape.slice(1));\nreturn x;";
+    expect(literalParams(code)).toEqual([{ name: 'w', shape: [16, 4] }, { name: 'b', shape: [4] }]);
+    const g = defaultGraph();
+    const dense = g.nodes.find((n) => n.id === 'dense2')!;
+    dense.type = 'CustomCode';
+    dense.attrs = { code, outputShape: [] };
+    const a = analyzeGraph(g);
+    expect(a.params.dense2).toBe(16 * 4 + 4);
+  });
+});

@@ -4,7 +4,9 @@
  * flag); autograd supplies its gradients. The catalog is pure and cannot run code, so the
  * output shape here is declared (`outputShape`) or taken to be the input's; the compiler
  * runs the code once on a dummy batch and reports a node error if the declaration is wrong.
- * Its parameters are created by the code itself, so they are counted only once compiled.
+ * Its parameters are created by the code itself: the catalog counts those whose shape is
+ * written out, `ctx.param('w', [16, 4])` (the common case, the default code included); a shape
+ * computed at run time is known only once compiled.
  */
 import { ShapeError, fmt } from '../shapes.ts';
 import { IN, OUT, only, type LayerDef } from './common.ts';
@@ -15,6 +17,18 @@ export const DEFAULT_CUSTOM_CODE = [
   "const scale = ctx.param('scale', [1], 'ones');",
   'return x.mul(scale).tanh();',
 ].join('\n');
+
+const PARAM_CALL = /ctx\s*\.\s*param\s*\(\s*(['"`])([^'"`]+)\1\s*,\s*\[([\d\s,]*)\]/g;
+
+/** The parameters a body creates with literal shapes (first call per name, as ctx.param reuses it). */
+export function literalParams(code: string): { name: string; shape: number[] }[] {
+  const out = new Map<string, number[]>();
+  for (const m of code.matchAll(PARAM_CALL)) {
+    const shape = m[3]!.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+    if (!out.has(m[2]!) && shape.every((d) => Number.isInteger(d) && d > 0)) out.set(m[2]!, shape);
+  }
+  return [...out].map(([name, shape]) => ({ name, shape }));
+}
 
 const custom: LayerDef<'CustomCode'> = {
   type: 'CustomCode', label: 'Custom Code', category: 'core', group: 'custom',
@@ -31,7 +45,7 @@ const custom: LayerDef<'CustomCode'> = {
     const declared = ctx.attrs.outputShape as number[];
     return declared.length === 0 ? [...x] : ['N', ...declared];
   },
-  params: () => [],
+  params: (ctx) => literalParams(String(ctx.attrs.code ?? '')),
   flops: () => 0,
 };
 
