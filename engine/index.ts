@@ -17,7 +17,7 @@ export type { BackwardOptions, GradOptions } from './autograd/backward.ts';
 export * as autograd from './autograd/index.ts';
 export { setBackend, getBackend, listBackends } from './backend/registry.ts';
 export { getThreads, setThreads } from './backend/cpu/pool.ts';
-export { setThreadHost } from './core/threads.ts';
+export { AUTO_MAX_THREADS, canShareMemory, setThreadHost, threadHost, threadsFor } from './core/threads.ts';
 export type { ThreadHandle, ThreadHost } from './core/threads.ts';
 export type { Backend } from './backend/types.ts';
 export { chooseBackend, createWebGPUBackend } from './backend/webgpu/index.ts';

@@ -8,7 +8,7 @@ import * as Comlink from 'comlink';
 import type { EngineApi, TrainEvent, RunResult, EngineInfo } from './api.ts';
 import { runTraining, predictRows, boundaryGrid, RecoverableRunError } from '../engine/train/session.ts';
 import { isFlowgradError } from '../engine/core/errors.ts';
-import { chooseBackend, getBackend, listBackends } from '../engine/index.ts';
+import { chooseBackend, getBackend, getThreads, listBackends, setThreadHost, setThreads, threadsFor } from '../engine/index.ts';
 import type { BackendChoice, WebGPUBackend } from '../engine/index.ts';
 import { backend } from '../engine/backend/registry.ts';
 import { EventBatcher } from './batcher.ts';
@@ -19,6 +19,9 @@ import { evaluateRun } from './host/evaluate.ts';
 import { projectToOnnx } from '../engine/io/onnx/project.ts';
 import { importOnnx } from '../engine/io/onnx/import.ts';
 import { exportPytorchRun } from './host/exportPytorch.ts';
+import { browserThreadHost } from './host/cpuThreads.ts';
+
+setThreadHost(browserThreadHost);
 
 /** The backend the last run asked for and what it got (shown in the UI). */
 let lastChoice: BackendChoice | null = null;
@@ -75,7 +78,7 @@ const api: EngineApi = {
         /* no adapter: leave unavailable */
       }
     }
-    return { backend: getBackend(), crossOriginIsolated: self.crossOriginIsolated, webgpu, ...(lastChoice ? { choice: { name: lastChoice.name, reason: lastChoice.reason, adapter: lastChoice.adapter?.description ?? null } } : {}) };
+    return { backend: getBackend(), crossOriginIsolated: self.crossOriginIsolated, threads: getThreads(), cores: browserThreadHost.cores, webgpu, ...(lastChoice ? { choice: { name: lastChoice.name, reason: lastChoice.reason, adapter: lastChoice.adapter?.description ?? null } } : {}) };
   },
 
   async train(req, onEvents): Promise<RunResult> {
@@ -85,6 +88,7 @@ const api: EngineApi = {
     try {
       // 'auto' trains on a real GPU and on the CPU path when only a software adapter exists.
       lastChoice = await chooseBackend(req.config.backend ?? 'auto');
+      await setThreads(threadsFor(req.config.threads, browserThreadHost.cores));
       const result = await runTraining(req, {
         onEvent: (e) => batcher.push(e),
         shouldStop: () => stopRequests.has(req.runId),

@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { setThreadHost, setThreads } from '../index.ts';
 import type { ThreadHost } from '../index.ts';
 
 export const nodeThreadHost: ThreadHost = {
@@ -27,3 +28,12 @@ export const nodeThreadHost: ThreadHost = {
     });
   },
 };
+
+/** `--threads N|auto` of the CLI: installs this host and starts the pool; returns the count in effect. */
+export async function useThreads(value: string | undefined): Promise<number> {
+  if (value === undefined) return 1;
+  const n = value === 'auto' ? nodeThreadHost.cores : Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--threads takes a whole number ≥ 1 or 'auto' (got '${value}')`);
+  setThreadHost(nodeThreadHost);
+  return setThreads(n);
+}

@@ -32,3 +32,11 @@ export function canShareMemory(): boolean {
   const g = globalThis as { SharedArrayBuffer?: unknown; crossOriginIsolated?: boolean };
   return typeof g.SharedArrayBuffer === 'function' && g.crossOriginIsolated !== false && typeof Atomics === 'object';
 }
+
+/** The most threads Auto picks: past this, small models gain less than the cores they take. */
+export const AUTO_MAX_THREADS = 8;
+
+/** The thread count a setting asks for: 0 or absent is Auto (the host's cores, capped). */
+export function threadsFor(setting: number | undefined, cores: number): number {
+  return setting && setting > 0 ? Math.floor(setting) : Math.max(1, Math.min(cores, AUTO_MAX_THREADS));
+}
