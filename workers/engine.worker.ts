@@ -78,7 +78,7 @@ const api: EngineApi = {
         /* no adapter: leave unavailable */
       }
     }
-    return { backend: getBackend(), crossOriginIsolated: self.crossOriginIsolated, threads: getThreads(), cores: browserThreadHost.cores, webgpu, ...(lastChoice ? { choice: { name: lastChoice.name, reason: lastChoice.reason, adapter: lastChoice.adapter?.description ?? null } } : {}) };
+    return { backend: getBackend(), crossOriginIsolated: self.crossOriginIsolated, threads: getThreads(), cores: browserThreadHost.cores, autoThreads: threadsFor(0, browserThreadHost.cores), webgpu, ...(lastChoice ? { choice: { name: lastChoice.name, reason: lastChoice.reason, adapter: lastChoice.adapter?.description ?? null } } : {}) };
   },
 
   async train(req, onEvents): Promise<RunResult> {

@@ -8,7 +8,6 @@
 import { useEffect, useId, useState } from 'react';
 import type { BackendChoice, OptimizerOptions, SchedulerConfig, TrainConfig } from '../../engine/project/config.ts';
 import { getLayer } from '../../engine/graph/catalog.ts';
-import { threadsFor } from '../../engine/core/threads.ts';
 import { updateAttr } from '../commands/graph.ts';
 import type { EngineInfo } from '../../workers/client.ts';
 import { engineInfo } from '../actions/inference.ts';
@@ -167,7 +166,7 @@ function ThreadsField({ value, set, disabled, info }: { value: number; set(v: nu
   const counts = [1, 2, 4, 8, 16].filter((n) => n <= Math.max(cores, 2) || n === value);
   const note = !info ? 'Checking the device…'
     : !info.crossOriginIsolated ? 'One thread: the page is not cross-origin isolated, so threads cannot share memory.'
-      : `${value > 0 ? '' : `Auto: ${threadsFor(0, cores)} of ${cores} cores. `}In use: ${info.threads} thread${info.threads === 1 ? '' : 's'} (CPU backend; same results at any count).`;
+      : `${value > 0 ? '' : `Auto: ${info.autoThreads} of ${cores} cores. `}In use: ${info.threads} thread${info.threads === 1 ? '' : 's'} (CPU backend; same results at any count).`;
   return (
     <div className="field">
       <label htmlFor={id}>Threads</label>
