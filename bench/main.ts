@@ -128,12 +128,14 @@ async function adapterLabel(): Promise<string | null> {
 async function runBench(opts: BenchOptions = {}): Promise<BenchReport> {
   const impls: Implementation[] = [
     flowgradImpl('cpu'),
+    flowgradImpl('cpu', false, false, 1),
+    flowgradImpl('cpu', false, false, 2),
     tfjsCpu(),
     tfjsWasm({ 'tfjs-backend-wasm.wasm': abs(wasmPlain), 'tfjs-backend-wasm-simd.wasm': abs(wasmSimd), 'tfjs-backend-wasm-threaded-simd.wasm': abs(wasmThreadedSimd) }),
     flowgradImpl('webgpu'),
     tfjsWebgpu(),
   ];
-  const groups = opts.groups ?? ['cpu', 'webgpu'];
+  const groups = opts.groups ?? ['cpu', 'threads', 'webgpu'];
   const specs = ENTRIES.filter((e) => groups.includes(e.group) && (opts.only ? opts.only.includes(e.id) : !e.optional));
   const used = new Set(specs.flatMap((e) => [GROUPS[e.group].flowgrad, ...GROUPS[e.group].peers]));
   const adapter = specs.some((e) => e.group === 'webgpu') ? await adapterLabel() : null;

@@ -26,7 +26,8 @@ export interface Sink {
 /** Multiply-adds a thread must get before a kernel is split (PERFORMANCE.md: one thread below ~64³). */
 export const MIN_WORK = 1 << 17;
 
-interface Pool { threads: number; ctrl: Int32Array; handles: ThreadHandle[]; canWait: boolean }
+/** `size` threads started (the caller included), `threads` of them used by kernels now. */
+interface Pool { size: number; threads: number; ctrl: Int32Array; handles: ThreadHandle[]; canWait: boolean }
 let pool: Pool | null = null;
 let starting: Promise<number> = Promise.resolve(1);
 let forks = 0;
@@ -74,6 +75,8 @@ export function setThreads(n: number): Promise<number> {
   const want = Math.max(1, Math.min(MAX_THREADS, Math.floor(Number.isFinite(n) ? n : 1)));
   starting = starting.then(async () => {
     if (want === getThreads()) return want;
+    // Fewer threads than started: the others stay asleep (no restart between settings).
+    if (pool && want <= pool.size) return (pool.threads = want);
     stop();
     const host = threadHost();
     if (want === 1 || !host || !wasmMatmul || !canShareMemory()) return 1;
@@ -88,7 +91,7 @@ export function setThreads(n: number): Promise<number> {
       for (const h of handles) h.terminate();
       return 1;
     }
-    pool = { threads: want, ctrl: new Int32Array(ctrl), handles, canWait: canBlock() };
+    pool = { size: want, threads: want, ctrl: new Int32Array(ctrl), handles, canWait: canBlock() };
     return want;
   });
   return starting;
@@ -124,7 +127,7 @@ export function parallel(units: number, work: number, emit: (sink: Sink, u0: num
   if (!p || t < 2) { emit(direct!, 0, units); return; }
   const { ctrl } = p;
   const rec = new Recorder(ctrl);
-  for (let i = 0; i < p.threads; i++) {
+  for (let i = 0; i < p.size; i++) {
     const u0 = Math.floor((i * units) / t), u1 = Math.floor(((i + 1) * units) / t);
     ctrl[RANGES + 2 * i] = rec.count;
     if (i < t && u1 > u0) emit(rec, u0, u1);
@@ -132,7 +135,7 @@ export function parallel(units: number, work: number, emit: (sink: Sink, u0: num
   }
   if (rec.full) { emit(direct!, 0, units); return; }
   forks++;
-  Atomics.store(ctrl, PENDING, p.threads - 1);
+  Atomics.store(ctrl, PENDING, p.size - 1);
   Atomics.add(ctrl, GEN, 1);
   Atomics.notify(ctrl, GEN);
   runCalls(ctrl, wasmMatmul!.kernels(), ctrl[RANGES], ctrl[RANGES + 1]);
