@@ -88,7 +88,8 @@ const api: EngineApi = {
     try {
       // 'auto' trains on a real GPU and on the CPU path when only a software adapter exists.
       lastChoice = await chooseBackend(req.config.backend ?? 'auto');
-      await setThreads(threadsFor(req.config.threads, browserThreadHost.cores));
+      // CPU kernel threads only where the CPU trains (a WebGPU run starts none).
+      if (lastChoice.name === 'cpu') await setThreads(threadsFor(req.config.threads, browserThreadHost.cores));
       const result = await runTraining(req, {
         onEvent: (e) => batcher.push(e),
         shouldStop: () => stopRequests.has(req.runId),

@@ -12,7 +12,7 @@
  */
 import { canShareMemory, threadHost } from '../../core/threads.ts';
 import type { ThreadHandle } from '../../core/threads.ts';
-import { CALL_INTS, CALLS, CTRL_INTS, EXIT, GEN, KIND_MM, KIND_MMP, MAX_CALLS, MAX_THREADS, PENDING, RANGES, runCalls } from './threadLoop.ts';
+import { CALL_INTS, CALLS, CHUNKS, CLAIM, CTRL_INTS, DONE, EXIT, GEN, KIND_MM, KIND_MMP, MAX_CALLS, MAX_CHUNKS, MAX_THREADS, NCHUNKS, tagOf, work } from './threadLoop.ts';
 import type { ThreadInit } from './threadLoop.ts';
 import { wasmMatmul } from './wasm.ts';
 import type { MmCall } from './wasm.ts';
@@ -84,7 +84,7 @@ export function setThreads(n: number): Promise<number> {
     if (!shared) return 1;
     const ctrl = new SharedArrayBuffer(CTRL_INTS * 4);
     const spawned = await Promise.allSettled(
-      Array.from({ length: want - 1 }, (_, i) => host.spawn({ ...shared, ctrl, index: i + 1 } satisfies ThreadInit)),
+      Array.from({ length: want - 1 }, () => host.spawn({ ...shared, ctrl } satisfies ThreadInit)),
     );
     const handles = spawned.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     if (handles.length < want - 1) {
@@ -116,33 +116,39 @@ class Recorder implements Sink {
   }
 }
 
+/** Chunks per thread: enough to even out a thread the OS runs late, few enough to keep calls long. */
+const CHUNKS_PER_THREAD = 4;
+
 /**
- * Runs `emit` over units [0, units), split into contiguous ranges across the pool when the
- * work (multiply-adds in all) is big enough. `emit` must only issue calls: any table or
- * operand it reads is written before.
+ * Runs `emit` over units [0, units), cut into contiguous chunks that the pool's threads claim,
+ * when the work (multiply-adds in all) is big enough. `emit` must only issue calls: any table
+ * or operand it reads is written before.
  */
-export function parallel(units: number, work: number, emit: (sink: Sink, u0: number, u1: number) => void): void {
+export function parallel(units: number, work0: number, emit: (sink: Sink, u0: number, u1: number) => void): void {
   const p = pool;
-  const t = p ? Math.min(p.threads, units, Math.floor(work / MIN_WORK)) : 1;
-  if (!p || t < 2) { emit(direct!, 0, units); return; }
+  const n = p ? Math.min(units, p.threads * CHUNKS_PER_THREAD, Math.floor(work0 / MIN_WORK), MAX_CHUNKS) : 1;
+  if (!p || p.threads < 2 || n < 2) { emit(direct!, 0, units); return; }
   const { ctrl } = p;
   const rec = new Recorder(ctrl);
-  for (let i = 0; i < p.size; i++) {
-    const u0 = Math.floor((i * units) / t), u1 = Math.floor(((i + 1) * units) / t);
-    ctrl[RANGES + 2 * i] = rec.count;
-    if (i < t && u1 > u0) emit(rec, u0, u1);
-    ctrl[RANGES + 2 * i + 1] = rec.count;
+  for (let c = 0; c < n; c++) {
+    ctrl[CHUNKS + c] = rec.count;
+    emit(rec, Math.floor((c * units) / n), Math.floor(((c + 1) * units) / n));
   }
+  ctrl[CHUNKS + n] = rec.count;
   if (rec.full) { emit(direct!, 0, units); return; }
   forks++;
-  Atomics.store(ctrl, PENDING, p.size - 1);
-  Atomics.add(ctrl, GEN, 1);
+  // Publish: the list is written; then the count, the done counter, the claim word of the new tag, GEN.
+  const gen = (ctrl[GEN] + 1) | 0;
+  Atomics.store(ctrl, NCHUNKS, n);
+  Atomics.store(ctrl, DONE, 0);
+  Atomics.store(ctrl, CLAIM, tagOf(gen));
+  Atomics.store(ctrl, GEN, gen);
   Atomics.notify(ctrl, GEN);
-  runCalls(ctrl, wasmMatmul!.kernels(), ctrl[RANGES], ctrl[RANGES + 1]);
-  let v = Atomics.load(ctrl, PENDING);
-  for (let spins = 0; v !== 0 && (spins < 100000 || !p.canWait); spins++) v = Atomics.load(ctrl, PENDING);
-  while (v !== 0) {
-    Atomics.wait(ctrl, PENDING, v);
-    v = Atomics.load(ctrl, PENDING);
+  work(ctrl, wasmMatmul!.kernels(), gen);
+  let v = Atomics.load(ctrl, DONE);
+  for (let spins = 0; v !== n && (spins < 100000 || !p.canWait); spins++) v = Atomics.load(ctrl, DONE);
+  while (v !== n) {
+    Atomics.wait(ctrl, DONE, v);
+    v = Atomics.load(ctrl, DONE);
   }
 }

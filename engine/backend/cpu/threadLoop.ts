@@ -1,33 +1,54 @@
 /**
  * What every CPU thread runs, the calling thread included: the control block layout shared
  * with pool.ts and the loop of a pool thread. A job is a list of micro-kernel calls (the
- * module's `mm` and `mmp` with their byte addresses) written by the calling thread into a
- * SharedArrayBuffer, with one [start, end) range of that list per thread; the threads all
- * see one shared WebAssembly.Memory. Fork and join are Atomics only (no message per call):
- * the caller bumps GEN and notifies; each thread runs its range and decrements PENDING.
+ * module's `mm` and `mmp` with their byte addresses) cut into chunks, written by the calling
+ * thread into a SharedArrayBuffer; all threads see one shared WebAssembly.Memory. Fork and
+ * join are Atomics only (no message per call): the caller publishes the job and bumps GEN;
+ * every thread, the caller too, claims chunks one at a time and counts them done. Chunks are
+ * claimed, not assigned, so a thread the OS does not schedule (a busy machine, other tabs)
+ * delays no one: the others take its share. Which thread runs a chunk never changes its
+ * results, since chunks cover disjoint outputs.
  * This file imports nothing, so a Node worker or a browser worker loads it alone.
  */
 
-export const GEN = 0, PENDING = 1, EXIT = 2;
-/** Per-thread [start, end) call ranges from here, two ints per thread. */
-export const RANGES = 16, MAX_THREADS = 64;
-export const CALLS = RANGES + 2 * MAX_THREADS;
+export const GEN = 0, EXIT = 1, NCHUNKS = 2, DONE = 3;
+/** (job tag << TAG_SHIFT) | next chunk: a claim is one compareExchange, and never lands in another job. */
+export const CLAIM = 4, TAG_SHIFT = 12, MAX_CHUNKS = 1 << TAG_SHIFT;
+/** Chunk c is calls [ctrl[CHUNKS + c], ctrl[CHUNKS + c + 1]). */
+export const CHUNKS = 16;
+export const CALLS = CHUNKS + MAX_CHUNKS + 1;
 /** One call: kind (0 mm, 1 mmp) then its arguments, padded to a fixed stride. */
 export const CALL_INTS = 12, MAX_CALLS = 8192;
 export const CTRL_INTS = CALLS + CALL_INTS * MAX_CALLS;
-export const KIND_MM = 0, KIND_MMP = 1;
+export const KIND_MM = 0, KIND_MMP = 1, MAX_THREADS = 64;
 /** Polls of GEN before a thread sleeps in Atomics.wait (a fork shortly after a join is common in training). */
 const SPIN = 20000;
 
 export type KernelFn = (...a: number[]) => void;
 export interface Kernels { mm: KernelFn; mmp: KernelFn }
 
-/** Runs calls [start, end) of the list in order. */
-export function runCalls(ctrl: Int32Array, k: Kernels, start: number, end: number): void {
+/** The job tag of generation `gen` as it sits in CLAIM. */
+export const tagOf = (gen: number): number => (gen & ((1 << (31 - TAG_SHIFT)) - 1)) << TAG_SHIFT;
+
+function runCalls(ctrl: Int32Array, k: Kernels, start: number, end: number): void {
   for (let c = start; c < end; c++) {
     const o = CALLS + c * CALL_INTS;
-    if (ctrl[o] === KIND_MM) k.mm(ctrl[o + 1], ctrl[o + 2], ctrl[o + 3], ctrl[o + 4], ctrl[o + 5], ctrl[o + 6], ctrl[o + 7], ctrl[o + 8], ctrl[o + 9], ctrl[o + 10], ctrl[o + 11]);
+    if (ctrl[o] === 0) k.mm(ctrl[o + 1], ctrl[o + 2], ctrl[o + 3], ctrl[o + 4], ctrl[o + 5], ctrl[o + 6], ctrl[o + 7], ctrl[o + 8], ctrl[o + 9], ctrl[o + 10], ctrl[o + 11]);
     else k.mmp(ctrl[o + 1], ctrl[o + 2], ctrl[o + 3], ctrl[o + 4], ctrl[o + 5], ctrl[o + 6], ctrl[o + 7]);
+  }
+}
+
+/** Claims and runs chunks of job `gen` until none is left (or the job is over); wakes the caller on the last. */
+export function work(ctrl: Int32Array, k: Kernels, gen: number): void {
+  const tag = tagOf(gen), n = Atomics.load(ctrl, NCHUNKS);
+  for (;;) {
+    const v = Atomics.load(ctrl, CLAIM);
+    if ((v & ~(MAX_CHUNKS - 1)) !== tag) return;
+    const c = v & (MAX_CHUNKS - 1);
+    if (c >= n) return;
+    if (Atomics.compareExchange(ctrl, CLAIM, v, v + 1) !== v) continue;
+    runCalls(ctrl, k, ctrl[CHUNKS + c], ctrl[CHUNKS + c + 1]);
+    if (Atomics.add(ctrl, DONE, 1) === n - 1) Atomics.notify(ctrl, DONE);
   }
 }
 
@@ -36,13 +57,11 @@ export interface ThreadInit {
   memory: unknown;
   module: unknown;
   ctrl: SharedArrayBuffer;
-  /** This thread's index, 1.. (0 is the calling thread). */
-  index: number;
 }
 
 interface WasmNs { Instance: new (m: unknown, imports: object) => { exports: Record<string, unknown> } }
 
-/** A pool thread's life: wait for a job, run its range, report, until EXIT. Never returns before EXIT. */
+/** A pool thread's life: wait for a job, help with it, until EXIT. Never returns before EXIT. */
 export function runCpuThread(init: ThreadInit): void {
   const wa = (globalThis as unknown as { WebAssembly: WasmNs }).WebAssembly;
   const inst = new wa.Instance(init.module, { e: { m: init.memory } });
@@ -58,8 +77,6 @@ export function runCpuThread(init: ThreadInit): void {
     }
     seen = Atomics.load(ctrl, GEN);
     if (Atomics.load(ctrl, EXIT)) return;
-    const r = RANGES + 2 * init.index;
-    runCalls(ctrl, k, ctrl[r], ctrl[r + 1]);
-    if (Atomics.sub(ctrl, PENDING, 1) === 1) Atomics.notify(ctrl, PENDING);
+    work(ctrl, k, seen);
   }
 }
