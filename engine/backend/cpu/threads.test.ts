@@ -55,13 +55,29 @@ describe('threaded CPU kernels', () => {
     setThreadHost(null);
   });
 
-  it('stay at one thread, with the same results, without a thread host', async () => {
+  it('stay at one thread without a thread host', async () => {
     setThreadHost(null);
     const jobs = threadedJobs();
     expect(await setThreads(2)).toBe(1);
     expect(getThreads()).toBe(1);
     workload();
     expect(threadedJobs()).toBe(jobs);
+  });
+
+  it('stay at one thread, with the same results, in a page that is not cross-origin isolated', async () => {
+    const g = globalThis as { crossOriginIsolated?: boolean };
+    const before = workload();
+    g.crossOriginIsolated = false;
+    try {
+      setThreadHost(nodeThreadHost);
+      const jobs = threadedJobs();
+      expect(await setThreads(2)).toBe(1);
+      const after = workload();
+      expect(threadedJobs()).toBe(jobs);
+      after.forEach((a, i) => expect(a).toEqual(before[i]));
+    } finally {
+      delete g.crossOriginIsolated;
+    }
   });
 
   it('give bit-identical kernels and training at 1, 2 and 3 threads', async () => {
