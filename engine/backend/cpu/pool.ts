@@ -12,7 +12,7 @@
  */
 import { canShareMemory, threadHost } from '../../core/threads.ts';
 import type { ThreadHandle } from '../../core/threads.ts';
-import { CALL_INTS, CALLS, CHUNKS, CLAIM, CTRL_INTS, DONE, EXIT, GEN, KIND_MM, KIND_MMP, MAX_CALLS, MAX_CHUNKS, MAX_THREADS, NCHUNKS, tagOf, work } from './threadLoop.ts';
+import { CALL_INTS, CALLS, CHUNKS, CLAIM, CTRL_INTS, DONE, EXIT, GEN, KIND_MM, KIND_MMP, MAX_CALLS, MAX_CHUNKS, MAX_THREADS, NCHUNKS, SPIN, tagOf, work } from './threadLoop.ts';
 import type { ThreadInit } from './threadLoop.ts';
 import { wasmMatmul } from './wasm.ts';
 import type { MmCall } from './wasm.ts';
@@ -146,7 +146,8 @@ export function parallel(units: number, work0: number, emit: (sink: Sink, u0: nu
   Atomics.notify(ctrl, GEN);
   work(ctrl, wasmMatmul!.kernels(), gen);
   let v = Atomics.load(ctrl, DONE);
-  for (let spins = 0; v !== n && (spins < 100000 || !p.canWait); spins++) v = Atomics.load(ctrl, DONE);
+  // Spin briefly (the last chunk is usually nearly done), then sleep where this thread may block.
+  for (let spins = 0; v !== n && (spins < SPIN || !p.canWait); spins++) v = Atomics.load(ctrl, DONE);
   while (v !== n) {
     Atomics.wait(ctrl, DONE, v);
     v = Atomics.load(ctrl, DONE);

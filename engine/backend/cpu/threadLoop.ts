@@ -21,8 +21,12 @@ export const CALLS = CHUNKS + MAX_CHUNKS + 1;
 export const CALL_INTS = 12, MAX_CALLS = 8192;
 export const CTRL_INTS = CALLS + CALL_INTS * MAX_CALLS;
 export const KIND_MM = 0, KIND_MMP = 1, MAX_THREADS = 64;
-/** Polls of GEN before a thread sleeps in Atomics.wait (a fork shortly after a join is common in training). */
-const SPIN = 20000;
+/**
+ * Polls of GEN before a thread sleeps in Atomics.wait. Short: a spinning thread takes CPU time
+ * from the threads doing the work whenever the process has fewer cores than threads (a busy
+ * machine, other tabs); a sleeping one costs only a futex wake (microseconds) per fork.
+ */
+export const SPIN = 2000;
 
 export type KernelFn = (...a: number[]) => void;
 export interface Kernels { mm: KernelFn; mmp: KernelFn }
