@@ -12,7 +12,7 @@
  */
 import { canShareMemory, threadHost } from '../../core/threads.ts';
 import type { ThreadHandle } from '../../core/threads.ts';
-import { CALL_INTS, CALLS, CHUNKS, CLAIM, CTRL_INTS, DONE, EXIT, GEN, KIND_MM, KIND_MMP, MAX_CALLS, MAX_CHUNKS, MAX_THREADS, NCHUNKS, SPIN, tagOf, work } from './threadLoop.ts';
+import { CALL_INTS, CALLS, CHUNKS, CLAIM, CTRL_INTS, DONE, EXIT, GEN, KIND_MM, KIND_MMP, MAX_CALLS, MAX_CHUNKS, MAX_THREADS, HELPED, NCHUNKS, SPIN, tagOf, work } from './threadLoop.ts';
 import type { ThreadInit } from './threadLoop.ts';
 import { wasmMatmul } from './wasm.ts';
 import type { MmCall } from './wasm.ts';
@@ -35,6 +35,11 @@ let forks = 0;
 /** Jobs split across threads so far (tests check that the threaded path ran). */
 export function threadedJobs(): number {
   return forks;
+}
+
+/** Chunks the current pool's threads (not the caller) have run. */
+export function helpedChunks(): number {
+  return pool ? Atomics.load(pool.ctrl, HELPED) : 0;
 }
 
 const direct: Sink | null = wasmMatmul && {
@@ -144,7 +149,7 @@ export function parallel(units: number, work0: number, emit: (sink: Sink, u0: nu
   Atomics.store(ctrl, CLAIM, tagOf(gen));
   Atomics.store(ctrl, GEN, gen);
   Atomics.notify(ctrl, GEN);
-  work(ctrl, wasmMatmul!.kernels(), gen);
+  work(ctrl, wasmMatmul!.kernels(), gen, false);
   let v = Atomics.load(ctrl, DONE);
   // Spin briefly (the last chunk is usually nearly done), then sleep where this thread may block.
   for (let spins = 0; v !== n && (spins < SPIN || !p.canWait); spins++) v = Atomics.load(ctrl, DONE);

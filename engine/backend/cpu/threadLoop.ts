@@ -12,6 +12,8 @@
  */
 
 export const GEN = 0, EXIT = 1, NCHUNKS = 2, DONE = 3;
+/** Chunks run by pool threads (not the caller) since the pool started: tests check that threads help. */
+export const HELPED = 5;
 /** (job tag << TAG_SHIFT) | next chunk: a claim is one compareExchange, and never lands in another job. */
 export const CLAIM = 4, TAG_SHIFT = 12, MAX_CHUNKS = 1 << TAG_SHIFT;
 /** Chunk c is calls [ctrl[CHUNKS + c], ctrl[CHUNKS + c + 1]). */
@@ -43,7 +45,7 @@ function runCalls(ctrl: Int32Array, k: Kernels, start: number, end: number): voi
 }
 
 /** Claims and runs chunks of job `gen` until none is left (or the job is over); wakes the caller on the last. */
-export function work(ctrl: Int32Array, k: Kernels, gen: number): void {
+export function work(ctrl: Int32Array, k: Kernels, gen: number, helper: boolean): void {
   const tag = tagOf(gen), n = Atomics.load(ctrl, NCHUNKS);
   for (;;) {
     const v = Atomics.load(ctrl, CLAIM);
@@ -52,6 +54,7 @@ export function work(ctrl: Int32Array, k: Kernels, gen: number): void {
     if (c >= n) return;
     if (Atomics.compareExchange(ctrl, CLAIM, v, v + 1) !== v) continue;
     runCalls(ctrl, k, ctrl[CHUNKS + c], ctrl[CHUNKS + c + 1]);
+    if (helper) Atomics.add(ctrl, HELPED, 1);
     if (Atomics.add(ctrl, DONE, 1) === n - 1) Atomics.notify(ctrl, DONE);
   }
 }
@@ -81,6 +84,6 @@ export function runCpuThread(init: ThreadInit): void {
     }
     seen = Atomics.load(ctrl, GEN);
     if (Atomics.load(ctrl, EXIT)) return;
-    work(ctrl, k, seen);
+    work(ctrl, k, seen, true);
   }
 }

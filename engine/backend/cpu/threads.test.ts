@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { nodeThreadHost } from '../../cli/nodeThreads.ts';
 import { F, getThreads, nn, optim, setBackend, setThreadHost, setThreads, tensor } from '../../index.ts';
 import type { Tensor } from '../../index.ts';
-import { threadedJobs } from './pool.ts';
+import { helpedChunks, threadedJobs } from './pool.ts';
 
 setBackend('cpu');
 const rand = (n: number, seed: number): Float32Array => {
@@ -88,6 +88,8 @@ describe('threaded CPU kernels', () => {
     const jobs = threadedJobs();
     const k2 = workload(), w2 = train();
     expect(threadedJobs()).toBeGreaterThan(jobs + 10);
+    // The pool thread really ran chunks (the caller alone would give the same numbers).
+    expect(helpedChunks()).toBeGreaterThan(0);
     expect(await setThreads(3)).toBe(3);
     const k3 = workload();
     for (let i = 0; i < k1.length; i++) {
