@@ -11,7 +11,8 @@
  * still builds the bench: the entries that need them report "n/a" with the reason instead.
  * Every step ends with `await t.data()` on its output (the loss, for training steps).
  */
-import { F, amp, chooseBackend, compileModule, nn, noGrad, optim, scope, setBackend, tensor } from '../engine/index.ts';
+import { F, amp, chooseBackend, compileModule, nn, noGrad, optim, scope, setBackend, setThreadHost, setThreads, tensor } from '../engine/index.ts';
+import { browserThreadHost } from '../workers/host/cpuThreads.ts';
 import type { Tensor } from '../engine/index.ts';
 import { CONV, LENET, MLP } from './harness.ts';
 import type { EntrySpec, Implementation, Inputs, Setup, Workload } from './harness.ts';
@@ -141,15 +142,24 @@ export class LeNet5 extends nn.Module {
   }
 }
 
-/** Flowgrad on `backend`; training steps compiled when `compiled` (default: on WebGPU). */
-export function flowgradImpl(backend: FlowgradBackend, compiled = backend === 'webgpu', mixed = false): Implementation {
-  const activate = async (): Promise<void> => setBackend(backend);
+/**
+ * Flowgrad on `backend`; training steps compiled when `compiled` (default: on WebGPU). On the
+ * cpu backend `threads` picks the kernel thread count (the cpu section: 1; the threads
+ * section: 1 and 2), set again before every round since the implementations alternate.
+ */
+export function flowgradImpl(backend: FlowgradBackend, compiled = backend === 'webgpu', mixed = false, threads?: 1 | 2): Implementation {
+  const activate = async (): Promise<void> => {
+    setBackend(backend);
+    if (backend === 'cpu') await setThreads(threads ?? 1);
+  };
   return {
-    name: backend === 'cpu' ? 'flowgrad' : 'flowgrad-webgpu',
+    name: backend === 'cpu' ? (threads ? `flowgrad-${threads}t` : 'flowgrad') : 'flowgrad-webgpu',
     async init() {
       if (backend === 'cpu') {
         setBackend('cpu');
-        return "backend 'cpu'";
+        setThreadHost(browserThreadHost);
+        const got = await setThreads(threads ?? 1);
+        return `backend 'cpu', ${got} thread${got === 1 ? '' : 's'}${threads && got !== threads ? ` (asked ${threads}: no shared memory here)` : ''}`;
       }
       const choice = await chooseBackend('webgpu');
       const a = choice.adapter;

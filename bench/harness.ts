@@ -15,8 +15,8 @@
  * This file has no DOM and no engine imports, so the Node profiler (bench/profile.ts) uses it too.
  */
 
-export type ImplName = 'flowgrad' | 'tfjs-cpu' | 'tfjs-wasm' | 'flowgrad-webgpu' | 'tfjs-webgpu';
-export const PEERS = ['tfjs-cpu', 'tfjs-wasm', 'tfjs-webgpu'] as const;
+export type ImplName = 'flowgrad' | 'tfjs-cpu' | 'tfjs-wasm' | 'flowgrad-webgpu' | 'tfjs-webgpu' | 'flowgrad-1t' | 'flowgrad-2t';
+export const PEERS = ['tfjs-cpu', 'tfjs-wasm', 'tfjs-webgpu', 'flowgrad-1t'] as const;
 export type PeerName = (typeof PEERS)[number];
 
 /**
@@ -24,16 +24,19 @@ export type PeerName = (typeof PEERS)[number];
  * webgpu backend vs TF.js webgpu, both on the page's one adapter). In latest.json every row's
  * `flowgrad` is its section's Flowgrad implementation and `peers` holds that section's peers.
  */
-export type Group = 'cpu' | 'webgpu';
+export type Group = 'cpu' | 'webgpu' | 'threads';
 export const GROUPS: Record<Group, { flowgrad: ImplName; peers: readonly PeerName[] }> = {
   cpu: { flowgrad: 'flowgrad', peers: ['tfjs-cpu', 'tfjs-wasm'] },
   webgpu: { flowgrad: 'flowgrad-webgpu', peers: ['tfjs-webgpu'] },
+  // Flowgrad's cpu backend at 2 threads against itself at 1 (the speedup) and TF.js wasm with its threads.
+  threads: { flowgrad: 'flowgrad-2t', peers: ['flowgrad-1t', 'tfjs-wasm'] },
 };
 
 export type WorkloadKind = 'matmul' | 'conv2d' | 'mlp-train' | 'lenet-train';
 export type EntryId =
   | 'matmul-256' | 'matmul-512' | 'matmul-1024' | 'conv2d' | 'mlp-train' | 'lenet-train'
-  | 'gpu-matmul-256' | 'gpu-matmul-512' | 'gpu-matmul-1024' | 'gpu-conv2d' | 'gpu-mlp-train' | 'gpu-lenet-train';
+  | 'gpu-matmul-256' | 'gpu-matmul-512' | 'gpu-matmul-1024' | 'gpu-conv2d' | 'gpu-mlp-train' | 'gpu-lenet-train'
+  | 'threads-matmul-1024' | 'threads-conv2d' | 'threads-mlp-train' | 'threads-lenet-train';
 
 export interface EntrySpec {
   readonly id: EntryId;
@@ -94,6 +97,10 @@ export const ENTRIES: readonly EntrySpec[] = [
   gmm(1024, 2, GPU_ROUNDS, true),
   { id: 'gpu-conv2d', group: 'webgpu', workload: 'conv2d', name: 'conv2d 3x3 32->64 32x32 b16', unit: 'GFLOP/s', flopsPerStep: convFlops, minMs: 1000, minIters: 1, inner: 2, rounds: GPU_ROUNDS },
   { id: 'gpu-mlp-train', group: 'webgpu', workload: 'mlp-train', name: 'MLP 784-256-256-10 train b128', unit: 'steps/s', minMs: 1500, minIters: 1, inner: 2, rounds: GPU_ROUNDS },
+  { id: 'threads-matmul-1024', group: 'threads', workload: 'matmul', n: 1024, name: 'matmul 1024 threads', unit: 'GFLOP/s', flopsPerStep: 2 * 1024 ** 3, minMs: 1500, minIters: 3 },
+  { id: 'threads-conv2d', group: 'threads', workload: 'conv2d', name: 'conv2d 3x3 32->64 32x32 b16 threads', unit: 'GFLOP/s', flopsPerStep: convFlops, minMs: 2500, minIters: 3 },
+  { id: 'threads-mlp-train', group: 'threads', workload: 'mlp-train', name: 'MLP 784-256-256-10 train b128 threads', unit: 'steps/s', minMs: 3000, minIters: 3 },
+  { id: 'threads-lenet-train', group: 'threads', workload: 'lenet-train', name: 'LeNet-5 train b64 threads', unit: 'steps/s', minMs: 3000, minIters: 3 },
   { id: 'gpu-lenet-train', group: 'webgpu', workload: 'lenet-train', name: 'LeNet-5 train b64', unit: 'steps/s', minMs: 1500, minIters: 1, inner: 2, rounds: GPU_ROUNDS },
 ];
 

@@ -126,14 +126,18 @@ async function adapterLabel(): Promise<string | null> {
 }
 
 async function runBench(opts: BenchOptions = {}): Promise<BenchReport> {
+  const groups = opts.groups ?? ['cpu', 'threads', 'webgpu'];
+  // With the threads section, TF.js wasm runs with a thread per core (in the cpu section too: one backend per page).
+  const wasmThreads = groups.includes('threads') ? navigator.hardwareConcurrency : undefined;
   const impls: Implementation[] = [
     flowgradImpl('cpu'),
+    flowgradImpl('cpu', false, false, 1),
+    flowgradImpl('cpu', false, false, 2),
     tfjsCpu(),
-    tfjsWasm({ 'tfjs-backend-wasm.wasm': abs(wasmPlain), 'tfjs-backend-wasm-simd.wasm': abs(wasmSimd), 'tfjs-backend-wasm-threaded-simd.wasm': abs(wasmThreadedSimd) }),
+    tfjsWasm({ 'tfjs-backend-wasm.wasm': abs(wasmPlain), 'tfjs-backend-wasm-simd.wasm': abs(wasmSimd), 'tfjs-backend-wasm-threaded-simd.wasm': abs(wasmThreadedSimd) }, wasmThreads),
     flowgradImpl('webgpu'),
     tfjsWebgpu(),
   ];
-  const groups = opts.groups ?? ['cpu', 'webgpu'];
   const specs = ENTRIES.filter((e) => groups.includes(e.group) && (opts.only ? opts.only.includes(e.id) : !e.optional));
   const used = new Set(specs.flatMap((e) => [GROUPS[e.group].flowgrad, ...GROUPS[e.group].peers]));
   const adapter = specs.some((e) => e.group === 'webgpu') ? await adapterLabel() : null;

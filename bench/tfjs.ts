@@ -13,7 +13,7 @@
  * WebGPU entries queue `inner` steps first and read only the last one, like Flowgrad's side.
  */
 import * as tf from '@tensorflow/tfjs';
-import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-backend-webgpu';
 import { CONV, LENET, MLP } from './harness.ts';
 import type { EntrySpec, ImplName, Implementation, Inputs, Setup, Workload } from './harness.ts';
@@ -132,11 +132,12 @@ function build(entry: EntrySpec, inputs: Inputs, backend: TfBackend): Setup {
   }
 }
 
-function makeTfjs(name: ImplName, backend: TfBackend, wasmPaths?: WasmPaths): Implementation {
+function makeTfjs(name: ImplName, backend: TfBackend, wasmPaths?: WasmPaths, threads?: number): Implementation {
   return {
     name,
     async init() {
       if (backend === 'wasm' && wasmPaths) setWasmPaths(wasmPaths);
+      if (backend === 'wasm' && threads) setThreadsCount(threads);
       if (!(await tf.setBackend(backend))) throw new Error(`tf.setBackend('${backend}') failed`);
       await tf.ready();
       if (backend === 'cpu') return `TF.js ${tf.version.tfjs} cpu`;
@@ -161,5 +162,6 @@ function makeTfjs(name: ImplName, backend: TfBackend, wasmPaths?: WasmPaths): Im
 }
 
 export const tfjsCpu = (): Implementation => makeTfjs('tfjs-cpu', 'cpu');
-export const tfjsWasm = (paths: WasmPaths): Implementation => makeTfjs('tfjs-wasm', 'wasm', paths);
+/** `threads`: its pthread pool size (by default TF.js takes half the cores, at most 4: one thread on 2 cores). */
+export const tfjsWasm = (paths: WasmPaths, threads?: number): Implementation => makeTfjs('tfjs-wasm', 'wasm', paths, threads);
 export const tfjsWebgpu = (): Implementation => makeTfjs('tfjs-webgpu', 'webgpu');

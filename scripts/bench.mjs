@@ -8,7 +8,7 @@
 //  5. prints the table with ratios (Flowgrad / peer: higher is better, both are throughputs) and
 //     writes bench/results/latest.json (the rows) and bench/results/latest.details.json (machine,
 //     browser, iteration counts and timings).
-// Options: --only=matmul-256,gpu-mlp-train (entry ids, see bench/harness.ts)  --group=cpu|webgpu
+// Options: --only=matmul-256,gpu-mlp-train (entry ids, see bench/harness.ts)  --group=cpu|threads|webgpu
 // (one section)  --quick (timed runs shortened 5×, for a smoke test; numbers are noisier)
 // --no-build (reuse bench/dist).
 import { execFileSync } from 'node:child_process';
@@ -74,8 +74,10 @@ try {
 const fmt = (v) => (v === null || v === undefined ? 'null' : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
 const ratio = (a, b) => (a == null || b == null || !b ? '—' : `${(a / b).toFixed(2)}×`);
 const isGpu = (e) => 'tfjs-webgpu' in e.peers;
+const isThreads = (e) => 'flowgrad-1t' in e.peers;
 const sections = [
-  { title: 'CPU', peers: ['tfjs-cpu', 'tfjs-wasm'], entries: report.entries.filter((e) => !isGpu(e)) },
+  { title: 'CPU', peers: ['tfjs-cpu', 'tfjs-wasm'], entries: report.entries.filter((e) => !isGpu(e) && !isThreads(e)) },
+  { title: 'CPU threads (flowgrad = 2 threads; fg/flowgrad-1t is the 1→2 thread speedup; tfjs-wasm with its own threads)', peers: ['flowgrad-1t', 'tfjs-wasm'], entries: report.entries.filter(isThreads) },
   { title: `WebGPU (adapter: ${report.env.adapter ?? 'none'})`, peers: ['tfjs-webgpu'], entries: report.entries.filter(isGpu) },
 ];
 console.log(`\nFlowgrad vs TF.js — headless Chromium ${browserVersion}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'})`);

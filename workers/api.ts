@@ -120,6 +120,11 @@ export interface EngineInfo {
   /** What the last run's backend preference resolved to, and why. */
   choice?: { name: string; reason: string; adapter: string | null };
   crossOriginIsolated: boolean;
+  /** CPU kernel threads in use now, and the logical cores the browser reports. */
+  threads: number;
+  cores: number;
+  /** What the Auto setting starts here. */
+  autoThreads: number;
   /** float16: the adapter has shader-f16 (mixed precision can run on it). */
   webgpu: { available: boolean; adapter?: string; fallback?: boolean; float16?: boolean };
 }

@@ -8,7 +8,7 @@ import * as Comlink from 'comlink';
 import type { EngineApi, TrainEvent, RunResult, EngineInfo } from './api.ts';
 import { runTraining, predictRows, boundaryGrid, RecoverableRunError } from '../engine/train/session.ts';
 import { isFlowgradError } from '../engine/core/errors.ts';
-import { chooseBackend, getBackend, listBackends } from '../engine/index.ts';
+import { chooseBackend, getBackend, getThreads, listBackends, setThreadHost, setThreads, threadsFor } from '../engine/index.ts';
 import type { BackendChoice, WebGPUBackend } from '../engine/index.ts';
 import { backend } from '../engine/backend/registry.ts';
 import { EventBatcher } from './batcher.ts';
@@ -23,6 +23,9 @@ import { exportPytorchRun } from './host/exportPytorch.ts';
 import { compressRun } from './host/compress.ts';
 import { int8ProjectToOnnx } from '../engine/compress/onnx.ts';
 import type { CompressEvent } from './api.ts';
+import { browserThreadHost } from './host/cpuThreads.ts';
+
+setThreadHost(browserThreadHost);
 
 /** The backend the last run asked for and what it got (shown in the UI). */
 let lastChoice: BackendChoice | null = null;
@@ -79,7 +82,7 @@ const api: EngineApi = {
         /* no adapter: leave unavailable */
       }
     }
-    return { backend: getBackend(), crossOriginIsolated: self.crossOriginIsolated, webgpu, ...(lastChoice ? { choice: { name: lastChoice.name, reason: lastChoice.reason, adapter: lastChoice.adapter?.description ?? null } } : {}) };
+    return { backend: getBackend(), crossOriginIsolated: self.crossOriginIsolated, threads: getThreads(), cores: browserThreadHost.cores, autoThreads: threadsFor(0, browserThreadHost.cores), webgpu, ...(lastChoice ? { choice: { name: lastChoice.name, reason: lastChoice.reason, adapter: lastChoice.adapter?.description ?? null } } : {}) };
   },
 
   async train(req, onEvents): Promise<RunResult> {
@@ -89,6 +92,8 @@ const api: EngineApi = {
     try {
       // 'auto' trains on a real GPU and on the CPU path when only a software adapter exists.
       lastChoice = await chooseBackend(req.config.backend ?? 'auto');
+      // CPU kernel threads only where the CPU trains (a WebGPU run starts none).
+      if (lastChoice.name === 'cpu') await setThreads(threadsFor(req.config.threads, browserThreadHost.cores));
       const result = await runTraining(req, {
         onEvent: (e) => batcher.push(e),
         shouldStop: () => stopRequests.has(req.runId),

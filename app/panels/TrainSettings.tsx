@@ -42,13 +42,15 @@ function Check({ label, checked, onChange, disabled, hint }: { label: string; ch
 /** What the engine worker found (backend, WebGPU adapter and its features); null while asking. */
 function useEngineInfo(): EngineInfo | null {
   const [info, setInfo] = useState<EngineInfo | null>(null);
+  // Asked again when a run ends: the threads in use are known once a run has started them.
+  const running = useApp((s) => s.status === 'running');
   useEffect(() => {
     let live = true;
     engineInfo().then((i) => live && setInfo(i), () => {});
     return () => {
       live = false;
     };
-  }, []);
+  }, [running]);
   return info;
 }
 
@@ -157,6 +159,26 @@ function BackendField({ value, set, disabled, info }: { value: BackendChoice; se
   );
 }
 
+/** CPU kernel threads: Auto (the cores, capped) or a count; the hint says what runs and why not more. */
+function ThreadsField({ value, set, disabled, info }: { value: number; set(v: number): void; disabled: boolean; info: EngineInfo | null }) {
+  const id = useId();
+  const cores = info?.cores ?? 1;
+  const counts = [1, 2, 4, 8, 16].filter((n) => n <= Math.max(cores, 2) || n === value);
+  const note = !info ? 'Checking the device…'
+    : !info.crossOriginIsolated ? 'One thread: the page is not cross-origin isolated, so threads cannot share memory.'
+      : `${value > 0 ? '' : `Auto: ${info.autoThreads} of ${cores} cores. `}In use: ${info.threads} thread${info.threads === 1 ? '' : 's'} (CPU backend; same results at any count).`;
+  return (
+    <div className="field">
+      <label htmlFor={id}>Threads</label>
+      <select id={id} value={value} disabled={disabled} onChange={(e) => set(Number(e.target.value))}>
+        <option value={0}>Auto</option>
+        {counts.map((n) => <option key={n} value={n}>{n}</option>)}
+      </select>
+      <span className="field-hint" data-testid="threads-info">{note}</span>
+    </div>
+  );
+}
+
 export function TrainSettings() {
   const c = useApp((s) => s.training);
   const set = useApp((s) => s.setTraining);
@@ -186,6 +208,7 @@ export function TrainSettings() {
         <NumberField label="Validation split" value={c.validationSplit} min={0} max={0.9} step={0.05} disabled={disabled} onCommit={(v) => set({ validationSplit: v })} />
         <NumberField label="Seed" value={c.seed} min={0} max={2 ** 31 - 1} int disabled={disabled} onCommit={(v) => set({ seed: v })} />
         <BackendField value={c.backend ?? 'auto'} set={(v) => set({ backend: v })} disabled={disabled} info={info} />
+        <ThreadsField value={c.threads ?? 0} set={(v) => set({ threads: v })} disabled={disabled} info={info} />
         <MixedPrecisionField c={c} set={set} disabled={disabled} info={info} />
       </div>
       <div className="settings-grid settings-section">

@@ -3,9 +3,9 @@
  * training loop and file formats as the IDE.
  *   train <project.flowgrad.zip | graph.json | template:ID> [--data builtin:NAME | FILE [--label COLUMN]] [--epochs N] [--lr X]
  *         [--batch N] [--optimizer sgd|adam|adamw|rmsprop|adagrad|lion] [--seed N]
- *         [--backend cpu|webgpu|reference] [--mixed-precision on|off] [--eager] [--restart] [--include-data] [--allow-code] [--json] --out FILE
+ *         [--backend cpu|webgpu|reference] [--threads N|auto] [--mixed-precision on|off] [--eager] [--restart] [--include-data] [--allow-code] [--json] --out FILE
  *         (a graph with Custom Code trains or evaluates only with --allow-code: codeGuard.ts)
- *   evaluate <project.flowgrad.zip> [--data FILE] [--allow-code] [--json]
+ *   evaluate <project.flowgrad.zip> [--data FILE] [--threads N|auto] [--allow-code] [--json]
  *   info <project.flowgrad.zip | graph.json | template:ID> [--json]
  *   export <project.flowgrad.zip | graph.json | template:ID> --format FORMAT --out PATH (exportCommand.ts; pytorch: exportPytorch.ts)
  *   predict <project.flowgrad.zip | model.onnx> --input x.npy --out y.npy [--prepared] (predictCommand.ts)
@@ -37,6 +37,7 @@ import { setBackend } from '../index.ts';
 import { isFlowgradError } from '../core/errors.ts';
 import { fmtShape } from '../core/errors.ts';
 import { ALLOW_CODE_FLAG, requireCodeConsent } from './codeGuard.ts';
+import { useThreads } from './nodeThreads.ts';
 import { EXPORT_FORMATS, exportCommand } from './exportCommand.ts';
 import { predictCommand } from './predictCommand.ts';
 import { textRowsFromTable } from './textRows.ts';
@@ -50,9 +51,9 @@ const USAGE = `usage:
   npm run flowgrad -- train <project.flowgrad.zip | graph.json | template:ID> [--data builtin:NAME | FILE [--label COLUMN]]
                        [--normalize standardize|minmax|none] [--text COLUMN] [--tokenizer word|char] [--max-length N] [--max-vocab N]
                        [--epochs N] [--lr X] [--batch N] [--optimizer ${OPTIMIZERS.join('|')}] [--seed N]
-                       [--backend cpu|webgpu|reference] [--mixed-precision on|off] [--eager] [--restart] [--include-data] [${ALLOW_CODE_FLAG}] [--json]
+                       [--backend cpu|webgpu|reference] [--threads N|auto] [--mixed-precision on|off] [--eager] [--restart] [--include-data] [${ALLOW_CODE_FLAG}] [--json]
                        --out trained.flowgrad.zip
-  npm run flowgrad -- evaluate <project.flowgrad.zip> [--data FILE] [${ALLOW_CODE_FLAG}] [--json]
+  npm run flowgrad -- evaluate <project.flowgrad.zip> [--data FILE] [--threads N|auto] [${ALLOW_CODE_FLAG}] [--json]
   npm run flowgrad -- info <project.flowgrad.zip | graph.json | template:ID> [--json]
   npm run flowgrad -- export <project.flowgrad.zip | graph.json | model.onnx | template:ID> --format ${[...Object.keys(EXPORT_FORMATS), 'pytorch'].join('|')} [--data builtin:NAME | FILE] --out PATH
   npm run flowgrad -- predict <project.flowgrad.zip | model.onnx> --input x.npy|texts.txt --out y.npy [--prepared]
@@ -61,6 +62,7 @@ const USAGE = `usage:
 (--format pytorch writes a zip: model.py, train.py (torchrun/DDP), data.py + data.npz, README; --data picks the data for a template without one)
 (--format bundle writes a zip that predicts raw inputs in a page or Node with no Flowgrad: one ES module, model.json, weights; [--weights float32|float16])
 ${COMPRESS_USAGE}
+(--threads: CPU kernel threads (worker_threads); results do not depend on the count)
 (${ALLOW_CODE_FLAG}: run the project's Custom Code JavaScript; without it such a project is refused)
 a trained project continues from its checkpoint (--epochs more epochs); --restart starts over from fresh weights
 built-in data: ${BUILTINS.map((b) => b.name).join(', ')}
@@ -234,6 +236,8 @@ async function train(file: string, opts: Record<string, string>): Promise<void> 
   const { project } = loaded;
   requireCodeConsent(project.graph, opts[ALLOW_CODE_FLAG.slice(2)] === 'on');
   if (opts.backend) await useBackend(opts.backend);
+  const threads = await useThreads(opts.threads);
+  if (opts.threads) log(`CPU threads: ${threads}${threads === 1 && opts.threads !== '1' ? ' (this host cannot share memory between threads)' : ''}`);
   const { dataset, io, upload } = await resolveData(file, loaded, opts, log);
   const config = { ...DEFAULT_TRAIN_CONFIG, ...project.training };
   if (opts.epochs) config.epochs = Number(opts.epochs);
@@ -337,6 +341,7 @@ async function evaluate(file: string, opts: Record<string, string>): Promise<voi
   if (!weights) throw new Error(`${basename(file)} has no trained weights: train it first`);
   requireCodeConsent(project.graph, opts[ALLOW_CODE_FLAG.slice(2)] === 'on');
   if (opts.backend) await useBackend(opts.backend);
+  await useThreads(opts.threads);
   const config = { ...DEFAULT_TRAIN_CONFIG, ...project.training };
   let result;
   if (opts.data && !opts.data.startsWith('builtin:')) {

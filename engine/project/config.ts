@@ -116,6 +116,11 @@ export interface TrainConfig {
   readEvery?: number;
   backend?: BackendChoice;
   /**
+   * CPU kernel threads (0 or absent: Auto, the machine's cores capped at 8). Results do not
+   * depend on it; it needs cross-origin isolation in a page (one thread otherwise).
+   */
+  threads?: number;
+  /**
    * Mixed precision: matmuls and convolutions in float16 (autocast) with float32 master
    * weights and dynamic loss scaling (engine/amp). For WebGPU adapters with shader-f16 — half
    * the memory traffic of float32 activations; on the CPU it works but is slower (float16 is

@@ -8,11 +8,17 @@
  * (kw − 1)·dw / Wp). The weight gradient is the same trick with the image as the left
  * operand (rows = taps, k = columns) against dy packed once per image into 8-column panels,
  * accumulated over the batch inside the kernel. Non-float32 data runs the reference loops.
+ * Threads: images are padded (and dy packed) for a group of images at a time, each image in
+ * its own region, then one parallel job covers the group — forward over (image, column panel)
+ * units, the weight gradient over panels of its output, every thread walking all images in
+ * order — so the per-element sums, and the results, are those of one thread.
  */
 import type { TypedArray } from '../../core/dtype.ts';
 import { REFERENCE_OPTIONAL as R } from '../reference/optional.ts';
 import type { BackendBuffer, DirectConvGeometry, OptionalKernelArgs } from '../types.ts';
-import { align4, gemmBlocked } from './matmul.ts';
+import { aTableInts, align4, emitGemm, fillTables } from './matmul.ts';
+import type { Gemm } from './matmul.ts';
+import { parallel } from './pool.ts';
 import { wasmMatmul } from './wasm.ts';
 
 const d = (b: BackendBuffer): TypedArray => (b as unknown as { data: TypedArray }).data;
@@ -44,26 +50,43 @@ function padInto(M: Float32Array, xp: number, X: TypedArray, n: number, a: Direc
 
 const usable = (...arrays: TypedArray[]): boolean => wasmMatmul !== null && arrays.every((x) => x instanceof Float32Array);
 
+/** Floats of per-image scratch a group of images may take. */
+const GROUP_FLOATS = 1 << 23;
+const groupOf = (n: number, perImage: number): number => Math.max(1, Math.min(n, Math.floor(GROUP_FLOATS / perImage)));
+
 function conv2d(a: OptionalKernelArgs['conv2d']): void {
   const X = d(a.x), Wt = d(a.weight), Bias = a.bias ? d(a.bias) : null, O = d(a.out);
   const w = wasmMatmul;
   if (!w || !usable(X, Wt, O) || a.n * a.o * a.c === 0) return R.conv2d(a);
   const g = geometry(a), o = a.o, K = g.taps;
   const np = Math.ceil(g.cols / 8), ldc = np * 8, mp = Math.ceil(o / 4);
-  const aTab = 0, bTab = align4(aTab + mp * 4), wOff = align4(bTab + K), xp = align4(wOff + o * K), cOff = align4(xp + g.span);
-  const M = w.view(cOff + mp * 4 * ldc), T = w.ints();
+  // Per image: its padded planes, then its output block.
+  const xSize = align4(g.span), per = xSize + mp * 4 * ldc, group = groupOf(a.n, per);
+  const aTab = 0, bTab = align4(aTab + aTableInts(o, K)), wOff = align4(bTab + K), base = align4(wOff + o * K);
+  const M = w.view(base + group * per), T = w.ints();
   M.set(Wt.subarray(0, o * K), wOff);
-  M.fill(0, xp, xp + g.span);
+  for (let i = 0; i < group; i++) M.fill(0, base + i * per, base + i * per + xSize);
   for (let p = 0; p < K; p++) T[bTab + p] = 4 * g.offs[p];
+  const gemm = (i: number): Gemm => ({
+    aTab, row: (r) => wOff + r * K, m: o, k: K, aStep: 1, b: base + i * per, bTab, bPanel: 8, nPanels: np, c: base + i * per + xSize, ldc, accumulate: false,
+  });
+  fillTables(w, gemm(0));
   const { oh, ow, wp } = g;
-  for (let n = 0; n < a.n; n++) {
-    padInto(M, xp, X, n, a, g);
-    gemmBlocked(w, { aTab, row: (i) => wOff + i * K, m: o, k: K, aStep: 1, b: xp, bTab, bPanel: 8, nPanels: np, c: cOff, ldc, accumulate: false });
-    for (let oi = 0; oi < o; oi++) {
-      const bias = Bias ? Bias[oi] : 0;
-      for (let oy = 0; oy < oh; oy++) {
-        const src = cOff + oi * ldc + oy * wp, dst = ((n * o + oi) * oh + oy) * ow;
-        for (let ox = 0; ox < ow; ox++) O[dst + ox] = M[src + ox] + bias;
+  for (let n0 = 0; n0 < a.n; n0 += group) {
+    const count = Math.min(group, a.n - n0);
+    for (let i = 0; i < count; i++) padInto(M, base + i * per, X, n0 + i, a, g);
+    // Unit u = column panel u mod np of image ⌊u / np⌋.
+    parallel(count * np, count * o * K * g.cols, (s, u0, u1) => {
+      for (let i = Math.floor(u0 / np); i * np < u1; i++) emitGemm(s, gemm(i), 0, mp, Math.max(0, u0 - i * np), Math.min(np, u1 - i * np));
+    });
+    for (let i = 0; i < count; i++) {
+      const cOff = base + i * per + xSize, n = n0 + i;
+      for (let oi = 0; oi < o; oi++) {
+        const bias = Bias ? Bias[oi] : 0;
+        for (let oy = 0; oy < oh; oy++) {
+          const src = cOff + oi * ldc + oy * wp, dst = ((n * o + oi) * oh + oy) * ow;
+          for (let ox = 0; ox < ow; ox++) O[dst + ox] = M[src + ox] + bias;
+        }
       }
     }
   }
@@ -75,22 +98,38 @@ function conv2dWeightGrad(a: OptionalKernelArgs['conv2dWeightGrad']): void {
   if (!w || !usable(X, G, O) || a.n * a.o * a.c === 0) return R.conv2dWeightGrad(a);
   const g = geometry(a), o = a.o, K = g.taps, L = g.cols;
   const op = Math.ceil(o / 8), ldc = op * 8, mp = Math.ceil(K / 4);
-  const aTab = 0, bTab = align4(aTab + mp * 4), xp = align4(bTab + L), dyp = align4(xp + g.span), cOff = align4(dyp + op * 8 * L);
-  const M = w.view(cOff + mp * 4 * ldc), T = w.ints();
-  M.fill(0, xp, cOff);
+  // Per image: its A row tables (rows are taps of its own padded planes), the planes, dy as panels.
+  const tabs = align4(aTableInts(K, L)), xSize = align4(g.span), per = tabs + xSize + op * 8 * L, group = groupOf(a.n, per);
+  const bTab = 0, cOff = align4(bTab + L), base = align4(cOff + mp * 4 * ldc);
+  const M = w.view(base + group * per), T = w.ints();
+  M.fill(0, base, base + group * per);
   for (let l = 0; l < L; l++) T[bTab + l] = 32 * l;
   const { oh, ow, wp, offs } = g;
-  for (let n = 0; n < a.n; n++) {
-    padInto(M, xp, X, n, a, g);
-    // dy of image n as 8-column panels over o: P[o >> 3][l][o & 7], l = oy·Wp + ox (ox ≥ ow stay 0).
-    for (let oi = 0; oi < o; oi++) {
-      const panel = dyp + (oi >> 3) * 8 * L + (oi & 7);
-      for (let oy = 0; oy < oh; oy++) {
-        const src = ((n * o + oi) * oh + oy) * ow, dst = panel + oy * wp * 8;
-        for (let ox = 0; ox < ow; ox++) M[dst + ox * 8] = G[src + ox];
+  const gemm = (i: number, n: number): Gemm => {
+    const xp = base + i * per + tabs;
+    return { aTab: base + i * per, row: (r) => xp + offs[r], m: K, k: L, aStep: 1, b: xp + xSize, bTab, bPanel: 8 * L, nPanels: op, c: cOff, ldc, accumulate: n > 0 };
+  };
+  for (let n0 = 0; n0 < a.n; n0 += group) {
+    const count = Math.min(group, a.n - n0);
+    const gs: Gemm[] = [];
+    for (let i = 0; i < count; i++) {
+      const n = n0 + i, gi = gemm(i, n);
+      padInto(M, gi.aTab + tabs, X, n, a, g);
+      // dy of image n as 8-column panels over o: P[o >> 3][l][o & 7], l = oy·Wp + ox (ox ≥ ow stay 0).
+      for (let oi = 0; oi < o; oi++) {
+        const panel = gi.b + (oi >> 3) * 8 * L + (oi & 7);
+        for (let oy = 0; oy < oh; oy++) {
+          const src = ((n * o + oi) * oh + oy) * ow, dst = panel + oy * wp * 8;
+          for (let ox = 0; ox < ow; ox++) M[dst + ox * 8] = G[src + ox];
+        }
       }
+      fillTables(w, gi);
+      gs.push(gi);
     }
-    gemmBlocked(w, { aTab, row: (i) => xp + offs[i], m: K, k: L, aStep: 1, b: dyp, bTab, bPanel: 8 * L, nPanels: op, c: cOff, ldc, accumulate: n > 0 });
+    // Every thread walks the images in order over its own panels of dWᵀ.
+    const work = count * K * L * o;
+    if (mp >= op) parallel(mp, work, (s, p0, p1) => { for (const gi of gs) emitGemm(s, gi, p0, p1, 0, op); });
+    else parallel(op, work, (s, j0, j1) => { for (const gi of gs) emitGemm(s, gi, 0, mp, j0, j1); });
   }
   // C holds dWᵀ [K, o].
   for (let oi = 0; oi < o; oi++) for (let p = 0; p < K; p++) O[oi * K + p] = M[cOff + p * ldc + oi];

@@ -16,6 +16,8 @@
  */
 import type { TypedArray } from '../../core/dtype.ts';
 import type { BackendBuffer, KernelArgs } from '../types.ts';
+import { parallel } from './pool.ts';
+import type { Sink } from './pool.ts';
 import { wasmMatmul } from './wasm.ts';
 import type { WasmMatmul } from './wasm.ts';
 
@@ -176,7 +178,8 @@ function mmWasmPacked(w: WasmMatmul, L: Operand, R: Operand, C: TypedArray, co: 
   const M = w.view(cOff + mp * 4 * ldc);
   if (copyL) packRows(L.src, L.off, m, k, L.colMajor, M, 4, aOff);
   if (copyR) packRows(R.src, R.off, n, k, !R.colMajor, M, 8, bOff);
-  w.mmPacked(4 * aOff, 4 * bOff, 4 * cOff, mp, np, k, 32);
+  // Threads take ranges of A panels: each C row block is one thread's, computed as on one thread.
+  parallel(mp, m * n * k, (s, i0, i1) => s.mmp(4 * (aOff + i0 * 4 * k), 4 * bOff, 4 * (cOff + i0 * 4 * ldc), i1 - i0, np, k, 32));
   copyOut(M, cOff, ldc, C, co, m, n, transOut);
 }
 
@@ -203,8 +206,8 @@ function mmWasm(w: WasmMatmul, L: Operand, R: Operand, C: TypedArray, co: number
   const mp = Math.ceil(m / 4), np = Math.ceil(n / 8), ldc = np * 8;
   if (m >= PACK_ROWS && n >= PACK_ROWS) return mmWasmPacked(w, L, R, C, co, transOut, copyL, copyR);
   const rDirect = !R.colMajor;
-  // Layout in floats: A row table, B row table, L, R (+ slack for the last panel's overread), C.
-  const aTab = 0, bTab = aTab + mp * 4, lOff = align4(bTab + k), rOff = align4(lOff + m * k);
+  // Layout in floats: A row tables, B row table, L, R (+ slack for the last panel's overread), C.
+  const aTab = 0, bTab = aTab + aTableInts(m, k), lOff = align4(bTab + k), rOff = align4(lOff + m * k);
   const rSize = rDirect ? k * n + 8 : np * 8 * k;
   const cOff = align4(rOff + rSize);
   const M = w.view(cOff + mp * 4 * ldc);
@@ -236,7 +239,7 @@ const PACK_ROWS = 192;
 
 /** One product for the WASM kernel; offsets and strides in floats of the module's memory. */
 export interface Gemm {
-  /** Where the A row table goes (4·⌈m/4⌉ ints) and each row's first element. */
+  /** Where the A row tables go (aTableInts(m, k) ints) and each row's first element. */
   aTab: number;
   row: (i: number) => number;
   m: number;
@@ -252,23 +255,45 @@ export interface Gemm {
   accumulate: boolean;
 }
 
+/** Ints of the A row tables gemmBlocked writes at aTab: one table of 4·⌈m/4⌉ rows per block of k. */
+export const aTableInts = (m: number, k: number): number => Math.ceil(k / WKC) * Math.ceil(m / 4) * 4;
+
+/** Writes the A row tables of every k block (before any call, so threads only read them). */
+export function fillTables(w: WasmMatmul, g: Gemm): void {
+  const T = w.ints(), rows = Math.ceil(g.m / 4) * 4;
+  for (let k0 = 0, t = g.aTab; k0 < g.k; k0 += WKC, t += rows) {
+    for (let i = 0; i < rows; i++) T[t + i] = 4 * (g.row(Math.min(i, g.m - 1)) + k0 * g.aStep);
+  }
+}
+
 /**
- * Runs the kernel blocked over k (WKC rows of B stay in cache and in the TLB) and over m
- * (WMC panels of A stay in L2); rows past m repeat row m − 1, so nothing reads out of range.
+ * The calls of output panels [pa, pb) × [ja, jb): blocked over k (WKC rows of B stay in cache
+ * and in the TLB), then over m (WMC panels of A stay in L2). The order of k blocks per output
+ * block is fixed, so how the panels are split does not change any result.
  */
-export function gemmBlocked(w: WasmMatmul, g: Gemm): void {
-  const T = w.ints(), mp = Math.ceil(g.m / 4);
-  for (let k0 = 0; k0 < g.k; k0 += WKC) {
+export function emitGemm(s: Sink, g: Gemm, pa: number, pb: number, ja: number, jb: number): void {
+  const rows = Math.ceil(g.m / 4) * 4;
+  for (let k0 = 0, t = g.aTab; k0 < g.k; k0 += WKC, t += rows) {
     const kc = Math.min(WKC, g.k - k0);
-    for (let i = 0; i < mp * 4; i++) T[g.aTab + i] = 4 * (g.row(Math.min(i, g.m - 1)) + k0 * g.aStep);
-    for (let i0 = 0; i0 < mp; i0 += WMC) {
-      w.mm({
-        aTable: 4 * (g.aTab + i0 * 4), aStep: 4 * g.aStep, b: 4 * g.b, bTable: 4 * (g.bTab + k0), bPanel: 4 * g.bPanel,
-        c: 4 * (g.c + i0 * 4 * g.ldc), ldc: 4 * g.ldc, mPanels: Math.min(WMC, mp - i0), nPanels: g.nPanels, k: kc,
+    for (let i0 = pa; i0 < pb; i0 += WMC) {
+      s.mm({
+        aTable: 4 * (t + i0 * 4), aStep: 4 * g.aStep, b: 4 * (g.b + ja * g.bPanel), bTable: 4 * (g.bTab + k0), bPanel: 4 * g.bPanel,
+        c: 4 * (g.c + i0 * 4 * g.ldc + ja * 8), ldc: 4 * g.ldc, mPanels: Math.min(WMC, pb - i0), nPanels: jb - ja, k: kc,
         accumulate: g.accumulate || k0 > 0,
       });
     }
   }
+}
+
+/**
+ * Runs one product on the kernel (rows past m repeat row m − 1, so nothing reads out of
+ * range), split across threads over whichever of B panels or A panels are more numerous.
+ */
+export function gemmBlocked(w: WasmMatmul, g: Gemm): void {
+  fillTables(w, g);
+  const mp = Math.ceil(g.m / 4), work = g.m * g.k * g.nPanels * 8;
+  if (g.nPanels >= mp) parallel(g.nPanels, work, (s, j0, j1) => emitGemm(s, g, 0, mp, j0, j1));
+  else parallel(mp, work, (s, i0, i1) => emitGemm(s, g, i0, i1, 0, g.nPanels));
 }
 
 /**

@@ -20,8 +20,9 @@ interface WasmApi {
   validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-  Memory: new (desc: { initial: number }) => { buffer: ArrayBuffer; grow(pages: number): number };
+  Memory: new (desc: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
 }
+interface WasmMemory { buffer: ArrayBuffer | SharedArrayBuffer; grow(pages: number): number }
 
 const uleb = (n: number): number[] => {
   const out: number[] = [];
@@ -159,9 +160,14 @@ function packedBody(): number[] {
   return [...uleb(fn.length), ...fn];
 }
 
-export function moduleBytes(): Uint8Array<ArrayBuffer> {
+/** Shared memories need a maximum; 2 GiB of address space (only reserved, not committed). */
+const SHARED_MAX_PAGES = 32768;
+
+/** The module; `shared` imports a shared memory (limits flag 3: maximum given, shared), as pool threads need. */
+export function moduleBytes(shared = false): Uint8Array<ArrayBuffer> {
   const type = section(1, [2, 0x60, 11, ...new Array<number>(11).fill(0x7f), 0, 0x60, 7, ...new Array<number>(7).fill(0x7f), 0]);
-  const imp = section(2, [1, ...str('e'), ...str('m'), 0x02, 0x00, 1]);
+  const limits = shared ? [0x03, 1, ...uleb(SHARED_MAX_PAGES)] : [0x00, 1];
+  const imp = section(2, [1, ...str('e'), ...str('m'), 0x02, ...limits]);
   const func = section(3, [2, 0, 1]);
   const exp = section(7, [2, ...str('mm'), 0x00, 0, ...str('mmp'), 0x00, 1]);
   const code = section(10, [2, ...body(), ...packedBody()]);
@@ -196,6 +202,14 @@ export interface WasmMatmul {
   mm(call: MmCall): void;
   /** Packed panels (byte addresses): C (pitch nPanels·32 bytes) = A panels · B panels with B row pitch bRow. */
   mmPacked(a: number, b: number, c: number, mPanels: number, nPanels: number, k: number, bRow: number): void;
+  /** The raw exports (what pool threads call through the shared call list). */
+  kernels(): { mm: (...a: number[]) => void; mmp: (...a: number[]) => void };
+  /**
+   * Moves the kernel onto a shared memory (SharedArrayBuffer; contents are scratch, so
+   * nothing is copied) and returns it with the compiled module for pool threads, or null
+   * where this host has no shared WebAssembly memory.
+   */
+  share(): { memory: unknown; module: unknown } | null;
 }
 
 function load(): WasmMatmul | null {
@@ -204,21 +218,47 @@ function load(): WasmMatmul | null {
   try {
     const bytes = moduleBytes();
     if (!wa.validate(bytes)) return null;
-    const memory = new wa.Memory({ initial: 16 });
-    const inst = new wa.Instance(new wa.Module(bytes), { e: { m: memory } });
-    const mm = inst.exports.mm as (...a: number[]) => void;
-    const mmp = inst.exports.mmp as (...a: number[]) => void;
-    let f32 = new Float32Array(memory.buffer), i32 = new Int32Array(memory.buffer);
+    const module = new wa.Module(bytes);
+    let memory: WasmMemory, mm: (...a: number[]) => void, mmp: (...a: number[]) => void;
+    let shared: { memory: WasmMemory; module: object } | null = null;
+    let f32: Float32Array, i32: Int32Array;
+    const bind = (m: WasmMemory, mod: object): void => {
+      const inst = new wa.Instance(mod, { e: { m } });
+      memory = m;
+      mm = inst.exports.mm as (...a: number[]) => void;
+      mmp = inst.exports.mmp as (...a: number[]) => void;
+      f32 = new Float32Array(m.buffer);
+      i32 = new Int32Array(m.buffer);
+    };
+    bind(new wa.Memory({ initial: 16 }), module);
     return {
       view(floats) {
         const need = floats * 4 - memory.buffer.byteLength;
         if (need > 0) memory.grow(Math.ceil(need / 65536));
+        // A grown shared memory hands out a new, longer SharedArrayBuffer; an ordinary one detaches the old.
         if (f32.buffer !== memory.buffer) { f32 = new Float32Array(memory.buffer); i32 = new Int32Array(memory.buffer); }
         return f32;
       },
       ints: () => i32,
       mmPacked: (a, b, c, mp, np, k, bRow) => mmp(a, b, c, mp, np, k, bRow),
       mm: (q) => mm(q.aTable, q.aStep, q.b, q.bTable, q.bPanel, q.c, q.ldc, q.mPanels, q.nPanels, q.k, q.accumulate ? 1 : 0),
+      kernels: () => ({ mm, mmp }),
+      share() {
+        if (!shared) {
+          try {
+            const m = new wa.Memory({ initial: 16, maximum: SHARED_MAX_PAGES, shared: true });
+            const SAB = (globalThis as unknown as { SharedArrayBuffer?: new () => object }).SharedArrayBuffer;
+            if (!SAB || !(m.buffer instanceof SAB)) return null;
+            const bytes = moduleBytes(true);
+            if (!wa.validate(bytes)) return null;
+            shared = { memory: m, module: new wa.Module(bytes) };
+          } catch {
+            return null;
+          }
+          bind(shared.memory, shared.module);
+        }
+        return shared;
+      },
     };
   } catch {
     return null;

@@ -1,0 +1,160 @@
+/**
+ * The CPU thread pool: `setThreads(n)` starts n − 1 threads through the installed ThreadHost
+ * (engine/core/threads.ts), all on the kernel's shared WebAssembly.Memory; `parallel` runs a
+ * kernel's micro-kernel calls across them. A kernel describes its work as `units` independent
+ * output ranges (panels of columns, of rows, or images) and an `emit(sink, u0, u1)` that
+ * issues the calls for units [u0, u1) in a fixed order; every output block is then computed
+ * by the same calls in the same order whatever the thread count, so results are bit-identical
+ * at 1, 2 or N threads. Small work (under MIN_WORK multiply-adds per thread), a call list too
+ * long for the control block, or no pool at all run the same emit on the calling thread.
+ * The calling thread takes the first range and then waits: Atomics.wait where the host
+ * allows it (workers, Node), a spin on a browser main thread (the bench page), which may not block.
+ */
+import { canShareMemory, threadHost } from '../../core/threads.ts';
+import type { ThreadHandle } from '../../core/threads.ts';
+import { CALL_INTS, CALLS, CHUNKS, CLAIM, CTRL_INTS, DONE, EXIT, GEN, KIND_MM, KIND_MMP, MAX_CALLS, MAX_CHUNKS, MAX_THREADS, HELPED, NCHUNKS, SPIN, tagOf, work } from './threadLoop.ts';
+import type { ThreadInit } from './threadLoop.ts';
+import { wasmMatmul } from './wasm.ts';
+import type { MmCall } from './wasm.ts';
+
+/** Where a kernel's calls go: straight into the module, or into the shared call list. */
+export interface Sink {
+  mm(q: MmCall): void;
+  mmp(a: number, b: number, c: number, mPanels: number, nPanels: number, k: number, bRow: number): void;
+}
+
+/** Multiply-adds a thread must get before a kernel is split (PERFORMANCE.md: one thread below ~64³). */
+export const MIN_WORK = 1 << 17;
+
+/** `size` threads started (the caller included), `threads` of them used by kernels now. */
+interface Pool { size: number; threads: number; ctrl: Int32Array; handles: ThreadHandle[]; canWait: boolean }
+let pool: Pool | null = null;
+let starting: Promise<number> = Promise.resolve(1);
+let forks = 0;
+
+/** Jobs split across threads so far (tests check that the threaded path ran). */
+export function threadedJobs(): number {
+  return forks;
+}
+
+/** Chunks the current pool's threads (not the caller) have run. */
+export function helpedChunks(): number {
+  return pool ? Atomics.load(pool.ctrl, HELPED) : 0;
+}
+
+const direct: Sink | null = wasmMatmul && {
+  mm: (q) => wasmMatmul!.mm(q),
+  mmp: (a, b, c, mp, np, k, bRow) => wasmMatmul!.mmPacked(a, b, c, mp, np, k, bRow),
+};
+
+/** Threads the CPU kernels use now (1 without a pool). */
+export function getThreads(): number {
+  return pool?.threads ?? 1;
+}
+
+function stop(): void {
+  if (!pool) return;
+  Atomics.store(pool.ctrl, EXIT, 1);
+  Atomics.add(pool.ctrl, GEN, 1);
+  Atomics.notify(pool.ctrl, GEN);
+  for (const h of pool.handles) h.terminate();
+  pool = null;
+}
+
+/** Whether Atomics.wait may block this thread (not on a browser main thread). */
+function canBlock(): boolean {
+  try {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Uses n threads for the CPU kernels (n − 1 started, the caller being one), or 1 where this
+ * host cannot share memory or start threads. Resolves to the count in effect. Results do not
+ * depend on it.
+ */
+export function setThreads(n: number): Promise<number> {
+  const want = Math.max(1, Math.min(MAX_THREADS, Math.floor(Number.isFinite(n) ? n : 1)));
+  starting = starting.then(async () => {
+    if (want === getThreads()) return want;
+    // Fewer threads than started: the others stay asleep (no restart between settings).
+    if (pool && want <= pool.size) return (pool.threads = want);
+    stop();
+    const host = threadHost();
+    if (want === 1 || !host || !wasmMatmul || !canShareMemory()) return 1;
+    const shared = wasmMatmul.share();
+    if (!shared) return 1;
+    const ctrl = new SharedArrayBuffer(CTRL_INTS * 4);
+    const spawned = await Promise.allSettled(
+      Array.from({ length: want - 1 }, () => host.spawn({ ...shared, ctrl } satisfies ThreadInit)),
+    );
+    const handles = spawned.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    if (handles.length < want - 1) {
+      for (const h of handles) h.terminate();
+      return 1;
+    }
+    pool = { size: want, threads: want, ctrl: new Int32Array(ctrl), handles, canWait: canBlock() };
+    return want;
+  });
+  return starting;
+}
+
+/** A sink appending to the shared call list; `full` once it overflowed. */
+class Recorder implements Sink {
+  count = 0;
+  full = false;
+  constructor(private readonly ctrl: Int32Array) {}
+  private put(kind: number, args: number[]): void {
+    if (this.count >= MAX_CALLS) { this.full = true; return; }
+    const o = CALLS + this.count++ * CALL_INTS;
+    this.ctrl[o] = kind;
+    for (let i = 0; i < args.length; i++) this.ctrl[o + 1 + i] = args[i];
+  }
+  mm(q: MmCall): void {
+    this.put(KIND_MM, [q.aTable, q.aStep, q.b, q.bTable, q.bPanel, q.c, q.ldc, q.mPanels, q.nPanels, q.k, q.accumulate ? 1 : 0]);
+  }
+  mmp(a: number, b: number, c: number, mp: number, np: number, k: number, bRow: number): void {
+    this.put(KIND_MMP, [a, b, c, mp, np, k, bRow]);
+  }
+}
+
+/** Chunks per thread: enough to even out a thread the OS runs late, few enough to keep calls long. */
+const CHUNKS_PER_THREAD = 4;
+
+/**
+ * Runs `emit` over units [0, units), cut into contiguous chunks that the pool's threads claim,
+ * when the work (multiply-adds in all) is big enough. `emit` must only issue calls: any table
+ * or operand it reads is written before.
+ */
+export function parallel(units: number, work0: number, emit: (sink: Sink, u0: number, u1: number) => void): void {
+  const p = pool;
+  const n = p ? Math.min(units, p.threads * CHUNKS_PER_THREAD, Math.floor(work0 / MIN_WORK), MAX_CHUNKS) : 1;
+  if (!p || p.threads < 2 || n < 2) { emit(direct!, 0, units); return; }
+  const { ctrl } = p;
+  const rec = new Recorder(ctrl);
+  for (let c = 0; c < n; c++) {
+    ctrl[CHUNKS + c] = rec.count;
+    emit(rec, Math.floor((c * units) / n), Math.floor(((c + 1) * units) / n));
+  }
+  ctrl[CHUNKS + n] = rec.count;
+  if (rec.full) { emit(direct!, 0, units); return; }
+  forks++;
+  // Publish: the list is written; then the count, the done counter, the claim word of the new tag, GEN.
+  const gen = (ctrl[GEN] + 1) | 0;
+  Atomics.store(ctrl, NCHUNKS, n);
+  Atomics.store(ctrl, DONE, 0);
+  Atomics.store(ctrl, CLAIM, tagOf(gen));
+  Atomics.store(ctrl, GEN, gen);
+  Atomics.notify(ctrl, GEN);
+  work(ctrl, wasmMatmul!.kernels(), gen, false);
+  let v = Atomics.load(ctrl, DONE);
+  // Spin briefly (the last chunk is usually nearly done), then sleep where this thread may block.
+  for (let spins = 0; v !== n && (spins < SPIN || !p.canWait); spins++) v = Atomics.load(ctrl, DONE);
+  while (v !== n) {
+    Atomics.wait(ctrl, DONE, v);
+    v = Atomics.load(ctrl, DONE);
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * What every CPU thread runs, the calling thread included: the control block layout shared
+ * with pool.ts and the loop of a pool thread. A job is a list of micro-kernel calls (the
+ * module's `mm` and `mmp` with their byte addresses) cut into chunks, written by the calling
+ * thread into a SharedArrayBuffer; all threads see one shared WebAssembly.Memory. Fork and
+ * join are Atomics only (no message per call): the caller publishes the job and bumps GEN;
+ * every thread, the caller too, claims chunks one at a time and counts them done. Chunks are
+ * claimed, not assigned, so a thread the OS does not schedule (a busy machine, other tabs)
+ * delays no one: the others take its share. Which thread runs a chunk never changes its
+ * results, since chunks cover disjoint outputs.
+ * This file imports nothing, so a Node worker or a browser worker loads it alone.
+ */
+
+export const GEN = 0, EXIT = 1, NCHUNKS = 2, DONE = 3;
+/** Chunks run by pool threads (not the caller) since the pool started: tests check that threads help. */
+export const HELPED = 5;
+/** (job tag << TAG_SHIFT) | next chunk: a claim is one compareExchange, and never lands in another job. */
+export const CLAIM = 4, TAG_SHIFT = 12, MAX_CHUNKS = 1 << TAG_SHIFT;
+/** Chunk c is calls [ctrl[CHUNKS + c], ctrl[CHUNKS + c + 1]). */
+export const CHUNKS = 16;
+export const CALLS = CHUNKS + MAX_CHUNKS + 1;
+/** One call: kind (0 mm, 1 mmp) then its arguments, padded to a fixed stride. */
+export const CALL_INTS = 12, MAX_CALLS = 8192;
+export const CTRL_INTS = CALLS + CALL_INTS * MAX_CALLS;
+export const KIND_MM = 0, KIND_MMP = 1, MAX_THREADS = 64;
+/**
+ * Polls of GEN before a thread sleeps in Atomics.wait. Short: a spinning thread takes CPU time
+ * from the threads doing the work whenever the process has fewer cores than threads (a busy
+ * machine, other tabs); a sleeping one costs only a futex wake (microseconds) per fork.
+ */
+export const SPIN = 2000;
+
+export type KernelFn = (...a: number[]) => void;
+export interface Kernels { mm: KernelFn; mmp: KernelFn }
+
+/** The job tag of generation `gen` as it sits in CLAIM. */
+export const tagOf = (gen: number): number => (gen & ((1 << (31 - TAG_SHIFT)) - 1)) << TAG_SHIFT;
+
+function runCalls(ctrl: Int32Array, k: Kernels, start: number, end: number): void {
+  for (let c = start; c < end; c++) {
+    const o = CALLS + c * CALL_INTS;
+    if (ctrl[o] === 0) k.mm(ctrl[o + 1], ctrl[o + 2], ctrl[o + 3], ctrl[o + 4], ctrl[o + 5], ctrl[o + 6], ctrl[o + 7], ctrl[o + 8], ctrl[o + 9], ctrl[o + 10], ctrl[o + 11]);
+    else k.mmp(ctrl[o + 1], ctrl[o + 2], ctrl[o + 3], ctrl[o + 4], ctrl[o + 5], ctrl[o + 6], ctrl[o + 7]);
+  }
+}
+
+/** Claims and runs chunks of job `gen` until none is left (or the job is over); wakes the caller on the last. */
+export function work(ctrl: Int32Array, k: Kernels, gen: number, helper: boolean): void {
+  const tag = tagOf(gen), n = Atomics.load(ctrl, NCHUNKS);
+  for (;;) {
+    const v = Atomics.load(ctrl, CLAIM);
+    if ((v & ~(MAX_CHUNKS - 1)) !== tag) return;
+    const c = v & (MAX_CHUNKS - 1);
+    if (c >= n) return;
+    if (Atomics.compareExchange(ctrl, CLAIM, v, v + 1) !== v) continue;
+    runCalls(ctrl, k, ctrl[CHUNKS + c], ctrl[CHUNKS + c + 1]);
+    if (helper) Atomics.add(ctrl, HELPED, 1);
+    if (Atomics.add(ctrl, DONE, 1) === n - 1) Atomics.notify(ctrl, DONE);
+  }
+}
+
+export interface ThreadInit {
+  /** The shared WebAssembly.Memory and the compiled module (both structured-cloneable). */
+  memory: unknown;
+  module: unknown;
+  ctrl: SharedArrayBuffer;
+}
+
+interface WasmNs { Instance: new (m: unknown, imports: object) => { exports: Record<string, unknown> } }
+
+/** A pool thread's life: wait for a job, help with it, until EXIT. Never returns before EXIT. */
+export function runCpuThread(init: ThreadInit): void {
+  const wa = (globalThis as unknown as { WebAssembly: WasmNs }).WebAssembly;
+  const inst = new wa.Instance(init.module, { e: { m: init.memory } });
+  const k: Kernels = { mm: inst.exports.mm as KernelFn, mmp: inst.exports.mmp as KernelFn };
+  const ctrl = new Int32Array(init.ctrl);
+  let seen = Atomics.load(ctrl, GEN);
+  for (;;) {
+    let spins = 0;
+    while (Atomics.load(ctrl, GEN) === seen && spins < SPIN) spins++;
+    if (Atomics.load(ctrl, GEN) === seen) {
+      Atomics.wait(ctrl, GEN, seen);
+      continue;
+    }
+    seen = Atomics.load(ctrl, GEN);
+    if (Atomics.load(ctrl, EXIT)) return;
+    work(ctrl, k, seen, true);
+  }
+}

@@ -1,0 +1,101 @@
+// Threaded CPU kernels: 1, 2 and 3 threads give bit-identical matmuls, convolutions and
+// training runs (Node worker_threads), and without a thread host the pool stays at 1 thread.
+import { afterAll, describe, expect, it } from 'vitest';
+import { nodeThreadHost } from '../../cli/nodeThreads.ts';
+import { F, getThreads, nn, optim, setBackend, setThreadHost, setThreads, tensor } from '../../index.ts';
+import type { Tensor } from '../../index.ts';
+import { helpedChunks, threadedJobs } from './pool.ts';
+
+setBackend('cpu');
+const rand = (n: number, seed: number): Float32Array => {
+  const out = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 31 - 1;
+  }
+  return out;
+};
+const t = (n: number[], seed: number): Tensor => tensor(rand(n.reduce((a, b) => a * b, 1), seed), { shape: n, dtype: 'float32' });
+
+/** Everything the kernels compute in one go: big and thin products, transposes, conv forward and both gradients. */
+function workload(): Float32Array[] {
+  const out: Float32Array[] = [];
+  for (const [m, k, n] of [[300, 260, 310], [128, 784, 256], [9, 500, 700], [700, 40, 12]]) {
+    out.push(t([m, k], 1).matmul(t([k, n], 2)).dataSync() as Float32Array);
+    out.push(t([k, m], 3).transpose(0, 1).matmul(t([n, k], 4).transpose(0, 1)).dataSync() as Float32Array);
+  }
+  const x = t([16, 3, 20, 20], 5), w = new nn.Parameter(t([8, 3, 5, 5], 6)), xi = new nn.Parameter(x);
+  const y = F.conv2d(xi, w, null, { padding: 2 });
+  y.mul(y).sum().backward();
+  out.push(y.dataSync() as Float32Array, w.grad!.dataSync() as Float32Array, xi.grad!.dataSync() as Float32Array);
+  return out;
+}
+
+/** A few SGD steps of a small CNN + MLP; returns every weight after. */
+function train(): Float32Array[] {
+  const conv = new nn.Conv2d(1, 6, 5, { padding: 2 }), l1 = new nn.Linear(6 * 14 * 14, 64), l2 = new nn.Linear(64, 10);
+  const params = [...conv.parameters(), ...l1.parameters(), ...l2.parameters()];
+  params.forEach((p, i) => p.assign(rand(p.size, 100 + i).map((v) => v * 0.1)));
+  const opt = new optim.SGD(params, { lr: 0.05, momentum: 0.9 });
+  const x = t([32, 1, 28, 28], 7), y = tensor(Int32Array.from({ length: 32 }, (_, i) => i % 10), { shape: [32], dtype: 'int32' });
+  for (let s = 0; s < 3; s++) {
+    opt.zeroGrad();
+    const h = F.maxPool2d(F.relu(conv.forward(x)), { kernelSize: 2 });
+    const loss = F.crossEntropy(l2.forward(F.relu(l1.forward(h.reshape([32, -1])))), y);
+    loss.backward();
+    opt.step();
+  }
+  return params.map((p) => p.dataSync().slice() as Float32Array);
+}
+
+describe('threaded CPU kernels', () => {
+  afterAll(async () => {
+    await setThreads(1);
+    setThreadHost(null);
+  });
+
+  it('stay at one thread without a thread host', async () => {
+    setThreadHost(null);
+    const jobs = threadedJobs();
+    expect(await setThreads(2)).toBe(1);
+    expect(getThreads()).toBe(1);
+    workload();
+    expect(threadedJobs()).toBe(jobs);
+  });
+
+  it('stay at one thread, with the same results, in a page that is not cross-origin isolated', async () => {
+    const g = globalThis as { crossOriginIsolated?: boolean };
+    const before = workload();
+    g.crossOriginIsolated = false;
+    try {
+      setThreadHost(nodeThreadHost);
+      const jobs = threadedJobs();
+      expect(await setThreads(2)).toBe(1);
+      const after = workload();
+      expect(threadedJobs()).toBe(jobs);
+      after.forEach((a, i) => expect(a).toEqual(before[i]));
+    } finally {
+      delete g.crossOriginIsolated;
+    }
+  });
+
+  it('give bit-identical kernels and training at 1, 2 and 3 threads', async () => {
+    setThreadHost(nodeThreadHost);
+    expect(await setThreads(1)).toBe(1);
+    const k1 = workload(), w1 = train();
+    expect(await setThreads(2)).toBe(2);
+    const jobs = threadedJobs();
+    const k2 = workload(), w2 = train();
+    expect(threadedJobs()).toBeGreaterThan(jobs + 10);
+    // The pool thread really ran chunks (the caller alone would give the same numbers).
+    expect(helpedChunks()).toBeGreaterThan(0);
+    expect(await setThreads(3)).toBe(3);
+    const k3 = workload();
+    for (let i = 0; i < k1.length; i++) {
+      expect(k2[i]).toEqual(k1[i]);
+      expect(k3[i]).toEqual(k1[i]);
+    }
+    for (let i = 0; i < w1.length; i++) expect(w2[i]).toEqual(w1[i]);
+  }, 120_000);
+});
