@@ -12,6 +12,14 @@ import * as ort from 'onnxruntime-node';
 import { docShot, openApp, trainToEnd } from './helpers.ts';
 import { decodeInt8 } from '../engine/compress/quantFile.ts';
 import { readProjectZip } from '../engine/project/projectFile.ts';
+import { unzipSync } from 'fflate';
+import { makeDigits } from '../engine/data/digits.ts';
+import { modelWithWeights } from '../engine/train/session.ts';
+import { simulateQuantized } from '../engine/compress/quantize.ts';
+import { tensor } from '../engine/ops/creation.ts';
+import { noGrad } from '../engine/autograd/mode.ts';
+
+const ORIGIN = 'https://bundle.test';
 
 async function download(page: Page, name: string): Promise<{ file: string; bytes: Uint8Array }> {
   const [d] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name, exact: true }).click()]);
@@ -102,6 +110,38 @@ test('compress LeNet-5: prune + int8, the report and plot, downloads, keep it an
   const project = readProjectZip(zip.bytes);
   expect(project.weights).not.toBeNull();
   expect(project.project.metrics?.accuracy).toBeGreaterThan(0);
+
+  // The compressed bundle (int8 weights), served on an origin of its own with no IDE: its module
+  // predicts a digit as the engine's int8 simulation does.
+  const bundle = await download(page, 'Download pruned+int8 as a standalone bundle');
+  expect(bundle.file).toMatch(/-bundle\.zip$/);
+  const files = new Map(Object.entries(unzipSync(bundle.bytes)).filter(([n]) => !n.endsWith('/')).map(([n, b]) => [n.split('/').slice(1).join('/'), b]));
+  expect([...files.keys()]).toContain('weights.int8.safetensors');
+  expect(JSON.parse(new TextDecoder().decode(files.get('model.json')!)).weights.type).toBe('int8');
+  const plain = await page.context().newPage();
+  await plain.route(`${ORIGIN}/**`, (route) => {
+    const body = files.get(new URL(route.request().url()).pathname.slice(1));
+    return body ? route.fulfill({ status: 200, body: Buffer.from(body), contentType: route.request().url().endsWith('.js') ? 'text/javascript' : route.request().url().endsWith('.html') ? 'text/html' : 'application/octet-stream' }) : route.fulfill({ status: 404 });
+  });
+  await plain.goto(`${ORIGIN}/index.html`);
+  const seven = Array.from(makeDigits(10, 0.1, 99).x.subarray(7 * 784, 8 * 784));
+  const got = await plain.evaluate(async (x) => {
+    const { load } = (await import(`${location.origin}/flowgrad-model.js`)) as { load(o?: object): Promise<{ run(x: number[], rows: number): Promise<Float32Array>; dispose(): void }> };
+    const m = await load();
+    const y = Array.from(await m.run(x, 1));
+    m.dispose();
+    return y;
+  }, seven);
+  await plain.close();
+  const sim = modelWithWeights(project.project.graph, project.weights!);
+  simulateQuantized(sim, decodeInt8(weights.bytes));
+  sim.eval();
+  const input = tensor(Float32Array.from(seven), { shape: [1, 1, 28, 28] });
+  const want = Array.from(noGrad(() => sim.forward(input)).dataSync());
+  input.dispose();
+  sim.dispose();
+  expect(got).toHaveLength(10);
+  expect(Math.max(...got.map((v, i) => Math.abs(v - want[i]!)))).toBeLessThanOrEqual(1e-4);
 
   // Keep it as the project's model (confirmed first), then draw a digit.
   await dialog.getByRole('button', { name: 'Keep pruned+int8 as the project\'s model' }).click();

@@ -20,6 +20,7 @@ import { untrustedNodes } from './codeTrust.ts';
 import { buildProject, projectFileName, saveBytes } from './projectFiles.ts';
 import { onnxFileName } from './onnxFiles.ts';
 import { pytorchFileName } from './exportPytorch.ts';
+import { bundleFileName } from './exportBundle.ts';
 import { keepModel } from './modelStore.ts';
 
 const st = () => useApp.getState();
@@ -111,7 +112,7 @@ function variantProject(v: CompressedVariant): ProjectJSON {
   return { ...p, name: `${s.name} (${v.report.name})`, graph: v.graph, data: model?.dataset ?? currentDatasetSpec(s), metrics: { loss: v.report.loss, ...(v.report.accuracy !== undefined ? { accuracy: v.report.accuracy } : {}) } };
 }
 
-export type VariantDownload = 'project' | 'onnx' | 'pytorch' | 'weights';
+export type VariantDownload = 'project' | 'onnx' | 'pytorch' | 'weights' | 'bundle';
 
 /** Saves one variant in one format; a failure is told in a notice. */
 export async function downloadVariant(v: CompressedVariant, what: VariantDownload): Promise<void> {
@@ -121,7 +122,12 @@ export async function downloadVariant(v: CompressedVariant, what: VariantDownloa
   try {
     if (what === 'project') saveBytes(writeProjectZip({ project, weights: v.weights }), `${base}.flowgrad.zip`, 'application/zip');
     else if (what === 'weights') saveBytes(v.file, `${base}.${v.report.file.format}.safetensors`, 'application/octet-stream');
-    else if (what === 'pytorch') saveBytes(await getEngine().exportPytorch({ name: project.name, graph: v.graph, weights: v.weights, dataset: project.data!, config: project.training! }), pytorchFileName(project.name), 'application/zip');
+    else if (what === 'bundle') {
+      // The bundle runs what the report measured: int8 as the engine simulates it, float16 weights stored as float16.
+      const format = v.report.file.format;
+      const weights = format === 'int8' ? { type: 'int8' as const, file: v.file } : { type: format === 'float16' ? 'float16' as const : 'float32' as const, safetensors: v.weights };
+      saveBytes(await getEngine().exportBundle({ name: project.name, graph: v.graph, weights, preprocessing: project.preprocessing ?? null, data: project.data ?? null }), bundleFileName(project.name), 'application/zip');
+    } else if (what === 'pytorch') saveBytes(await getEngine().exportPytorch({ name: project.name, graph: v.graph, weights: v.weights, dataset: project.data!, config: project.training! }), pytorchFileName(project.name), 'application/zip');
     else {
       const onnx = { name: project.name, graph: v.graph, data: project.data, preprocessing: project.preprocessing ?? null };
       const int8 = v.report.file.format === 'int8';

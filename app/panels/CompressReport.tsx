@@ -26,6 +26,7 @@ function Actions({ v, kept }: { v: CompressedVariant; kept: boolean }) {
       <button type="button" className="link" onClick={() => void downloadVariant(v, 'project')} aria-label={`Download ${name} as .flowgrad.zip`}>.flowgrad.zip</button>
       <button type="button" className="link" onClick={() => void downloadVariant(v, 'onnx')} aria-label={`Download ${name} as ONNX`}>{v.report.file.format === 'int8' ? 'ONNX (int8 QDQ)' : 'ONNX'}</button>
       <button type="button" className="link" onClick={() => void downloadVariant(v, 'pytorch')} aria-label={`Download ${name} as a PyTorch project`}>PyTorch</button>
+      <button type="button" className="link" onClick={() => void downloadVariant(v, 'bundle')} aria-label={`Download ${name} as a standalone bundle`}>Bundle</button>
       {compressedFile && <button type="button" className="link" onClick={() => void downloadVariant(v, 'weights')} aria-label={`Download the ${v.report.file.format} weights of ${name}`}>{v.report.file.format} weights</button>}
       {name !== 'baseline' && (kept ? <span className="badge">kept</span> : confirm ? (
         <span className="compress-confirm" role="group" aria-label={`Keep ${name}?`}>
