@@ -21,8 +21,9 @@ describe('flowgrad export --format pytorch', () => {
     expect(Object.keys(files).sort()).toEqual(['README.md', 'data.npz', 'data.py', 'model.py', 'requirements.txt', 'train.py']);
     const npz = unzipSync(files['data.npz']!);
     expect(Object.keys(npz).sort()).toEqual(['x_train.npy', 'x_val.npy', 'y_train.npy', 'y_val.npy']);
-    expect(npyHeader(npz['x_train.npy']!)).toMatch(/'descr': '<f4', 'fortran_order': False, 'shape': \(800, 20, 1\)/);
-    expect(npyHeader(npz['y_val.npy']!)).toMatch(/'descr': '<i4'.*'shape': \(200,\)/);
+    // The template's own data: 'sequences', 600 series of 20 steps, 20% held out for validation.
+    expect(npyHeader(npz['x_train.npy']!)).toMatch(/'descr': '<f4', 'fortran_order': False, 'shape': \(480, 20, 1\)/);
+    expect(npyHeader(npz['y_val.npy']!)).toMatch(/'descr': '<i4'.*'shape': \(120,\)/);
     expect(strFromU8(files['train.py']!)).toContain('dist.init_process_group("nccl" if cuda else "gloo")');
   }, 60_000);
 
