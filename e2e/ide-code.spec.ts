@@ -64,7 +64,9 @@ test('the TypeScript view edits the graph: a Dense width changed in code and app
   await expect(focused).toHaveCount(1);
   await page.keyboard.press('End');
   for (let i = 0; i < '8, 24);'.length; i++) await page.keyboard.press('Backspace');
-  await page.keyboard.type('16, 24);');
+  // One input event: typed key by key, the text was once split across two lines under load.
+  await page.keyboard.insertText('16, 24);');
+  await expect(panel.locator('.view-line', { hasText: 'dense2 = new nn.Linear(16, 24);' })).toBeVisible();
   await panel.getByRole('button', { name: 'Apply' }).click();
   await expect(nodes(page).filter({ hasText: '24 units' })).toHaveCount(1);
   await expect(panel).toContainText('new nn.Linear(24, 2)');
