@@ -65,6 +65,13 @@ describe('compiled training', () => {
     expect(maxDiff(compiled.weights, eager.weights)).toBeLessThan(1e-5);
   });
 
+  it('mixed precision (loss scaling inside the plan, the scale updated on the device): same weights as eager', async () => {
+    const compiled = await trainWeights(mlp, { mixedPrecision: true });
+    const eager = await trainWeights(mlp, { mixedPrecision: true, compiled: false });
+    expect(compiled.result.execution).toBe('compiled');
+    expect(maxDiff(compiled.weights, eager.weights)).toBeLessThan(1e-3);
+  });
+
   it('Dropout makes the step not static: the run goes eager after the first step and matches an eager run exactly', async () => {
     const auto = await trainWeights(withDropout, {});
     const eager = await trainWeights(withDropout, { compiled: false });

@@ -12,6 +12,9 @@ import { autocast } from '../amp/autocast.ts';
 import type { GradScaler } from '../amp/scaler.ts';
 import { compile, type CompiledFunction } from '../compile/compile.ts';
 import type { Tensor } from '../core/tensor.ts';
+import { noGrad } from '../autograd/mode.ts';
+import { scope } from '../core/memory.ts';
+import { zeros } from '../ops/creation.ts';
 import type { TrainConfig } from '../project/config.ts';
 import type { GraphModel } from './graphModel.ts';
 
@@ -41,6 +44,9 @@ export class TrainStep {
     this.reason = eagerReason(model, cfg, lossOf !== null);
     if (this.reason) return;
     const params = model.parameters().filter((p) => p.requiresGrad);
+    // The scaler's scale must exist before the trace: a buffer made inside it would be the
+    // plan's own, replayed at its first value, and never see the updates scaler.step makes.
+    if (scaler) noGrad(() => scope(() => scaler.scale(zeros([1]))));
     this.plan = compile((x: Tensor, y: Tensor) => {
       const r = this.forward(x, y);
       const l = this.groupSize > 1 ? r.loss.div(this.groupSize) : r.loss;
