@@ -26,6 +26,10 @@ export default function CodeEditor({ code, language, theme, label, onEdit, probl
   edited.current = onEdit;
   // Set while the code is replaced from outside: only the user's typing is an edit.
   const replacing = useRef(false);
+  // Values the editor itself reported since the last outside change. React renders them back
+  // a keystroke late; replacing the model with such a stale echo would drop the keys typed
+  // since and put the cursor at the top (the split text the code-view e2e test once saw).
+  const echoes = useRef(new Set<string>());
 
   useEffect(() => {
     if (!host.current) return;
@@ -47,7 +51,13 @@ export default function CodeEditor({ code, language, theme, label, onEdit, probl
       contextmenu: false,
     });
     editor.current = e;
-    const sub = e.onDidChangeModelContent(() => !replacing.current && edited.current?.(e.getValue()));
+    const sub = e.onDidChangeModelContent(() => {
+      if (replacing.current) return;
+      const v = e.getValue();
+      if (echoes.current.size > 500) echoes.current.clear();
+      echoes.current.add(v);
+      edited.current?.(v);
+    });
     return () => {
       sub.dispose();
       e.getModel()?.dispose();
@@ -63,6 +73,8 @@ export default function CodeEditor({ code, language, theme, label, onEdit, probl
     const model = e?.getModel();
     if (!e || !model) return;
     if (model.getLanguageId() !== language) monaco.editor.setModelLanguage(model, language);
+    if (echoes.current.has(code)) return; // our own edit coming back (maybe stale)
+    echoes.current.clear();
     if (model.getValue() !== code) {
       const top = e.getScrollTop();
       replacing.current = true;
