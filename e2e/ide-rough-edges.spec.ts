@@ -59,6 +59,7 @@ test('the dataset select shows "Digits 28×28" whole; Ctrl+L lays LeNet out in r
   expect(fits).toBe(true);
 
   await fromTemplate(page, 'LeNet-5');
+  await page.locator('.notice').getByRole('button', { name: 'Dismiss' }).click(); // it covers the top row
   await canvas(page).click({ position: { x: 5, y: 5 } });
   await page.keyboard.press('Control+l');
   await page.waitForTimeout(1500); // ELK in its worker, then fitting the view

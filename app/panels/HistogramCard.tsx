@@ -11,6 +11,7 @@ import { useApp } from '../store/index.ts';
 import { latestHistograms } from '../store/histograms.ts';
 import type { ParamHistogram, ValueHistogram } from '../../workers/api.ts';
 import { css } from './chart.ts';
+import { frameCoalescer } from './frameCoalescer.ts';
 import { drawHistogram, drawStrip, fmtValue, parseColor, type PlotColors } from './histogramPlot.ts';
 
 type Kind = 'weights' | 'grads';
@@ -70,13 +71,10 @@ export function HistogramCard() {
   const gridRef = useRef<HTMLDivElement | null>(null);
   const drawState = useRef({ param, series });
   drawState.current = { param, series };
-  const frame = useRef(0);
-
   // One draw of all four canvases, on the next animation frame, however many requests came.
-  const schedule = useRef(() => {
-    if (frame.current) return;
-    frame.current = requestAnimationFrame(() => {
-      frame.current = 0;
+  // Made once (lazy state), so every effect below requests and cancels the same pending frame.
+  const [frames] = useState(() =>
+    frameCoalescer(() => {
       const { param: p, series: s } = drawState.current;
       const text = css('--text-faint', '#626b7a');
       const colors: Record<Kind, PlotColors> = {
@@ -89,30 +87,22 @@ export function HistogramCard() {
         if (hist) drawHistogram(hist, p ? p[kind] : null, colors[kind]);
         if (strip) drawStrip(strip, s.map((x) => (x ? x[kind] : null)), colors[kind]);
       }
-    });
-  });
+    }),
+  );
 
   useEffect(() => {
-    schedule.current();
-  }, [param, series, theme]);
+    frames.request();
+  }, [frames, param, series, theme]);
 
   useEffect(() => {
     const el = gridRef.current;
     if (!el) return;
-    const ro = new ResizeObserver(() => schedule.current());
+    const ro = new ResizeObserver(() => frames.request());
     ro.observe(el);
     return () => ro.disconnect();
-  }, [hasData]);
+  }, [frames, hasData]);
 
-  // Forget the cancelled frame too: StrictMode (npm start) unmounts and remounts at once, and a
-  // stale id would make every later schedule() think a draw is pending, leaving the plots blank.
-  useEffect(
-    () => () => {
-      cancelAnimationFrame(frame.current);
-      frame.current = 0;
-    },
-    [],
-  );
+  useEffect(() => () => frames.cancel(), [frames]);
 
   if (!hasData) {
     return (

@@ -44,6 +44,26 @@ export async function probe(point: number[]): Promise<Probe> {
   }
 }
 
+/**
+ * The submit path every typed playground shares: encode the user's fields (an encoding error is
+ * shown as the result, next to the fields), then probe the model with the encoded row.
+ */
+export function useProbeForm(encode: () => Float32Array | number[]) {
+  const [result, setResult] = useState<Probe | null>(null);
+  const onSubmit = (e: { preventDefault(): void }) => {
+    e.preventDefault();
+    let x: Float32Array | number[];
+    try {
+      x = encode();
+    } catch (err) {
+      setResult({ point: [], out: null, error: (err as Error).message });
+      return;
+    }
+    void probe(Array.from(x)).then(setResult);
+  };
+  return { result, onSubmit };
+}
+
 export function ProbeResult({ p, classifier, classNames, target, at: where }: { p: Probe | null; classifier: boolean; classNames?: string[] | null; target?: string; at?: string }) {
   if (!p) return null;
   if (p.error) return <p className="run-message warn small">{p.error}</p>;
@@ -80,25 +100,11 @@ export function TabularPlayground({ features, classifier, preprocessing }: { fea
 /** One field per column of the table the model was trained on; values encoded as in training. */
 function ColumnPlayground({ pre, classifier }: { pre: Preprocessing; classifier: boolean }) {
   const [fields, setFields] = useState<Record<string, string>>(() => defaultFields(pre));
-  const [result, setResult] = useState<Probe | null>(null);
+  const { result, onSubmit } = useProbeForm(() => encodeFields(pre, fields));
   const id = useId();
   const columns = tableColumns(pre)!;
   return (
-    <form
-      className="tabular-playground"
-      aria-label="Try the model"
-      onSubmit={(e) => {
-        e.preventDefault();
-        let x: Float32Array;
-        try {
-          x = encodeFields(pre, fields);
-        } catch (err) {
-          setResult({ point: [], out: null, error: (err as Error).message });
-          return;
-        }
-        void probe(Array.from(x)).then(setResult);
-      }}
-    >
+    <form className="tabular-playground" aria-label="Try the model" onSubmit={onSubmit}>
       <div className="tabular-columns">
         {columns.map((c, i) => (
           <label key={c.name} className="small" htmlFor={`${id}-${i}`}>
@@ -121,18 +127,11 @@ function ColumnPlayground({ pre, classifier }: { pre: Preprocessing; classifier:
 
 function FeaturePlayground({ features, classifier }: { features: number; classifier: boolean }) {
   const [row, setRow] = useState<string[]>(() => Array.from({ length: features }, () => '0'));
-  const [result, setResult] = useState<Probe | null>(null);
   const values = row.slice(0, features).map(Number);
   const ok = values.length === features && values.every(Number.isFinite);
+  const { result, onSubmit } = useProbeForm(() => values);
   return (
-    <form
-      className="tabular-playground"
-      aria-label="Try the model"
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (ok) void probe(values).then(setResult);
-      }}
-    >
+    <form className="tabular-playground" aria-label="Try the model" onSubmit={(e) => (ok ? onSubmit(e) : e.preventDefault())}>
       <div className="tabular-row">
         {Array.from({ length: Math.min(features, 16) }, (_, i) => (
           <input key={i} aria-label={`Feature ${i + 1}`} value={row[i] ?? '0'} inputMode="decimal" onChange={(e) => setRow(Object.assign([...row], { [i]: e.target.value }))} />

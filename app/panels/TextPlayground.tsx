@@ -6,30 +6,19 @@
 import { useId, useState } from 'react';
 import { encodeTextInput, type Preprocessing } from '../../engine/project/preprocessing.ts';
 import { decodeIds } from '../../engine/project/tokenizer.ts';
-import { ProbeResult, probe, type Probe } from './Playground.tsx';
+import { ProbeResult, useProbeForm } from './Playground.tsx';
 
 export function TextPlayground({ pre, classifier }: { pre: Preprocessing; classifier: boolean }) {
   const [text, setText] = useState('');
-  const [result, setResult] = useState<Probe | null>(null);
   const [seen, setSeen] = useState('');
+  const { result, onSubmit } = useProbeForm(() => {
+    const ids = encodeTextInput(pre, text);
+    setSeen(decodeIds(ids, pre.text!.vocab, pre.text!.level));
+    return ids;
+  });
   const id = useId();
   return (
-    <form
-      className="tabular-playground"
-      aria-label="Try the model"
-      onSubmit={(e) => {
-        e.preventDefault();
-        let ids: Float32Array;
-        try {
-          ids = encodeTextInput(pre, text);
-        } catch (err) {
-          setResult({ point: [], out: null, error: (err as Error).message });
-          return;
-        }
-        setSeen(decodeIds(ids, pre.text!.vocab, pre.text!.level));
-        void probe(Array.from(ids)).then(setResult);
-      }}
-    >
+    <form className="tabular-playground" aria-label="Try the model" onSubmit={onSubmit}>
       <label className="small" htmlFor={id}>Text</label>
       <textarea id={id} rows={2} value={text} placeholder="Type a sentence, e.g. the film was really great" onChange={(e) => setText(e.target.value)} />
       <button type="submit" disabled={text.trim() === ''}>Predict</button>
