@@ -2,8 +2,9 @@
  * ONNX in: a model file as a Flowgrad graph and its weights, for the operators the catalog
  * covers — Gemm, MatMul (+ Add of a bias), Conv, ConvTranspose, max/average/global pooling,
  * BatchNormalization, LayerNormalization, the activations, Softmax/LogSoftmax, Flatten,
- * Reshape, Transpose, Concat, Add, Mul (Identity and Dropout pass through): one row per
- * operator in importOps.ts, driven here over the ONNX graph. Anything else is
+ * Reshape, Transpose, Concat, Add, Mul, LSTM, GRU, Gather (an Embedding), Squeeze, Unsqueeze,
+ * Cast (Identity and Dropout pass through): one row per operator in importOps.ts, driven here
+ * over the ONNX graph; nodes on constants alone are folded first (importFold.ts). Anything else is
  * refused with a FlowgradError naming the ONNX node and its operator. The graph ends in an
  * Output / Loss node (the loss from Flowgrad's metadata, else cross-entropy for [N,classes]
  * outputs and MSE otherwise) and is laid out in rows, ready to edit and train.
@@ -16,7 +17,9 @@ import { encodeSafetensors } from '../../project/safetensors.ts';
 import { parseOnnx } from './read.ts';
 import { META } from './export.ts';
 import type { HostTensor } from './builder.ts';
-import { ONNX_IMPORTERS, constOf, type Const, type ImportNode } from './importOps.ts';
+import { ONNX_IMPORTERS } from './importOps.ts';
+import { ONNX_FOLDERS } from './importFold.ts';
+import { constOf, type Const, type ImportNode, type Pending } from './importNode.ts';
 
 export interface ImportedOnnx {
   graph: GraphJSON;
@@ -40,6 +43,8 @@ export function importOnnx(bytes: Uint8Array, name = 'the file'): ImportedOnnx {
   const weights: Record<string, HostTensor> = {};
   /** ONNX value name → the Flowgrad node that computes it. */
   const producer = new Map<string, string>();
+  /** ONNX value name → a value held back until the nodes after it say what it becomes. */
+  const held = new Map<string, Pending>();
   const taken = new Set<string>();
   const add = (base: string, type: string, a: Attrs, inputs: string[]): string => {
     let id = base.replace(/[^A-Za-z0-9_-]/g, '_').replace(/^_+|_+$/g, '') || type.toLowerCase();
@@ -59,17 +64,33 @@ export function importOnnx(bytes: Uint8Array, name = 'the file'): ImportedOnnx {
     return s.slice(1).map(Number);
   };
 
+  const whyNot = (v: string): string => {
+    if (consts.has(v)) return 'is a constant (a constant operand is not supported here)';
+    const p = held.get(v);
+    if (p?.kind === 'seqFirst') return 'is the input transposed to sequence first, which only an LSTM or GRU reads';
+    if (p?.kind === 'ids') return 'is the input cast to integer ids, which only a Gather (Embedding) reads';
+    if (p) return 'is a recurrent layer\'s output before the Squeeze (and Transpose) that make it batch first';
+    return 'is not computed from the model input';
+  };
+
   for (const n of g.node) {
     const where = `ONNX node '${n.name || n.output[0]}' (${n.opType})`;
     const fail = (why: string): never => {
       throw new FlowgradError('unsupported', `${where}: ${why}`);
     };
+    if (Object.hasOwn(ONNX_FOLDERS, n.opType) && n.input.every((i) => i === '' || consts.has(i))) {
+      const outs = ONNX_FOLDERS[n.opType]!(n.input.map((i) => consts.get(i) ?? null), new Map(n.attribute.map((a) => [a.name, a])), n, fail);
+      outs.forEach((t, i) => consts.set(n.output[i]!, t));
+      continue;
+    }
     const ctx: ImportNode = {
       node: n,
       attrs: new Map(n.attribute.map((a) => [a.name, a])),
       base: n.name ? n.name.split('/')[0]! : n.output[0]!,
       fail,
-      value: (i) => producer.get(n.input[i] ?? '') ?? fail(`its input '${n.input[i]}' is not computed from the model input${consts.has(n.input[i] ?? '') ? ' (a constant operand is not supported here)' : ''}`),
+      value: (i) => producer.get(n.input[i] ?? '') ?? fail(`its input '${n.input[i]}' ${whyNot(n.input[i] ?? '')}`),
+      pending: (i) => held.get(n.input[i] ?? '') ?? null,
+      hold: (i, v) => void held.set(n.output[i]!, v),
       konst: (i) => consts.get(n.input[i] ?? '') ?? null,
       add, sampleOf, nodes, weights, consts,
     };

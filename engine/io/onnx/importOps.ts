@@ -5,56 +5,14 @@
  * computes the op's output, or null when it only folds constants (a transposed weight).
  */
 import { strFromU8 } from 'fflate';
-import type { Attrs, GraphNode } from '../../graph/types.ts';
+import type { Attrs } from '../../graph/types.ts';
 import { BatchNorm1d } from '../../nn/conv.ts';
-import { AttributeProto_AttributeType as AttrType, TensorProto_DataType as DataType, type AttributeProto, type NodeProto, type TensorProto } from './proto/index.ts';
-import { FlowgradError } from '../../core/errors.ts';
+import type { AttributeProto } from './proto/index.ts';
 import type { HostTensor } from './builder.ts';
+import { floatAttr, intAttr, intsAttr, type ImportNode, type Importer } from './importNode.ts';
+import { sinusoidalTable } from '../../nn/attention.ts';
+import { SEQUENCE_IMPORTERS, seqTranspose } from './importSequence.ts';
 
-/** A tensor constant: float data, or int64 values as numbers. */
-export type Const = HostTensor & { ints?: number[] };
-
-/** What a row sees of the node and of the graph built so far. */
-export interface ImportNode {
-  readonly node: NodeProto;
-  readonly attrs: Map<string, AttributeProto>;
-  /** The base of the new layer's id (the ONNX node's name up to the first '/'). */
-  readonly base: string;
-  fail(why: string): never;
-  /** The Flowgrad node that computes input i (fails for constants and unknown values). */
-  value(i: number): string;
-  /** Input i as a constant (an initializer or a folded value), or null. */
-  konst(i: number): Const | null;
-  add(base: string, type: string, attrs: Attrs, inputs: string[]): string;
-  /** The sample shape (no batch) after a Flowgrad node. */
-  sampleOf(id: string): number[];
-  /** The layers so far (a bias Add completes the Dense before it). */
-  readonly nodes: GraphNode[];
-  readonly weights: Record<string, HostTensor>;
-  readonly consts: Map<string, Const>;
-}
-type Importer = (c: ImportNode) => string | null;
-
-export function constOf(t: TensorProto, where: string): Const {
-  const shape = t.dims.map(Number);
-  const count = shape.reduce((a, b) => a * b, 1);
-  if (t.dataLocation === 1) throw new FlowgradError('unsupported', `${where}: tensor '${t.name}' keeps its data in an external file; save the model with its weights inside`);
-  const raw = t.rawData;
-  if (t.dataType === DataType.FLOAT) {
-    const data = raw.length ? new Float32Array(raw.slice().buffer, 0, count) : Float32Array.from(t.floatData);
-    return { shape, data };
-  }
-  if (t.dataType === DataType.INT64) {
-    const ints = raw.length ? Array.from(new BigInt64Array(raw.slice().buffer, 0, count), Number) : t.int64Data.map(Number);
-    return { shape, data: Float32Array.from(ints), ints };
-  }
-  if (t.dataType === DataType.DOUBLE) return { shape, data: raw.length ? Float32Array.from(new Float64Array(raw.slice().buffer, 0, count)) : Float32Array.from(t.doubleData) };
-  throw new FlowgradError('unsupported', `${where}: tensor '${t.name}' has data type ${DataType[t.dataType] ?? t.dataType}; Flowgrad imports float32 weights`);
-}
-
-const intAttr = (a: Map<string, AttributeProto>, k: string, def: number): number => (a.has(k) ? Number(a.get(k)!.i) : def);
-const floatAttr = (a: Map<string, AttributeProto>, k: string, def: number): number => (a.get(k)?.type === AttrType.FLOAT ? a.get(k)!.f : def);
-const intsAttr = (a: Map<string, AttributeProto>, k: string): number[] | null => (a.has(k) ? a.get(k)!.ints.map(Number) : null);
 const same = (xs: number[]) => xs.every((x) => x === xs[0]);
 
 function transpose2d(t: HostTensor): HostTensor {
@@ -94,9 +52,23 @@ const dense: Importer = (c) => {
   return out;
 };
 
+/**
+ * A constant [L,D] table added to a sequence [N,L,D]: a Positional Encoding — sinusoidal when
+ * the table is the sine/cosine one, else learned with those L rows as its weight.
+ */
+function positions(c: ImportNode, x: string, table: HostTensor): string {
+  const [l, d] = table.shape as [number, number];
+  const sine = sinusoidalTable(l, d);
+  if (table.data.every((v, i) => Math.abs(v - sine[i]!) <= 1e-6)) return c.add(c.base, 'PositionalEncoding', { kind: 'sinusoidal', maxLen: l }, [x]);
+  const out = c.add(c.base, 'PositionalEncoding', { kind: 'learned', maxLen: l }, [x]);
+  c.weights[`${out}.weight`] = { shape: [l, d], data: table.data };
+  return out;
+}
+
 const addOrMul: Importer = (c) => {
   const op = c.node.opType;
   const k = c.konst(1) ?? c.konst(0);
+  if (k && op === 'Add' && k.shape.length === 2 && c.sampleOf(c.value(c.konst(1) ? 0 : 1)).join(',') === k.shape.join(',')) return positions(c, c.value(c.konst(1) ? 0 : 1), k);
   if (k && op === 'Add') {
     // MatMul + Add of a bias vector: the Dense gets its bias.
     const src = c.value(c.konst(1) ? 0 : 1);
@@ -195,12 +167,6 @@ const reshape: Importer = (c) => {
 };
 
 const transpose: Importer = (c) => {
-  const k = c.konst(0);
-  if (k && k.shape.length === 2) {
-    // A transposed weight (MatMul(x, Transpose(W))) is folded into a constant.
-    c.consts.set(c.node.output[0]!, transpose2d(k));
-    return null;
-  }
   const perm = intsAttr(c.attrs, 'perm') ?? c.fail('perm is required');
   if (perm[0] !== 0) c.fail('only permutations that keep the batch dimension first map to Permute');
   return c.add(c.base, 'Permute', { dims: perm.slice(1) }, [c.value(0)]);
@@ -234,9 +200,10 @@ export const ONNX_IMPORTERS: Readonly<Record<string, Importer>> = {
     return c.add(c.base, 'Flatten', {}, [c.value(0)]);
   },
   Reshape: reshape,
-  Transpose: transpose,
+  Transpose: (c) => seqTranspose(c, transpose),
   Concat: (c) => {
     if (c.node.input.length !== 2) c.fail('Flowgrad\'s Concat joins two inputs');
     return c.add(c.base, 'Concat', { dim: intAttr(c.attrs, 'axis', -1) }, [c.value(0), c.value(1)]);
   },
+  ...SEQUENCE_IMPORTERS,
 };

@@ -59,10 +59,52 @@ describe('ONNX import', () => {
     model.dispose();
   });
 
+  // Sequence layers: the exporter reorders LSTM/GRU gate blocks with Split/Concat/Unsqueeze of
+  // the weights (folded back to constants on import) and wraps the layer in Transpose/Squeeze.
+  const sequenceCases: [string, () => ReturnType<typeof tinyGraph>][] = [
+    ['LSTM template (last state)', () => getTemplate('lstm')!.build()],
+    ['LSTM returning sequences', () => tinyGraph('LSTM')],
+    ['GRU', () => tinyGraph('GRU')],
+    ['GRU without biases, returning sequences', () => withAttrs(tinyGraph('GRU'), { bias: false, returnSequences: true })],
+    ['Embedding', () => tinyGraph('Embedding')],
+    ['learned positions', () => tinyGraph('PositionalEncoding')],
+  ];
+  for (const [label, build] of sequenceCases) {
+    it(`${label}: export → import gives the same layer types and predictions, in the engine and in onnxruntime`, async () => {
+      const graph = build();
+      const { bytes, model } = exported(graph);
+      const back = importOnnx(bytes, 'seq.onnx');
+      expect(analyzeGraph(back.graph).issues.filter((i) => i.severity === 'error')).toEqual([]);
+      const kinds = (g: typeof graph) => g.nodes.map((n) => n.type).filter((t) => ['LSTM', 'GRU', 'Embedding', 'PositionalEncoding'].includes(t));
+      expect(kinds(back.graph)).toEqual(kinds(graph));
+      const imported = modelWithWeights(back.graph, back.weights);
+      try {
+        const ids = graph.nodes.some((n) => n.type === 'Embedding') ? 10 : undefined;
+        const again = exportOnnx(back.graph, weightsFromSafetensors(back.weights));
+        for (const n of [1, 4]) {
+          const shape = [n, ...model.inputShape];
+          const x = sampleInputs(n, model.inputShape, ids, n);
+          const want = forward(model, x, shape);
+          expect(maxAbsDiff(forward(imported, x, shape).data, want.data), `${label}: imported model in the engine`).toBeLessThanOrEqual(1e-6);
+          expect(maxAbsDiff((await runOnnx(again, x, shape)).data, want.data), `${label}: re-exported in onnxruntime`).toBeLessThanOrEqual(1e-5);
+        }
+      } finally {
+        imported.dispose();
+        model.dispose();
+      }
+    });
+  }
+
   it('names the ONNX node and operator it cannot import, and refuses what is not ONNX', () => {
-    const { bytes, model } = exported(getTemplate('lstm')!.build());
+    const { bytes, model } = exported(getTemplate('transformer')!.build());
     model.dispose();
-    expect(() => importOnnx(bytes, 'lstm.onnx')).toThrow(/ONNX node 'lstm\/.*' \((Split|Transpose|Unsqueeze|LSTM)\): /);
+    expect(() => importOnnx(bytes, 'transformer.onnx')).toThrow(/ONNX node '.*' \((Split|MatMul|Erf|Where)\): /);
     expect(() => importOnnx(new Uint8Array([1, 2, 3, 4, 5]), 'junk.onnx')).toThrow(/junk\.onnx is not an ONNX model/);
   });
 });
+
+function withAttrs(g: ReturnType<typeof tinyGraph>, attrs: Record<string, unknown>): ReturnType<typeof tinyGraph> {
+  const n = g.nodes.find((x) => x.type === 'GRU' || x.type === 'LSTM')!;
+  Object.assign(n.attrs, attrs);
+  return g;
+}
