@@ -19,6 +19,7 @@ import { META } from './export.ts';
 import type { HostTensor } from './builder.ts';
 import { ONNX_IMPORTERS } from './importOps.ts';
 import { ONNX_FOLDERS } from './importFold.ts';
+import { holdShapeMath } from './importSequence.ts';
 import { constOf, type Const, type ImportNode, type Pending } from './importNode.ts';
 
 export interface ImportedOnnx {
@@ -69,6 +70,7 @@ export function importOnnx(bytes: Uint8Array, name = 'the file'): ImportedOnnx {
     const p = held.get(v);
     if (p?.kind === 'seqFirst') return 'is the input transposed to sequence first, which only an LSTM or GRU reads';
     if (p?.kind === 'ids') return 'is the input cast to integer ids, which only a Gather (Embedding) reads';
+    if (p?.kind === 'shape' || p?.kind === 'zeros') return 'is computed from the input\'s shape, which only sizes zero initial states here';
     if (p) return 'is a recurrent layer\'s output before the Squeeze (and Transpose) that make it batch first';
     return 'is not computed from the model input';
   };
@@ -94,6 +96,7 @@ export function importOnnx(bytes: Uint8Array, name = 'the file'): ImportedOnnx {
       konst: (i) => consts.get(n.input[i] ?? '') ?? null,
       add, sampleOf, nodes, weights, consts,
     };
+    if (holdShapeMath(ctx)) continue;
     const row = Object.hasOwn(ONNX_IMPORTERS, n.opType) ? ONNX_IMPORTERS[n.opType]! : fail('this operator has no Flowgrad layer');
     const out = row(ctx);
     if (out === null) continue;

@@ -19,7 +19,11 @@ export type Const = HostTensor & { ints?: number[] };
 export type Pending =
   | { kind: 'seqFirst'; of: string }
   | { kind: 'ids'; of: string }
-  | { kind: 'rnn'; out: 'Y' | 'Yseq' | 'Yh'; make: (returnSequences: boolean) => string };
+  | { kind: 'rnn'; out: 'Y' | 'Yseq' | 'Yh'; make: (returnSequences: boolean) => string }
+  /** Arithmetic on the input's shape (exporters size zero initial states by the batch). */
+  | { kind: 'shape' }
+  /** ConstantOfShape(0) of such a shape: zeros as big as the batch. */
+  | { kind: 'zeros' };
 
 /** What a row sees of the node and of the graph built so far. */
 export interface ImportNode {
@@ -50,20 +54,21 @@ export function constOf(t: TensorProto, where: string): Const {
   const shape = t.dims.map(Number);
   const count = shape.reduce((a, b) => a * b, 1);
   if (t.dataLocation === 1) throw new FlowgradError('unsupported', `${where}: tensor '${t.name}' keeps its data in an external file; save the model with its weights inside`);
-  const raw = t.rawData;
+  // A copy with its own buffer: the file may be a Node Buffer, whose slice() is a view into a shared pool.
+  const raw = new Uint8Array(t.rawData);
   if (t.dataType === DataType.FLOAT) {
-    const data = raw.length ? new Float32Array(raw.slice().buffer, 0, count) : Float32Array.from(t.floatData);
+    const data = raw.length ? new Float32Array(raw.buffer, 0, count) : Float32Array.from(t.floatData);
     return { shape, data };
   }
   if (t.dataType === DataType.INT64) {
-    const ints = raw.length ? Array.from(new BigInt64Array(raw.slice().buffer, 0, count), Number) : t.int64Data.map(Number);
+    const ints = raw.length ? Array.from(new BigInt64Array(raw.buffer, 0, count), Number) : t.int64Data.map(Number);
     return { shape, data: Float32Array.from(ints), ints };
   }
   if (t.dataType === DataType.INT32) {
-    const ints = raw.length ? Array.from(new Int32Array(raw.slice().buffer, 0, count)) : t.int32Data.slice();
+    const ints = raw.length ? Array.from(new Int32Array(raw.buffer, 0, count)) : t.int32Data.slice();
     return { shape, data: Float32Array.from(ints), ints };
   }
-  if (t.dataType === DataType.DOUBLE) return { shape, data: raw.length ? Float32Array.from(new Float64Array(raw.slice().buffer, 0, count)) : Float32Array.from(t.doubleData) };
+  if (t.dataType === DataType.DOUBLE) return { shape, data: raw.length ? Float32Array.from(new Float64Array(raw.buffer, 0, count)) : Float32Array.from(t.doubleData) };
   throw new FlowgradError('unsupported', `${where}: tensor '${t.name}' has data type ${DataType[t.dataType] ?? t.dataType}; Flowgrad imports float32 weights`);
 }
 

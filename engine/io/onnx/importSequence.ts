@@ -8,7 +8,7 @@
  */
 import { strFromU8 } from 'fflate';
 import type { HostTensor } from './builder.ts';
-import { intAttr, intsAttr, type Const, type ImportNode, type Importer } from './importNode.ts';
+import { intAttr, intsAttr, type ImportNode, type Importer } from './importNode.ts';
 
 /** Where PyTorch's gate block i sits in ONNX's order. */
 const ONNX_BLOCK: Record<'LSTM' | 'GRU', number[]> = { LSTM: [0, 2, 3, 1], GRU: [1, 0, 2] };
@@ -20,7 +20,27 @@ function toTorchOrder(data: Float32Array, at: number, gates: number, rowLen: num
   return out;
 }
 
-const isZero = (k: Const | null) => k !== null && k.data.every((v) => v === 0);
+/**
+ * Nodes that only compute on the input's shape: PyTorch's exporter sizes an LSTM's zero
+ * initial states as ConstantOfShape(Concat(1, Gather(Shape(x), 0), H)). They are held back as
+ * shape values, and ConstantOfShape of zero becomes the zeros Flowgrad's layers start from.
+ * Returns whether the node was such a node.
+ */
+export function holdShapeMath(c: ImportNode): boolean {
+  const ins = c.node.input.map((_, i) => c.pending(i)?.kind ?? (c.konst(i) || !c.node.input[i] ? 'const' : 'value'));
+  if (c.node.opType === 'Shape') return c.hold(0, { kind: 'shape' }), true;
+  if (!ins.includes('shape') || ins.some((k) => k !== 'shape' && k !== 'const')) return false;
+  if (c.node.opType === 'ConstantOfShape') {
+    const v = c.attrs.get('value')?.t;
+    if (v && !(v.rawData.every((b) => b === 0) && v.floatData.every((x) => x === 0) && v.int64Data.every((x) => x === 0n))) c.fail('only zeros sized by the batch are supported');
+    return c.hold(0, { kind: 'zeros' }), true;
+  }
+  if (!['Gather', 'Unsqueeze', 'Squeeze', 'Concat', 'Cast', 'Slice', 'Reshape', 'Identity'].includes(c.node.opType)) return false;
+  c.node.output.forEach((_, i) => c.hold(i, { kind: 'shape' }));
+  return true;
+}
+
+const isZero = (c: ImportNode, i: number) => c.pending(i)?.kind === 'zeros' || (c.konst(i)?.data.every((v) => v === 0) ?? false);
 
 function recurrent(op: 'LSTM' | 'GRU'): Importer {
   const gates = op === 'LSTM' ? 4 : 3;
@@ -38,7 +58,7 @@ function recurrent(op: 'LSTM' | 'GRU'): Importer {
     if (w!.shape[0] !== 1) c.fail('only one direction is supported');
     const h = intAttr(a, 'hidden_size', r!.shape[2] ?? 0);
     if (c.node.input[4]) c.fail('sequence_lens is not supported (every sequence has the full length)');
-    for (const i of op === 'LSTM' ? [5, 6, 7] : [5]) if (c.node.input[i] && !isZero(c.konst(i))) c.fail('initial states must be zero (or absent), as Flowgrad\'s layers start from zero');
+    for (const i of op === 'LSTM' ? [5, 6, 7] : [5]) if (c.node.input[i] && !isZero(c, i)) c.fail('initial states must be zero (or absent), as Flowgrad\'s layers start from zero');
     const f = w!.shape[2]!;
     let made: [boolean, string] | null = null;
     const make = (returnSequences: boolean): string => {
@@ -115,6 +135,9 @@ const cast: Importer = (c) => {
 
 /** Gather rows of a constant table by the input's ids: an Embedding. */
 const gather: Importer = (c) => {
+  const p0 = c.pending(0), at = c.konst(1);
+  // Y_h[-1] (PyTorch's h[-1]): the one layer's last state.
+  if (p0?.kind === 'rnn' && p0.out === 'Yh' && at && at.data.length === 1 && (at.data[0] === 0 || at.data[0] === -1) && intAttr(c.attrs, 'axis', 0) === 0) return p0.make(false);
   const table = c.konst(0);
   if (!table || table.shape.length !== 2 || intAttr(c.attrs, 'axis', 0) !== 0) c.fail('only rows of a constant 2-D table looked up by the input (an embedding) map to Embedding');
   const p = c.pending(1);
