@@ -60,12 +60,13 @@ const job = JSON.parse(readFileSync(new URL('job.json', import.meta.url), 'utf8'
 const model = await load({ backend: 'cpu' });
 const predictions = job.samples ? await model.predictBatch(job.samples) : null;
 const flat = job.raw ? Array.from(await model.run(job.raw, job.rows)) : null;
-console.log(JSON.stringify({ backend: model.backend, predictions, flat, files: Object.keys(model.manifest) }));
+const images = job.images ? await Promise.all(job.images.map((im) => model.predictImage({ ...im, data: Uint8ClampedArray.from(im.data) }))) : null;
+console.log(JSON.stringify({ backend: model.backend, predictions, flat, images, files: Object.keys(model.manifest) }));
 model.dispose();
 `;
 
-interface Job { samples?: unknown[]; raw?: number[]; rows?: number }
-interface Result { backend: string; predictions: { output: number[]; label?: string; probabilities?: number[] }[] | null; flat: number[] | null }
+interface Job { samples?: unknown[]; raw?: number[]; rows?: number; images?: { width: number; height: number; data: number[] }[] }
+interface Result { backend: string; predictions: { output: number[]; label?: string; probabilities?: number[] }[] | null; flat: number[] | null; images: { output: number[] }[] | null }
 
 /** Builds, unzips into its own folder and runs the bundle in a fresh Node; returns what it printed. */
 function runBundle(label: string, input: Omit<BundleInput, 'runtime'>, job: Job): { result: Result; zipBytes: number; folder: string } {
@@ -143,6 +144,11 @@ describe('the standalone bundle runs in a fresh Node with no repository import a
   const sampleOf = (i: number) => pixels.slice(i * 784, (i + 1) * 784);
   let graph: GraphJSON;
   let weights: Uint8Array;
+  /** A 28×28 gray sample as a 56×56 RGBA picture (each pixel 2×2, opaque), like an ImageData. */
+  const upscaledRgba = (px: number[]) => ({
+    width: 56, height: 56,
+    data: Array.from({ length: 56 * 56 * 4 }, (_, i) => (i % 4 === 3 ? 255 : px[Math.floor(Math.floor(i / 4) / 112) * 28 + Math.floor((Math.floor(i / 4) % 56) / 2)]!)),
+  });
 
   it('the digits CNN (LeNet-5) with an image normalisation: pixels 0–255 in', async () => {
     graph = digits.build();
@@ -150,9 +156,11 @@ describe('the standalone bundle runs in a fresh Node with no repository import a
     const model = new GraphModel(graph);
     weights = exportWeights(model);
     model.dispose();
-    const { result, zipBytes } = runBundle('lenet float32', { name: 'LeNet-5', graph, weights: { type: 'float32', safetensors: weights }, preprocessing: imagePre }, { samples: [0, 1, 2].map(sampleOf), raw: pixels, rows: 3 });
+    const { result, zipBytes } = runBundle('lenet float32', { name: 'LeNet-5', graph, weights: { type: 'float32', safetensors: weights }, preprocessing: imagePre }, { samples: [0, 1, 2].map(sampleOf), raw: pixels, rows: 3, images: [upscaledRgba(sampleOf(1))] });
     const want = await predictRows(graph, weights, prepareRawInputs(imagePre, Float32Array.from(pixels), 784), 3);
     const d = Math.max(maxDiff(result.predictions!.flatMap((p) => p.output), want), maxDiff(result.flat!, want));
+    // predictImage: a 56×56 RGBA picture of sample 1 comes back to its 28×28 gray pixels.
+    expect(maxDiff(result.images![0]!.output, want.slice(10, 20))).toBeLessThanOrEqual(TOLERANCE);
     expect(d).toBeLessThanOrEqual(TOLERANCE);
     expect(result.predictions![0]!.probabilities).toHaveLength(10);
     record('LeNet-5 (image, float32)', d, zipBytes);

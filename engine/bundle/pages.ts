@@ -91,6 +91,9 @@ console.log(await model.predict(${example}));
   the weights from \`base\` (default: this folder), or takes them as \`manifest\` (the parsed JSON) and
   \`weights\` (bytes). \`gpu\` is a WebGPU entry point other than \`navigator.gpu\`.
 - \`model.predict(sample)\`, \`model.predictBatch(samples)\`: raw samples → \`{ output${m.task === 'classification' ? ', probabilities, classIndex, label' : ''} }\`.
+- \`model.predictImage(image)\` (image models): an \`ImageData\` (\`canvas.getContext('2d').getImageData(...)\`) or any
+  \`{ width, height, data }\` of RGBA values, resized to the model's size and made gray or RGB as the training images
+  were (alpha is ignored: fill a drawing's background).
 - \`model.run(raw, rows)\`: a flat array of \`rows\` raw samples (numbers) → the flat outputs (Float32Array).
 - \`model.runPrepared(x, rows)\`: inputs already preprocessed → the flat outputs.
 - \`model.backend\` (\`'webgpu'\` or \`'cpu'\`), \`model.inputShape\`, \`model.outputShape\`, \`model.classNames\`, \`model.dispose()\`.

@@ -20,8 +20,10 @@ import { GraphModel } from '../train/graphModel.ts';
 import { decodeFloat16, decodeInt8 } from '../compress/quantFile.ts';
 import { simulateQuantized } from '../compress/quantize.ts';
 import { checkManifest, MANIFEST_FILE, type BundleManifest } from './manifest.ts';
+import { imagePixels, type RgbaLike } from '../data/image.ts';
 
 export type { BundleManifest } from './manifest.ts';
+export type { RgbaLike } from '../data/image.ts';
 
 /** One raw sample: a table row by column name, or numbers (table features, image pixels 0–255 as [C,H,W], or array values). */
 export type RawSample = Readonly<Record<string, string | number>> | ArrayLike<number>;
@@ -129,6 +131,15 @@ export class FlowgradModel {
   /** One raw sample's prediction. */
   async predict(sample: RawSample): Promise<Prediction> {
     return (await this.predictBatch([sample]))[0]!;
+  }
+
+  /**
+   * An image model's prediction for a picture: an ImageData (a canvas's getImageData, a decoded
+   * photo) or any { width, height, data: RGBA }. It is resized to the model's H×W and made gray
+   * or RGB as uploaded training images were (alpha ignored, so fill a drawing's background).
+   */
+  async predictImage(image: RgbaLike): Promise<Prediction> {
+    return this.predict(imagePixels(image, this.inputShape));
   }
 
   /** Raw samples' predictions, in one batch. */

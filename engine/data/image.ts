@@ -145,3 +145,32 @@ export async function decodeImageEntries(
   if (empty.length > 0) notes.push(`No decodable images in class${empty.length === 1 ? '' : 'es'} ${empty.map((c) => `'${c}'`).join(', ')}.`);
   return { data: { kind: 'images', width: side, height: side, channels, pixels, labels: Int32Array.from(labels), classNames }, notes };
 }
+
+/** An RGBA image as the browser's ImageData holds it (structural: the engine has no DOM types). */
+export interface RgbaLike {
+  width: number;
+  height: number;
+  data: ArrayLike<number>;
+}
+
+/**
+ * An RGBA image → one model input's pixels (0–255, [C,H,W] channels first), read the way an
+ * uploaded image dataset was: resized to H×W by resizeRgba, alpha ignored, one channel = gray
+ * (the mean of R, G and B, which is the value itself for a gray image) or three = R, G, B.
+ */
+export function imagePixels(image: RgbaLike, shape: readonly number[]): Float32Array {
+  const [c, h, w] = shape;
+  if (shape.length !== 3 || (c !== 1 && c !== 3)) throw new FlowgradError('bad-argument', `the model takes [${shape.join(',')}] per sample, not an image of 1 or 3 channels`);
+  if (!(image.width >= 1 && image.height >= 1) || image.data.length !== image.width * image.height * 4) {
+    throw new FlowgradError('bad-argument', `an image of ${image.width}×${image.height} needs ${image.width * image.height * 4} RGBA values, got ${image.data.length}`);
+  }
+  const px = resizeRgba(Uint8Array.from(image.data), image.width, image.height, w!, h!);
+  const plane = h! * w!;
+  const out = new Float32Array(c * plane);
+  for (let p = 0; p < plane; p++) {
+    const [r, g, b] = [px[4 * p]!, px[4 * p + 1]!, px[4 * p + 2]!];
+    if (c === 1) out[p] = (r + g + b) / 3;
+    else [out[p], out[plane + p], out[2 * plane + p]] = [r, g, b];
+  }
+  return out;
+}
