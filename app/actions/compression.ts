@@ -4,7 +4,8 @@
  * (compressSlice), cancels it, downloads a variant in every export format (the project file
  * with its weights, ONNX — QDQ for an int8 variant —, the PyTorch project, the compressed
  * weight file), and keeps a variant as the project's model (an undoable graph edit; the model
- * before it stays in the view, one click from coming back).
+ * before it stays in the view, one click from coming back). An int8 variant is kept as int8
+ * (TrainedModel.int8): everything that runs the project's model computes it as the report did.
  */
 import { getEngine, type CompressEvent } from '../../workers/client.ts';
 import type { CompressedVariant } from '../../workers/api.ts';
@@ -120,7 +121,7 @@ export async function downloadVariant(v: CompressedVariant, what: VariantDownloa
   const project = variantProject(v);
   const base = projectFileName(project.name).replace(/\.flowgrad\.zip$/, '');
   try {
-    if (what === 'project') saveBytes(writeProjectZip({ project, weights: v.weights }), `${base}.flowgrad.zip`, 'application/zip');
+    if (what === 'project') saveBytes(writeProjectZip({ project, weights: v.weights, int8: v.report.file.format === 'int8' ? v.file : null }), `${base}.flowgrad.zip`, 'application/zip');
     else if (what === 'weights') saveBytes(v.file, `${base}.${v.report.file.format}.safetensors`, 'application/octet-stream');
     else if (what === 'bundle') {
       // The bundle runs what the report measured: int8 as the engine simulates it, float16 weights stored as float16.
@@ -163,6 +164,8 @@ export function keepVariant(v: CompressedVariant): void {
     metrics: { step: from.metrics?.step ?? 0, epoch: from.metrics?.epoch ?? 0, loss: v.report.loss, ...(v.report.accuracy !== undefined ? { accuracy: v.report.accuracy } : {}) },
     // Weights alone: Continue starts a fresh optimizer on the compressed model.
     checkpoint: ck ? { meta: { ...ck.meta, optimizer: null }, weights: v.weights, optimizer: null } : null,
+    // An int8 variant stays int8: Evaluate, predictions and exports compute with its int8 file.
+    int8: v.report.file.format === 'int8' ? v.file : null,
   };
   install(graph, model, `Kept the compressed model “${v.report.name}”. The model before it stays in the Compress view (Restore) and Undo restores the graph.`);
   s.patchCompression({ kept: v.report.name, original });
