@@ -21,6 +21,7 @@ import { readProjectZip, writeProjectZip, newProject, projectCheckpoint } from '
 import type { ProjectFiles, ProjectJSON } from '../project/projectFile.ts';
 import { runTraining } from '../train/session.ts';
 import { evaluateProject } from '../train/evaluation.ts';
+import { int8Setup } from '../compress/int8Model.ts';
 import { encodeTableRow } from '../project/preprocessing.ts';
 import { prepareStored } from '../data/prepare.ts';
 import { sanitizePrep } from '../data/resolve.ts';
@@ -92,7 +93,7 @@ function parseArgs(argv: string[]): { cmd: string; file: string; opts: Record<st
 }
 
 type Loaded = { project: ProjectJSON } & ProjectFiles;
-const noFiles = { weights: null, optimizer: null, dataset: null };
+const noFiles = { weights: null, optimizer: null, dataset: null, int8: null };
 
 function loadProject(file: string): Loaded {
   if (file.startsWith('template:')) {
@@ -347,12 +348,12 @@ async function evaluate(file: string, opts: Record<string, string>): Promise<voi
   if (opts.data && !opts.data.startsWith('builtin:')) {
     const upload = await readDataFile(basename(opts.data), new Uint8Array(readFileSync(opts.data)));
     const { rows, classNames } = rowsFromFile(upload, project, log);
-    result = await evaluateProject({ graph: project.graph, weights, dataset: project.data, config, rows });
+    result = await evaluateProject({ graph: project.graph, weights, dataset: project.data, config, rows, setup: int8Setup(loaded.int8) });
     if (classNames && result.report.perClass) result.report.perClass.forEach((c, i) => (c.name = classNames[i] ?? c.name));
     if (classNames) result.report.classNames = result.report.perClass?.map((c) => c.name);
   } else {
     const { dataset, io } = await resolveData(file, loaded, opts, log);
-    result = await evaluateProject({ graph: project.graph, weights, dataset: dataset!, config }, io);
+    result = await evaluateProject({ graph: project.graph, weights, dataset: dataset!, config, setup: int8Setup(loaded.int8) }, io);
   }
   const r = result.report;
   if (json) {
