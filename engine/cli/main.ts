@@ -385,6 +385,7 @@ async function main(): Promise<void> {
   else if (cmd === 'export' && opts.format === 'pytorch') {
     const loaded = loadProject(file);
     await exportPytorch({ file, loaded, opts, resolveData: () => resolveData(file, loaded, opts, console.log), log: console.log });
+    if (loaded.int8) console.log('  the project\'s model is int8: model.py gets its dequantized float32 weights (PyTorch computes them without the int8 activations)');
   } else if (cmd === 'export') await exportCommand(loadProject(file), opts, console.log);
   else if (cmd === 'predict') await predictCommand(file, loadProject, opts, console.log);
   else if (cmd === 'compress') await compressCommand(file, opts, { loadProject, resolveData });
