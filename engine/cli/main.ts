@@ -61,7 +61,7 @@ const USAGE = `usage:
 (a model.onnx of the operators the catalog covers opens as a graph with its weights: info, train, export)
 (--prepared: the inputs are already preprocessed; without it the stored preprocessing is applied to raw inputs)
 (--format pytorch writes a zip: model.py, train.py (torchrun/DDP), data.py + data.npz, README; --data picks the data for a template without one)
-(--format bundle writes a zip that predicts raw inputs in a page or Node with no Flowgrad: one ES module, model.json, weights; [--weights float32|float16])
+(--format bundle writes a zip that predicts raw inputs in a page or Node with no Flowgrad: one ES module, model.json, weights; [--weights float32|float16|int8]; a project whose model is int8 exports it as int8, --format onnx as QDQ)
 ${COMPRESS_USAGE}
 (--threads: CPU kernel threads (worker_threads); results do not depend on the count)
 (${ALLOW_CODE_FLAG}: run the project's Custom Code JavaScript; without it such a project is refused)

@@ -60,11 +60,11 @@ export interface Int8Summary {
 export function int8Summary(bytes: Uint8Array): Int8Summary {
   const { entries, metadata } = readSafetensorsHeader(bytes);
   const weights = entries.filter((e) => e.dtype === 'I8' && !e.name.endsWith('.input_zero_point'));
-  let inputs = 0;
+  let inputs: number;
   try {
     inputs = (JSON.parse(metadata[INT8_METADATA_KEY] ?? '{}') as { inputs?: unknown[] }).inputs?.length ?? 0;
   } catch {
-    inputs = 0;
+    inputs = 0; // a damaged header still shows the weights
   }
   return { weights: weights.length, values: weights.reduce((a, e) => a + e.shape.reduce((p, d) => p * d, 1), 0), inputs, bytes: bytes.byteLength };
 }
