@@ -63,7 +63,7 @@ export function CompressDialog() {
       {stale && c.rows.length > 0 && <p className="muted small">This report is of an earlier model: press Compress to compress the current one.</p>}
       {c.original && (
         <p className="small">
-          The project's model is now <b>{c.kept}</b>.{' '}
+          The project's model is now <b>{c.kept}</b>{model?.int8 ? ', kept as int8: Evaluate, the playground and the exports compute it as int8' : ''}.{' '}
           <button type="button" className="link" onClick={restoreOriginal}>Restore the model from before compression</button>
         </p>
       )}
