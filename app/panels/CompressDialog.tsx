@@ -56,6 +56,7 @@ export function CompressDialog() {
   return (
     <Dialog title="Compress" onClose={close} className="evaluate-dialog compress-dialog" actions={actions}>
       {!model && <p className="muted">Train the model first: Compress makes a trained model smaller (pruning, int8 / float16 quantization, distillation) and measures what each costs.</p>}
+      {model?.int8 && !c.original && <p className="muted small">The project's model is int8: Compress starts from its dequantized float32 weights (the baseline row scores them in float32).</p>}
       {model && <CompressOptions errors={errors} hasCanvasStudent={!!student} disabled={busy} />}
       {busy && <Progress />}
       <Curves />
