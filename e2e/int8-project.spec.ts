@@ -1,6 +1,7 @@
 /**
  * An int8 model kept as the project's model (issue #15 follow-up): the starter model trained on
- * moons is compressed to int8 and kept; it wears the int8 badge, Evaluate scores it as int8 —
+ * moons is compressed to int8 and kept; it wears the int8 badge, its decision boundary is drawn,
+ * Evaluate scores it as int8 —
  * the same accuracy and loss as the compression report's int8 row —, the downloaded
  * .flowgrad.zip carries its int8 file (project version 3), and reopened in a fresh browser
  * profile it is int8 again with the same Evaluate numbers.
@@ -56,6 +57,7 @@ test('compress to int8, keep it, Evaluate gives the report’s int8 accuracy, an
   await dialog.getByRole('button', { name: 'Close' }).click();
 
   // The result card says the model is int8; the File menu says what each export writes.
+  await expect(page.getByTestId('boundary-canvas')).toHaveAttribute('data-has-boundary', 'true', { timeout: 30_000 });
   const badge = page.getByTestId('int8-model');
   await expect(badge).toContainText(/int8 \d+ weights as int8 \([\d,]+ values\), \d+ quantized inputs/);
   await page.getByRole('button', { name: 'File' }).click();
@@ -83,6 +85,7 @@ test('compress to int8, keep it, Evaluate gives the report’s int8 accuracy, an
   await page2.getByTestId('open-project-input').setInputFiles(path);
   await expect(page2.getByText(/with its trained int8 model \(it computes as int8\)/)).toBeVisible();
   await expect(page2.getByTestId('int8-model')).toBeVisible();
+  await expect(page2.getByTestId('boundary-canvas')).toHaveAttribute('data-has-boundary', 'true', { timeout: 30_000 });
   expect(await evaluateInt8(page2)).toEqual(scored);
   await other.close();
 });

@@ -23,6 +23,7 @@ import { onnxFileName } from './onnxFiles.ts';
 import { pytorchFileName } from './exportPytorch.ts';
 import { bundleFileName } from './exportBundle.ts';
 import { keepModel } from './modelStore.ts';
+import { BOUNDARY_RESOLUTION } from './training.ts';
 
 const st = () => useApp.getState();
 
@@ -146,6 +147,12 @@ function install(graph: TrainedModel['graph'], model: TrainedModel, text: string
   s.edit(() => graph);
   s.patchRun({ model, evaluation: null, boundary: null, runMessage: { kind: 'info', text } });
   if (s.projectId) void keepModel(s.projectId, model);
+  // 2-D data: the boundary of the model now kept (an int8 one as int8 computes it).
+  if (model.dataset.kind === 'builtin2d') {
+    getEngine().boundary(model.graph, model.weights, model.dataset, BOUNDARY_RESOLUTION, model.int8)
+      .then((boundary) => st().model === model && st().patchRun({ boundary }))
+      .catch((e: unknown) => console.warn('Flowgrad: could not draw the kept model\'s decision boundary', e));
+  }
 }
 
 /** Keeps a variant as the project's model (replacing graph and weights); the model before stays restorable. */
