@@ -58,7 +58,7 @@ function exposeTestHooks(): void {
       const s = useApp.getState();
       const weights = currentWeights(s);
       if (!weights) throw new Error('No trained weights for the current graph');
-      const out = await getEngine().predict(s.graph, weights, Float32Array.from(inputs.flat()), inputs.length);
+      const out = await getEngine().predict(s.graph, weights, Float32Array.from(inputs.flat()), inputs.length, s.model?.int8);
       const k = inputs.length ? out.length / inputs.length : 0;
       return Array.from({ length: inputs.length }, (_, i) => Array.from(out.subarray(i * k, (i + 1) * k)));
     },

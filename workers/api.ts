@@ -85,6 +85,8 @@ export interface EvaluateRequest {
   config: TrainConfig;
   /** How many worst-classified samples to return (12). */
   worst?: number;
+  /** The model's int8 file (compress format) when it is kept as int8: it is scored as int8 computes. */
+  int8?: Uint8Array | null;
 }
 
 export interface EvaluateResult {
@@ -155,10 +157,10 @@ export interface EngineApi {
   evaluate(req: EvaluateRequest): Promise<EvaluateResult>;
   /** The PyTorch project zip (model.py, train.py, data.py + data.npz, weights) for the project. */
   exportPytorch(req: ExportPytorchRequest): Promise<Uint8Array>;
-  /** Runs the model on rows of inputs ([rows × features], row-major); returns its outputs. */
-  predict(graph: GraphJSON, weights: Uint8Array, inputs: Float32Array, rows: number): Promise<Float32Array>;
-  /** Decision-boundary grid for 2-D inputs, as in EpochEvent.boundary. */
-  boundary(graph: GraphJSON, weights: Uint8Array, dataset: DatasetSpec, resolution: number): Promise<BoundaryGrid>;
+  /** Runs the model on rows of inputs ([rows × features], row-major); returns its outputs. With `int8`, as the int8 model computes. */
+  predict(graph: GraphJSON, weights: Uint8Array, inputs: Float32Array, rows: number, int8?: Uint8Array | null): Promise<Float32Array>;
+  /** Decision-boundary grid for 2-D inputs, as in EpochEvent.boundary (with `int8`, the int8 model's). */
+  boundary(graph: GraphJSON, weights: Uint8Array, dataset: DatasetSpec, resolution: number, int8?: Uint8Array | null): Promise<BoundaryGrid>;
   /** The trained model as an ONNX file (engine/io/onnx); runs no user code (Custom Code cannot be exported). */
   exportOnnx(project: OnnxProject, weights: Uint8Array): Promise<Uint8Array>;
   /** The standalone inference bundle zip (engine/bundle): runtime module, model.json, weights, README, example page. */

@@ -154,8 +154,8 @@ export class EngineClient {
     return this.holder(runId).call((a) => a.resume(runId));
   }
 
-  predict(graph: GraphJSON, weights: Uint8Array, inputs: Float32Array, rows: number): Promise<Float32Array> {
-    return this.route(graph, [], (c) => c.call((a) => a.predict(graph, weights, inputs, rows)));
+  predict(graph: GraphJSON, weights: Uint8Array, inputs: Float32Array, rows: number, int8?: Uint8Array | null): Promise<Float32Array> {
+    return this.route(graph, [], (c) => c.call((a) => a.predict(graph, weights, inputs, rows, int8)));
   }
 
   /**
@@ -208,8 +208,8 @@ export class EngineClient {
     return this.call((a) => a.importOnnx(bytes, name));
   }
 
-  boundary(graph: GraphJSON, weights: Uint8Array, dataset: DatasetSpec, resolution: number): Promise<NonNullable<EpochEvent['boundary']>> {
-    return this.route(graph, [dataset], (c) => c.call((a) => a.boundary(graph, weights, dataset, resolution)));
+  boundary(graph: GraphJSON, weights: Uint8Array, dataset: DatasetSpec, resolution: number, int8?: Uint8Array | null): Promise<NonNullable<EpochEvent['boundary']>> {
+    return this.route(graph, [dataset], (c) => c.call((a) => a.boundary(graph, weights, dataset, resolution, int8)));
   }
 
   /**

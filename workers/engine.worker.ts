@@ -22,6 +22,7 @@ import { buildBundle } from '../engine/bundle/index.ts';
 import { exportPytorchRun } from './host/exportPytorch.ts';
 import { compressRun } from './host/compress.ts';
 import { int8ProjectToOnnx } from '../engine/compress/onnx.ts';
+import { int8Setup } from '../engine/compress/int8Model.ts';
 import type { CompressEvent } from './api.ts';
 import { browserThreadHost } from './host/cpuThreads.ts';
 
@@ -160,15 +161,15 @@ const api: EngineApi = {
     });
   },
 
-  predict(graph, weights, inputs, rows) {
+  predict(graph, weights, inputs, rows, int8) {
     return guard(async () => {
-      const out = await predictRows(graph, weights, inputs, rows);
+      const out = await predictRows(graph, weights, inputs, rows, int8Setup(int8));
       return Comlink.transfer(out, [out.buffer as ArrayBuffer]);
     });
   },
 
-  boundary(graph, weights, dataset, resolution) {
-    return guard(() => boundaryGrid(graph, weights, dataset, resolution));
+  boundary(graph, weights, dataset, resolution, int8) {
+    return guard(() => boundaryGrid(graph, weights, dataset, resolution, int8Setup(int8)));
   },
 
   exportOnnx(project, weights) {

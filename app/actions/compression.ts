@@ -4,7 +4,8 @@
  * (compressSlice), cancels it, downloads a variant in every export format (the project file
  * with its weights, ONNX — QDQ for an int8 variant —, the PyTorch project, the compressed
  * weight file), and keeps a variant as the project's model (an undoable graph edit; the model
- * before it stays in the view, one click from coming back).
+ * before it stays in the view, one click from coming back). An int8 variant is kept as int8
+ * (TrainedModel.int8): everything that runs the project's model computes it as the report did.
  */
 import { getEngine, type CompressEvent } from '../../workers/client.ts';
 import type { CompressedVariant } from '../../workers/api.ts';
@@ -22,6 +23,7 @@ import { onnxFileName } from './onnxFiles.ts';
 import { pytorchFileName } from './exportPytorch.ts';
 import { bundleFileName } from './exportBundle.ts';
 import { keepModel } from './modelStore.ts';
+import { BOUNDARY_RESOLUTION } from './training.ts';
 
 const st = () => useApp.getState();
 
@@ -120,7 +122,7 @@ export async function downloadVariant(v: CompressedVariant, what: VariantDownloa
   const project = variantProject(v);
   const base = projectFileName(project.name).replace(/\.flowgrad\.zip$/, '');
   try {
-    if (what === 'project') saveBytes(writeProjectZip({ project, weights: v.weights }), `${base}.flowgrad.zip`, 'application/zip');
+    if (what === 'project') saveBytes(writeProjectZip({ project, weights: v.weights, int8: v.report.file.format === 'int8' ? v.file : null }), `${base}.flowgrad.zip`, 'application/zip');
     else if (what === 'weights') saveBytes(v.file, `${base}.${v.report.file.format}.safetensors`, 'application/octet-stream');
     else if (what === 'bundle') {
       // The bundle runs what the report measured: int8 as the engine simulates it, float16 weights stored as float16.
@@ -145,6 +147,12 @@ function install(graph: TrainedModel['graph'], model: TrainedModel, text: string
   s.edit(() => graph);
   s.patchRun({ model, evaluation: null, boundary: null, runMessage: { kind: 'info', text } });
   if (s.projectId) void keepModel(s.projectId, model);
+  // 2-D data: the boundary of the model now kept (an int8 one as int8 computes it).
+  if (model.dataset.kind === 'builtin2d') {
+    getEngine().boundary(model.graph, model.weights, model.dataset, BOUNDARY_RESOLUTION, model.int8)
+      .then((boundary) => st().model === model && st().patchRun({ boundary }))
+      .catch((e: unknown) => console.warn('Flowgrad: could not draw the kept model\'s decision boundary', e));
+  }
 }
 
 /** Keeps a variant as the project's model (replacing graph and weights); the model before stays restorable. */
@@ -163,6 +171,8 @@ export function keepVariant(v: CompressedVariant): void {
     metrics: { step: from.metrics?.step ?? 0, epoch: from.metrics?.epoch ?? 0, loss: v.report.loss, ...(v.report.accuracy !== undefined ? { accuracy: v.report.accuracy } : {}) },
     // Weights alone: Continue starts a fresh optimizer on the compressed model.
     checkpoint: ck ? { meta: { ...ck.meta, optimizer: null }, weights: v.weights, optimizer: null } : null,
+    // An int8 variant stays int8: Evaluate, predictions and exports compute with its int8 file.
+    int8: v.report.file.format === 'int8' ? v.file : null,
   };
   install(graph, model, `Kept the compressed model “${v.report.name}”. The model before it stays in the Compress view (Restore) and Undo restores the graph.`);
   s.patchCompression({ kept: v.report.name, original });

@@ -30,6 +30,8 @@ export interface SavedModel {
   metrics: RunMetrics | null;
   checkpoint: Checkpoint;
   preprocessing: Preprocessing | null;
+  /** The int8 file of a model kept as int8 (absent: float32; records from before it have none). */
+  int8?: Uint8Array | null;
 }
 
 interface Schema extends DBSchema {

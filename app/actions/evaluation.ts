@@ -2,7 +2,8 @@
  * Evaluate: scores the current trained model on the test split its data preparation set
  * aside (the validation split when there is none) through the worker's `evaluate` — routed
  * like training, so a graph with Custom Code runs only in the sandbox and only once allowed.
- * The report lands in the store for the Evaluate view (EvaluateDialog.tsx).
+ * The report lands in the store for the Evaluate view (EvaluateDialog.tsx). A model kept as int8
+ * is scored as int8 computes, so its accuracy is the compression report's.
  */
 import { getEngine } from '../../workers/client.ts';
 import { useApp } from '../store/index.ts';
@@ -24,7 +25,7 @@ export function evaluateModel(force = false): void {
   s.patchRun({ evaluation: { status: 'running', model } });
   const mine = () => useApp.getState().model === model;
   getEngine()
-    .evaluate({ graph: model.graph, weights: model.weights, dataset: model.dataset, config: model.config ?? s.training, worst: WORST_SHOWN })
+    .evaluate({ graph: model.graph, weights: model.weights, dataset: model.dataset, config: model.config ?? s.training, worst: WORST_SHOWN, int8: model.int8 ?? null })
     .then((result) => {
       if (mine()) useApp.getState().patchRun({ evaluation: { status: 'done', model, result } });
     })

@@ -8,9 +8,9 @@ import type { GraphJSON } from '../../engine/graph/types.ts';
 import type { DatasetSpec } from '../../engine/project/config.ts';
 import { getEngine, type EngineInfo, type InputPrep } from '../../workers/client.ts';
 
-/** The model's outputs for `rows` rows of inputs ([rows × features], row-major). */
-export function predict(graph: GraphJSON, weights: Uint8Array, inputs: Float32Array, rows: number): Promise<Float32Array> {
-  return getEngine().predict(graph, weights, inputs, rows);
+/** The model's outputs for `rows` rows of inputs ([rows × features], row-major); an int8 model's as int8 computes. */
+export function predict(graph: GraphJSON, weights: Uint8Array, inputs: Float32Array, rows: number, int8?: Uint8Array | null): Promise<Float32Array> {
+  return getEngine().predict(graph, weights, inputs, rows, int8);
 }
 
 /** What the engine worker runs on (backend, WebGPU adapter and its features). */

@@ -2,7 +2,7 @@
  * Keeps each project's trained model (checkpoint: weights + optimizer + meta, and the
  * preprocessing) in IndexedDB, so a reload, or opening the project later, brings the trained
  * model back: the Result card, the playground, Evaluate and "Continue" work as before the
- * reload. A failed write (quota, private mode) is told to the user with what still works;
+ * reload (a model kept as int8 comes back with its int8 file). A failed write (quota, private mode) is told to the user with what still works;
  * nothing else is touched.
  */
 import { getEngine } from '../../workers/client.ts';
@@ -27,7 +27,7 @@ export async function keepModel(projectId: string, m: TrainedModel): Promise<boo
   if (!m.checkpoint || !m.config) return false;
   const value: SavedModel = {
     projectId, savedAt: Date.now(), graph: m.graph, dataset: m.dataset, config: m.config,
-    metrics: m.metrics, checkpoint: m.checkpoint, preprocessing: m.preprocessing ?? null,
+    metrics: m.metrics, checkpoint: m.checkpoint, preprocessing: m.preprocessing ?? null, ...(m.int8 ? { int8: m.int8 } : {}),
   };
   try {
     await (await projectsDb()).put('models', value);
@@ -60,7 +60,7 @@ export async function forgetModel(projectId: string): Promise<void> {
 export function trainedModelOf(saved: SavedModel): TrainedModel {
   return {
     weights: saved.checkpoint.weights, graph: saved.graph, dataset: saved.dataset, metrics: saved.metrics,
-    config: saved.config, checkpoint: saved.checkpoint, preprocessing: saved.preprocessing,
+    config: saved.config, checkpoint: saved.checkpoint, preprocessing: saved.preprocessing, int8: saved.int8 ?? null,
   };
 }
 
@@ -93,7 +93,7 @@ export async function restoreModel(projectId: string): Promise<void> {
   });
   if (saved.dataset.kind !== 'builtin2d') return;
   try {
-    const boundary = await getEngine().boundary(saved.graph, model.weights, saved.dataset, BOUNDARY_RESOLUTION);
+    const boundary = await getEngine().boundary(saved.graph, model.weights, saved.dataset, BOUNDARY_RESOLUTION, model.int8);
     if (useApp.getState().model === model) useApp.getState().patchRun({ boundary });
   } catch (e) {
     console.warn('Flowgrad: could not redraw the decision boundary', e);

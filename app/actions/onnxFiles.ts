@@ -4,14 +4,15 @@
  * model; an unsupported operator is named in a notice and the current project stays).
  * File → Export ONNX: the trained model as `<name>.onnx` (opset 18, dynamic batch, the
  * weights as initializers, the preprocessing and class names in its metadata; see
- * docs/export.md). The file is made in the engine worker (workers/client.ts), which refuses a
+ * docs/export.md; a model kept as int8 exports as QDQ ONNX: int8 weights, QuantizeLinear →
+ * DequantizeLinear on each quantized input, docs/compression.md). The file is made in the engine worker (workers/client.ts), which refuses a
  * graph with Custom Code by node; problems are shown as a notice, nothing on the canvas changes.
  */
 import type { GraphJSON } from '../../engine/graph/types.ts';
 import { getEngine } from '../../workers/client.ts';
 import { currentDatasetSpec } from '../store/dataSlice.ts';
 import { useApp } from '../store/index.ts';
-import { currentWeights, projectFileName, resetRunState, saveBytes, startedNewProject } from './projectFiles.ts';
+import { currentInt8, currentWeights, projectFileName, resetRunState, saveBytes, startedNewProject } from './projectFiles.ts';
 
 /** "My model!" → "My-model.onnx". */
 export function onnxFileName(name: string): string {
@@ -25,11 +26,13 @@ export async function exportOnnxFile(): Promise<void> {
     s.notify('error', 'Export ONNX needs trained weights for the graph on the canvas: train the model first.');
     return;
   }
-  const name = onnxFileName(s.name);
+  const int8 = currentInt8(s);
+  const name = int8 ? onnxFileName(s.name).replace(/\.onnx$/, '.int8.onnx') : onnxFileName(s.name);
   try {
-    const bytes = await getEngine().exportOnnx({ name: s.name, graph: s.model.graph, data: currentDatasetSpec(s), preprocessing: s.model.preprocessing ?? null }, weights);
+    const project = { name: s.name, graph: s.model.graph, data: currentDatasetSpec(s), preprocessing: s.model.preprocessing ?? null };
+    const bytes = int8 ? await getEngine().exportInt8Onnx(project, int8) : await getEngine().exportOnnx(project, weights);
     saveBytes(bytes, name, 'application/octet-stream');
-    useApp.getState().notify('info', `Exported ${name} (${bytes.byteLength.toLocaleString('en-US')} bytes): an ONNX model for onnxruntime and other ONNX tools.`);
+    useApp.getState().notify('info', `Exported ${name} (${bytes.byteLength.toLocaleString('en-US')} bytes): ${int8 ? 'the int8 model as QDQ ONNX (int8 weights, quantize → dequantize on each quantized input), for onnxruntime and other ONNX tools' : 'an ONNX model for onnxruntime and other ONNX tools'}.`);
   } catch (e) {
     useApp.getState().notify('error', `Could not export ONNX: ${(e as Error).message}`);
   }

@@ -4,7 +4,8 @@ import { readProjectZip, writeProjectZip } from '../../engine/project/projectFil
 import { moveNodes, updateAttr } from '../commands/graph.ts';
 import { freshProject } from '../store/graphSlice.ts';
 import { useApp } from '../store/index.ts';
-import { buildProject, currentWeights, projectFileName, readProjectFile } from './projectFiles.ts';
+import { buildProject, currentInt8, currentWeights, projectFileName, readProjectFile } from './projectFiles.ts';
+import { trainedModelOf } from './modelStore.ts';
 import { DEFAULT_TRAIN_CONFIG } from '../../engine/project/config.ts';
 import { encodeSafetensors } from '../../engine/project/safetensors.ts';
 import { CHECKPOINT_VERSION, type Checkpoint } from '../../engine/project/checkpointFormat.ts';
@@ -64,6 +65,26 @@ describe('project files', () => {
     // A model that no longer fits the canvas is not written (neither its weights nor its state).
     const edited = buildProject({ ...s, graph: updateAttr(graph, { nodeId: 'dense1', name: 'units', value: 3 }) });
     expect(edited.checkpoint).toBeUndefined();
+  });
+
+  it('keeps a model kept as int8 as int8: its int8 file while it fits the canvas, in the download and back', async () => {
+    const graph = defaultGraph();
+    const dataset = { kind: 'builtin2d', name: 'circles', samples: 120, noise: 0.2, seed: 3 } as const;
+    const t = (v: number[]) => ({ dtype: 'F32' as const, shape: [v.length], data: Float32Array.from(v) });
+    const weights = encodeSafetensors({ 'dense1.bias': t([1, 2]) }, { format: 'flowgrad' });
+    const int8 = encodeSafetensors({ 'dense1.weight': { dtype: 'I8', shape: [2, 2], data: Int8Array.of(1, -2, 3, 127) }, 'dense1.weight.scale': t([0.1, 0.2]) }, { format: 'flowgrad', 'flowgrad.int8': JSON.stringify({ axes: { 'dense1.weight': 0 }, inputs: [] }) });
+    const model = { weights, graph, dataset, metrics: null, int8 };
+    expect(currentInt8({ model, graph })).toBe(int8);
+    expect(currentInt8({ model, graph: updateAttr(graph, { nodeId: 'dense1', name: 'units', value: 3 }) })).toBeNull();
+    expect(currentInt8({ model: { ...model, int8: null }, graph })).toBeNull();
+    const bytes = writeProjectZip({ project: buildProject({ ...useApp.getState(), graph, dataset, model }), weights, int8 });
+    const read = await readProjectFile(new File([bytes as Uint8Array<ArrayBuffer>], 'm.flowgrad.zip'), freshProject());
+    expect(read.int8).toEqual(int8);
+    expect(read.weights).toEqual(weights);
+    // The browser's stored model brings it back too (records from before have none: float32).
+    const saved = { projectId: 'p', savedAt: 0, graph, dataset, config: DEFAULT_TRAIN_CONFIG, metrics: null, checkpoint: { meta: null as never, weights, optimizer: null }, preprocessing: null };
+    expect(trainedModelOf({ ...saved, int8 }).int8).toBe(int8);
+    expect(trainedModelOf(saved).int8).toBeNull();
   });
 
   it('opens a bare graph JSON, keeping the current data and training settings', async () => {

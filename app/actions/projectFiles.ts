@@ -5,7 +5,8 @@
  * project.json or a bare graph JSON; on any problem it says why and leaves the current
  * project untouched; on success it keeps the file's trained model as the current one (and in
  * this browser's storage) and redraws its decision boundary; a project downloaded with its data
- * brings the data back as an upload (projectData.ts).
+ * brings the data back as an upload (projectData.ts). A model kept as int8 is saved with its
+ * int8 file (a version 3 project) and reopens as int8.
  */
 import { parseGraph } from '../../engine/graph/format.ts';
 import { PROJECT_VERSION, parseProject, projectCheckpoint, readProjectZip, writeProjectZip, type ProjectJSON } from '../../engine/project/projectFile.ts';
@@ -35,6 +36,11 @@ export function projectFileName(name: string): string {
 export function currentWeights(s: Pick<AppState, 'model' | 'graph'>): Uint8Array | null {
   if (!s.model) return null;
   return structureKey(s.model.graph) === structureKey(s.graph) ? s.model.weights : null;
+}
+
+/** The int8 file of the trained model when it is kept as int8 and still fits the canvas. */
+export function currentInt8(s: Pick<AppState, 'model' | 'graph'>): Uint8Array | null {
+  return currentWeights(s) ? (s.model?.int8 ?? null) : null;
 }
 
 export function buildProject(s: AppState): ProjectJSON {
@@ -88,7 +94,8 @@ export async function downloadProject(opts: { includeData?: boolean } = {}): Pro
     if (opts.includeData && !file) throw new Error('the uploaded data file is not stored in this browser any more: drop it again to include it');
     const data = file ? new Uint8Array(await file.blob.arrayBuffer()) : null;
     if (file && data) project.dataset = { file: file.file, bytes: data.byteLength };
-    const bytes = writeProjectZip({ project, ...(weights ? { weights } : {}), ...(optimizer ? { optimizer } : {}), ...(data ? { dataset: data } : {}) });
+    const int8 = currentInt8(s);
+    const bytes = writeProjectZip({ project, ...(weights ? { weights } : {}), ...(optimizer ? { optimizer } : {}), ...(data ? { dataset: data } : {}), ...(int8 ? { int8 } : {}) });
     saveBytes(bytes, projectFileName(s.name), 'application/zip');
   } catch (e) {
     s.notify('error', `Could not build the project file: ${(e as Error).message}`);
@@ -164,6 +171,8 @@ export interface ReadProject {
   preprocessing?: Preprocessing | null;
   /** The data file the project carries (when it was downloaded with its data). */
   included?: { file: string; bytes: Uint8Array } | null;
+  /** The model's int8 file when it was kept as int8 (version 3). */
+  int8?: Uint8Array | null;
 }
 
 /** Reads a file into a project (and weights) without touching the store. Throws with a readable message. */
@@ -176,6 +185,7 @@ export async function readProjectFile(file: File, fallback: ProjectState): Promi
       project: { name: project.name || stem(file.name), graph: project.graph, dataset: builtin2dOr(project.data, fallback.dataset), training: project.training }, weights, metrics: project.metrics, data: project.data,
       checkpoint: projectCheckpoint(files), preprocessing: project.preprocessing ?? null,
       included: project.dataset && files.dataset ? { file: project.dataset.file, bytes: files.dataset } : null,
+      int8: files.int8,
     };
   }
   let json: unknown;
@@ -203,7 +213,7 @@ export async function openProjectFile(file: File): Promise<void> {
     s.notify('error', `Could not open “${file.name}”: ${(e as Error).message}`);
     return;
   }
-  const { project, weights, metrics, checkpoint, preprocessing, included } = read;
+  const { project, weights, metrics, checkpoint, preprocessing, included, int8 } = read;
   let data = read.data;
   let dataProblem: string | null = null;
   if (included && data?.kind === 'upload') {
@@ -223,16 +233,16 @@ export async function openProjectFile(file: File): Promise<void> {
   if (!weights) return;
   const m = metrics as { loss?: number; accuracy?: number; valLoss?: number; valAccuracy?: number; epoch?: number; step?: number } | undefined;
   const runMetrics = m && typeof m.loss === 'number' ? { step: m.step ?? 0, epoch: m.epoch ?? 0, loss: m.loss, accuracy: m.accuracy, valLoss: m.valLoss, valAccuracy: m.valAccuracy } : null;
-  const model = { weights, graph: project.graph, dataset: data ?? project.dataset, metrics: runMetrics, config: project.training, checkpoint: checkpoint ?? null, preprocessing: preprocessing ?? null };
+  const model = { weights, graph: project.graph, dataset: data ?? project.dataset, metrics: runMetrics, config: project.training, checkpoint: checkpoint ?? null, preprocessing: preprocessing ?? null, int8: int8 ?? null };
   if (checkpoint) seriesFromHistory(checkpoint.meta.history);
   useApp.getState().patchRun({
     model, metrics: runMetrics, seriesVersion: useApp.getState().seriesVersion + 1,
-    runMessage: { kind: 'info', text: `Loaded “${project.name}” with its trained weights${checkpoint ? ` (${checkpoint.meta.epoch} epochs; Train can continue from them)` : ''}.` },
+    runMessage: { kind: 'info', text: `Loaded “${project.name}” with its trained ${int8 ? 'int8 model (it computes as int8)' : 'weights'}${checkpoint ? ` (${checkpoint.meta.epoch} epochs; Train can continue from them)` : ''}.` },
   });
   if (checkpoint) void keepModel(useApp.getState().projectId, model);
   if (model.dataset.kind !== 'builtin2d') return;
   try {
-    const boundary = await getEngine().boundary(project.graph, weights, project.dataset, BOUNDARY_RESOLUTION);
+    const boundary = await getEngine().boundary(project.graph, weights, project.dataset, BOUNDARY_RESOLUTION, int8);
     if (useApp.getState().model === model) useApp.getState().patchRun({ boundary });
   } catch (e) {
     if (useApp.getState().model === model) {

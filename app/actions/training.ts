@@ -101,6 +101,9 @@ export function resumableCheckpoint(s: Pick<AppState, 'model' | 'graph'>): Check
 }
 let fits: { model: unknown; graph: unknown; ok: boolean } = { model: null, graph: null, ok: false };
 
+/** What training on from a model kept as int8 does (said when it finishes; docs/compression.md). */
+export const INT8_CONTINUE_NOTE = 'It went on from the int8 model’s dequantized float32 weights, so the model is float32 again (the int8 state was dropped): compress it again for an int8 model.';
+
 /**
  * Starts a run: from the current model's checkpoint when Train is set to continue and there
  * is one (it trains `epochs` more epochs; the curves go on from where they stopped), else
@@ -119,6 +122,8 @@ export function startTraining(from?: { weights: Uint8Array; backend: 'cpu' }): v
   const config = from ? { ...s.training, backend: from.backend } : s.training;
   const dataset = currentDatasetSpec(s);
   const resumeFrom = !from && s.trainMode === 'continue' ? resumableCheckpoint(s) : null;
+  // int8 has no gradient to train: going on from an int8 model trains its dequantized float32 weights.
+  const fromInt8 = Boolean(resumeFrom && s.model?.int8);
   if (resumeFrom) {
     // After a reload the curves are empty: draw the epochs trained so far first.
     if (series.step.length === 0) seriesFromHistory(resumeFrom.meta.history);
@@ -153,6 +158,8 @@ export function startTraining(from?: { weights: Uint8Array; backend: 'cpu' }): v
         if (final.recoverable && result.weights) patch.recovery = { weights: result.weights };
       } else {
         patch.runMessage = doneMessage(final.reason, final.epoch, cur.metrics, final.message);
+        const m = patch.runMessage;
+        if (fromInt8) patch.runMessage = { kind: m?.kind ?? 'info', text: `${m ? `${m.text} ` : ''}${INT8_CONTINUE_NOTE}` };
       }
       // The final event may be delivered after the promise settles: take its metrics from it.
       const metrics = final.type === 'done' && Number.isFinite(final.loss)

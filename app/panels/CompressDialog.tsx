@@ -56,6 +56,7 @@ export function CompressDialog() {
   return (
     <Dialog title="Compress" onClose={close} className="evaluate-dialog compress-dialog" actions={actions}>
       {!model && <p className="muted">Train the model first: Compress makes a trained model smaller (pruning, int8 / float16 quantization, distillation) and measures what each costs.</p>}
+      {model?.int8 && !c.original && <p className="muted small">The project's model is int8: Compress starts from its dequantized float32 weights (the baseline row scores them in float32).</p>}
       {model && <CompressOptions errors={errors} hasCanvasStudent={!!student} disabled={busy} />}
       {busy && <Progress />}
       <Curves />
@@ -63,7 +64,7 @@ export function CompressDialog() {
       {stale && c.rows.length > 0 && <p className="muted small">This report is of an earlier model: press Compress to compress the current one.</p>}
       {c.original && (
         <p className="small">
-          The project's model is now <b>{c.kept}</b>.{' '}
+          The project's model is now <b>{c.kept}</b>{model?.int8 ? ', kept as int8: Evaluate, the playground and the exports compute it as int8' : ''}.{' '}
           <button type="button" className="link" onClick={restoreOriginal}>Restore the model from before compression</button>
         </p>
       )}

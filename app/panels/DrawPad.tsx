@@ -132,7 +132,7 @@ export function DrawPad({ shape, classifier }: { shape: [number, number, number]
         }
         v.putImageData(img, 0, 0);
       }
-      const out = await predictRows(model.graph, weights, made.input, 1);
+      const out = await predictRows(model.graph, weights, made.input, 1, model.int8);
       if (id === seq.current) setOutcome({ values: Array.from(out), classNames: prep.classNames });
     } catch (e) {
       if (id === seq.current) setOutcome({ values: null, classNames: null, error: (e as Error).message });

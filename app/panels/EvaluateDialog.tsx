@@ -37,16 +37,19 @@ export function EvaluateDialog() {
       {model && (!evaluation || stale) && <p className="muted">Press “Evaluate again” to score the current model.</p>}
       {evaluation?.status === 'running' && !stale && <p className="muted" role="status">Scoring the model on the held-out data…</p>}
       {evaluation?.status === 'error' && !stale && <p className="run-message error" role="alert">Could not evaluate: {evaluation.message}</p>}
-      {evaluation?.status === 'done' && !stale && <Report r={evaluation.result} pre={evaluation.model.preprocessing ?? null} />}
+      {evaluation?.status === 'done' && !stale && <Report r={evaluation.result} pre={evaluation.model.preprocessing ?? null} int8={Boolean(evaluation.model.int8)} />}
     </Dialog>
   );
 }
 
-function Report({ r, pre }: { r: EvaluateResult; pre: Preprocessing | null }) {
+function Report({ r, pre, int8 }: { r: EvaluateResult; pre: Preprocessing | null; int8: boolean }) {
   const rep = r.report;
   return (
     <div className="eval-report">
-      <p className="muted small">{rep.rows.toLocaleString('en-US')} samples of the {SPLIT_NAMES[r.split]}.</p>
+      <p className="muted small">
+        {rep.rows.toLocaleString('en-US')} samples of the {SPLIT_NAMES[r.split]}.
+        {int8 && <> <span className="badge" data-testid="eval-int8">int8</span> Scored as the int8 model computes (int8 weights, quantized inputs), as the compression report did.</>}
+      </p>
       <dl className="eval-metrics" aria-label="Test metrics">
         <div><dt>Loss</dt><dd>{num(rep.loss)}</dd></div>
         {rep.task === 'classification' && <div><dt>Accuracy</dt><dd>{pct(rep.accuracy)}</dd></div>}

@@ -37,7 +37,7 @@ export async function probe(point: number[]): Promise<Probe> {
   const weights = currentWeights(s);
   if (!weights || !s.model) return { point, out: null, error: 'Train the model first.' };
   try {
-    const out = await predict(s.model.graph, weights, Float32Array.from(point), 1);
+    const out = await predict(s.model.graph, weights, Float32Array.from(point), 1, s.model.int8);
     return { point, out: Array.from(out) };
   } catch (e) {
     return { point, out: null, error: (e as Error).message };

@@ -5,9 +5,11 @@
  * (`playground`) the plot is also the inference playground: click a point to see the
  * model's class probabilities there; image models get a drawing pad (DrawPad.tsx), tabular
  * models a row of inputs. Once there is a trained model, "Evaluate" opens the Evaluate view
- * (its scores on the held-out test data).
+ * (its scores on the held-out test data). A model kept as int8 wears an "int8" badge with what
+ * its int8 file holds.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { int8Summary } from '../../engine/project/quantizedEntry.ts';
 import { useApp } from '../store/index.ts';
 import { drawPlot } from './plot2d.ts';
 import { useDataSplit, useIs2D, useSourcePoints } from './useDataset.ts';
@@ -31,6 +33,8 @@ export function ResultCard({ playground = false }: { playground?: boolean }) {
   const preprocessing = useApp((s) => s.model?.preprocessing ?? null);
   const inputShape = useApp((s) => s.model?.graph.nodes.find((n) => n.type === 'Input')?.attrs.shape as number[] | undefined);
   const lossKind = useApp((s) => s.model?.graph.nodes.find((n) => n.type === 'Loss')?.attrs.loss);
+  const int8 = useApp((s) => s.model?.int8 ?? null);
+  const int8Info = useMemo(() => (int8 ? int8Summary(int8) : null), [int8]);
   // The selected data's own points and shape (never the 2-D dataset's when another is chosen).
   const data = useSourcePoints();
   const is2d = useIs2D();
@@ -129,6 +133,11 @@ export function ResultCard({ playground = false }: { playground?: boolean }) {
             </div>
           )}
           {status === 'idle' && !metrics && <p className="muted small">Press Train to fit the model to the data.</p>}
+          {int8Info && (
+            <div className="metric small muted" data-testid="int8-model" title="The project's model is int8: Evaluate, the playground, the bundle and ONNX compute its int8 weights and quantized inputs. Training on from it trains the dequantized float32 weights.">
+              <span className="badge">int8</span> {int8Info.weights} weights as int8 ({int8Info.values.toLocaleString('en-US')} values), {int8Info.inputs} quantized inputs · {(int8Info.bytes / 1000).toFixed(1)} kB
+            </div>
+          )}
           {runMessage && <p className={`run-message ${runMessage.kind}`}>{runMessage.text}</p>}
           {hasModel && !running && (
             <button type="button" className="evaluate-button" onClick={openEvaluation} title="Score the trained model on the held-out test data: per-class scores, confusion matrix, worst samples">

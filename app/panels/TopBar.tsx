@@ -3,7 +3,7 @@
  * the Model / Train view switch; undo, redo, the code panel, the theme and the shortcut sheet.
  * Every entry calls the same action as its keyboard shortcut (actions/shortcuts.ts).
  */
-import { requestDownload, newProject, openProjectFile, currentWeights } from '../actions/projectFiles.ts';
+import { requestDownload, newProject, openProjectFile, currentInt8, currentWeights } from '../actions/projectFiles.ts';
 import { exportPytorchProject } from '../actions/exportPytorch.ts';
 import { duplicateProject, saveProjectNow } from '../actions/projects.ts';
 import { autoLayout } from '../actions/autoLayout.ts';
@@ -17,7 +17,7 @@ import { Menu, type MenuItem } from './Menu.tsx';
 
 const st = () => useApp.getState();
 
-function fileMenu(hasWeights: boolean, hasModel: boolean): MenuItem[] {
+function fileMenu(hasWeights: boolean, hasModel: boolean, int8: boolean): MenuItem[] {
   return [
     { label: 'New project', onSelect: newProject },
     { label: 'New from template…', onSelect: () => st().openDialog('templates') },
@@ -26,10 +26,11 @@ function fileMenu(hasWeights: boolean, hasModel: boolean): MenuItem[] {
     { label: 'Save as…', onSelect: () => st().openDialog('projects') },
     { label: 'Duplicate project', onSelect: () => void duplicateProject() },
     { label: 'Import .flowgrad.zip…', onSelect: openFilePicker, separator: true },
-    { label: hasWeights ? 'Download .flowgrad.zip (+ weights)' : 'Download .flowgrad.zip', onSelect: () => void requestDownload() },
-    { label: 'Export ONNX', onSelect: () => void exportOnnxFile(), disabled: !hasWeights },
-    { label: 'Export PyTorch project', onSelect: () => void exportPytorchProject() },
-    { label: 'Export standalone bundle (.zip)', onSelect: () => void exportBundleFile(), disabled: !hasWeights },
+    { label: hasWeights ? `Download .flowgrad.zip (+ ${int8 ? 'int8 model' : 'weights'})` : 'Download .flowgrad.zip', onSelect: () => void requestDownload() },
+    // An int8 model says what each format gets: ONNX and the bundle the int8 model, PyTorch float32.
+    { label: int8 ? 'Export ONNX (int8 QDQ)' : 'Export ONNX', onSelect: () => void exportOnnxFile(), disabled: !hasWeights },
+    { label: int8 ? 'Export PyTorch project (dequantized float32)' : 'Export PyTorch project', onSelect: () => void exportPytorchProject() },
+    { label: int8 ? 'Export standalone bundle (.zip, int8)' : 'Export standalone bundle (.zip)', onSelect: () => void exportBundleFile(), disabled: !hasWeights },
     { label: hasModel ? 'Compress…' : 'Compress… (train the model first)', onSelect: openCompress, disabled: !hasModel },
     { label: 'Share link…', onSelect: () => st().openDialog('share') },
   ];
@@ -56,6 +57,7 @@ export function TopBar() {
   const name = useApp((s) => s.name);
   const setName = useApp((s) => s.setName);
   const hasWeights = useApp((s) => currentWeights(s) !== null);
+  const int8 = useApp((s) => currentInt8(s) !== null);
   const hasModel = useApp((s) => s.model !== null);
   const running = useApp((s) => s.status === 'running' || s.status === 'stopping');
   const canUndo = useApp((s) => s.history.past.length > 0);
@@ -87,7 +89,7 @@ export function TopBar() {
       </div>
       <input className="project-name" aria-label="Project name" value={name} onChange={(e) => setName(e.target.value)} spellCheck={false} />
       <nav className="menubar" aria-label="Menus">
-        <Menu label="File" items={fileMenu(hasWeights, hasModel)} />
+        <Menu label="File" items={fileMenu(hasWeights, hasModel, int8)} />
         <Menu label="Edit" items={editMenu(canUndo, canRedo, hasSel)} />
         <Menu label="View" items={viewMenu} />
       </nav>
@@ -119,7 +121,7 @@ export function TopBar() {
           title={hasWeights ? 'Download the project (.flowgrad.zip) with its trained weights' : 'Download the project as .flowgrad.zip (graph and settings; train first to include weights)'}
         >
           Download
-          {hasWeights && <span className="badge">+ weights</span>}
+          {hasWeights && <span className="badge">{int8 ? '+ int8 model' : '+ weights'}</span>}
         </button>
       </div>
       <div className="view-switch" role="group" aria-label="View">

@@ -39,6 +39,12 @@ export interface TrainedModel {
   checkpoint?: Checkpoint | null;
   /** How raw inputs become model inputs (uploads; null for built-in data). */
   preprocessing?: Preprocessing | null;
+  /**
+   * The model kept as int8 (a compressed variant): its int8 file (engine/compress/quantFile.ts).
+   * Evaluate, predictions, the boundary and the exports compute with it; `weights` hold its
+   * dequantized float32 values (what training goes on from, dropping the int8 state).
+   */
+  int8?: Uint8Array | null;
 }
 
 /** Train's choice when the project has a model: go on from its checkpoint, or start fresh. */

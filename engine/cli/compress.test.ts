@@ -1,7 +1,8 @@
 // `flowgrad compress` end to end: a trained project is channel-pruned (fine-tuned) and
 // quantized to int8, the JSON report has every variant's numbers, the project it writes
-// reopens with the smaller graph, and the int8 file beside it loads back and computes the
-// reported accuracy; distillation adds the student variants; bad flags fail clearly.
+// reopens with the smaller graph and its int8 model (weights.int8.safetensors: `evaluate` gives the
+// reported int8 accuracy, `export --format onnx` the QDQ model), and the int8 file beside it loads
+// back and computes the reported accuracy (and `predict` on the project computes it too); distillation adds the student variants; bad flags fail clearly.
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -16,7 +17,9 @@ import { evaluateReport } from '../train/evaluation.ts';
 import { decodeInt8 } from '../compress/quantFile.ts';
 import { simulateQuantized } from '../compress/quantize.ts';
 import type { VariantReport } from '../compress/report.ts';
-import { forward, runOnnx } from '../test/onnxRun.ts';
+import { forward, maxAbsDiff, runOnnx } from '../test/onnxRun.ts';
+import { npyBytes } from '../data/fixtures.ts';
+import { parseNpy } from '../data/npy.ts';
 
 const argmax = (d: Float32Array, k: number) => Array.from({ length: d.length / k }, (_, r) => d.subarray(r * k, r * k + k).reduce((b, v, i, a) => (v > a[b]! ? i : b), 0));
 
@@ -67,9 +70,25 @@ describe('flowgrad compress', () => {
     expect(json.files.onnx).toBe(outFile.replace(/\.flowgrad\.zip$/, '.int8.onnx'));
     const rows = 20, x = data.val!.x.slice(0, rows * 784);
     const got = await runOnnx(new Uint8Array(readFileSync(json.files.onnx!)), x, [rows, 1, 28, 28]);
-    expect(argmax(got.data, 10)).toEqual(argmax(forward(model, x, [rows, 1, 28, 28]).data, 10));
+    const simulated = forward(model, x, [rows, 1, 28, 28]).data;
+    expect(argmax(got.data, 10)).toEqual(argmax(simulated, 10));
     model.dispose();
-  }, 120_000);
+    // `predict` on the written project computes the int8 model (its simulation), not the float weights.
+    const xFile = join(dir, 'x.npy'), yFile = join(dir, 'y.npy');
+    writeFileSync(xFile, npyBytes(x, [rows, 1, 28, 28]));
+    run('predict', outFile, '--input', xFile, '--out', yFile, '--prepared');
+    expect(maxAbsDiff(parseNpy(new Uint8Array(readFileSync(yFile))).data, simulated)).toBeLessThanOrEqual(1e-6);
+    // The project keeps the model as int8: the same file inside, and `evaluate` scores it as the report did.
+    expect(reopened.project.quantized).toEqual({ format: 'int8', version: 1 });
+    expect(reopened.int8).toEqual(new Uint8Array(readFileSync(json.files.int8!)));
+    const ev = JSON.parse(run('evaluate', outFile, '--json')) as { accuracy: number; loss: number };
+    expect(ev.accuracy).toBe(int8!.accuracy);
+    expect(ev.loss).toBe(int8!.loss);
+    // `export --format onnx` of the int8 project is the QDQ model the compress run wrote.
+    const exported = join(dir, 'exported.onnx');
+    expect(run('export', outFile, '--format', 'onnx', '--out', exported)).toMatch(/the project's model is int8: the file holds the int8 model as QDQ ONNX/);
+    expect(new Uint8Array(readFileSync(exported))).toEqual(new Uint8Array(readFileSync(json.files.onnx!)));
+  }, 180_000);
 
   it('distills into the suggested half-width student and compares it with the same student alone', () => {
     const json = JSON.parse(run('compress', trained, '--distill', 'suggest', '--distill-epochs', '1', '--compare-student', '--latency-runs', '2', '--json', '--out', join(dir, 'student.flowgrad.zip'))) as { variants: VariantReport[] };

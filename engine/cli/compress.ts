@@ -118,7 +118,8 @@ export async function compressCommand(file: string, opts: Record<string, string>
   const last = chain.length > 1 ? chain.at(-1)! : variants.find((v) => v.report.name === 'distilled')!;
   const saved: ProjectJSON = { ...project, graph: last.graph, data: dataset!, training: config, metrics: { loss: last.report.loss, ...(last.report.accuracy !== undefined ? { accuracy: last.report.accuracy } : {}) } };
   delete saved.checkpoint; // the optimizer state belongs to the original model
-  const zip = writeProjectZip({ project: saved, weights: last.weights, dataset: saved.dataset ? loaded.dataset : null });
+  // An int8 result stays int8 in the project (weights.int8.safetensors): evaluate, predict and export compute it as int8.
+  const zip = writeProjectZip({ project: saved, weights: last.weights, dataset: saved.dataset ? loaded.dataset : null, int8: last.report.file.format === 'int8' ? last.file : null });
   writeFileSync(opts.out, zip);
   const files: Record<string, string> = { project: opts.out };
   if (last.report.file.format !== 'float32') {

@@ -102,7 +102,8 @@ describe('flowgrad export and predict', () => {
     const printed = execFileSync(process.execPath, ['example.mjs'], { cwd: join(at, Object.keys(files)[0]!.split('/')[0]!), encoding: 'utf8' });
     expect(printed).toMatch(/MLP on cpu/);
     expect(printed).toMatch(/probabilities/);
-    expect(fails('export', 'template:mlp', '--format', 'bundle', '--weights', 'int4', '--out', out)).toMatch(/--weights must be float32 or float16 \(got 'int4'\)/);
+    expect(fails('export', 'template:mlp', '--format', 'bundle', '--weights', 'int4', '--out', out)).toMatch(/--weights must be float32, float16 or int8 \(got 'int4'\)/);
+    expect(fails('export', 'template:mlp', '--format', 'bundle', '--weights', 'int8', '--out', out)).toMatch(/--weights int8 needs a project whose model is int8/);
   }, 60_000);
 
   it('refuses Custom Code by node, an unknown format, and an input of the wrong shape, with messages', () => {

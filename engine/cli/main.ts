@@ -21,6 +21,7 @@ import { readProjectZip, writeProjectZip, newProject, projectCheckpoint } from '
 import type { ProjectFiles, ProjectJSON } from '../project/projectFile.ts';
 import { runTraining } from '../train/session.ts';
 import { evaluateProject } from '../train/evaluation.ts';
+import { int8Setup } from '../compress/int8Model.ts';
 import { encodeTableRow } from '../project/preprocessing.ts';
 import { prepareStored } from '../data/prepare.ts';
 import { sanitizePrep } from '../data/resolve.ts';
@@ -60,7 +61,7 @@ const USAGE = `usage:
 (a model.onnx of the operators the catalog covers opens as a graph with its weights: info, train, export)
 (--prepared: the inputs are already preprocessed; without it the stored preprocessing is applied to raw inputs)
 (--format pytorch writes a zip: model.py, train.py (torchrun/DDP), data.py + data.npz, README; --data picks the data for a template without one)
-(--format bundle writes a zip that predicts raw inputs in a page or Node with no Flowgrad: one ES module, model.json, weights; [--weights float32|float16])
+(--format bundle writes a zip that predicts raw inputs in a page or Node with no Flowgrad: one ES module, model.json, weights; [--weights float32|float16|int8]; a project whose model is int8 exports it as int8, --format onnx as QDQ)
 ${COMPRESS_USAGE}
 (--threads: CPU kernel threads (worker_threads); results do not depend on the count)
 (${ALLOW_CODE_FLAG}: run the project's Custom Code JavaScript; without it such a project is refused)
@@ -92,7 +93,7 @@ function parseArgs(argv: string[]): { cmd: string; file: string; opts: Record<st
 }
 
 type Loaded = { project: ProjectJSON } & ProjectFiles;
-const noFiles = { weights: null, optimizer: null, dataset: null };
+const noFiles = { weights: null, optimizer: null, dataset: null, int8: null };
 
 function loadProject(file: string): Loaded {
   if (file.startsWith('template:')) {
@@ -347,12 +348,12 @@ async function evaluate(file: string, opts: Record<string, string>): Promise<voi
   if (opts.data && !opts.data.startsWith('builtin:')) {
     const upload = await readDataFile(basename(opts.data), new Uint8Array(readFileSync(opts.data)));
     const { rows, classNames } = rowsFromFile(upload, project, log);
-    result = await evaluateProject({ graph: project.graph, weights, dataset: project.data, config, rows });
+    result = await evaluateProject({ graph: project.graph, weights, dataset: project.data, config, rows, setup: int8Setup(loaded.int8) });
     if (classNames && result.report.perClass) result.report.perClass.forEach((c, i) => (c.name = classNames[i] ?? c.name));
     if (classNames) result.report.classNames = result.report.perClass?.map((c) => c.name);
   } else {
     const { dataset, io } = await resolveData(file, loaded, opts, log);
-    result = await evaluateProject({ graph: project.graph, weights, dataset: dataset!, config }, io);
+    result = await evaluateProject({ graph: project.graph, weights, dataset: dataset!, config, setup: int8Setup(loaded.int8) }, io);
   }
   const r = result.report;
   if (json) {
@@ -384,6 +385,7 @@ async function main(): Promise<void> {
   else if (cmd === 'export' && opts.format === 'pytorch') {
     const loaded = loadProject(file);
     await exportPytorch({ file, loaded, opts, resolveData: () => resolveData(file, loaded, opts, console.log), log: console.log });
+    if (loaded.int8) console.log('  the project\'s model is int8: model.py gets its dequantized float32 weights (PyTorch computes them without the int8 activations)');
   } else if (cmd === 'export') await exportCommand(loadProject(file), opts, console.log);
   else if (cmd === 'predict') await predictCommand(file, loadProject, opts, console.log);
   else if (cmd === 'compress') await compressCommand(file, opts, { loadProject, resolveData });

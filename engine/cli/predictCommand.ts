@@ -15,6 +15,7 @@ import { analyzeGraph } from '../graph/analyze.ts';
 import { encodeTextInput, prepareRawInputs, type Preprocessing } from '../project/preprocessing.ts';
 import { onnxInfo } from '../io/onnx/index.ts';
 import { predictRows } from '../train/session.ts';
+import { int8Setup } from '../compress/int8Model.ts';
 import { encodeNpyFloat32 } from './npyWrite.ts';
 import { ALLOW_CODE_FLAG, requireCodeConsent } from './codeGuard.ts';
 import type { LoadedProject } from './exportCommand.ts';
@@ -86,7 +87,7 @@ export async function predictCommand(file: string, load: (f: string) => LoadedPr
     const data = prepared || text ? x.data : applyPreprocessing(info.preprocessing, x.data, product(sample as number[]));
     y = await runOnnxFile(bytes, data, [rows, ...(sample as number[])], input.name, output.name);
   } else {
-    const { project, weights } = load(file);
+    const { project, weights, int8 } = load(file);
     if (!weights) throw new Error(`${basename(file)} has no trained weights: train it first`);
     requireCodeConsent(project.graph, opts[ALLOW_CODE_FLAG.slice(2)] === 'on');
     const a = analyzeGraph(project.graph);
@@ -98,7 +99,7 @@ export async function predictCommand(file: string, load: (f: string) => LoadedPr
     if (text) Object.assign(x, readTextInput(opts.input, project.preprocessing ?? null));
     const rows = rowsOf(x.shape, sample, basename(opts.input));
     const data = prepared || text ? x.data : applyPreprocessing(project.preprocessing ?? null, x.data, product(sample));
-    const out = await predictRows(project.graph, weights, data, rows);
+    const out = await predictRows(project.graph, weights, data, rows, int8Setup(int8));
     y = { data: out, dims: [rows, ...(a.shapes[predId] ?? []).slice(1).map(Number)] };
   }
   writeFileSync(opts.out, encodeNpyFloat32(y.data, y.dims));

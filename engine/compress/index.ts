@@ -12,3 +12,4 @@ export { distillLossFn, distillationLoss, softTargetLoss, suggestStudent, type D
 export { measureModel, type VariantReport } from './report.ts';
 export { compressModel, type CompressHooks, type CompressJob, type CompressedVariant } from './pipeline.ts';
 export { int8ProjectToOnnx, int8ToOnnx, onnxQuantization } from './onnx.ts';
+export { int8Setup } from './int8Model.ts';

@@ -8,10 +8,11 @@
 import { FlowgradError } from '../core/errors.ts';
 import { decodeHalf, encodeHalf } from '../core/half.ts';
 import { decodeSafetensors, encodeSafetensors, type SafetensorsInput } from '../project/safetensors.ts';
+import { INT8_METADATA_KEY } from '../project/quantizedEntry.ts';
 import type { HostTensor } from './channels.ts';
 import type { QuantizedModel } from './quantize.ts';
 
-const META_KEY = 'flowgrad.int8';
+const META_KEY = INT8_METADATA_KEY;
 const bad = (msg: string) => new FlowgradError('bad-file', `int8 weights: ${msg}`);
 
 export function encodeInt8(qm: QuantizedModel): Uint8Array {

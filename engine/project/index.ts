@@ -15,3 +15,4 @@ export * from './projectFile.ts';
 export { SAFETENSORS_DTYPES, decodeSafetensors, encodeSafetensors, readSafetensorsHeader } from './safetensors.ts';
 export type { SafetensorsDtype, SafetensorsEntry, SafetensorsHeader, SafetensorsInput, SafetensorsTensor } from './safetensors.ts';
 export { describeFile, looksLikeZip } from './sniff.ts';
+export * from './quantizedEntry.ts';

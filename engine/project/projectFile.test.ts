@@ -76,7 +76,7 @@ describe('project files', () => {
     expect(badFile(() => readProjectZip(zipWith({ name: 'x' })))).toBe('This is not a Flowgrad project: project.json has no "format" field (expected "flowgrad.project")');
     expect(badFile(() => readProjectZip(zipWith({ format: 'vscode.workspace' })))).toMatch(/has format "vscode.workspace"/);
     expect(badFile(() => readProjectZip(zipWith(defaultGraph())))).toMatch(/holds a model graph, not a project/);
-    expect(badFile(() => readProjectZip(zipWith({ ...json(PROJECT), version: 3 })))).toMatch(/saved by a newer Flowgrad \(project version 3/);
+    expect(badFile(() => readProjectZip(zipWith({ ...json(PROJECT), version: 4 })))).toMatch(/saved by a newer Flowgrad \(project version 4; this one reads up to 3/);
     const cases: [(p: Record<string, any>) => void, RegExp][] = [
       [(p) => delete p.name, /in project.json: name must be a string \(got nothing\)/],
       [(p) => (p.createdAt = 5), /createdAt must be a string/],

@@ -5,6 +5,9 @@
  * to continue from (`optimizer.safetensors` and project.json's `checkpoint`), the
  * preprocessing the model expects (`preprocessing`) and, when the user includes it, the
  * uploaded data file (`dataset/<name>`); version 1 files open as version 2 without them.
+ * Version 3 is a version 2 file whose model is kept as int8: project.json's `quantized` entry
+ * and `weights.int8.safetensors` (quantizedEntry.ts). Only such files are written as version 3,
+ * so an older Flowgrad refuses exactly the projects it would compute wrongly (as float32).
  *
  * Reading treats the file as untrusted: whatever is wrong (not a zip, a damaged zip, a PNG
  * renamed, a zip of something else, bad JSON, a graph or weights that do not parse) becomes a
@@ -24,15 +27,19 @@ import { readZip } from '../bytes/zip.ts';
 import { describeFile, looksLikeZip } from './sniff.ts';
 import { DATASET_DIR, OPTIMIZER_FILE, readCheckpointEntry, readDatasetEntry, readPreprocessing, type IncludedDataset, type Preprocessing } from './projectEntries.ts';
 import type { Checkpoint, CheckpointMeta } from './checkpointFormat.ts';
+import { QUANTIZED_FILE, QUANTIZED_VERSION, checkInt8File, readQuantizedEntry, type QuantizedEntry } from './quantizedEntry.ts';
 
 export const PROJECT_FORMAT = 'flowgrad.project';
+/** The version written for a project without an int8 model. */
 export const PROJECT_VERSION = 2;
+/** The version written for a project whose model is int8 (the newest this Flowgrad reads). */
+export const PROJECT_VERSION_INT8 = 3;
 export const PROJECT_FILE = 'project.json';
 export const WEIGHTS_FILE = 'weights.safetensors';
 
 export interface ProjectJSON {
   format: 'flowgrad.project';
-  version: typeof PROJECT_VERSION;
+  version: typeof PROJECT_VERSION | typeof PROJECT_VERSION_INT8;
   name: string;
   createdAt: string;
   graph: GraphJSON;
@@ -45,6 +52,8 @@ export interface ProjectJSON {
   preprocessing?: Preprocessing;
   /** The uploaded data file the zip carries in dataset/ (version 2; when the user included it). */
   dataset?: IncludedDataset;
+  /** The model is kept as int8 in weights.int8.safetensors (version 3). */
+  quantized?: QuantizedEntry;
 }
 
 /** What a project file holds besides project.json. */
@@ -53,6 +62,8 @@ export interface ProjectFiles {
   optimizer: Uint8Array | null;
   /** The included data file's bytes (project.dataset names it). */
   dataset: Uint8Array | null;
+  /** The int8 model (project.quantized; the compress int8 format), null for a float32 model. */
+  int8: Uint8Array | null;
 }
 
 const NOT_A_PROJECT = 'This is not a Flowgrad project';
@@ -124,8 +135,8 @@ export function parseProject(json: unknown): ProjectJSON {
     badFile(`${NOT_A_PROJECT}: ${PROJECT_FILE} ${o.format === undefined ? 'has no "format" field' : `has format ${describe(o.format)}`} (expected "${PROJECT_FORMAT}")`);
   }
   const version = r.number(o.version, 'version', { int: true, min: 1 });
-  if (version > PROJECT_VERSION) {
-    badFile(`This project was saved by a newer Flowgrad (project version ${version}; this one reads up to ${PROJECT_VERSION}): update Flowgrad to open it`);
+  if (version > PROJECT_VERSION_INT8) {
+    badFile(`This project was saved by a newer Flowgrad (project version ${version}; this one reads up to ${PROJECT_VERSION_INT8}): update Flowgrad to open it`);
   }
   let graph: GraphJSON;
   try {
@@ -146,10 +157,11 @@ export function parseProject(json: unknown): ProjectJSON {
   if (o.metrics !== undefined) project.metrics = readMetrics(r, o.metrics);
   else delete project.metrics;
   // Version 2 entries (a version 1 file has none: migration is reading it as is).
-  for (const [k, read] of [['checkpoint', readCheckpointEntry], ['preprocessing', readPreprocessing], ['dataset', readDatasetEntry]] as const) {
+  for (const [k, read] of [['checkpoint', readCheckpointEntry], ['preprocessing', readPreprocessing], ['dataset', readDatasetEntry], ['quantized', readQuantizedEntry]] as const) {
     if (o[k] !== undefined && o[k] !== null) (project as unknown as Record<string, unknown>)[k] = read(r, o[k]);
     else delete (project as unknown as Record<string, unknown>)[k];
   }
+  project.version = project.quantized ? PROJECT_VERSION_INT8 : PROJECT_VERSION;
   return project;
 }
 
@@ -167,12 +179,15 @@ function checkWeights(weights: Uint8Array, code: 'bad-file' | 'bad-argument'): v
  * Builds the .flowgrad.zip bytes: project.json (pretty-printed) and, when given,
  * weights.safetensors (stored uncompressed: float data barely compresses). Both are checked
  * first, so Flowgrad never writes a project it could not open; a problem throws
- * FlowgradError 'bad-argument'.
+ * FlowgradError 'bad-argument'. With `int8` (the compress int8 file of the model the float32
+ * `weights` dequantize), the project gets its `quantized` entry and is written as version 3.
  */
-export function writeProjectZip({ project, weights, optimizer, dataset }: { project: ProjectJSON; weights?: Uint8Array | null; optimizer?: Uint8Array | null; dataset?: Uint8Array | null }): Uint8Array {
+export function writeProjectZip({ project, weights, optimizer, dataset, int8 }: { project: ProjectJSON; weights?: Uint8Array | null; optimizer?: Uint8Array | null; dataset?: Uint8Array | null; int8?: Uint8Array | null }): Uint8Array {
   let clean: ProjectJSON;
   try {
-    clean = parseProject(JSON.parse(JSON.stringify(project)) as unknown);
+    const { quantized: _, ...rest } = project;
+    const json = int8 ? { ...rest, version: PROJECT_VERSION_INT8, quantized: { format: 'int8', version: QUANTIZED_VERSION } } : { ...rest, version: PROJECT_VERSION };
+    clean = parseProject(JSON.parse(JSON.stringify(json)) as unknown);
   } catch (e) {
     throw new FlowgradError('bad-argument', `writeProjectZip: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
@@ -182,6 +197,11 @@ export function writeProjectZip({ project, weights, optimizer, dataset }: { proj
     files[WEIGHTS_FILE] = [weights, { level: 0 }];
   }
   if (clean.checkpoint && !weights) throw new FlowgradError('bad-argument', 'writeProjectZip: a checkpoint needs the weights');
+  if (int8) {
+    if (!weights) throw new FlowgradError('bad-argument', 'writeProjectZip: an int8 model needs its dequantized float32 weights too');
+    checkInt8File(int8, 'writeProjectZip');
+    files[QUANTIZED_FILE] = [int8, { level: 6 }];
+  }
   if (optimizer) {
     if (!clean.checkpoint?.optimizer) throw new FlowgradError('bad-argument', `writeProjectZip: ${OPTIMIZER_FILE} without a checkpoint entry naming its optimizer`);
     checkWeights(optimizer, 'bad-argument');
@@ -229,12 +249,12 @@ export function readProjectZip(bytes: Uint8Array): { project: ProjectJSON } & Pr
       what: 'the project',
       filter(f) {
         names.push(f.name);
-        return /^([^/]+\/)?(project\.json|weights\.safetensors|optimizer\.safetensors|dataset\/[^/]+)$/.test(f.name) && !f.name.startsWith('__MACOSX/');
+        return /^([^/]+\/)?(project\.json|weights\.safetensors|weights\.int8\.safetensors|optimizer\.safetensors|dataset\/[^/]+)$/.test(f.name) && !f.name.startsWith('__MACOSX/');
       },
       // Adam's state (two moments) is twice the weights; an included dataset is capped as decoded data.
       maxEntry: (f) => (f.name.endsWith('.json') ? LIMITS.projectJsonBytes : f.name.includes(DATASET_DIR) ? LIMITS.decodedBytes
         : f.name.endsWith(OPTIMIZER_FILE) ? 2 * LIMITS.weightsBytes : LIMITS.weightsBytes),
-      maxTotal: LIMITS.projectJsonBytes + 3 * LIMITS.weightsBytes + LIMITS.decodedBytes,
+      maxTotal: LIMITS.projectJsonBytes + 4 * LIMITS.weightsBytes + LIMITS.decodedBytes,
       expect: (f) => (f.name.endsWith('.safetensors') ? weightsSize : undefined),
       advice: 'It is not a project Flowgrad wrote; check where it came from.',
     });
@@ -261,7 +281,14 @@ export function readProjectZip(bytes: Uint8Array): { project: ProjectJSON } & Pr
   if (!project.checkpoint?.optimizer) optimizer = null;
   const dataset = project.dataset ? files[`${base}${DATASET_DIR}${project.dataset.file}`] ?? null : null;
   if (project.dataset && !dataset) delete project.dataset;
-  return { project, weights, optimizer, dataset };
+  // An int8 model computed as float32 would give other answers than the one saved: refused, not dropped.
+  const int8 = project.quantized ? files[`${base}${QUANTIZED_FILE}`] ?? null : null;
+  if (project.quantized) {
+    if (!int8) badFile(`${DAMAGED}: ${PROJECT_FILE} says its model is int8, but ${QUANTIZED_FILE} is missing`);
+    if (!weights) badFile(`${DAMAGED}: its int8 model has no ${WEIGHTS_FILE} beside it`);
+    checkInt8File(int8!, DAMAGED);
+  }
+  return { project, weights, optimizer, dataset, int8 };
 }
 
 /** The checkpoint to continue training from, when the project has one (version 1 files: none, only weights). */

@@ -14,7 +14,7 @@ import { classificationReport, regressionReport, type EvaluationReport } from '.
 import type { DatasetSpec, TrainConfig } from '../project/config.ts';
 import { batchTensors, metricPlan } from './evaluate.ts';
 import type { GraphModel } from './graphModel.ts';
-import { loadData, modelWithWeights } from './session.ts';
+import { loadData, modelWithWeights, type ModelSetup } from './session.ts';
 import type { ArrayDataset } from '../data/split.ts';
 
 /** Loss, predictions and the report of `model` on every row of `d`. */
@@ -63,6 +63,8 @@ export interface EvaluateJob {
   /** Rows to score instead of a split of the dataset (already prepared as the model expects). */
   rows?: ArrayDataset;
   worst?: number;
+  /** Applied to the model once its weights are in (an int8 model's simulation). */
+  setup?: ModelSetup;
 }
 
 export interface ProjectEvaluation {
@@ -88,7 +90,7 @@ export async function evaluateProject(job: EvaluateJob, io?: DataIO): Promise<Pr
     classNames = data.classNames;
     sampleShape = data.sampleShape;
   }
-  const model = modelWithWeights(job.graph, job.weights);
+  const model = modelWithWeights(job.graph, job.weights, job.setup);
   try {
     const report = await evaluateReport(model, rows, job.config, { classNames, worst: job.worst ?? 12 });
     return { split, report, samples: { x: rows.x, sampleShape } };

@@ -194,10 +194,17 @@ export async function exportWeightsAsync(model: GraphModel): Promise<Uint8Array>
 }
 
 /** A model for `graph` with the weights from a safetensors file, ready for inference. */
-export function modelWithWeights(graph: GraphJSON, weights: Uint8Array): GraphModel {
+/**
+ * What a caller does to a model once its weights are in, before it computes (compress's int8
+ * simulation: engine/compress/int8Model.ts) — the layers above train/ hand it down.
+ */
+export type ModelSetup = (model: GraphModel) => void;
+
+export function modelWithWeights(graph: GraphJSON, weights: Uint8Array, setup?: ModelSetup): GraphModel {
   const model = new GraphModel(graph);
   try {
     loadWeightsInto(model, weights);
+    setup?.(model);
   } catch (e) {
     model.dispose();
     throw e;
@@ -344,8 +351,8 @@ export async function runTraining(job: TrainJob, hooks: TrainHooks): Promise<Tra
 }
 
 /** Runs the model on rows of inputs; any backend (one asynchronous read). */
-export async function predictRows(graph: GraphJSON, weights: Uint8Array, inputs: Float32Array, rows: number): Promise<Float32Array> {
-  const model = modelWithWeights(graph, weights);
+export async function predictRows(graph: GraphJSON, weights: Uint8Array, inputs: Float32Array, rows: number, setup?: ModelSetup): Promise<Float32Array> {
+  const model = modelWithWeights(graph, weights, setup);
   try {
     const inShape = model.inputShape;
     const perRow = inputs.length / Math.max(1, rows);
@@ -361,8 +368,8 @@ export async function predictRows(graph: GraphJSON, weights: Uint8Array, inputs:
   }
 }
 
-export async function boundaryGrid(graph: GraphJSON, weights: Uint8Array, dataset: DatasetSpec, resolution: number): Promise<BoundaryGrid> {
-  const model = modelWithWeights(graph, weights);
+export async function boundaryGrid(graph: GraphJSON, weights: Uint8Array, dataset: DatasetSpec, resolution: number, setup?: ModelSetup): Promise<BoundaryGrid> {
+  const model = modelWithWeights(graph, weights, setup);
   try {
     return await boundaryOfAsync(model, loadDataset(dataset).extent, resolution);
   } finally {
