@@ -17,6 +17,7 @@ import { decodeInt8 } from '../compress/quantFile.ts';
 import { simulateQuantized } from '../compress/quantize.ts';
 import type { VariantReport } from '../compress/report.ts';
 import { forward, runOnnx } from '../test/onnxRun.ts';
+import { jobFromFlags } from './compress.ts';
 
 const argmax = (d: Float32Array, k: number) => Array.from({ length: d.length / k }, (_, r) => d.subarray(r * k, r * k + k).reduce((b, v, i, a) => (v > a[b]! ? i : b), 0));
 
@@ -77,6 +78,14 @@ describe('flowgrad compress', () => {
     expect(json.variants[1]!.parameters).toBe(json.variants[2]!.parameters);
     expect(json.variants[1]!.parameters).toBeLessThan(json.variants[0]!.parameters / 3);
   }, 120_000);
+
+  it('reads --qat-epochs for int8 and refuses it where it cannot apply', () => {
+    const base = { graph: cnn(), weights: new Uint8Array(), dataset, config };
+    expect(jobFromFlags({ quantize: 'int8', 'qat-epochs': '3' }, base).quantize).toMatchObject({ kind: 'int8', qatEpochs: 3 });
+    expect(jobFromFlags({ quantize: 'int8' }, base).quantize!.qatEpochs).toBe(0);
+    expect(() => jobFromFlags({ quantize: 'int8', 'qat-epochs': '1.5' }, base)).toThrow(/--qat-epochs must be a whole number from 0 to 100 \(got '1.5'\)/);
+    expect(() => jobFromFlags({ quantize: 'float16', 'qat-epochs': '2' }, base)).toThrow(/--qat-epochs is for --quantize int8/);
+  });
 
   it('refuses bad flags with a message naming them', () => {
     const fail = (...args: string[]) => {
