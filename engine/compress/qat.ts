@@ -32,6 +32,14 @@ import { manualSeed } from '../ops/creation.ts';
 import { compressRow } from './layers.ts';
 import { fakeQuant, type ActQuant } from './quantize.ts';
 
+/**
+ * QAT trains at this fraction of the project's learning rate: the model starts trained, and at
+ * the full rate a fresh Adam's first steps move every weight by about the rate — more than an
+ * int8 step of most weights — undoing more than the fine-tuning recovers (LeNet-5 lost 1.33 pp
+ * in one epoch at 0.001; PyTorch's and TF-MOT's QAT recipes also fine-tune at a small rate).
+ */
+export const QAT_LR_FACTOR = 0.1;
+
 /** Most QAT epochs a run may ask for (a fine-tune, not a training run). */
 export const MAX_QAT_EPOCHS = 100;
 
@@ -123,8 +131,8 @@ export class QatWeights implements TrainCallback {
 }
 
 /**
- * Fine-tunes `model` for `epochs` with fake-quant activations (the fixed calibrated ranges
- * `acts`) and fake-quant weights, through the ordinary fit path. The model ends with its
+ * Fine-tunes `model` for `epochs` at QAT_LR_FACTOR of `cfg.lr` with fake-quant activations (the
+ * fixed calibrated ranges `acts`) and fake-quant weights, through the ordinary fit path. The model ends with its
  * float fine-tuned weights and no hook; quantize them with quantizeWeights.
  */
 export async function qatFinetune(model: GraphModel, acts: readonly ActQuant[], data: Pick<LoadedData, 'train' | 'val' | 'augment'>, cfg: TrainConfig, epochs: number, hooks: FitCallbacks = {}): Promise<void> {
@@ -138,7 +146,7 @@ export async function qatFinetune(model: GraphModel, acts: readonly ActQuant[], 
   try {
     manualSeed(cfg.seed);
     model.train();
-    await fit(model, data.train, data.val, { ...cfg, epochs }, { augment: data.augment, ...hooks, callbacks: [weights, ...(hooks.callbacks ?? [])] });
+    await fit(model, data.train, data.val, { ...cfg, lr: cfg.lr * QAT_LR_FACTOR, epochs }, { augment: data.augment, ...hooks, callbacks: [weights, ...(hooks.callbacks ?? [])] });
   } finally {
     model.inputHook = prev;
     weights.restore();
