@@ -64,7 +64,7 @@ test('compress LeNet-5: prune + int8, the report and plot, downloads, keep it an
   await epochs.fill('1');
   await expect(dialog.getByLabel('Weights', { exact: true })).toHaveValue('int8');
   // Quantization-aware fine-tuning: a bad epoch count is refused at its field; one epoch runs.
-  const qat = dialog.getByLabel('Quantization-aware fine-tuning epochs (0: none)');
+  const qat = dialog.getByLabel('Quantization-aware training epochs (0: none)');
   await qat.fill('1.5');
   await expect(dialog.getByText(/a whole number from 0 to 100.*“1\.5”/)).toBeVisible();
   await expect(dialog.getByRole('button', { name: 'Compress', exact: true })).toBeDisabled();

@@ -71,7 +71,7 @@ export function CompressOptions({ errors, hasCanvasStudent, disabled }: { errors
             <Choice k="calibration" label="Calibration" options={[['minmax', 'MinMax'], ['percentile', 'Percentile']]} />
             {f.calibration === 'percentile' && <Text k="percentile" label="Percentile" errors={errors} />}
             <Text k="calibrationBatches" label="Calibration batches" errors={errors} />
-            <Text k="qatEpochs" label="Quantization-aware fine-tuning epochs (0: none)" errors={errors} />
+            <Text k="qatEpochs" label="Quantization-aware training epochs (0: none)" errors={errors} />
           </>
         )}
       </Section>
