@@ -96,6 +96,9 @@ describe('unstructured pruning', () => {
     expect(six.slice(0, 3).every((s, i) => i === 0 || s > six[i - 1]!)).toBe(true);
     expect(six.slice(2)).toEqual([0.5, 0.5, 0.5, 0.5]);
     expect(sparsityAt({ sparsity: 0.8, schedule: 'oneShot' }, 1, 4)).toBe(0.8);
+    // One fine-tuning epoch: its first half ramps, its second recovers at the target.
+    expect(sparsityAt({ sparsity: 0.8, schedule: 'polynomial' }, 0.25, 1)).toBeCloseTo(0.7, 12);
+    expect(sparsityAt({ sparsity: 0.8, schedule: 'polynomial' }, 0.5, 1)).toBe(0.8);
   });
 
   it('prunes the smallest magnitudes per layer, or across layers with one global threshold', () => {

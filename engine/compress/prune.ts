@@ -2,9 +2,10 @@
  * Magnitude pruning: unstructured (the smallest |w| of each layer, or of all layers together,
  * set to zero) and structured (whole output channels/units with the smallest L1 norm, see
  * channels.ts), a sparsity schedule over fine-tuning (one-shot, or polynomial as in TensorFlow
- * Model Optimization: s(t) = s·(1 − (1 − t/R)³) for t in epochs, 0 ≤ t ≤ R = ⌈E/2⌉ of the E
+ * Model Optimization: s(t) = s·(1 − (1 − t/R)³) for t in epochs, 0 ≤ t ≤ R = E/2 of the E
  * epochs, raised in small steps every few optimizer steps — not once per epoch, which jumped
- * to 70% of 80% at the first step — then held so the rest recover at the final sparsity), and
+ * to 70% of 80% at the first step — then held so the second half recovers at the final
+ * sparsity, a single epoch too), and
  * the masks kept applied after every optimizer step by a training callback, so pruned weights
  * stay exactly zero.
  */
@@ -40,10 +41,10 @@ export function checkPruneOptions(o: PruneOptions): void {
   if (!['oneShot', 'polynomial'].includes(o.schedule)) throw new FlowgradError('bad-argument', `prune: schedule must be oneShot or polynomial (got '${o.schedule}')`);
 }
 
-/** The target sparsity after `t` epochs (fractional: t = steps / steps per epoch) of `epochs` of fine-tuning: polynomial from 0 up to the final value at t = ⌈epochs/2⌉, then held. */
+/** The target sparsity after `t` epochs (fractional: t = steps / steps per epoch) of `epochs` of fine-tuning: polynomial from 0 up to the final value at t = epochs/2, then held. */
 export function sparsityAt(o: Pick<PruneOptions, 'sparsity' | 'schedule'>, t: number, epochs: number): number {
   if (o.schedule === 'oneShot' || epochs <= 0) return o.sparsity;
-  const f = Math.min(1, Math.max(0, t / Math.ceil(epochs / 2)));
+  const f = Math.min(1, Math.max(0, t / (epochs / 2)));
   return o.sparsity * (1 - (1 - f) ** 3);
 }
 
@@ -168,7 +169,7 @@ export class PruneCallback implements TrainCallback {
 
   /** `stepsPerEpoch`: optimizer steps in one fine-tuning epoch (stepsPerEpoch(), engine/train/schedule.ts). */
   constructor(private readonly options: PruneOptions, private readonly epochs: number, private readonly stepsPerEpoch = 1) {
-    this.rampSteps = options.schedule === 'polynomial' && epochs > 0 ? Math.ceil(epochs / 2) * Math.max(1, stepsPerEpoch) : 0;
+    this.rampSteps = options.schedule === 'polynomial' && epochs > 0 ? Math.max(1, Math.ceil((epochs * Math.max(1, stepsPerEpoch)) / 2)) : 0;
     this.every = Math.max(1, Math.ceil(this.rampSteps / RAMP_UPDATES));
   }
 
