@@ -36,7 +36,7 @@ const runs: [string, Partial<CompressJob>][] = [
   ['int8 PTQ', { quantize: { kind: 'int8', calibration: 'minmax', calibrationBatches: 8 } }],
   ['int8 PTQ (percentile)', { quantize: { kind: 'int8', calibration: 'percentile', percentile: 99.99, calibrationBatches: 8 } }],
   ['int8 QAT (1 epoch)', { quantize: { kind: 'int8', calibration: 'minmax', calibrationBatches: 8, qatEpochs: 1 } }],
-  ['80% unstructured', { prune: { mode: 'unstructured', sparsity: 0.8, schedule: 'polynomial', finetuneEpochs: finetune } }],
+  ['80% unstructured (per layer)', { prune: { mode: 'unstructured', sparsity: 0.8, schedule: 'polynomial', finetuneEpochs: finetune } }],
   ['80% global', { prune: { mode: 'global', sparsity: 0.8, schedule: 'polynomial', finetuneEpochs: finetune } }],
   ['50% channels', { prune: { mode: 'channels', sparsity: 0.5, schedule: 'polynomial', finetuneEpochs: finetune } }],
   ['distillation', { distill: { student: suggestStudent(graph, 0.48), temperature: 4, alpha: 0.7, epochs, compareWithoutTeacher: true } }],
@@ -51,7 +51,7 @@ const pp = (v: number) => `${v >= 0 ? '+' : ''}${(v * 100).toFixed(2)} pp`;
 const get = (run: string, name: string) => results[run]!.find((r) => r.name === name)!;
 const b = get('int8 PTQ', 'baseline');
 const int8 = get('int8 PTQ', 'int8'), int8p = get('int8 PTQ (percentile)', 'int8');
-const unstr = get('80% unstructured', 'pruned'), glob = get('80% global', 'pruned'), qat = get('int8 QAT (1 epoch)', 'int8'), ch = get('50% channels', 'pruned');
+const unstr = get('80% unstructured (per layer)', 'pruned'), glob = get('80% global', 'pruned'), qat = get('int8 QAT (1 epoch)', 'int8'), ch = get('50% channels', 'pruned');
 const dist = get('distillation', 'distilled'), alone = get('distillation', 'student (no teacher)');
 const targets = [
   { target: 'int8 PTQ ≤ 1 pp drop at ≥ 3.5× smaller weights (MinMax)', value: `${pp(int8.delta)}, ${(b.file.bytes / int8.file.bytes).toFixed(2)}× smaller`, met: int8.delta >= -0.01 && b.file.bytes / int8.file.bytes >= 3.5 },
