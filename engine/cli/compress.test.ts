@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GraphBuilder } from '../templates/build.ts';
+import { jobFromFlags } from './compress.ts';
 import { newProject, readProjectZip, writeProjectZip } from '../project/projectFile.ts';
 import { DEFAULT_TRAIN_CONFIG, type DatasetSpec } from '../project/config.ts';
 import { runTraining, loadData } from '../train/session.ts';
@@ -17,7 +18,6 @@ import { decodeInt8 } from '../compress/quantFile.ts';
 import { simulateQuantized } from '../compress/quantize.ts';
 import type { VariantReport } from '../compress/report.ts';
 import { forward, runOnnx } from '../test/onnxRun.ts';
-import { jobFromFlags } from './compress.ts';
 
 const argmax = (d: Float32Array, k: number) => Array.from({ length: d.length / k }, (_, r) => d.subarray(r * k, r * k + k).reduce((b, v, i, a) => (v > a[b]! ? i : b), 0));
 
