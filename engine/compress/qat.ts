@@ -22,13 +22,12 @@ import { FlowgradError } from '../core/errors.ts';
 import { noGrad } from '../autograd/mode.ts';
 import { scope } from '../core/memory.ts';
 import type { Tensor } from '../core/tensor.ts';
-import { tensor } from '../ops/creation.ts';
+import { manualSeed, tensor } from '../ops/creation.ts';
 import type { TrainConfig } from '../project/config.ts';
 import type { GraphModel } from '../train/graphModel.ts';
 import { fit, type FitCallbacks } from '../train/fit.ts';
 import type { FitContext, TrainCallback } from '../train/callbacks/types.ts';
 import type { LoadedData } from '../train/session.ts';
-import { manualSeed } from '../ops/creation.ts';
 import { compressRow } from './layers.ts';
 import { fakeQuant, type ActQuant } from './quantize.ts';
 
