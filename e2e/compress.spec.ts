@@ -63,6 +63,12 @@ test('compress LeNet-5: prune + int8, the report and plot, downloads, keep it an
   await expect(dialog.getByText('Cancelled: nothing was changed.')).toBeVisible({ timeout: 30_000 });
   await epochs.fill('1');
   await expect(dialog.getByLabel('Weights', { exact: true })).toHaveValue('int8');
+  // Quantization-aware fine-tuning: a bad epoch count is refused at its field; one epoch runs.
+  const qat = dialog.getByLabel('Quantization-aware training epochs (0: none)');
+  await qat.fill('1.5');
+  await expect(dialog.getByText(/a whole number from 0 to 100.*“1\.5”/)).toBeVisible();
+  await expect(dialog.getByRole('button', { name: 'Compress', exact: true })).toBeDisabled();
+  await qat.fill('1');
   await dialog.getByRole('button', { name: 'Compress', exact: true }).click();
   await expect(dialog.getByRole('button', { name: 'Cancel', exact: true })).toBeVisible();
 
@@ -75,6 +81,7 @@ test('compress LeNet-5: prune + int8, the report and plot, downloads, keep it an
   console.log(`Compress report (e2e):\n${cells.map((c) => c.slice(0, 10).join(' | ')).join('\n')}`);
   for (const c of cells) expect(c[6]).toMatch(/^\d+\.\d\d%$/);
   expect(cells[2]![3]).toBe('int8');
+  await expect(dialog.getByRole('list', { name: 'Variants: how each was made, downloads' })).toContainText('int8 quantization-aware fine-tuning (1 epoch');
   // The curve of the fine-tuning and the size-vs-accuracy plot are drawn.
   await expect(dialog.getByTestId('compress-curves')).toBeVisible();
   const plot = dialog.getByTestId('compress-plot');

@@ -22,6 +22,17 @@ describe('readCompressForm', () => {
     expect(r.errors.percentile).toContain('nothing');
   });
 
+  it('reads the quantization-aware fine-tuning epochs, with their error at their field', () => {
+    expect(readCompressForm({ ...DEFAULT_COMPRESS_FORM, qatEpochs: '3' }, null).options?.quantize).toEqual({ kind: 'int8', calibration: 'minmax', calibrationBatches: 8, qatEpochs: 3 });
+    for (const bad of ['-1', '1.5', 'two', '101']) {
+      const r = readCompressForm({ ...DEFAULT_COMPRESS_FORM, qatEpochs: bad }, null);
+      expect(r.options).toBeNull();
+      expect(Object.keys(r.errors)).toEqual(['qatEpochs']);
+    }
+    // float16 has no fine-tuning: the field is not read.
+    expect(readCompressForm({ ...DEFAULT_COMPRESS_FORM, quantKind: 'float16', qatEpochs: 'x' }, null).errors).toEqual({});
+  });
+
   it('needs a method, and a drawn student for the canvas choice', () => {
     expect(readCompressForm({ ...DEFAULT_COMPRESS_FORM, prune: false, quantize: false }, null).errors.methods).toBeDefined();
     const noStudent = readCompressForm({ ...DEFAULT_COMPRESS_FORM, prune: false, quantize: false, distill: true, student: 'canvas' }, null);

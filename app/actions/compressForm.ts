@@ -20,6 +20,8 @@ export interface CompressForm {
   calibration: Calibration;
   percentile: string;
   calibrationBatches: string;
+  /** int8: epochs of quantization-aware fine-tuning before the int8 weights are made (0: post-training only). */
+  qatEpochs: string;
   distill: boolean;
   student: StudentChoice;
   studentWidth: string;
@@ -30,7 +32,7 @@ export interface CompressForm {
 
 export const DEFAULT_COMPRESS_FORM: CompressForm = {
   prune: true, pruneAmount: '0.8', pruneMode: 'unstructured', schedule: 'polynomial', finetuneEpochs: '2',
-  quantize: true, quantKind: 'int8', calibration: 'minmax', percentile: '99.99', calibrationBatches: '8',
+  quantize: true, quantKind: 'int8', calibration: 'minmax', percentile: '99.99', calibrationBatches: '8', qatEpochs: '0',
   distill: false, student: 'suggested', studentWidth: '0.5', temperature: '4', alpha: '0.7', distillEpochs: '3',
 };
 
@@ -67,7 +69,8 @@ export function readCompressForm(f: CompressForm, canvasStudent: GraphJSON | nul
     if (f.quantKind === 'int8') {
       const percentile = f.calibration === 'percentile' ? num('percentile', (v) => v > 50 && v <= 100, 'a percentile above 50, at most 100') : undefined;
       const calibrationBatches = num('calibrationBatches', whole(1, 64), 'a whole number from 1 to 64');
-      options.quantize = { kind: 'int8', calibration: f.calibration, calibrationBatches, ...(percentile !== undefined ? { percentile } : {}) };
+      const qatEpochs = num('qatEpochs', whole(0, 100), 'a whole number from 0 to 100');
+      options.quantize = { kind: 'int8', calibration: f.calibration, calibrationBatches, ...(percentile !== undefined ? { percentile } : {}), ...(qatEpochs > 0 ? { qatEpochs } : {}) };
     } else options.quantize = { kind: 'float16', calibration: 'minmax' };
   }
   if (f.distill) {

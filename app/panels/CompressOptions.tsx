@@ -1,6 +1,7 @@
 /**
  * The Compress view's options: pruning (amount, unstructured / global / channels, fine-tuning
- * epochs, schedule), quantization (int8 with MinMax or percentile calibration, or float16) and
+ * epochs, schedule), quantization (int8 with MinMax or percentile calibration and optional
+ * quantization-aware fine-tuning epochs, or float16) and
  * distillation (the suggested half-width student or the graph on the canvas; T and α). Values
  * stay as typed; a bad one shows its reason under its field (actions/compressForm.ts).
  */
@@ -70,6 +71,7 @@ export function CompressOptions({ errors, hasCanvasStudent, disabled }: { errors
             <Choice k="calibration" label="Calibration" options={[['minmax', 'MinMax'], ['percentile', 'Percentile']]} />
             {f.calibration === 'percentile' && <Text k="percentile" label="Percentile" errors={errors} />}
             <Text k="calibrationBatches" label="Calibration batches" errors={errors} />
+            <Text k="qatEpochs" label="Quantization-aware training epochs (0: none)" errors={errors} />
           </>
         )}
       </Section>

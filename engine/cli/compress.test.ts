@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GraphBuilder } from '../templates/build.ts';
+import { jobFromFlags } from './compress.ts';
 import { newProject, readProjectZip, writeProjectZip } from '../project/projectFile.ts';
 import { DEFAULT_TRAIN_CONFIG, type DatasetSpec } from '../project/config.ts';
 import { runTraining, loadData } from '../train/session.ts';
@@ -96,6 +97,14 @@ describe('flowgrad compress', () => {
     expect(json.variants[1]!.parameters).toBe(json.variants[2]!.parameters);
     expect(json.variants[1]!.parameters).toBeLessThan(json.variants[0]!.parameters / 3);
   }, 120_000);
+
+  it('reads --qat-epochs for int8 and refuses it where it cannot apply', () => {
+    const base = { graph: cnn(), weights: new Uint8Array(), dataset, config };
+    expect(jobFromFlags({ quantize: 'int8', 'qat-epochs': '3' }, base).quantize).toMatchObject({ kind: 'int8', qatEpochs: 3 });
+    expect(jobFromFlags({ quantize: 'int8' }, base).quantize!.qatEpochs).toBe(0);
+    expect(() => jobFromFlags({ quantize: 'int8', 'qat-epochs': '1.5' }, base)).toThrow(/--qat-epochs must be a whole number from 0 to 100 \(got '1.5'\)/);
+    expect(() => jobFromFlags({ quantize: 'float16', 'qat-epochs': '2' }, base)).toThrow(/--qat-epochs is for --quantize int8/);
+  });
 
   it('refuses bad flags with a message naming them', () => {
     const fail = (...args: string[]) => {

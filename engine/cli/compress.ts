@@ -15,11 +15,12 @@ import type { DataIO } from '../data/resolve.ts';
 import { compressModel, type CompressJob, type CompressedVariant } from '../compress/pipeline.ts';
 import type { PruneMode } from '../compress/prune.ts';
 import type { Calibration } from '../compress/quantize.ts';
+import { MAX_QAT_EPOCHS } from '../compress/qat.ts';
 import { ALLOW_CODE_FLAG, requireCodeConsent } from './codeGuard.ts';
 import { int8ProjectToOnnx } from '../compress/onnx.ts';
 
 export const COMPRESS_USAGE = `  npm run flowgrad -- compress <project.flowgrad.zip> [--prune 0.8 [--prune-mode unstructured|global|channels] [--schedule polynomial|oneshot] [--finetune-epochs N]]
-                       [--quantize int8|float16 [--calibration minmax|percentile] [--percentile 99.99] [--calibration-batches N]]
+                       [--quantize int8|float16 [--calibration minmax|percentile] [--percentile 99.99] [--calibration-batches N] [--qat-epochs N]]
                        [--distill student.json|suggest [--student-width 0.5] [--temperature 4] [--alpha 0.7] [--distill-epochs N] [--compare-student]]
                        [--latency-runs N] [--json] --out compressed.flowgrad.zip`;
 
@@ -62,7 +63,9 @@ export function jobFromFlags(opts: Record<string, string>, base: Omit<CompressJo
       calibration: oneOf<Calibration>(opts, 'calibration', ['minmax', 'percentile'], 'minmax'),
       percentile: number(opts, 'percentile', 99.99, (v) => v > 50 && v <= 100, 'a percentile in (50, 100]'),
       calibrationBatches: number(opts, 'calibration-batches', 8, (v) => Number.isInteger(v) && v >= 1 && v <= 64, 'a whole number from 1 to 64'),
+      qatEpochs: number(opts, 'qat-epochs', 0, (v) => Number.isInteger(v) && v >= 0 && v <= MAX_QAT_EPOCHS, `a whole number from 0 to ${MAX_QAT_EPOCHS}`),
     };
+    if (job.quantize.kind !== 'int8' && job.quantize.qatEpochs) throw new Error('--qat-epochs is for --quantize int8 (float16 needs no fine-tuning)');
   }
   if (opts.distill !== undefined) {
     const student = opts.distill === 'suggest' ? null : parseGraph(readFileSync(opts.distill, 'utf8'));

@@ -95,6 +95,22 @@ describe('compile', () => {
     f.dispose();
   });
 
+  it('a value read twice by one kernel (x − x, x · x) is inlined once and feeds both operands', () => {
+    // Found by quantization-aware training's c − c.detach() + fakeQuant(x): the second operand read a buffer whose kernel the first had absorbed.
+    const fns = [(a: Tensor) => { const c = a.mul(2); return c.sub(c).add(a.mul(3)); }, (a: Tensor) => { const c = a.mul(2); return c.mul(c.detach()).add(1); }];
+    const a = randn([3, 4]);
+    for (const fn of fns) {
+      const f = compile(fn);
+      const eager = scope(() => fn(a)).dataSync();
+      f(a).dispose(); // trace
+      const out = f(a);
+      expect(f.stats()!.fusedKernels).toBe(1);
+      expect(Array.from(out.dataSync())).toEqual(Array.from(eager));
+      out.dispose();
+      f.dispose();
+    }
+  });
+
   it('fuses activation gradients in the backward pass', () => {
     manualSeed(1);
     const model = mlp();

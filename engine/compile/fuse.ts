@@ -65,6 +65,9 @@ export function fuse(p: Program): void {
     const outShape = os.length || s.kernel === 'binary' || s.kernel === 'where' ? os : [out.size];
     const tree: Tree = { nodes: [], inputs: [], minPos: pos, kernels: 1 };
     const leafNodes = new Map<string, number>();
+    // A value this step reads twice (x − x, x·x) is inlined once and its node used for both operands:
+    // a second read would find its kernel absorbed and read a buffer that is never written.
+    const inlined = new Map<number, number>();
     const inputIndex = (v: number) => {
       let k = tree.inputs.indexOf(v);
       if (k < 0) k = tree.inputs.push(v) - 1;
@@ -78,6 +81,8 @@ export function fuse(p: Program): void {
       const rs = readers.get(v);
       const internal = vb.kind === 'internal' && !outputs.has(v) && ws.length === 1;
       if (internal && full && rs?.size === 1) {
+        const again = inlined.get(v);
+        if (again !== undefined) return again;
         const sub = trees.get(ws[0]);
         if (sub && !absorbed.has(ws[0]) && !sub.inputs.some((l) => writtenBetween(l, sub.minPos, pos))) {
           absorbed.add(ws[0]);
@@ -85,6 +90,7 @@ export function fuse(p: Program): void {
           for (const n of sub.nodes) tree.nodes.push(remap(n, base, (k) => inputIndex(sub.inputs[k])));
           tree.minPos = Math.min(tree.minPos, sub.minPos);
           tree.kernels += sub.kernels;
+          inlined.set(v, tree.nodes.length - 1);
           return tree.nodes.length - 1;
         }
       }

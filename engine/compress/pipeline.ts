@@ -15,11 +15,13 @@ import { manualSeed } from '../ops/creation.ts';
 import { GraphModel } from '../train/graphModel.ts';
 import { fit, type EpochReport, type FitCallbacks, type StepReport } from '../train/fit.ts';
 import { batchTensors } from '../train/evaluate.ts';
+import { stepsPerEpoch } from '../train/schedule.ts';
 import { loadData, modelWithWeights, type LoadedData } from '../train/session.ts';
 import { PruneCallback, checkPruneOptions, sparsityReport, type PruneOptions } from './prune.ts';
 import { encodeHostTensors, hostTensors, stripChannels } from './strip.ts';
 import { channelGroups } from './channels.ts';
-import { quantizeModel, simulateQuantized, type Calibration } from './quantize.ts';
+import { calibrate, quantizeModel, quantizeWeights, simulateQuantized, type Calibration, type QuantizedModel } from './quantize.ts';
+import { checkQatEpochs, qatFinetune } from './qat.ts';
 import { decodeFloat16, encodeFloat16, encodeInt8 } from './quantFile.ts';
 import { checkDistillOptions, distillLossFn, suggestStudent, type DistillOptions } from './distill.ts';
 import { gzipSize, measureModel, type VariantReport } from './report.ts';
@@ -32,7 +34,8 @@ export interface CompressJob {
   dataset: DatasetSpec;
   config: TrainConfig;
   prune?: PruneOptions & { finetuneEpochs: number };
-  quantize?: { kind: 'int8' | 'float16'; calibration: Calibration; percentile?: number; calibrationBatches?: number };
+  /** int8 with `qatEpochs` > 0: quantization-aware fine-tuning for that many epochs before the int8 weights are made (qat.ts). */
+  quantize?: { kind: 'int8' | 'float16'; calibration: Calibration; percentile?: number; calibrationBatches?: number; qatEpochs?: number };
   /** Student: a graph, or null for the suggested copy at `width` (0.5) of the widths. */
   distill?: DistillOptions & { student: GraphJSON | null; width?: number; epochs?: number; compareWithoutTeacher?: boolean };
   latencyRuns?: number;
@@ -83,6 +86,7 @@ export async function compressModel(job: CompressJob, hooks: CompressHooks = {})
   if (!job.prune && !job.quantize && !job.distill) throw new FlowgradError('bad-argument', 'compress: ask for at least one of pruning, quantization or distillation');
   if (job.prune) checkPruneOptions(job.prune);
   if (job.distill) checkDistillOptions(job.distill);
+  if (job.quantize) checkQatEpochs(job.quantize);
   const log = hooks.log ?? (() => {});
   const data = await loadData(job.dataset, job.config, hooks.io);
   const test = data.test ?? data.val ?? data.train;
@@ -122,7 +126,7 @@ export async function compressModel(job: CompressJob, hooks: CompressHooks = {})
   checkStop(hooks);
   if (job.prune) current = await pruneVariant(job.prune, current, data, cfg, hooks, measure);
   checkStop(hooks);
-  if (job.quantize) await quantizeVariant(job.quantize, current, data, cfg, measure);
+  if (job.quantize) await quantizeVariant(job.quantize, current, data, cfg, hooks, measure);
   checkStop(hooks);
   if (job.distill) await distillVariants(job.distill, job, data, cfg, hooks, measure);
   checkStop(hooks);
@@ -135,13 +139,13 @@ type Measure = (name: string, method: string, model: GraphModel, file: Uint8Arra
 async function pruneVariant(o: NonNullable<CompressJob['prune']>, from: CompressedVariant, data: LoadedData, cfg: TrainConfig, hooks: CompressHooks, measure: Measure): Promise<CompressedVariant> {
   const model = modelWithWeights(from.graph, from.weights);
   const epochs = Math.max(0, Math.floor(o.finetuneEpochs));
-  const cb = new PruneCallback(o, epochs);
+  const cb = new PruneCallback(o, epochs, stepsPerEpoch(data.train.rows, cfg));
   try {
     if (epochs > 0) {
       manualSeed(cfg.seed);
       await fit(model, data.train, data.val, { ...cfg, epochs }, { callbacks: [cb], augment: data.augment, ...fitHooks(hooks, 'pruned') });
       checkStop(hooks);
-    } else cb.update(model, 1);
+    } else cb.update(model);
     model.eval();
     const what = `${o.mode === 'channels' ? 'channel' : o.mode === 'global' ? 'global magnitude' : 'magnitude'} pruning to ${Math.round(o.sparsity * 100)}% ${o.mode === 'channels' ? 'of the channels' : 'sparsity'}, ${o.schedule === 'polynomial' ? 'polynomial schedule' : 'one shot'}, ${epochs} fine-tuning epochs`;
     if (o.mode !== 'channels') {
@@ -165,7 +169,7 @@ async function pruneVariant(o: NonNullable<CompressJob['prune']>, from: Compress
   }
 }
 
-async function quantizeVariant(o: NonNullable<CompressJob['quantize']>, from: CompressedVariant, data: LoadedData, cfg: TrainConfig, measure: Measure): Promise<CompressedVariant> {
+async function quantizeVariant(o: NonNullable<CompressJob['quantize']>, from: CompressedVariant, data: LoadedData, cfg: TrainConfig, hooks: CompressHooks, measure: Measure): Promise<CompressedVariant> {
   const model = modelWithWeights(from.graph, from.weights);
   const of = from.report.name === 'baseline' ? 'the trained model' : `the ${from.report.name} model`;
   try {
@@ -190,9 +194,19 @@ async function quantizeVariant(o: NonNullable<CompressJob['quantize']>, from: Co
         }
       }
     };
-    const qm = quantizeModel(model, batches(), o.calibration, o.percentile);
+    const qat = Math.max(0, Math.floor(o.qatEpochs ?? 0));
+    let qm: QuantizedModel;
+    if (qat > 0) {
+      // The ranges are calibrated on the model before fine-tuning and kept (qat.ts says why).
+      const activations = calibrate(model, batches(), o.calibration, o.percentile);
+      await qatFinetune(model, activations, data, cfg, qat, fitHooks(hooks, 'int8'));
+      checkStop(hooks);
+      model.eval();
+      qm = { ...quantizeWeights(model), activations };
+    } else qm = quantizeModel(model, batches(), o.calibration, o.percentile);
     simulateQuantized(model, qm);
-    const method = `int8 post-training quantization of ${of}: per-channel symmetric weights, per-tensor activations (${o.calibration === 'minmax' ? 'MinMax' : `percentile ${o.percentile ?? 99.99}`} on ${rows} training rows); accuracy simulated (fake-quant)`;
+    const how = qat > 0 ? `quantization-aware fine-tuning (${qat} epoch${qat === 1 ? '' : 's'}, straight-through estimator) of ${of}` : `post-training quantization of ${of}`;
+    const method = `int8 ${how}: per-channel symmetric weights, per-tensor activations (${o.calibration === 'minmax' ? 'MinMax' : `percentile ${o.percentile ?? 99.99}`} on ${rows} training rows); accuracy simulated (fake-quant)`;
     return await measure(`${from.report.name === 'baseline' ? '' : `${from.report.name}+`}int8`, method, model, encodeInt8(qm), 'int8');
   } finally {
     model.dispose();

@@ -36,7 +36,7 @@ describe('unstructured pruning', () => {
   it('keeps pruned weights at exactly zero through fine-tuning while the others train, reaching the target', async () => {
     manualSeed(1);
     const model = new GraphModel(getTemplate('lenet5')!.build());
-    const cb = new PruneCallback({ mode: 'unstructured', sparsity: 0.8, schedule: 'polynomial' }, 3);
+    const cb = new PruneCallback({ mode: 'unstructured', sparsity: 0.8, schedule: 'polynomial' }, 3, 8);
     const seen: Map<string, Float32Array>[] = [];
     // Snapshot after every epoch's masks are in force: each later epoch's zeros include these.
     const before = params(model);
@@ -62,6 +62,31 @@ describe('unstructured pruning', () => {
     model.dispose();
   }, 60_000);
 
+  it('raises the sparsity in small steps over the ramp (not once per epoch), reaching the target at its end', async () => {
+    manualSeed(3);
+    const model = new GraphModel(smallCnn());
+    // 240 rows in batches of 32: 8 steps per epoch; 4 epochs ramp over the first 2 (16 steps, RAMP_UPDATES of them).
+    const cb = new PruneCallback({ mode: 'unstructured', sparsity: 0.8, schedule: 'polynomial' }, 4, 8);
+    let size = 0;
+    const zerosOf = (m: GraphModel) => {
+      const w = Float32Array.from(new Map(m.namedParameters()).get('fc1.weight')!.dataSync());
+      size = w.length;
+      return w.filter((v) => v === 0).length / w.length;
+    };
+    const perStep: number[] = [];
+    await fit(model, digits, null, { ...cfg, epochs: 4 }, { callbacks: [cb, { onOptimizerStep: (ctx) => void perStep.push(zerosOf(ctx.model)) }] });
+    expect(perStep.length).toBe(32);
+    expect(perStep.every((v, i) => i === 0 || v >= perStep[i - 1]!)).toBe(true);
+    // Within the first epoch the sparsity already took several distinct values below the target.
+    expect(new Set(perStep.slice(0, 8)).size).toBeGreaterThanOrEqual(4);
+    // The first step prunes 14%, not the 70% a once-per-epoch update applied from the first step.
+    expect(perStep[0]!).toBeLessThan(0.2);
+    // Each step's value is the schedule's at that step (per-layer rounding down), held at the target from step 16.
+    perStep.slice(0, 16).forEach((v, i) => expect(v).toBeCloseTo(Math.floor(sparsityAt({ sparsity: 0.8, schedule: 'polynomial' }, (i + 1) / 8, 4) * size) / size, 6));
+    perStep.slice(15).forEach((v) => expect(v).toBeCloseTo(0.8, 2));
+    model.dispose();
+  }, 60_000);
+
   it('schedules sparsity polynomially (TF-MOT) or all at once', () => {
     const poly = [1, 2, 3, 4].map((e) => sparsityAt({ sparsity: 0.8, schedule: 'polynomial' }, e, 4));
     // Ramps over the first half of the epochs, then holds the target for the rest to recover.
@@ -71,6 +96,9 @@ describe('unstructured pruning', () => {
     expect(six.slice(0, 3).every((s, i) => i === 0 || s > six[i - 1]!)).toBe(true);
     expect(six.slice(2)).toEqual([0.5, 0.5, 0.5, 0.5]);
     expect(sparsityAt({ sparsity: 0.8, schedule: 'oneShot' }, 1, 4)).toBe(0.8);
+    // One fine-tuning epoch: its first half ramps, its second recovers at the target.
+    expect(sparsityAt({ sparsity: 0.8, schedule: 'polynomial' }, 0.25, 1)).toBeCloseTo(0.7, 12);
+    expect(sparsityAt({ sparsity: 0.8, schedule: 'polynomial' }, 0.5, 1)).toBe(0.8);
   });
 
   it('prunes the smallest magnitudes per layer, or across layers with one global threshold', () => {
@@ -117,7 +145,7 @@ describe('channel pruning', () => {
     for (const [name, b] of model.namedBuffers()) if (name === 'bn1.runningMean') b.assign(Float32Array.from({ length: 6 }, (_, i) => 0.1 * (i + 1)));
     model.eval();
     const cb = new PruneCallback({ mode: 'channels', sparsity: 0.5, schedule: 'oneShot' }, 0);
-    cb.update(model, 1);
+    cb.update(model);
     const keep = cb.last!.keep;
     expect([...keep].map(([k, v]) => [k, v.length])).toEqual([['conv1', 3], ['conv2', 4], ['fc1', 8]]);
     const x = tensor(digits.x.subarray(0, 8 * 784), { shape: [8, 1, 28, 28] });

@@ -1,14 +1,17 @@
 /**
  * Magnitude pruning: unstructured (the smallest |w| of each layer, or of all layers together,
  * set to zero) and structured (whole output channels/units with the smallest L1 norm, see
- * channels.ts), a sparsity schedule over fine-tuning epochs (one-shot, or polynomial as in
- * TensorFlow Model Optimization: s(e) = s·(1 − (1 − e/R)³) over the first R = ⌈E/2⌉ of the E
- * epochs, then held so the rest recover at the final sparsity), and the masks kept applied after
- * every optimizer step by a training callback, so pruned weights stay exactly zero.
+ * channels.ts), a sparsity schedule over fine-tuning (one-shot, or polynomial as in TensorFlow
+ * Model Optimization: s(t) = s·(1 − (1 − t/R)³) for t in epochs, 0 ≤ t ≤ R = E/2 of the E
+ * epochs, raised in small steps every few optimizer steps — not once per epoch, which jumped
+ * to 70% of 80% at the first step — then held so the second half recovers at the final
+ * sparsity, a single epoch too), and
+ * the masks kept applied after every optimizer step by a training callback, so pruned weights
+ * stay exactly zero.
  */
 import { FlowgradError } from '../core/errors.ts';
 import { noGrad } from '../autograd/mode.ts';
-import { scope } from '../core/memory.ts';
+import { keep, scope } from '../core/memory.ts';
 import type { Tensor } from '../core/tensor.ts';
 import { tensor } from '../ops/creation.ts';
 import type { GraphModel } from '../train/graphModel.ts';
@@ -38,12 +41,15 @@ export function checkPruneOptions(o: PruneOptions): void {
   if (!['oneShot', 'polynomial'].includes(o.schedule)) throw new FlowgradError('bad-argument', `prune: schedule must be oneShot or polynomial (got '${o.schedule}')`);
 }
 
-/** The target sparsity during fine-tuning epoch `epoch` (1-based) of `epochs`: polynomial up to the final value at epoch ⌈epochs/2⌉, then held. */
-export function sparsityAt(o: Pick<PruneOptions, 'sparsity' | 'schedule'>, epoch: number, epochs: number): number {
+/** The target sparsity after `t` epochs (fractional: t = steps / steps per epoch) of `epochs` of fine-tuning: polynomial from 0 up to the final value at t = epochs/2, then held. */
+export function sparsityAt(o: Pick<PruneOptions, 'sparsity' | 'schedule'>, t: number, epochs: number): number {
   if (o.schedule === 'oneShot' || epochs <= 0) return o.sparsity;
-  const t = Math.min(1, Math.max(0, epoch / Math.ceil(epochs / 2)));
-  return o.sparsity * (1 - (1 - t) ** 3);
+  const f = Math.min(1, Math.max(0, t / (epochs / 2)));
+  return o.sparsity * (1 - (1 - f) ** 3);
 }
+
+/** Mask updates over the polynomial ramp (TF-MOT's pruning_frequency, as a count). */
+export const RAMP_UPDATES = 16;
 
 /** The parameters magnitude pruning acts on (`<nodeId>.<param>`), in graph order. */
 export function prunableParams(model: GraphModel): string[] {
@@ -146,32 +152,48 @@ export function applyMasks(model: GraphModel, masks: ReadonlyMap<string, Tensor>
 }
 
 /**
- * The fine-tuning callback: at each epoch's start it recomputes the masks at the schedule's
- * sparsity (pruned weights are zero, so they stay among the smallest) and applies them;
- * after every optimizer step it applies them again, so pruned weights never come back.
+ * The fine-tuning callback. One-shot: the masks at the final sparsity from the first step.
+ * Polynomial: the masks are recomputed at the schedule's sparsity RAMP_UPDATES times over the
+ * ramp (every ⌈ramp steps / RAMP_UPDATES⌉ optimizer steps; pruned weights are zero, so they
+ * stay among the smallest and the masks only grow), the last update at the ramp's end, then
+ * held. After every optimizer step the masks are applied again, so pruned weights never come
+ * back.
  */
 export class PruneCallback implements TrainCallback {
   private masks = new Map<string, Tensor>();
   /** The masks of the last update (host copies), for the report and for stripping. */
   last: PruneMasks | null = null;
+  private step = 0;
+  private readonly rampSteps: number;
+  private readonly every: number;
 
-  constructor(private readonly options: PruneOptions, private readonly epochs: number) {}
+  /** `stepsPerEpoch`: optimizer steps in one fine-tuning epoch (stepsPerEpoch(), engine/train/schedule.ts). */
+  constructor(private readonly options: PruneOptions, private readonly epochs: number, private readonly stepsPerEpoch = 1) {
+    this.rampSteps = options.schedule === 'polynomial' && epochs > 0 ? Math.max(1, Math.ceil((epochs * Math.max(1, stepsPerEpoch)) / 2)) : 0;
+    this.every = Math.max(1, Math.ceil(this.rampSteps / RAMP_UPDATES));
+  }
 
-  /** Recomputes and applies the masks for `epoch` (also used for one-shot pruning without fine-tuning). */
-  update(model: GraphModel, epoch: number): void {
-    this.last = computeMasks(model, this.options, sparsityAt(this.options, epoch, this.epochs));
+  /** Recomputes and applies the masks at sparsity `sparsity` (one-shot pruning without fine-tuning too). */
+  update(model: GraphModel, sparsity: number = this.options.sparsity): void {
+    this.last = computeMasks(model, this.options, sparsity);
     this.dispose();
     const shapes = new Map(model.namedParameters().map(([n, p]) => [n, p.shape]));
-    for (const [name, m] of this.last.masks) this.masks.set(name, tensor(m, { shape: [...shapes.get(name)!] }));
+    // keep: the update may run inside a training step's scope; the masks live on.
+    for (const [name, m] of this.last.masks) this.masks.set(name, keep(tensor(m, { shape: [...shapes.get(name)!] })));
     applyMasks(model, this.masks);
   }
 
-  onEpochStart(epoch: number, ctx: FitContext): void {
-    this.update(ctx.model, epoch);
+  onTrainStart(ctx: FitContext): void {
+    this.step = 0;
+    // One-shot prunes before the first step; the ramp starts at sparsity 0 but computes its masks (channels: keep lists) at once.
+    this.update(ctx.model, this.rampSteps > 0 ? sparsityAt(this.options, 0, this.epochs) : this.options.sparsity);
   }
 
   onOptimizerStep(ctx: FitContext): void {
-    applyMasks(ctx.model, this.masks);
+    this.step++;
+    if (this.step <= this.rampSteps && (this.step % this.every === 0 || this.step === this.rampSteps)) {
+      this.update(ctx.model, sparsityAt(this.options, this.step / Math.max(1, this.stepsPerEpoch), this.epochs));
+    } else applyMasks(ctx.model, this.masks);
   }
 
   dispose(): void {
