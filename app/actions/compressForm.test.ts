@@ -9,7 +9,7 @@ describe('readCompressForm', () => {
     const r = readCompressForm(DEFAULT_COMPRESS_FORM, null);
     expect(r.errors).toEqual({});
     expect(r.options).toEqual({
-      prune: { sparsity: 0.8, mode: 'unstructured', schedule: 'polynomial', finetuneEpochs: 2 },
+      prune: { sparsity: 0.8, mode: 'global', schedule: 'polynomial', finetuneEpochs: 2 },
       quantize: { kind: 'int8', calibration: 'minmax', calibrationBatches: 8 },
     });
   });

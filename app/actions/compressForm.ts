@@ -31,7 +31,7 @@ export interface CompressForm {
 }
 
 export const DEFAULT_COMPRESS_FORM: CompressForm = {
-  prune: true, pruneAmount: '0.8', pruneMode: 'unstructured', schedule: 'polynomial', finetuneEpochs: '2',
+  prune: true, pruneAmount: '0.8', pruneMode: 'global', schedule: 'polynomial', finetuneEpochs: '2',
   quantize: true, quantKind: 'int8', calibration: 'minmax', percentile: '99.99', calibrationBatches: '8', qatEpochs: '0',
   distill: false, student: 'suggested', studentWidth: '0.5', temperature: '4', alpha: '0.7', distillEpochs: '3',
 };

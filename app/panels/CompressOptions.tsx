@@ -60,7 +60,7 @@ export function CompressOptions({ errors, hasCanvasStudent, disabled }: { errors
     <fieldset className="compress-options" disabled={disabled} aria-label="Compression options">
       <Section k="prune" title="Pruning">
         <Text k="pruneAmount" label="Amount to remove (0–1)" errors={errors} />
-        <Choice k="pruneMode" label="Mode" options={[['unstructured', 'Unstructured (per layer)'], ['global', 'Unstructured (global)'], ['channels', 'Whole channels (smaller graph)']]} />
+        <Choice k="pruneMode" label="Mode" options={[['global', 'Unstructured (global threshold)'], ['unstructured', 'Unstructured (per layer)'], ['channels', 'Whole channels (smaller graph)']]} />
         <Text k="finetuneEpochs" label="Fine-tuning epochs" errors={errors} />
         <Choice k="schedule" label="Schedule" options={[['polynomial', 'Polynomial over fine-tuning'], ['oneShot', 'One shot']]} />
       </Section>

@@ -19,7 +19,7 @@ import { MAX_QAT_EPOCHS } from '../compress/qat.ts';
 import { ALLOW_CODE_FLAG, requireCodeConsent } from './codeGuard.ts';
 import { int8ProjectToOnnx } from '../compress/onnx.ts';
 
-export const COMPRESS_USAGE = `  npm run flowgrad -- compress <project.flowgrad.zip> [--prune 0.8 [--prune-mode unstructured|global|channels] [--schedule polynomial|oneshot] [--finetune-epochs N]]
+export const COMPRESS_USAGE = `  npm run flowgrad -- compress <project.flowgrad.zip> [--prune 0.8 [--prune-mode global|unstructured|channels] [--schedule polynomial|oneshot] [--finetune-epochs N]]
                        [--quantize int8|float16 [--calibration minmax|percentile] [--percentile 99.99] [--calibration-batches N] [--qat-epochs N]]
                        [--distill student.json|suggest [--student-width 0.5] [--temperature 4] [--alpha 0.7] [--distill-epochs N] [--compare-student]]
                        [--latency-runs N] [--json] --out compressed.flowgrad.zip`;
@@ -52,7 +52,7 @@ export function jobFromFlags(opts: Record<string, string>, base: Omit<CompressJo
   if (opts.prune !== undefined) {
     job.prune = {
       sparsity: number(opts, 'prune', 0, (v) => v > 0 && v < 1, 'a fraction in (0, 1)'),
-      mode: oneOf<PruneMode>(opts, 'prune-mode', ['unstructured', 'global', 'channels'], 'unstructured'),
+      mode: oneOf<PruneMode>(opts, 'prune-mode', ['unstructured', 'global', 'channels'], 'global'),
       schedule: oneOf(opts, 'schedule', ['polynomial', 'oneshot'] as const, 'polynomial') === 'oneshot' ? 'oneShot' : 'polynomial',
       finetuneEpochs: number(opts, 'finetune-epochs', 2, (v) => Number.isInteger(v) && v >= 0 && v <= 1000, 'a whole number from 0 to 1000'),
     };
