@@ -1,6 +1,7 @@
 /**
  * `npx tsx scripts/replicas-measure.ts [--rounds 3] [--rows 2048]`: training samples/s of the
- * bench's MLP (784-256-256-10, batch 128) and LeNet-5 (batch 64) through fit on the CPU
+ * bench's MLP (784-256-256-10, batch 128), LeNet-5 (batch 64) and the LSTM template (batch 64)
+ * through fit on the CPU
  * backend at 1 worker × 1 thread, 1 worker × 2 kernel threads and 2 replicas × 1 thread.
  * The settings run alternately, round after round, so a load that comes and goes (other
  * processes on the machine) falls on all of them; the load average is printed with each
@@ -36,13 +37,17 @@ function mlp(): GraphJSON {
 }
 
 let s = 1;
-const data = (sampleShape: number[]): ArrayDataset => ({
-  x: Float32Array.from({ length: rows * 784 }, () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32)),
-  y: Int32Array.from({ length: rows }, (_, i) => i % 10), rows, features: 784, sampleShape,
-});
+const data = (sampleShape: number[], classes = 10): ArrayDataset => {
+  const features = sampleShape.reduce((a, b) => a * b, 1);
+  return {
+    x: Float32Array.from({ length: rows * features }, () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32)),
+    y: Int32Array.from({ length: rows }, (_, i) => i % classes), rows, features, sampleShape,
+  };
+};
 const models = [
   { name: 'MLP 784-256-256-10 b128', graph: mlp(), data: data([784]), batch: 128 },
   { name: 'LeNet-5 b64', graph: getTemplate('lenet5')!.build(), data: data([1, 28, 28]), batch: 64 },
+  { name: 'LSTM template (20 steps, 32 units) b64', graph: getTemplate('lstm')!.build(), data: data([20, 1], 2), batch: 64 },
 ];
 const settings = [
   { name: '1 worker × 1 thread', threads: 1, replicas: 1 },
@@ -51,17 +56,18 @@ const settings = [
 ];
 
 /**
- * Samples/s of one epoch after a warm-up epoch (compiles, starts workers), and the CPU time
+ * Samples/s of one epoch after two warm-up epochs (compile, worker start, JIT and WASM tier-up
+ * in the new workers), and the CPU time
  * the whole process (every thread) spent per 1000 samples in it: the work, whatever the load.
  */
 async function measure(graph: GraphJSON, train: ArrayDataset, batch: number, replicas: number): Promise<[number, number]> {
   manualSeed(1);
   const model = new GraphModel(graph);
   let sps = 0, cpu = process.cpuUsage(), cpuMs = 0;
-  await fit(model, train, null, { optimizer: 'adam', lr: 0.001, batchSize: batch, epochs: 2, seed: 1, validationSplit: 0, readEvery: 1000 }, {
+  await fit(model, train, null, { optimizer: 'adam', lr: 0.001, batchSize: batch, epochs: 3, seed: 1, validationSplit: 0, readEvery: 1000 }, {
     replicas,
     onEpoch: (r) => {
-      if (r.epoch === 1) cpu = process.cpuUsage();
+      if (r.epoch < 3) cpu = process.cpuUsage();
       else {
         const d = process.cpuUsage(cpu);
         cpuMs = ((d.user + d.system) / 1000 / train.rows) * 1000;

@@ -16,6 +16,8 @@ import { GraphModel } from '../graphModel.ts';
 import { fit } from '../fit.ts';
 import { setReplicaHost } from './host.ts';
 import type { ReplicaOutcome } from './group.ts';
+import { parallelPlan } from './plan.ts';
+import { analyzeGraph } from '../../graph/analyze.ts';
 
 setBackend('cpu');
 
@@ -113,4 +115,18 @@ describe('data-parallel replicas', () => {
     const drop = await train(g.build(), points, { ...adam, epochs: 1 }, 2);
     expect(drop.told).toEqual({ replicas: 1, reason: expect.stringMatching(/Dropout/) });
   }, 60_000);
+
+  it('are planned by the Threads mode: Auto keeps kernel threads where they split the work, refused graphs get them with the reason', () => {
+    const plan = (mode: 'auto' | 'kernel' | 'replicas', graph: GraphJSON, batchSize: number, workers = 2) => parallelPlan(mode, workers, graph, analyzeGraph(graph), { batchSize });
+    const lenet = getTemplate('lenet5')!.build(), resnet = getTemplate('resnet')!.build();
+    expect(plan('auto', lenet, 64)).toMatchObject({ threads: 2, replicas: 1, why: expect.stringMatching(/^Auto: kernel threads/) });
+    expect(plan('replicas', lenet, 64)).toMatchObject({ threads: 1, replicas: 2 });
+    expect(plan('kernel', lenet, 64)).toMatchObject({ threads: 2, replicas: 1 });
+    expect(plan('replicas', lenet, 64, 1)).toMatchObject({ threads: 1, replicas: 1 });
+    expect(plan('replicas', resnet, 64)).toMatchObject({ threads: 2, replicas: 1, why: expect.stringMatching(/BatchNorm/) });
+    // A model of small layers the pool leaves on one thread, with work enough per weight: replicas.
+    const g = new GraphBuilder();
+    g.chain(null, ['input', 'Input', { shape: [8, 8] }], ['c', 'Conv1d', { filters: 8, kernelSize: 3, padding: 1 }], ['r', 'ReLU'], ['f', 'Flatten'], ['d', 'Dense', { units: 2 }], ['loss', 'Loss', { loss: 'crossEntropy' }]);
+    expect(plan('auto', g.build(), 64)).toMatchObject({ threads: 1, replicas: 2, why: expect.stringMatching(/^Auto: replicas/) });
+  });
 });
