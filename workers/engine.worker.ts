@@ -105,7 +105,7 @@ const api: EngineApi = {
       if (plan) {
         await setThreads(plan.threads);
         lastParallel = { replicas: 1, threads: getThreads(), why: plan.why };
-      }
+      } else lastParallel = null;
       const result = await runTraining(req, {
         ...(plan && plan.replicas > 1 ? {
           replicas: plan.replicas,

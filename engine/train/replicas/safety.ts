@@ -6,7 +6,7 @@
  * unknown). Such graphs fall back to kernel threads, with the reason shown. One row per layer
  * kind, so a new kind must say whether it is safe (the type-checker keeps the table complete).
  */
-import { LAYERS, resolveAttrs } from '../../graph/catalog.ts';
+import { getLayer, resolveAttrs } from '../../graph/catalog.ts';
 import type { LayerType } from '../../graph/catalog.ts';
 import type { Attrs, GraphJSON } from '../../graph/types.ts';
 import type { TrainConfig } from '../../project/config.ts';
@@ -35,7 +35,7 @@ export function replicaRefusal(graph: GraphJSON, cfg: Pick<TrainConfig, 'mixedPr
   if (cfg.mixedPrecision) return 'mixed precision scales the loss on one worker only';
   if (customLoss) return 'the loss is replaced (distillation)';
   for (const node of graph.nodes) {
-    const spec = LAYERS.find((l) => l.type === node.type);
+    const spec = getLayer(node.type);
     if (!spec) continue;
     const why = REPLICA_SAFETY[node.type as LayerType](resolveAttrs(spec, node.attrs));
     if (why) return why;
