@@ -127,6 +127,8 @@ export interface EngineInfo {
   cores: number;
   /** What the Auto setting starts here. */
   autoThreads: number;
+  /** How the last CPU run spent its workers: replicas, kernel threads of each, and why (null before one). */
+  parallel: { replicas: number; threads: number; why: string } | null;
   /** float16: the adapter has shader-f16 (mixed precision can run on it). */
   webgpu: { available: boolean; adapter?: string; fallback?: boolean; float16?: boolean };
 }

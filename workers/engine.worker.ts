@@ -8,8 +8,9 @@ import * as Comlink from 'comlink';
 import type { EngineApi, TrainEvent, RunResult, EngineInfo } from './api.ts';
 import { runTraining, predictRows, boundaryGrid, RecoverableRunError } from '../engine/train/session.ts';
 import { isFlowgradError } from '../engine/core/errors.ts';
-import { chooseBackend, getBackend, getThreads, listBackends, setThreadHost, setThreads, threadsFor } from '../engine/index.ts';
-import type { BackendChoice, WebGPUBackend } from '../engine/index.ts';
+import { chooseBackend, getBackend, getThreads, listBackends, parallelPlan, setReplicaHost, setThreadHost, setThreads, threadsFor } from '../engine/index.ts';
+import { analyzeGraph } from '../engine/graph/index.ts';
+import type { BackendChoice, ReplicaOutcome, WebGPUBackend } from '../engine/index.ts';
 import { backend } from '../engine/backend/registry.ts';
 import { EventBatcher } from './batcher.ts';
 import { uploads } from './uploadSource.ts';
@@ -25,11 +26,15 @@ import { int8ProjectToOnnx } from '../engine/compress/onnx.ts';
 import { int8Setup } from '../engine/compress/int8Model.ts';
 import type { CompressEvent } from './api.ts';
 import { browserThreadHost } from './host/cpuThreads.ts';
+import { browserReplicaHost } from './host/replicas.ts';
 
 setThreadHost(browserThreadHost);
+setReplicaHost(browserReplicaHost);
 
 /** The backend the last run asked for and what it got (shown in the UI). */
 let lastChoice: BackendChoice | null = null;
+/** How the last CPU run spent its workers (shown with the Threads setting). */
+let lastParallel: EngineInfo['parallel'] = null;
 
 const stopRequests = new Set<string>();
 const pauseRequests = new Set<string>();
@@ -83,7 +88,7 @@ const api: EngineApi = {
         /* no adapter: leave unavailable */
       }
     }
-    return { backend: getBackend(), crossOriginIsolated: self.crossOriginIsolated, threads: getThreads(), cores: browserThreadHost.cores, autoThreads: threadsFor(0, browserThreadHost.cores), webgpu, ...(lastChoice ? { choice: { name: lastChoice.name, reason: lastChoice.reason, adapter: lastChoice.adapter?.description ?? null } } : {}) };
+    return { backend: getBackend(), crossOriginIsolated: self.crossOriginIsolated, threads: getThreads(), cores: browserThreadHost.cores, autoThreads: threadsFor(0, browserThreadHost.cores), parallel: lastParallel, webgpu, ...(lastChoice ? { choice: { name: lastChoice.name, reason: lastChoice.reason, adapter: lastChoice.adapter?.description ?? null } } : {}) };
   },
 
   async train(req, onEvents): Promise<RunResult> {
@@ -93,9 +98,20 @@ const api: EngineApi = {
     try {
       // 'auto' trains on a real GPU and on the CPU path when only a software adapter exists.
       lastChoice = await chooseBackend(req.config.backend ?? 'auto');
-      // CPU kernel threads only where the CPU trains (a WebGPU run starts none).
-      if (lastChoice.name === 'cpu') await setThreads(threadsFor(req.config.threads, browserThreadHost.cores));
+      // CPU workers only where the CPU trains (a WebGPU run starts none): kernel threads or
+      // replicas, as the Threads mode says (engine/train/replicas/plan.ts).
+      const plan = lastChoice.name === 'cpu'
+        ? parallelPlan(req.config.threadMode, threadsFor(req.config.threads, browserThreadHost.cores), req.graph, analyzeGraph(req.graph), req.config)
+        : null;
+      if (plan) {
+        await setThreads(plan.threads);
+        lastParallel = { replicas: 1, threads: getThreads(), why: plan.why };
+      } else lastParallel = null;
       const result = await runTraining(req, {
+        ...(plan && plan.replicas > 1 ? {
+          replicas: plan.replicas,
+          onReplicas: (o: ReplicaOutcome) => void (lastParallel = { replicas: o.replicas, threads: getThreads(), why: o.reason ? `one worker: ${o.reason}` : plan.why }),
+        } : {}),
         onEvent: (e) => batcher.push(e),
         shouldStop: () => stopRequests.has(req.runId),
         shouldPause: () => pauseRequests.has(req.runId),

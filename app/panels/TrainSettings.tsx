@@ -159,23 +159,47 @@ function BackendField({ value, set, disabled, info }: { value: BackendChoice; se
   );
 }
 
-/** CPU kernel threads: Auto (the cores, capped) or a count; the hint says what runs and why not more. */
-function ThreadsField({ value, set, disabled, info }: { value: number; set(v: number): void; disabled: boolean; info: EngineInfo | null }) {
-  const id = useId();
+type ThreadMode = NonNullable<TrainConfig['threadMode']>;
+const THREAD_MODES: { id: ThreadMode; label: string }[] = [{ id: 'auto', label: 'Auto' }, { id: 'kernel', label: 'Kernel threads' }, { id: 'replicas', label: 'Replicas' }];
+
+/** What the last CPU run used: "2 replicas × 1 thread" or "2 threads", and why. */
+function inUse(info: EngineInfo): string {
+  const p = info.parallel;
+  const t = p?.threads ?? info.threads;
+  const threads = `${t} thread${t === 1 ? '' : 's'}`;
+  if (!p) return `In use: ${threads}`;
+  return `In use: ${p.replicas > 1 ? `${p.replicas} replicas × ${threads}` : threads} (${p.why})`;
+}
+
+/**
+ * CPU workers: Auto (the cores, capped) or a count, spent as kernel threads of one engine or
+ * as replicas training shards of each batch (Auto picks by the model); the hint says what ran.
+ */
+function ThreadsField({ value, mode, set, disabled, info }: { value: number; mode: ThreadMode; set(v: Partial<TrainConfig>): void; disabled: boolean; info: EngineInfo | null }) {
+  const id = useId(), modeId = useId();
   const cores = info?.cores ?? 1;
   const counts = [1, 2, 4, 8, 16].filter((n) => n <= Math.max(cores, 2) || n === value);
   const note = !info ? 'Checking the device…'
     : !info.crossOriginIsolated ? 'One thread: the page is not cross-origin isolated, so threads cannot share memory.'
-      : `${value > 0 ? '' : `Auto: ${info.autoThreads} of ${cores} cores. `}In use: ${info.threads} thread${info.threads === 1 ? '' : 's'} (CPU backend; same results at any count).`;
+      : `${value > 0 ? '' : `Auto: ${info.autoThreads} of ${cores} cores. `}${inUse(info)}. CPU backend; the same results at any count.`;
   return (
-    <div className="field">
-      <label htmlFor={id}>Threads</label>
-      <select id={id} value={value} disabled={disabled} onChange={(e) => set(Number(e.target.value))}>
-        <option value={0}>Auto</option>
-        {counts.map((n) => <option key={n} value={n}>{n}</option>)}
-      </select>
-      <span className="field-hint" data-testid="threads-info">{note}</span>
-    </div>
+    <>
+      <div className="field">
+        <label htmlFor={id}>Threads</label>
+        <select id={id} value={value} disabled={disabled} onChange={(e) => set({ threads: Number(e.target.value) })}>
+          <option value={0}>Auto</option>
+          {counts.map((n) => <option key={n} value={n}>{n}</option>)}
+        </select>
+        <span className="field-hint" data-testid="threads-info">{note}</span>
+      </div>
+      <div className="field">
+        <label htmlFor={modeId}>Threads as</label>
+        <select id={modeId} value={mode} disabled={disabled} onChange={(e) => set({ threadMode: e.target.value as ThreadMode })}>
+          {THREAD_MODES.map((m) => <option key={m.id} value={m.id}>{m.label}</option>)}
+        </select>
+        <span className="field-hint">Kernel threads split each large layer; replicas train shards of every batch in separate workers.</span>
+      </div>
+    </>
   );
 }
 
@@ -208,7 +232,7 @@ export function TrainSettings() {
         <NumberField label="Validation split" value={c.validationSplit} min={0} max={0.9} step={0.05} disabled={disabled} onCommit={(v) => set({ validationSplit: v })} />
         <NumberField label="Seed" value={c.seed} min={0} max={2 ** 31 - 1} int disabled={disabled} onCommit={(v) => set({ seed: v })} />
         <BackendField value={c.backend ?? 'auto'} set={(v) => set({ backend: v })} disabled={disabled} info={info} />
-        <ThreadsField value={c.threads ?? 0} set={(v) => set({ threads: v })} disabled={disabled} info={info} />
+        <ThreadsField value={c.threads ?? 0} mode={c.threadMode ?? 'auto'} set={set} disabled={disabled} info={info} />
         <MixedPrecisionField c={c} set={set} disabled={disabled} info={info} />
       </div>
       <div className="settings-grid settings-section">

@@ -3,7 +3,7 @@
  * training loop and file formats as the IDE.
  *   train <project.flowgrad.zip | graph.json | template:ID> [--data builtin:NAME | FILE [--label COLUMN]] [--epochs N] [--lr X]
  *         [--batch N] [--optimizer sgd|adam|adamw|rmsprop|adagrad|lion] [--seed N]
- *         [--backend cpu|webgpu|reference] [--threads N|auto] [--mixed-precision on|off] [--eager] [--restart] [--include-data] [--allow-code] [--json] --out FILE
+ *         [--backend cpu|webgpu|reference] [--threads N|auto] [--replicas N] [--mixed-precision on|off] [--eager] [--restart] [--include-data] [--allow-code] [--json] --out FILE
  *         (a graph with Custom Code trains or evaluates only with --allow-code: codeGuard.ts)
  *   evaluate <project.flowgrad.zip> [--data FILE] [--threads N|auto] [--allow-code] [--json]
  *   info <project.flowgrad.zip | graph.json | template:ID> [--json]
@@ -31,14 +31,17 @@ import { BUILTINS } from '../data/builtin.ts';
 import { parseUpload, decodedBytes } from '../data/detect.ts';
 import type { StoredDataset } from '../project/dataTypes.ts';
 import type { DataIO } from '../data/resolve.ts';
-import { DEFAULT_DATASET, DEFAULT_TRAIN_CONFIG, type DatasetSpec, type OptimizerName } from '../project/config.ts';
+import { DEFAULT_DATASET, DEFAULT_TRAIN_CONFIG, type DatasetSpec, type OptimizerName, type TrainConfig } from '../project/config.ts';
 import { TEMPLATES, getTemplate } from '../templates/index.ts';
 import { dawnBackend, noAdapterHelp } from '../backend/webgpu/dawn.ts';
-import { setBackend } from '../index.ts';
+import { parallelPlan, setBackend, setThreads } from '../index.ts';
+import type { ReplicaOutcome } from '../index.ts';
+import type { GraphJSON } from '../graph/types.ts';
 import { isFlowgradError } from '../core/errors.ts';
 import { fmtShape } from '../core/errors.ts';
 import { ALLOW_CODE_FLAG, requireCodeConsent } from './codeGuard.ts';
 import { useThreads } from './nodeThreads.ts';
+import { useReplicas } from './nodeReplicas.ts';
 import { EXPORT_FORMATS, exportCommand } from './exportCommand.ts';
 import { predictCommand } from './predictCommand.ts';
 import { textRowsFromTable } from './textRows.ts';
@@ -52,7 +55,7 @@ const USAGE = `usage:
   npm run flowgrad -- train <project.flowgrad.zip | graph.json | template:ID> [--data builtin:NAME | FILE [--label COLUMN]]
                        [--normalize standardize|minmax|none] [--text COLUMN] [--tokenizer word|char] [--max-length N] [--max-vocab N]
                        [--epochs N] [--lr X] [--batch N] [--optimizer ${OPTIMIZERS.join('|')}] [--seed N]
-                       [--backend cpu|webgpu|reference] [--threads N|auto] [--mixed-precision on|off] [--eager] [--restart] [--include-data] [${ALLOW_CODE_FLAG}] [--json]
+                       [--backend cpu|webgpu|reference] [--threads N|auto] [--replicas N] [--mixed-precision on|off] [--eager] [--restart] [--include-data] [${ALLOW_CODE_FLAG}] [--json]
                        --out trained.flowgrad.zip
   npm run flowgrad -- evaluate <project.flowgrad.zip> [--data FILE] [--threads N|auto] [${ALLOW_CODE_FLAG}] [--json]
   npm run flowgrad -- info <project.flowgrad.zip | graph.json | template:ID> [--json]
@@ -64,6 +67,8 @@ const USAGE = `usage:
 (--format bundle writes a zip that predicts raw inputs in a page or Node with no Flowgrad: one ES module, model.json, weights; [--weights float32|float16|int8]; a project whose model is int8 exports it as int8, --format onnx as QDQ)
 ${COMPRESS_USAGE}
 (--threads: CPU kernel threads (worker_threads); results do not depend on the count)
+(--replicas N: N engines in worker_threads train shards of every batch, gradients summed in shared memory; the one-worker
+ weights to float rounding; graphs with Dropout, BatchNorm or Custom Code train on N kernel threads instead)
 (${ALLOW_CODE_FLAG}: run the project's Custom Code JavaScript; without it such a project is refused)
 a trained project continues from its checkpoint (--epochs more epochs); --restart starts over from fresh weights
 built-in data: ${BUILTINS.map((b) => b.name).join(', ')}
@@ -229,6 +234,18 @@ async function resolveData(file: string, loaded: Loaded, opts: Record<string, st
   return { dataset: dataset ?? { ...DEFAULT_DATASET } };
 }
 
+/** `--replicas N`: the replicas the run asks for, or kernel threads where the graph cannot have them (said in the log). */
+async function replicasFor(value: string | undefined, graph: GraphJSON, config: TrainConfig, log: (line: string) => void): Promise<number> {
+  const n = useReplicas(value);
+  if (n === 1) return 1;
+  const plan = parallelPlan('replicas', n, graph, analyzeGraph(graph), config);
+  if (plan.replicas === 1) {
+    log(`replicas: ${plan.why}`);
+    await useThreads(String(plan.threads));
+  } else await setThreads(1);
+  return plan.replicas;
+}
+
 async function train(file: string, opts: Record<string, string>): Promise<void> {
   if (!opts.out) throw new Error('train needs --out FILE');
   const json = opts.json === 'on';
@@ -254,6 +271,7 @@ async function train(file: string, opts: Record<string, string>): Promise<void> 
     config.optimizer = opts.optimizer as OptimizerName;
   }
   if (opts.eager === 'on') config.compiled = false;
+  const replicas = await replicasFor(opts.replicas, project.graph, config, log);
   // Continue from the project's checkpoint (exact), or from its weights (a version 1 file), unless --restart.
   const restart = opts.restart === 'on';
   const resumeFrom = restart ? null : projectCheckpoint(loaded);
@@ -267,6 +285,7 @@ async function train(file: string, opts: Record<string, string>): Promise<void> 
   const epochs: { epoch: number; loss: number; valLoss: number | null; valAccuracy: number | null; accuracy: number | null; lr: number }[] = [];
   const out = await runTraining({ runId: 'cli', graph: project.graph, dataset: dataset!, config, boundaryResolution: 0, resumeFrom, ...(initialWeights ? { initialWeights } : {}) }, {
     ...(io ? { io } : {}),
+    ...(replicas > 1 ? { replicas, onReplicas: (r: ReplicaOutcome) => log(r.reason ? `replicas: one worker, since ${r.reason}` : `replicas: ${r.replicas} × 1 thread`) } : {}),
     shouldStop: () => false,
     onEvent: (e) => {
       if (e.type === 'step' && tty && Date.now() - lastDraw > 100) {

@@ -121,6 +121,12 @@ export interface TrainConfig {
    */
   threads?: number;
   /**
+   * How the Threads count is spent on the CPU: 'kernel' threads splitting each large kernel,
+   * 'replicas' (one engine per worker on a shard of every batch, engine/train/replicas), or
+   * 'auto' (absent): picked by the model's size. Same results either way (to float rounding).
+   */
+  threadMode?: 'auto' | 'kernel' | 'replicas';
+  /**
    * Mixed precision: matmuls and convolutions in float16 (autocast) with float32 master
    * weights and dynamic loss scaling (engine/amp). For WebGPU adapters with shader-f16 — half
    * the memory traffic of float32 activations; on the CPU it works but is slower (float16 is

@@ -109,6 +109,7 @@ function readTraining(r: JsonReader, v: unknown): TrainConfig {
     validationSplit: r.number(o.validationSplit, 'training.validationSplit', { min: 0, below: 1 }),
     ...(o.mixedPrecision !== undefined ? { mixedPrecision: r.boolean(o.mixedPrecision, 'training.mixedPrecision') } : {}),
     ...(o.threads !== undefined ? { threads: r.number(o.threads, 'training.threads', { int: true, min: 0, max: 64 }) } : {}),
+    ...(o.threadMode !== undefined ? { threadMode: r.oneOf(o.threadMode, 'training.threadMode', ['auto', 'kernel', 'replicas'] as const) } : {}),
   };
 }
 

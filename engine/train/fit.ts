@@ -36,6 +36,8 @@ import type { EpochReport, FitContext, FitResult, StepReport, TrainCallback } fr
 import type { FitResume } from './checkpoint.ts';
 import { concat } from '../ops/shape.ts';
 import { TrainStep } from './trainStep.ts';
+import { ReplicaGroup, type ReplicaOutcome } from './replicas/group.ts';
+import { replicaRefusal } from './replicas/safety.ts';
 
 export type { EpochReport, FitContext, FitResult, StepRead, StepReport, TrainCallback } from './callbacks/types.ts';
 export { makeOptimizer } from './optimizers.ts';
@@ -63,6 +65,10 @@ export interface FitCallbacks {
   loss?(x: Tensor, y: Tensor): { loss: Tensor; prediction: Tensor };
   /** Continue a checkpointed run exactly (and capture its state at the end): train/checkpoint.ts. */
   resume?: FitResume | null;
+  /** Data-parallel replicas (train/replicas): each micro-batch split across this many workers; 1 or absent: one. */
+  replicas?: number;
+  /** Told once, before the first step, how many replicas train and why not as many as asked. */
+  onReplicas?(r: ReplicaOutcome): void;
 }
 
 export interface TrainAugment {
@@ -141,6 +147,7 @@ class FitRun {
   private readonly pending: Pending[] = [];
   private readonly st: RunState;
   private readonly step: TrainStep;
+  private group: ReplicaGroup | null = null;
 
   constructor(
     private readonly model: GraphModel,
@@ -183,6 +190,7 @@ class FitRun {
   async run(): Promise<FitResult> {
     const { model, cfg, resume, callbacks, ctx } = this;
     try {
+      await this.startReplicas();
       for (const c of callbacks) c.onTrainStart?.(ctx);
       model.train();
       for (let epoch = resume?.startEpoch ?? 1; epoch <= cfg.epochs; epoch++) {
@@ -196,6 +204,7 @@ class FitRun {
         await resume?.capture(model, cfg, this.opt, this.st.step, this.sched, this.scaler);
       } finally {
         disposePending(this.pending);
+        this.group?.dispose();
         this.step.dispose();
         for (const c of callbacks) c.dispose?.();
         model.eval();
@@ -203,6 +212,17 @@ class FitRun {
         this.scaler?.dispose();
       }
     }
+  }
+
+  /** Starts the replicas a run asked for, or says why it trains on one worker. */
+  private async startReplicas(): Promise<void> {
+    const { cb, model, cfg } = this;
+    const asked = Math.max(1, Math.floor(cb.replicas ?? 1));
+    if (asked === 1) return;
+    const refused = replicaRefusal(model.graph, cfg, cb.loss !== undefined);
+    const got = refused ? { replicas: 1, reason: refused } : await ReplicaGroup.start(asked, model, this.train, this.batch, this.step.compiled);
+    if (got instanceof ReplicaGroup) this.group = got;
+    cb.onReplicas?.(got instanceof ReplicaGroup ? { replicas: got.size, reason: null } : got);
   }
 
   /** One epoch of steps, then its report; the run's result when the run ends here, else null. */
@@ -290,7 +310,7 @@ class FitRun {
     const out = scope(() => {
       if (micro % accum === 0) opt.zeroGrad();
       const groupSize = Math.min(accum, Math.ceil((train.rows - (from - (micro % accum) * batch)) / batch));
-      const r = this.step.run(adoptTensor(b.x, b.xShape), adoptTensor(b.y, b.yShape), groupSize);
+      const r = this.group ? this.group.run(this.step, b, groupSize) : this.step.run(adoptTensor(b.x, b.xShape), adoptTensor(b.y, b.yShape), groupSize);
       const probe = lastMicro ? this.optimizerStep() : null;
       const loss = r.loss.detach();
       return { loss: probe ? concat([loss.reshape([1]), probe.reshape([1])]) : loss, pred: this.wantPreds ? r.prediction.detach() : null };

@@ -5,6 +5,7 @@
  */
 import type { GraphJSON } from '../graph/types.ts';
 import type { DatasetSpec, TrainConfig } from '../project/config.ts';
+import type { ReplicaOutcome } from './replicas/group.ts';
 import { GraphModel } from './graphModel.ts';
 import { fit } from './fit.ts';
 import type { EpochReport, FitResult, StepReport, TrainAugment, TrainCallback } from './fit.ts';
@@ -143,6 +144,9 @@ export interface TrainHooks {
   callbacks?: TrainCallback[];
   /** Where uploaded datasets are read from (the browser's IndexedDB, files in Node). */
   io?: DataIO;
+  /** Data-parallel replicas for this run (engine/train/replicas; CPU backend), and what started. */
+  replicas?: number;
+  onReplicas?(r: ReplicaOutcome): void;
 }
 
 const noUploads: DataIO = {
@@ -300,6 +304,8 @@ export async function runTraining(job: TrainJob, hooks: TrainHooks): Promise<Tra
     const histograms = job.histogramBins ? new HistogramRecorder(job.histogramBins) : null;
     const result: FitResult = await fit(model, data.train, data.val, config, {
       resume,
+      ...(hooks.replicas ? { replicas: hooks.replicas } : {}),
+      ...(hooks.onReplicas ? { onReplicas: hooks.onReplicas } : {}),
       shouldStop: hooks.shouldStop,
       ...(hooks.shouldPause ? { shouldPause: hooks.shouldPause } : {}),
       onPause: (paused, at) => hooks.onEvent({ type: paused ? 'paused' : 'resumed', runId: job.runId, ...at }),

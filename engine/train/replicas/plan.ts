@@ -1,0 +1,45 @@
+/**
+ * The Threads setting's mode: how a count of CPU workers is spent. 'kernel' splits each
+ * large matmul and convolution across threads of one engine (backend/cpu/pool.ts); 'replicas'
+ * runs one engine per worker, each on a shard of every batch (group.ts); 'auto' picks by the
+ * model's size, from the measurements in docs/ARCHITECTURE.md ("Threads: kernel threads or
+ * replicas"). Graphs replicas cannot reproduce (replicaRefusal) always get kernel threads.
+ */
+import type { GraphJSON } from '../../graph/types.ts';
+import type { GraphAnalysis } from '../../graph/types.ts';
+import type { TrainConfig } from '../../project/config.ts';
+import { MIN_WORK } from '../../backend/cpu/pool.ts';
+import { replicaRefusal } from './safety.ts';
+
+export type ThreadMode = 'auto' | 'kernel' | 'replicas';
+export const THREAD_MODES: readonly ThreadMode[] = ['auto', 'kernel', 'replicas'];
+
+/** How a run uses its workers: kernel threads of the leader, replicas (each on one thread), and why. */
+export interface ParallelPlan { threads: number; replicas: number; why: string }
+
+/**
+ * Auto's rule, from the measurements: kernel threads where most of a step's work is in layers
+ * big enough for the pool to split (MIN_WORK multiply-adds per thread: the MLP and LeNet-5,
+ * where they were faster than replicas); replicas where it is not (small layers, recurrences:
+ * the pool would leave them on one thread) and the step does enough work per parameter for
+ * the weight copy and the gradient sum to be a small part of it.
+ */
+export const AUTO_SPLIT_SHARE = 0.5, AUTO_WORK_PER_PARAM = 64;
+
+/** The plan for `workers` CPU workers (the Threads count) under `mode`. */
+export function parallelPlan(mode: ThreadMode | undefined, workers: number, graph: GraphJSON, analysis: Pick<GraphAnalysis, 'totalParams' | 'totalFlops' | 'flops'>, cfg: Pick<TrainConfig, 'batchSize' | 'mixedPrecision'>): ParallelPlan {
+  const n = Math.max(1, Math.floor(workers));
+  if (n === 1) return { threads: 1, replicas: 1, why: 'one worker' };
+  const m = mode ?? 'auto';
+  if (m === 'kernel') return { threads: n, replicas: 1, why: 'kernel threads (as set)' };
+  const refused = replicaRefusal(graph, cfg, false);
+  if (refused) return { threads: n, replicas: 1, why: `kernel threads, not replicas: ${refused}` };
+  if (m === 'replicas') return { threads: 1, replicas: n, why: 'replicas (as set)' };
+  // FLOPs are 2 per multiply-add; a layer splits when each thread gets MIN_WORK of them.
+  const splittable = Object.values(analysis.flops).filter((f) => (f * cfg.batchSize) / 2 >= MIN_WORK * n).reduce((a, b) => a + b, 0);
+  const share = splittable / Math.max(1, analysis.totalFlops);
+  const perParam = (analysis.totalFlops * cfg.batchSize) / Math.max(1, analysis.totalParams);
+  if (share >= AUTO_SPLIT_SHARE) return { threads: n, replicas: 1, why: `Auto: kernel threads (${Math.round(share * 100)}% of the work in layers they split)` };
+  if (perParam >= AUTO_WORK_PER_PARAM) return { threads: 1, replicas: n, why: `Auto: replicas (only ${Math.round(share * 100)}% of the work in layers kernel threads split)` };
+  return { threads: n, replicas: 1, why: 'Auto: kernel threads (too little work per step for replicas)' };
+}
