@@ -123,9 +123,12 @@ export function planGraph(graph: GraphJSON): CodePlan {
       output = sm.inputs[0]!;
       folds.push(sm);
     }
+    const kind = String(attrs.loss ?? 'crossEntropy');
     const outShape = feed ? analysis.edgeShapes[feed.id] : null;
-    const classes = outShape && outShape.length === 2 && typeof outShape[1] === 'number' ? outShape[1] : null;
-    return { id: lossNode.id, output, loss: { kind: String(attrs.loss ?? 'crossEntropy'), attrs, foldedSoftmax: folded }, weight: Number(attrs.weight ?? 1), classes };
+    // [N, classes], or [N, tokens, classes] with one label per token (class losses only).
+    const last = outShape?.[outShape.length - 1];
+    const classes = outShape && (outShape.length === 2 || (outShape.length === 3 && (kind === 'crossEntropy' || kind === 'nll'))) && typeof last === 'number' ? last : null;
+    return { id: lossNode.id, output, loss: { kind, attrs, foldedSoftmax: folded }, weight: Number(attrs.weight ?? 1), classes };
   });
   // A folded Softmax that only fed its loss leaves forward() (predict applies it).
   for (const sm of new Set(folds)) if (!steps.some((s) => s.inputs.includes(sm.name))) steps.splice(steps.indexOf(sm), 1);

@@ -102,7 +102,7 @@ export function weightsPy(plan: CodePlan, className = 'Model'): string {
   const renames = Object.entries(Object.assign({}, ...rows.map((r) => r?.renames ?? {})) as Record<string, string>);
   const torchOnly = [...new Set(rows.flatMap((r) => r?.torchOnly ?? []))];
   const untranslated = plan.steps.filter((s) => s.type === 'CustomCode').map((s) => s.id);
-  const softmax = plan.loss?.foldedSoftmax ? '\n    return torch.softmax(out, dim=1)' : '\n    return out';
+  const softmax = plan.loss?.foldedSoftmax ? '\n    return torch.softmax(out, dim=-1)' : '\n    return out';
   const multi = plan.heads.length > 1;
   return `# Flowgrad saves weights as "<node id>.<parameter>" (safetensors). The modules above are named
 # after the nodes; where a module's Python name or a parameter's name differs, these say how.
@@ -171,5 +171,5 @@ def predict_all(model, x):
     """Every Output / Loss node's prediction, in order (softmax applied where the loss folds it)."""
     model.eval()
     folded = (${plan.heads.map((h) => (h.loss.foldedSoftmax ? 'True' : 'False')).join(', ')})
-    return tuple(torch.softmax(o, dim=1) if f else o for o, f in zip(heads(model(*split_inputs(x))), folded))` : ''}`;
+    return tuple(torch.softmax(o, dim=-1) if f else o for o, f in zip(heads(model(*split_inputs(x))), folded))` : ''}`;
 }

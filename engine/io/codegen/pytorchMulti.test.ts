@@ -2,8 +2,9 @@
 // PyTorch (pytorchCheck.py): forward() takes one argument per Input (named after the node),
 // split_inputs() cuts them from data.npz's rows at each Input's offset, every head's
 // prediction equals Flowgrad's forward for that head, the loss train.py trains on is the
-// weighted sum Flowgrad trains on, and train.py runs and lowers it. Skips (with the setup
-// command) only where no Python with torch is found.
+// weighted sum Flowgrad trains on, and train.py runs and lowers it. A token tagger ([N, 12, 3]
+// scores, one label per word) exports the same way: train.py's per-token cross-entropy is
+// Flowgrad's and it learns. Skips (with the setup command) only where no Python with torch is found.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,6 +22,16 @@ import type { GraphJSON } from '../../graph/types.ts';
 import { encodeNpy } from './npz.ts';
 import { modelFile, pytorchProjectFiles } from './pytorchProject.ts';
 import { toTypeScript } from './typescript.ts';
+import { loadData } from '../../train/session.ts';
+import { TAGGING_LENGTH, TAGGING_VOCAB } from '../../data/tagging.ts';
+
+/** The token tagger of docs/data.md: ids [12] → Embedding → LSTM (every step) → Dense 3 → per-token cross-entropy. */
+function tagger(): GraphJSON {
+  const g = new GraphBuilder();
+  g.chain(null, ['input', 'Input', { shape: [TAGGING_LENGTH] }], ['embed', 'Embedding', { numEmbeddings: TAGGING_VOCAB.length, embeddingDim: 16 }],
+    ['lstm', 'LSTM', { hiddenSize: 32, returnSequences: true }], ['tags', 'Dense', { units: 3 }], ['loss', 'Loss', { loss: 'crossEntropy' }]);
+  return g.build();
+}
 
 const py = pythonWith(['torch', 'safetensors', 'numpy']);
 const DIR = resolve(`.pytorch-multi-tmp-${process.pid}`);
@@ -63,6 +74,7 @@ describe.skipIf(!py)('PyTorch export of several Inputs and Output / Loss nodes, 
   const graph = twoInputsTwoLosses();
   let checked: Record<string, unknown> = {};
   let flowgradLoss = 0;
+  let taggerLoss = 0;
 
   beforeAll(async () => {
     manualSeed(11);
@@ -95,7 +107,20 @@ describe.skipIf(!py)('PyTorch export of several Inputs and Output / Loss nodes, 
     m.eval();
     flowgradLoss = noGrad(() => m.lossAndPrediction(tensor(split.train.x, { shape: [split.train.rows, FEATURES] }), tensor(split.train.y as Int32Array, { shape: [split.train.rows], dtype: 'int32' })).loss.item());
     m.dispose();
-    checked = runPython([py!, CHECK, `heads:${predict}`, `loss:${project}`, `train:${project}`], 240_000);
+    // The tagger on the generated tagging set (labels [rows × 12]).
+    const tagGraph = tagger();
+    const tagTraining = { ...DEFAULT_TRAIN_CONFIG, optimizer: 'adam', lr: 0.01, batchSize: 16, epochs: 3, validationSplit: 0.25 } as TrainConfig;
+    const tagData = await loadData({ kind: 'builtin', name: 'tagging', samples: 96, noise: 0.5, seed: 7 }, tagTraining);
+    const tagModel = new GraphModel(tagGraph);
+    const tagWeights = exportWeights(tagModel);
+    tagModel.eval();
+    taggerLoss = noGrad(() => tagModel.lossAndPrediction(tensor(tagData.train.x, { shape: [tagData.train.rows, TAGGING_LENGTH] }), tensor(tagData.train.y as Int32Array, { shape: [tagData.train.rows, TAGGING_LENGTH], dtype: 'int32' })).loss.item());
+    tagModel.dispose();
+    const tagDir = join(DIR, 'tagger');
+    mkdirSync(tagDir, { recursive: true });
+    const tagFiles = pytorchProjectFiles({ name: 'tagger', graph: tagGraph, training: tagTraining, weights: tagWeights, data: { train: tagData.train, val: tagData.val, classNames: tagData.classNames, sampleShape: tagData.sampleShape } });
+    for (const [k, v] of Object.entries(tagFiles)) writeFileSync(join(tagDir, k), v);
+    checked = runPython([py!, CHECK, `heads:${predict}`, `loss:${project}`, `train:${project}`, `loss:${tagDir}`, `train:${tagDir}`], 240_000);
   }, 300_000);
   afterAll(() => rmSync(DIR, { recursive: true, force: true }));
 
@@ -127,5 +152,17 @@ describe.skipIf(!py)('PyTorch export of several Inputs and Output / Loss nodes, 
     expect(losses[losses.length - 1]!, `losses ${losses}`).toBeLessThan(losses[0]!);
     // What PyTorch trained opens in Flowgrad again.
     modelWithWeights(graph, new Uint8Array(readFileSync(join(DIR, 'project', 'one.safetensors')))).dispose();
+  });
+
+  it('a token tagger ([N, 12, 3] scores, one label per word): train.py\'s per-token cross-entropy is Flowgrad\'s, and it learns', () => {
+    const start = checked['loss:tagger'];
+    console.log(`tagger loss at the same weights: PyTorch ${JSON.stringify(start)}, Flowgrad ${taggerLoss}; train.py epochs: ${JSON.stringify(checked.tagger)}`);
+    expect(typeof start, JSON.stringify(start)).toBe('number');
+    expect(Math.abs((start as number) - taggerLoss)).toBeLessThanOrEqual(1e-5 * Math.max(1, taggerLoss));
+    const losses = checked.tagger as number[];
+    expect(Array.isArray(losses), JSON.stringify(checked.tagger)).toBe(true);
+    expect(losses[losses.length - 1]!, `losses ${losses}`).toBeLessThan(losses[0]!);
+    const train = new TextDecoder().decode(pytorchProjectFiles({ name: 't', graph: tagger(), weights: null, data: null })['train.py']);
+    expect(train).toContain('return pred.reshape(-1, pred.shape[-1]), y.long().reshape(-1)  # one label per token');
   });
 });

@@ -114,11 +114,16 @@ function schedulerPy(s: SchedulerConfig | undefined): string {
   return `    # Stepped after every ${perStep ? 'optimizer step' : 'epoch'}, as in Flowgrad.\n    return ${closedForm(s, units)}, "${perStep ? 'step' : 'epoch'}"`;
 }
 
-/** How targets are shaped for a loss, as Flowgrad's losses.ts does: one function per kind of shaping. */
+/**
+ * How predictions and targets are shaped for a loss, as Flowgrad's losses.ts does: one
+ * function per kind of shaping, returning (prediction, target). One label per token ([N,
+ * tokens, classes] scores) becomes N·tokens rows of class scores, class dimension last.
+ */
+const PER_TOKEN = '    if pred.dim() == 3:\n        return pred.reshape(-1, pred.shape[-1]), y.long().reshape(-1)  # one label per token\n';
 const TARGETS = {
-  class_or_probabilities: '    if y.dtype.is_floating_point and y.numel() == pred.numel():\n        return y.reshape(pred.shape)  # class probabilities\n    return y.long().reshape(-1)',
-  class_indices: '    return y.long().reshape(-1)',
-  values: '    if not y.dtype.is_floating_point and pred.dim() == 2 and pred.shape[1] > 1:\n        return nn.functional.one_hot(y.long().reshape(-1), pred.shape[1]).float()\n    return y.float().reshape(pred.shape)',
+  class_or_probabilities: `    if y.dtype.is_floating_point and y.numel() == pred.numel():\n        return pred, y.reshape(pred.shape)  # class probabilities\n${PER_TOKEN}    return pred, y.long().reshape(-1)`,
+  class_indices: `${PER_TOKEN}    return pred, y.long().reshape(-1)`,
+  values: '    if not y.dtype.is_floating_point and pred.dim() == 2 and pred.shape[1] > 1:\n        return pred, nn.functional.one_hot(y.long().reshape(-1), pred.shape[1]).float()\n    return pred, y.float().reshape(pred.shape)',
 } as const;
 const targetsOf = (kind: string): keyof typeof TARGETS => (kind === 'crossEntropy' ? 'class_or_probabilities' : kind === 'nll' ? 'class_indices' : 'values');
 
@@ -130,7 +135,7 @@ const targetsOf = (kind: string): keyof typeof TARGETS => (kind === 'crossEntrop
 function criteriaPy(plan: CodePlan): string {
   const heads = plan.heads.length ? plan.heads.map((h) => ({ kind: h.loss.kind, attrs: h.loss.attrs, weight: h.weight, id: h.id })) : [{ kind: 'crossEntropy', attrs: {}, weight: 1, id: 'loss' }];
   const used = [...new Set(heads.map((h) => targetsOf(h.kind)))];
-  const fns = used.map((t) => `def targets_${t}(pred, y):\n    """Targets shaped for the loss, as Flowgrad shapes them."""\n${TARGETS[t]}`);
+  const fns = used.map((t) => `def targets_${t}(pred, y):\n    """(prediction, targets) shaped for the loss, as Flowgrad shapes them."""\n${TARGETS[t]}`);
   const rows = heads.map((h) => `(${lossPy(h.kind, h.attrs)}, ${pyNum(h.weight)}, targets_${targetsOf(h.kind)})${heads.length > 1 ? `,  # Output / Loss '${h.id}'` : ','}`);
   return `${fns.join('\n\n\n')}
 
@@ -144,7 +149,7 @@ ${rows.map((r) => `        ${r}`).join('\n')}
 
 def total_loss(preds, y, criteria):
     """The weighted sum of every head's loss against the targets y."""
-    return sum(w * c(p.float(), t(p, y)) for p, (c, w, t) in zip(preds, criteria))`;
+    return sum(w * c(*t(p.float(), y)) for p, (c, w, t) in zip(preds, criteria))`;
 }
 
 /** Flowgrad settings that train.py cannot reproduce, each named (never dropped silently). */
@@ -330,12 +335,12 @@ def evaluate(net, x_val, y_val, criteria, device, batch=256):
     if x_val is None or len(x_val) == 0:
         return float("nan"), float("nan")
     net.eval()
-    loss_sum, hits = 0.0, 0
+    loss_sum, hits, labels = 0.0, 0, 0
     for i in range(0, len(x_val), batch):
         xb, yb = x_val[i : i + batch].to(device), y_val[i : i + batch].to(device)
         preds = heads(net(*split_inputs(xb)))
         loss_sum += total_loss(preds, yb, criteria).item() * len(xb)
-${classify ? '        hits += (preds[0].argmax(1) == yb.reshape(-1)).sum().item()\n' : ''}    return loss_sum / len(x_val), ${classify ? 'hits / len(x_val)' : 'float("nan")'}`;
+${classify ? '        guess = preds[0].argmax(-1).reshape(-1)  # one per sample, or per token\n        hits += (guess == yb.reshape(-1)).sum().item()\n        labels += guess.numel()\n' : ''}    return loss_sum / len(x_val), ${classify ? 'hits / labels' : 'float("nan")'}`;
 }
 
 /** Imports train.py needs beyond the model's. */
