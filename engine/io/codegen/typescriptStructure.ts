@@ -55,7 +55,7 @@ function kindOfConstructor(name: string): ModelLayerType | undefined {
       const row = TS_LAYERS[t];
       if (!row.field) continue;
       const step: PlanStep = { id: 'x', type: t, name: 'x', attrs: defaultAttrs(t), inputs: ['a'], inputShapes: [['N', 4, 4, 4]], outShape: null };
-      let text = '';
+      let text: string;
       try {
         text = row.field(step);
       } catch {
