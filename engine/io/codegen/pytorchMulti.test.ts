@@ -164,5 +164,6 @@ describe.skipIf(!py)('PyTorch export of several Inputs and Output / Loss nodes, 
     expect(losses[losses.length - 1]!, `losses ${losses}`).toBeLessThan(losses[0]!);
     const train = new TextDecoder().decode(pytorchProjectFiles({ name: 't', graph: tagger(), weights: null, data: null })['train.py']);
     expect(train).toContain('return pred.reshape(-1, pred.shape[-1]), y.long().reshape(-1)  # one label per token');
+    expect(toTypeScript(tagger())).toContain('a label per token ([N, tokens, classes] scores): this TypeScript training loop scores one label per sample');
   });
 });
