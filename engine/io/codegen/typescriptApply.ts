@@ -57,7 +57,7 @@ function argumentEdit(graph: GraphJSON, opts: TsCodegenOptions, generated: strin
   const was = FIELD.exec(generated);
   const now = FIELD.exec(edited);
   if (!was) return { line, message: 'only the arguments of the layers (the `new nn.…(…)` lines) can be edited and applied; this line is derived from the graph and its settings' };
-  if (!now || now[1] !== was[1] || now[2] !== was[2]) return { line, message: `keep \`${was[1]} = new nn.${was[2]}(…);\`: only its arguments can change (to replace a layer, remove its two lines and write the new one's)` };
+  if (!now || now[1] !== was[1] || now[2] !== was[2]) return { line, message: `keep \`${was[1]} = new nn.${was[2]}(…);\`: only its arguments can change (to replace a layer, write the new one's two lines under a new name in place of its own)` };
   const base = tokens(was[3]!);
   const mine = tokens(now[3]!);
   if (mine.length !== base.length || now[3]!.replace(TOKEN, '#') !== was[3]!.replace(TOKEN, '#')) return { line, message: `${was[1]}: change the values of the arguments, not their form (expected ${base.length} value${base.length === 1 ? '' : 's'} in the same places)` };
