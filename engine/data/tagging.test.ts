@@ -18,6 +18,7 @@ import { manualSeed, tensor } from '../ops/creation.ts';
 import { noGrad } from '../autograd/mode.ts';
 import type { GraphJSON } from '../graph/types.ts';
 import type { TrainConfig } from '../project/config.ts';
+import { evaluateReport } from '../train/evaluation.ts';
 
 /** The documented token tagger: ids [12] → Embedding → LSTM (every step) → Dense 3 per token → cross-entropy. */
 function tagger(): GraphJSON {
@@ -107,4 +108,18 @@ describe('token classification: the generated tagging set', () => {
     expect(lookup / words).toBeLessThan(0.97);
     expect(hits).toBeGreaterThan(lookup);
   }, 120_000);
+
+  it('evaluation counts tokens, and a worst-classified token points at its sentence', async () => {
+    manualSeed(2);
+    const cfg: TrainConfig = { optimizer: 'adam', lr: 0.01, batchSize: 32, epochs: 1, seed: 1, validationSplit: 0.25 };
+    const data = await loadData({ kind: 'builtin', name: 'tagging', samples: 80, noise: 0.5, seed: 7 }, cfg);
+    const model = new GraphModel(tagger());
+    const report = await evaluateReport(model, data.val!, cfg);
+    model.dispose();
+    if (report.task !== 'classification') throw new Error('a classification report was expected');
+    expect(report.rows).toBe(data.val!.rows * TAGGING_LENGTH);
+    expect(report.confusion.flat().reduce((a, b) => a + b, 0)).toBe(report.rows);
+    expect(report.worst.length).toBeGreaterThan(0);
+    for (const w of report.worst) expect(w.index).toBeLessThan(data.val!.rows);
+  });
 });
