@@ -15,8 +15,8 @@
  * This file has no DOM and no engine imports, so the Node profiler (bench/profile.ts) uses it too.
  */
 
-export type ImplName = 'flowgrad' | 'tfjs-cpu' | 'tfjs-wasm' | 'flowgrad-webgpu' | 'tfjs-webgpu' | 'flowgrad-1t' | 'flowgrad-2t';
-export const PEERS = ['tfjs-cpu', 'tfjs-wasm', 'tfjs-webgpu', 'flowgrad-1t'] as const;
+export type ImplName = 'flowgrad' | 'tfjs-cpu' | 'tfjs-wasm' | 'flowgrad-webgpu' | 'tfjs-webgpu' | 'flowgrad-1t' | 'flowgrad-2t' | 'flowgrad-compiled' | 'flowgrad-eager';
+export const PEERS = ['tfjs-cpu', 'tfjs-wasm', 'tfjs-webgpu', 'flowgrad-1t', 'flowgrad-eager'] as const;
 export type PeerName = (typeof PEERS)[number];
 
 /**
@@ -24,19 +24,22 @@ export type PeerName = (typeof PEERS)[number];
  * webgpu backend vs TF.js webgpu, both on the page's one adapter). In latest.json every row's
  * `flowgrad` is its section's Flowgrad implementation and `peers` holds that section's peers.
  */
-export type Group = 'cpu' | 'webgpu' | 'threads';
+export type Group = 'cpu' | 'webgpu' | 'threads' | 'compiled';
 export const GROUPS: Record<Group, { flowgrad: ImplName; peers: readonly PeerName[] }> = {
   cpu: { flowgrad: 'flowgrad', peers: ['tfjs-cpu', 'tfjs-wasm'] },
   webgpu: { flowgrad: 'flowgrad-webgpu', peers: ['tfjs-webgpu'] },
   // Flowgrad's cpu backend at 2 threads against itself at 1 (the speedup) and TF.js wasm with its threads.
   threads: { flowgrad: 'flowgrad-2t', peers: ['flowgrad-1t', 'tfjs-wasm'] },
+  // The product's training step (TrainStep) with TrainConfig.compiled true against false: the ratio is the compiled plan's gain.
+  compiled: { flowgrad: 'flowgrad-compiled', peers: ['flowgrad-eager'] },
 };
 
 export type WorkloadKind = 'matmul' | 'conv2d' | 'mlp-train' | 'lenet-train';
 export type EntryId =
   | 'matmul-256' | 'matmul-512' | 'matmul-1024' | 'conv2d' | 'mlp-train' | 'lenet-train'
   | 'gpu-matmul-256' | 'gpu-matmul-512' | 'gpu-matmul-1024' | 'gpu-conv2d' | 'gpu-mlp-train' | 'gpu-lenet-train'
-  | 'threads-matmul-1024' | 'threads-conv2d' | 'threads-mlp-train' | 'threads-lenet-train';
+  | 'threads-matmul-1024' | 'threads-conv2d' | 'threads-mlp-train' | 'threads-lenet-train'
+  | 'compiled-mlp-train' | 'compiled-lenet-train';
 
 export interface EntrySpec {
   readonly id: EntryId;
@@ -101,6 +104,8 @@ export const ENTRIES: readonly EntrySpec[] = [
   { id: 'threads-conv2d', group: 'threads', workload: 'conv2d', name: 'conv2d 3x3 32->64 32x32 b16 threads', unit: 'GFLOP/s', flopsPerStep: convFlops, minMs: 2500, minIters: 3 },
   { id: 'threads-mlp-train', group: 'threads', workload: 'mlp-train', name: 'MLP 784-256-256-10 train b128 threads', unit: 'steps/s', minMs: 3000, minIters: 3 },
   { id: 'threads-lenet-train', group: 'threads', workload: 'lenet-train', name: 'LeNet-5 train b64 threads', unit: 'steps/s', minMs: 3000, minIters: 3 },
+  { id: 'compiled-mlp-train', group: 'compiled', workload: 'mlp-train', name: 'MLP 784-256-256-10 train b128 compiled', unit: 'steps/s', minMs: 3000, minIters: 3 },
+  { id: 'compiled-lenet-train', group: 'compiled', workload: 'lenet-train', name: 'LeNet-5 train b64 compiled', unit: 'steps/s', minMs: 3000, minIters: 3 },
   { id: 'gpu-lenet-train', group: 'webgpu', workload: 'lenet-train', name: 'LeNet-5 train b64', unit: 'steps/s', minMs: 1500, minIters: 1, inner: 2, rounds: GPU_ROUNDS },
 ];
 

@@ -2,7 +2,8 @@
  * The bench page. scripts/bench.mjs opens it in headless Chromium and calls
  * `window.runBench(options)`, which runs every entry for Flowgrad and each TF.js peer of the
  * entry's section in this one page (cpu: Flowgrad cpu vs TF.js cpu and wasm; webgpu: Flowgrad
- * webgpu vs TF.js webgpu, both on navigator.gpu's adapter), one entry at a time, the
+ * webgpu vs TF.js webgpu, both on navigator.gpu's adapter; threads: 2 vs 1 thread; compiled:
+ * the product's training step with TrainConfig.compiled true vs false), one entry at a time, the
  * implementations' timed rounds alternating (so they see the same machine state), and
  * resolves with the table rows plus details. Progress goes to the console, which the script
  * echoes. WebGPU entries are named with the adapter ("matmul 256 webgpu (swiftshader)").
@@ -17,6 +18,7 @@ import { ENTRIES, GROUPS, Inputs, relError, roundsOf, summarize, timeRound, warm
 import type { Cell, EntryId, EntryResult, EntrySpec, Group, ImplName, Implementation, Timing, Workload } from './harness.ts';
 import { flowgradImpl } from './flowgrad.ts';
 import { tfjsCpu, tfjsWasm, tfjsWebgpu } from './tfjs.ts';
+import { trainStepImpl } from './trainSteps.ts';
 
 export interface BenchOptions {
   /** Run only these entry ids (default: all but the optional ones). */
@@ -126,13 +128,15 @@ async function adapterLabel(): Promise<string | null> {
 }
 
 async function runBench(opts: BenchOptions = {}): Promise<BenchReport> {
-  const groups = opts.groups ?? ['cpu', 'threads', 'webgpu'];
+  const groups = opts.groups ?? ['cpu', 'threads', 'compiled', 'webgpu'];
   // With the threads section, TF.js wasm runs with a thread per core (in the cpu section too: one backend per page).
   const wasmThreads = groups.includes('threads') ? navigator.hardwareConcurrency : undefined;
   const impls: Implementation[] = [
     flowgradImpl('cpu'),
     flowgradImpl('cpu', false, false, 1),
     flowgradImpl('cpu', false, false, 2),
+    trainStepImpl(true),
+    trainStepImpl(false),
     tfjsCpu(),
     tfjsWasm({ 'tfjs-backend-wasm.wasm': abs(wasmPlain), 'tfjs-backend-wasm-simd.wasm': abs(wasmSimd), 'tfjs-backend-wasm-threaded-simd.wasm': abs(wasmThreadedSimd) }, wasmThreads),
     flowgradImpl('webgpu'),

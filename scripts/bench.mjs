@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// `npm run bench`: Flowgrad against TF.js in one headless Chromium page, in two sections: cpu
-// (Flowgrad cpu vs TF.js cpu and wasm) and webgpu (Flowgrad webgpu vs TF.js webgpu, same adapter).
+// `npm run bench`: Flowgrad against TF.js in one headless Chromium page, in sections: cpu
+// (Flowgrad cpu vs TF.js cpu and wasm), threads (Flowgrad at 2 threads vs 1), compiled (the
+// IDE's training step with TrainConfig.compiled true vs false) and webgpu (Flowgrad webgpu vs
+// TF.js webgpu, same adapter).
 //  1. builds the bench page (bench/index.html + bench/main.ts, config bench/vite.config.ts);
 //  2. serves it with `vite preview` on 127.0.0.1 with COOP/COEP headers (cross-origin isolated);
 //  3. launches Debian's Chromium through Playwright (no browser download; CHROMIUM_PATH overrides);
@@ -8,7 +10,7 @@
 //  5. prints the table with ratios (Flowgrad / peer: higher is better, both are throughputs) and
 //     writes bench/results/latest.json (the rows) and bench/results/latest.details.json (machine,
 //     browser, iteration counts and timings).
-// Options: --only=matmul-256,gpu-mlp-train (entry ids, see bench/harness.ts)  --group=cpu|threads|webgpu
+// Options: --only=matmul-256,gpu-mlp-train (entry ids, see bench/harness.ts)  --group=cpu|threads|compiled|webgpu
 // (one section)  --quick (timed runs shortened 5×, for a smoke test; numbers are noisier)
 // --no-build (reuse bench/dist).
 import { execFileSync } from 'node:child_process';
@@ -75,9 +77,14 @@ const fmt = (v) => (v === null || v === undefined ? 'null' : v >= 100 ? v.toFixe
 const ratio = (a, b) => (a == null || b == null || !b ? '—' : `${(a / b).toFixed(2)}×`);
 const isGpu = (e) => 'tfjs-webgpu' in e.peers;
 const isThreads = (e) => 'flowgrad-1t' in e.peers;
+const isCompiled = (e) => 'flowgrad-eager' in e.peers;
 const sections = [
-  { title: 'CPU', peers: ['tfjs-cpu', 'tfjs-wasm'], entries: report.entries.filter((e) => !isGpu(e) && !isThreads(e)) },
+  { title: 'CPU', peers: ['tfjs-cpu', 'tfjs-wasm'], entries: report.entries.filter((e) => !isGpu(e) && !isThreads(e) && !isCompiled(e)) },
   { title: 'CPU threads (flowgrad = 2 threads; fg/flowgrad-1t is the 1→2 thread speedup; tfjs-wasm with its own threads)', peers: ['flowgrad-1t', 'tfjs-wasm'], entries: report.entries.filter(isThreads) },
+  {
+    title: `Compiled training (flowgrad = the IDE's training step with TrainConfig.compiled true; fg/flowgrad-eager is compiled ÷ eager, both cpu at 1 thread, rounds alternating)${loadBefore > os.cpus().length * 0.5 ? ` — load average ${loadBefore.toFixed(2)} on ${os.cpus().length} cores: the machine is loaded, trust the ratio more than the rates` : ''}`,
+    peers: ['flowgrad-eager'], entries: report.entries.filter(isCompiled),
+  },
   { title: `WebGPU (adapter: ${report.env.adapter ?? 'none'})`, peers: ['tfjs-webgpu'], entries: report.entries.filter(isGpu) },
 ];
 console.log(`\nFlowgrad vs TF.js — headless Chromium ${browserVersion}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'})`);

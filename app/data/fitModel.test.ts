@@ -42,6 +42,24 @@ describe('fit model to data', () => {
     expect(dataFitIssues(g, analyzeGraph(g), sig)).toEqual([]);
   });
 
+  it('fits the starter graph and the LSTM template to a label per token: an Embedding after the Input, every step returned', () => {
+    const sig = { sampleShape: [12], classes: 3, vocabSize: 60, labelsPerSample: 12 };
+    const g = fitGraphToData(defaultGraph(), sig);
+    const a = analyzeGraph(g);
+    expect(a.ok).toBe(true);
+    expect(dataFitIssues(g, a, sig)).toEqual([]);
+    const embed = g.nodes.find((n) => n.type === 'Embedding')!;
+    expect(embed.attrs.numEmbeddings).toBe(60);
+    expect(g.edges.some((e) => e.source === 'input' && e.target === embed.id)).toBe(true);
+    // The scores reaching the loss: one row of 3 per token.
+    const lossIn = g.edges.find((e) => e.target === g.nodes.find((n) => n.type === 'Loss')!.id)!;
+    expect(a.shapes[lossIn.source]).toEqual(['N', 12, 3]);
+    expect(fitGraphToData(g, sig)).toBe(g);
+    const lstm = fitGraphToData(getTemplate('lstm')!.build(), sig);
+    expect(lstm.nodes.find((n) => n.type === 'LSTM')!.attrs.returnSequences).toBe(true);
+    expect(dataFitIssues(lstm, analyzeGraph(lstm), sig)).toEqual([]);
+  });
+
   it('leaves the slices of a model with several Inputs alone', () => {
     const g0 = defaultGraph();
     const input = g0.nodes.find((n) => n.type === 'Input')!;

@@ -3,7 +3,10 @@
  * Sets the Input's shape to the samples' shape (a model with several Inputs keeps its slices), puts a Flatten between an Input and a
  * Dense when the samples are images (the Dense needs a flat vector), and sizes the last
  * Dense before the loss: one unit per class (cross-entropy) or one output (MSE) for
- * regression; an Embedding gets a row per vocabulary token of text data. A pure graph command, so it is undoable like any other edit.
+ * regression; an Embedding gets a row per vocabulary token of text data. Data with a label per
+ * token keeps the sequence to the end: an Embedding goes after the Input when there is none
+ * (the Dense layers then score each token) and LSTM / GRU layers return every step. A pure
+ * graph command, so it is undoable like any other edit.
  */
 import type { GraphJSON, GraphNode } from '../../engine/graph/types.ts';
 import type { DataSignature } from '../../engine/graph/dataFit.ts';
@@ -34,6 +37,20 @@ export function fitGraphToData(graph: GraphJSON, sig: DataSignature): GraphJSON 
       g = connect(g, { source: input.id, sourcePort: e.sourcePort, target: id, targetPort: 'in' });
       g = connect(g, { source: id, sourcePort: 'out', target: next.id, targetPort: e.targetPort });
     }
+  }
+  // A label per token: each id becomes a vector (the Dense layers then act per token) and recurrent layers return every step.
+  if ((sig.labelsPerSample ?? 1) > 1 && sig.vocabSize !== undefined) {
+    for (const input of g.nodes.filter((n) => n.type === 'Input' && !g.edges.some((e) => e.source === n.id && g.nodes.find((x) => x.id === e.target)?.type === 'Embedding'))) {
+      if (g.nodes.some((n) => n.type === 'Embedding')) break;
+      const id = newNodeId(g, 'Embedding');
+      g = addNode(g, { id, type: 'Embedding', attrs: { numEmbeddings: sig.vocabSize, embeddingDim: 16 }, position: { x: input.position.x + 60, y: input.position.y + 90 } });
+      for (const e of g.edges.filter((x) => x.source === input.id)) {
+        g = deleteElements(g, { edgeIds: [e.id] });
+        g = connect(g, { source: id, sourcePort: 'out', target: e.target, targetPort: e.targetPort });
+      }
+      g = connect(g, { source: input.id, sourcePort: 'out', target: id, targetPort: 'in' });
+    }
+    for (const n of g.nodes.filter((x) => (x.type === 'LSTM' || x.type === 'GRU') && x.attrs.returnSequences !== true)) g = updateAttr(g, { nodeId: n.id, name: 'returnSequences', value: true });
   }
   // Token ids index an Embedding's rows: it needs one per vocabulary entry.
   if (sig.vocabSize !== undefined) {

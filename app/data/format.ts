@@ -10,5 +10,6 @@ export function fmtBytes(n: number): string {
 
 export function sigText(sig: DataSignature): string {
   const input = `Input [${sig.sampleShape.join(',')}]${sig.vocabSize !== undefined ? ` token ids (vocabulary ≤ ${sig.vocabSize})` : ''}`;
-  return `${input} → ${sig.classes === null ? 'a number (regression)' : `${sig.classes} classes`}`;
+  const per = sig.labelsPerSample && sig.labelsPerSample > 1 ? ` for each of the ${sig.labelsPerSample} tokens` : '';
+  return `${input} → ${sig.classes === null ? 'a number (regression)' : `${sig.classes} classes${per}`}`;
 }

@@ -1,9 +1,9 @@
 /**
  * The code panel: live code for the graph on the canvas — PyTorch or TypeScript on Flowgrad's
  * engine — regenerated as the model, its training settings or its data change. The TypeScript
- * view is editable: changed layer arguments (`new nn.Linear(16, 24)`) are applied back to the
- * graph with Apply, as one undoable edit; anything else is refused with its line and reason
- * (engine/io/codegen/typescriptApply.ts). PyTorch is read-only and says so. The generators are
+ * view is editable: changed layer arguments (`new nn.Linear(16, 24)`) and, in the model class,
+ * layers added, removed or rewired are applied back to the graph with Apply, as one undoable
+ * edit; anything else is refused with its line and reason (engine/io/codegen/typescriptApply.ts). PyTorch is read-only and says so. The generators are
  * pure; Monaco is loaded on first open, and until it arrives (or if it cannot load) the code
  * shows as plain text.
  */
@@ -75,7 +75,7 @@ export function CodePanel() {
         <span className="spacer" />
         {dirty && (
           <>
-            <button type="button" className="primary" onClick={apply} title="Apply the changed layer arguments to the graph">Apply</button>
+            <button type="button" className="primary" onClick={apply} title="Apply the edited model class to the graph">Apply</button>
             <button type="button" onClick={discard} title="Back to the code of the graph">Discard</button>
           </>
         )}
@@ -114,7 +114,7 @@ export function CodePanel() {
         {problem
           ? `Line ${problem.line}: ${problem.message}`
           : editable
-            ? 'Editable: change a layer’s arguments, then Apply. Structure is changed on the canvas.'
+            ? 'Editable: change a layer’s arguments, or add, remove or rewire layers in the model class (a field and its forward line), then Apply.'
             : lang === 'pytorch'
               ? 'Read-only: PyTorch is generated for export. Edit layer arguments in the TypeScript view.'
               : 'Read-only: the code could not be generated.'}

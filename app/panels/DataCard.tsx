@@ -165,7 +165,9 @@ export function DataCard() {
         </div>
         {gen?.text ? (
           <ul className="data-preview data-text-preview" data-testid="dataset-preview" aria-label={`Preview: ${label}, ${samples} texts`}>
-            {gen.text.texts.slice(0, 6).map((t, i) => <li key={i}><b>{gen.classNames?.[gen.y[i]!] ?? gen.y[i]}</b> {t}</li>)}
+            {gen.text.tagged
+              ? gen.text.tagged.slice(0, 6).map((t, i) => <li key={i}>{t}</li>)
+              : gen.text.texts.slice(0, 6).map((t, i) => <li key={i}><b>{gen.classNames?.[gen.y[i]!] ?? gen.y[i]}</b> {t}</li>)}
           </ul>
         ) : (
           <canvas

@@ -10,8 +10,10 @@ import { FlowgradError } from '../core/errors.ts';
 import type { DataSignature } from '../graph/dataFit.ts';
 import { BUILTIN_2D, makeBuiltin2D, type Builtin2DName } from './builtin2d.ts';
 import { DIGIT_SIDE, makeDigits } from './digits.ts';
-import { SENTIMENT_CLASSES, SENTIMENT_LENGTH, SENTIMENT_VOCAB, sentimentIds, sentimentTexts } from './sentiment.ts';
+import { SENTIMENT_CLASSES, SENTIMENT_LENGTH, SENTIMENT_TOKENIZER, SENTIMENT_VOCAB, sentimentIds, sentimentTexts } from './sentiment.ts';
 import { SEQUENCE_LENGTH, trendSequences } from './sequences.ts';
+import { TAGGING_LENGTH, TAGGING_TOKENIZER, TAGGING_VOCAB, TAG_CLASSES, taggedSentences, taggedText, taggingIds } from './tagging.ts';
+import type { TokenizerConfig } from '../project/tokenizer.ts';
 
 export interface BuiltinInfo {
   name: string;
@@ -35,6 +37,10 @@ export const BUILTINS: readonly BuiltinInfo[] = [
   { name: 'digits-recon', label: 'Digits → themselves (autoencoder)', kind: 'builtin', signature: { sampleShape: [1, DIGIT_SIDE, DIGIT_SIDE], classes: null }, samples: 1000, noise: 0.1, maxSamples: 20000 },
   { name: 'sentiment', label: 'Reviews: positive / negative (text)', kind: 'builtin', signature: { sampleShape: [SENTIMENT_LENGTH], classes: 2, vocabSize: SENTIMENT_VOCAB.length }, samples: 800, noise: 0, maxSamples: 20000 },
   { name: 'sequences', label: 'Rising / falling sequences 20×1', kind: 'builtin', signature: { sampleShape: [SEQUENCE_LENGTH, 1], classes: 2 }, samples: 600, noise: 0.3, maxSamples: 20000 },
+  {
+    name: 'tagging', label: 'Word tags: noun / verb / other (text, per token)', kind: 'builtin',
+    signature: { sampleShape: [TAGGING_LENGTH], classes: TAG_CLASSES.length, vocabSize: TAGGING_VOCAB.length, labelsPerSample: TAGGING_LENGTH }, samples: 800, noise: 0.5, maxSamples: 20000,
+  },
 ];
 
 export function builtinInfo(name: string): BuiltinInfo | undefined {
@@ -50,8 +56,13 @@ export interface GeneratedData {
   classNames: string[] | null;
   extent: [number, number, number, number] | null;
   image: boolean;
-  /** Text data: the texts behind each row of token ids, and the vocabulary that encoded them. */
-  text?: { texts: string[]; vocab: readonly string[] };
+  /**
+   * Text data: the texts behind each row of token ids, the vocabulary and tokenizer that
+   * encoded them, and for per-token labels each text with its tags ("word/tag ...").
+   */
+  text?: { texts: string[]; vocab: readonly string[]; tokenizer: TokenizerConfig; tagged?: string[] };
+  /** Labels per sample when every token has its own (token classification); absent: one per sample. */
+  labelsPerSample?: number;
 }
 
 function blobs(k: number, samples: number, noise: number, seed: number): GeneratedData {
@@ -105,11 +116,18 @@ export function makeBuiltin(name: string, opts: { samples: number; noise: number
   }
   if (name === 'sentiment') {
     const set = sentimentTexts(Math.max(2, Math.floor(opts.samples)), opts.noise, opts.seed);
-    return { x: sentimentIds(set), y: set.labels, rows: set.labels.length, sampleShape: [SENTIMENT_LENGTH], classes: 2, classNames: [...SENTIMENT_CLASSES], extent: null, image: false, text: { texts: set.texts, vocab: SENTIMENT_VOCAB } };
+    return { x: sentimentIds(set), y: set.labels, rows: set.labels.length, sampleShape: [SENTIMENT_LENGTH], classes: 2, classNames: [...SENTIMENT_CLASSES], extent: null, image: false, text: { texts: set.texts, vocab: SENTIMENT_VOCAB, tokenizer: SENTIMENT_TOKENIZER } };
   }
   if (name === 'sequences') {
     const d = trendSequences(Math.max(2, Math.floor(opts.samples)), opts.seed, SEQUENCE_LENGTH, opts.noise);
     return { x: d.x, y: d.y, rows: d.rows, sampleShape: [SEQUENCE_LENGTH, 1], classes: 2, classNames: ['falling', 'rising'], extent: null, image: false };
+  }
+  if (name === 'tagging') {
+    const set = taggedSentences(Math.max(2, Math.floor(opts.samples)), opts.noise, opts.seed);
+    return {
+      x: taggingIds(set), y: set.tags, rows: set.texts.length, sampleShape: [TAGGING_LENGTH], classes: TAG_CLASSES.length, classNames: [...TAG_CLASSES], extent: null, image: false,
+      text: { texts: set.texts, vocab: TAGGING_VOCAB, tokenizer: TAGGING_TOKENIZER, tagged: set.texts.map((_, r) => taggedText(set, r)) }, labelsPerSample: TAGGING_LENGTH,
+    };
   }
   throw new FlowgradError('bad-argument', `unknown built-in dataset '${name}' (known: ${BUILTINS.map((b) => b.name).join(', ')})`);
 }
@@ -132,6 +150,8 @@ export function builtinClassCounts(name: string, opts: { samples: number; noise:
   if (name === 'digits') return byRule(Math.max(10, Math.floor(opts.samples)), 10);
   if (name === 'sine' || name === 'digits-recon') return [Math.max(name === 'sine' ? 2 : 10, Math.floor(opts.samples))];
   if (name === 'sequences') return byRule(Math.max(2, Math.floor(opts.samples)), 2);
+  // Every token has its own label: rows do not fall into classes.
+  if (name === 'tagging') return [Math.max(2, Math.floor(opts.samples))];
   const blob = /^blobs(?:-(\d+))?$/.exec(name);
   if (blob) {
     const k = Number(blob[1] ?? 3);

@@ -11,7 +11,6 @@ import { splitDataset } from './split.ts';
 import { makeBuiltin } from './builtin.ts';
 import { prepareStored } from './prepare.ts';
 import { PREPROCESSING_VERSION, describePreprocessing, type Preprocessing } from '../project/preprocessing.ts';
-import { SENTIMENT_TOKENIZER } from './sentiment.ts';
 import { sanitizeTokenizer } from '../project/tokenizer.ts';
 import { NO_AUGMENT } from '../project/dataTypes.ts';
 import type { AugmentConfig, DataPrep, PreparedDataset, StoredDataset } from '../project/dataTypes.ts';
@@ -84,17 +83,17 @@ function generated(spec: Extract<DatasetSpec, { kind: 'builtin2d' | 'builtin' }>
     stats: null,
     augment: null,
     extent: g.extent,
-    signature: { sampleShape: g.sampleShape, classes: g.classes, ...(g.text ? { vocabSize: g.text.vocab.length } : {}) },
+    signature: { sampleShape: g.sampleShape, classes: g.classes, ...(g.text ? { vocabSize: g.text.vocab.length } : {}), ...(g.labelsPerSample ? { labelsPerSample: g.labelsPerSample } : {}) },
     notes: [],
     ...(g.text ? { preprocessing: textPreprocessing(g) } : {}),
   };
 }
 
-/** Generated text (the reviews): the tokenizer and vocabulary, so typed text predicts like the training rows. */
+/** Generated text (the reviews, the tagged sentences): the tokenizer and vocabulary, so typed text predicts like the training rows. */
 function textPreprocessing(g: ReturnType<typeof makeBuiltin>): Preprocessing {
   return {
     version: PREPROCESSING_VERSION, kind: 'text', task: 'classification', sampleShape: [...g.sampleShape], classNames: g.classNames ? [...g.classNames] : null,
-    featureNames: [], normalize: null, text: { ...SENTIMENT_TOKENIZER, vocab: [...g.text!.vocab] },
+    featureNames: [], normalize: null, text: { ...g.text!.tokenizer, vocab: [...g.text!.vocab] },
   };
 }
 

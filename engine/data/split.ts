@@ -23,7 +23,8 @@ export function splitDataset(d: ArrayDataset, valFraction: number, seed: number)
   const rng = new Rng(seed ^ 0x5eed);
   const groups = new Map<number, number[]>();
   for (let r = 0; r < d.rows; r++) {
-    const key = d.y instanceof Int32Array ? d.y[r] : 0;
+    // Stratified by class when each row has one label (per-token labels: one group).
+    const key = d.y instanceof Int32Array && d.y.length === d.rows ? d.y[r] : 0;
     let g = groups.get(key);
     if (!g) groups.set(key, (g = []));
     g.push(r);

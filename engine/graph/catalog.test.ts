@@ -166,13 +166,18 @@ describe('shape rules', () => {
     expect(infer('Flatten', [['N', 5]])).toEqual(['N', 5]);
   });
 
-  it('Loss outputs a scalar and checks class scores for crossEntropy', () => {
+  it('Loss outputs a scalar and checks class scores for crossEntropy (per sample or per token)', () => {
     expect(infer('Loss', [['N', 3]])).toEqual([]);
     expect(infer('Loss', [['N', 1]], { loss: 'mse' })).toEqual([]);
     expect(infer('Loss', [['N', 4, 3]], { loss: 'mse' })).toEqual([]);
     expect(shapeError(() => infer('Loss', [['N', 1]])).message).toMatch(/at least 2 class scores; got \[N,1\]/);
-    const e = shapeError(() => infer('Loss', [['N', 4, 3]]));
-    expect(e.message).toMatch(/\[N,classes\]; got \[N,4,3\]/);
+    // One label per token: [N, tokens, classes] for crossEntropy and nll, not klDiv or deeper shapes.
+    expect(infer('Loss', [['N', 4, 3]])).toEqual([]);
+    expect(infer('Loss', [['N', 4, 3]], { loss: 'nll' })).toEqual([]);
+    expect(shapeError(() => infer('Loss', [['N', 4, 3]], { loss: 'klDiv' })).message).toMatch(/\[N,classes\]; got \[N,4,3\]/);
+    expect(shapeError(() => infer('Loss', [['N', 4, 1]])).message).toMatch(/at least 2 class scores/);
+    const e = shapeError(() => infer('Loss', [['N', 2, 4, 3]]));
+    expect(e.message).toMatch(/\[N,classes\] \(or \[N,tokens,classes\] for one label per token\); got \[N,2,4,3\]/);
     expect(e.attr).toBe('loss');
   });
 });

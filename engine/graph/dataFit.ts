@@ -15,6 +15,8 @@ export interface DataSignature {
   classes: number | null;
   /** Token-id data: ids run from 0 to vocabSize − 1, so an Embedding reading them needs that many rows. */
   vocabSize?: number;
+  /** Token classification: this many labels per sample (one per token), so the model predicts [N, labelsPerSample, classes]. */
+  labelsPerSample?: number;
 }
 
 export function dataFitIssues(graph: GraphJSON, analysis: GraphAnalysis, data: DataSignature): GraphIssue[] {
@@ -57,6 +59,13 @@ export function dataFitIssues(graph: GraphJSON, analysis: GraphAnalysis, data: D
     const c = pred?.[pred.length - 1];
     if ((kind === 'crossEntropy' || kind === 'nll' || kind === 'klDiv') && typeof c === 'number' && c !== data.classes) {
       issues.push({ nodeId: loss.id, code: 'data-mismatch', severity: 'error', message: `Output / Loss: the dataset has ${data.classes} classes, but the model predicts ${c} scores — make the last Dense layer ${data.classes} units` });
+    }
+    const per = data.labelsPerSample ?? 1;
+    if (per > 1 && (kind === 'crossEntropy' || kind === 'nll') && pred && !(pred.length === 3 && pred[1] === per)) {
+      issues.push({
+        nodeId: loss.id, code: 'data-mismatch', severity: 'error',
+        message: `Output / Loss: the dataset labels every token (${per} labels per sample), but the model predicts [${pred.join(', ')}] — keep the sequence to the end ([N, ${per}, ${data.classes}]: an LSTM with return sequences, or a Transformer block, then Dense ${data.classes} units)`,
+      });
     }
   }
   return issues;

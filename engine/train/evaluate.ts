@@ -12,6 +12,7 @@ import { adoptTensor } from '../ops/creation.ts';
 import { MetricAccumulator, type MetricName, type MetricValues } from '../metrics/accumulator.ts';
 import type { TrainConfig } from '../project/config.ts';
 import type { GraphModel } from './graphModel.ts';
+import { CLASS_LOSSES } from './losses.ts';
 import type { ArrayDataset } from '../data/split.ts';
 
 export interface Batch {
@@ -53,9 +54,12 @@ export function metricPlan(model: GraphModel, d: ArrayDataset, cfg: TrainConfig)
   const labels = d.y instanceof Int32Array && d.y.length === d.rows;
   const predShape = model.analysis.shapes[model.graph.edges.find((e) => e.target === model.lossNodeId)?.source ?? ''] ?? [];
   const perRow = predShape.slice(1).reduce<number>((a, b) => a * (typeof b === 'number' ? b : 1), 1);
-  const classification = labels && predShape.length === 2 && (perRow >= 2 || model.lossKind === 'bce' || model.lossKind === 'bceWithLogits');
+  // Token classification: one label per token and [N, S, C] scores; each token is scored as a row of C.
+  const tokens = d.y instanceof Int32Array && predShape.length === 3 && typeof predShape[1] === 'number' && d.y.length === d.rows * predShape[1] && CLASS_LOSSES.has(model.lossKind);
+  const classification = tokens || (labels && predShape.length === 2 && (perRow >= 2 || model.lossKind === 'bce' || model.lossKind === 'bceWithLogits'));
   const names = cfg.metrics ?? (classification ? ['accuracy'] : ['mae', 'r2']);
-  return { classification, classes: perRow, names, topK: cfg.topK ?? 5, logits: model.lossKind === 'bceWithLogits' };
+  const classes = tokens ? Number(predShape[2]) : perRow;
+  return { classification, classes, names, topK: cfg.topK ?? 5, logits: model.lossKind === 'bceWithLogits' };
 }
 
 export function newAccumulator(plan: MetricPlan): MetricAccumulator {

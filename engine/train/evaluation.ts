@@ -50,7 +50,11 @@ export async function evaluateReport(model: GraphModel, d: ArrayDataset, cfg: Tr
   preds.reduce((o, p) => (pred.set(p, o), o + p.length), 0);
   const loss = lossSum / d.rows;
   if (plan.classification) {
-    return classificationReport(pred, d.y as Int32Array, { classes: plan.classes, logits: plan.logits, loss, classNames: opts.classNames ?? null, worst: opts.worst ?? 12 });
+    const report = classificationReport(pred, d.y as Int32Array, { classes: plan.classes, logits: plan.logits, loss, classNames: opts.classNames ?? null, worst: opts.worst ?? 12 });
+    // A label per token: the metrics count tokens; a worst-classified token points at its sample (the row shown).
+    const perRow = d.y.length / d.rows;
+    if (perRow > 1 && report.worst) report.worst = report.worst.map((w) => ({ ...w, index: Math.floor(w.index / perRow) }));
+    return report;
   }
   return regressionReport(pred, d.y instanceof Float32Array ? d.y : Float32Array.from(d.y), d.rows, loss);
 }

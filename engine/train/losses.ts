@@ -3,7 +3,8 @@
  * target each loss expects (class indices, one-hot rows, or numbers shaped like the
  * prediction) and adds what nn.functional's losses lack here — cross-entropy / NLL with
  * class weights, with PyTorch's weighted-mean normalisation (divide by Σ w[y]), label
- * smoothing included exactly as torch.nn.functional.cross_entropy does it.
+ * smoothing included exactly as torch.nn.functional.cross_entropy does it. Cross-entropy and
+ * NLL also take one label per token ([N, S] labels against [N, S, C] scores).
  */
 import { FlowgradError } from '../core/errors.ts';
 import type { Tensor } from '../core/tensor.ts';
@@ -34,6 +35,18 @@ function dense(y: Tensor, pred: Tensor): Tensor {
   return y.cast('float32').reshape(pred.shape);
 }
 
+/**
+ * Token classification: [N, S, C] scores (class dim last, as a Dense over a sequence leaves
+ * them) with [N, S] labels become N·S rows of C scores and N·S labels — the mean over every
+ * token. Null when the shapes are not that.
+ */
+function perToken(scores: Tensor, y: Tensor): [Tensor, Tensor] | null {
+  if (scores.shape.length !== 3 || y.dtype !== 'int32') return null;
+  const [n, s, c] = scores.shape as [number, number, number];
+  if (y.size !== n * s) return null;
+  return [scores.reshape([n * s, c]), y.reshape([n * s])];
+}
+
 /** Σ w[y]·(−logp[y]) / Σ w[y], plus PyTorch's weighted label-smoothing term. */
 function weightedNll(logp: Tensor, y: Tensor, weights: number[], smoothing: number): Tensor {
   const c = logp.shape[1]!;
@@ -56,10 +69,14 @@ export function batchLoss(spec: LossSpec, prediction: Tensor, logits: Tensor, y:
   switch (spec.kind) {
     case 'crossEntropy': {
       if (y.dtype !== 'int32' && y.size === logits.size) return F.crossEntropy(logits, y.cast('float32').reshape(logits.shape), { labelSmoothing: spec.labelSmoothing });
+      const tok = perToken(logits, y);
+      if (tok) [logits, y] = tok;
       const t = labels(y, 'cross-entropy');
       return weighted ? weightedNll(logits.logSoftmax(1), t, spec.classWeights, spec.labelSmoothing) : F.crossEntropy(logits, t, { labelSmoothing: spec.labelSmoothing });
     }
     case 'nll': {
+      const tok = perToken(prediction, y);
+      if (tok) [prediction, y] = tok;
       const t = labels(y, 'NLL');
       return weighted ? weightedNll(prediction, t, spec.classWeights, 0) : F.nllLoss(prediction, t);
     }

@@ -39,7 +39,7 @@ const loss: LayerDef<'Loss'> = {
   category: 'loss',
   doc:
     'The model\'s output: measures how far its predictions are from the labels; training lowers this number. ' +
-    'crossEntropy takes one score per class ([N, classes]); when its input comes straight from a Softmax, ' +
+    'crossEntropy takes one score per class ([N, classes]), or per token ([N, tokens, classes]) when the dataset labels every token; when its input comes straight from a Softmax, ' +
     'the scores before the Softmax are used, so a Softmax before the loss is fine and numerically stable. ' +
     'mse is the mean squared difference, for predicting numbers.',
   inputs: [{ name: 'in', label: 'predictions' }],
@@ -60,15 +60,18 @@ const loss: LayerDef<'Loss'> = {
     const x = only(ctx);
     const kind = ctx.attrs.loss as string;
     if (PER_CLASS.has(kind)) {
-      if (x.length !== 2 || x[0] !== 'N') {
-        throw new ShapeError(`Output / Loss: ${kind} needs one score per class, shaped [N,classes]; got ${fmt(x)} (add a Flatten and a Dense before the loss)`, { attr: 'loss' });
+      // [N, classes], or for token classification (crossEntropy, nll) [N, tokens, classes]: one label per token.
+      const perToken = x.length === 3 && kind !== 'klDiv';
+      if ((x.length !== 2 && !perToken) || x[0] !== 'N') {
+        throw new ShapeError(`Output / Loss: ${kind} needs one score per class, shaped [N,classes]${kind !== 'klDiv' ? ' (or [N,tokens,classes] for one label per token)' : ''}; got ${fmt(x)} (add a Flatten and a Dense before the loss)`, { attr: 'loss' });
       }
-      if ((x[1] as number) < 2) {
+      const c = x[x.length - 1] as number;
+      if (c < 2) {
         throw new ShapeError(`Output / Loss: ${kind} needs at least 2 class scores; got ${fmt(x)}. Give the last Dense one unit per class (2 for two classes)`, { attr: 'loss' });
       }
       const w = (ctx.attrs.classWeights as number[] | undefined) ?? [];
-      if (w.length > 0 && w.length !== x[1]) {
-        throw new ShapeError(`Output / Loss: ${w.length} class weights for ${x[1]} classes; give one weight per class or none`, { attr: 'classWeights' });
+      if (w.length > 0 && w.length !== c) {
+        throw new ShapeError(`Output / Loss: ${w.length} class weights for ${c} classes; give one weight per class or none`, { attr: 'classWeights' });
       }
     } else if (x.length < 1 || x[0] !== 'N') {
       throw new ShapeError(`Output / Loss: predictions ${fmt(x)} have no batch dimension N`);

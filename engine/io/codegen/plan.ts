@@ -1,9 +1,11 @@
 /**
  * What both code generators need from a graph, computed once: the layers in execution order
- * (from the Input to what feeds the Loss), a readable identifier per node, each node's input
- * expressions and shapes, and the loss settings. When the Loss reads a Softmax with
- * cross-entropy, the generated model returns the Softmax's input (logits) as the engine does,
- * and says so in a comment. Pure: no tensors, no DOM.
+ * (from the Inputs to what feeds the Losses), a readable identifier per node, each node's input
+ * expressions and shapes, every Input with the slice of a sample it reads, and every Output /
+ * Loss with its settings and weight (first in the graph's node order = the prediction, as the
+ * engine's GraphModel orders them). When a Loss reads a Softmax with cross-entropy, the
+ * generated model returns the Softmax's input (logits) as the engine does, and says so in a
+ * comment. Pure: no tensors, no DOM.
  */
 import { analyzeGraph } from '../../graph/analyze.ts';
 import { getLayer, resolveAttrs, type ModelLayerType } from '../../graph/catalog.ts';
@@ -21,14 +23,37 @@ export interface PlanStep {
   outShape: Shape | null;
 }
 
+export interface PlanLoss { kind: string; attrs: Attrs; foldedSoftmax: boolean }
+
+/** An Input node: its variable, and the slice of a sample's flattened values it reads. */
+export interface PlanInput {
+  id: string;
+  name: string;
+  offset: number;
+  shape: number[];
+}
+
+/** An Output / Loss node: the variable it reads (logits when a Softmax is folded), its loss and weight. */
+export interface PlanHead {
+  id: string;
+  output: string;
+  loss: PlanLoss;
+  weight: number;
+  classes: number | null;
+}
+
 export interface CodePlan {
-  /** Per-sample input shape (without N). */
+  /** Per-sample input shape (without N) of the first Input. */
   inputShape: number[];
   inputName: string;
+  /** Every Input in the graph's node order (forward's arguments). */
+  inputs: PlanInput[];
   steps: PlanStep[];
-  /** Variable returned by forward(). */
+  /** Variable returned by forward() for the first Output / Loss. */
   output: string;
-  loss: { kind: string; attrs: Attrs; foldedSoftmax: boolean } | null;
+  loss: PlanLoss | null;
+  /** Every Output / Loss, the first (the prediction) first; empty when there is none. */
+  heads: PlanHead[];
   /** Problems that make the code incomplete (listed as comments at the top). */
   problems: string[];
   classes: number | null;
@@ -54,13 +79,17 @@ export function planGraph(graph: GraphJSON): CodePlan {
   const names = new Map<string, string>();
   for (const id of order) names.set(id, identifier(id, taken));
 
-  const inputNode = order.map((id) => byId.get(id)).find((n) => n?.type === 'Input');
-  const lossNode = order.map((id) => byId.get(id)).find((n) => n?.type === 'Loss');
-  const ioCount = (t: string) => order.filter((id) => byId.get(id)?.type === t).length;
-  if (ioCount('Input') > 1 || ioCount('Loss') > 1) {
-    problems.push('several Inputs or Output / Loss nodes: this code covers only the first of each (multi-input code is not generated yet; the ONNX export and the .flowgrad.zip project keep the whole model)');
-  }
-  const inputShape = inputNode && Array.isArray(inputNode.attrs.shape) ? (inputNode.attrs.shape as number[]) : [2];
+  // The graph's node order, as GraphModel takes them (the first Loss placed is the prediction).
+  const inOrder = new Set(order);
+  const inputNodes = graph.nodes.filter((n) => n.type === 'Input' && inOrder.has(n.id));
+  const lossNodes = graph.nodes.filter((n) => n.type === 'Loss' && inOrder.has(n.id));
+  const inputNode = inputNodes[0];
+  const inputSpec = getLayer('Input');
+  const inputs: PlanInput[] = inputNodes.map((n) => {
+    const a = inputSpec ? resolveAttrs(inputSpec, n.attrs) : n.attrs;
+    return { id: n.id, name: names.get(n.id)!, offset: Number(a.offset ?? 0), shape: Array.isArray(a.shape) ? (a.shape as number[]) : [2] };
+  });
+  const inputShape = inputs[0]?.shape ?? [2];
 
   const steps: PlanStep[] = [];
   for (const id of order) {
@@ -79,28 +108,35 @@ export function planGraph(graph: GraphJSON): CodePlan {
     steps.push({ id, type: n.type, name: names.get(id)!, attrs: spec ? resolveAttrs(spec, n.attrs) : n.attrs, inputs, inputShapes, outShape: analysis.shapes[id] ?? null });
   }
 
-  let output = steps.length ? steps[steps.length - 1]!.name : (inputNode ? names.get(inputNode.id)! : 'x');
-  let loss: CodePlan['loss'] = null;
-  if (lossNode) {
-    const attrs = getLayer('Loss') ? resolveAttrs(getLayer('Loss')!, lossNode.attrs) : lossNode.attrs;
+  const fallback = steps.length ? steps[steps.length - 1]!.name : (inputNode ? names.get(inputNode.id)! : 'x');
+  const lossSpec = getLayer('Loss');
+  const folds: PlanStep[] = [];
+  const heads: PlanHead[] = lossNodes.map((lossNode) => {
+    const attrs = lossSpec ? resolveAttrs(lossSpec, lossNode.attrs) : lossNode.attrs;
     const feed = graph.edges.find((e) => e.target === lossNode.id);
     const feeder = feed ? byId.get(feed.source) : undefined;
     const ce = (attrs.loss ?? 'crossEntropy') === 'crossEntropy';
     const folded = ce && feeder?.type === 'Softmax';
-    if (feeder) output = names.get(feeder.id) ?? output;
-    if (folded && feeder) {
-      const sm = steps.find((s) => s.id === feeder.id);
-      if (sm) {
-        output = sm.inputs[0]!;
-        // The Softmax only fed the loss: drop it from forward() (predict applies it).
-        if (!steps.some((s) => s.inputs.includes(sm.name))) steps.splice(steps.indexOf(sm), 1);
-      }
+    let output = feeder ? (names.get(feeder.id) ?? fallback) : fallback;
+    const sm = folded && feeder ? steps.find((s) => s.id === feeder.id) : undefined;
+    if (sm) {
+      output = sm.inputs[0]!;
+      folds.push(sm);
     }
-    loss = { kind: String(attrs.loss ?? 'crossEntropy'), attrs, foldedSoftmax: folded };
-  }
-  const outShape = lossNode ? analysis.edgeShapes[graph.edges.find((e) => e.target === lossNode.id)?.id ?? ''] : null;
-  const classes = outShape && outShape.length === 2 && typeof outShape[1] === 'number' ? outShape[1] : null;
-  return { inputShape, inputName: inputNode ? names.get(inputNode.id)! : 'x', steps, output, loss, problems, classes };
+    const kind = String(attrs.loss ?? 'crossEntropy');
+    const outShape = feed ? analysis.edgeShapes[feed.id] : null;
+    // [N, classes], or [N, tokens, classes] with one label per token (class losses only).
+    const last = outShape?.[outShape.length - 1];
+    const classes = outShape && (outShape.length === 2 || (outShape.length === 3 && (kind === 'crossEntropy' || kind === 'nll'))) && typeof last === 'number' ? last : null;
+    return { id: lossNode.id, output, loss: { kind, attrs, foldedSoftmax: folded }, weight: Number(attrs.weight ?? 1), classes };
+  });
+  // A folded Softmax that only fed its loss leaves forward() (predict applies it).
+  for (const sm of new Set(folds)) if (!steps.some((s) => s.inputs.includes(sm.name))) steps.splice(steps.indexOf(sm), 1);
+  const main = heads[0];
+  return {
+    inputShape, inputName: inputNode ? names.get(inputNode.id)! : 'x', inputs, steps, output: main?.output ?? fallback,
+    loss: main?.loss ?? null, heads, problems, classes: main?.classes ?? null,
+  };
 }
 
 /** Per-sample part of a shape (drops the batch dimension). */

@@ -42,6 +42,15 @@ const pyStr = (s: string): string => JSON.stringify(s);
 const pyDict = (entries: [string, string][]): string => `{${entries.map(([k, v]) => `${pyStr(k)}: ${pyStr(v)}`).join(', ')}}`;
 const pyTuple = (items: string[]): string => `(${items.map(pyStr).join(', ')}${items.length === 1 ? ',' : ''})`;
 
+/** The model's docstring: what forward() takes and returns. */
+function classDoc(plan: CodePlan): string {
+  const folded = 'the Softmax before the loss is folded into CrossEntropyLoss (predict() applies it)';
+  if (plan.inputs.length <= 1 && plan.heads.length <= 1) return `Input: [N, ${plan.inputShape.join(', ')}]${plan.loss?.foldedSoftmax ? `. Returns logits: ${folded}` : ''}.`;
+  const ins = plan.inputs.map((i) => `${i.name} [N, ${i.shape.join(', ')}]`).join(', ');
+  const outs = plan.heads.map((h) => `${h.output} (Output / Loss '${h.id}'${h.loss.foldedSoftmax ? ', logits' : ''})`).join(', ');
+  return `Inputs: ${ins} (split_inputs() cuts them from a sample). Returns ${plan.heads.length > 1 ? `one output per Output / Loss: ${outs}` : outs}${plan.heads.some((h) => h.loss.foldedSoftmax) ? `; logits: ${folded}` : ''}.`;
+}
+
 /** The class definition (helpers first). */
 export function modelPy(graph: Parameters<typeof planGraph>[0], className = 'Model'): { code: string; plan: CodePlan } {
   const plan = planGraph(graph);
@@ -49,14 +58,35 @@ export function modelPy(graph: Parameters<typeof planGraph>[0], className = 'Mod
   const lines: string[] = [];
   lines.push(...pyExtras(plan.steps).helpers);
   lines.push(`class ${className}(nn.Module):`);
-  lines.push(`    """Input: [N, ${plan.inputShape.join(', ')}]${plan.loss?.foldedSoftmax ? '. Returns logits: the Softmax before the loss is folded into CrossEntropyLoss (predict() applies it)' : ''}."""`);
+  lines.push(`    """${classDoc(plan)}"""`);
   lines.push('', '    def __init__(self):', '        super().__init__()');
   if (inits.length === 0) lines.push('        pass');
   for (const [s, l] of inits) lines.push(`        self.${s.name} = ${l}`);
-  lines.push('', `    def forward(self, ${plan.inputName}):`);
+  const args = plan.inputs.length ? plan.inputs.map((i) => i.name) : [plan.inputName];
+  lines.push('', `    def forward(self, ${args.join(', ')}):`);
   for (const s of plan.steps) lines.push(`        ${forwardLine(s)}`);
-  lines.push(`        return ${plan.output}`);
+  lines.push(`        return ${plan.heads.length > 1 ? plan.heads.map((h) => h.output).join(', ') : plan.output}`);
   return { code: lines.join('\n'), plan };
+}
+
+/**
+ * split_inputs(x): forward()'s arguments from a batch of samples as Flowgrad stores them. One
+ * Input at offset 0 takes the batch as it is; several Inputs each take their slice of a
+ * sample's flattened values (offset, size of the shape), reshaped, as GraphModel feeds them.
+ */
+function splitInputsPy(plan: CodePlan): string {
+  const single = plan.inputs.length <= 1 && (plan.inputs[0]?.offset ?? 0) === 0;
+  const doc = `    """forward()'s arguments from a batch of samples (rows of data.npz's x arrays)."""`;
+  if (single) return `def split_inputs(x):\n${doc}\n    return (x,)`;
+  const rows = plan.inputs.map((i) => `(${pyStr(i.name)}, ${i.offset}, (${i.shape.join(', ')}${i.shape.length === 1 ? ',' : ''}))`);
+  return `# Each Input reads its slice of a sample's flattened values: (forward() argument, offset, shape).
+INPUTS = (${rows.join(', ')}${rows.length === 1 ? ',' : ''})
+
+
+def split_inputs(x):
+${doc}
+    flat = x.reshape(len(x), -1)
+    return tuple(flat[:, o : o + math.prod(s)].reshape(-1, *s) for _, o, s in INPUTS)`;
 }
 
 /**
@@ -72,7 +102,8 @@ export function weightsPy(plan: CodePlan, className = 'Model'): string {
   const renames = Object.entries(Object.assign({}, ...rows.map((r) => r?.renames ?? {})) as Record<string, string>);
   const torchOnly = [...new Set(rows.flatMap((r) => r?.torchOnly ?? []))];
   const untranslated = plan.steps.filter((s) => s.type === 'CustomCode').map((s) => s.id);
-  const softmax = plan.loss?.foldedSoftmax ? '\n    return torch.softmax(out, dim=1)' : '\n    return out';
+  const softmax = plan.loss?.foldedSoftmax ? '\n    return torch.softmax(out, dim=-1)' : '\n    return out';
+  const multi = plan.heads.length > 1;
   return `# Flowgrad saves weights as "<node id>.<parameter>" (safetensors). The modules above are named
 # after the nodes; where a module's Python name or a parameter's name differs, these say how.
 NODE_OF_MODULE = ${pyDict(nodeOf)}  # module attribute -> Flowgrad node id
@@ -120,9 +151,25 @@ def save_flowgrad_weights(model, path):
     save_file(state, path, metadata={"format": "flowgrad", "producer": "pytorch"})
 
 
+${splitInputsPy(plan)}
+
+
+def heads(out):
+    """forward()'s result as a tuple: one output per Output / Loss node (the first is the prediction)."""
+    return out if isinstance(out, tuple) else (out,)
+
+
 @torch.no_grad()
 def predict(model, x):
-    """The model's prediction in eval mode (as Flowgrad predicts)."""
+    """The model's prediction in eval mode (as Flowgrad predicts${multi ? ': its first Output / Loss' : ''}) for a batch of samples."""
     model.eval()
-    out = model(x)${softmax}`;
+    out = heads(model(*split_inputs(x)))[0]${softmax}${multi ? `
+
+
+@torch.no_grad()
+def predict_all(model, x):
+    """Every Output / Loss node's prediction, in order (softmax applied where the loss folds it)."""
+    model.eval()
+    folded = (${plan.heads.map((h) => (h.loss.foldedSoftmax ? 'True' : 'False')).join(', ')})
+    return tuple(torch.softmax(o, dim=-1) if f else o for o, f in zip(heads(model(*split_inputs(x))), folded))` : ''}`;
 }

@@ -5,6 +5,11 @@ torch is the slow part). Prints one JSON object on the last line of stdout.
   train:DIR    DIR is a whole project -> the epoch losses of `train.py --epochs 3`, then a 3-step
                run from weights.safetensors written to one.safetensors
   ddp:DIR      under torchrun: the same 3-step run, rank 0 writes ddp.safetensors
+  heads:DIR    like predict, for a model with several Output / Loss nodes: every head's prediction
+               (predict_all) flattened one after the other -> max |diff| against expected.npy
+  loss:DIR     a whole project: the weighted loss train.py trains on (total_loss over every head),
+               with weights.safetensors, over all of data.npz's training rows in eval mode
+               (keyed "loss:<folder>", so a train job may use the same folder)
 Results are keyed by the folder's name.
 """
 import importlib
@@ -38,6 +43,24 @@ def predict(directory):
     return float(np.abs(got - want).max())
 
 
+def heads(directory):
+    model_py = fresh(directory, "model")
+    model = model_py.load_model(os.path.join(directory, "weights.safetensors"))
+    x = torch.from_numpy(np.load(os.path.join(directory, "x.npy")))
+    got = np.concatenate([o.numpy().reshape(-1) for o in model_py.predict_all(model, x)])
+    want = np.load(os.path.join(directory, "expected.npy")).reshape(got.shape)
+    return float(np.abs(got - want).max())
+
+
+def loss(directory):
+    train_py = fresh(directory, "train")
+    model = train_py.load_flowgrad_weights(train_py.Model(), "weights.safetensors").eval()
+    x, y, _, _ = train_py.load_data()
+    with torch.no_grad():
+        preds = train_py.heads(model(*train_py.split_inputs(torch.from_numpy(x))))
+        return float(train_py.total_loss(preds, torch.from_numpy(y), train_py.make_criteria()))
+
+
 def few_steps(directory, out):
     return ["--epochs", "1", "--max-steps", "3", "--init", "weights.safetensors", "--out", out, "--checkpoint", out + ".pt"]
 
@@ -63,10 +86,11 @@ def main():
         dist.init_process_group("gloo")
     results = {}
     for mode, d in jobs:
+        key = f"loss:{os.path.basename(d)}" if mode == "loss" else os.path.basename(d)
         try:
-            results[os.path.basename(d)] = {"predict": predict, "train": train, "ddp": ddp}[mode](d)
+            results[key] = {"predict": predict, "heads": heads, "loss": loss, "train": train, "ddp": ddp}[mode](d)
         except Exception:
-            results[os.path.basename(d)] = {"error": traceback.format_exc()}
+            results[key] = {"error": traceback.format_exc()}
     if distributed:
         dist.destroy_process_group()
     if int(os.environ.get("RANK", "0")) == 0:

@@ -40,7 +40,9 @@ function problemsHeader(plan: CodePlan): string[] {
   return plan.problems.length ? ['# The graph has problems, so this code is incomplete:', ...plan.problems.map((p) => `#   - ${p}`)] : [];
 }
 
-const MODEL_IMPORTS = (plan: CodePlan) => [...pyExtras(plan.steps).imports.map((m) => `import ${m}`), 'import os', '', 'import torch', 'from torch import nn'];
+/** Several Inputs (or one at an offset) are cut from a sample with math.prod (split_inputs). */
+const sliced = (plan: CodePlan): boolean => plan.inputs.length > 1 || (plan.inputs[0]?.offset ?? 0) !== 0;
+const MODEL_IMPORTS = (plan: CodePlan) => [...new Set([...pyExtras(plan.steps).imports, ...(sliced(plan) ? ['math'] : [])])].map((m) => `import ${m}`).concat(['import os', '', 'import torch', 'from torch import nn']);
 
 export function modelFile(graph: GraphJSON, name: string): { code: string; plan: CodePlan } {
   const { code, plan } = modelPy(graph);
@@ -75,7 +77,7 @@ function trainFile(plan: CodePlan, training: TrainConfig | undefined): string {
     '"""Trains the model with the project\'s settings. One process: python train.py; many: torchrun --nproc-per-node=N train.py."""',
     ...TRAIN_IMPORTS, '',
     'from data import load_data',
-    'from model import Model, load_flowgrad_weights, save_flowgrad_weights', '', '',
+    'from model import Model, heads, load_flowgrad_weights, save_flowgrad_weights, split_inputs', '', '',
     trainingPy(plan, training), '', '',
     'if __name__ == "__main__":', '    main()', '',
   ].join('\n');

@@ -114,11 +114,42 @@ function schedulerPy(s: SchedulerConfig | undefined): string {
   return `    # Stepped after every ${perStep ? 'optimizer step' : 'epoch'}, as in Flowgrad.\n    return ${closedForm(s, units)}, "${perStep ? 'step' : 'epoch'}"`;
 }
 
-/** How targets are shaped for the loss, as Flowgrad's losses.ts does. */
-function targetsPy(kind: string): string {
-  if (kind === 'crossEntropy') return '    if y.dtype.is_floating_point and y.numel() == pred.numel():\n        return y.reshape(pred.shape)  # class probabilities\n    return y.long().reshape(-1)';
-  if (kind === 'nll') return '    return y.long().reshape(-1)';
-  return '    if not y.dtype.is_floating_point and pred.dim() == 2 and pred.shape[1] > 1:\n        return nn.functional.one_hot(y.long().reshape(-1), pred.shape[1]).float()\n    return y.float().reshape(pred.shape)';
+/**
+ * How predictions and targets are shaped for a loss, as Flowgrad's losses.ts does: one
+ * function per kind of shaping, returning (prediction, target). One label per token ([N,
+ * tokens, classes] scores) becomes N·tokens rows of class scores, class dimension last.
+ */
+const PER_TOKEN = '    if pred.dim() == 3:\n        return pred.reshape(-1, pred.shape[-1]), y.long().reshape(-1)  # one label per token\n';
+const TARGETS = {
+  class_or_probabilities: `    if y.dtype.is_floating_point and y.numel() == pred.numel():\n        return pred, y.reshape(pred.shape)  # class probabilities\n${PER_TOKEN}    return pred, y.long().reshape(-1)`,
+  class_indices: `${PER_TOKEN}    return pred, y.long().reshape(-1)`,
+  values: '    if not y.dtype.is_floating_point and pred.dim() == 2 and pred.shape[1] > 1:\n        return pred, nn.functional.one_hot(y.long().reshape(-1), pred.shape[1]).float()\n    return pred, y.float().reshape(pred.shape)',
+} as const;
+const targetsOf = (kind: string): keyof typeof TARGETS => (kind === 'crossEntropy' ? 'class_or_probabilities' : kind === 'nll' ? 'class_indices' : 'values');
+
+/**
+ * make_criteria(): one (criterion, weight, target shaping) per Output / Loss node, each
+ * against the dataset's targets, and the target functions they use. The loss trained is the
+ * weighted sum (total_loss), as Flowgrad's GraphModel sums its heads.
+ */
+function criteriaPy(plan: CodePlan): string {
+  const heads = plan.heads.length ? plan.heads.map((h) => ({ kind: h.loss.kind, attrs: h.loss.attrs, weight: h.weight, id: h.id })) : [{ kind: 'crossEntropy', attrs: {}, weight: 1, id: 'loss' }];
+  const used = [...new Set(heads.map((h) => targetsOf(h.kind)))];
+  const fns = used.map((t) => `def targets_${t}(pred, y):\n    """(prediction, targets) shaped for the loss, as Flowgrad shapes them."""\n${TARGETS[t]}`);
+  const rows = heads.map((h) => `(${lossPy(h.kind, h.attrs)}, ${pyNum(h.weight)}, targets_${targetsOf(h.kind)})${heads.length > 1 ? `,  # Output / Loss '${h.id}'` : ','}`);
+  return `${fns.join('\n\n\n')}
+
+
+def make_criteria():
+    """One (criterion, weight, targets) per Output / Loss node${heads.length > 1 ? ' (the first is the prediction)' : ''}; training lowers the weighted sum."""
+    return [
+${rows.map((r) => `        ${r}`).join('\n')}
+    ]
+
+
+def total_loss(preds, y, criteria):
+    """The weighted sum of every head's loss against the targets y."""
+    return sum(w * c(*t(p.float(), y)) for p, (c, w, t) in zip(preds, criteria))`;
 }
 
 /** Flowgrad settings that train.py cannot reproduce, each named (never dropped silently). */
@@ -158,13 +189,7 @@ def make_scheduler(opt, steps_per_epoch, epochs):
 ${schedulerPy(c.scheduler)}
 
 
-def make_criterion():
-    return ${lossPy(kind, plan.loss?.attrs ?? {})}
-
-
-def targets(pred, y):
-    """Targets shaped for the loss, as Flowgrad shapes them."""
-${targetsPy(kind)}
+${criteriaPy(plan)}
 
 
 def main(argv=None):
@@ -208,7 +233,7 @@ def main(argv=None):
     if distributed and cuda:
         model = nn.SyncBatchNorm.convert_sync_batchnorm(model)  # batch statistics over the global batch (CUDA only)
     net = DDP(model, device_ids=[local_rank] if cuda else None) if distributed else model
-    criterion = make_criterion().to(device)
+    criteria = [(c.to(device), w, t) for c, w, t in make_criteria()]
     opt = make_optimizer(model.parameters())
     steps_per_epoch = math.ceil(len(loader) / ACCUM_STEPS)
     scheduler, when = make_scheduler(opt, steps_per_epoch, args.epochs)
@@ -240,8 +265,7 @@ def main(argv=None):
             sync = net.no_sync() if distributed and not last else contextlib.nullcontext()
             with sync:
                 with torch.autocast(device.type, dtype=torch.float16, enabled=amp):
-                    pred = net(xb)
-                    loss = criterion(pred.float(), targets(pred, yb))
+                    loss = total_loss(heads(net(*split_inputs(xb))), yb, criteria)
                 scaler.scale(loss / group).backward()
             loss_sum += torch.stack([loss.detach().float() * len(xb), torch.tensor(float(len(xb)), device=device)])
             if last:
@@ -260,7 +284,7 @@ def main(argv=None):
         if distributed:
             dist.all_reduce(loss_sum)
         train_loss = (loss_sum[0] / loss_sum[1]).item()
-        val_loss, val_acc = evaluate(net, x_val, y_val, criterion, device)
+        val_loss, val_acc = evaluate(net, x_val, y_val, criteria, device)
         if distributed:
             # Every process takes the same decisions (schedules, early stopping) from rank 0's numbers.
             shared = torch.tensor([val_loss, val_acc], dtype=torch.float64, device=device)
@@ -306,17 +330,17 @@ def main(argv=None):
 
 
 @torch.no_grad()
-def evaluate(net, x_val, y_val, criterion, device, batch=256):
+def evaluate(net, x_val, y_val, criteria, device, batch=256):
     """Validation loss${classify ? ' and accuracy' : ''} (nan when the project holds no validation split)."""
     if x_val is None or len(x_val) == 0:
         return float("nan"), float("nan")
     net.eval()
-    loss_sum, hits = 0.0, 0
+    loss_sum, hits, labels = 0.0, 0, 0
     for i in range(0, len(x_val), batch):
         xb, yb = x_val[i : i + batch].to(device), y_val[i : i + batch].to(device)
-        pred = net(xb).float()
-        loss_sum += criterion(pred, targets(pred, yb)).item() * len(xb)
-${classify ? '        hits += (pred.argmax(1) == yb.reshape(-1)).sum().item()\n' : ''}    return loss_sum / len(x_val), ${classify ? 'hits / len(x_val)' : 'float("nan")'}`;
+        preds = heads(net(*split_inputs(xb)))
+        loss_sum += total_loss(preds, yb, criteria).item() * len(xb)
+${classify ? '        guess = preds[0].argmax(-1).reshape(-1)  # one per sample, or per token\n        hits += (guess == yb.reshape(-1)).sum().item()\n        labels += guess.numel()\n' : ''}    return loss_sum / len(x_val), ${classify ? 'hits / labels' : 'float("nan")'}`;
 }
 
 /** Imports train.py needs beyond the model's. */
