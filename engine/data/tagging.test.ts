@@ -118,8 +118,8 @@ describe('token classification: the generated tagging set', () => {
     model.dispose();
     if (report.task !== 'classification') throw new Error('a classification report was expected');
     expect(report.rows).toBe(data.val!.rows * TAGGING_LENGTH);
-    expect(report.confusion.flat().reduce((a, b) => a + b, 0)).toBe(report.rows);
-    expect(report.worst.length).toBeGreaterThan(0);
-    for (const w of report.worst) expect(w.index).toBeLessThan(data.val!.rows);
+    expect(report.confusion!.flat().reduce((a, b) => a + b, 0)).toBe(report.rows);
+    expect(report.worst!.length).toBeGreaterThan(0);
+    for (const w of report.worst!) expect(w.index).toBeLessThan(data.val!.rows);
   });
 });
