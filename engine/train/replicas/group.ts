@@ -26,6 +26,15 @@ import { replicaHost } from './host.ts';
 import { CTRL_BYTES, ctrlViews, DONE, EXIT, FAILED, GEN, MAX_RANK, MAX_REPLICAS, offsets, readMessage, ROWS, shardOf, X_DIMS, X_RANK, Y_DIMS, Y_INT, Y_RANK } from './layout.ts';
 import type { DataLayout, ParamSlot } from './layout.ts';
 
+/** How long the leader waits for the replicas' shards: JOIN_FACTOR × its own shard's time, at least joinMinMs. */
+const JOIN_FACTOR = 50;
+let joinMinMs = 30_000;
+
+/** Sets the least time the leader waits for the replicas' shards (tests of a dead replica use a short one). */
+export function setReplicaWaitLimit(ms: number): void {
+  joinMinMs = ms;
+}
+
 /** What a run asked for and got: replicas in use, and why fewer than asked (null: as asked). */
 export interface ReplicaOutcome { replicas: number; reason: string | null }
 
@@ -103,22 +112,30 @@ export class ReplicaGroup {
     Atomics.notify(ints, GEN);
     const [, n0] = shardOf(0, n, k);
     let mine: StepOutputs;
+    const t0 = Date.now();
     try {
       mine = step.run(adoptTensor(b.x.slice(0, n0 * xRow), [n0, ...xDims]), adoptTensor(b.y.slice(0, n0 * yRow), [n0, ...yDims]), (groupSize * n) / n0);
     } finally {
-      this.join();
+      this.join(Math.max(joinMinMs, JOIN_FACTOR * (Date.now() - t0)));
     }
     const failed = Atomics.load(ints, FAILED);
     if (failed) throw new FlowgradError('internal', `Data-parallel training failed in ${readMessage(this.message)}`);
     return this.reduce(mine, n, k);
   }
 
-  /** Waits until every replica has counted its shard done. */
-  private join(): void {
+  /**
+   * Waits until every replica has counted its shard done. A replica that died or hangs never
+   * does, and its error event cannot reach this worker while it waits, so the wait has a
+   * limit: far longer than the leader's own shard took (the shards are the same size).
+   */
+  private join(limitMs: number): void {
     const want = this.size - 1;
+    const end = Date.now() + limitMs;
     let v = Atomics.load(this.ints, DONE);
-    while (v !== want) {
-      Atomics.wait(this.ints, DONE, v);
+    while (v < want) {
+      const left = end - Date.now();
+      if (left <= 0) throw new FlowgradError('internal', `Data-parallel training stopped: ${want - v} of ${want} replica workers did not finish their shard within ${Math.round(limitMs / 1000)} s (a worker crashed or hangs). Set Threads as kernel threads to train without replicas.`);
+      Atomics.wait(this.ints, DONE, v, left);
       v = Atomics.load(this.ints, DONE);
     }
   }

@@ -15,7 +15,7 @@ import type { GraphJSON } from '../../graph/types.ts';
 import { GraphModel } from '../graphModel.ts';
 import { fit } from '../fit.ts';
 import { setReplicaHost } from './host.ts';
-import type { ReplicaOutcome } from './group.ts';
+import { setReplicaWaitLimit, type ReplicaOutcome } from './group.ts';
 import { parallelPlan } from './plan.ts';
 import { analyzeGraph } from '../../graph/analyze.ts';
 
@@ -103,6 +103,18 @@ describe('data-parallel replicas', () => {
     const noHost = await train(graph, points, adam, 2);
     expect(noHost.told).toEqual({ replicas: 1, reason: expect.stringMatching(/cannot start replica workers/) });
     expect(maxDiff(one.weights, noHost.weights)).toBe(0);
+  }, 60_000);
+
+  it('stop with a clear error, not a hang, when a replica worker dies after it started', async () => {
+    setReplicaWaitLimit(300);
+    // A real replica worker, terminated as soon as it reports ready: it never counts a shard done.
+    setReplicaHost({ spawn: async (init) => { const h = await nodeReplicaHost.spawn(init); h.terminate(); return h; } });
+    try {
+      await expect(train(getTemplate('mlp')!.build(), points, adam, 2)).rejects.toThrow(/1 of 1 replica workers did not finish their shard within \d+ s/);
+    } finally {
+      setReplicaWaitLimit(30_000);
+      setReplicaHost(null);
+    }
   }, 60_000);
 
   it('refuse graphs with Dropout or BatchNorm, saying why', async () => {
