@@ -16,6 +16,7 @@
  */
 import type { TypedArray } from '../../core/dtype.ts';
 import type { BackendBuffer, KernelArgs } from '../types.ts';
+import { scratch as kernelScratch } from './arena.ts';
 import { parallel } from './pool.ts';
 import type { Sink } from './pool.ts';
 import { wasmMatmul } from './wasm.ts';
@@ -174,7 +175,7 @@ interface Operand { src: TypedArray; off: number; rows: number; cols: number; co
 function mmWasmPacked(w: WasmMatmul, L: Operand, R: Operand, C: TypedArray, co: number, transOut: boolean, copyL: boolean, copyR: boolean): void {
   const m = L.rows, k = L.cols, n = R.cols;
   const mp = Math.ceil(m / 4), np = Math.ceil(n / 8), ldc = np * 8;
-  const aOff = 0, bOff = mp * 4 * k, cOff = bOff + np * 8 * k;
+  const aOff = kernelScratch(mp * 4 * k + np * 8 * k + mp * 4 * ldc), bOff = aOff + mp * 4 * k, cOff = bOff + np * 8 * k;
   const M = w.view(cOff + mp * 4 * ldc);
   if (copyL) packRows(L.src, L.off, m, k, L.colMajor, M, 4, aOff);
   if (copyR) packRows(R.src, R.off, n, k, !R.colMajor, M, 8, bOff);
@@ -207,9 +208,9 @@ function mmWasm(w: WasmMatmul, L: Operand, R: Operand, C: TypedArray, co: number
   if (m >= PACK_ROWS && n >= PACK_ROWS) return mmWasmPacked(w, L, R, C, co, transOut, copyL, copyR);
   const rDirect = !R.colMajor;
   // Layout in floats: A row tables, B row table, L, R (+ slack for the last panel's overread), C.
-  const aTab = 0, bTab = aTab + aTableInts(m, k), lOff = align4(bTab + k), rOff = align4(lOff + m * k);
   const rSize = rDirect ? k * n + 8 : np * 8 * k;
-  const cOff = align4(rOff + rSize);
+  const at = aTableInts(m, k), lRel = align4(at + k), rRel = align4(lRel + m * k), cRel = align4(rRel + rSize);
+  const aTab = kernelScratch(cRel + mp * 4 * ldc), bTab = aTab + at, lOff = aTab + lRel, rOff = aTab + rRel, cOff = aTab + cRel;
   const M = w.view(cOff + mp * 4 * ldc);
   const T = w.ints();
   if (copyL) M.set(L.src.subarray(L.off, L.off + m * k), lOff);

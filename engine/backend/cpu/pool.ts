@@ -12,8 +12,9 @@
  */
 import { canShareMemory, threadHost } from '../../core/threads.ts';
 import type { ThreadHandle } from '../../core/threads.ts';
-import { CALL_INTS, CALLS, CHUNKS, CLAIM, CTRL_INTS, DONE, EXIT, GEN, KIND_MM, KIND_MMP, MAX_CALLS, MAX_CHUNKS, MAX_THREADS, HELPED, NCHUNKS, SPIN, tagOf, work } from './threadLoop.ts';
-import type { ThreadInit } from './threadLoop.ts';
+import { CALL_INTS, CALLS, CHUNKS, CLAIM, CTRL_INTS, DONE, EXIT, GEN, KIND_JS, KIND_MM, KIND_MMP, MAX_CALLS, MAX_CHUNKS, MAX_THREADS, HELPED, NCHUNKS, SPIN, tagOf, work } from './threadLoop.ts';
+import type { Kernels, ThreadInit } from './threadLoop.ts';
+import { JS_OPS, PARAM_SLOTS } from './threadOps.ts';
 import { wasmMatmul } from './wasm.ts';
 import type { MmCall } from './wasm.ts';
 
@@ -21,6 +22,8 @@ import type { MmCall } from './wasm.ts';
 export interface Sink {
   mm(q: MmCall): void;
   mmp(a: number, b: number, c: number, mPanels: number, nPanels: number, k: number, bRow: number): void;
+  /** JavaScript kernel `op` of threadOps.ts over units [u0, u1), with the constants in jobParams(). */
+  js(op: number, u0: number, u1: number): void;
 }
 
 /** Multiply-adds a thread must get before a kernel is split (PERFORMANCE.md: one thread below ~64³). */
@@ -28,6 +31,17 @@ export const MIN_WORK = 1 << 17;
 
 /** `size` threads started (the caller included), `threads` of them used by kernels now. */
 interface Pool { size: number; threads: number; ctrl: Int32Array; handles: ThreadHandle[]; canWait: boolean }
+/** The job constants of JavaScript kernels: in a SharedArrayBuffer once threads may read them. */
+let params: Float64Array<ArrayBufferLike> = new Float64Array(PARAM_SLOTS);
+
+/** Where a kernel writes its constants before `parallel` (valid until the next setThreads). */
+export function jobParams(): Float64Array<ArrayBufferLike> {
+  return params;
+}
+
+/** The whole kernel memory as floats (what JavaScript kernels index with float offsets). */
+const memFloats = (): Float32Array => wasmMatmul!.view(0);
+const runJs = (op: number, u0: number, u1: number): void => JS_OPS[op](memFloats(), params, u0, u1);
 let pool: Pool | null = null;
 let starting: Promise<number> = Promise.resolve(1);
 let forks = 0;
@@ -45,6 +59,7 @@ export function helpedChunks(): number {
 const direct: Sink | null = wasmMatmul && {
   mm: (q) => wasmMatmul!.mm(q),
   mmp: (a, b, c, mp, np, k, bRow) => wasmMatmul!.mmPacked(a, b, c, mp, np, k, bRow),
+  js: runJs,
 };
 
 /** Threads the CPU kernels use now (1 without a pool). */
@@ -87,9 +102,9 @@ export function setThreads(n: number): Promise<number> {
     if (want === 1 || !host || !wasmMatmul || !canShareMemory()) return 1;
     const shared = wasmMatmul.share();
     if (!shared) return 1;
-    const ctrl = new SharedArrayBuffer(CTRL_INTS * 4);
+    const ctrl = new SharedArrayBuffer(CTRL_INTS * 4), sharedParams = new SharedArrayBuffer(PARAM_SLOTS * 8);
     const spawned = await Promise.allSettled(
-      Array.from({ length: want - 1 }, () => host.spawn({ ...shared, ctrl } satisfies ThreadInit)),
+      Array.from({ length: want - 1 }, () => host.spawn({ ...shared, ctrl, params: sharedParams } satisfies ThreadInit)),
     );
     const handles = spawned.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     if (handles.length < want - 1) {
@@ -97,6 +112,7 @@ export function setThreads(n: number): Promise<number> {
       return 1;
     }
     pool = { size: want, threads: want, ctrl: new Int32Array(ctrl), handles, canWait: canBlock() };
+    params = new Float64Array(sharedParams);
     return want;
   });
   return starting;
@@ -118,6 +134,9 @@ class Recorder implements Sink {
   }
   mmp(a: number, b: number, c: number, mp: number, np: number, k: number, bRow: number): void {
     this.put(KIND_MMP, [a, b, c, mp, np, k, bRow]);
+  }
+  js(op: number, u0: number, u1: number): void {
+    this.put(KIND_JS, [op, u0, u1]);
   }
 }
 
@@ -149,7 +168,8 @@ export function parallel(units: number, work0: number, emit: (sink: Sink, u0: nu
   Atomics.store(ctrl, CLAIM, tagOf(gen));
   Atomics.store(ctrl, GEN, gen);
   Atomics.notify(ctrl, GEN);
-  work(ctrl, wasmMatmul!.kernels(), gen, false);
+  const ks: Kernels = { ...wasmMatmul!.kernels(), js: runJs };
+  work(ctrl, ks, gen, false);
   let v = Atomics.load(ctrl, DONE);
   // Spin briefly (the last chunk is usually nearly done), then sleep where this thread may block.
   for (let spins = 0; v !== n && (spins < SPIN || !p.canWait); spins++) v = Atomics.load(ctrl, DONE);
