@@ -30,8 +30,8 @@ export class CpuBuffer implements BackendBuffer {
   constructor(readonly dtype: DType, readonly size: number, readonly data: TypedArray, readonly raw: TypedArray, readonly pooled = true, readonly addr = -1) {}
 }
 
-/** Float32 buffers of at least this many elements go into the shared memory when it exists (smaller ones never run threaded). */
-const ARENA_MIN = 1024;
+/** Float32 buffers of at least this many elements go into the shared memory when it exists (bias gradients are threaded reductions into small outputs). */
+const ARENA_MIN = 64;
 
 /** Arena blocks of tensors collected without dispose go back to the arena (pooled ones are unregistered on free). */
 const arenaReclaim = new FinalizationRegistry<[number, number]>(([addr, bytes]) => arenaFree(addr, bytes));

@@ -146,12 +146,12 @@ const CHUNKS_PER_THREAD = 4;
 /**
  * Runs `emit` over units [0, units), cut into contiguous chunks that the pool's threads claim,
  * when the work (multiply-adds in all) is big enough. `emit` must only issue calls: any table
- * or operand it reads is written before.
+ * or operand it reads is written before. True when the job was split across threads.
  */
-export function parallel(units: number, work0: number, emit: (sink: Sink, u0: number, u1: number) => void): void {
+export function parallel(units: number, work0: number, emit: (sink: Sink, u0: number, u1: number) => void): boolean {
   const p = pool;
   const n = p ? Math.min(units, p.threads * CHUNKS_PER_THREAD, Math.floor(work0 / MIN_WORK), MAX_CHUNKS) : 1;
-  if (!p || p.threads < 2 || n < 2) { emit(direct!, 0, units); return; }
+  if (!p || p.threads < 2 || n < 2) { emit(direct!, 0, units); return false; }
   const { ctrl } = p;
   const rec = new Recorder(ctrl);
   for (let c = 0; c < n; c++) {
@@ -159,7 +159,7 @@ export function parallel(units: number, work0: number, emit: (sink: Sink, u0: nu
     emit(rec, Math.floor((c * units) / n), Math.floor(((c + 1) * units) / n));
   }
   ctrl[CHUNKS + n] = rec.count;
-  if (rec.full) { emit(direct!, 0, units); return; }
+  if (rec.full) { emit(direct!, 0, units); return false; }
   forks++;
   // Publish: the list is written; then the count, the done counter, the claim word of the new tag, GEN.
   const gen = (ctrl[GEN] + 1) | 0;
@@ -177,4 +177,5 @@ export function parallel(units: number, work0: number, emit: (sink: Sink, u0: nu
     Atomics.wait(ctrl, DONE, v);
     v = Atomics.load(ctrl, DONE);
   }
+  return true;
 }

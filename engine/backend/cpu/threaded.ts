@@ -36,6 +36,12 @@ const COLUMNS = 64;
 
 const TRANSCENDENTAL = new Set(['exp', 'log', 'sin', 'cos', 'sigmoid', 'tanh', 'elu', 'gelu', 'silu', 'erf', 'asin', 'acos', 'atan', 'pow']);
 
+/** Jobs split across threads per kernel (tests check that the threaded paths ran). */
+export const threadedKernelJobs: Record<keyof typeof THREADED_KERNELS, number> = { unary: 0, binary: 0, reduce: 0, adam: 0, sgd: 0 };
+const count = (k: keyof typeof THREADED_KERNELS, forked: boolean): void => {
+  if (forked) threadedKernelJobs[k]++;
+};
+
 /** Whether a job of `work` units could be split at all (threads on, above the minimum). */
 const worth = (work: number): boolean => getThreads() > 1 && work >= 2 * (1 << 17);
 
@@ -45,7 +51,7 @@ function unary(a: KernelArgs['unary']): void {
   if (x < 0 || out < 0 || !worth(n * cost)) return ELEMENTWISE_KERNELS.unary(a);
   const p = jobParams();
   p[0] = unaryIndex(a.op); p[1] = out; p[2] = x; p[3] = n; p[4] = UNIT; p[5] = a.alpha ?? 0; p[6] = a.beta ?? 0;
-  parallel(Math.ceil(n / UNIT), n * cost, (s, u0, u1) => s.js(OP_UNARY, u0, u1));
+  count('unary', parallel(Math.ceil(n / UNIT), n * cost, (s, u0, u1) => s.js(OP_UNARY, u0, u1)));
 }
 
 /** Same-shape, scalar and row broadcasts (collapsed to at most two dimensions); others stay on one thread. */
@@ -63,7 +69,7 @@ function binary(a: KernelArgs['binary']): void {
   } else return ELEMENTWISE_KERNELS.binary(a);
   const p = jobParams();
   p[0] = BINARY_LIST.indexOf(a.op); p[1] = out; p[2] = A; p[3] = aRow; p[4] = aIn; p[5] = B; p[6] = bRow; p[7] = bIn; p[8] = R; p[9] = n;
-  parallel(rows, n * cost, (s, u0, u1) => s.js(OP_BINARY, u0, u1));
+  count('binary', parallel(rows, n * cost, (s, u0, u1) => s.js(OP_BINARY, u0, u1)));
 }
 
 /** Split over output rows, or (one output row: bias gradients) over blocks of columns; each output summed in order. */
@@ -74,7 +80,7 @@ function reduce(a: KernelArgs['reduce']): void {
   if (op < 0 || x < 0 || out < 0 || units < 2 || !worth(outer * n * inner * REDUCE)) return REDUCE_KERNELS.reduce(a);
   const p = jobParams();
   p[0] = op; p[1] = out; p[2] = x; p[3] = n; p[4] = inner; p[5] = outer; p[6] = COLUMNS;
-  parallel(units, outer * n * inner * REDUCE, (s, u0, u1) => s.js(OP_REDUCE, u0, u1));
+  count('reduce', parallel(units, outer * n * inner * REDUCE, (s, u0, u1) => s.js(OP_REDUCE, u0, u1)));
 }
 
 /** The common Adam configuration over ranges of the parameter; AMSGrad, weight decay, maximize and loss scaling stay on one thread. */
@@ -86,7 +92,7 @@ function adam(a: KernelArgs['adam']): void {
   const { sbc2, stepSize } = adamConstants(a.lr, a.beta1, a.beta2, a.step - skipped);
   const p = jobParams();
   p[0] = P; p[1] = G; p[2] = m; p[3] = v; p[4] = n; p[5] = UNIT; p[6] = a.beta1; p[7] = a.beta2; p[8] = a.eps; p[9] = stepSize; p[10] = sbc2;
-  parallel(Math.ceil(n / UNIT), n * ADAM, (s, u0, u1) => s.js(OP_ADAM, u0, u1));
+  count('adam', parallel(Math.ceil(n / UNIT), n * ADAM, (s, u0, u1) => s.js(OP_ADAM, u0, u1)));
 }
 
 function sgd(a: KernelArgs['sgd']): void {
@@ -96,7 +102,8 @@ function sgd(a: KernelArgs['sgd']): void {
   const p = jobParams();
   p[0] = P; p[1] = G; p[2] = buf < 0 ? -1 : buf; p[3] = n; p[4] = UNIT;
   sgdConstants(a, mul).forEach((c, i) => (p[5 + i] = c));
-  parallel(Math.ceil(n / UNIT), n * CHEAP, (s, u0, u1) => s.js(OP_SGD, u0, u1));
+  count('sgd', parallel(Math.ceil(n / UNIT), n * CHEAP, (s, u0, u1) => s.js(OP_SGD, u0, u1)));
 }
 
-export const THREADED_KERNELS = { unary, binary, reduce, adam, sgd };
+const THREADED_KERNELS = { unary, binary, reduce, adam, sgd };
+export { THREADED_KERNELS };
