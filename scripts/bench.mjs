@@ -77,7 +77,11 @@ const isGpu = (e) => 'tfjs-webgpu' in e.peers;
 const isThreads = (e) => 'flowgrad-1t' in e.peers;
 const sections = [
   { title: 'CPU', peers: ['tfjs-cpu', 'tfjs-wasm'], entries: report.entries.filter((e) => !isGpu(e) && !isThreads(e)) },
-  { title: 'CPU threads (flowgrad = 2 threads; fg/flowgrad-1t is the 1→2 thread speedup; tfjs-wasm with its own threads)', peers: ['flowgrad-1t', 'tfjs-wasm'], entries: report.entries.filter(isThreads) },
+  {
+    title: 'CPU threads (flowgrad = 2 threads; fg/flowgrad-1t is the 1→2 thread speedup; 4t/8t where the machine has the cores; tfjs-wasm with its own threads)',
+    peers: ['flowgrad-1t', ...['flowgrad-4t', 'flowgrad-8t'].filter((p) => report.entries.some((e) => e.peers[p] != null)), 'tfjs-wasm'],
+    entries: report.entries.filter(isThreads),
+  },
   { title: `WebGPU (adapter: ${report.env.adapter ?? 'none'})`, peers: ['tfjs-webgpu'], entries: report.entries.filter(isGpu) },
 ];
 console.log(`\nFlowgrad vs TF.js — headless Chromium ${browserVersion}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'})`);
