@@ -57,9 +57,13 @@ export function arenaFree(addr: number, bytes: number): void {
   list.push(addr);
 }
 
-/** A Float32Array of `floats` floats at block `addr` (over the memory's current buffer). */
-export function arenaFloats(addr: number, floats: number): Float32Array {
-  return new Float32Array(wasmMatmul!.sharedMemory()!.buffer, addr, floats);
+/** Element types kept in the arena (what pool threads can address: threadOps.ts Views). */
+export type ArenaArray = Float32Array | Int32Array | Uint8Array;
+export type ArenaArrayType = new (buffer: ArrayBufferLike, byteOffset: number, length: number) => ArenaArray;
+
+/** An array of `n` elements at block `addr` (over the memory's current buffer). */
+export function arenaArray(type: ArenaArrayType, addr: number, n: number): ArenaArray {
+  return new type(wasmMatmul!.sharedMemory()!.buffer, addr, n);
 }
 
 /** Bytes the arena has taken from the memory (blocks in use, free or scratch). */

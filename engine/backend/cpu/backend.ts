@@ -18,7 +18,8 @@ import { matmul } from './matmul.ts';
 import { REDUCE_KERNELS } from './reduce.ts';
 import { MISC_KERNELS } from './misc.ts';
 import { hostLossScaling, splitAdam, splitSgd } from '../multi.ts';
-import { arenaAlloc, arenaFloats, arenaFree, arenaOn } from './arena.ts';
+import { arenaAlloc, arenaArray, arenaFree, arenaOn } from './arena.ts';
+import type { ArenaArrayType } from './arena.ts';
 import { THREADED_KERNELS } from './threaded.ts';
 
 export class CpuBuffer implements BackendBuffer {
@@ -30,8 +31,10 @@ export class CpuBuffer implements BackendBuffer {
   constructor(readonly dtype: DType, readonly size: number, readonly data: TypedArray, readonly raw: TypedArray, readonly pooled = true, readonly addr = -1) {}
 }
 
-/** Float32 buffers of at least this many elements go into the shared memory when it exists (bias gradients are threaded reductions into small outputs). */
+/** Buffers of at least this many elements go into the shared memory when it exists (bias gradients are threaded reductions into small outputs). */
 const ARENA_MIN = 64;
+/** Dtypes stored in the shared memory (pool threads see it as float32, int32 and bytes). */
+const ARENA_TYPES: Partial<Record<DType, ArenaArrayType>> = { float32: Float32Array, int32: Int32Array, bool: Uint8Array };
 
 /** Arena blocks of tensors collected without dispose go back to the arena (pooled ones are unregistered on free). */
 const arenaReclaim = new FinalizationRegistry<[number, number]>(([addr, bytes]) => arenaFree(addr, bytes));
@@ -83,7 +86,7 @@ function call<A extends object>(k: (a: A) => void, args: A): void {
  */
 export const CPU_KERNELS: KernelTable<HostKernelRows> = {
   ...ELEMENTWISE_KERNELS, ...REDUCE_KERNELS, ...MISC_KERNELS, matmul,
-  unary: THREADED_KERNELS.unary, binary: THREADED_KERNELS.binary, reduce: THREADED_KERNELS.reduce,
+  unary: THREADED_KERNELS.unary, binary: THREADED_KERNELS.binary, where: THREADED_KERNELS.where, reduce: THREADED_KERNELS.reduce,
   adam: (a) => THREADED_KERNELS.adam(a), sgd: (a) => THREADED_KERNELS.sgd(a),
   ...CONV_GEMM_KERNELS,
   crossEntropy: REFERENCE_OPTIONAL.crossEntropy,
@@ -106,8 +109,9 @@ export class CpuBackend implements Backend {
 
   alloc(dtype: DType, size: number): BackendBuffer {
     const cap = bucketSize(size);
-    if (dtype === 'float32' && cap >= ARENA_MIN && arenaOn()) {
-      const b = this.allocShared(size, cap);
+    const type = ARENA_TYPES[dtype];
+    if (type && cap >= ARENA_MIN && arenaOn()) {
+      const b = this.allocShared(dtype, type, size, cap);
       if (b) return b;
     }
     const key = dtype + cap;
@@ -119,18 +123,19 @@ export class CpuBackend implements Backend {
     return new CpuBuffer(dtype, size, raw.length === size ? raw : raw.subarray(0, size), raw);
   }
 
-  /** A float32 buffer in the shared memory (pooled under its own key), or null when the memory is full. */
-  private allocShared(size: number, cap: number): CpuBuffer | null {
-    const key = 'shared' + cap;
-    let raw = this.pool.get(key)?.pop() as Float32Array | undefined;
+  /** A buffer in the shared memory (pooled under its own key), or null when the memory is full. */
+  private allocShared(dtype: DType, type: ArenaArrayType, size: number, cap: number): CpuBuffer | null {
+    const key = 'shared' + dtype + cap;
+    let raw = this.pool.get(key)?.pop();
     if (raw) this.pooled -= raw.byteLength;
     else {
-      const addr = arenaAlloc(cap * 4);
+      const bytes = (type as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
+      const addr = arenaAlloc(cap * bytes);
       if (addr < 0) return null;
-      raw = arenaFloats(addr, cap);
+      raw = arenaArray(type, addr, cap);
     }
     this.inUse += raw.byteLength;
-    const buf = new CpuBuffer('float32', size, raw.length === size ? raw : raw.subarray(0, size), raw, true, raw.byteOffset);
+    const buf = new CpuBuffer(dtype, size, raw.length === size ? raw : raw.subarray(0, size), raw, true, raw.byteOffset);
     arenaReclaim.register(buf, [raw.byteOffset, raw.byteLength], buf);
     return buf;
   }
@@ -157,7 +162,7 @@ export class CpuBackend implements Backend {
       if (addr >= 0) arenaFree(addr, raw.byteLength);
       return;
     }
-    const key = (addr >= 0 ? 'shared' : buf.dtype) + raw.length;
+    const key = (addr >= 0 ? 'shared' + buf.dtype : buf.dtype) + raw.length;
     let list = this.pool.get(key);
     if (!list) this.pool.set(key, (list = []));
     list.push(raw);

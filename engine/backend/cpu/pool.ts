@@ -14,7 +14,8 @@ import { canShareMemory, threadHost } from '../../core/threads.ts';
 import type { ThreadHandle } from '../../core/threads.ts';
 import { CALL_INTS, CALLS, CHUNKS, CLAIM, CTRL_INTS, DONE, EXIT, GEN, KIND_JS, KIND_MM, KIND_MMP, MAX_CALLS, MAX_CHUNKS, MAX_THREADS, HELPED, NCHUNKS, SPIN, tagOf, work } from './threadLoop.ts';
 import type { Kernels, ThreadInit } from './threadLoop.ts';
-import { JS_OPS, PARAM_SLOTS } from './threadOps.ts';
+import { JS_OPS, PARAM_SLOTS, viewsOf } from './threadOps.ts';
+import type { Views } from './threadOps.ts';
 import { wasmMatmul } from './wasm.ts';
 import type { MmCall } from './wasm.ts';
 
@@ -39,9 +40,14 @@ export function jobParams(): Float64Array<ArrayBufferLike> {
   return params;
 }
 
-/** The whole kernel memory as floats (what JavaScript kernels index with float offsets). */
-const memFloats = (): Float32Array => wasmMatmul!.view(0);
-const runJs = (op: number, u0: number, u1: number): void => JS_OPS[op](memFloats(), params, u0, u1);
+/** The whole kernel memory by dtype (what JavaScript kernels index), remade after it grew. */
+let views: Views | null = null;
+const memViews = (): Views => {
+  const f32 = wasmMatmul!.view(0);
+  if (views?.f32 !== f32) views = { ...viewsOf(f32.buffer), f32 };
+  return views;
+};
+const runJs = (op: number, u0: number, u1: number): void => JS_OPS[op](memViews(), params, u0, u1);
 let pool: Pool | null = null;
 let starting: Promise<number> = Promise.resolve(1);
 let forks = 0;

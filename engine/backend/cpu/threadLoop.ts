@@ -12,7 +12,7 @@
  * its calls are (op, u0, u1) and its constants sit in the shared params block.
  * This file imports only the kernels, so a Node worker or a browser worker loads it alone.
  */
-import { JS_OPS, PARAM_SLOTS } from './threadOps.ts';
+import { JS_OPS, PARAM_SLOTS, viewsOf } from './threadOps.ts';
 
 export const GEN = 0, EXIT = 1, NCHUNKS = 2, DONE = 3;
 /** Chunks run by pool threads (not the caller) since the pool started: tests check that threads help. */
@@ -81,12 +81,12 @@ export function runCpuThread(init: ThreadInit): void {
   const inst = new wa.Instance(init.module, { e: { m: init.memory } });
   const memory = init.memory as { buffer: SharedArrayBuffer };
   const params = new Float64Array(init.params, 0, PARAM_SLOTS);
-  // The whole memory as floats, remade when another thread grew it (old views stay valid, only shorter).
-  let M = new Float32Array(memory.buffer);
+  // The whole memory by dtype, remade when another thread grew it (old views stay valid, only shorter).
+  let V = viewsOf(memory.buffer);
   const js = (op: number, u0: number, u1: number): void => {
     const buf = memory.buffer;
-    if (buf.byteLength !== M.byteLength) M = new Float32Array(buf);
-    JS_OPS[op](M, params, u0, u1);
+    if (buf.byteLength !== V.u8.byteLength) V = viewsOf(buf);
+    JS_OPS[op](V, params, u0, u1);
   };
   const k: Kernels = { mm: inst.exports.mm as KernelFn, mmp: inst.exports.mmp as KernelFn, js };
   const ctrl = new Int32Array(init.ctrl);

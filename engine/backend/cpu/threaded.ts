@@ -1,26 +1,44 @@
 /**
  * Threaded versions of the CPU's elementwise, reduction and optimizer kernels. When the pool
- * runs more than one thread and every operand is float32 storage in the shared memory
- * (arena.ts: CpuBuffer.addr ≥ 0), a big enough call is one job of threadOps.ts split over
- * ranges of elements, rows or outputs; anything else (one thread, small tensors, other
- * dtypes, general broadcasts, ordinary ArrayBuffers) runs the one-thread kernel. Both paths
+ * runs more than one thread and every operand is in the shared memory (arena.ts:
+ * CpuBuffer.addr ≥ 0; float32, int32 or bool) or is a single element (passed as a job
+ * constant), a big enough call is one job of threadOps.ts split over ranges of elements,
+ * rows or outputs; anything else (one thread, small jobs, float16/float64, general
+ * broadcasts, ordinary ArrayBuffers) runs the one-thread kernel. Both paths
  * evaluate every output with the same row functions in the same order, so the thread count
  * never changes a result.
  */
 import { broadcastStrides, stridesOf } from '../../core/shape.ts';
+import type { DType } from '../../core/dtype.ts';
 import type { BackendBuffer, KernelArgs } from '../types.ts';
 import { ELEMENTWISE_KERNELS } from './elementwise.ts';
 import { OPTIM_KERNELS, adamConstants, gradScale, sgdConstants } from './optim.ts';
 import { getThreads, jobParams, parallel } from './pool.ts';
 import { REDUCE_KERNELS } from './reduce.ts';
 import { collapse } from './strided.ts';
-import { BINARY_LIST, OP_ADAM, OP_BINARY, OP_REDUCE, OP_SGD, OP_UNARY, REDUCE_LIST, unaryIndex } from './threadOps.ts';
+import { BINARY_LIST, OP_ADAM, OP_BINARY, OP_REDUCE, OP_SGD, OP_UNARY, OP_WHERE, REDUCE_LIST, SCALAR_SLOTS, SRC_F32, SRC_I32, SRC_PARAMS, SRC_U8, unaryIndex } from './threadOps.ts';
 
-/** A buffer's float offset in the shared memory, or −1 (plain ArrayBuffer, float16 shadow, other dtype). */
+/** A float32 buffer's float offset in the shared memory, or −1 (plain ArrayBuffer, float16 shadow, other dtype). */
 const at = (b: BackendBuffer): number => {
   const addr = (b as { addr?: number }).addr ?? -1;
   return addr >= 0 && b.dtype === 'float32' ? addr / 4 : -1;
 };
+
+const SOURCE: Partial<Record<DType, [code: number, bytes: number]>> = { float32: [SRC_F32, 4], int32: [SRC_I32, 4], bool: [SRC_U8, 1] };
+
+/**
+ * Where a thread finds an operand: [source, element offset] for storage in the shared memory,
+ * a one-element operand in ordinary memory copied into the next free scalar slot of the job's
+ * constants (`scalars` counts them), or null (the job stays on one thread).
+ */
+function locate(b: BackendBuffer, p: Float64Array, scalars: { used: number }): [number, number] | null {
+  const addr = (b as { addr?: number }).addr ?? -1, s = SOURCE[b.dtype];
+  if (addr >= 0 && s) return [s[0], addr / s[1]];
+  if (b.size !== 1 || !s || scalars.used >= SCALAR_SLOTS.length) return null;
+  const slot = SCALAR_SLOTS[scalars.used++];
+  p[slot] = (b as unknown as { data: ArrayLike<number> }).data[0];
+  return [SRC_PARAMS, slot];
+}
 
 /**
  * Work units per element, on pool.ts's scale (MIN_WORK = 2¹⁷ per thread), so a job is split
@@ -37,7 +55,7 @@ const COLUMNS = 64;
 const TRANSCENDENTAL = new Set(['exp', 'log', 'sin', 'cos', 'sigmoid', 'tanh', 'elu', 'gelu', 'silu', 'erf', 'asin', 'acos', 'atan', 'pow']);
 
 /** Jobs split across threads per kernel (tests check that the threaded paths ran). */
-export const threadedKernelJobs: Record<keyof typeof THREADED_KERNELS, number> = { unary: 0, binary: 0, reduce: 0, adam: 0, sgd: 0 };
+export const threadedKernelJobs: Record<keyof typeof THREADED_KERNELS, number> = { unary: 0, binary: 0, where: 0, reduce: 0, adam: 0, sgd: 0 };
 const count = (k: keyof typeof THREADED_KERNELS, forked: boolean): void => {
   if (forked) threadedKernelJobs[k]++;
 };
@@ -46,40 +64,70 @@ const count = (k: keyof typeof THREADED_KERNELS, forked: boolean): void => {
 const worth = (work: number): boolean => getThreads() > 1 && work >= 2 * (1 << 17);
 
 function unary(a: KernelArgs['unary']): void {
-  const x = at(a.x), out = at(a.out), n = a.out.size;
-  const cost = TRANSCENDENTAL.has(a.op) ? DEAR : CHEAP;
-  if (x < 0 || out < 0 || !worth(n * cost)) return ELEMENTWISE_KERNELS.unary(a);
-  const p = jobParams();
-  p[0] = unaryIndex(a.op); p[1] = out; p[2] = x; p[3] = n; p[4] = UNIT; p[5] = a.alpha ?? 0; p[6] = a.beta ?? 0;
+  const n = a.out.size, cost = TRANSCENDENTAL.has(a.op) ? DEAR : CHEAP;
+  if (!worth(n * cost) || a.x.size !== n) return ELEMENTWISE_KERNELS.unary(a);
+  const p = jobParams(), sc = { used: 0 };
+  const o = locate(a.out, p, sc), x = locate(a.x, p, sc);
+  if (!o || !x || o[0] === SRC_PARAMS) return ELEMENTWISE_KERNELS.unary(a);
+  p[0] = unaryIndex(a.op); p[1] = o[0]; p[2] = o[1]; p[3] = x[0]; p[4] = x[1]; p[5] = n; p[6] = UNIT; p[7] = a.alpha ?? 0; p[8] = a.beta ?? 0;
   count('unary', parallel(Math.ceil(n / UNIT), n * cost, (s, u0, u1) => s.js(OP_UNARY, u0, u1)));
+}
+
+/**
+ * Rows of a job over `shape` with operands of the given strides (the output's first): the
+ * dims collapsed to one (split into UNIT-element rows) or two (rows of at least 64), as
+ * [R, rows, per operand [row stride, inner stride]]; null for other layouts.
+ */
+function rowsOf(shape: readonly number[], strides: number[][]): [number, number, [number, number][]] | null {
+  const n = shape.reduce((x, y) => x * y, 1);
+  const c = collapse(shape, strides);
+  if (c.shape.length === 1) return [UNIT, Math.ceil(n / UNIT), c.strides.map((s) => [UNIT * s[0], s[0]])];
+  if (c.shape.length === 2 && c.shape[1] >= 64) return [c.shape[1], c.shape[0], c.strides.map((s) => [s[0], s[1]])];
+  return null;
 }
 
 /** Same-shape, scalar and row broadcasts (collapsed to at most two dimensions); others stay on one thread. */
 function binary(a: KernelArgs['binary']): void {
-  const A = at(a.a), B = at(a.b), out = at(a.out), n = a.out.size;
-  const cost = a.op === 'pow' ? DEAR : CHEAP;
-  if (A < 0 || B < 0 || out < 0 || !worth(n * cost)) return ELEMENTWISE_KERNELS.binary(a);
-  const c = collapse(a.outShape, [stridesOf(a.outShape), broadcastStrides(a.aShape, a.outShape), broadcastStrides(a.bShape, a.outShape)]);
-  const [, sa, sb] = c.strides;
-  let R: number, rows: number, aRow: number, aIn: number, bRow: number, bIn: number;
-  if (c.shape.length === 1) {
-    R = UNIT; rows = Math.ceil(n / UNIT); aIn = sa[0]; bIn = sb[0]; aRow = R * aIn; bRow = R * bIn;
-  } else if (c.shape.length === 2 && c.shape[1] >= 64) {
-    R = c.shape[1]; rows = c.shape[0]; aRow = sa[0]; aIn = sa[1]; bRow = sb[0]; bIn = sb[1];
-  } else return ELEMENTWISE_KERNELS.binary(a);
-  const p = jobParams();
-  p[0] = BINARY_LIST.indexOf(a.op); p[1] = out; p[2] = A; p[3] = aRow; p[4] = aIn; p[5] = B; p[6] = bRow; p[7] = bIn; p[8] = R; p[9] = n;
-  count('binary', parallel(rows, n * cost, (s, u0, u1) => s.js(OP_BINARY, u0, u1)));
+  const n = a.out.size, cost = a.op === 'pow' ? DEAR : CHEAP;
+  if (!worth(n * cost)) return ELEMENTWISE_KERNELS.binary(a);
+  const p = jobParams(), sc = { used: 0 };
+  const o = locate(a.out, p, sc), A = locate(a.a, p, sc), B = locate(a.b, p, sc);
+  const rows = rowsOf(a.outShape, [stridesOf(a.outShape), broadcastStrides(a.aShape, a.outShape), broadcastStrides(a.bShape, a.outShape)]);
+  if (!o || !A || !B || o[0] === SRC_PARAMS || !rows) return ELEMENTWISE_KERNELS.binary(a);
+  const [R, count0, [, sa, sb]] = rows;
+  p[0] = BINARY_LIST.indexOf(a.op); p[1] = o[0]; p[2] = o[1];
+  p[3] = A[0]; p[4] = A[1]; p[5] = sa[0]; p[6] = sa[1];
+  p[7] = B[0]; p[8] = B[1]; p[9] = sb[0]; p[10] = sb[1]; p[11] = R; p[12] = n;
+  count('binary', parallel(count0, n * cost, (s, u0, u1) => s.js(OP_BINARY, u0, u1)));
+}
+
+/** where(cond, a, b) with the same layouts as binary (ReLU's gradient is one). */
+function where(a: KernelArgs['where']): void {
+  const n = a.out.size;
+  if (!worth(n * CHEAP)) return ELEMENTWISE_KERNELS.where(a);
+  const p = jobParams(), sc = { used: 0 };
+  const o = locate(a.out, p, sc), C = locate(a.cond, p, sc), A = locate(a.a, p, sc), B = locate(a.b, p, sc);
+  const st = [stridesOf(a.outShape), broadcastStrides(a.condShape, a.outShape), broadcastStrides(a.aShape, a.outShape), broadcastStrides(a.bShape, a.outShape)];
+  const rows = rowsOf(a.outShape, st);
+  if (!o || !C || !A || !B || o[0] === SRC_PARAMS || !rows) return ELEMENTWISE_KERNELS.where(a);
+  const [R, count0, [, sc2, sa, sb]] = rows;
+  p[0] = o[0]; p[1] = o[1];
+  p[2] = C[0]; p[3] = C[1]; p[4] = sc2[0]; p[5] = sc2[1];
+  p[6] = A[0]; p[7] = A[1]; p[8] = sa[0]; p[9] = sa[1];
+  p[10] = B[0]; p[11] = B[1]; p[12] = sb[0]; p[13] = sb[1]; p[14] = R; p[15] = n;
+  count('where', parallel(count0, n * CHEAP, (s, u0, u1) => s.js(OP_WHERE, u0, u1)));
 }
 
 /** Split over output rows, or (one output row: bias gradients) over blocks of columns; each output summed in order. */
 function reduce(a: KernelArgs['reduce']): void {
-  const x = at(a.x), out = at(a.out), op = REDUCE_LIST.indexOf(a.op);
+  const op = REDUCE_LIST.indexOf(a.op);
   const { outer, n, inner } = a;
   const units = outer > 1 ? outer : Math.ceil(inner / COLUMNS);
-  if (op < 0 || x < 0 || out < 0 || units < 2 || !worth(outer * n * inner * REDUCE)) return REDUCE_KERNELS.reduce(a);
-  const p = jobParams();
-  p[0] = op; p[1] = out; p[2] = x; p[3] = n; p[4] = inner; p[5] = outer; p[6] = COLUMNS;
+  if (op < 0 || units < 2 || !worth(outer * n * inner * REDUCE)) return REDUCE_KERNELS.reduce(a);
+  const p = jobParams(), sc = { used: 0 };
+  const o = locate(a.out, p, sc), x = locate(a.x, p, sc);
+  if (!o || !x || o[0] === SRC_PARAMS || x[0] === SRC_PARAMS) return REDUCE_KERNELS.reduce(a);
+  p[0] = op; p[1] = o[0]; p[2] = o[1]; p[3] = x[0]; p[4] = x[1]; p[5] = n; p[6] = inner; p[7] = outer; p[8] = COLUMNS;
   count('reduce', parallel(units, outer * n * inner * REDUCE, (s, u0, u1) => s.js(OP_REDUCE, u0, u1)));
 }
 
@@ -105,5 +153,5 @@ function sgd(a: KernelArgs['sgd']): void {
   count('sgd', parallel(Math.ceil(n / UNIT), n * CHEAP, (s, u0, u1) => s.js(OP_SGD, u0, u1)));
 }
 
-const THREADED_KERNELS = { unary, binary, reduce, adam, sgd };
+const THREADED_KERNELS = { unary, binary, where, reduce, adam, sgd };
 export { THREADED_KERNELS };
