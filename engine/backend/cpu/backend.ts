@@ -31,8 +31,8 @@ export class CpuBuffer implements BackendBuffer {
   constructor(readonly dtype: DType, readonly size: number, readonly data: TypedArray, readonly raw: TypedArray, readonly pooled = true, readonly addr = -1) {}
 }
 
-/** Buffers of at least this many elements go into the shared memory when it exists (bias gradients are threaded reductions into small outputs). */
-const ARENA_MIN = 64;
+/** Buffers of at least this many elements (every bucket) go into the shared memory when it exists: threaded reductions write small outputs (a convolution bias gradient has one value per channel). */
+const ARENA_MIN = 16;
 /** Dtypes stored in the shared memory (pool threads see it as float32, int32 and bytes). */
 const ARENA_TYPES: Partial<Record<DType, ArenaArrayType>> = { float32: Float32Array, int32: Int32Array, bool: Uint8Array };
 
