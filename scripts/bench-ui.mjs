@@ -144,12 +144,14 @@ await trainButton.click();
 await page.waitForTimeout(SECONDS * 1000);
 const train = await page.evaluate(() => ({ ...window.__bench, status: window.__flowgrad.store.getState().status, step: window.__flowgrad.store.getState().metrics?.step, sps: window.__flowgrad.store.getState().metrics?.samplesPerSec }));
 const over50 = train.long.filter((d) => d > 50);
-const threadsInfo = await settings.getByTestId('threads-info').textContent().catch(() => '?');
 console.log(`\nTraining ${SECONDS} s with the dashboard's live charts (status ${train.status}, step ${train.step}, ${Math.round(train.sps ?? 0)} samples/s):`);
-console.log(`  CPU backend, Threads = ${THREADS}: ${threadsInfo}; 1-min load average ${os.loadavg()[0].toFixed(2)}`);
 console.log(`  long tasks (> 50 ms, the longtask threshold): ${over50.length}${over50.length ? ` — max ${ms(Math.max(...over50))}` : ''}`);
 console.log(`  event batches: ${(train.versions / SECONDS).toFixed(1)}/s; chart redraws: ${(train.frames / SECONDS).toFixed(1)}/s (goal ≥ 10/s)`);
 await page.getByRole('button', { name: 'Stop', exact: true }).click({ timeout: 5000 }).catch(() => {});
+// The settings ask the engine for the threads in use when a run starts and ends (the pool starts inside the run).
+await page.waitForTimeout(1500);
+const threadsInfo = await settings.getByTestId('threads-info').textContent().catch(() => '?');
+console.log(`  CPU backend, Threads = ${THREADS}: ${threadsInfo}; 1-min load average ${os.loadavg()[0].toFixed(2)}`);
 await browser.close();
 stop();
 process.exit(0);
