@@ -147,7 +147,7 @@ export class LeNet5 extends nn.Module {
  * cpu backend `threads` picks the kernel thread count (the cpu section: 1; the threads
  * section: 1 and 2), set again before every round since the implementations alternate.
  */
-export function flowgradImpl(backend: FlowgradBackend, compiled = backend === 'webgpu', mixed = false, threads?: 1 | 2): Implementation {
+export function flowgradImpl(backend: FlowgradBackend, compiled = backend === 'webgpu', mixed = false, threads?: 1 | 2 | 4 | 8): Implementation {
   const activate = async (): Promise<void> => {
     setBackend(backend);
     if (backend === 'cpu') await setThreads(threads ?? 1);

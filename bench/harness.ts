@@ -15,8 +15,8 @@
  * This file has no DOM and no engine imports, so the Node profiler (bench/profile.ts) uses it too.
  */
 
-export type ImplName = 'flowgrad' | 'tfjs-cpu' | 'tfjs-wasm' | 'flowgrad-webgpu' | 'tfjs-webgpu' | 'flowgrad-1t' | 'flowgrad-2t' | 'flowgrad-compiled' | 'flowgrad-eager';
-export const PEERS = ['tfjs-cpu', 'tfjs-wasm', 'tfjs-webgpu', 'flowgrad-1t', 'flowgrad-eager'] as const;
+export type ImplName = 'flowgrad' | 'tfjs-cpu' | 'tfjs-wasm' | 'flowgrad-webgpu' | 'tfjs-webgpu' | 'flowgrad-1t' | 'flowgrad-2t' | 'flowgrad-4t' | 'flowgrad-8t' | 'flowgrad-compiled' | 'flowgrad-eager';
+export const PEERS = ['tfjs-cpu', 'tfjs-wasm', 'tfjs-webgpu', 'flowgrad-1t', 'flowgrad-4t', 'flowgrad-8t', 'flowgrad-eager'] as const;
 export type PeerName = (typeof PEERS)[number];
 
 /**
@@ -28,8 +28,9 @@ export type Group = 'cpu' | 'webgpu' | 'threads' | 'compiled';
 export const GROUPS: Record<Group, { flowgrad: ImplName; peers: readonly PeerName[] }> = {
   cpu: { flowgrad: 'flowgrad', peers: ['tfjs-cpu', 'tfjs-wasm'] },
   webgpu: { flowgrad: 'flowgrad-webgpu', peers: ['tfjs-webgpu'] },
-  // Flowgrad's cpu backend at 2 threads against itself at 1 (the speedup) and TF.js wasm with its threads.
-  threads: { flowgrad: 'flowgrad-2t', peers: ['flowgrad-1t', 'tfjs-wasm'] },
+  // Flowgrad's cpu backend at 2 threads against itself at 1 (the speedup), at 4 and 8 where the
+  // machine has the cores (else null), and TF.js wasm with its threads.
+  threads: { flowgrad: 'flowgrad-2t', peers: ['flowgrad-1t', 'flowgrad-4t', 'flowgrad-8t', 'tfjs-wasm'] },
   // The product's training step (TrainStep) with TrainConfig.compiled true against false: the ratio is the compiled plan's gain.
   compiled: { flowgrad: 'flowgrad-compiled', peers: ['flowgrad-eager'] },
 };

@@ -135,6 +135,8 @@ async function runBench(opts: BenchOptions = {}): Promise<BenchReport> {
     flowgradImpl('cpu'),
     flowgradImpl('cpu', false, false, 1),
     flowgradImpl('cpu', false, false, 2),
+    // More threads only where the machine has the cores (a thread per core; more would only time-share).
+    ...([4, 8] as const).filter((t) => navigator.hardwareConcurrency >= t).map((t) => flowgradImpl('cpu', false, false, t)),
     trainStepImpl(true),
     trainStepImpl(false),
     tfjsCpu(),

@@ -5,10 +5,13 @@
  *     its new output shape (store update → analysis → React Flow render → paint), and
  *     how long loading / auto-layout take;
  *  2. 60 s of training with the dashboard's live charts on screen: main-thread long tasks
- *     (PerformanceObserver 'longtask') and how often the charts redraw.
- * Usage: npm run bench:ui [-- --seconds 60 --nodes 1000 --no-build]
+ *     (PerformanceObserver 'longtask') and how often the charts redraw; training runs on the
+ *     CPU backend with every core (Threads = Auto; `--threads N` picks a count), since the
+ *     main thread must stay responsive while the engine worker and its pool threads are busy.
+ * Usage: npm run bench:ui [-- --seconds 60 --nodes 1000 --threads auto --no-build]
  */
 import { execSync, spawn } from 'node:child_process';
+import os from 'node:os';
 import { chromium } from '@playwright/test';
 
 const arg = (name, dflt) => {
@@ -17,6 +20,7 @@ const arg = (name, dflt) => {
 };
 const SECONDS = Number(arg('seconds', 60));
 const NODES = Number(arg('nodes', 1000));
+const THREADS = arg('threads', 'auto');
 const PORT = 4179;
 // A private build folder, so a benchmark never races the e2e server over dist/.
 const OUT = 'node_modules/.cache/flowgrad-bench-ui';
@@ -121,6 +125,9 @@ await page.getByRole('button', { name: 'New project' }).click();
 await page.getByLabel('Epochs', { exact: true }).fill('10000');
 await page.getByLabel('Samples').fill('2000').catch(() => {});
 await page.getByRole('button', { name: 'Dashboard' }).click();
+const settings = page.getByRole('region', { name: 'Training settings' });
+await settings.getByLabel('Backend', { exact: true }).selectOption('cpu');
+await settings.getByLabel('Threads', { exact: true }).selectOption(THREADS === 'auto' ? '0' : String(Number(THREADS)));
 await page.evaluate(() => {
   window.__bench = { long: [], versions: 0, frames: 0 };
   new PerformanceObserver((list) => list.getEntries().forEach((en) => window.__bench.long.push(en.duration))).observe({ type: 'longtask', buffered: false });
@@ -141,6 +148,10 @@ console.log(`\nTraining ${SECONDS} s with the dashboard's live charts (status ${
 console.log(`  long tasks (> 50 ms, the longtask threshold): ${over50.length}${over50.length ? ` — max ${ms(Math.max(...over50))}` : ''}`);
 console.log(`  event batches: ${(train.versions / SECONDS).toFixed(1)}/s; chart redraws: ${(train.frames / SECONDS).toFixed(1)}/s (goal ≥ 10/s)`);
 await page.getByRole('button', { name: 'Stop', exact: true }).click({ timeout: 5000 }).catch(() => {});
+// The settings ask the engine for the threads in use when a run starts and ends (the pool starts inside the run).
+await page.waitForTimeout(1500);
+const threadsInfo = await settings.getByTestId('threads-info').textContent().catch(() => '?');
+console.log(`  CPU backend, Threads = ${THREADS}: ${threadsInfo}; 1-min load average ${os.loadavg()[0].toFixed(2)}`);
 await browser.close();
 stop();
 process.exit(0);

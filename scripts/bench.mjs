@@ -80,7 +80,11 @@ const isThreads = (e) => 'flowgrad-1t' in e.peers;
 const isCompiled = (e) => 'flowgrad-eager' in e.peers;
 const sections = [
   { title: 'CPU', peers: ['tfjs-cpu', 'tfjs-wasm'], entries: report.entries.filter((e) => !isGpu(e) && !isThreads(e) && !isCompiled(e)) },
-  { title: 'CPU threads (flowgrad = 2 threads; fg/flowgrad-1t is the 1→2 thread speedup; tfjs-wasm with its own threads)', peers: ['flowgrad-1t', 'tfjs-wasm'], entries: report.entries.filter(isThreads) },
+  {
+    title: 'CPU threads (flowgrad = 2 threads; fg/flowgrad-1t is the 1→2 thread speedup; 4t/8t where the machine has the cores; tfjs-wasm with its own threads)',
+    peers: ['flowgrad-1t', ...['flowgrad-4t', 'flowgrad-8t'].filter((p) => report.entries.some((e) => e.peers[p] != null)), 'tfjs-wasm'],
+    entries: report.entries.filter(isThreads),
+  },
   {
     title: `Compiled training (flowgrad = the IDE's training step with TrainConfig.compiled true; fg/flowgrad-eager is compiled ÷ eager, both cpu at 1 thread, rounds alternating)${loadBefore > os.cpus().length * 0.5 ? ` — load average ${loadBefore.toFixed(2)} on ${os.cpus().length} cores: the machine is loaded, trust the ratio more than the rates` : ''}`,
     peers: ['flowgrad-eager'], entries: report.entries.filter(isCompiled),

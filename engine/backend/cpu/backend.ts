@@ -17,13 +17,27 @@ import { runFused } from './fused.ts';
 import { matmul } from './matmul.ts';
 import { REDUCE_KERNELS } from './reduce.ts';
 import { MISC_KERNELS } from './misc.ts';
-import { OPTIM_KERNELS } from './optim.ts';
 import { hostLossScaling, splitAdam, splitSgd } from '../multi.ts';
+import { arenaAlloc, arenaArray, arenaFree, arenaOn } from './arena.ts';
+import type { ArenaArrayType } from './arena.ts';
+import { THREADED_KERNELS } from './threaded.ts';
 
 export class CpuBuffer implements BackendBuffer {
-  /** `pooled` false: adopted host memory, dropped on free (its owner may still read it). */
-  constructor(readonly dtype: DType, readonly size: number, readonly data: TypedArray, readonly raw: TypedArray, readonly pooled = true) {}
+  /**
+   * `pooled` false: adopted host memory, dropped on free (its owner may still read it).
+   * `addr` ≥ 0: the byte address of float32 storage in the kernels' shared memory (arena.ts),
+   * which pool threads read and write in place; −1 for an ordinary ArrayBuffer.
+   */
+  constructor(readonly dtype: DType, readonly size: number, readonly data: TypedArray, readonly raw: TypedArray, readonly pooled = true, readonly addr = -1) {}
 }
+
+/** Buffers of at least this many elements (every bucket) go into the shared memory when it exists: threaded reductions write small outputs (a convolution bias gradient has one value per channel). */
+const ARENA_MIN = 16;
+/** Dtypes stored in the shared memory (pool threads see it as float32, int32 and bytes). */
+const ARENA_TYPES: Partial<Record<DType, ArenaArrayType>> = { float32: Float32Array, int32: Int32Array, bool: Uint8Array };
+
+/** Arena blocks of tensors collected without dispose go back to the arena (pooled ones are unregistered on free). */
+const arenaReclaim = new FinalizationRegistry<[number, number]>(([addr, bytes]) => arenaFree(addr, bytes));
 
 const POOL_CAP_BYTES = 256 * 1024 * 1024;
 
@@ -72,12 +86,14 @@ function call<A extends object>(k: (a: A) => void, args: A): void {
  */
 export const CPU_KERNELS: KernelTable<HostKernelRows> = {
   ...ELEMENTWISE_KERNELS, ...REDUCE_KERNELS, ...MISC_KERNELS, matmul,
+  unary: THREADED_KERNELS.unary, binary: THREADED_KERNELS.binary, where: THREADED_KERNELS.where, reduce: THREADED_KERNELS.reduce,
+  adam: (a) => THREADED_KERNELS.adam(a), sgd: (a) => THREADED_KERNELS.sgd(a),
   ...CONV_GEMM_KERNELS,
   crossEntropy: REFERENCE_OPTIONAL.crossEntropy,
   crossEntropyGrad: REFERENCE_OPTIONAL.crossEntropyGrad,
   // A call per tensor costs nothing here: the multi-tensor steps are the per-tensor kernels in a loop.
-  adamMulti: (a) => { for (const t of splitAdam(a)) call(OPTIM_KERNELS.adam, t); },
-  sgdMulti: (a) => { for (const t of splitSgd(a)) call(OPTIM_KERNELS.sgd, t); },
+  adamMulti: (a) => { for (const t of splitAdam(a)) call(THREADED_KERNELS.adam, t); },
+  sgdMulti: (a) => { for (const t of splitSgd(a)) call(THREADED_KERNELS.sgd, t); },
   ...hostLossScaling((b) => {
     const c = b as CpuBuffer;
     return c.dtype === 'float16' ? decodeHalf(c.data as Uint16Array, new Float32Array(c.size), c.size) : c.data;
@@ -93,6 +109,11 @@ export class CpuBackend implements Backend {
 
   alloc(dtype: DType, size: number): BackendBuffer {
     const cap = bucketSize(size);
+    const type = ARENA_TYPES[dtype];
+    if (type && cap >= ARENA_MIN && arenaOn()) {
+      const b = this.allocShared(dtype, type, size, cap);
+      if (b) return b;
+    }
     const key = dtype + cap;
     const free = this.pool.get(key);
     let raw = free?.pop();
@@ -100,6 +121,23 @@ export class CpuBackend implements Backend {
     else raw = dtype === 'float16' ? new Uint16Array(cap) : makeArray(dtype, cap);
     this.inUse += raw.byteLength;
     return new CpuBuffer(dtype, size, raw.length === size ? raw : raw.subarray(0, size), raw);
+  }
+
+  /** A buffer in the shared memory (pooled under its own key), or null when the memory is full. */
+  private allocShared(dtype: DType, type: ArenaArrayType, size: number, cap: number): CpuBuffer | null {
+    const key = 'shared' + dtype + cap;
+    let raw = this.pool.get(key)?.pop();
+    if (raw) this.pooled -= raw.byteLength;
+    else {
+      const bytes = (type as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
+      const addr = arenaAlloc(cap * bytes);
+      if (addr < 0) return null;
+      raw = arenaArray(type, addr, cap);
+    }
+    this.inUse += raw.byteLength;
+    const buf = new CpuBuffer(dtype, size, raw.length === size ? raw : raw.subarray(0, size), raw, true, raw.byteOffset);
+    arenaReclaim.register(buf, [raw.byteOffset, raw.byteLength], buf);
+    return buf;
   }
 
   /**
@@ -115,11 +153,16 @@ export class CpuBackend implements Backend {
   }
 
   free(buf: BackendBuffer): void {
-    const raw = (buf as CpuBuffer).raw;
+    const { raw, addr } = buf as CpuBuffer;
     this.inUse -= raw.byteLength;
     if (!(buf as CpuBuffer).pooled) return;
-    if (this.pooled + raw.byteLength > POOL_CAP_BYTES) return;
-    const key = buf.dtype + raw.length;
+    if (addr >= 0) arenaReclaim.unregister(buf);
+    if (this.pooled + raw.byteLength > POOL_CAP_BYTES) {
+      // Past the cap a block goes back to the arena (the memory itself never shrinks).
+      if (addr >= 0) arenaFree(addr, raw.byteLength);
+      return;
+    }
+    const key = (addr >= 0 ? 'shared' + buf.dtype : buf.dtype) + raw.length;
     let list = this.pool.get(key);
     if (!list) this.pool.set(key, (list = []));
     list.push(raw);
@@ -174,6 +217,7 @@ export class CpuBackend implements Backend {
 
   /** Drops every pooled buffer (e.g. after a large model is released). */
   trimPool(): void {
+    for (const [key, list] of this.pool) if (key.startsWith('shared')) for (const raw of list) arenaFree(raw.byteOffset, raw.byteLength);
     this.pool.clear();
     this.pooled = 0;
   }

@@ -18,6 +18,7 @@ import { REFERENCE_OPTIONAL as R } from '../reference/optional.ts';
 import type { BackendBuffer, DirectConvGeometry, OptionalKernelArgs } from '../types.ts';
 import { aTableInts, align4, emitGemm, fillTables } from './matmul.ts';
 import type { Gemm } from './matmul.ts';
+import { scratch } from './arena.ts';
 import { parallel } from './pool.ts';
 import { wasmMatmul } from './wasm.ts';
 
@@ -62,7 +63,8 @@ function conv2d(a: OptionalKernelArgs['conv2d']): void {
   const np = Math.ceil(g.cols / 8), ldc = np * 8, mp = Math.ceil(o / 4);
   // Per image: its padded planes, then its output block.
   const xSize = align4(g.span), per = xSize + mp * 4 * ldc, group = groupOf(a.n, per);
-  const aTab = 0, bTab = align4(aTab + aTableInts(o, K)), wOff = align4(bTab + K), base = align4(wOff + o * K);
+  const bRel = align4(aTableInts(o, K)), wRel = align4(bRel + K), baseRel = align4(wRel + o * K);
+  const aTab = scratch(baseRel + group * per), bTab = aTab + bRel, wOff = aTab + wRel, base = aTab + baseRel;
   const M = w.view(base + group * per), T = w.ints();
   M.set(Wt.subarray(0, o * K), wOff);
   for (let i = 0; i < group; i++) M.fill(0, base + i * per, base + i * per + xSize);
@@ -100,7 +102,8 @@ function conv2dWeightGrad(a: OptionalKernelArgs['conv2dWeightGrad']): void {
   const op = Math.ceil(o / 8), ldc = op * 8, mp = Math.ceil(K / 4);
   // Per image: its A row tables (rows are taps of its own padded planes), the planes, dy as panels.
   const tabs = align4(aTableInts(K, L)), xSize = align4(g.span), per = tabs + xSize + op * 8 * L, group = groupOf(a.n, per);
-  const bTab = 0, cOff = align4(bTab + L), base = align4(cOff + mp * 4 * ldc);
+  const cRel = align4(L), baseRel = align4(cRel + mp * 4 * ldc);
+  const bTab = scratch(baseRel + group * per), cOff = bTab + cRel, base = bTab + baseRel;
   const M = w.view(base + group * per), T = w.ints();
   M.fill(0, base, base + group * per);
   for (let l = 0; l < L; l++) T[bTab + l] = 32 * l;

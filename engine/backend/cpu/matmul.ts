@@ -16,6 +16,7 @@
  */
 import type { TypedArray } from '../../core/dtype.ts';
 import type { BackendBuffer, KernelArgs } from '../types.ts';
+import { scratch as kernelScratch } from './arena.ts';
 import { parallel } from './pool.ts';
 import type { Sink } from './pool.ts';
 import { wasmMatmul } from './wasm.ts';
@@ -168,19 +169,33 @@ function packRows(A: TypedArray, ao: number, m: number, k: number, trans: boolea
 }
 
 /** Left (m×k) and right (k×n) operands of the WASM kernel as they lie in memory. */
-interface Operand { src: TypedArray; off: number; rows: number; cols: number; colMajor: boolean }
+interface Operand { src: TypedArray; off: number; rows: number; cols: number; colMajor: boolean; at: number }
+
+/** Where C goes: the array, its offset, and (≥ 0) the float offset of its storage in the kernel's memory. */
+interface Out { C: TypedArray; co: number; at: number }
+
+/** Whether the kernel may write C in place: in the shared memory, untransposed, whole 4×8 blocks. */
+const inPlace = (o: Out, m: number, n: number, transOut: boolean): boolean => o.at >= 0 && !transOut && m % 4 === 0 && n % 8 === 0;
+
+/** A buffer's float offset in the kernel's shared memory (arena.ts), or −1. */
+const memAt = (b: BackendBuffer): number => {
+  const addr = (b as { addr?: number }).addr ?? -1;
+  return addr >= 0 ? addr / 4 : -1;
+};
 
 /** Big products: both operands packed (4-row panels of L, 8-column panels of R), the packed kernel. */
-function mmWasmPacked(w: WasmMatmul, L: Operand, R: Operand, C: TypedArray, co: number, transOut: boolean, copyL: boolean, copyR: boolean): void {
+function mmWasmPacked(w: WasmMatmul, L: Operand, R: Operand, out: Out, transOut: boolean, copyL: boolean, copyR: boolean): void {
   const m = L.rows, k = L.cols, n = R.cols;
   const mp = Math.ceil(m / 4), np = Math.ceil(n / 8), ldc = np * 8;
-  const aOff = 0, bOff = mp * 4 * k, cOff = bOff + np * 8 * k;
-  const M = w.view(cOff + mp * 4 * ldc);
+  const direct = inPlace(out, m, n, transOut);
+  const aOff = kernelScratch(mp * 4 * k + np * 8 * k + (direct ? 0 : mp * 4 * ldc)), bOff = aOff + mp * 4 * k;
+  const cOff = direct ? out.at + out.co : bOff + np * 8 * k;
+  const M = w.view(Math.max(bOff + np * 8 * k, cOff + mp * 4 * ldc));
   if (copyL) packRows(L.src, L.off, m, k, L.colMajor, M, 4, aOff);
   if (copyR) packRows(R.src, R.off, n, k, !R.colMajor, M, 8, bOff);
   // Threads take ranges of A panels: each C row block is one thread's, computed as on one thread.
   parallel(mp, m * n * k, (s, i0, i1) => s.mmp(4 * (aOff + i0 * 4 * k), 4 * bOff, 4 * (cOff + i0 * 4 * ldc), i1 - i0, np, k, 32));
-  copyOut(M, cOff, ldc, C, co, m, n, transOut);
+  if (!direct) copyOut(M, cOff, ldc, out.C, out.co, m, n, transOut);
 }
 
 /** C (or Cᵀ with transOut) from the kernel's padded m×n block at cOff with pitch ldc. */
@@ -201,22 +216,27 @@ function copyOut(M: Float32Array, cOff: number, ldc: number, C: TypedArray, co: 
  * module's memory with one bulk copy each (skipped when the previous batch element used the
  * same ones). With `transOut`, C is written transposed (the caller swapped the operands).
  */
-function mmWasm(w: WasmMatmul, L: Operand, R: Operand, C: TypedArray, co: number, transOut: boolean, copyL: boolean, copyR: boolean): void {
+function mmWasm(w: WasmMatmul, L: Operand, R: Operand, out: Out, transOut: boolean, copyL: boolean, copyR: boolean): void {
   const m = L.rows, k = L.cols, n = R.cols;
   const mp = Math.ceil(m / 4), np = Math.ceil(n / 8), ldc = np * 8;
-  if (m >= PACK_ROWS && n >= PACK_ROWS) return mmWasmPacked(w, L, R, C, co, transOut, copyL, copyR);
+  if (m >= PACK_ROWS && n >= PACK_ROWS) return mmWasmPacked(w, L, R, out, transOut, copyL, copyR);
   const rDirect = !R.colMajor;
   // Layout in floats: A row tables, B row table, L, R (+ slack for the last panel's overread), C.
-  const aTab = 0, bTab = aTab + aTableInts(m, k), lOff = align4(bTab + k), rOff = align4(lOff + m * k);
   const rSize = rDirect ? k * n + 8 : np * 8 * k;
-  const cOff = align4(rOff + rSize);
-  const M = w.view(cOff + mp * 4 * ldc);
+  const at = aTableInts(m, k), lRel = align4(at + k), rRel = align4(lRel + m * k), cRel = align4(rRel + rSize);
+  // Operands and C already in the shared memory are read and written where they lie.
+  const lIn = L.at >= 0, rIn = rDirect && R.at >= 0, cIn = inPlace(out, m, n, transOut);
+  const aTab = kernelScratch(cRel + mp * 4 * ldc), bTab = aTab + at;
+  const lOff = lIn ? L.at + L.off : aTab + lRel, rOff = rIn ? R.at + R.off : aTab + rRel, cOff = cIn ? out.at + out.co : aTab + cRel;
+  const M = w.view(Math.max(aTab + cRel, cOff) + mp * 4 * ldc);
   const T = w.ints();
-  if (copyL) M.set(L.src.subarray(L.off, L.off + m * k), lOff);
+  if (copyL && !lIn) M.set(L.src.subarray(L.off, L.off + m * k), lOff);
   if (copyR) {
     if (rDirect) {
-      M.set(R.src.subarray(R.off, R.off + k * n), rOff);
-      M.fill(0, rOff + k * n, rOff + k * n + 8);
+      if (!rIn) {
+        M.set(R.src.subarray(R.off, R.off + k * n), rOff);
+        M.fill(0, rOff + k * n, rOff + k * n + 8);
+      }
       for (let p = 0; p < k; p++) T[bTab + p] = 4 * p * n;
     } else {
       packRows(R.src, R.off, n, k, !R.colMajor, M, 8, rOff);
@@ -228,7 +248,7 @@ function mmWasm(w: WasmMatmul, L: Operand, R: Operand, C: TypedArray, co: number
     aTab, row: (i) => lOff + (colMajor ? i : i * k), m, k, aStep: colMajor ? m : 1,
     b: rOff, bTab, bPanel: rDirect ? 8 : 8 * k, nPanels: np, c: cOff, ldc, accumulate: false,
   });
-  copyOut(M, cOff, ldc, C, co, m, n, transOut);
+  if (!cIn) copyOut(M, cOff, ldc, out.C, out.co, m, n, transOut);
 }
 
 export const align4 = (x: number): number => (x + 3) & ~3;
@@ -302,19 +322,20 @@ export function gemmBlocked(w: WasmMatmul, g: Gemm): void {
  * whichever side is cheaper (B, or A with the product written transposed).
  */
 function matmulWasm(w: WasmMatmul, A: TypedArray, B: TypedArray, C: TypedArray, a: KernelArgs['matmul']): void {
+  const aAt = memAt(a.a), bAt = memAt(a.b), cAt = memAt(a.out);
   const { batch, m, k, n, transA, transB, aOffsets, bOffsets } = a;
   const swap = transB && (transA || m * k + m * n < n * k);
   for (let t = 0; t < batch; t++) {
     const sameA = t > 0 && aOffsets[t] === aOffsets[t - 1], sameB = t > 0 && bOffsets[t] === bOffsets[t - 1];
     if (!swap) {
-      const L: Operand = { src: A, off: aOffsets[t], rows: m, cols: k, colMajor: transA };
-      const R: Operand = { src: B, off: bOffsets[t], rows: k, cols: n, colMajor: transB };
-      mmWasm(w, L, R, C, t * m * n, false, !sameA, !sameB);
+      const L: Operand = { src: A, off: aOffsets[t], rows: m, cols: k, colMajor: transA, at: aAt };
+      const R: Operand = { src: B, off: bOffsets[t], rows: k, cols: n, colMajor: transB, at: bAt };
+      mmWasm(w, L, R, { C, co: t * m * n, at: cAt }, false, !sameA, !sameB);
     } else {
       // Cᵀ = op(B)ᵀ·op(A)ᵀ: left is B as stored (n×k row-major), right is op(A)ᵀ (k×m).
-      const L: Operand = { src: B, off: bOffsets[t], rows: n, cols: k, colMajor: false };
-      const R: Operand = { src: A, off: aOffsets[t], rows: k, cols: m, colMajor: !transA };
-      mmWasm(w, L, R, C, t * m * n, true, !sameB, !sameA);
+      const L: Operand = { src: B, off: bOffsets[t], rows: n, cols: k, colMajor: false, at: bAt };
+      const R: Operand = { src: A, off: aOffsets[t], rows: k, cols: m, colMajor: !transA, at: aAt };
+      mmWasm(w, L, R, { C, co: t * m * n, at: cAt }, true, !sameB, !sameA);
     }
   }
 }

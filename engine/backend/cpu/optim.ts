@@ -18,19 +18,9 @@ function adam(a: KernelArgs['adam']): void {
   const [mul, skip, skipped] = gradScale(a.gradScale);
   if (skip) return;
   const t = a.step - skipped;
-  const sbc2 = Math.sqrt(1 - Math.pow(b2, t)), stepSize = a.lr / (1 - Math.pow(b1, t));
+  const { sbc2, stepSize } = adamConstants(a.lr, b1, b2, t);
   if (!vMax && a.weightDecay === 0 && !a.maximize && mul === 1) {
-    // Values are kept in locals, rounded as the buffer would store them (re-reading the
-    // typed arrays right after writing them costs ~3× in V8).
-    const f32 = p instanceof Float32Array;
-    for (let i = 0; i < n; i++) {
-      const gi = g[i];
-      let mi = b1 * m[i] + c1 * gi, vi = b2 * v[i] + c2 * gi * gi;
-      if (f32) { mi = Math.fround(mi); vi = Math.fround(vi); }
-      m[i] = mi;
-      v[i] = vi;
-      p[i] -= stepSize * (mi / (Math.sqrt(vi) / sbc2 + eps));
-    }
+    adamPlainRange(p, 0, g, 0, m, 0, v, 0, 0, n, b1, b2, eps, stepSize, sbc2);
     return;
   }
   const sign = a.maximize ? -1 : 1, wd = a.weightDecay;
@@ -49,21 +39,59 @@ function adam(a: KernelArgs['adam']): void {
   }
 }
 
-function sgd(a: KernelArgs['sgd']): void {
-  const p = d(a.param), g = d(a.grad), buf = a.buf ? d(a.buf) : null;
-  const n = a.param.size, lr = a.lr, wd = a.weightDecay, mu = a.momentum, damp = 1 - a.dampening, sign = a.maximize ? -1 : 1;
-  const [mul, skip] = gradScale(a.gradScale);
-  if (skip) return;
-  if (!buf || mu === 0) {
-    if (wd === 0) for (let i = 0; i < n; i++) p[i] -= lr * (sign * (g[i] * mul));
-    else for (let i = 0; i < n; i++) p[i] -= lr * (sign * (g[i] * mul) + wd * p[i]);
-    return;
-  }
-  for (let i = 0; i < n; i++) {
-    const gi = wd === 0 ? sign * (g[i] * mul) : sign * (g[i] * mul) + wd * p[i];
-    buf[i] = a.first ? gi : mu * buf[i] + damp * gi;
-    p[i] -= lr * (a.nesterov ? gi + mu * buf[i] : buf[i]);
+/**
+ * Adam's common configuration over elements [i0, i1) of arrays at the given offsets (the
+ * step constants computed by the caller): each element's arithmetic does not depend on the
+ * range, so threads over parameter ranges give the one-thread results bit for bit.
+ */
+export function adamPlainRange(
+  p: TypedArray, po: number, g: TypedArray, go: number, m: TypedArray, mo: number, v: TypedArray, vo: number,
+  i0: number, i1: number, b1: number, b2: number, eps: number, stepSize: number, sbc2: number,
+): void {
+  const c1 = 1 - b1, c2 = 1 - b2;
+  // Values are kept in locals, rounded as the buffer would store them (re-reading the
+  // typed arrays right after writing them costs ~3× in V8).
+  const f32 = p instanceof Float32Array;
+  for (let i = i0; i < i1; i++) {
+    const gi = g[go + i];
+    let mi = b1 * m[mo + i] + c1 * gi, vi = b2 * v[vo + i] + c2 * gi * gi;
+    if (f32) { mi = Math.fround(mi); vi = Math.fround(vi); }
+    m[mo + i] = mi;
+    v[vo + i] = vi;
+    p[po + i] -= stepSize * (mi / (Math.sqrt(vi) / sbc2 + eps));
   }
 }
 
+/** Adam's step constants for step `t` (bias corrections folded in). */
+export function adamConstants(lr: number, b1: number, b2: number, t: number): { sbc2: number; stepSize: number } {
+  return { sbc2: Math.sqrt(1 - Math.pow(b2, t)), stepSize: lr / (1 - Math.pow(b1, t)) };
+}
+
+function sgd(a: KernelArgs['sgd']): void {
+  const [mul, skip] = gradScale(a.gradScale);
+  if (skip) return;
+  sgdRange(d(a.param), 0, d(a.grad), 0, a.buf ? d(a.buf) : null, 0, 0, a.param.size, sgdConstants(a, mul));
+}
+
+/** SGD's per-call constants: [lr, weightDecay, momentum, 1 − dampening, sign, grad multiplier, first, nesterov]. */
+export function sgdConstants(a: KernelArgs['sgd'], mul: number): number[] {
+  return [a.lr, a.weightDecay, a.momentum, 1 - a.dampening, a.maximize ? -1 : 1, mul, a.first ? 1 : 0, a.nesterov ? 1 : 0];
+}
+
+/** SGD over elements [i0, i1) (buf null: no momentum); per-element arithmetic independent of the range. */
+export function sgdRange(p: TypedArray, po: number, g: TypedArray, go: number, buf: TypedArray | null, bo: number, i0: number, i1: number, c: readonly number[]): void {
+  const [lr, wd, mu, damp, sign, mul, first, nesterov] = c;
+  if (!buf || mu === 0) {
+    if (wd === 0) for (let i = i0; i < i1; i++) p[po + i] -= lr * (sign * (g[go + i] * mul));
+    else for (let i = i0; i < i1; i++) p[po + i] -= lr * (sign * (g[go + i] * mul) + wd * p[po + i]);
+    return;
+  }
+  for (let i = i0; i < i1; i++) {
+    const gi = wd === 0 ? sign * (g[go + i] * mul) : sign * (g[go + i] * mul) + wd * p[po + i];
+    buf[bo + i] = first ? gi : mu * buf[bo + i] + damp * gi;
+    p[po + i] -= lr * (nesterov ? gi + mu * buf[bo + i] : buf[bo + i]);
+  }
+}
+
+export { gradScale };
 export const OPTIM_KERNELS = { adam, sgd };

@@ -12,8 +12,10 @@
  */
 import { canShareMemory, threadHost } from '../../core/threads.ts';
 import type { ThreadHandle } from '../../core/threads.ts';
-import { CALL_INTS, CALLS, CHUNKS, CLAIM, CTRL_INTS, DONE, EXIT, GEN, KIND_MM, KIND_MMP, MAX_CALLS, MAX_CHUNKS, MAX_THREADS, HELPED, NCHUNKS, SPIN, tagOf, work } from './threadLoop.ts';
-import type { ThreadInit } from './threadLoop.ts';
+import { CALL_INTS, CALLS, CHUNKS, CLAIM, CTRL_INTS, DONE, EXIT, GEN, KIND_JS, KIND_MM, KIND_MMP, MAX_CALLS, MAX_CHUNKS, MAX_THREADS, HELPED, NCHUNKS, SPIN, tagOf, work } from './threadLoop.ts';
+import type { Kernels, ThreadInit } from './threadLoop.ts';
+import { JS_OPS, PARAM_SLOTS, viewsOf } from './threadOps.ts';
+import type { Views } from './threadOps.ts';
 import { wasmMatmul } from './wasm.ts';
 import type { MmCall } from './wasm.ts';
 
@@ -21,6 +23,8 @@ import type { MmCall } from './wasm.ts';
 export interface Sink {
   mm(q: MmCall): void;
   mmp(a: number, b: number, c: number, mPanels: number, nPanels: number, k: number, bRow: number): void;
+  /** JavaScript kernel `op` of threadOps.ts over units [u0, u1), with the constants in jobParams(). */
+  js(op: number, u0: number, u1: number): void;
 }
 
 /** Multiply-adds a thread must get before a kernel is split (PERFORMANCE.md: one thread below ~64³). */
@@ -28,6 +32,22 @@ export const MIN_WORK = 1 << 17;
 
 /** `size` threads started (the caller included), `threads` of them used by kernels now. */
 interface Pool { size: number; threads: number; ctrl: Int32Array; handles: ThreadHandle[]; canWait: boolean }
+/** The job constants of JavaScript kernels: in a SharedArrayBuffer once threads may read them. */
+let params: Float64Array<ArrayBufferLike> = new Float64Array(PARAM_SLOTS);
+
+/** Where a kernel writes its constants before `parallel` (valid until the next setThreads). */
+export function jobParams(): Float64Array<ArrayBufferLike> {
+  return params;
+}
+
+/** The whole kernel memory by dtype (what JavaScript kernels index), remade after it grew. */
+let views: Views | null = null;
+const memViews = (): Views => {
+  const f32 = wasmMatmul!.view(0);
+  if (views?.f32 !== f32) views = { ...viewsOf(f32.buffer), f32 };
+  return views;
+};
+const runJs = (op: number, u0: number, u1: number): void => JS_OPS[op](memViews(), params, u0, u1);
 let pool: Pool | null = null;
 let starting: Promise<number> = Promise.resolve(1);
 let forks = 0;
@@ -45,6 +65,7 @@ export function helpedChunks(): number {
 const direct: Sink | null = wasmMatmul && {
   mm: (q) => wasmMatmul!.mm(q),
   mmp: (a, b, c, mp, np, k, bRow) => wasmMatmul!.mmPacked(a, b, c, mp, np, k, bRow),
+  js: runJs,
 };
 
 /** Threads the CPU kernels use now (1 without a pool). */
@@ -87,9 +108,9 @@ export function setThreads(n: number): Promise<number> {
     if (want === 1 || !host || !wasmMatmul || !canShareMemory()) return 1;
     const shared = wasmMatmul.share();
     if (!shared) return 1;
-    const ctrl = new SharedArrayBuffer(CTRL_INTS * 4);
+    const ctrl = new SharedArrayBuffer(CTRL_INTS * 4), sharedParams = new SharedArrayBuffer(PARAM_SLOTS * 8);
     const spawned = await Promise.allSettled(
-      Array.from({ length: want - 1 }, () => host.spawn({ ...shared, ctrl } satisfies ThreadInit)),
+      Array.from({ length: want - 1 }, () => host.spawn({ ...shared, ctrl, params: sharedParams } satisfies ThreadInit)),
     );
     const handles = spawned.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     if (handles.length < want - 1) {
@@ -97,6 +118,7 @@ export function setThreads(n: number): Promise<number> {
       return 1;
     }
     pool = { size: want, threads: want, ctrl: new Int32Array(ctrl), handles, canWait: canBlock() };
+    params = new Float64Array(sharedParams);
     return want;
   });
   return starting;
@@ -119,6 +141,9 @@ class Recorder implements Sink {
   mmp(a: number, b: number, c: number, mp: number, np: number, k: number, bRow: number): void {
     this.put(KIND_MMP, [a, b, c, mp, np, k, bRow]);
   }
+  js(op: number, u0: number, u1: number): void {
+    this.put(KIND_JS, [op, u0, u1]);
+  }
 }
 
 /** Chunks per thread: enough to even out a thread the OS runs late, few enough to keep calls long. */
@@ -127,12 +152,12 @@ const CHUNKS_PER_THREAD = 4;
 /**
  * Runs `emit` over units [0, units), cut into contiguous chunks that the pool's threads claim,
  * when the work (multiply-adds in all) is big enough. `emit` must only issue calls: any table
- * or operand it reads is written before.
+ * or operand it reads is written before. True when the job was split across threads.
  */
-export function parallel(units: number, work0: number, emit: (sink: Sink, u0: number, u1: number) => void): void {
+export function parallel(units: number, work0: number, emit: (sink: Sink, u0: number, u1: number) => void): boolean {
   const p = pool;
   const n = p ? Math.min(units, p.threads * CHUNKS_PER_THREAD, Math.floor(work0 / MIN_WORK), MAX_CHUNKS) : 1;
-  if (!p || p.threads < 2 || n < 2) { emit(direct!, 0, units); return; }
+  if (!p || p.threads < 2 || n < 2) { emit(direct!, 0, units); return false; }
   const { ctrl } = p;
   const rec = new Recorder(ctrl);
   for (let c = 0; c < n; c++) {
@@ -140,7 +165,7 @@ export function parallel(units: number, work0: number, emit: (sink: Sink, u0: nu
     emit(rec, Math.floor((c * units) / n), Math.floor(((c + 1) * units) / n));
   }
   ctrl[CHUNKS + n] = rec.count;
-  if (rec.full) { emit(direct!, 0, units); return; }
+  if (rec.full) { emit(direct!, 0, units); return false; }
   forks++;
   // Publish: the list is written; then the count, the done counter, the claim word of the new tag, GEN.
   const gen = (ctrl[GEN] + 1) | 0;
@@ -149,7 +174,8 @@ export function parallel(units: number, work0: number, emit: (sink: Sink, u0: nu
   Atomics.store(ctrl, CLAIM, tagOf(gen));
   Atomics.store(ctrl, GEN, gen);
   Atomics.notify(ctrl, GEN);
-  work(ctrl, wasmMatmul!.kernels(), gen, false);
+  const ks: Kernels = { ...wasmMatmul!.kernels(), js: runJs };
+  work(ctrl, ks, gen, false);
   let v = Atomics.load(ctrl, DONE);
   // Spin briefly (the last chunk is usually nearly done), then sleep where this thread may block.
   for (let spins = 0; v !== n && (spins < SPIN || !p.canWait); spins++) v = Atomics.load(ctrl, DONE);
@@ -157,4 +183,5 @@ export function parallel(units: number, work0: number, emit: (sink: Sink, u0: nu
     Atomics.wait(ctrl, DONE, v);
     v = Atomics.load(ctrl, DONE);
   }
+  return true;
 }

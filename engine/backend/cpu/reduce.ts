@@ -4,36 +4,45 @@
  * memory is always read in order. Sums accumulate in float64 scratch for accuracy.
  */
 import type { TypedArray } from '../../core/dtype.ts';
-import type { BackendBuffer, KernelArgs } from '../types.ts';
+import type { BackendBuffer, KernelArgs, ReduceOp } from '../types.ts';
 
 const d = (b: BackendBuffer): TypedArray => (b as unknown as { data: TypedArray }).data;
 
 function reduce({ op, x, out, outer, n, inner }: KernelArgs['reduce']): void {
-  const X = d(x), O = d(out);
-  const acc = new Float64Array(inner);
-  const arg = op === 'argmax' || op === 'argmin' ? new Int32Array(inner) : null;
-  for (let p = 0; p < outer; p++) {
-    const base = p * n * inner;
+  reduceRange(op, d(x), 0, d(out), 0, n, inner, 0, outer, 0, inner);
+}
+
+/**
+ * Outputs [p0, p1) × [q0, q1) of a reduction over [outer, n, inner] views at offsets xo and
+ * oo. Every output is accumulated over r in order, whatever range it is computed in, so a
+ * split over outputs (threads) gives the unsplit results bit for bit.
+ */
+export function reduceRange(op: ReduceOp, X: TypedArray, xo: number, O: TypedArray, oo: number, n: number, inner: number, p0: number, p1: number, q0: number, q1: number): void {
+  const w = q1 - q0;
+  const acc = new Float64Array(w);
+  const arg = op === 'argmax' || op === 'argmin' ? new Int32Array(w) : null;
+  for (let p = p0; p < p1; p++) {
+    const base = xo + p * n * inner + q0;
     if (op === 'sum' || op === 'mean') acc.fill(0);
     else if (op === 'prod') acc.fill(1);
     else if (op === 'max') acc.fill(-Infinity);
     else if (op === 'min') acc.fill(Infinity);
-    else { arg!.fill(0); for (let q = 0; q < inner; q++) acc[q] = n > 0 ? X[base + q] : 0; }
+    else { arg!.fill(0); for (let q = 0; q < w; q++) acc[q] = n > 0 ? X[base + q] : 0; }
     for (let r = 0; r < n; r++) {
       const o = base + r * inner;
       switch (op) {
-        case 'sum': case 'mean': for (let q = 0; q < inner; q++) acc[q] += X[o + q]; break;
-        case 'prod': for (let q = 0; q < inner; q++) acc[q] *= X[o + q]; break;
-        case 'max': for (let q = 0; q < inner; q++) { const v = X[o + q]; if (v > acc[q] || v !== v) acc[q] = v; } break;
-        case 'min': for (let q = 0; q < inner; q++) { const v = X[o + q]; if (v < acc[q] || v !== v) acc[q] = v; } break;
-        case 'argmax': for (let q = 0; q < inner; q++) if (X[o + q] > acc[q]) { acc[q] = X[o + q]; arg![q] = r; } break;
-        case 'argmin': for (let q = 0; q < inner; q++) if (X[o + q] < acc[q]) { acc[q] = X[o + q]; arg![q] = r; } break;
+        case 'sum': case 'mean': for (let q = 0; q < w; q++) acc[q] += X[o + q]; break;
+        case 'prod': for (let q = 0; q < w; q++) acc[q] *= X[o + q]; break;
+        case 'max': for (let q = 0; q < w; q++) { const v = X[o + q]; if (v > acc[q] || v !== v) acc[q] = v; } break;
+        case 'min': for (let q = 0; q < w; q++) { const v = X[o + q]; if (v < acc[q] || v !== v) acc[q] = v; } break;
+        case 'argmax': for (let q = 0; q < w; q++) if (X[o + q] > acc[q]) { acc[q] = X[o + q]; arg![q] = r; } break;
+        case 'argmin': for (let q = 0; q < w; q++) if (X[o + q] < acc[q]) { acc[q] = X[o + q]; arg![q] = r; } break;
       }
     }
-    const ob = p * inner;
-    if (arg) for (let q = 0; q < inner; q++) O[ob + q] = arg[q];
-    else if (op === 'mean') for (let q = 0; q < inner; q++) O[ob + q] = acc[q] / n;
-    else for (let q = 0; q < inner; q++) O[ob + q] = acc[q];
+    const ob = oo + p * inner + q0;
+    if (arg) for (let q = 0; q < w; q++) O[ob + q] = arg[q];
+    else if (op === 'mean') for (let q = 0; q < w; q++) O[ob + q] = acc[q] / n;
+    else for (let q = 0; q < w; q++) O[ob + q] = acc[q];
   }
 }
 

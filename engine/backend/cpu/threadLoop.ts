@@ -8,8 +8,11 @@
  * claimed, not assigned, so a thread the OS does not schedule (a busy machine, other tabs)
  * delays no one: the others take its share. Which thread runs a chunk never changes its
  * results, since chunks cover disjoint outputs.
- * This file imports nothing, so a Node worker or a browser worker loads it alone.
+ * A job may also be a JavaScript kernel over tensors in the shared memory (threadOps.ts):
+ * its calls are (op, u0, u1) and its constants sit in the shared params block.
+ * This file imports only the kernels, so a Node worker or a browser worker loads it alone.
  */
+import { JS_OPS, PARAM_SLOTS, viewsOf } from './threadOps.ts';
 
 export const GEN = 0, EXIT = 1, NCHUNKS = 2, DONE = 3;
 /** Chunks run by pool threads (not the caller) since the pool started: tests check that threads help. */
@@ -19,10 +22,10 @@ export const CLAIM = 4, TAG_SHIFT = 12, MAX_CHUNKS = 1 << TAG_SHIFT;
 /** Chunk c is calls [ctrl[CHUNKS + c], ctrl[CHUNKS + c + 1]). */
 export const CHUNKS = 16;
 export const CALLS = CHUNKS + MAX_CHUNKS + 1;
-/** One call: kind (0 mm, 1 mmp) then its arguments, padded to a fixed stride. */
+/** One call: kind (0 mm, 1 mmp, 2 a JavaScript kernel) then its arguments, padded to a fixed stride. */
 export const CALL_INTS = 12, MAX_CALLS = 8192;
 export const CTRL_INTS = CALLS + CALL_INTS * MAX_CALLS;
-export const KIND_MM = 0, KIND_MMP = 1, MAX_THREADS = 64;
+export const KIND_MM = 0, KIND_MMP = 1, KIND_JS = 2, MAX_THREADS = 64;
 /**
  * Polls of GEN before a thread sleeps in Atomics.wait. Short: a spinning thread takes CPU time
  * from the threads doing the work whenever the process has fewer cores than threads (a busy
@@ -31,7 +34,7 @@ export const KIND_MM = 0, KIND_MMP = 1, MAX_THREADS = 64;
 export const SPIN = 2000;
 
 export type KernelFn = (...a: number[]) => void;
-export interface Kernels { mm: KernelFn; mmp: KernelFn }
+export interface Kernels { mm: KernelFn; mmp: KernelFn; js: (op: number, u0: number, u1: number) => void }
 
 /** The job tag of generation `gen` as it sits in CLAIM. */
 export const tagOf = (gen: number): number => (gen & ((1 << (31 - TAG_SHIFT)) - 1)) << TAG_SHIFT;
@@ -39,7 +42,9 @@ export const tagOf = (gen: number): number => (gen & ((1 << (31 - TAG_SHIFT)) - 
 function runCalls(ctrl: Int32Array, k: Kernels, start: number, end: number): void {
   for (let c = start; c < end; c++) {
     const o = CALLS + c * CALL_INTS;
-    if (ctrl[o] === 0) k.mm(ctrl[o + 1], ctrl[o + 2], ctrl[o + 3], ctrl[o + 4], ctrl[o + 5], ctrl[o + 6], ctrl[o + 7], ctrl[o + 8], ctrl[o + 9], ctrl[o + 10], ctrl[o + 11]);
+    const kind = ctrl[o];
+    if (kind === KIND_JS) k.js(ctrl[o + 1], ctrl[o + 2], ctrl[o + 3]);
+    else if (kind === KIND_MM) k.mm(ctrl[o + 1], ctrl[o + 2], ctrl[o + 3], ctrl[o + 4], ctrl[o + 5], ctrl[o + 6], ctrl[o + 7], ctrl[o + 8], ctrl[o + 9], ctrl[o + 10], ctrl[o + 11]);
     else k.mmp(ctrl[o + 1], ctrl[o + 2], ctrl[o + 3], ctrl[o + 4], ctrl[o + 5], ctrl[o + 6], ctrl[o + 7]);
   }
 }
@@ -64,6 +69,8 @@ export interface ThreadInit {
   memory: unknown;
   module: unknown;
   ctrl: SharedArrayBuffer;
+  /** The current job's constants (PARAM_SLOTS float64s) for JavaScript kernels. */
+  params: SharedArrayBuffer;
 }
 
 interface WasmNs { Instance: new (m: unknown, imports: object) => { exports: Record<string, unknown> } }
@@ -72,7 +79,16 @@ interface WasmNs { Instance: new (m: unknown, imports: object) => { exports: Rec
 export function runCpuThread(init: ThreadInit): void {
   const wa = (globalThis as unknown as { WebAssembly: WasmNs }).WebAssembly;
   const inst = new wa.Instance(init.module, { e: { m: init.memory } });
-  const k: Kernels = { mm: inst.exports.mm as KernelFn, mmp: inst.exports.mmp as KernelFn };
+  const memory = init.memory as { buffer: SharedArrayBuffer };
+  const params = new Float64Array(init.params, 0, PARAM_SLOTS);
+  // The whole memory by dtype, remade when another thread grew it (old views stay valid, only shorter).
+  let V = viewsOf(memory.buffer);
+  const js = (op: number, u0: number, u1: number): void => {
+    const buf = memory.buffer;
+    if (buf.byteLength !== V.u8.byteLength) V = viewsOf(buf);
+    JS_OPS[op](V, params, u0, u1);
+  };
+  const k: Kernels = { mm: inst.exports.mm as KernelFn, mmp: inst.exports.mmp as KernelFn, js };
   const ctrl = new Int32Array(init.ctrl);
   let seen = Atomics.load(ctrl, GEN);
   for (;;) {

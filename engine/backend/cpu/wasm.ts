@@ -22,7 +22,7 @@ interface WasmApi {
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
   Memory: new (desc: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
 }
-interface WasmMemory { buffer: ArrayBuffer | SharedArrayBuffer; grow(pages: number): number }
+export interface WasmMemory { buffer: ArrayBuffer | SharedArrayBuffer; grow(pages: number): number }
 
 const uleb = (n: number): number[] => {
   const out: number[] = [];
@@ -210,6 +210,8 @@ export interface WasmMatmul {
    * where this host has no shared WebAssembly memory.
    */
   share(): { memory: unknown; module: unknown } | null;
+  /** The shared memory once `share` succeeded (tensor storage may then live in it: arena.ts), else null. */
+  sharedMemory(): WasmMemory | null;
 }
 
 function load(): WasmMatmul | null {
@@ -243,6 +245,7 @@ function load(): WasmMatmul | null {
       mmPacked: (a, b, c, mp, np, k, bRow) => mmp(a, b, c, mp, np, k, bRow),
       mm: (q) => mm(q.aTable, q.aStep, q.b, q.bTable, q.bPanel, q.c, q.ldc, q.mPanels, q.nPanels, q.k, q.accumulate ? 1 : 0),
       kernels: () => ({ mm, mmp }),
+      sharedMemory: () => shared?.memory ?? null,
       share() {
         if (!shared) {
           try {

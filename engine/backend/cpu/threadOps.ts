@@ -1,0 +1,97 @@
+/**
+ * The JavaScript kernels a pool thread can run on tensors stored in the shared memory
+ * (arena.ts): elementwise (unary, binary, where), reductions and the optimizer updates,
+ * each over a range of units. A job's constants (operand locations, op indices, scalars)
+ * sit in one Float64Array the caller fills before it publishes the job; a call is then
+ * just (op, u0, u1). An operand is (source, offset): a view of the memory by dtype
+ * (float32, int32, bool as bytes) with its element offset, or the constants block itself,
+ * which carries one-element operands (scalars) that stay in ordinary memory. Each op calls the same row functions as the one-thread kernels, so a
+ * range split changes no result: every output is computed by the same expression, in the
+ * same order, whichever thread runs it.
+ */
+import type { BinaryOp, ReduceOp, UnaryOp } from '../types.ts';
+import { BINARY, unaryRow } from './elementwise.ts';
+import { adamPlainRange, sgdRange } from './optim.ts';
+import { reduceRange } from './reduce.ts';
+
+/** The shared memory seen as each stored dtype; operand source codes index it, SRC_PARAMS being the constants. */
+export interface Views { f32: Float32Array; i32: Int32Array; u8: Uint8Array }
+export const SRC_F32 = 0, SRC_I32 = 1, SRC_U8 = 2, SRC_PARAMS = 3;
+type Arr = Float32Array | Int32Array | Uint8Array | Float64Array;
+const src = (V: Views, p: Float64Array, code: number): Arr => (code === SRC_F32 ? V.f32 : code === SRC_I32 ? V.i32 : code === SRC_U8 ? V.u8 : p);
+
+export function viewsOf(buffer: ArrayBufferLike): Views {
+  return { f32: new Float32Array(buffer), i32: new Int32Array(buffer), u8: new Uint8Array(buffer) };
+}
+
+/** A thread-runnable kernel: `V` is the whole shared memory, `p` the job's constants. */
+export type JsOp = (V: Views, p: Float64Array, u0: number, u1: number) => void;
+
+/** Unary ops by index (the record makes the type-checker keep the list complete). */
+const UNARY_INDEX: Record<UnaryOp, number> = {
+  neg: 0, exp: 1, log: 2, sqrt: 3, rsqrt: 4, abs: 5, sign: 6, sin: 7, cos: 8, sigmoid: 9,
+  tanh: 10, relu: 11, leakyRelu: 12, elu: 13, gelu: 14, silu: 15, erf: 16, clamp: 17, square: 18,
+  reciprocal: 19, floor: 20, ceil: 21, round: 22, not: 23, identity: 24, asin: 25, acos: 26, atan: 27, isfinite: 28,
+};
+export const UNARY_LIST = Object.keys(UNARY_INDEX) as UnaryOp[];
+export const unaryIndex = (op: UnaryOp): number => UNARY_INDEX[op];
+export const BINARY_LIST = Object.keys(BINARY) as BinaryOp[];
+/** Reductions a thread may run (arg-reductions keep their own int32 path on one thread). */
+export const REDUCE_LIST: ReduceOp[] = ['sum', 'mean', 'prod', 'max', 'min'];
+
+export const OP_UNARY = 0, OP_BINARY = 1, OP_REDUCE = 2, OP_ADAM = 3, OP_SGD = 4, OP_WHERE = 5;
+
+/** Job constants a kernel may use (float64 slots of the params block); scalars go in the last few. */
+export const PARAM_SLOTS = 32;
+export const SCALAR_SLOTS = [28, 29, 30];
+
+const SGD_CONSTS = 8;
+
+export const JS_OPS: JsOp[] = [];
+
+/** [op, out src, out, x src, x, n, unit, alpha, beta]: units of `unit` elements. */
+JS_OPS[OP_UNARY] = (V, p, u0, u1) => {
+  const n = p[5], U = p[6], s = u0 * U, e = Math.min(n, u1 * U);
+  unaryRow(UNARY_LIST[p[0]], src(V, p, p[1]), p[2] + s, src(V, p, p[3]), p[4] + s, e - s, p[7], p[8]);
+};
+
+/**
+ * [op, out src, out, a src, a, aRow, aIn, b src, b, bRow, bIn, R, n]: unit u is row u of R
+ * elements (the last may be short); operand offsets advance by their row stride per row.
+ */
+JS_OPS[OP_BINARY] = (V, p, u0, u1) => {
+  const f = BINARY[BINARY_LIST[p[0]]];
+  const O = src(V, p, p[1]), A = src(V, p, p[3]), B = src(V, p, p[7]);
+  const out = p[2], a = p[4], aRow = p[5], aIn = p[6], b = p[8], bRow = p[9], bIn = p[10], R = p[11], n = p[12];
+  for (let u = u0; u < u1; u++) f(O, out + u * R, A, a + u * aRow, aIn, B, b + u * bRow, bIn, Math.min(R, n - u * R));
+};
+
+/** [out src, out, c src, c, cRow, cIn, a src, a, aRow, aIn, b src, b, bRow, bIn, R, n]: rows as in OP_BINARY. */
+JS_OPS[OP_WHERE] = (V, p, u0, u1) => {
+  const O = src(V, p, p[0]), C = src(V, p, p[2]), A = src(V, p, p[6]), B = src(V, p, p[10]);
+  const R = p[14], n = p[15], cs = p[5], as = p[9], bs = p[13];
+  for (let u = u0; u < u1; u++) {
+    const oo = p[1] + u * R, co = p[3] + u * p[4], ao = p[7] + u * p[8], bo = p[11] + u * p[12], len = Math.min(R, n - u * R);
+    for (let i = 0; i < len; i++) O[oo + i] = C[co + i * cs] !== 0 ? A[ao + i * as] : B[bo + i * bs];
+  }
+};
+
+/** [op, out src, out, x src, x, n, inner, outer, q]: units are rows p when outer > 1, else column blocks of q. */
+JS_OPS[OP_REDUCE] = (V, p, u0, u1) => {
+  const op = REDUCE_LIST[p[0]], O = src(V, p, p[1]), X = src(V, p, p[3]), n = p[5], inner = p[6], outer = p[7], q = p[8];
+  if (outer > 1) reduceRange(op, X, p[4], O, p[2], n, inner, u0, u1, 0, inner);
+  else reduceRange(op, X, p[4], O, p[2], n, inner, 0, 1, u0 * q, Math.min(inner, u1 * q));
+};
+
+/** [param, grad, m, v, n, unit, beta1, beta2, eps, stepSize, sbc2] (float32 offsets). */
+JS_OPS[OP_ADAM] = (V, p, u0, u1) => {
+  const n = p[4], U = p[5], M = V.f32;
+  adamPlainRange(M, p[0], M, p[1], M, p[2], M, p[3], u0 * U, Math.min(n, u1 * U), p[6], p[7], p[8], p[9], p[10]);
+};
+
+/** [param, grad, buf (−1: none), n, unit, ...sgdConstants] (float32 offsets). */
+JS_OPS[OP_SGD] = (V, p, u0, u1) => {
+  const n = p[3], U = p[4], c: number[] = [], M = V.f32;
+  for (let i = 0; i < SGD_CONSTS; i++) c.push(p[5 + i]);
+  sgdRange(M, p[0], M, p[1], p[2] < 0 ? null : M, p[2], u0 * U, Math.min(n, u1 * U), c);
+};
