@@ -1,5 +1,5 @@
 /**
- * `npx tsx scripts/compress-measure-csv.ts [--rows 4000] [--epochs 30] [--finetune 4] [--seed 1] [--width 0.4] [--json] [--csv FILE]`:
+ * `npx tsx scripts/compress-measure-csv.ts [--rows 4000] [--epochs 12] [--finetune 4] [--seed 1] [--width 0.4] [--json] [--csv FILE]`:
  * issue #15's compression targets on an uploaded-CSV MLP. The script writes a customer table
  * (numeric and categorical columns, a few blank cells, a 4-class label drawn from noisy
  * non-linear scores, so the best possible accuracy is well under 100%) from a fixed seed, and
@@ -27,7 +27,7 @@ const flag = (name: string, fallback: number) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? Number(args[i + 1]) : fallback;
 };
-const rows = flag('rows', 4000), epochs = flag('epochs', 30), finetune = flag('finetune', 4), seed = flag('seed', 1), width = flag('width', 0.4);
+const rows = flag('rows', 4000), epochs = flag('epochs', 12), finetune = flag('finetune', 4), seed = flag('seed', 1), width = flag('width', 0.4);
 const json = args.includes('--json');
 const csvOut = args.includes('--csv') ? args[args.indexOf('--csv') + 1] : undefined;
 const log = (s: string) => (json ? console.error(s) : console.log(s));
