@@ -4,9 +4,9 @@
  * (numeric and categorical columns, a few blank cells, a 4-class label drawn from noisy
  * non-linear scores, so the best possible accuracy is well under 100%) from a fixed seed, and
  * reads it through the real upload path — parseUpload (CSV detection and typing, as a drop in
- * the IDE or `--data FILE` in the CLI), then the stored-data preparation (one-hot categories,
- * rows with blanks dropped, standardised on the training rows, stratified split with a test
- * part the variants are scored on). It trains Input → 128 → 64 → classes (ReLU) and runs the
+ * the IDE or `--data FILE` in the CLI), then the stored-data preparation with its defaults
+ * (one-hot categories, blank cells filled with the training mean, standardised on the training
+ * rows, stratified 70/15/15 split whose test part the variants are scored on). It trains Input → 128 → 64 → classes (ReLU) and runs the
  * same variants and target rules as the LeNet-5 case (compress-measure-runs.ts).
  * `--csv FILE` also writes the generated table, to drop it in the IDE.
  */
@@ -83,7 +83,7 @@ function customerCsv(n: number): { text: string; bayes: number } {
     const p = s.map((v) => Math.exp(v - m));
     const label = pick(classes, p);
     bayes += Math.max(...p) / p.reduce((a, b) => a + b, 0);
-    // A few blank cells, as real exports have: the default preparation drops those rows.
+    // A few blank cells, as real exports have: the default preparation fills them with the mean.
     const blank = (v: string) => (r() < 0.004 ? '' : v);
     lines.push([age, blank(income.toFixed(1)), tenure, visits, basket.toFixed(2), tickets, discount.toFixed(3), region, plan, device, newsletter, label].map(String).join(','));
   }
@@ -98,7 +98,7 @@ const bytes = new TextEncoder().encode(text);
 const parsed = await parseUpload([{ name, bytes }]);
 const upload: StoredDataset = { id: `file:${name}`, name, format: parsed.format, bytes: bytes.byteLength, decodedBytes: decodedBytes(parsed.data), createdAt: new Date(0).toISOString(), data: parsed.data, notes: parsed.notes };
 const io: DataIO = { readUpload: async () => upload };
-// A fixed split seed: every training seed is scored on the same 15% test rows.
+// The default preparation but for a fixed split seed: every training seed is scored on the same 600 test rows.
 const dataset: DatasetSpec = { kind: 'upload', id: upload.id, name, prep: { label: 'segment', valFraction: 0.15, testFraction: 0.15, seed: 7 } };
 const config: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, optimizer: 'adam', lr: 0.001, batchSize: 32, epochs, seed, validationSplit: 0.15 };
 
