@@ -1,5 +1,5 @@
 /**
- * `npx tsx scripts/compress-measure-csv.ts [--rows 4000] [--epochs 12] [--finetune 4] [--seed 1] [--width 0.4] [--json] [--csv FILE]`:
+ * `npx tsx scripts/compress-measure-csv.ts [--rows 4000] [--epochs 12] [--finetune 4] [--seed 1] [--temperature 4] [--alpha 0.7] [--width 0.4] [--json] [--csv FILE]`:
  * issue #15's compression targets on an uploaded-CSV MLP. The script writes a customer table
  * (numeric and categorical columns, a few blank cells, a 4-class label drawn from noisy
  * non-linear scores, so the best possible accuracy is well under 100%) from a fixed seed, and
@@ -28,6 +28,7 @@ const flag = (name: string, fallback: number) => {
   return i >= 0 ? Number(args[i + 1]) : fallback;
 };
 const rows = flag('rows', 4000), epochs = flag('epochs', 12), finetune = flag('finetune', 4), seed = flag('seed', 1), width = flag('width', 0.4);
+const temperature = flag('temperature', 4), alpha = flag('alpha', 0.7);
 const json = args.includes('--json');
 const csvOut = args.includes('--csv') ? args[args.indexOf('--csv') + 1] : undefined;
 const log = (s: string) => (json ? console.error(s) : console.log(s));
@@ -118,7 +119,7 @@ log(`training (${epochs} epochs, seed ${seed})…`);
 const trained = await runTraining({ runId: 'measure-csv', graph, dataset, config, boundaryResolution: 0 }, { io, shouldStop: () => false, onEvent: () => {} });
 const base: Omit<CompressJob, 'prune' | 'quantize' | 'distill'> = { graph, weights: trained.weights, dataset, config, latencyRuns: 50 };
 
-const measured = await measureCompression({ base, io, student, epochs, finetune, log });
+const measured = await measureCompression({ base, io, student, epochs, finetune, temperature, alpha, log });
 
 if (json) console.log(JSON.stringify({ rows, epochs, finetune, seed, width, bayes, features: data.train.features, classes, testRows: data.test?.rows ?? 0, ...measured }));
 else printMeasured(measured);

@@ -15,6 +15,9 @@ export interface MeasureCase {
   student: GraphJSON;
   epochs: number;
   finetune: number;
+  /** Distillation's temperature and alpha (4 and 0.7 unless given: the CLI's and Compress view's defaults). */
+  temperature?: number;
+  alpha?: number;
   log(line: string): void;
 }
 
@@ -41,7 +44,7 @@ export async function measureCompression(c: MeasureCase): Promise<Measured> {
     ['80% unstructured (per layer)', { prune: { mode: 'unstructured', sparsity: 0.8, schedule: 'polynomial', finetuneEpochs: finetune } }],
     ['80% global', { prune: { mode: 'global', sparsity: 0.8, schedule: 'polynomial', finetuneEpochs: finetune } }],
     ['50% channels', { prune: { mode: 'channels', sparsity: 0.5, schedule: 'polynomial', finetuneEpochs: finetune } }],
-    ['distillation', { distill: { student: c.student, temperature: 4, alpha: 0.7, epochs, compareWithoutTeacher: true } }],
+    ['distillation', { distill: { student: c.student, temperature: c.temperature ?? 4, alpha: c.alpha ?? 0.7, epochs, compareWithoutTeacher: true } }],
   ];
   const results: Record<string, VariantReport[]> = {};
   const dataBytes: Record<string, Record<string, number>> = {};

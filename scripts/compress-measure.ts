@@ -1,5 +1,5 @@
 /**
- * `npx tsx scripts/compress-measure.ts [--samples 3000] [--epochs 16] [--finetune 4] [--seed 1] [--json]`:
+ * `npx tsx scripts/compress-measure.ts [--samples 3000] [--epochs 16] [--finetune 4] [--seed 1] [--temperature 4] [--alpha 0.7] [--json]`:
  * measures issue #15's compression targets on the built-in digits with LeNet-5 — trains the
  * baseline, then int8 PTQ and QAT, 80% unstructured pruning (per-layer and global thresholds) with
  * fine-tuning, 50% channel pruning,
@@ -21,6 +21,7 @@ const flag = (name: string, fallback: number) => {
   return i >= 0 ? Number(args[i + 1]) : fallback;
 };
 const samples = flag('samples', 3000), epochs = flag('epochs', 16), finetune = flag('finetune', 4), seed = flag('seed', 1);
+const temperature = flag('temperature', 4), alpha = flag('alpha', 0.7);
 const json = args.includes('--json');
 const log = (s: string) => (json ? console.error(s) : console.log(s));
 
@@ -33,7 +34,7 @@ log(`training LeNet-5 on digits (${samples} samples, ${epochs} epochs, seed ${se
 const trained = await runTraining({ runId: 'measure', graph, dataset, config, boundaryResolution: 0 }, { shouldStop: () => false, onEvent: () => {} });
 const base: Omit<CompressJob, 'prune' | 'quantize' | 'distill'> = { graph, weights: trained.weights, dataset, config, latencyRuns: 50 };
 
-const measured = await measureCompression({ base, student: suggestStudent(graph, 0.48), epochs, finetune, log });
+const measured = await measureCompression({ base, student: suggestStudent(graph, 0.48), epochs, finetune, temperature, alpha, log });
 
 if (json) console.log(JSON.stringify({ samples, epochs, finetune, seed, ...measured }));
 else printMeasured(measured);
