@@ -19,6 +19,9 @@ export async function openApp(page: Page): Promise<void> {
 
 /** A first visit opens the start screen (template gallery); start with the starter model. */
 export async function dismissWelcome(page: Page): Promise<void> {
+  // The app renders once boot has read the autosave (up to 1.5 s), the start screen in the same
+  // render: asked before that, the page is blank and the screen would open after this returned.
+  await expect(page.getByRole('textbox', { name: 'Project name' })).toBeVisible({ timeout: 15_000 });
   const start = page.getByRole('button', { name: 'Start with the starter model' });
   if (await start.isVisible().catch(() => false)) await start.click();
   await expect(page.getByRole('dialog')).toHaveCount(0);
