@@ -5,17 +5,9 @@ import { nodeThreadHost } from '../../cli/nodeThreads.ts';
 import { F, getThreads, nn, optim, setBackend, setThreadHost, setThreads, tensor } from '../../index.ts';
 import type { Tensor } from '../../index.ts';
 import { helpedChunks, threadedJobs } from './pool.ts';
+import { seededFloats as rand } from '../../test/seeded.ts';
 
 setBackend('cpu');
-const rand = (n: number, seed: number): Float32Array => {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-};
 const t = (n: number[], seed: number): Tensor => tensor(rand(n.reduce((a, b) => a * b, 1), seed), { shape: n, dtype: 'float32' });
 
 /** Everything the kernels compute in one go: big and thin products, transposes, conv forward and both gradients. */

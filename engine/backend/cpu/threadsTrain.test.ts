@@ -9,17 +9,9 @@ import type { Tensor } from '../../index.ts';
 import { arenaBytes } from './arena.ts';
 import { helpedChunks } from './pool.ts';
 import { threadedKernelJobs } from './threaded.ts';
+import { seededFloats as rand } from '../../test/seeded.ts';
 
 setBackend('cpu');
-const rand = (n: number, seed: number): Float32Array => {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-};
 const f32 = (shape: number[], seed: number): Tensor => tensor(rand(shape.reduce((a, b) => a * b, 1), seed), { shape, dtype: 'float32' });
 const labels = (n: number): Tensor => tensor(Int32Array.from({ length: n }, (_, i) => (i * 7) % 10), { shape: [n], dtype: 'int32' });
 

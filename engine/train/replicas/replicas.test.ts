@@ -18,18 +18,11 @@ import { setReplicaHost } from './host.ts';
 import { setReplicaWaitLimit, type ReplicaOutcome } from './group.ts';
 import { parallelPlan } from './plan.ts';
 import { analyzeGraph } from '../../graph/analyze.ts';
+import { seededFloats } from '../../test/seeded.ts';
 
 setBackend('cpu');
 
-const rand = (n: number, seed: number): Float32Array => {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 32;
-  }
-  return out;
-};
+const rand = (n: number, seed: number) => seededFloats(n, seed, 0, 1);
 
 const spirals = makeBuiltin2D('spirals', { samples: 100, noise: 0.2, seed: 7 });
 const points: ArrayDataset = { x: spirals.x, y: spirals.y, rows: spirals.y.length, features: 2 };
