@@ -80,7 +80,7 @@ describe('flowgrad compress', () => {
     run('predict', outFile, '--input', xFile, '--out', yFile, '--prepared');
     expect(maxAbsDiff(parseNpy(new Uint8Array(readFileSync(yFile))).data, simulated)).toBeLessThanOrEqual(1e-6);
     // The project keeps the model as int8: the same file inside, and `evaluate` scores it as the report did.
-    expect(reopened.project.quantized).toEqual({ format: 'int8', version: 1 });
+    expect(reopened.project.quantized).toEqual({ format: 'int8', version: 2 });
     expect(reopened.int8).toEqual(new Uint8Array(readFileSync(json.files.int8!)));
     const ev = JSON.parse(run('evaluate', outFile, '--json')) as { accuracy: number; loss: number };
     expect(ev.accuracy).toBe(int8!.accuracy);

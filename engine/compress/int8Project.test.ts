@@ -41,7 +41,7 @@ describe('an int8 model in the project', () => {
     expect(Object.keys(unzipSync(bytes)).sort()).toEqual(['project.json', 'weights.int8.safetensors', 'weights.safetensors']);
     const read = readProjectZip(bytes);
     expect(read.project.version).toBe(3);
-    expect(read.project.quantized).toEqual({ format: 'int8', version: 1 });
+    expect(read.project.quantized).toEqual({ format: 'int8', version: 2 });
     expect(read.int8).toEqual(int8.file);
     expect(read.weights).toEqual(int8.weights);
     // Saved again as it was read: the same files.
@@ -95,7 +95,9 @@ describe('an int8 model in the project', () => {
     const { int8, weights } = await compressed();
     const zip = (q: unknown, files: Record<string, Uint8Array>) => zipSync({ 'project.json': strToU8(JSON.stringify({ ...project(), version: 3, quantized: q })), 'weights.safetensors': int8.weights, ...files });
     expect(badFile(() => readProjectZip(zip({ format: 'int4', version: 1 }, { 'weights.int8.safetensors': int8.file })))).toMatch(/quantized as "int4".*update Flowgrad/);
-    expect(badFile(() => readProjectZip(zip({ format: 'int8', version: 2 }, { 'weights.int8.safetensors': int8.file })))).toMatch(/\(version 2\).*up to version 1.*update Flowgrad/);
+    expect(badFile(() => readProjectZip(zip({ format: 'int8', version: 3 }, { 'weights.int8.safetensors': int8.file })))).toMatch(/\(version 3\).*up to version 2.*update Flowgrad/);
+    // A version 1 entry (saved before the compact int8 layout) still opens.
+    expect(readProjectZip(zip({ format: 'int8', version: 1 }, { 'weights.int8.safetensors': int8.file })).project.quantized).toEqual({ format: 'int8', version: 2 });
     expect(badFile(() => readProjectZip(zip({ format: 'int8', version: 1 }, {})))).toMatch(/says its model is int8, but weights\.int8\.safetensors is missing/);
     expect(badFile(() => readProjectZip(zip({ format: 'int8', version: 1 }, { 'weights.int8.safetensors': weights })))).toMatch(/not an int8 model from Flowgrad/);
     expect(badFile(() => readProjectZip(zipSync({ 'project.json': strToU8(JSON.stringify({ ...project(), version: 4 })) })))).toMatch(/project version 4; this one reads up to 3/);

@@ -32,9 +32,15 @@ export interface CompressRow {
   channels: ChannelRule;
   /** int8: the activations entering the node are quantized per tensor (the input of a weighted op). */
   quantizeInput: boolean;
+  /**
+   * int8: float parameters rounded to float16 values (the int8 file stores them as F16, and the
+   * simulation computes with exactly those): a quantized layer's bias, which int8 runtimes add
+   * at far coarser precision anyway (int32 in steps of input scale × weight scale).
+   */
+  half: readonly string[];
 }
 
-const none = { weights: {}, quantizeInput: false } as const;
+const none = { weights: {}, quantizeInput: false, half: [] } as const;
 const barrier: CompressRow = { ...none, channels: { kind: 'barrier' } };
 /** Elementwise with f(0) = 0: a zeroed channel stays zero, any axis. */
 const zeroKeeping: CompressRow = { ...none, channels: { kind: 'perChannel', axis: 0, params: {}, zeroed: [] } };
@@ -48,17 +54,18 @@ const conv = (outAxis: number, inAxis: number): CompressRow => ({
   weights: { weight: outAxis },
   channels: { kind: 'producer', attr: 'filters', axis: 1, out: { weight: outAxis, bias: 0 }, in: { weight: inAxis } },
   quantizeInput: true,
+  half: ['bias'],
 });
 
 export const COMPRESS_LAYERS: Readonly<Record<ModelLayerType, CompressRow>> = {
-  Dense: { weights: { weight: 0 }, channels: { kind: 'producer', attr: 'units', axis: -1, out: { weight: 0, bias: 0 }, in: { weight: 1 } }, quantizeInput: true },
+  Dense: { weights: { weight: 0 }, channels: { kind: 'producer', attr: 'units', axis: -1, out: { weight: 0, bias: 0 }, in: { weight: 1 } }, quantizeInput: true, half: ['bias'] },
   Conv1d: conv(0, 1),
   Conv2d: conv(0, 1),
   // [in, out, k, k]: output channels on axis 1.
   ConvTranspose2d: conv(1, 0),
   // Grouped per input channel: its channel count is tied to its input's, so it is a barrier.
-  DepthwiseConv2d: { weights: { weight: 0 }, channels: { kind: 'barrier' }, quantizeInput: true },
-  Embedding: { weights: { weight: 0 }, channels: { kind: 'barrier' }, quantizeInput: false },
+  DepthwiseConv2d: { weights: { weight: 0 }, channels: { kind: 'barrier' }, quantizeInput: true, half: ['bias'] },
+  Embedding: { weights: { weight: 0 }, channels: { kind: 'barrier' }, quantizeInput: false, half: [] },
   Add: barrier,
   Multiply: barrier,
   Concat: barrier,

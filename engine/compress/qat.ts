@@ -9,16 +9,19 @@
  *   observers do, because the model starts trained (its ranges are already meaningful), a few
  *   epochs give an EMA little to settle, and training against exactly the ranges the int8 file
  *   will hold means the model adapts to the quantization it is deployed with.
- * - Weights (per output channel, symmetric, scale = max|w|/127 of the current weights):
+ * - Weights (per output channel, symmetric, scale = max|w|/127 of the current weights, rounded
+ *   to float16 as the int8 file stores it):
  *   the optimizer moves float "master" weights; the layers compute with their fake-quantized
  *   values. After each optimizer step the step's change is added to the masters and the
  *   parameters are set back to fake-quant(master) — the STE for weights, since with the
  *   max-scale every weight lies inside the range (identity gradient everywhere). Weights that
- *   are exactly zero (pruned) stay zero.
+ *   are exactly zero (pruned) stay zero. The quantized layers' biases are held the same way at
+ *   their float16 values (the int8 file stores them as F16).
  * At the end the parameters hold the fine-tuned masters, from which the int8 weights are made
  * exactly as post-training quantization makes them (quantize.ts), so exports are unchanged.
  */
 import { FlowgradError } from '../core/errors.ts';
+import { roundHalf } from '../core/half.ts';
 import { noGrad } from '../autograd/mode.ts';
 import { scope } from '../core/memory.ts';
 import type { Tensor } from '../core/tensor.ts';
@@ -29,7 +32,7 @@ import { fit, type FitCallbacks } from '../train/fit.ts';
 import type { FitContext, TrainCallback } from '../train/callbacks/types.ts';
 import type { LoadedData } from '../train/session.ts';
 import { compressRow } from './layers.ts';
-import { fakeQuant, type ActQuant } from './quantize.ts';
+import { fakeQuant, storedScale, type ActQuant } from './quantize.ts';
 
 /**
  * QAT trains at this fraction of the project's learning rate: the model starts trained, and at
@@ -70,8 +73,9 @@ export function fakeQuantSTE(x: Tensor, a: Pick<ActQuant, 'scale' | 'zeroPoint'>
 export function fakeQuantWeight(w: Tensor, axis: number): Tensor {
   const others = w.shape.map((_, i) => i).filter((i) => i !== axis);
   const max = others.length > 0 ? w.abs().max(others, true) : w.abs();
-  // A channel of zeros keeps its zeros whatever the scale (quantizePerChannel uses 1).
-  const scale = max.maximum(1e-30).div(127);
+  // The very scales quantizePerChannel stores (float16-rounded, 1 for a channel of zeros), made
+  // on the host: QAT, like calibration, runs on a backend that reads synchronously.
+  const scale = tensor(Float32Array.from(max.dataSync(), (m) => (m > 0 ? storedScale(m / 127) : 1)), { shape: [...max.shape] });
   return w.div(scale).round().clamp(-127, 127).mul(scale);
 }
 
@@ -84,20 +88,42 @@ export function quantizedWeights(model: GraphModel): [string, Tensor, number][] 
   }));
 }
 
-/** Keeps float master weights, the parameters holding their fake-quantized values (see the header). */
+/** A tensor's values rounded to float16 values, as quantizeWeights stores a quantized layer's bias. */
+export function halfRound(t: Tensor): Tensor {
+  return tensor(Float32Array.from(t.dataSync(), roundHalf), { shape: [...t.shape] });
+}
+
+/** The float parameters the int8 file holds as float16 values (COMPRESS_LAYERS' `half`: biases). */
+export function halfParams(model: GraphModel): [string, Tensor][] {
+  const own = new Map(model.namedParameters());
+  return model.graph.nodes.flatMap((n) => (compressRow(n.type)?.half ?? []).flatMap((p) => {
+    const t = own.get(`${n.id}.${p}`);
+    return t ? [[`${n.id}.${p}`, t] as [string, Tensor]] : [];
+  }));
+}
+
+/**
+ * Keeps float masters of the quantized weights (and of the biases stored as float16), the
+ * parameters holding their fake-quantized (float16-rounded) values (see the header).
+ */
 export class QatWeights implements TrainCallback {
-  private readonly slots: { param: Tensor; axis: number; master: Tensor; held: Tensor; mask: Tensor | null }[] = [];
+  private readonly slots: { param: Tensor; quant: (t: Tensor) => Tensor; master: Tensor; held: Tensor; mask: Tensor | null }[] = [];
 
   constructor(model: GraphModel) {
     noGrad(() => {
-      for (const [, param, axis] of quantizedWeights(model)) {
+      // Weights keep their pruned zeros (masked); biases have none to keep (a zero bias may move).
+      const targets: [Tensor, (t: Tensor) => Tensor, boolean][] = [
+        ...quantizedWeights(model).map(([, param, axis]): [Tensor, (t: Tensor) => Tensor, boolean] => [param, (t) => fakeQuantWeight(t, axis), true]),
+        ...halfParams(model).map(([, param]): [Tensor, (t: Tensor) => Tensor, boolean] => [param, halfRound, false]),
+      ];
+      for (const [param, quant, keepZeros] of targets) {
         const data = Float32Array.from(param.dataSync());
         const shape = [...param.shape];
-        const mask = data.some((v) => v === 0) ? tensor(data.map((v) => (v === 0 ? 0 : 1)), { shape }) : null;
+        const mask = keepZeros && data.some((v) => v === 0) ? tensor(data.map((v) => (v === 0 ? 0 : 1)), { shape }) : null;
         const master = tensor(data, { shape });
-        const held = scope(() => fakeQuantWeight(master, axis).clone());
+        const held = scope(() => quant(master).clone());
         param.assign(held);
-        this.slots.push({ param, axis, master, held, mask });
+        this.slots.push({ param, quant, master, held, mask });
       }
     });
   }
@@ -108,7 +134,7 @@ export class QatWeights implements TrainCallback {
         // The optimizer moved the fake-quantized value; the masters take that move.
         const moved = s.master.add(s.param.sub(s.held));
         s.master.assign(s.mask ? moved.mul(s.mask) : moved);
-        s.held.assign(fakeQuantWeight(s.master, s.axis));
+        s.held.assign(s.quant(s.master));
         s.param.assign(s.held);
       }
     }));

@@ -2,7 +2,8 @@
 // equals a reference int8 computation — integer inputs, int8 weights, int32 accumulation,
 // then the scales — within one quantization step; per-channel scales bound the weight error
 // by half a step; calibration by percentile ignores outliers that MinMax takes; the int8
-// safetensors file (I8 + F32 scales) and the float16 file load back to the same model.
+// safetensors file (I8, F16 scales packed in one tensor) and the float16 file load back to the
+// same model, and int8 files of the first layout (F32 scales per weight) still load.
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -14,7 +15,8 @@ import { GraphBuilder } from '../templates/build.ts';
 import { manualSeed, tensor } from '../ops/creation.ts';
 import { noGrad } from '../autograd/mode.ts';
 import { Rng } from '../core/rng.ts';
-import { decodeSafetensors } from '../project/safetensors.ts';
+import { roundHalf } from '../core/half.ts';
+import { decodeSafetensors, encodeSafetensors, readSafetensorsHeader, type SafetensorsInput } from '../project/safetensors.ts';
 import { calibrate, dequantizePerChannel, quantizeModel, quantizePerChannel, roundHalfEven, simulateQuantized, type QuantizedModel } from './quantize.ts';
 import { decodeFloat16, decodeInt8, encodeFloat16, encodeInt8 } from './quantFile.ts';
 import { hostTensors } from './strip.ts';
@@ -84,7 +86,12 @@ describe('int8 post-training quantization', () => {
     const { q, scales } = quantizePerChannel(data, [3, 5], 0);
     expect(scales.length).toBe(3);
     expect(scales[0]).toBeLessThan(scales[1]! / 10);
-    expect(Math.max(...q.map(Math.abs))).toBe(127);
+    // Scales are float16 values (what the file stores), and each channel's largest weight still
+    // lands on ±127: rounding the scale to float16 clips nothing.
+    for (const [c, sc] of scales.entries()) {
+      expect(roundHalf(sc)).toBe(sc);
+      expect(Math.max(...[...q.subarray(c * 5, c * 5 + 5)].map(Math.abs))).toBe(127);
+    }
     const back = dequantizePerChannel({ q, scales, shape: [3, 5], axis: 0 });
     back.forEach((v, i) => expect(Math.abs(v - data[i]!)).toBeLessThanOrEqual(scales[Math.floor(i / 5)]! / 2 + 1e-9));
   });
@@ -123,33 +130,68 @@ describe('int8 post-training quantization', () => {
     const batch = () => [tensor(x, { shape: [64, 1, 6, 6] })];
     const mm = calibrate(model, batch(), 'minmax');
     const pc = calibrate(model, batch(), 'percentile', 99.9);
-    expect(mm[0]!.scale).toBeCloseTo(1001 / 255, 3);
+    expect(mm[0]!.scale).toBeCloseTo(1001 / 255, 2);
+    expect(roundHalf(mm[0]!.scale)).toBe(mm[0]!.scale); // a float16 value, as the file stores it
     expect(pc[0]!.scale).toBeLessThan(3.5 / 255);
     model.dispose();
   });
 
-  it('stores int8 weights (I8) with F32 scales in safetensors and loads them back to the same model', () => {
+  it('stores int8 weights (I8) with their scales packed as F16 and loads them back to exactly the same model', () => {
     manualSeed(7);
     const model = new GraphModel(graph());
     const qm = quantizeModel(model, [tensor(inputs(16, 1), { shape: [16, 1, 6, 6] })], 'minmax');
     const bytes = encodeInt8(qm);
     const raw = decodeSafetensors(bytes).tensors;
     expect(raw['fc1.weight']!.dtype).toBe('I8');
-    expect(raw['fc1.weight.scale']!.dtype).toBe('F32');
-    expect(raw['fc1.bias']!.dtype).toBe('F32');
+    expect(raw['fc1.weight']!.data.byteLength).toBe(8 * 108); // one byte per weight
+    // Every scale in one F16 tensor (3 + 8 + 4 channels, then 3 inputs), zero points in one I8.
+    expect([raw['int8.scales']!.dtype, raw['int8.scales']!.shape]).toEqual(['F16', [18]]);
+    expect([raw['int8.zero_points']!.dtype, raw['int8.zero_points']!.shape]).toEqual(['I8', [3]]);
+    // Biases are float16 values in the model too, so F16 loses nothing.
+    expect(raw['fc1.bias']!.dtype).toBe('F16');
+    expect(Object.keys(raw).sort()).toEqual(['conv.bias', 'conv.weight', 'fc1.bias', 'fc1.weight', 'fc2.bias', 'fc2.weight', 'int8.scales', 'int8.zero_points']);
     const back = decodeInt8(bytes);
-    expect(back.weights.map((w) => [w.name, w.axis, [...w.q].slice(0, 5)])).toEqual(qm.weights.map((w) => [w.name, w.axis, [...w.q].slice(0, 5)]));
-    expect(back.activations).toEqual(qm.activations.map((a) => ({ ...a, scale: Math.fround(a.scale) })));
+    expect(back.weights).toEqual(qm.weights);
+    expect(back.activations).toEqual(qm.activations);
+    expect(back.float).toEqual(qm.float);
     const x = tensor(inputs(4, 2), { shape: [4, 1, 6, 6] });
     simulateQuantized(model, qm);
     const a = noGrad(() => model.forward(x)).dataSync();
     const other = new GraphModel(graph());
     simulateQuantized(other, back);
     const b = noGrad(() => other.forward(x)).dataSync();
-    for (let i = 0; i < a.length; i++) expect(b[i]).toBeCloseTo(a[i]!, 5);
-    expect(raw['fc1.weight']!.data.byteLength).toBe(8 * 108); // one byte per weight
+    expect(b).toEqual(a);
     model.dispose();
     other.dispose();
+  });
+
+  it('reads int8 files of layout 1 (F32 scales beside each weight) as saved by earlier Flowgrad', () => {
+    manualSeed(7);
+    const model = new GraphModel(graph());
+    const qm = quantizeModel(model, [tensor(inputs(16, 1), { shape: [16, 1, 6, 6] })], 'minmax');
+    const old = encodeInt8Layout1(qm);
+    expect(readSafetensorsHeader(old).entries.some((e) => e.name === 'fc1.weight.scale')).toBe(true);
+    const back = decodeInt8(old);
+    expect(back.weights).toEqual(qm.weights);
+    expect(back.activations).toEqual(qm.activations);
+    expect(back.float).toEqual(qm.float);
+    // A damaged layout-2 file names what is wrong.
+    const t = decodeSafetensors(encodeInt8(qm));
+    const short = { ...t.tensors, 'int8.scales': { ...t.tensors['int8.scales']!, shape: [17], data: t.tensors['int8.scales']!.data.slice(0, 17) } };
+    expect(() => decodeInt8(encodeSafetensors(short as Record<string, SafetensorsInput>, t.metadata))).toThrow(/'int8.scales' has 17 values/);
+    model.dispose();
+  });
+
+  it('keeps scales float32 where float16 cannot hold them (weights beyond 8.3e6), exactly', () => {
+    const data = Float32Array.of(1e7, -3e7, 0.5, 0.25);
+    const w = { name: 'fc.weight', shape: [2, 2], axis: 0, ...quantizePerChannel(data, [2, 2], 0) };
+    expect(w.scales[0]).toBe(Math.fround(3e7 / 127));
+    const qm: QuantizedModel = { weights: [w], activations: [{ node: 'fc', scale: 0.5, zeroPoint: -3 }], float: { 'fc.bias': { shape: [2], data: Float32Array.of(0.1, 2) } } };
+    const bytes = encodeInt8(qm);
+    const raw = decodeSafetensors(bytes).tensors;
+    expect(raw['int8.scales']!.dtype).toBe('F32');
+    expect(raw['fc.bias']!.dtype).toBe('F32'); // 0.1 is not a float16 value: stored as it is
+    expect(decodeInt8(bytes)).toEqual(qm);
   });
 
   const python = pythonWith(['safetensors', 'numpy']);
@@ -162,12 +204,11 @@ describe('int8 post-training quantization', () => {
     const script = 'import sys, json\nfrom safetensors.numpy import load_file\nt = load_file(sys.argv[1])\n'
       + 'print(json.dumps({k: [str(v.dtype), [int(x) if v.dtype.kind == "i" else float(x) for x in v.reshape(-1)]] for k, v in t.items()}))';
     const got = JSON.parse(execFileSync(python!, ['-c', script, file], { encoding: 'utf8' })) as Record<string, [string, number[]]>;
-    for (const w of qm.weights) {
-      expect(got[w.name]).toEqual(['int8', [...w.q]]);
-      expect(got[`${w.name}.scale`]![0]).toBe('float32');
-      got[`${w.name}.scale`]![1].forEach((s, i) => expect(s).toBe(w.scales[i]));
-    }
-    for (const a of qm.activations) expect(got[`${a.node}.input_zero_point`]).toEqual(['int8', [a.zeroPoint]]);
+    for (const w of qm.weights) expect(got[w.name]).toEqual(['int8', [...w.q]]);
+    expect(got['int8.scales']![0]).toBe('float16');
+    expect(got['int8.scales']![1]).toEqual([...qm.weights.flatMap((w) => [...w.scales]), ...qm.activations.map((a) => a.scale)]);
+    expect(got['int8.zero_points']).toEqual(['int8', qm.activations.map((a) => a.zeroPoint)]);
+    expect(got['fc1.bias']).toEqual(['float16', [...qm.float['fc1.bias']!.data]]);
     model.dispose();
   });
 
@@ -180,3 +221,19 @@ describe('int8 post-training quantization', () => {
     model.dispose();
   });
 });
+
+/** The int8 file as Flowgrad wrote it before layout 2 (kept to check that such files still load). */
+function encodeInt8Layout1(qm: QuantizedModel): Uint8Array {
+  const t: Record<string, SafetensorsInput> = {};
+  for (const w of qm.weights) {
+    t[w.name] = { dtype: 'I8', shape: w.shape, data: w.q };
+    t[`${w.name}.scale`] = { dtype: 'F32', shape: [w.scales.length], data: w.scales };
+  }
+  for (const a of qm.activations) {
+    t[`${a.node}.input_scale`] = { dtype: 'F32', shape: [], data: Float32Array.of(a.scale) };
+    t[`${a.node}.input_zero_point`] = { dtype: 'I8', shape: [], data: Int8Array.of(a.zeroPoint) };
+  }
+  for (const [name, f] of Object.entries(qm.float)) t[name] = { dtype: 'F32', shape: f.shape, data: f.data };
+  const axes = Object.fromEntries(qm.weights.map((w) => [w.name, w.axis]));
+  return encodeSafetensors(t, { format: 'flowgrad', producer: 'flowgrad', 'flowgrad.int8': JSON.stringify({ axes, inputs: qm.activations.map((a) => a.node) }) });
+}

@@ -6,8 +6,12 @@
  * simulation (fake-quant): the weights are replaced by their int8 values times the scales, and
  * each quantized layer's input goes through quantize → dequantize (GraphModel.inputHook), so
  * the report's accuracy is the int8 model's. Rounding is half to even, like the tensor op.
+ * Every scale is rounded to float16 (storedScale) before anything is quantized with it: the
+ * int8 file stores scales as F16, so the simulation, the integer reference, the bundle and the
+ * QDQ ONNX model all compute with exactly the scale the file holds.
  */
 import { FlowgradError } from '../core/errors.ts';
+import { roundHalf } from '../core/half.ts';
 import { noGrad } from '../autograd/mode.ts';
 import { scope } from '../core/memory.ts';
 import type { Tensor } from '../core/tensor.ts';
@@ -37,8 +41,23 @@ export interface ActQuant {
 export interface QuantizedModel {
   weights: WeightQuant[];
   activations: ActQuant[];
-  /** Everything kept in float32 (biases, norms' parameters and buffers, unquantized layers). */
+  /** Everything kept in float (biases — float16 values, see layers.ts — norms' parameters and buffers, unquantized layers). */
   float: Record<string, HostTensor>;
+}
+
+/** The smallest positive float16 (a subnormal): the least scale kept, so no scale rounds to 0. */
+const HALF_MIN = 2 ** -24;
+
+/**
+ * A scale as the int8 file stores it: the nearest float16 (at least its smallest positive
+ * value), or float32 where float16 cannot hold it (beyond ±65504, i.e. weights over 8.3e6 or
+ * activation ranges over 1.7e7), so such a file falls back to F32 scales rather than fail.
+ * Nearest, not upward: a normal float16 is within 2^-11 of the exact scale, so the largest
+ * weight still lands on ±127 (127 · (1 + 2^-11) rounds to 127) and nothing clips.
+ */
+export function storedScale(s: number): number {
+  const h = roundHalf(s);
+  return Number.isFinite(h) ? Math.max(h, HALF_MIN) : Math.fround(s);
 }
 
 export const roundHalfEven = (x: number): number => (Math.abs(x - Math.trunc(x)) === 0.5 ? 2 * Math.round(x / 2) : Math.round(x));
@@ -49,7 +68,7 @@ export function quantizePerChannel(data: Float32Array, shape: readonly number[],
   const ch = (i: number) => Math.floor(i / inner) % n;
   const max = new Float32Array(n);
   for (let i = 0; i < data.length; i++) max[ch(i)] = Math.max(max[ch(i)]!, Math.abs(data[i]!));
-  const scales = max.map((m) => (m > 0 ? m / 127 : 1));
+  const scales = max.map((m) => (m > 0 ? storedScale(m / 127) : 1));
   const q = new Int8Array(data.length);
   for (let i = 0; i < data.length; i++) q[i] = Math.max(-127, Math.min(127, roundHalfEven(data[i]! / scales[ch(i)]!)));
   return { q, scales };
@@ -65,7 +84,7 @@ export function dequantizePerChannel(w: Pick<WeightQuant, 'q' | 'scales' | 'shap
 /** Scale and zero point of an asymmetric int8 range covering [lo, hi] (and 0, so zero is exact). */
 export function activationParams(lo: number, hi: number): { scale: number; zeroPoint: number } {
   const min = Math.min(0, lo), max = Math.max(0, hi);
-  const scale = max > min ? (max - min) / 255 : 1;
+  const scale = max > min ? storedScale((max - min) / 255) : 1;
   return { scale, zeroPoint: Math.max(-128, Math.min(127, roundHalfEven(-128 - min / scale))) };
 }
 
@@ -141,15 +160,25 @@ export function calibrate(model: GraphModel, batches: Iterable<Tensor>, method: 
   return [...observers].map(([node, o]) => ({ node, ...activationParams(...o.range(method, percentile)) }));
 }
 
-/** Quantizes the model's weights per channel (those COMPRESS_LAYERS names); the rest stays float32. */
+/** The values rounded to float16 (kept float32 if one is beyond float16's range, so nothing becomes infinite). */
+function halfValues(data: Float32Array): Float32Array {
+  const h = data.map(roundHalf);
+  return h.every(Number.isFinite) ? h : data;
+}
+
+/**
+ * Quantizes the model's weights per channel (those COMPRESS_LAYERS names); the rest stays float,
+ * the quantized layers' biases (the rows' `half`) rounded to float16 values.
+ */
 export function quantizeWeights(model: GraphModel): Pick<QuantizedModel, 'weights' | 'float'> {
   const weights: WeightQuant[] = [];
   const float: Record<string, HostTensor> = {};
   const axes = new Map<string, number>(model.graph.nodes.flatMap((n) => Object.entries(compressRow(n.type)?.weights ?? {}).map(([p, axis]) => [`${n.id}.${p}`, axis] as const)));
+  const half = new Set(model.graph.nodes.flatMap((n) => (compressRow(n.type)?.half ?? []).map((p) => `${n.id}.${p}`)));
   for (const [name, t] of [...model.namedParameters(), ...model.namedBuffers()]) {
     const data = Float32Array.from(t.dataSync());
     const axis = axes.get(name);
-    if (axis === undefined) float[name] = { shape: [...t.shape], data };
+    if (axis === undefined) float[name] = { shape: [...t.shape], data: half.has(name) ? halfValues(data) : data };
     else weights.push({ name, shape: [...t.shape], axis, ...quantizePerChannel(data, t.shape, axis) });
   }
   return { weights, float };

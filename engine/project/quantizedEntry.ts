@@ -12,9 +12,17 @@ import type { JsonReader } from '../graph/json-check.ts';
 import { readSafetensorsHeader } from './safetensors.ts';
 
 export const QUANTIZED_FILE = 'weights.int8.safetensors';
-export const QUANTIZED_VERSION = 1;
+/**
+ * 2: the int8 file may be in the compact layout 2 (F16 scales packed in one tensor), which a
+ * Flowgrad reading only version 1 cannot decode: it says to update instead. Version 1 entries
+ * (layout 1 files) are still read.
+ */
+export const QUANTIZED_VERSION = 2;
 /** The safetensors metadata key every int8 file from Flowgrad carries (quantFile.ts writes it). */
 export const INT8_METADATA_KEY = 'flowgrad.int8';
+/** Layout 2's packed tensors: every scale (F16), every input zero point (I8). */
+export const INT8_SCALES = 'int8.scales';
+export const INT8_ZERO_POINTS = 'int8.zero_points';
 
 export interface QuantizedEntry {
   /** How the model computes: int8 weights and activations, simulated (fake-quant) by the engine. */
@@ -59,7 +67,7 @@ export interface Int8Summary {
 
 export function int8Summary(bytes: Uint8Array): Int8Summary {
   const { entries, metadata } = readSafetensorsHeader(bytes);
-  const weights = entries.filter((e) => e.dtype === 'I8' && !e.name.endsWith('.input_zero_point'));
+  const weights = entries.filter((e) => e.dtype === 'I8' && e.name !== INT8_ZERO_POINTS && !e.name.endsWith('.input_zero_point'));
   let inputs: number;
   try {
     inputs = (JSON.parse(metadata[INT8_METADATA_KEY] ?? '{}') as { inputs?: unknown[] }).inputs?.length ?? 0;
