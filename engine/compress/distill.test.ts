@@ -8,7 +8,13 @@ import { crossEntropy } from '../nn/losses.ts';
 import { analyzeGraph } from '../graph/analyze.ts';
 import { getTemplate } from '../templates/index.ts';
 import { Rng } from '../core/rng.ts';
-import { distillationLoss, softTargetLoss, suggestStudent } from './distill.ts';
+import { manualSeed } from '../ops/creation.ts';
+import { GraphBuilder } from '../templates/build.ts';
+import { GraphModel } from '../train/graphModel.ts';
+import { fit } from '../train/fit.ts';
+import type { ArrayDataset } from '../project/dataTypes.ts';
+import type { TrainConfig } from '../project/config.ts';
+import { distillationLoss, distillLossFn, softTargetLoss, suggestStudent } from './distill.ts';
 
 const rng = new Rng(11);
 const N = 3, C = 4;
@@ -45,6 +51,63 @@ describe('distillation loss', () => {
     }
     expect(loss.dataSync()[0]).toBeCloseTo((T * T * kl) / N, 12);
     expect(softTargetLoss(f64(ztV), f64(ztV), T).dataSync()[0]).toBeCloseTo(0, 12);
+  });
+});
+
+// A small MLP with Dropout: the teacher must compute its logits in eval mode (no dropout, and
+// no draws from the seeded stream the student's own dropout masks come from), so α = 0 trains
+// exactly what the labels-only run trains — the "same student without the teacher" comparison.
+function mlp(units: number) {
+  const g = new GraphBuilder();
+  g.chain(null, ['input', 'Input', { shape: [4] }], ['d1', 'Dense', { units }], ['r1', 'ReLU'], ['drop', 'Dropout', { p: 0.3 }], ['d2', 'Dense', { units: 3 }], ['loss', 'Loss', { loss: 'crossEntropy' }]);
+  return g.build();
+}
+const rows = 64;
+const data: ArrayDataset = { x: Float32Array.from({ length: rows * 4 }, () => rng.normal()), y: Int32Array.from({ length: rows }, (_, i) => i % 3), rows, features: 4 };
+const cfg: TrainConfig = { optimizer: 'adam', lr: 0.01, batchSize: 16, epochs: 2, seed: 5, validationSplit: 0, compiled: false };
+
+async function trainStudent(teacher: GraphModel | null, alpha: number): Promise<Float32Array[]> {
+  manualSeed(cfg.seed);
+  const s = new GraphModel(mlp(8));
+  try {
+    await fit(s, data, null, cfg, teacher ? { loss: distillLossFn(s, teacher, { temperature: 4, alpha }) } : {});
+    return s.parameters().map((p) => Float32Array.from(p.dataSync()));
+  } finally {
+    s.dispose();
+  }
+}
+
+describe('distillation training', () => {
+  it('runs the teacher in eval mode: α = 0 trains the same weights as the labels alone, even after the teacher was put in training mode', async () => {
+    manualSeed(99);
+    const teacher = new GraphModel(mlp(16));
+    try {
+      const alone = await trainStudent(null, 0);
+      teacher.train();
+      expect(await trainStudent(teacher, 0)).toEqual(alone);
+      const distilled = await trainStudent(teacher, 0.7);
+      expect(distilled).not.toEqual(alone);
+    } finally {
+      teacher.dispose();
+    }
+  });
+
+  it('computes the soft targets from the teacher\'s eval-mode logits on the very batch it is given, the same on every call', () => {
+    manualSeed(99);
+    const teacher = new GraphModel(mlp(16)), student = new GraphModel(mlp(8));
+    try {
+      teacher.train();
+      student.eval(); // the student's own dropout off too, so only the teacher could make the two calls differ
+      const x = tensor(data.x.slice(0, 16 * 4), { shape: [16, 4] }), y = tensor(data.y.slice(0, 16), { shape: [16], dtype: 'int32' });
+      const lossOf = distillLossFn(student, teacher, { temperature: 2, alpha: 1 });
+      const a = lossOf(x, y).loss.dataSync()[0], b = lossOf(x, y).loss.dataSync()[0];
+      expect(a).toBe(b);
+      teacher.eval();
+      expect(softTargetLoss(student.logits(x), teacher.logits(x), 2).dataSync()[0]).toBeCloseTo(a!, 5);
+    } finally {
+      teacher.dispose();
+      student.dispose();
+    }
   });
 });
 
