@@ -17,9 +17,11 @@
 import type { TypedArray } from '../../core/dtype.ts';
 import type { BackendBuffer, KernelArgs } from '../types.ts';
 import { scratch as kernelScratch } from './arena.ts';
-import { parallel } from './pool.ts';
+import { jobParams, parallel } from './pool.ts';
+import { OP_PACK } from './threadOps.ts';
 import type { Sink } from './pool.ts';
 import { wasmMatmul } from './wasm.ts';
+import { packRows } from './pack.ts';
 import type { WasmMatmul } from './wasm.ts';
 
 const d = (b: BackendBuffer): TypedArray => (b as unknown as { data: TypedArray }).data;
@@ -144,30 +146,6 @@ function transposeInto(src: TypedArray, off: number, rows: number, cols: number,
     }
 }
 
-/**
- * Packs op(A) (m×k) into w-row panels: P[o + i0·k + p·w + r] = op(A)[i0 + r, p], zero-padded,
- * so a micro-kernel streams both operands contiguously whatever their layout.
- */
-function packRows(A: TypedArray, ao: number, m: number, k: number, trans: boolean, P: Float32Array, w = 4, o = 0): void {
-  const lda = trans ? m : k;
-  for (let i0 = 0; i0 < m; i0 += w) {
-    const base = o + i0 * k, rows = Math.min(w, m - i0);
-    if (trans) {
-      // op(A) rows are columns of A: read w consecutive elements of each row of A.
-      for (let p = 0; p < k; p++) {
-        const src = ao + p * lda + i0, dst = base + p * w;
-        for (let r = 0; r < rows; r++) P[dst + r] = A[src + r];
-        for (let r = rows; r < w; r++) P[dst + r] = 0;
-      }
-      continue;
-    }
-    for (let r = 0; r < w; r++) {
-      if (r >= rows) { for (let p = 0; p < k; p++) P[base + p * w + r] = 0; continue; }
-      for (let p = 0, a = ao + (i0 + r) * lda; p < k; p++) P[base + p * w + r] = A[a + p];
-    }
-  }
-}
-
 /** Left (m×k) and right (k×n) operands of the WASM kernel as they lie in memory. */
 interface Operand { src: TypedArray; off: number; rows: number; cols: number; colMajor: boolean; at: number }
 
@@ -183,6 +161,23 @@ const memAt = (b: BackendBuffer): number => {
   return addr >= 0 ? addr / 4 : -1;
 };
 
+/** Work units (pool.ts's multiply-add scale) per packed element: a strided JS copy. */
+const PACK_COST = 16;
+
+/** Sets up an OP_PACK job for op(X)'s panels when X lies in the shared memory; false if it does not. */
+function packJob(X: Operand, rows: number, k: number, trans: boolean, w: number, dst: number): boolean {
+  if (X.at < 0) return false;
+  const p = jobParams();
+  p[0] = X.at + X.off; p[1] = rows; p[2] = k; p[3] = trans ? 1 : 0; p[4] = dst; p[5] = w;
+  return true;
+}
+
+/** Packs op(X) (rows×k) into w-row panels at `dst`: across threads when X is in the shared memory. */
+function packPanels(M: Float32Array, X: Operand, rows: number, k: number, trans: boolean, w: number, dst: number): void {
+  if (packJob(X, rows, k, trans, w, dst)) parallel(Math.ceil(rows / w), rows * k * PACK_COST, (s, u0, u1) => s.js(OP_PACK, u0, u1));
+  else packRows(X.src, X.off, rows, k, trans, M, w, dst);
+}
+
 /** Big products: both operands packed (4-row panels of L, 8-column panels of R), the packed kernel. */
 function mmWasmPacked(w: WasmMatmul, L: Operand, R: Operand, out: Out, transOut: boolean, copyL: boolean, copyR: boolean): void {
   const m = L.rows, k = L.cols, n = R.cols;
@@ -191,10 +186,15 @@ function mmWasmPacked(w: WasmMatmul, L: Operand, R: Operand, out: Out, transOut:
   const aOff = kernelScratch(mp * 4 * k + np * 8 * k + (direct ? 0 : mp * 4 * ldc)), bOff = aOff + mp * 4 * k;
   const cOff = direct ? out.at + out.co : bOff + np * 8 * k;
   const M = w.view(Math.max(bOff + np * 8 * k, cOff + mp * 4 * ldc));
-  if (copyL) packRows(L.src, L.off, m, k, L.colMajor, M, 4, aOff);
-  if (copyR) packRows(R.src, R.off, n, k, !R.colMajor, M, 8, bOff);
-  // Threads take ranges of A panels: each C row block is one thread's, computed as on one thread.
-  parallel(mp, m * n * k, (s, i0, i1) => s.mmp(4 * (aOff + i0 * 4 * k), 4 * bOff, 4 * (cOff + i0 * 4 * ldc), i1 - i0, np, k, 32));
+  if (copyR) packPanels(M, R, n, k, !R.colMajor, 8, bOff);
+  // Threads take ranges of A panels, each packing its own panels just before it multiplies
+  // them (still in cache): each C row block is one thread's, computed as on one thread.
+  const packL = copyL && packJob(L, m, k, L.colMajor, 4, aOff);
+  if (copyL && !packL) packRows(L.src, L.off, m, k, L.colMajor, M, 4, aOff);
+  parallel(mp, m * n * k, (s, i0, i1) => {
+    if (packL) s.js(OP_PACK, i0, i1);
+    s.mmp(4 * (aOff + i0 * 4 * k), 4 * bOff, 4 * (cOff + i0 * 4 * ldc), i1 - i0, np, k, 32);
+  });
   if (!direct) copyOut(M, cOff, ldc, out.C, out.co, m, n, transOut);
 }
 
@@ -239,7 +239,7 @@ function mmWasm(w: WasmMatmul, L: Operand, R: Operand, out: Out, transOut: boole
       }
       for (let p = 0; p < k; p++) T[bTab + p] = 4 * p * n;
     } else {
-      packRows(R.src, R.off, n, k, !R.colMajor, M, 8, rOff);
+      packPanels(M, R, n, k, !R.colMajor, 8, rOff);
       for (let p = 0; p < k; p++) T[bTab + p] = 32 * p;
     }
   }

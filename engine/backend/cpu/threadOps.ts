@@ -13,6 +13,7 @@ import type { BinaryOp, ReduceOp, UnaryOp } from '../types.ts';
 import { BINARY, unaryRow } from './elementwise.ts';
 import { adamPlainRange, sgdRange } from './optim.ts';
 import { reduceRange } from './reduce.ts';
+import { packRows } from './pack.ts';
 
 /** The shared memory seen as each stored dtype; operand source codes index it, SRC_PARAMS being the constants. */
 export interface Views { f32: Float32Array; i32: Int32Array; u8: Uint8Array }
@@ -40,6 +41,8 @@ export const BINARY_LIST = Object.keys(BINARY) as BinaryOp[];
 export const REDUCE_LIST: ReduceOp[] = ['sum', 'mean', 'prod', 'max', 'min'];
 
 export const OP_UNARY = 0, OP_BINARY = 1, OP_REDUCE = 2, OP_ADAM = 3, OP_SGD = 4, OP_WHERE = 5;
+/** Matmul operand packing (pack.ts); numbers 8–15 are the matmul's. */
+export const OP_PACK = 8;
 
 /** Job constants a kernel may use (float64 slots of the params block); scalars go in the last few. */
 export const PARAM_SLOTS = 32;
@@ -95,3 +98,6 @@ JS_OPS[OP_SGD] = (V, p, u0, u1) => {
   for (let i = 0; i < SGD_CONSTS; i++) c.push(p[5 + i]);
   sgdRange(M, p[0], M, p[1], p[2] < 0 ? null : M, p[2], u0 * U, Math.min(n, u1 * U), c);
 };
+
+/** [src, rows, k, trans, dst, w] (float32 offsets): units are w-row panels of op(src). */
+JS_OPS[OP_PACK] = (V, p, u0, u1) => packRows(V.f32, p[0], p[1], p[2], p[3] !== 0, V.f32, p[5], p[4], u0, u1);

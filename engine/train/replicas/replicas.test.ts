@@ -18,6 +18,7 @@ import { setReplicaHost } from './host.ts';
 import { setReplicaWaitLimit, type ReplicaOutcome } from './group.ts';
 import { parallelPlan } from './plan.ts';
 import { analyzeGraph } from '../../graph/analyze.ts';
+import { defaultGraph } from '../../graph/format.ts';
 import { seededFloats } from '../../test/seeded.ts';
 
 setBackend('cpu');
@@ -133,5 +134,8 @@ describe('data-parallel replicas', () => {
     const g = new GraphBuilder();
     g.chain(null, ['input', 'Input', { shape: [8, 8] }], ['c', 'Conv1d', { filters: 8, kernelSize: 3, padding: 1 }], ['r', 'ReLU'], ['f', 'Flatten'], ['d', 'Dense', { units: 2 }], ['loss', 'Loss', { loss: 'crossEntropy' }]);
     expect(plan('auto', g.build(), 64)).toMatchObject({ threads: 1, replicas: 2, why: expect.stringMatching(/^Auto: replicas/) });
+    // A model too small for either (the starter classifier): one thread.
+    expect(plan('auto', defaultGraph(), 32)).toMatchObject({ threads: 1, replicas: 1, why: expect.stringMatching(/^Auto: one thread/) });
+    expect(plan('kernel', defaultGraph(), 32)).toMatchObject({ threads: 2, replicas: 1 });
   });
 });
