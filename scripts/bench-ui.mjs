@@ -8,11 +8,14 @@
  *     (PerformanceObserver 'longtask') and how often the charts redraw; training runs on the
  *     CPU backend with every core (Threads = Auto; `--threads N` picks a count), since the
  *     main thread must stay responsive while the engine worker and its pool threads are busy.
- * Usage: npm run bench:ui [-- --seconds 60 --nodes 1000 --threads auto --no-build]
+ * `--trace` also records a Chromium trace of the training phase and prints whose work the
+ * long tasks were, named through the build's source maps (bench-ui-trace.mjs).
+ * Usage: npm run bench:ui [-- --seconds 60 --nodes 1000 --threads auto --no-build --trace]
  */
 import { execSync, spawn } from 'node:child_process';
 import os from 'node:os';
 import { chromium } from '@playwright/test';
+import { analyseTrace, printTraceReport, startTrace, useSourceMaps } from './bench-ui-trace.mjs';
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -21,6 +24,7 @@ const arg = (name, dflt) => {
 const SECONDS = Number(arg('seconds', 60));
 const NODES = Number(arg('nodes', 1000));
 const THREADS = arg('threads', 'auto');
+const TRACE = process.argv.includes('--trace');
 const PORT = 4179;
 // A private build folder, so a benchmark never races the e2e server over dist/.
 const OUT = 'node_modules/.cache/flowgrad-bench-ui';
@@ -140,8 +144,10 @@ await page.evaluate(() => {
 const trainButton = page.getByRole('button', { name: 'Train', exact: true });
 await trainButton.waitFor();
 if (!(await trainButton.isEnabled())) throw new Error('Train is disabled: the starter model should be trainable');
+const stopTrace = TRACE ? await startTrace(page) : null;
 await trainButton.click();
 await page.waitForTimeout(SECONDS * 1000);
+const trace = stopTrace ? await stopTrace() : null;
 const train = await page.evaluate(() => ({ ...window.__bench, status: window.__flowgrad.store.getState().status, step: window.__flowgrad.store.getState().metrics?.step, sps: window.__flowgrad.store.getState().metrics?.samplesPerSec }));
 const over50 = train.long.filter((d) => d > 50);
 console.log(`\nTraining ${SECONDS} s with the dashboard's live charts (status ${train.status}, step ${train.step}, ${Math.round(train.sps ?? 0)} samples/s):`);
@@ -152,6 +158,10 @@ await page.getByRole('button', { name: 'Stop', exact: true }).click({ timeout: 5
 await page.waitForTimeout(1500);
 const threadsInfo = await settings.getByTestId('threads-info').textContent().catch(() => '?');
 console.log(`  CPU backend, Threads = ${THREADS}: ${threadsInfo}; 1-min load average ${os.loadavg()[0].toFixed(2)}`);
+if (trace) {
+  await useSourceMaps(OUT);
+  printTraceReport(analyseTrace(trace));
+}
 await browser.close();
 stop();
 process.exit(0);

@@ -3,18 +3,21 @@
  * parameter (`<nodeId>.<param>`), see the latest epoch's weight and gradient histograms side
  * by side with their statistics, and a heat strip of each over the epochs so drift, collapse
  * (a dead layer's gradients at zero) or explosion is visible. The engine sends the histograms
- * once per epoch (store/histograms.ts keeps them); the four canvases redraw on the next
- * animation frame after a change, a resize or a theme switch — at most once per frame.
+ * once per epoch (store/histograms.ts keeps them); the four canvases redraw through the
+ * dashboard's frame queue after a change, a resize or a theme switch — at most once per frame,
+ * and while training at most every TRAINING_GAP_MS: small models finish many epochs a second,
+ * and redrawing the strips for each one is main-thread work nobody can read that fast.
  */
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useApp } from '../store/index.ts';
 import { latestHistograms } from '../store/histograms.ts';
 import type { ParamHistogram, ValueHistogram } from '../../workers/api.ts';
 import { css } from './chart.ts';
-import { frameCoalescer } from './frameCoalescer.ts';
+import { dashboardFrames } from './frameQueue.ts';
 import { drawHistogram, drawStrip, fmtValue, parseColor, type PlotColors } from './histogramPlot.ts';
 
 type Kind = 'weights' | 'grads';
+const TRAINING_GAP_MS = 250;
 const KIND_LABEL: Record<Kind, { title: string; noun: string }> = {
   weights: { title: 'Weights', noun: 'Weight' },
   grads: { title: 'Gradients', noun: 'Gradient' },
@@ -71,10 +74,10 @@ export function HistogramCard() {
   const gridRef = useRef<HTMLDivElement | null>(null);
   const drawState = useRef({ param, series });
   drawState.current = { param, series };
-  // One draw of all four canvases, on the next animation frame, however many requests came.
-  // Made once (lazy state), so every effect below requests and cancels the same pending frame.
+  // One draw of all four canvases, on a coming animation frame, however many requests came.
+  // Made once (lazy state), so every effect below requests and cancels the same pending draw.
   const [frames] = useState(() =>
-    frameCoalescer(() => {
+    dashboardFrames.job(() => {
       const { param: p, series: s } = drawState.current;
       const text = css('--text-faint', '#626b7a');
       const colors: Record<Kind, PlotColors> = {
@@ -87,7 +90,7 @@ export function HistogramCard() {
         if (hist) drawHistogram(hist, p ? p[kind] : null, colors[kind]);
         if (strip) drawStrip(strip, s.map((x) => (x ? x[kind] : null)), colors[kind]);
       }
-    }),
+    }, () => (useApp.getState().status === 'running' ? TRAINING_GAP_MS : 0)),
   );
 
   useEffect(() => {

@@ -12,6 +12,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { int8Summary } from '../../engine/project/quantizedEntry.ts';
 import { useApp } from '../store/index.ts';
 import { drawPlot } from './plot2d.ts';
+import { dashboardFrames } from './frameQueue.ts';
 import { useDataSplit, useIs2D, useSourcePoints } from './useDataset.ts';
 import { noPlotText, splitText } from '../data/splitCounts.ts';
 import { probe, ProbeResult, TabularPlayground, type Probe } from './Playground.tsx';
@@ -45,14 +46,14 @@ export function ResultCard({ playground = false }: { playground?: boolean }) {
   const [marker, setMarker] = useState<[number, number] | null>(null);
 
   // While training, boundaries arrive every epoch (many per second): draw at most ~5 times a
-  // second, always ending on the latest one.
-  const lastDraw = useRef(0);
-  const busy = status === 'running';
+  // second, always ending on the latest one, through the dashboard's frame queue (frameQueue.ts)
+  // so the boundary never lands in the same frame as every chart at once.
+  const drawRef = useRef(() => {});
+  const [frames] = useState(() => dashboardFrames.job(() => drawRef.current(), () => (useApp.getState().status === 'running' ? BOUNDARY_FRAME_MS : 0)));
   useEffect(() => {
     const c = canvas.current;
     if (!c) return;
-    const draw = () => {
-      lastDraw.current = performance.now();
+    drawRef.current = () => {
       drawPlot(c, data, boundary);
       if (marker && playground) {
         const ctx = c.getContext('2d')!;
@@ -63,14 +64,9 @@ export function ResultCard({ playground = false }: { playground?: boolean }) {
         ctx.stroke();
       }
     };
-    const wait = busy ? Math.max(0, lastDraw.current + BOUNDARY_FRAME_MS - performance.now()) : 0;
-    let frame = 0;
-    const timer = setTimeout(() => (frame = requestAnimationFrame(draw)), wait);
-    return () => {
-      clearTimeout(timer);
-      cancelAnimationFrame(frame);
-    };
-  }, [data, boundary, marker, playground, busy]);
+    frames.request();
+  }, [frames, data, boundary, marker, playground]);
+  useEffect(() => () => frames.cancel(), [frames]);
 
   const running = status === 'running' || status === 'stopping' || status === 'paused';
   const progress = running && totalEpochs > 0 && metrics ? Math.min(1, metrics.epoch / totalEpochs) : null;

@@ -2,11 +2,13 @@
  * Shared uPlot plumbing for the dashboard's charts: theme-aware axes, and `mountChart`, which
  * creates a plot in an element, resizes it with the element, and redraws it at most once per
  * animation frame whenever the store changes in a way the chart cares about — never through
- * React rendering, so live training never re-renders components.
+ * React rendering, so live training never re-renders components. Redraws go through the
+ * dashboard's frame queue (frameQueue.ts), which spreads the plots over frames within a budget.
  */
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { useApp, type AppState } from '../store/index.ts';
+import { dashboardFrames } from './frameQueue.ts';
 
 export const css = (name: string, fallback: string) => getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
 
@@ -39,21 +41,22 @@ export function mountChart(el: HTMLElement, m: MountOptions): () => void {
     return p;
   };
   let plot = create(m.data());
-  let frame = 0;
   let rebuild = false;
-  const draw = () => {
-    frame = 0;
+  const job = dashboardFrames.job(() => {
     const data = m.data();
     if (rebuild) {
       rebuild = false;
       plot.destroy();
       plot = create(data);
-    } else plot.setData(data);
+    } else {
+      // batch: uPlot draws now instead of in a microtask, so the frame queue times the real work.
+      plot.batch(() => plot.setData(data));
+    }
     m.onDraw?.(data);
-  };
+  });
   const unsub = useApp.subscribe((s, p) => {
     if (m.rebuild?.(s, p)) rebuild = true;
-    if ((rebuild || m.changed(s, p)) && !frame) frame = requestAnimationFrame(draw);
+    if (rebuild || m.changed(s, p)) job.request();
   });
   const ro = new ResizeObserver(() => plot.setSize(size()));
   ro.observe(el);
@@ -61,7 +64,7 @@ export function mountChart(el: HTMLElement, m: MountOptions): () => void {
   return () => {
     unsub();
     ro.disconnect();
-    if (frame) cancelAnimationFrame(frame);
+    job.cancel();
     plot.destroy();
   };
 }
