@@ -11,7 +11,7 @@ import type { Tensor } from '../core/tensor.ts';
 import { apply } from './op.ts';
 import type { OpDef } from './op.ts';
 import { fromValues, ones } from './creation.ts';
-import { gather } from './indexing.ts';
+import { gather, gatherInRange } from './indexing.ts';
 import { matmul, matmulT } from './matmul.ts';
 import { pad, reshape } from './shape.ts';
 import { scope } from '../core/memory.ts';
@@ -178,7 +178,11 @@ export function maxPool2d(x: Tensor, opts: PoolOptions): Tensor {
   return scope(() => {
     const [n, c, h, w] = x.shape;
     const idx = apply(MAXPOOL_INDEX_OP, [x], win); // [N, C, oh*ow]
-    const v = gather(reshape(x, [n * c, h * w]), 1, reshape(idx, [n * c, win.oh * win.ow]));
+    // Undilated, every window holds a pixel (padding ≤ half the kernel), so the argmax is in
+    // range by construction: no read-back to check it, here or in backward. Dilated windows
+    // can fall wholly in the padding (argmax −1), which the checked gather refuses.
+    const pick = win.dh === 1 && win.dw === 1 ? gatherInRange : gather;
+    const v = pick(reshape(x, [n * c, h * w]), 1, reshape(idx, [n * c, win.oh * win.ow]));
     return reshape(v, [n, c, win.oh, win.ow]);
   });
 }

@@ -1,7 +1,8 @@
 /**
  * Integer indexing: gather / scatterAdd along a dim (PyTorch semantics) and indexSelect /
  * indexAdd of whole slices. Each pair is the other's gradient. Indices must be int32 and are
- * range-checked on backends that can read synchronously.
+ * range-checked on backends that can read synchronously, except those an op computed itself
+ * in range (gatherInRange: max pooling's argmax), which would cost a read-back per step.
  */
 import { FlowgradError, fmtShape } from '../core/errors.ts';
 import { normDim, sizeOf } from '../core/shape.ts';
@@ -22,7 +23,8 @@ function checkIndex(op: string, idx: Tensor, n: number): void {
   }
 }
 
-export const GATHER_OP: OpDef<{ dim: number }> = {
+/** `inRange`: the indices are known to be in range, so the gradient's scatter-add skips the check too. */
+export const GATHER_OP: OpDef<{ dim: number; inRange?: boolean }> = {
   name: 'gather',
   shape([x, idx], a) {
     if (idx.shape.length !== x.shape.length || idx.shape.some((d, i) => i !== a.dim && d > x.shape[i])) {
@@ -32,13 +34,18 @@ export const GATHER_OP: OpDef<{ dim: number }> = {
   },
   forward: (be, [x, idx], out, a) =>
     be.run('gather', { x: x._storage.buf, idx: idx._storage.buf, out, xShape: x.shape, idxShape: idx.shape, dim: a.dim }),
-  grad: (g, [x, idx], _o, a) => [scatterAdd(zerosLike(x), a.dim, idx, g), null],
+  grad: (g, [x, idx], _o, a) => [scatterAddAt(zerosLike(x), a.dim, idx, g, !a.inRange), null],
 };
 
 export function gather(x: Tensor, dim: number, idx: Tensor): Tensor {
   const d = normDim('gather', dim, x.shape.length);
   checkIndex('gather', idx, x.shape[d] ?? 1);
   return apply(GATHER_OP, [x, idx], { dim: d });
+}
+
+/** gather with indices that an op computed in range itself: no read-back to check them, here or in the gradient. */
+export function gatherInRange(x: Tensor, dim: number, idx: Tensor): Tensor {
+  return apply(GATHER_OP, [x, idx], { dim: normDim('gather', dim, x.shape.length), inRange: true });
 }
 
 /** out = base with src added at idx along dim (base[..idx[i]..] += src[i]). */
@@ -58,8 +65,12 @@ export const SCATTER_ADD_OP: OpDef<{ dim: number }> = {
 };
 
 export function scatterAdd(base: Tensor, dim: number, idx: Tensor, src: Tensor): Tensor {
+  return scatterAddAt(base, dim, idx, src, true);
+}
+
+function scatterAddAt(base: Tensor, dim: number, idx: Tensor, src: Tensor, check: boolean): Tensor {
   const d = normDim('scatterAdd', dim, base.shape.length);
-  checkIndex('scatterAdd', idx, base.shape[d] ?? 1);
+  if (check) checkIndex('scatterAdd', idx, base.shape[d] ?? 1);
   const s = src.dtype === base.dtype ? src : cast(src, base.dtype);
   try {
     return apply(SCATTER_ADD_OP, [base, idx, s], { dim: d });

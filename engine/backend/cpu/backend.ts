@@ -21,6 +21,7 @@ import { hostLossScaling, splitAdam, splitSgd } from '../multi.ts';
 import { arenaAlloc, arenaArray, arenaFree, arenaOn } from './arena.ts';
 import type { ArenaArrayType } from './arena.ts';
 import { THREADED_KERNELS } from './threaded.ts';
+import { THREADED_SPATIAL_KERNELS } from './threadedSpatial.ts';
 
 export class CpuBuffer implements BackendBuffer {
   /**
@@ -88,6 +89,7 @@ export const CPU_KERNELS: KernelTable<HostKernelRows> = {
   ...ELEMENTWISE_KERNELS, ...REDUCE_KERNELS, ...MISC_KERNELS, matmul,
   unary: THREADED_KERNELS.unary, binary: THREADED_KERNELS.binary, where: THREADED_KERNELS.where, reduce: THREADED_KERNELS.reduce,
   adam: (a) => THREADED_KERNELS.adam(a), sgd: (a) => THREADED_KERNELS.sgd(a),
+  ...THREADED_SPATIAL_KERNELS,
   ...CONV_GEMM_KERNELS,
   crossEntropy: REFERENCE_OPTIONAL.crossEntropy,
   crossEntropyGrad: REFERENCE_OPTIONAL.crossEntropyGrad,

@@ -54,13 +54,23 @@ export function col2im(a: KernelArgs['col2im']): void {
       }
 }
 
-/** Max pooling with the in-bounds kernel window computed once per output position. */
+/** Pooling geometry of one [h, w] plane (the kernel's arguments less the buffers and the plane count). */
+export type PoolGeometry = Omit<KernelArgs['maxPool2d'], 'x' | 'out' | 'argmax' | 'nc'>;
+
 export function maxPool2d(a: KernelArgs['maxPool2d']): void {
-  const X = d(a.x), O = d(a.out), AM = d(a.argmax);
-  const { h, w, oh, ow, kh, kw, sh, sw, ph, pw, dh, dw } = a;
-  if (ph === 0 && pw === 0) return maxPoolUnpadded(X, O, AM, a);
-  for (let p = 0; p < a.nc; p++) {
-    const xb = p * h * w;
+  maxPoolPlanes(d(a.x), 0, d(a.out), 0, d(a.argmax), 0, a, 0, a.nc);
+}
+
+/**
+ * Max pooling of planes [p0, p1) of X (from float xo) into O and the flat in-plane argmax AM
+ * (from oo and ao), the in-bounds kernel window computed once per output position. Planes
+ * are independent, so pool threads run ranges of them (spatialOps.ts) with the same results.
+ */
+export function maxPoolPlanes(X: TypedArray, xo: number, O: TypedArray, oo: number, AM: TypedArray, ao: number, g: PoolGeometry, p0: number, p1: number): void {
+  const { h, w, oh, ow, kh, kw, sh, sw, ph, pw, dh, dw } = g;
+  if (ph === 0 && pw === 0) return maxPoolUnpadded(X, xo, O, oo, AM, ao, g, p0, p1);
+  for (let p = p0; p < p1; p++) {
+    const xb = xo + p * h * w;
     let o = p * oh * ow;
     for (let oy = 0; oy < oh; oy++) {
       const y0 = oy * sh - ph;
@@ -78,18 +88,18 @@ export function maxPool2d(a: KernelArgs['maxPool2d']): void {
             if (v > best || at < 0 || v !== v) { best = v; at = row + x; } // NaN wins (PyTorch)
           }
         }
-        O[o] = best;
-        AM[o] = at;
+        O[oo + o] = best;
+        AM[ao + o] = at;
       }
     }
   }
 }
 
 /** Without padding every window lies inside the plane: no bounds tests at all. */
-function maxPoolUnpadded(X: TypedArray, O: TypedArray, AM: TypedArray, a: KernelArgs['maxPool2d']): void {
-  const { h, w, oh, ow, kh, kw, sh, sw, dh, dw } = a;
-  for (let p = 0, o = 0; p < a.nc; p++) {
-    const xb = p * h * w;
+function maxPoolUnpadded(X: TypedArray, xo: number, O: TypedArray, oo: number, AM: TypedArray, ao: number, g: PoolGeometry, p0: number, p1: number): void {
+  const { h, w, oh, ow, kh, kw, sh, sw, dh, dw } = g;
+  for (let p = p0, o = p0 * oh * ow; p < p1; p++) {
+    const xb = xo + p * h * w;
     for (let oy = 0; oy < oh; oy++) {
       for (let ox = 0; ox < ow; ox++, o++) {
         let at = oy * sh * w + ox * sw, best = X[xb + at];
@@ -100,8 +110,8 @@ function maxPoolUnpadded(X: TypedArray, O: TypedArray, AM: TypedArray, a: Kernel
             if (v > best || v !== v) { best = v; at = row + kj * dw; }
           }
         }
-        O[o] = best;
-        AM[o] = at;
+        O[oo + o] = best;
+        AM[ao + o] = at;
       }
     }
   }

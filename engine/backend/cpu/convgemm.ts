@@ -11,7 +11,9 @@
  * Threads: images are padded (and dy packed) for a group of images at a time, each image in
  * its own region, then one parallel job covers the group — forward over (image, column panel)
  * units, the weight gradient over panels of its output, every thread walking all images in
- * order — so the per-element sums, and the results, are those of one thread.
+ * order — so the per-element sums, and the results, are those of one thread. The copies
+ * around it (padding, packing, the output rows out) are jobs of their own over images or
+ * rows (convRows.ts loops, spatialOps.ts jobs) when the tensors live in the shared memory.
  */
 import type { TypedArray } from '../../core/dtype.ts';
 import { REFERENCE_OPTIONAL as R } from '../reference/optional.ts';
@@ -19,7 +21,11 @@ import type { BackendBuffer, DirectConvGeometry, OptionalKernelArgs } from '../t
 import { aTableInts, align4, emitGemm, fillTables } from './matmul.ts';
 import type { Gemm } from './matmul.ts';
 import { scratch } from './arena.ts';
-import { parallel } from './pool.ts';
+import { packDy, padImages, unpackRows } from './convRows.ts';
+import type { OutLayout, PadLayout } from './convRows.ts';
+import { jobParams, parallel } from './pool.ts';
+import { OP_PACK_DY, OP_PAD_IMAGES, OP_UNPACK_ROWS, packDyJob, padJob, unpackJob } from './spatialOps.ts';
+import { sharedAt, spatialJobs } from './threadedSpatial.ts';
 import { wasmMatmul } from './wasm.ts';
 
 const d = (b: BackendBuffer): TypedArray => (b as unknown as { data: TypedArray }).data;
@@ -38,15 +44,31 @@ function geometry(a: DirectConvGeometry): Geo {
   return { hp, wp, oh, ow, plane, taps, cols, offs, span };
 }
 
-/** Copies image n of X into the padded planes at xp (the zero borders are left alone). */
-function padInto(M: Float32Array, xp: number, X: TypedArray, n: number, a: DirectConvGeometry, g: Geo): void {
-  const { h, w } = a;
-  for (let c = 0; c < a.c; c++) {
-    for (let y = 0; y < h; y++) {
-      const src = ((n * a.c + c) * h + y) * w, dst = xp + c * g.plane + (y + a.ph) * g.wp + a.pw;
-      for (let x = 0; x < w; x++) M[dst + x] = X[src + x];
-    }
-  }
+/** Work units per float copied or cleared (threaded.ts's scale: a cheap elementwise op). */
+const COPY = 16;
+
+/** Images n0 … n0 + count − 1 of x into their padded planes: a job over images when x is in the shared memory. */
+function padGroup(M: Float32Array, L: PadLayout, x: BackendBuffer, n0: number, count: number): void {
+  const at = sharedAt(x, 'float32');
+  if (at < 0) return padImages(M, L, d(x), 0, n0, 0, count);
+  padJob(jobParams(), at, n0, L);
+  if (parallel(count, count * (L.zero + L.c * L.h * L.w) * COPY, (s, u0, u1) => s.js(OP_PAD_IMAGES, u0, u1))) spatialJobs.convCopies++;
+}
+
+/** dy of images n0 … n0 + count − 1 as panels at base + i·per + at (packDy). */
+function packGroup(M: Float32Array, base: number, per: number, at: number, L: number, wp: number, dy: BackendBuffer, a: DirectConvGeometry, oh: number, ow: number, n0: number, count: number): void {
+  const g = sharedAt(dy, 'float32');
+  if (g < 0) return packDy(M, base, per, at, L, wp, d(dy), 0, a.o, oh, ow, n0, 0, count);
+  packDyJob(jobParams(), g, n0, base, per, at, L, wp, a.o, oh, ow);
+  if (parallel(count, count * a.o * oh * ow * COPY, (s, u0, u1) => s.js(OP_PACK_DY, u0, u1))) spatialJobs.convCopies++;
+}
+
+/** The output rows of images n0 … n0 + count − 1 into out (unpackRows). */
+function unpackGroup(M: Float32Array, L: OutLayout, out: BackendBuffer, n0: number, count: number): void {
+  const at = sharedAt(out, 'float32'), rows = count * L.o;
+  if (at < 0) return unpackRows(d(out), 0, M, L, n0, 0, rows);
+  unpackJob(jobParams(), at, n0, L);
+  if (parallel(rows, rows * L.oh * L.ow * COPY, (s, u0, u1) => s.js(OP_UNPACK_ROWS, u0, u1))) spatialJobs.convCopies++;
 }
 
 const usable = (...arrays: TypedArray[]): boolean => wasmMatmul !== null && arrays.every((x) => x instanceof Float32Array);
@@ -63,34 +85,28 @@ function conv2d(a: OptionalKernelArgs['conv2d']): void {
   const np = Math.ceil(g.cols / 8), ldc = np * 8, mp = Math.ceil(o / 4);
   // Per image: its padded planes, then its output block.
   const xSize = align4(g.span), per = xSize + mp * 4 * ldc, group = groupOf(a.n, per);
-  const bRel = align4(aTableInts(o, K)), wRel = align4(bRel + K), baseRel = align4(wRel + o * K);
+  const bRel = align4(aTableInts(o, K)), wRel = align4(bRel + K), biasRel = align4(wRel + o * K), baseRel = align4(biasRel + o);
   const aTab = scratch(baseRel + group * per), bTab = aTab + bRel, wOff = aTab + wRel, base = aTab + baseRel;
   const M = w.view(base + group * per), T = w.ints();
   M.set(Wt.subarray(0, o * K), wOff);
-  for (let i = 0; i < group; i++) M.fill(0, base + i * per, base + i * per + xSize);
+  // The bias beside the weights, where pool threads copying the output rows can read it.
+  if (Bias) M.set(Bias.subarray(0, o), aTab + biasRel);
   for (let p = 0; p < K; p++) T[bTab + p] = 4 * g.offs[p];
   const gemm = (i: number): Gemm => ({
     aTab, row: (r) => wOff + r * K, m: o, k: K, aStep: 1, b: base + i * per, bTab, bPanel: 8, nPanels: np, c: base + i * per + xSize, ldc, accumulate: false,
   });
   fillTables(w, gemm(0));
   const { oh, ow, wp } = g;
+  const pad: PadLayout = { c: a.c, h: a.h, w: a.w, ph: a.ph, pw: a.pw, plane: g.plane, wp, base, per, xAt: 0, zero: xSize };
+  const out: OutLayout = { base, per, cAt: xSize, ldc, wp, biasAt: Bias ? aTab + biasRel : -1, o, oh, ow };
   for (let n0 = 0; n0 < a.n; n0 += group) {
     const count = Math.min(group, a.n - n0);
-    for (let i = 0; i < count; i++) padInto(M, base + i * per, X, n0 + i, a, g);
+    padGroup(M, pad, a.x, n0, count);
     // Unit u = column panel u mod np of image ⌊u / np⌋.
     parallel(count * np, count * o * K * g.cols, (s, u0, u1) => {
       for (let i = Math.floor(u0 / np); i * np < u1; i++) emitGemm(s, gemm(i), 0, mp, Math.max(0, u0 - i * np), Math.min(np, u1 - i * np));
     });
-    for (let i = 0; i < count; i++) {
-      const cOff = base + i * per + xSize, n = n0 + i;
-      for (let oi = 0; oi < o; oi++) {
-        const bias = Bias ? Bias[oi] : 0;
-        for (let oy = 0; oy < oh; oy++) {
-          const src = cOff + oi * ldc + oy * wp, dst = ((n * o + oi) * oh + oy) * ow;
-          for (let ox = 0; ox < ow; ox++) O[dst + ox] = M[src + ox] + bias;
-        }
-      }
-    }
+    unpackGroup(M, out, a.out, n0, count);
   }
 }
 
@@ -105,27 +121,21 @@ function conv2dWeightGrad(a: OptionalKernelArgs['conv2dWeightGrad']): void {
   const cRel = align4(L), baseRel = align4(cRel + mp * 4 * ldc);
   const bTab = scratch(baseRel + group * per), cOff = bTab + cRel, base = bTab + baseRel;
   const M = w.view(base + group * per), T = w.ints();
-  M.fill(0, base, base + group * per);
   for (let l = 0; l < L; l++) T[bTab + l] = 32 * l;
   const { oh, ow, wp, offs } = g;
+  // Each image's planes and dy panels are cleared before they are filled (columns ox ≥ ow of dy stay 0).
+  const pad: PadLayout = { c: a.c, h: a.h, w: a.w, ph: a.ph, pw: a.pw, plane: g.plane, wp, base, per, xAt: tabs, zero: xSize + op * 8 * L };
   const gemm = (i: number, n: number): Gemm => {
     const xp = base + i * per + tabs;
     return { aTab: base + i * per, row: (r) => xp + offs[r], m: K, k: L, aStep: 1, b: xp + xSize, bTab, bPanel: 8 * L, nPanels: op, c: cOff, ldc, accumulate: n > 0 };
   };
   for (let n0 = 0; n0 < a.n; n0 += group) {
     const count = Math.min(group, a.n - n0);
+    padGroup(M, pad, a.x, n0, count);
+    packGroup(M, base, per, tabs + xSize, L, wp, a.dy, a, oh, ow, n0, count);
     const gs: Gemm[] = [];
     for (let i = 0; i < count; i++) {
-      const n = n0 + i, gi = gemm(i, n);
-      padInto(M, gi.aTab + tabs, X, n, a, g);
-      // dy of image n as 8-column panels over o: P[o >> 3][l][o & 7], l = oy·Wp + ox (ox ≥ ow stay 0).
-      for (let oi = 0; oi < o; oi++) {
-        const panel = gi.b + (oi >> 3) * 8 * L + (oi & 7);
-        for (let oy = 0; oy < oh; oy++) {
-          const src = ((n * o + oi) * oh + oy) * ow, dst = panel + oy * wp * 8;
-          for (let ox = 0; ox < ow; ox++) M[dst + ox * 8] = G[src + ox];
-        }
-      }
+      const gi = gemm(i, n0 + i);
       fillTables(w, gi);
       gs.push(gi);
     }

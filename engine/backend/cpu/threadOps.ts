@@ -14,6 +14,7 @@ import { BINARY, unaryRow } from './elementwise.ts';
 import { adamPlainRange, sgdRange } from './optim.ts';
 import { reduceRange } from './reduce.ts';
 import { packRows } from './pack.ts';
+import { SPATIAL_OPS } from './spatialOps.ts';
 
 /** The shared memory seen as each stored dtype; operand source codes index it, SRC_PARAMS being the constants. */
 export interface Views { f32: Float32Array; i32: Int32Array; u8: Uint8Array }
@@ -51,6 +52,8 @@ export const SCALAR_SLOTS = [28, 29, 30];
 const SGD_CONSTS = 8;
 
 export const JS_OPS: JsOp[] = [];
+/** Ops 16 and up: convolution and pooling jobs (spatialOps.ts). */
+for (const [op, f] of Object.entries(SPATIAL_OPS)) JS_OPS[Number(op)] = f;
 
 /** [op, out src, out, x src, x, n, unit, alpha, beta]: units of `unit` elements. */
 JS_OPS[OP_UNARY] = (V, p, u0, u1) => {

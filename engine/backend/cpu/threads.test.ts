@@ -1,10 +1,12 @@
-// Threaded CPU kernels: 1, 2 and 3 threads give bit-identical matmuls, convolutions and
-// training runs (Node worker_threads), and without a thread host the pool stays at 1 thread.
+// Threaded CPU kernels: 1, 2 and 3 threads give bit-identical matmuls, convolutions, pooling,
+// gather / scatter-add, casts and training runs (Node worker_threads), and without a thread
+// host the pool stays at 1 thread.
 import { afterAll, describe, expect, it } from 'vitest';
 import { nodeThreadHost } from '../../cli/nodeThreads.ts';
-import { F, getThreads, nn, optim, setBackend, setThreadHost, setThreads, tensor } from '../../index.ts';
+import { F, cast, gather, getThreads, nn, optim, scatterAdd, setBackend, setThreadHost, setThreads, tensor, zeros } from '../../index.ts';
 import type { Tensor } from '../../index.ts';
 import { helpedChunks, threadedJobs } from './pool.ts';
+import { spatialJobs } from './threadedSpatial.ts';
 import { seededFloats as rand } from '../../test/seeded.ts';
 
 setBackend('cpu');
@@ -21,6 +23,28 @@ function workload(): Float32Array[] {
   const y = F.conv2d(xi, w, null, { padding: 2 });
   y.mul(y).sum().backward();
   out.push(y.dataSync() as Float32Array, w.grad!.dataSync() as Float32Array, xi.grad!.dataSync() as Float32Array);
+  return out;
+}
+
+/** Row indices in [0, n) with repeats (a scatter-add then sums several values into one place, in order). */
+const idx = (rows: number, cols: number, n: number, seed: number): Tensor =>
+  tensor(Int32Array.from(rand(rows * cols, seed), (v) => Math.floor(Math.abs(v) * 997) % n), { shape: [rows, cols], dtype: 'int32' });
+
+/**
+ * The pooling, indexing and cast kernels that have thread jobs of their own (threadedSpatial.ts):
+ * max pooling padded and not with its backward (gather and scatter-add at the argmax), a gather
+ * and a scatter-add with repeated indices, casts from int32 and float32.
+ */
+function spatial(): Float32Array[] {
+  const out: Float32Array[] = [];
+  const x = new nn.Parameter(t([8, 12, 30, 30], 11));
+  const a = F.maxPool2d(x, { kernelSize: 2 }), b = F.maxPool2d(x, { kernelSize: 3, stride: 2, padding: 1 });
+  a.mul(t(a.shape, 12)).sum().add(b.mul(t(b.shape, 13)).sum()).backward();
+  out.push(a.dataSync() as Float32Array, b.dataSync() as Float32Array, x.grad!.dataSync() as Float32Array);
+  const i = idx(96, 700, 500, 14);
+  out.push(gather(t([96, 500], 15), 1, i).dataSync() as Float32Array);
+  out.push(scatterAdd(zeros([96, 500]), 1, i, t([96, 700], 16)).dataSync() as Float32Array);
+  out.push(cast(i, 'float32').dataSync() as Float32Array, cast(t([300, 200], 17), 'int32').dataSync() as unknown as Float32Array);
   return out;
 }
 
@@ -75,15 +99,17 @@ describe('threaded CPU kernels', () => {
   it('give bit-identical kernels and training at 1, 2 and 3 threads', async () => {
     setThreadHost(nodeThreadHost);
     expect(await setThreads(1)).toBe(1);
-    const k1 = workload(), w1 = train();
+    const k1 = [...workload(), ...spatial()], w1 = train();
     expect(await setThreads(2)).toBe(2);
-    const jobs = threadedJobs();
-    const k2 = workload(), w2 = train();
+    const jobs = threadedJobs(), sj = { ...spatialJobs };
+    const k2 = [...workload(), ...spatial()], w2 = train();
     expect(threadedJobs()).toBeGreaterThan(jobs + 10);
+    // Each kernel with a job of its own really was split (pooling, indexing, cast, the convolution's copies).
+    for (const k of Object.keys(sj) as (keyof typeof sj)[]) expect(spatialJobs[k], k).toBeGreaterThan(sj[k]);
     // The pool thread really ran chunks (the caller alone would give the same numbers).
     expect(helpedChunks()).toBeGreaterThan(0);
     expect(await setThreads(3)).toBe(3);
-    const k3 = workload();
+    const k3 = [...workload(), ...spatial()];
     for (let i = 0; i < k1.length; i++) {
       expect(k2[i]).toEqual(k1[i]);
       expect(k3[i]).toEqual(k1[i]);
