@@ -24,6 +24,9 @@ const arg = (name, dflt) => {
 const SECONDS = Number(arg('seconds', 60));
 const NODES = Number(arg('nodes', 1000));
 const THREADS = arg('threads', 'auto');
+// Kernel threads by default: Auto trains the tiny starter model on one thread (plan.ts), and
+// this measures the UI while every core trains.
+const MODE = arg('mode', 'kernel');
 const TRACE = process.argv.includes('--trace');
 const PORT = 4179;
 // A private build folder, so a benchmark never races the e2e server over dist/.
@@ -132,6 +135,7 @@ await page.getByRole('button', { name: 'Dashboard' }).click();
 const settings = page.getByRole('region', { name: 'Training settings' });
 await settings.getByLabel('Backend', { exact: true }).selectOption('cpu');
 await settings.getByLabel('Threads', { exact: true }).selectOption(THREADS === 'auto' ? '0' : String(Number(THREADS)));
+await settings.getByLabel('Threads as', { exact: true }).selectOption(MODE);
 await page.evaluate(() => {
   window.__bench = { long: [], versions: 0, frames: 0 };
   new PerformanceObserver((list) => list.getEntries().forEach((en) => window.__bench.long.push(en.duration))).observe({ type: 'longtask', buffered: false });
@@ -157,7 +161,7 @@ await page.getByRole('button', { name: 'Stop', exact: true }).click({ timeout: 5
 // The settings ask the engine for the threads in use when a run starts and ends (the pool starts inside the run).
 await page.waitForTimeout(1500);
 const threadsInfo = await settings.getByTestId('threads-info').textContent().catch(() => '?');
-console.log(`  CPU backend, Threads = ${THREADS}: ${threadsInfo}; 1-min load average ${os.loadavg()[0].toFixed(2)}`);
+console.log(`  CPU backend, Threads = ${THREADS} as ${MODE}: ${threadsInfo}; 1-min load average ${os.loadavg()[0].toFixed(2)}`);
 if (trace) {
   await useSourceMaps(OUT);
   printTraceReport(analyseTrace(trace));
