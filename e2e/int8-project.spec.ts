@@ -10,6 +10,7 @@ import { test, expect, type Page } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
 import { dismissWelcome, trainToEnd } from './helpers.ts';
 import { readProjectZip } from '../engine/project/projectFile.ts';
+import { QUANTIZED_VERSION } from '../engine/project/quantizedEntry.ts';
 
 interface Scores { accuracy: number; loss: number }
 
@@ -74,7 +75,7 @@ test('compress to int8, keep it, Evaluate gives the report’s int8 accuracy, an
   const path = (await download.path())!;
   const files = readProjectZip(new Uint8Array(await readFile(path)));
   expect(files.project.version).toBe(3);
-  expect(files.project.quantized).toEqual({ format: 'int8', version: 1 });
+  expect(files.project.quantized).toEqual({ format: 'int8', version: QUANTIZED_VERSION });
   expect(Array.from(files.int8!)).toEqual(report.file);
 
   // Reopened in a fresh profile: int8 again, the same Evaluate numbers.
