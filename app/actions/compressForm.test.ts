@@ -40,5 +40,16 @@ describe('readCompressForm', () => {
     const g = defaultGraph();
     const ok = readCompressForm({ ...DEFAULT_COMPRESS_FORM, prune: false, quantize: false, distill: true, student: 'canvas' }, g);
     expect(ok.options?.distill).toMatchObject({ student: g, temperature: 4, alpha: 0.7, epochs: 3 });
+    expect(ok.options?.distill?.studentRows).toBeUndefined();
+  });
+
+  it('reads the student\'s rows: empty is all, a whole number ≥ 1 is that many, anything else is an error at the field', () => {
+    const on = { ...DEFAULT_COMPRESS_FORM, prune: false, quantize: false, distill: true };
+    expect(readCompressForm({ ...on, studentRows: ' 500 ' }, null).options?.distill?.studentRows).toBe(500);
+    for (const bad of ['0', '2.5', 'many']) {
+      const r = readCompressForm({ ...on, studentRows: bad }, null);
+      expect(r.options).toBeNull();
+      expect(r.errors.studentRows).toMatch(/whole number of rows/);
+    }
   });
 });

@@ -28,12 +28,14 @@ export interface CompressForm {
   temperature: string;
   alpha: string;
   distillEpochs: string;
+  /** The student's training rows: the first N of the training split; empty for all of them. */
+  studentRows: string;
 }
 
 export const DEFAULT_COMPRESS_FORM: CompressForm = {
   prune: true, pruneAmount: '0.8', pruneMode: 'global', schedule: 'polynomial', finetuneEpochs: '2',
   quantize: true, quantKind: 'int8', calibration: 'minmax', percentile: '99.99', calibrationBatches: '8', qatEpochs: '0',
-  distill: false, student: 'suggested', studentWidth: '0.5', temperature: '4', alpha: '0.7', distillEpochs: '3',
+  distill: false, student: 'suggested', studentWidth: '0.5', temperature: '4', alpha: '0.7', distillEpochs: '3', studentRows: '',
 };
 
 export type FormErrors = Partial<Record<keyof CompressForm | 'methods', string>>;
@@ -79,7 +81,9 @@ export function readCompressForm(f: CompressForm, canvasStudent: GraphJSON | nul
     const epochs = num('distillEpochs', whole(1, 1000), 'a whole number from 1 to 1000');
     const width = f.student === 'suggested' ? num('studentWidth', (v) => v > 0 && v <= 1, 'a fraction above 0, at most 1') : 1;
     if (f.student === 'canvas' && !canvasStudent) errors.student = 'The canvas shows the trained model itself: draw a smaller student on the canvas first, or use the suggested one.';
-    options.distill = { student: f.student === 'canvas' ? canvasStudent : null, width, temperature, alpha, epochs };
+    const rowsTyped = f.studentRows.trim() !== '';
+    const studentRows = rowsTyped ? num('studentRows', (v) => Number.isInteger(v) && v >= 1, 'a whole number of rows, 1 or more (empty: all rows)') : undefined;
+    options.distill = { student: f.student === 'canvas' ? canvasStudent : null, width, temperature, alpha, epochs, ...(studentRows !== undefined ? { studentRows } : {}) };
   }
   if (!f.prune && !f.quantize && !f.distill) errors.methods = 'Choose at least one of pruning, quantization or distillation.';
   return { options: Object.keys(errors).length ? null : options, errors };

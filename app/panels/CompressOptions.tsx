@@ -2,7 +2,8 @@
  * The Compress view's options: pruning (amount, unstructured / global / channels, fine-tuning
  * epochs, schedule), quantization (int8 with MinMax or percentile calibration and optional
  * quantization-aware fine-tuning epochs, or float16) and
- * distillation (the suggested half-width student or the graph on the canvas; T and α). Values
+ * distillation (the suggested half-width student or the graph on the canvas; T, α, epochs and
+ * the student's training rows: soft targets let a student learn from fewer rows). Values
  * stay as typed; a bad one shows its reason under its field (actions/compressForm.ts).
  */
 import { useId, type ReactNode } from 'react';
@@ -81,6 +82,7 @@ export function CompressOptions({ errors, hasCanvasStudent, disabled }: { errors
         <Text k="temperature" label="Temperature T" errors={errors} />
         <Text k="alpha" label="α (soft-target weight)" errors={errors} />
         <Text k="distillEpochs" label="Epochs" errors={errors} />
+        <Text k="studentRows" label="Student's training rows (empty: all)" errors={errors} />
         {errors.student && <p className="field-error" role="alert">{errors.student}</p>}
       </Section>
       {errors.methods && <p className="field-error" role="alert">{errors.methods}</p>}

@@ -91,19 +91,23 @@ describe('flowgrad compress', () => {
     expect(new Uint8Array(readFileSync(exported))).toEqual(new Uint8Array(readFileSync(json.files.onnx!)));
   }, 180_000);
 
-  it('distills into the suggested half-width student and compares it with the same student alone', () => {
-    const json = JSON.parse(run('compress', trained, '--distill', 'suggest', '--distill-epochs', '1', '--compare-student', '--latency-runs', '2', '--json', '--out', join(dir, 'student.flowgrad.zip'))) as { variants: VariantReport[] };
+  it('distills into the suggested half-width student, on fewer rows, and compares it with the same student alone', () => {
+    const json = JSON.parse(run('compress', trained, '--distill', 'suggest', '--distill-epochs', '1', '--student-rows', '40', '--compare-student', '--latency-runs', '2', '--json', '--out', join(dir, 'student.flowgrad.zip'))) as { variants: VariantReport[] };
     expect(json.variants.map((v) => v.name)).toEqual(['baseline', 'distilled', 'student (no teacher)']);
+    for (const v of json.variants.slice(1)) expect(v.method).toMatch(/ on 40 of the \d+ training rows /);
     expect(json.variants[1]!.parameters).toBe(json.variants[2]!.parameters);
     expect(json.variants[1]!.parameters).toBeLessThan(json.variants[0]!.parameters / 3);
   }, 120_000);
 
-  it('reads --qat-epochs for int8 and refuses it where it cannot apply', () => {
+  it('reads --qat-epochs for int8 and --student-rows for distillation, and refuses them where they cannot apply', () => {
     const base = { graph: cnn(), weights: new Uint8Array(), dataset, config };
     expect(jobFromFlags({ quantize: 'int8', 'qat-epochs': '3' }, base).quantize).toMatchObject({ kind: 'int8', qatEpochs: 3 });
     expect(jobFromFlags({ quantize: 'int8' }, base).quantize!.qatEpochs).toBe(0);
     expect(() => jobFromFlags({ quantize: 'int8', 'qat-epochs': '1.5' }, base)).toThrow(/--qat-epochs must be a whole number from 0 to 100 \(got '1.5'\)/);
     expect(() => jobFromFlags({ quantize: 'float16', 'qat-epochs': '2' }, base)).toThrow(/--qat-epochs is for --quantize int8/);
+    expect(jobFromFlags({ distill: 'suggest', 'student-rows': '500' }, base).distill!.studentRows).toBe(500);
+    expect(jobFromFlags({ distill: 'suggest' }, base).distill!.studentRows).toBeUndefined();
+    expect(() => jobFromFlags({ distill: 'suggest', 'student-rows': '0' }, base)).toThrow(/--student-rows must be a whole number ≥ 1/);
   });
 
   it('refuses bad flags with a message naming them', () => {

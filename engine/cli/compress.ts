@@ -21,7 +21,7 @@ import { int8ProjectToOnnx } from '../compress/onnx.ts';
 
 export const COMPRESS_USAGE = `  npm run flowgrad -- compress <project.flowgrad.zip> [--prune 0.8 [--prune-mode global|unstructured|channels] [--schedule polynomial|oneshot] [--finetune-epochs N]]
                        [--quantize int8|float16 [--calibration minmax|percentile] [--percentile 99.99] [--calibration-batches N] [--qat-epochs N]]
-                       [--distill student.json|suggest [--student-width 0.5] [--temperature 4] [--alpha 0.7] [--distill-epochs N] [--compare-student]]
+                       [--distill student.json|suggest [--student-width 0.5] [--temperature 4] [--alpha 0.7] [--distill-epochs N] [--student-rows N] [--compare-student]]
                        [--latency-runs N] [--json] --out compressed.flowgrad.zip`;
 
 /** Flags of `compress` without a value. */
@@ -75,6 +75,7 @@ export function jobFromFlags(opts: Record<string, string>, base: Omit<CompressJo
       temperature: number(opts, 'temperature', 4, (v) => v > 0 && v <= 100, 'a number in (0, 100]'),
       alpha: number(opts, 'alpha', 0.7, (v) => v >= 0 && v <= 1, 'a number in [0, 1]'),
       epochs: number(opts, 'distill-epochs', base.config.epochs, (v) => Number.isInteger(v) && v >= 1 && v <= 1000, 'a whole number from 1 to 1000'),
+      ...(opts['student-rows'] !== undefined ? { studentRows: number(opts, 'student-rows', 0, (v) => Number.isInteger(v) && v >= 1, 'a whole number ≥ 1') } : {}),
       compareWithoutTeacher: opts['compare-student'] === 'on',
     };
   }

@@ -14,7 +14,7 @@ import { GraphModel } from '../train/graphModel.ts';
 import { fit } from '../train/fit.ts';
 import type { ArrayDataset } from '../project/dataTypes.ts';
 import type { TrainConfig } from '../project/config.ts';
-import { distillationLoss, distillLossFn, softTargetLoss, suggestStudent } from './distill.ts';
+import { distillationLoss, distillLossFn, softTargetLoss, studentRowsOf, suggestStudent } from './distill.ts';
 
 const rng = new Rng(11);
 const N = 3, C = 4;
@@ -121,5 +121,22 @@ describe('suggested student', () => {
     expect(a.totalParams / analyzeGraph(teacher).totalParams).toBeLessThan(0.26);
     const narrower = suggestStudent(teacher, 0.48);
     expect(analyzeGraph(narrower).totalParams / analyzeGraph(teacher).totalParams).toBeLessThanOrEqual(0.25);
+  });
+});
+
+describe('the student on fewer rows', () => {
+  it('takes the first rows of the split, keeps it whole when asked for as many or more, refuses a bad count', () => {
+    const few = studentRowsOf(data, 10);
+    expect(few.rows).toBe(10);
+    expect(few.x).toEqual(data.x.subarray(0, 40));
+    expect(few.y).toEqual(data.y.subarray(0, 10));
+    expect(studentRowsOf(data, rows)).toBe(data);
+    expect(studentRowsOf(data, rows + 5)).toBe(data);
+    expect(studentRowsOf(data, undefined)).toBe(data);
+    expect(() => studentRowsOf(data, 0)).toThrow(/whole number ≥ 1 \(got 0\)/);
+    expect(() => studentRowsOf(data, 2.5)).toThrow(/whole number ≥ 1/);
+    // Regression targets [rows × 2]: two values per row follow.
+    const reg: ArrayDataset = { ...data, y: Float32Array.from({ length: rows * 2 }, (_, i) => i) };
+    expect(studentRowsOf(reg, 3).y).toEqual(Float32Array.from([0, 1, 2, 3, 4, 5]));
   });
 });

@@ -9,6 +9,7 @@ import { FlowgradError } from '../core/errors.ts';
 import { noGrad } from '../autograd/mode.ts';
 import type { Tensor } from '../core/tensor.ts';
 import type { GraphJSON } from '../graph/types.ts';
+import type { ArrayDataset } from '../project/dataTypes.ts';
 import { analyzeGraph } from '../graph/analyze.ts';
 import type { GraphModel } from '../train/graphModel.ts';
 import { channelGroups } from './channels.ts';
@@ -68,4 +69,18 @@ export function suggestStudent(graph: GraphJSON, width = 0.5): GraphJSON {
       return { ...n, attrs: { ...n.attrs, [rule.attr]: Math.max(1, Math.round(Number(n.attrs[rule.attr]) * width)) } };
     }),
   };
+}
+
+/**
+ * The first `rows` rows of a training split (the split is already shuffled by its seed), for a
+ * student trained on fewer rows than its teacher: soft targets carry much of what the other
+ * rows taught the teacher (Hinton et al. §3: a student on 3% of the data), and a student on
+ * a tenth of the rows trains ten times faster. `rows` ≥ the split's size keeps it whole.
+ */
+export function studentRowsOf(d: ArrayDataset, rows: number | undefined): ArrayDataset {
+  if (rows === undefined) return d;
+  if (!(Number.isInteger(rows) && rows >= 1)) throw new FlowgradError('bad-argument', `distillation: the student's rows must be a whole number ≥ 1 (got ${rows})`);
+  if (rows >= d.rows) return d;
+  const yPer = d.y.length / d.rows;
+  return { ...d, rows, x: d.x.subarray(0, rows * d.features), y: d.y.subarray(0, rows * yPer) };
 }

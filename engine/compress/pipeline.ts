@@ -23,7 +23,7 @@ import { channelGroups } from './channels.ts';
 import { calibrate, quantizeModel, quantizeWeights, simulateQuantized, type Calibration, type QuantizedModel } from './quantize.ts';
 import { checkQatEpochs, qatFinetune } from './qat.ts';
 import { decodeFloat16, encodeFloat16, encodeInt8 } from './quantFile.ts';
-import { checkDistillOptions, distillLossFn, suggestStudent, type DistillOptions } from './distill.ts';
+import { checkDistillOptions, distillLossFn, studentRowsOf, suggestStudent, type DistillOptions } from './distill.ts';
 import { gzipSize, measureModel, type VariantReport } from './report.ts';
 import { measureWebgpuLatency } from './gpuLatency.ts';
 
@@ -36,8 +36,11 @@ export interface CompressJob {
   prune?: PruneOptions & { finetuneEpochs: number };
   /** int8 with `qatEpochs` > 0: quantization-aware fine-tuning for that many epochs before the int8 weights are made (qat.ts). */
   quantize?: { kind: 'int8' | 'float16'; calibration: Calibration; percentile?: number; calibrationBatches?: number; qatEpochs?: number };
-  /** Student: a graph, or null for the suggested copy at `width` (0.5) of the widths. */
-  distill?: DistillOptions & { student: GraphJSON | null; width?: number; epochs?: number; compareWithoutTeacher?: boolean };
+  /**
+   * Student: a graph, or null for the suggested copy at `width` (0.5) of the widths; trained
+   * on the first `studentRows` training rows (all when absent; distill.ts studentRowsOf).
+   */
+  distill?: DistillOptions & { student: GraphJSON | null; width?: number; epochs?: number; studentRows?: number; compareWithoutTeacher?: boolean };
   latencyRuns?: number;
   /** Also time every variant on WebGPU when an adapter exists (the IDE's worker). */
   webgpuLatency?: boolean;
@@ -217,6 +220,8 @@ async function distillVariants(o: NonNullable<CompressJob['distill']>, job: Comp
   const studentGraph = o.student ?? suggestStudent(job.graph, o.width ?? 0.5);
   const teacher = modelWithWeights(job.graph, job.weights);
   const epochs = Math.max(1, Math.floor(o.epochs ?? cfg.epochs));
+  const train = studentRowsOf(data.train, o.studentRows);
+  const on = train.rows < data.train.rows ? ` on ${train.rows.toLocaleString('en-US')} of the ${data.train.rows.toLocaleString('en-US')} training rows` : '';
   try {
     const runs: [string, number][] = [['distilled', o.alpha], ...(o.compareWithoutTeacher ? [['student (no teacher)', 0] as [string, number]] : [])];
     for (const [name, alpha] of runs) {
@@ -224,10 +229,10 @@ async function distillVariants(o: NonNullable<CompressJob['distill']>, job: Comp
       const student = new GraphModel(studentGraph);
       try {
         const loss = distillLossFn(student, teacher, { temperature: o.temperature, alpha });
-        await fit(student, data.train, data.val, { ...cfg, epochs }, { loss, augment: data.augment, ...fitHooks(hooks, name) });
+        await fit(student, train, data.val, { ...cfg, epochs }, { loss, augment: data.augment, ...fitHooks(hooks, name) });
         checkStop(hooks);
         student.eval();
-        const method = alpha > 0 ? `student trained ${epochs} epochs against the teacher (T = ${o.temperature}, α = ${alpha})` : `the same student trained ${epochs} epochs on the labels only (same seed)`;
+        const method = alpha > 0 ? `student trained ${epochs} epochs${on} against the teacher (T = ${o.temperature}, α = ${alpha})` : `the same student trained ${epochs} epochs${on} on the labels only (same seed)`;
         await measure(name, method, student, encodeHostTensors(hostTensors(student)), 'float32');
       } finally {
         student.dispose();
