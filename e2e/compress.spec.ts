@@ -54,6 +54,14 @@ test('compress LeNet-5: prune + int8, the report and plot, downloads, keep it an
   await expect(dialog.getByText(/a fraction between 0 and 1.*“1\.5”/)).toBeVisible();
   await expect(dialog.getByRole('button', { name: 'Compress', exact: true })).toBeDisabled();
   await amount.fill('0.5');
+  // Distillation's field for the student's rows: a bad count is refused there too; unticking the section drops it.
+  await dialog.getByRole('checkbox', { name: 'Distillation' }).check();
+  const studentRows = dialog.getByLabel('Student\'s training rows (empty: all)');
+  await studentRows.fill('2.5');
+  await expect(dialog.getByText(/a whole number of rows, 1 or more.*“2\.5”/)).toBeVisible();
+  await expect(dialog.getByRole('button', { name: 'Compress', exact: true })).toBeDisabled();
+  await dialog.getByRole('checkbox', { name: 'Distillation' }).uncheck();
+  await expect(studentRows).toBeHidden();
   // A long fine-tuning, cancelled once its curve has started: nothing changes.
   const epochs = dialog.getByLabel('Fine-tuning epochs');
   await epochs.fill('50');
