@@ -11,6 +11,14 @@ import { forEachRow } from './strided.ts';
 
 const d = (b: BackendBuffer): TypedArray => (b as unknown as { data: TypedArray }).data;
 
+/*
+ * Branch-free loops where the outcome depends on the data (comparisons, relu, where): V8
+ * compiles `c ? x : y` to a conditional jump, and on signs that change at random (a relu's
+ * input, its backward mask) half the jumps mispredict: 10× the time of the loop without
+ * them (301K floats: relu 1.6 ms with the jump, 0.17 ms on the bits). `+(a > b)` compiles to a
+ * set-on-compare; selects go through the int32 bits of float32 values.
+ */
+
 export type Row = (o: TypedArray, oo: number, a: TypedArray, ao: number, as: number, b: TypedArray, bo: number, bs: number, n: number) => void;
 
 export const BINARY: Record<BinaryOp, Row> = {
@@ -25,14 +33,14 @@ export const BINARY: Record<BinaryOp, Row> = {
   minimum: (o, oo, a, ao, as, b, bo, bs, n) => {
     for (let i = 0; i < n; i++) { const x = a[ao + i * as], y = b[bo + i * bs]; o[oo + i] = x < y || x !== x ? x : y; }
   },
-  eq: (o, oo, a, ao, as, b, bo, bs, n) => { for (let i = 0; i < n; i++) o[oo + i] = a[ao + i * as] === b[bo + i * bs] ? 1 : 0; },
-  ne: (o, oo, a, ao, as, b, bo, bs, n) => { for (let i = 0; i < n; i++) o[oo + i] = a[ao + i * as] !== b[bo + i * bs] ? 1 : 0; },
-  gt: (o, oo, a, ao, as, b, bo, bs, n) => { for (let i = 0; i < n; i++) o[oo + i] = a[ao + i * as] > b[bo + i * bs] ? 1 : 0; },
-  lt: (o, oo, a, ao, as, b, bo, bs, n) => { for (let i = 0; i < n; i++) o[oo + i] = a[ao + i * as] < b[bo + i * bs] ? 1 : 0; },
-  ge: (o, oo, a, ao, as, b, bo, bs, n) => { for (let i = 0; i < n; i++) o[oo + i] = a[ao + i * as] >= b[bo + i * bs] ? 1 : 0; },
-  le: (o, oo, a, ao, as, b, bo, bs, n) => { for (let i = 0; i < n; i++) o[oo + i] = a[ao + i * as] <= b[bo + i * bs] ? 1 : 0; },
-  and: (o, oo, a, ao, as, b, bo, bs, n) => { for (let i = 0; i < n; i++) o[oo + i] = a[ao + i * as] !== 0 && b[bo + i * bs] !== 0 ? 1 : 0; },
-  or: (o, oo, a, ao, as, b, bo, bs, n) => { for (let i = 0; i < n; i++) o[oo + i] = a[ao + i * as] !== 0 || b[bo + i * bs] !== 0 ? 1 : 0; },
+  eq: (o, oo, a, ao, as, b, bo, bs, n) => { for (let i = 0; i < n; i++) o[oo + i] = +(a[ao + i * as] === b[bo + i * bs]); },
+  ne: (o, oo, a, ao, as, b, bo, bs, n) => { for (let i = 0; i < n; i++) o[oo + i] = +(a[ao + i * as] !== b[bo + i * bs]); },
+  gt: (o, oo, a, ao, as, b, bo, bs, n) => { for (let i = 0; i < n; i++) o[oo + i] = +(a[ao + i * as] > b[bo + i * bs]); },
+  lt: (o, oo, a, ao, as, b, bo, bs, n) => { for (let i = 0; i < n; i++) o[oo + i] = +(a[ao + i * as] < b[bo + i * bs]); },
+  ge: (o, oo, a, ao, as, b, bo, bs, n) => { for (let i = 0; i < n; i++) o[oo + i] = +(a[ao + i * as] >= b[bo + i * bs]); },
+  le: (o, oo, a, ao, as, b, bo, bs, n) => { for (let i = 0; i < n; i++) o[oo + i] = +(a[ao + i * as] <= b[bo + i * bs]); },
+  and: (o, oo, a, ao, as, b, bo, bs, n) => { for (let i = 0; i < n; i++) o[oo + i] = +(a[ao + i * as] !== 0) & +(b[bo + i * bs] !== 0); },
+  or: (o, oo, a, ao, as, b, bo, bs, n) => { for (let i = 0; i < n; i++) o[oo + i] = +(a[ao + i * as] !== 0) | +(b[bo + i * bs] !== 0); },
 };
 
 /** float64 results get the precise erf; the fast one is exact to float32's rounding only. */
@@ -52,7 +60,7 @@ export function unaryRow(op: UnaryOp, o: TypedArray, oo: number, x: TypedArray, 
     case 'cos': for (let i = 0; i < n; i++) o[oo + i] = Math.cos(x[xo + i]); return;
     case 'sigmoid': for (let i = 0; i < n; i++) o[oo + i] = 1 / (1 + Math.exp(-x[xo + i])); return;
     case 'tanh': for (let i = 0; i < n; i++) o[oo + i] = Math.tanh(x[xo + i]); return;
-    case 'relu': for (let i = 0; i < n; i++) o[oo + i] = x[xo + i] <= 0 ? 0 : x[xo + i]; return; // NaN stays NaN (PyTorch)
+    case 'relu': return reluRow(o, oo, x, xo, n);
     case 'leakyRelu': for (let i = 0; i < n; i++) o[oo + i] = x[xo + i] > 0 ? x[xo + i] : alpha * x[xo + i]; return;
     case 'elu': for (let i = 0; i < n; i++) o[oo + i] = x[xo + i] > 0 ? x[xo + i] : alpha * (Math.exp(x[xo + i]) - 1); return;
     case 'gelu': { const erf = erfFor(o); for (let i = 0; i < n; i++) o[oo + i] = 0.5 * x[xo + i] * (1 + erf(x[xo + i] * Math.SQRT1_2)); return; }
@@ -66,7 +74,7 @@ export function unaryRow(op: UnaryOp, o: TypedArray, oo: number, x: TypedArray, 
     case 'round':
       for (let i = 0; i < n; i++) { const v = x[xo + i], f = Math.floor(v); o[oo + i] = v - f === 0.5 ? (f % 2 === 0 ? f : f + 1) : Math.round(v); }
       return;
-    case 'not': for (let i = 0; i < n; i++) o[oo + i] = x[xo + i] === 0 ? 1 : 0; return;
+    case 'not': for (let i = 0; i < n; i++) o[oo + i] = +(x[xo + i] === 0); return;
     case 'identity': for (let i = 0; i < n; i++) o[oo + i] = x[xo + i]; return;
     case 'asin': for (let i = 0; i < n; i++) o[oo + i] = Math.asin(x[xo + i]); return;
     case 'acos': for (let i = 0; i < n; i++) o[oo + i] = Math.acos(x[xo + i]); return;
@@ -74,6 +82,51 @@ export function unaryRow(op: UnaryOp, o: TypedArray, oo: number, x: TypedArray, 
     case 'isfinite': for (let i = 0; i < n; i++) o[oo + i] = Number.isFinite(x[xo + i]) ? 1 : 0; return;
     default: op satisfies never;
   }
+}
+
+/** The int32 view of a float32 or int32 array's elements (same offsets), else null. */
+function bitsOf(t: TypedArray): Int32Array | null {
+  if (t instanceof Int32Array) return t;
+  return t instanceof Float32Array ? new Int32Array(t.buffer, t.byteOffset, t.length) : null;
+}
+
+/** relu, NaN kept (PyTorch), −0 → 0; on the bits for float32 and int32: v & ~sign, except that a NaN (|bits| > +∞'s) keeps every bit. */
+function reluRow(o: TypedArray, oo: number, x: TypedArray, xo: number, n: number): void {
+  const O = n >= 16 && o.constructor === x.constructor ? bitsOf(o) : null, X = O ? bitsOf(x)! : null;
+  if (!O || !X) {
+    for (let i = 0; i < n; i++) o[oo + i] = x[xo + i] <= 0 ? 0 : x[xo + i];
+    return;
+  }
+  if (x instanceof Int32Array) for (let i = 0; i < n; i++) { const v = X[xo + i]; O[oo + i] = v & ~(v >> 31); }
+  else for (let i = 0; i < n; i++) { const v = X[xo + i]; O[oo + i] = v & (~(v >> 31) | ((0x7f800000 - (v & 0x7fffffff)) >> 31)); }
+}
+
+const f32 = new Float32Array(1), f32bits = new Int32Array(f32.buffer);
+/** The int32 bits `v` has as an element of an array like `o` (float32 or int32). */
+const bitsAs = (o: TypedArray, v: number): number => (o instanceof Int32Array ? v | 0 : ((f32[0] = v), f32bits[0]));
+
+/**
+ * o[oo + i] = c[co + i·cs] ≠ 0 ? a[ao + i·as] : b[bo + i·bs] (where; shared by the kernel, its
+ * thread rows and fused kernels). float32/int32 outputs select bits with a mask; an operand
+ * with stride 0 (a scalar, possibly from the job's float64 constants) is converted once.
+ */
+export function selectRow(o: TypedArray, oo: number, c: TypedArray, co: number, cs: number, a: TypedArray, ao: number, as: number, b: TypedArray, bo: number, bs: number, n: number): void {
+  const O = n >= 16 ? bitsOf(o) : null;
+  const A = O && (as === 0 || a.constructor === o.constructor) ? bitsOf(a) ?? a : null, B = O && (bs === 0 || b.constructor === o.constructor) ? bitsOf(b) ?? b : null;
+  if (!O || !A || !B || (as !== 0 && !(A instanceof Int32Array)) || (bs !== 0 && !(B instanceof Int32Array))) {
+    for (let i = 0; i < n; i++) o[oo + i] = c[co + i * cs] !== 0 ? a[ao + i * as] : b[bo + i * bs];
+    return;
+  }
+  if (as === 0 && bs === 0) {
+    const va = bitsAs(o, a[ao]!), vb = bitsAs(o, b[bo]!);
+    for (let i = 0; i < n; i++) { const m = -(c[co + i * cs] !== 0); O[oo + i] = (va & m) | (vb & ~m); }
+  } else if (bs === 0) {
+    const vb = bitsAs(o, b[bo]!);
+    for (let i = 0; i < n; i++) { const m = -(c[co + i * cs] !== 0); O[oo + i] = (A[ao + i * as]! & m) | (vb & ~m); }
+  } else if (as === 0) {
+    const va = bitsAs(o, a[ao]!);
+    for (let i = 0; i < n; i++) { const m = -(c[co + i * cs] !== 0); O[oo + i] = (va & m) | (B[bo + i * bs]! & ~m); }
+  } else for (let i = 0; i < n; i++) { const m = -(c[co + i * cs] !== 0); O[oo + i] = (A[ao + i * as]! & m) | (B[bo + i * bs]! & ~m); }
 }
 
 function unary({ op, x, out, alpha = 0, beta = 0 }: KernelArgs['unary']): void {
@@ -95,8 +148,7 @@ function where({ cond, a, b, out, condShape, aShape, bShape, outShape }: KernelA
   const st = [stridesOf(outShape), broadcastStrides(condShape, outShape), broadcastStrides(aShape, outShape), broadcastStrides(bShape, outShape)];
   forEachRow(outShape, st, [0, 0, 0, 0], (off, n, s) => {
     const [oo, co, ao, bo] = off;
-    const cs = s[1], as = s[2], bs = s[3];
-    for (let i = 0; i < n; i++) O[oo + i] = C[co + i * cs] !== 0 ? A[ao + i * as] : B[bo + i * bs];
+    selectRow(O, oo, C, co, s[1], A, ao, s[2], B, bo, s[3], n);
   });
 }
 
@@ -111,7 +163,7 @@ function copy({ x, out, shape, srcStrides, srcOffset, dstStrides, dstOffset }: K
 
 function cast({ x, out }: KernelArgs['cast']): void {
   const X = d(x), O = d(out), n = out.size;
-  if (out.dtype === 'bool') for (let i = 0; i < n; i++) O[i] = X[i] !== 0 ? 1 : 0;
+  if (out.dtype === 'bool') for (let i = 0; i < n; i++) O[i] = +(X[i] !== 0);
   else for (let i = 0; i < n; i++) O[i] = X[i];
 }
 

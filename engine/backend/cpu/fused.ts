@@ -11,7 +11,7 @@ import type { TypedArray } from '../../core/dtype.ts';
 import { makeArray } from '../../core/dtype.ts';
 import { stridesOf } from '../../core/shape.ts';
 import type { BackendBuffer, FusedArgs, FusedNode } from '../types.ts';
-import { BINARY, unaryRow } from './elementwise.ts';
+import { BINARY, selectRow, unaryRow } from './elementwise.ts';
 import { collapse } from './strided.ts';
 
 const d = (b: BackendBuffer): TypedArray => (b as unknown as { data: TypedArray }).data;
@@ -117,7 +117,7 @@ export function runFused(a: FusedArgs): void {
             x = tmp; xo = 0;
           }
           if (node.kind === 'unary') unaryRow(node.op, o, oo, x, xo, n, node.alpha, node.beta);
-          else if (node.dtype === 'bool') for (let i = 0; i < n; i++) o[oo + i] = x[xo + i] !== 0 ? 1 : 0;
+          else if (node.dtype === 'bool') for (let i = 0; i < n; i++) o[oo + i] = +(x[xo + i] !== 0);
           else for (let i = 0; i < n; i++) o[oo + i] = x[xo + i];
           break;
         }
@@ -128,7 +128,7 @@ export function runFused(a: FusedArgs): void {
           const C = arr[node.cond], co = off[node.cond], cs = str[node.cond];
           const A = arr[node.a], ao = off[node.a], as = str[node.a];
           const B = arr[node.b], bo = off[node.b], bs = str[node.b];
-          for (let i = 0; i < n; i++) o[oo + i] = C[co + i * cs] !== 0 ? A[ao + i * as] : B[bo + i * bs];
+          selectRow(o, oo, C, co, cs, A, ao, as, B, bo, bs, n);
           break;
         }
         default: node satisfies never;

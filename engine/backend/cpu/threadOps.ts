@@ -10,7 +10,7 @@
  * same order, whichever thread runs it.
  */
 import type { BinaryOp, ReduceOp, UnaryOp } from '../types.ts';
-import { BINARY, unaryRow } from './elementwise.ts';
+import { BINARY, selectRow, unaryRow } from './elementwise.ts';
 import { adamPlainRange, sgdRange } from './optim.ts';
 import { reduceRange } from './reduce.ts';
 import { packRows } from './pack.ts';
@@ -78,7 +78,7 @@ JS_OPS[OP_WHERE] = (V, p, u0, u1) => {
   const R = p[14], n = p[15], cs = p[5], as = p[9], bs = p[13];
   for (let u = u0; u < u1; u++) {
     const oo = p[1] + u * R, co = p[3] + u * p[4], ao = p[7] + u * p[8], bo = p[11] + u * p[12], len = Math.min(R, n - u * R);
-    for (let i = 0; i < len; i++) O[oo + i] = C[co + i * cs] !== 0 ? A[ao + i * as] : B[bo + i * bs];
+    selectRow(O, oo, C, co, cs, A, ao, as, B, bo, bs, len);
   }
 };
 

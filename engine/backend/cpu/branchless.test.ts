@@ -1,0 +1,63 @@
+// The branch-free loops of elementwise.ts (relu, where, comparisons on the bits of float32 and
+// int32 values) against the plain definitions, on the values where bit tricks go wrong: NaN of
+// either sign, ±0, ±∞, subnormals, and scalar operands from a float64 job constant.
+import { describe, expect, it } from 'vitest';
+import { BINARY, selectRow, unaryRow } from './elementwise.ts';
+
+const SPECIAL = [NaN, -NaN, 0, -0, Infinity, -Infinity, 1e-40, -1e-40, 1.5, -1.5, 3.4e38, -3.4e38, 2 ** -126, -(2 ** -126)];
+/** 40 values (past the 16 below which the loops stay plain), with both NaN sign bits stored. */
+function f32Values(): Float32Array {
+  const v = new Float32Array(40);
+  for (let i = 0; i < v.length; i++) v[i] = SPECIAL[i % SPECIAL.length]! * (i < SPECIAL.length ? 1 : 0.5 + i / 7);
+  new Int32Array(v.buffer)[1] = 0xffc00000 | 0; // a NaN with the sign bit set (x86's default NaN)
+  return v;
+}
+const same = (a: ArrayLike<number>, b: ArrayLike<number>) => expect(Array.from(a).map((x) => (Object.is(x, -0) ? '-0' : x))).toEqual(Array.from(b).map((x) => (Object.is(x, -0) ? '-0' : x)));
+
+describe('branch-free elementwise loops', () => {
+  it('relu keeps NaN (either sign), maps −0 and −∞ to 0, on float32 and int32, at an offset', () => {
+    const x = f32Values(), o = new Float32Array(x.length + 3);
+    unaryRow('relu', o, 3, x, 0, x.length);
+    same(o.subarray(3), Array.from(x, (v) => (v !== v ? NaN : v <= 0 ? 0 : v)));
+    expect(new Int32Array(o.buffer)[4]).toBe(0xffc00000 | 0); // the NaN's bits pass through unchanged
+    const xi = Int32Array.from({ length: 40 }, (_, i) => (i % 2 ? -1 : 1) * i * 12345 + (i === 7 ? -(2 ** 31) : 0));
+    const oi = new Int32Array(40);
+    unaryRow('relu', oi, 0, xi, 0, 40);
+    same(oi, Array.from(xi, (v) => Math.max(v, 0)));
+  });
+
+  it('where selects exact bits: arrays, a scalar on either side or both, float32 and int32, strided condition', () => {
+    const a = f32Values(), b = Float32Array.from(a, (v, i) => -v + i), n = a.length;
+    const c = Uint8Array.from({ length: 2 * n }, (_, i) => (i * 7919) % 3 === 0 ? 1 : 0);
+    const cond = (i: number) => c[2 * i] !== 0;
+    const want = (pa: (i: number) => number, pb: (i: number) => number) => Float32Array.from({ length: n }, (_, i) => (cond(i) ? pa(i) : pb(i)));
+    const o = new Float32Array(n);
+    selectRow(o, 0, c, 0, 2, a, 0, 1, b, 0, 1, n);
+    same(o, want((i) => a[i]!, (i) => b[i]!));
+    expect(new Int32Array(o.buffer)[1]).toBe(cond(1) ? 0xffc00000 | 0 : new Int32Array(b.buffer)[1]);
+    const k = new Float64Array([0, 0.1, -0]);
+    selectRow(o, 0, c, 0, 2, a, 0, 1, k, 1, 0, n); // b = 0.1 from float64 constants, rounded as float32 would be
+    same(o, want((i) => a[i]!, () => Math.fround(0.1)));
+    selectRow(o, 0, c, 0, 2, k, 2, 0, b, 0, 1, n); // a = −0
+    same(o, want(() => -0, (i) => b[i]!));
+    selectRow(o, 0, c, 0, 2, k, 1, 0, k, 0, 0, n);
+    same(o, want(() => Math.fround(0.1), () => 0));
+    const ai = Int32Array.from({ length: n }, (_, i) => i * 1000 - 7), bi = Int32Array.from({ length: n }, (_, i) => -i), oi = new Int32Array(n);
+    selectRow(oi, 0, c, 0, 2, ai, 0, 1, bi, 0, 1, n);
+    same(oi, Array.from({ length: n }, (_, i) => (cond(i) ? ai[i]! : bi[i]!)));
+    // Mixed element types fall back to the plain loop with the same result.
+    const of64 = new Float64Array(n);
+    selectRow(of64, 0, c, 0, 2, a, 0, 1, b, 0, 1, n);
+    same(of64, want((i) => a[i]!, (i) => b[i]!));
+  });
+
+  it('comparisons give 0/1 with NaN unordered (only ne is 1)', () => {
+    const a = f32Values(), b = Float32Array.from(a, (_, i) => SPECIAL[(i * 5) % SPECIAL.length]!), n = a.length;
+    const ops = { eq: (x: number, y: number) => x === y, ne: (x: number, y: number) => x !== y, gt: (x: number, y: number) => x > y, lt: (x: number, y: number) => x < y, ge: (x: number, y: number) => x >= y, le: (x: number, y: number) => x <= y, and: (x: number, y: number) => x !== 0 && y !== 0, or: (x: number, y: number) => x !== 0 || y !== 0 };
+    for (const [op, f] of Object.entries(ops)) {
+      const o = new Uint8Array(n);
+      BINARY[op as keyof typeof ops](o, 0, a, 0, 1, b, 0, 1, n);
+      expect(Array.from(o), op).toEqual(Array.from(a, (x, i) => (f(x, b[i]!) ? 1 : 0)));
+    }
+  });
+});
