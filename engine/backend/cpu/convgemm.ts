@@ -7,11 +7,12 @@
  * Columns with ox ≥ ow wrap into the next row and are computed then dropped (a waste of
  * (kw − 1)·dw / Wp). The weight gradient is the same trick with the image as the left
  * operand (rows = taps, k = columns) against dy packed once per image into 8-column panels,
- * accumulated over the batch inside the kernel. Non-float32 data runs the reference loops.
+ * accumulated over each part of the batch inside the kernel. Non-float32 data runs the reference loops.
  * Threads: images are padded (and dy packed) for a group of images at a time, each image in
  * its own region, then one parallel job covers the group — forward over (image, column panel)
- * units, the weight gradient over panels of its output, every thread walking all images in
- * order — so the per-element sums, and the results, are those of one thread. The copies
+ * units, the weight gradient over parts of the batch (WG_PARTS: each part's images summed in
+ * order into its own block, the blocks then added in order) — so the results do not depend on
+ * the thread count. The copies
  * around it (padding, packing, the output rows out) are jobs of their own over images or
  * rows (convRows.ts loops, spatialOps.ts jobs) when the tensors live in the shared memory.
  */
@@ -110,24 +111,37 @@ function conv2d(a: OptionalKernelArgs['conv2d']): void {
   }
 }
 
+/**
+ * Images per weight-gradient partial: the batch is cut into min(n, WG_PARTS) contiguous parts,
+ * each summed into its own copy of dWᵀ (images in order), the parts then added in order. The
+ * cut depends on the batch only, so the sums are the same at any thread count. Threads take
+ * whole parts: each streams only its own images' dy once, for every output panel (split over
+ * output panels instead, every thread streamed all of dy once per panel it took, and a
+ * 6-output, 25-tap gradient (LeNet-5's first convolution) gained nothing from a second thread).
+ */
+const WG_PARTS = 8;
+
 function conv2dWeightGrad(a: OptionalKernelArgs['conv2dWeightGrad']): void {
   const X = d(a.x), G = d(a.dy), O = d(a.out);
   const w = wasmMatmul;
   if (!w || !usable(X, G, O) || a.n * a.o * a.c === 0) return R.conv2dWeightGrad(a);
   const g = geometry(a), o = a.o, K = g.taps, L = g.cols;
   const op = Math.ceil(o / 8), ldc = op * 8, mp = Math.ceil(K / 4);
+  const parts = Math.min(a.n, WG_PARTS), partOf = (i: number) => Math.floor((i * parts) / a.n), firstOf = (q: number) => Math.ceil((q * a.n) / parts);
   // Per image: its A row tables (rows are taps of its own padded planes), the planes, dy as panels.
   const tabs = align4(aTableInts(K, L)), xSize = align4(g.span), per = tabs + xSize + op * 8 * L, group = groupOf(a.n, per);
-  const cRel = align4(L), baseRel = align4(cRel + mp * 4 * ldc);
-  const bTab = scratch(baseRel + group * per), cOff = bTab + cRel, base = bTab + baseRel;
+  // The parts' dWᵀ blocks, each on its own 64-byte lines (threads write different parts).
+  const cStride = Math.ceil((mp * 4 * ldc) / 16) * 16;
+  const cRel = align4(L), baseRel = align4(cRel + parts * cStride + 16);
+  const bTab = scratch(baseRel + group * per), cOff = Math.ceil((bTab + cRel) / 16) * 16, base = bTab + baseRel;
   const M = w.view(base + group * per), T = w.ints();
   for (let l = 0; l < L; l++) T[bTab + l] = 32 * l;
   const { oh, ow, wp, offs } = g;
   // Each image's planes and dy panels are cleared before they are filled (columns ox ≥ ow of dy stay 0).
   const pad: PadLayout = { c: a.c, h: a.h, w: a.w, ph: a.ph, pw: a.pw, plane: g.plane, wp, base, per, xAt: tabs, zero: xSize + op * 8 * L };
   const gemm = (i: number, n: number): Gemm => {
-    const xp = base + i * per + tabs;
-    return { aTab: base + i * per, row: (r) => xp + offs[r], m: K, k: L, aStep: 1, b: xp + xSize, bTab, bPanel: 8 * L, nPanels: op, c: cOff, ldc, accumulate: n > 0 };
+    const xp = base + i * per + tabs, q = partOf(n);
+    return { aTab: base + i * per, row: (r) => xp + offs[r], m: K, k: L, aStep: 1, b: xp + xSize, bTab, bPanel: 8 * L, nPanels: op, c: cOff + q * cStride, ldc, accumulate: n > firstOf(q) };
   };
   for (let n0 = 0; n0 < a.n; n0 += group) {
     const count = Math.min(group, a.n - n0);
@@ -139,13 +153,22 @@ function conv2dWeightGrad(a: OptionalKernelArgs['conv2dWeightGrad']): void {
       fillTables(w, gi);
       gs.push(gi);
     }
-    // Every thread walks the images in order over its own panels of dWᵀ.
-    const work = count * K * L * o;
-    if (mp >= op) parallel(mp, work, (s, p0, p1) => { for (const gi of gs) emitGemm(s, gi, p0, p1, 0, op); });
-    else parallel(op, work, (s, j0, j1) => { for (const gi of gs) emitGemm(s, gi, 0, mp, j0, j1); });
+    // Unit u = part q0 + u: its images of this group, in order, every output panel of each.
+    const q0 = partOf(n0), q1 = partOf(n0 + count - 1) + 1;
+    parallel(q1 - q0, count * K * L * o, (s, u0, u1) => {
+      for (let q = q0 + u0; q < q0 + u1; q++) {
+        for (let i = Math.max(n0, firstOf(q)); i < Math.min(n0 + count, firstOf(q + 1)); i++) emitGemm(s, gs[i - n0]!, 0, mp, 0, op);
+      }
+    });
   }
-  // C holds dWᵀ [K, o].
-  for (let oi = 0; oi < o; oi++) for (let p = 0; p < K; p++) O[oi * K + p] = M[cOff + p * ldc + oi];
+  // The parts hold dWᵀ [K, o] each: added in part order.
+  for (let oi = 0; oi < o; oi++) {
+    for (let p = 0; p < K; p++) {
+      let acc = M[cOff + p * ldc + oi];
+      for (let q = 1; q < parts; q++) acc += M[cOff + q * cStride + p * ldc + oi];
+      O[oi * K + p] = acc;
+    }
+  }
 }
 
 export const CONV_GEMM_KERNELS = { conv2d, conv2dWeightGrad };
