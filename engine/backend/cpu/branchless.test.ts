@@ -5,9 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { BINARY, selectRow, unaryRow } from './elementwise.ts';
 
 const SPECIAL = [NaN, -NaN, 0, -0, Infinity, -Infinity, 1e-40, -1e-40, 1.5, -1.5, 3.4e38, -3.4e38, 2 ** -126, -(2 ** -126)];
-/** 40 values (past the 16 below which the loops stay plain), with both NaN sign bits stored. */
+/** 200 values (past the 128 below which the loops stay plain), with both NaN sign bits stored. */
 function f32Values(): Float32Array {
-  const v = new Float32Array(40);
+  const v = new Float32Array(200);
   for (let i = 0; i < v.length; i++) v[i] = SPECIAL[i % SPECIAL.length]! * (i < SPECIAL.length ? 1 : 0.5 + i / 7);
   new Int32Array(v.buffer)[1] = 0xffc00000 | 0; // a NaN with the sign bit set (x86's default NaN)
   return v;
@@ -20,9 +20,9 @@ describe('branch-free elementwise loops', () => {
     unaryRow('relu', o, 3, x, 0, x.length);
     same(o.subarray(3), Array.from(x, (v) => (v !== v ? NaN : v <= 0 ? 0 : v)));
     expect(new Int32Array(o.buffer)[4]).toBe(0xffc00000 | 0); // the NaN's bits pass through unchanged
-    const xi = Int32Array.from({ length: 40 }, (_, i) => (i % 2 ? -1 : 1) * i * 12345 + (i === 7 ? -(2 ** 31) : 0));
-    const oi = new Int32Array(40);
-    unaryRow('relu', oi, 0, xi, 0, 40);
+    const xi = Int32Array.from({ length: 200 }, (_, i) => (i % 2 ? -1 : 1) * i * 12345 + (i === 7 ? -(2 ** 31) : 0));
+    const oi = new Int32Array(200);
+    unaryRow('relu', oi, 0, xi, 0, 200);
     same(oi, Array.from(xi, (v) => Math.max(v, 0)));
   });
 

@@ -84,6 +84,9 @@ export function unaryRow(op: UnaryOp, o: TypedArray, oo: number, x: TypedArray, 
   }
 }
 
+/** Rows shorter than this keep the plain loop: a broadcast may run many short rows, and the views cost more than the jumps there. */
+const BITS_MIN = 128;
+
 /** The int32 view of a float32 or int32 array's elements (same offsets), else null. */
 function bitsOf(t: TypedArray): Int32Array | null {
   if (t instanceof Int32Array) return t;
@@ -92,7 +95,7 @@ function bitsOf(t: TypedArray): Int32Array | null {
 
 /** relu, NaN kept (PyTorch), −0 → 0; on the bits for float32 and int32: v & ~sign, except that a NaN (|bits| > +∞'s) keeps every bit. */
 function reluRow(o: TypedArray, oo: number, x: TypedArray, xo: number, n: number): void {
-  const O = n >= 16 && o.constructor === x.constructor ? bitsOf(o) : null, X = O ? bitsOf(x)! : null;
+  const O = n >= BITS_MIN && o.constructor === x.constructor ? bitsOf(o) : null, X = O ? bitsOf(x)! : null;
   if (!O || !X) {
     for (let i = 0; i < n; i++) o[oo + i] = x[xo + i] <= 0 ? 0 : x[xo + i];
     return;
@@ -111,7 +114,7 @@ const bitsAs = (o: TypedArray, v: number): number => (o instanceof Int32Array ? 
  * with stride 0 (a scalar, possibly from the job's float64 constants) is converted once.
  */
 export function selectRow(o: TypedArray, oo: number, c: TypedArray, co: number, cs: number, a: TypedArray, ao: number, as: number, b: TypedArray, bo: number, bs: number, n: number): void {
-  const O = n >= 16 ? bitsOf(o) : null;
+  const O = n >= BITS_MIN ? bitsOf(o) : null;
   const A = O && (as === 0 || a.constructor === o.constructor) ? bitsOf(a) ?? a : null, B = O && (bs === 0 || b.constructor === o.constructor) ? bitsOf(b) ?? b : null;
   if (!O || !A || !B || (as !== 0 && !(A instanceof Int32Array)) || (bs !== 0 && !(B instanceof Int32Array))) {
     for (let i = 0; i < n; i++) o[oo + i] = c[co + i * cs] !== 0 ? a[ao + i * as] : b[bo + i * bs];
