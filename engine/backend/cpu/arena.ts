@@ -9,7 +9,14 @@
  * lists (the backend already rounds sizes to buckets). The memory's own scratch (operand
  * packing, row tables) is one more block here, regrown on demand.
  */
+import type { BackendBuffer } from '../types.ts';
 import { wasmMatmul } from './wasm.ts';
+
+/** A buffer's element offset in the shared memory when it is stored there as `dtype` (4-byte elements), else −1. */
+export function sharedAt(b: BackendBuffer, dtype: 'float32' | 'int32'): number {
+  const addr = (b as { addr?: number }).addr ?? -1;
+  return addr >= 0 && b.dtype === dtype ? addr / 4 : -1;
+}
 
 /** Block alignment (bytes): a cache line, and f32x4 loads stay aligned. */
 const ALIGN = 64;

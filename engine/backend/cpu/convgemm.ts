@@ -21,12 +21,12 @@ import { REFERENCE_OPTIONAL as R } from '../reference/optional.ts';
 import type { BackendBuffer, DirectConvGeometry, OptionalKernelArgs } from '../types.ts';
 import { aTableInts, align4, emitGemm, fillTables } from './matmul.ts';
 import type { Gemm } from './matmul.ts';
-import { scratch } from './arena.ts';
+import { scratch, sharedAt } from './arena.ts';
 import { packDy, padImages, unpackRows } from './convRows.ts';
 import type { OutLayout, PadLayout } from './convRows.ts';
 import { jobParams, parallel } from './pool.ts';
 import { OP_PACK_DY, OP_PAD_IMAGES, OP_UNPACK_ROWS, packDyJob, padJob, unpackJob } from './spatialOps.ts';
-import { sharedAt, spatialJobs } from './threadedSpatial.ts';
+import { spatialJobs } from './threadedSpatial.ts';
 import { wasmMatmul } from './wasm.ts';
 
 const d = (b: BackendBuffer): TypedArray => (b as unknown as { data: TypedArray }).data;

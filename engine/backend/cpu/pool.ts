@@ -30,6 +30,9 @@ export interface Sink {
 /** Multiply-adds a thread must get before a kernel is split (PERFORMANCE.md: one thread below ~64³). */
 export const MIN_WORK = 1 << 17;
 
+/** Whether a job of `work` units could be split at all: threads on, at least two chunks' worth. */
+export const worth = (work: number): boolean => getThreads() > 1 && work >= 2 * MIN_WORK;
+
 /** `size` threads started (the caller included), `threads` of them used by kernels now. */
 interface Pool { size: number; threads: number; ctrl: Int32Array; handles: ThreadHandle[]; canWait: boolean }
 /** The job constants of JavaScript kernels: in a SharedArrayBuffer once threads may read them. */

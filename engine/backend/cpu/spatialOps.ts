@@ -20,54 +20,58 @@ export const OP_MAXPOOL = 16, OP_GATHER_ROWS = 17, OP_SCATTER_ROWS = 18, OP_PAD_
 
 export const SPATIAL_OPS: Record<number, JsOp> = {};
 
-const POOL_KEYS = ['h', 'w', 'oh', 'ow', 'kh', 'kw', 'sh', 'sw', 'ph', 'pw', 'dh', 'dw'] as const;
+type Params = Float64Array<ArrayBufferLike>;
 
-/** [x, out, argmax, ...POOL_KEYS]: units are planes. */
-export function maxPoolJob(p: Float64Array<ArrayBufferLike>, x: number, out: number, argmax: number, g: PoolGeometry): void {
-  p[0] = x; p[1] = out; p[2] = argmax;
-  POOL_KEYS.forEach((k, i) => (p[3 + i] = g[k]));
+/** A record of numbers kept in the job constants from slot `at` on, one slot per key in order: written by a job, read back by its op. */
+function slots<K extends string>(keys: readonly K[], at: number) {
+  return {
+    write(p: Params, r: Record<K, number>): void {
+      keys.forEach((k, i) => (p[at + i] = r[k]));
+    },
+    read(p: Params): Record<K, number> {
+      const r = {} as Record<K, number>;
+      keys.forEach((k, i) => (r[k] = p[at + i]!));
+      return r;
+    },
+  };
 }
-SPATIAL_OPS[OP_MAXPOOL] = (V, p, u0, u1) => {
-  const g = {} as Record<(typeof POOL_KEYS)[number], number>;
-  POOL_KEYS.forEach((k, i) => (g[k] = p[3 + i]));
-  maxPoolPlanes(V.f32, p[0], V.f32, p[1], V.i32, p[2], g, u0, u1);
-};
+
+const POOL = slots(['h', 'w', 'oh', 'ow', 'kh', 'kw', 'sh', 'sw', 'ph', 'pw', 'dh', 'dw'], 3);
+
+/** [x, out, argmax, ...pool geometry]: units are planes. */
+export function maxPoolJob(p: Params, x: number, out: number, argmax: number, g: PoolGeometry): void {
+  p[0] = x; p[1] = out; p[2] = argmax;
+  POOL.write(p, g);
+}
+SPATIAL_OPS[OP_MAXPOOL] = (V, p, u0, u1) => maxPoolPlanes(V.f32, p[0], V.f32, p[1], V.i32, p[2], POOL.read(p), u0, u1);
 
 /** [out, data, idx, n, data row]: units are rows (ownRows' layout); OP_GATHER_ROWS reads data, OP_SCATTER_ROWS adds into out. */
-export function rowsJob(p: Float64Array<ArrayBufferLike>, out: number, data: number, idx: number, n: number, dataRow: number): void {
+export function rowsJob(p: Params, out: number, data: number, idx: number, n: number, dataRow: number): void {
   p[0] = out; p[1] = data; p[2] = idx; p[3] = n; p[4] = dataRow;
 }
 SPATIAL_OPS[OP_GATHER_ROWS] = (V, p, u0, u1) => gatherRows(V.f32, p[0], V.f32, p[1], V.i32, p[2], p[3], p[4], u0, u1);
 SPATIAL_OPS[OP_SCATTER_ROWS] = (V, p, u0, u1) => scatterRows(V.f32, p[0], V.f32, p[1], V.i32, p[2], p[3], p[4], u0, u1);
 
-const PAD_KEYS = ['c', 'h', 'w', 'ph', 'pw', 'plane', 'wp', 'base', 'per', 'xAt', 'zero'] as const;
+const PAD = slots<keyof PadLayout>(['c', 'h', 'w', 'ph', 'pw', 'plane', 'wp', 'base', 'per', 'xAt', 'zero'], 2);
 
-/** [x, n0, ...PAD_KEYS]: units are images of the group. */
-export function padJob(p: Float64Array<ArrayBufferLike>, x: number, n0: number, L: PadLayout): void {
+/** [x, n0, ...pad layout]: units are images of the group. */
+export function padJob(p: Params, x: number, n0: number, L: PadLayout): void {
   p[0] = x; p[1] = n0;
-  PAD_KEYS.forEach((k, i) => (p[2 + i] = L[k]));
+  PAD.write(p, L);
 }
-SPATIAL_OPS[OP_PAD_IMAGES] = (V, p, u0, u1) => {
-  const L = {} as PadLayout;
-  PAD_KEYS.forEach((k, i) => (L[k] = p[2 + i]));
-  padImages(V.f32, L, V.f32, p[0], p[1], u0, u1);
-};
+SPATIAL_OPS[OP_PAD_IMAGES] = (V, p, u0, u1) => padImages(V.f32, PAD.read(p), V.f32, p[0], p[1], u0, u1);
 
 /** [dy, n0, base, per, at, L, wp, o, oh, ow]: units are images of the group. */
-export function packDyJob(p: Float64Array<ArrayBufferLike>, dy: number, n0: number, base: number, per: number, at: number, L: number, wp: number, o: number, oh: number, ow: number): void {
+export function packDyJob(p: Params, dy: number, n0: number, base: number, per: number, at: number, L: number, wp: number, o: number, oh: number, ow: number): void {
   p[0] = dy; p[1] = n0; p[2] = base; p[3] = per; p[4] = at; p[5] = L; p[6] = wp; p[7] = o; p[8] = oh; p[9] = ow;
 }
 SPATIAL_OPS[OP_PACK_DY] = (V, p, u0, u1) => packDy(V.f32, p[2], p[3], p[4], p[5], p[6], V.f32, p[0], p[7], p[8], p[9], p[1], u0, u1);
 
-const OUT_KEYS = ['base', 'per', 'cAt', 'ldc', 'wp', 'biasAt', 'o', 'oh', 'ow'] as const;
+const OUT = slots<keyof OutLayout>(['base', 'per', 'cAt', 'ldc', 'wp', 'biasAt', 'o', 'oh', 'ow'], 2);
 
-/** [out, n0, ...OUT_KEYS]: units are output rows (image, channel) of the group. */
-export function unpackJob(p: Float64Array<ArrayBufferLike>, out: number, n0: number, L: OutLayout): void {
+/** [out, n0, ...output layout]: units are output rows (image, channel) of the group. */
+export function unpackJob(p: Params, out: number, n0: number, L: OutLayout): void {
   p[0] = out; p[1] = n0;
-  OUT_KEYS.forEach((k, i) => (p[2 + i] = L[k]));
+  OUT.write(p, L);
 }
-SPATIAL_OPS[OP_UNPACK_ROWS] = (V, p, u0, u1) => {
-  const L = {} as OutLayout;
-  OUT_KEYS.forEach((k, i) => (L[k] = p[2 + i]));
-  unpackRows(V.f32, p[0], V.f32, L, p[1], u0, u1);
-};
+SPATIAL_OPS[OP_UNPACK_ROWS] = (V, p, u0, u1) => unpackRows(V.f32, p[0], V.f32, OUT.read(p), p[1], u0, u1);

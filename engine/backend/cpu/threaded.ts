@@ -13,16 +13,14 @@ import type { DType } from '../../core/dtype.ts';
 import type { BackendBuffer, KernelArgs } from '../types.ts';
 import { ELEMENTWISE_KERNELS } from './elementwise.ts';
 import { OPTIM_KERNELS, adamConstants, gradScale, sgdConstants } from './optim.ts';
-import { getThreads, jobParams, parallel } from './pool.ts';
+import { sharedAt } from './arena.ts';
+import { jobParams, parallel, worth } from './pool.ts';
 import { REDUCE_KERNELS } from './reduce.ts';
 import { collapse } from './strided.ts';
 import { BINARY_LIST, OP_ADAM, OP_BINARY, OP_REDUCE, OP_SGD, OP_UNARY, OP_WHERE, REDUCE_LIST, SCALAR_SLOTS, SRC_F32, SRC_I32, SRC_PARAMS, SRC_U8, unaryIndex } from './threadOps.ts';
 
 /** A float32 buffer's float offset in the shared memory, or −1 (plain ArrayBuffer, float16 shadow, other dtype). */
-const at = (b: BackendBuffer): number => {
-  const addr = (b as { addr?: number }).addr ?? -1;
-  return addr >= 0 && b.dtype === 'float32' ? addr / 4 : -1;
-};
+const at = (b: BackendBuffer): number => sharedAt(b, 'float32');
 
 const SOURCE: Partial<Record<DType, [code: number, bytes: number]>> = { float32: [SRC_F32, 4], int32: [SRC_I32, 4], bool: [SRC_U8, 1] };
 
@@ -60,8 +58,6 @@ const count = (k: keyof typeof THREADED_KERNELS, forked: boolean): void => {
   if (forked) threadedKernelJobs[k]++;
 };
 
-/** Whether a job of `work` units could be split at all (threads on, above the minimum). */
-const worth = (work: number): boolean => getThreads() > 1 && work >= 2 * (1 << 17);
 
 function unary(a: KernelArgs['unary']): void {
   const n = a.out.size, cost = TRANSCENDENTAL.has(a.op) ? DEAR : CHEAP;

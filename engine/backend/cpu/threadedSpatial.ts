@@ -8,18 +8,13 @@
  * a scatter-add into a copy (cast) of zeros, so all three of its passes are here.
  */
 import type { BackendBuffer, KernelArgs } from '../types.ts';
+import { sharedAt } from './arena.ts';
 import { maxPool2d as maxPoolSerial } from './conv.ts';
 import { ELEMENTWISE_KERNELS } from './elementwise.ts';
 import { INDEX_KERNELS, ownRows } from './indexing.ts';
-import { getThreads, jobParams, MIN_WORK, parallel } from './pool.ts';
+import { jobParams, parallel, worth } from './pool.ts';
 import { OP_GATHER_ROWS, OP_MAXPOOL, OP_SCATTER_ROWS, maxPoolJob, rowsJob } from './spatialOps.ts';
 import { THREADED_KERNELS, threadedKernelJobs } from './threaded.ts';
-
-/** A buffer's element offset in the shared memory when it is stored there as `dtype`, else −1. */
-export function sharedAt(b: BackendBuffer, dtype: 'float32' | 'int32'): number {
-  const addr = (b as { addr?: number }).addr ?? -1;
-  return addr >= 0 && b.dtype === dtype ? addr / 4 : -1;
-}
 
 /**
  * Work units per element read, on pool.ts's scale (MIN_WORK per chunk), as threaded.ts's
@@ -30,9 +25,6 @@ const READ = 16, RANDOM = 32;
 /** Jobs split across threads per kernel (tests check that the threaded paths ran). */
 export const spatialJobs = { maxPool2d: 0, gather: 0, scatterAdd: 0, cast: 0, convCopies: 0 };
 
-/** Whether `work` units could be split at all (threads on, at least two chunks' worth). */
-export const worth = (work: number): boolean => getThreads() > 1 && work >= 2 * MIN_WORK;
-
 function maxPool2d(a: KernelArgs['maxPool2d']): void {
   const x = sharedAt(a.x, 'float32'), o = sharedAt(a.out, 'float32'), am = sharedAt(a.argmax, 'int32');
   const work = a.nc * a.oh * a.ow * a.kh * a.kw * READ;
@@ -41,22 +33,29 @@ function maxPool2d(a: KernelArgs['maxPool2d']): void {
   if (parallel(a.nc, work, (s, u0, u1) => s.js(OP_MAXPOOL, u0, u1))) spatialJobs.maxPool2d++;
 }
 
-function gather(a: KernelArgs['gather']): void {
-  const own = ownRows(a.xShape, a.idxShape, a.dim);
-  const o = sharedAt(a.out, 'float32'), x = sharedAt(a.x, 'float32'), i = sharedAt(a.idx, 'int32');
-  const work = a.out.size * RANDOM;
-  if (!own || o < 0 || x < 0 || i < 0 || !worth(work)) return INDEX_KERNELS.gather(a);
+/**
+ * A gather (op OP_GATHER_ROWS, reading `data`) or scatter-add (OP_SCATTER_ROWS, adding into
+ * `out`) over rows of their own, as one job of `elements` random reads: null when it cannot
+ * be one (the caller runs the one-thread kernel), else whether it was split.
+ */
+function rowsKernel(op: number, dataShape: readonly number[], idxShape: readonly number[], dim: number, out: BackendBuffer, data: BackendBuffer, idx: BackendBuffer, elements: number): boolean | null {
+  const own = ownRows(dataShape, idxShape, dim);
+  const o = sharedAt(out, 'float32'), x = sharedAt(data, 'float32'), i = sharedAt(idx, 'int32'), work = elements * RANDOM;
+  if (!own || o < 0 || x < 0 || i < 0 || !worth(work)) return null;
   rowsJob(jobParams(), o, x, i, own[1], own[2]);
-  if (parallel(own[0], work, (s, u0, u1) => s.js(OP_GATHER_ROWS, u0, u1))) spatialJobs.gather++;
+  return parallel(own[0], work, (s, u0, u1) => s.js(op, u0, u1));
+}
+
+function gather(a: KernelArgs['gather']): void {
+  const split = rowsKernel(OP_GATHER_ROWS, a.xShape, a.idxShape, a.dim, a.out, a.x, a.idx, a.out.size);
+  if (split === null) INDEX_KERNELS.gather(a);
+  else if (split) spatialJobs.gather++;
 }
 
 function scatterAdd(a: KernelArgs['scatterAdd']): void {
-  const own = ownRows(a.outShape, a.idxShape, a.dim);
-  const o = sharedAt(a.out, 'float32'), s0 = sharedAt(a.src, 'float32'), i = sharedAt(a.idx, 'int32');
-  const work = a.src.size * RANDOM;
-  if (!own || o < 0 || s0 < 0 || i < 0 || !worth(work)) return INDEX_KERNELS.scatterAdd(a);
-  rowsJob(jobParams(), o, s0, i, own[1], own[2]);
-  if (parallel(own[0], work, (s, u0, u1) => s.js(OP_SCATTER_ROWS, u0, u1))) spatialJobs.scatterAdd++;
+  const split = rowsKernel(OP_SCATTER_ROWS, a.outShape, a.idxShape, a.dim, a.out, a.src, a.idx, a.src.size);
+  if (split === null) INDEX_KERNELS.scatterAdd(a);
+  else if (split) spatialJobs.scatterAdd++;
 }
 
 /** A cast to anything but bool is the identity op elementwise (O[i] = X[i]), which threaded.ts splits. */
