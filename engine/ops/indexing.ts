@@ -7,6 +7,7 @@
 import { FlowgradError, fmtShape } from '../core/errors.ts';
 import { normDim, sizeOf } from '../core/shape.ts';
 import type { Tensor } from '../core/tensor.ts';
+import type { DType } from '../core/dtype.ts';
 import { apply } from './op.ts';
 import type { OpDef } from './op.ts';
 import { zerosLike } from './creation.ts';
@@ -34,7 +35,7 @@ export const GATHER_OP: OpDef<{ dim: number; inRange?: boolean }> = {
   },
   forward: (be, [x, idx], out, a) =>
     be.run('gather', { x: x._storage.buf, idx: idx._storage.buf, out, xShape: x.shape, idxShape: idx.shape, dim: a.dim }),
-  grad: (g, [x, idx], _o, a) => [scatterAddAt(zerosLike(x), a.dim, idx, g, !a.inRange), null],
+  grad: (g, [x, idx], _o, a) => [scatterToZeros(x.shape, x.dtype, a.dim, idx, g, !a.inRange), null],
 };
 
 export function gather(x: Tensor, dim: number, idx: Tensor): Tensor {
@@ -74,6 +75,36 @@ function scatterAddAt(base: Tensor, dim: number, idx: Tensor, src: Tensor, check
   const s = src.dtype === base.dtype ? src : cast(src, base.dtype);
   try {
     return apply(SCATTER_ADD_OP, [base, idx, s], { dim: d });
+  } finally {
+    if (s !== src) s.dispose();
+  }
+}
+
+/**
+ * zeros(shape) with src added at idx along dim: gather's gradient (max pooling's backward) in
+ * one zero fill and one scatter — scatterAdd onto zerosLike(x) would fill a tensor, then copy it.
+ */
+export const SCATTER_ZEROS_OP: OpDef<{ dim: number; shape: readonly number[] }> = {
+  name: 'scatterToZeros',
+  shape([idx, src], a) {
+    if (idx.shape.length !== src.shape.length || idx.shape.some((d, i) => d !== src.shape[i]) || idx.shape.length !== a.shape.length) {
+      throw new FlowgradError('shape', `scatterToZeros: index ${fmtShape(idx.shape)} and source ${fmtShape(src.shape)} must match and have the rank of ${fmtShape(a.shape)} (dim ${a.dim})`);
+    }
+    return { shape: [...a.shape], dtype: src.dtype };
+  },
+  forward(be, [idx, src], out, a) {
+    be.run('fill', { out, value: 0 });
+    be.run('scatterAdd', { src: src._storage.buf, idx: idx._storage.buf, out, outShape: a.shape, idxShape: idx.shape, dim: a.dim });
+  },
+  // The indices were checked (or computed in range) when the gather ran.
+  grad: (g, [idx, src], _o, a) => [null, src.requiresGrad ? gatherInRange(g, a.dim, idx) : null],
+};
+
+function scatterToZeros(shape: readonly number[], dtype: DType, dim: number, idx: Tensor, src: Tensor, check: boolean): Tensor {
+  if (check) checkIndex('scatterAdd', idx, shape[dim] ?? 1);
+  const s = src.dtype === dtype ? src : cast(src, dtype);
+  try {
+    return apply(SCATTER_ZEROS_OP, [idx, s], { dim, shape });
   } finally {
     if (s !== src) s.dispose();
   }

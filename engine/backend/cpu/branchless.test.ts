@@ -3,6 +3,7 @@
 // either sign, ±0, ±∞, subnormals, and scalar operands from a float64 job constant.
 import { describe, expect, it } from 'vitest';
 import { BINARY, selectRow, unaryRow } from './elementwise.ts';
+import { maxPoolPlanes } from './conv.ts';
 
 const SPECIAL = [NaN, -NaN, 0, -0, Infinity, -Infinity, 1e-40, -1e-40, 1.5, -1.5, 3.4e38, -3.4e38, 2 ** -126, -(2 ** -126)];
 /** 200 values (past the 128 below which the loops stay plain), with both NaN sign bits stored. */
@@ -59,5 +60,35 @@ describe('branch-free elementwise loops', () => {
       BINARY[op as keyof typeof ops](o, 0, a, 0, 1, b, 0, 1, n);
       expect(Array.from(o), op).toEqual(Array.from(a, (x, i) => (f(x, b[i]!) ? 1 : 0)));
     }
+  });
+
+  it('2×2 max pooling picks the first of equal values and the last NaN, keeping −0 and ∞, like the plain window loop', () => {
+    const nc = 5, h = 7, w = 6, oh = 3, ow = 3;
+    // Few distinct values, so windows hold ties, NaNs, ±0 and ±∞ together.
+    const pick = [NaN, 0, -0, 1, 1, -1, Infinity, -Infinity, 2, 2];
+    const X = Float32Array.from({ length: 4 + nc * h * w }, (_, i) => pick[(i * 7 + ((i * i) % 11)) % pick.length]!);
+    // And windows that decide each rule alone (plane 1): −0 before 0, ∞ last, the second of two NaNs.
+    const put = (oy: number, ox: number, v: number[]) => v.forEach((x, k) => (X[4 + h * w + (2 * oy + (k >> 1)) * w + 2 * ox + (k & 1)] = x));
+    put(0, 0, [-0, 0, -1, -0]);
+    put(0, 1, [-Infinity, -Infinity, -1, Infinity]);
+    put(0, 2, [NaN, 2, NaN, 1]);
+    const g = { h, w, oh, ow, kh: 2, kw: 2, sh: 2, sw: 2, ph: 0, pw: 0, dh: 1, dw: 1 };
+    const O = new Float32Array(2 + nc * oh * ow).fill(9), AM = new Int32Array(1 + nc * oh * ow).fill(-9);
+    maxPoolPlanes(X, 4, O, 2, AM, 1, g, 1, nc); // planes 1.. only: plane 0 untouched
+    const wantO: number[] = [9, 9, ...Array<number>(oh * ow).fill(9)], wantAM: number[] = [-9, ...Array<number>(oh * ow).fill(-9)];
+    for (let p = 1; p < nc; p++) {
+      for (let oy = 0; oy < oh; oy++) for (let ox = 0; ox < ow; ox++) {
+        let best = -Infinity, at = -1;
+        for (let ki = 0; ki < 2; ki++) for (let kj = 0; kj < 2; kj++) {
+          const i = (2 * oy + ki) * w + 2 * ox + kj, v = X[4 + p * h * w + i]!;
+          if (v > best || at < 0 || v !== v) { best = v; at = i; }
+        }
+        wantO.push(best);
+        wantAM.push(at);
+      }
+    }
+    same(O, wantO);
+    expect(Array.from(AM)).toEqual(wantAM);
+    expect(wantAM.slice(1 + oh * ow, 4 + oh * ow)).toEqual([0, w + 3, w + 4]);
   });
 });

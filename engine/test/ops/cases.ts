@@ -143,6 +143,11 @@ export const LAYER_CASES: OpCase[] = [
   { name: 'convTranspose2d stride/pad/outpad', fn: (x, w) => F.convTranspose2d(x, w, null, { stride: 2, padding: 1, outputPadding: 1 }), inputs: [f([1, 2, 3, 2]), f([2, 2, 3, 3])] },
   { name: 'convTranspose2d groups/dilation', fn: (x, w) => F.convTranspose2d(x, w, null, { groups: 2, dilation: 2 }), inputs: [f([1, 4, 2, 3]), f([4, 1, 2, 2])] },
   { name: 'maxPool2d', fn: (x) => F.maxPool2d(x, { kernelSize: 2 }), inputs: [f([2, 2, 4, 4])] },
+  {
+    name: 'maxPool2d double backward', op: 'scatterToZeros',
+    fn: (x, w) => autogradGrad(F.maxPool2d(x, { kernelSize: 2 }).mul(w).sum(), [x], { createGraph: true })[0]!,
+    inputs: [f([2, 2, 5, 4]), f([2, 2, 2, 2])],
+  },
   { name: 'maxPool2d stride/pad', fn: (x) => F.maxPool2d(x, { kernelSize: 3, stride: 2, padding: 1 }), inputs: [f([1, 2, 5, 5])] },
   { name: 'avgPool2d', fn: (x) => F.avgPool2d(x, { kernelSize: 2, stride: 1 }), inputs: [f([2, 2, 3, 4])] },
   { name: 'avgPool2d pad exclude', fn: (x) => F.avgPool2d(x, { kernelSize: 3, stride: 2, padding: 1, countIncludePad: false }), inputs: [f([1, 2, 5, 4])] },
