@@ -10,7 +10,6 @@ import type { Tensor } from '../core/tensor.ts';
 import type { DType } from '../core/dtype.ts';
 import { apply } from './op.ts';
 import type { OpDef } from './op.ts';
-import { zerosLike } from './creation.ts';
 import { cast } from './elementwise.ts';
 import { hostCheck } from '../compile/trace.ts';
 
@@ -120,7 +119,7 @@ export const INDEX_SELECT_OP: OpDef<{ dim: number }> = {
   shape: ([x, idx], a) => ({ shape: x.shape.map((d, i) => (i === a.dim ? idx.size : d)), dtype: x.dtype }),
   forward: (be, [x, idx], out, a) =>
     be.run('indexSelect', { x: x._storage.buf, idx: idx._storage.buf, out, ...around(x.shape, a.dim), m: idx.size }),
-  grad: (g, [x, idx], _o, a) => [indexAdd(zerosLike(x), a.dim, idx, g), null],
+  grad: (g, [x, idx], _o, a) => [indexAddToZeros(x.shape, x.dtype, a.dim, idx, g), null],
 };
 
 export function indexSelect(x: Tensor, dim: number, idx: Tensor): Tensor {
@@ -145,6 +144,33 @@ export const INDEX_ADD_OP: OpDef<{ dim: number }> = {
   },
   grad: (g, [base, idx, src], _o, a) => [base.requiresGrad ? g : null, null, src.requiresGrad ? indexSelect(g, a.dim, idx) : null],
 };
+
+/** zeros(shape) with src's slices added at idx along dim: indexSelect's (an embedding's) gradient, as scatterToZeros is gather's. */
+export const INDEX_ZEROS_OP: OpDef<{ dim: number; shape: readonly number[] }> = {
+  name: 'indexAddToZeros',
+  shape([idx, src], a) {
+    const want = a.shape.map((d, i) => (i === a.dim ? idx.size : d));
+    if (src.shape.length !== want.length || src.shape.some((d, i) => d !== want[i])) {
+      throw new FlowgradError('shape', `indexAddToZeros: source ${fmtShape(src.shape)} should be ${fmtShape(want)}`);
+    }
+    return { shape: [...a.shape], dtype: src.dtype };
+  },
+  forward(be, [idx, src], out, a) {
+    be.run('fill', { out, value: 0 });
+    be.run('indexAdd', { src: src._storage.buf, idx: idx._storage.buf, out, ...around(a.shape, a.dim), m: idx.size });
+  },
+  grad: (g, [idx, src], _o, a) => [null, src.requiresGrad ? apply(INDEX_SELECT_OP, [g, idx], { dim: a.dim }) : null],
+};
+
+/** The indices were checked when indexSelect ran: no second read-back per backward. */
+function indexAddToZeros(shape: readonly number[], dtype: DType, dim: number, idx: Tensor, src: Tensor): Tensor {
+  const s = src.dtype === dtype ? src : cast(src, dtype);
+  try {
+    return apply(INDEX_ZEROS_OP, [idx, s], { dim, shape });
+  } finally {
+    if (s !== src) s.dispose();
+  }
+}
 
 export function indexAdd(base: Tensor, dim: number, idx: Tensor, src: Tensor): Tensor {
   const d = normDim('indexAdd', dim, base.shape.length);

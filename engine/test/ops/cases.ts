@@ -158,6 +158,11 @@ export const LAYER_CASES: OpCase[] = [
   { name: 'layerNorm', fn: (x, w, b) => F.layerNorm(x, [4], w, b), inputs: [f([3, 4]), f([4]), f([4])] },
   { name: 'layerNorm 2 dims', fn: (x) => F.layerNorm(x, [2, 3]), inputs: [f([2, 2, 3])] },
   { name: 'embedding', fn: (w, i) => F.embedding(i, w), inputs: [f([5, 3]), ints([2, 3], [4, 0, 4, 1, 2, 2])] },
+  {
+    name: 'embedding double backward', op: 'indexAddToZeros',
+    fn: (w, v, i) => autogradGrad(F.embedding(i, w).mul(v).sum(), [w], { createGraph: true })[0]!,
+    inputs: [f([5, 3]), f([2, 3, 3]), ints([2, 3], [4, 0, 4, 1, 2, 2])],
+  },
   { name: 'attention', fn: (q, k, v) => F.scaledDotProductAttention(q, k, v), inputs: [f([2, 3, 4]), f([2, 5, 4]), f([2, 5, 2])] },
   { name: 'attention causal', fn: (q, k, v) => F.scaledDotProductAttention(q, k, v, { isCausal: true }), inputs: [f([1, 2, 4, 3]), f([1, 2, 4, 3]), f([1, 2, 4, 3])] },
   { name: 'attention bool mask', fn: (q, k, v, m) => F.scaledDotProductAttention(q, k, v, { attnMask: m.gt(-1.5) }), inputs: [f([3, 2]), f([4, 2]), f([4, 2]), { shape: [3, 4], values: [0, 1, 1, 1, -2, 1, 1, 0, 1, -2, 0, 1], grad: false }] },
