@@ -8,6 +8,7 @@
  *
  *   npx tsx bench/profile-threads.ts lenet-train [steps] [--by kernel]
  *   chrt -f 50 npx tsx bench/profile-threads.ts mlp-train 60     # steadier on a shared machine
+ *   npx tsx bench/profile-threads.ts lenet-train 60 --compiled   # the product's compiled step (fused kernels)
  *
  * Wall-clock on a shared VM varies by tens of percent from run to run: compare runs made back
  * to back, and quote `npm run bench -- --group=threads` (which alternates implementations
@@ -16,6 +17,7 @@
 import { setBackend, setThreadHost, setThreads } from '../engine/index.ts';
 import { nodeThreadHost } from '../engine/cli/nodeThreads.ts';
 import { CPU_KERNELS } from '../engine/backend/cpu/backend.ts';
+import { backend as currentBackend } from '../engine/backend/registry.ts';
 import { ENTRIES, Inputs } from './harness.ts';
 import type { EntryId } from './harness.ts';
 import { flowgradImpl } from './flowgrad.ts';
@@ -24,12 +26,23 @@ const args = process.argv.slice(2);
 const id = (args[0] ?? 'lenet-train') as EntryId;
 const steps = Number(args[1] && !args[1].startsWith('--') ? args[1] : 40);
 const byKernel = args.includes('--by') && args[args.indexOf('--by') + 1] === 'kernel';
+const compiled = args.includes('--compiled');
 const spec = ENTRIES.find((e) => e.id === id);
 if (!spec) throw new Error(`unknown entry '${id}' (one of ${ENTRIES.map((e) => e.id).join(', ')})`);
 
 type Args = { out?: { size?: number }; op?: string };
 const times = new Map<string, { ms: number; calls: number }>();
 const table = CPU_KERNELS as unknown as Record<string, ((a: unknown) => unknown) | null | undefined>;
+// Not flowgrad.init(): that installs the browser's thread host.
+setThreadHost(nodeThreadHost);
+setBackend('cpu');
+// Compiled plans' fused elementwise kernels are a backend method, not a table entry: timed as a pseudo-kernel.
+const cpu = currentBackend() as { runFused?: (a: unknown) => void };
+const fusedImpl = cpu.runFused?.bind(cpu);
+if (fusedImpl) {
+  table.fused = fusedImpl;
+  cpu.runFused = (a) => table.fused!(a);
+}
 let depth = 0;
 for (const name of Object.keys(table)) {
   const f = table[name];
@@ -53,14 +66,11 @@ for (const name of Object.keys(table)) {
   };
 }
 
-// Not flowgrad.init(): that installs the browser's thread host.
-setThreadHost(nodeThreadHost);
-setBackend('cpu');
 const perStep: Record<number, { total: number; kernels: Map<string, { ms: number; calls: number }> }> = {};
 for (const threads of [1, 2, 1, 2] as const) {
   const got = await setThreads(threads);
   if (got !== threads) throw new Error(`asked for ${threads} threads, got ${got} (no worker_threads?)`);
-  const w = await flowgradImpl('cpu', false, false, threads).setup(spec, new Inputs());
+  const w = await flowgradImpl('cpu', compiled, false, threads).setup(spec, new Inputs());
   if ('unavailable' in w) throw new Error(w.unavailable);
   for (let i = 0; i < 5; i++) await w.step();
   times.clear();
@@ -73,7 +83,7 @@ for (const threads of [1, 2, 1, 2] as const) {
 const [one, two] = [perStep[1]!, perStep[2]!];
 const fmt = (v: number) => v.toFixed(3).padStart(8);
 const ms = (m: Map<string, { ms: number }>, k: string) => m.get(k)?.ms ?? 0;
-console.log(`${spec.name}: ${one.total.toFixed(2)} ms per step at 1 thread, ${two.total.toFixed(2)} at 2 (${(one.total / two.total).toFixed(2)}×), ${steps} steps each`);
+console.log(`${spec.name}${compiled ? ' (compiled)' : ''}: ${one.total.toFixed(2)} ms per step at 1 thread, ${two.total.toFixed(2)} at 2 (${(one.total / two.total).toFixed(2)}×), ${steps} steps each`);
 console.log(`${'kernel'.padEnd(30)} ${'1 thread'.padStart(8)} ${'2'.padStart(8)}  speedup  calls/step`);
 const keys = [...new Set([...one.kernels.keys(), ...two.kernels.keys()])].filter((k) => Math.max(ms(one.kernels, k), ms(two.kernels, k)) >= 0.01).sort((a, b) => ms(two.kernels, b) - ms(two.kernels, a));
 let s1 = 0, s2 = 0;

@@ -13,7 +13,6 @@ import type { AllKernelArgs, AnyKernelName, Backend, BackendBuffer, FusedArgs, H
 import { REFERENCE_OPTIONAL } from '../reference/optional.ts';
 import { CONV_GEMM_KERNELS } from './convgemm.ts';
 import { ELEMENTWISE_KERNELS } from './elementwise.ts';
-import { runFused } from './fused.ts';
 import { matmul } from './matmul.ts';
 import { REDUCE_KERNELS } from './reduce.ts';
 import { MISC_KERNELS } from './misc.ts';
@@ -208,7 +207,7 @@ export class CpuBackend implements Backend {
   }
 
   runFused(args: FusedArgs): void {
-    runFused(args);
+    THREADED_KERNELS.fused(args);
   }
 
   flush(): void {}

@@ -15,16 +15,18 @@ import { BINARY, selectRow, unaryRow } from './elementwise.ts';
 import { collapse } from './strided.ts';
 
 const d = (b: BackendBuffer): TypedArray => (b as unknown as { data: TypedArray }).data;
-const BLOCK = 1024;
+/** Elements per block: every node's register block stays in L1. */
+export const BLOCK = 1024;
 
 /** How an input node is read: 'dense' in place, 'scalar' with stride 0, else gathered. */
-interface InputPlan { mode: 'dense' | 'scalar' | 'gather'; shape: number[]; strides: number[] }
+export interface InputPlan { mode: 'dense' | 'scalar' | 'gather'; shape: number[]; strides: number[] }
 
-interface Prepared { regs: TypedArray[]; inputs: (InputPlan | null)[]; consts: (TypedArray | null)[] }
+/** A program ready to run: each input node's read plan, the constants, a register block per node. */
+export interface FusedProgram { nodes: readonly FusedNode[]; inputs: (InputPlan | null)[]; consts: (TypedArray | null)[]; regs: TypedArray[] }
 
-const prepared = new WeakMap<FusedArgs, Prepared>();
+const prepared = new WeakMap<readonly FusedNode[], FusedProgram>();
 
-function planInput(n: FusedNode & { kind: 'input' }): InputPlan {
+export function planInput(n: FusedNode & { kind: 'input' }): InputPlan {
   const c = collapse(n.shape, [n.strides]);
   const st = c.strides[0];
   if (st.every((s) => s === 0)) return { mode: 'scalar', shape: c.shape, strides: st };
@@ -33,28 +35,30 @@ function planInput(n: FusedNode & { kind: 'input' }): InputPlan {
   return { mode: 'gather', shape: c.shape, strides: st };
 }
 
-function prepare(a: FusedArgs): Prepared {
-  let p = prepared.get(a);
+/** The program of a node list, made once per list (a compiled plan keeps its lists). */
+export function programOf(nodes: readonly FusedNode[]): FusedProgram {
+  let p = prepared.get(nodes);
   if (p) return p;
   p = {
-    regs: a.nodes.map((n) => makeArray(n.dtype, BLOCK)),
-    inputs: a.nodes.map((n) => (n.kind === 'input' ? planInput(n) : null)),
-    consts: a.nodes.map((n) => {
+    nodes,
+    regs: nodes.map((n) => makeArray(n.dtype, BLOCK)),
+    inputs: nodes.map((n) => (n.kind === 'input' ? planInput(n) : null)),
+    consts: nodes.map((n) => {
       if (n.kind !== 'const') return null;
       const c = makeArray(n.dtype, 1);
       c[0] = n.value;
       return c;
     }),
   };
-  prepared.set(a, p);
+  prepared.set(nodes, p);
   return p;
 }
 
-/** dst[0..n) = src at linear indices i0..i0+n of a (shape, strides) view. */
-function gather(src: TypedArray, shape: readonly number[], strides: readonly number[], i0: number, n: number, dst: TypedArray): void {
+/** dst[0..n) = src (from element `base`) at linear indices i0..i0+n of a (shape, strides) view. */
+function gather(src: TypedArray, base: number, shape: readonly number[], strides: readonly number[], i0: number, n: number, dst: TypedArray): void {
   const r = shape.length, last = r - 1;
   const idx = new Array<number>(r);
-  let rem = i0, off = 0;
+  let rem = i0, off = base;
   for (let k = last; k >= 0; k--) {
     idx[k] = rem % shape[k];
     rem = (rem - idx[k]) / shape[k];
@@ -82,27 +86,35 @@ function gather(src: TypedArray, shape: readonly number[], strides: readonly num
 }
 
 export function runFused(a: FusedArgs): void {
-  const total = a.out.size;
-  const { regs, inputs, consts } = prepare(a);
-  const nodes = a.nodes, count = nodes.length, O = d(a.out);
+  fusedBlocks(programOf(a.nodes), a.inputs.map(d), a.inputs.map(() => 0), d(a.out), 0, a.out.size, 0, Math.ceil(a.out.size / BLOCK));
+}
+
+/**
+ * Blocks [b0, b1) of BLOCK elements of a program whose input i is `ins[i]` from element
+ * `inAt[i]`, writing O from element `oo` (total elements in all). Each block depends only on
+ * its own elements, so pool threads run ranges of blocks (fusedOps.ts) with the same results.
+ */
+export function fusedBlocks(prog: FusedProgram, ins: readonly TypedArray[], inAt: readonly number[], O: TypedArray, oo0: number, total: number, b0: number, b1: number): void {
+  const { regs, inputs, consts, nodes } = prog;
+  const count = nodes.length;
   // Per node, where its values for the current block live: array, offset, stride (0 = scalar).
   const arr: TypedArray[] = new Array<TypedArray>(count);
   const off = new Array<number>(count).fill(0);
   const str = new Array<number>(count).fill(1);
-  for (let i0 = 0; i0 < total; i0 += BLOCK) {
+  for (let i0 = b0 * BLOCK, end = Math.min(total, b1 * BLOCK); i0 < end; i0 += BLOCK) {
     const n = Math.min(BLOCK, total - i0);
     for (let j = 0; j < count; j++) {
       const node = nodes[j];
       const lastNode = j === count - 1;
-      const o = lastNode ? O : regs[j], oo = lastNode ? i0 : 0;
+      const o = lastNode ? O : regs[j], oo = lastNode ? oo0 + i0 : 0;
       arr[j] = o; off[j] = oo; str[j] = 1;
       switch (node.kind) {
         case 'input': {
-          const src = d(a.inputs[node.input]), ip = inputs[j]!;
-          if (ip.mode === 'dense' && !lastNode) { arr[j] = src; off[j] = i0; }
-          else if (ip.mode === 'scalar' && !lastNode) { arr[j] = src; off[j] = 0; str[j] = 0; }
-          else if (ip.mode === 'scalar') o.fill(src[0], oo, oo + n);
-          else gather(src, ip.shape, ip.strides, i0, n, lastNode ? o.subarray(oo, oo + n) : o);
+          const src = ins[node.input], at = inAt[node.input], ip = inputs[j]!;
+          if (ip.mode === 'dense' && !lastNode) { arr[j] = src; off[j] = at + i0; }
+          else if (ip.mode === 'scalar' && !lastNode) { arr[j] = src; off[j] = at; str[j] = 0; }
+          else if (ip.mode === 'scalar') o.fill(src[at], oo, oo + n);
+          else gather(src, at, ip.shape, ip.strides, i0, n, lastNode ? o.subarray(oo, oo + n) : o);
           break;
         }
         case 'const':

@@ -13,6 +13,7 @@
  * This file imports only the kernels, so a Node worker or a browser worker loads it alone.
  */
 import { JS_OPS, PARAM_SLOTS, viewsOf } from './threadOps.ts';
+import './fusedOps.ts'; // registers the fused-program job (OP_FUSED) in JS_OPS
 
 export const GEN = 0, EXIT = 1, NCHUNKS = 2, DONE = 3;
 /** Chunks run by pool threads (not the caller) since the pool started: tests check that threads help. */

@@ -45,14 +45,14 @@ export const OP_UNARY = 0, OP_BINARY = 1, OP_REDUCE = 2, OP_ADAM = 3, OP_SGD = 4
 /** Matmul operand packing (pack.ts); numbers 8–15 are the matmul's. */
 export const OP_PACK = 8;
 
-/** Job constants a kernel may use (float64 slots of the params block); scalars go in the last few. */
-export const PARAM_SLOTS = 32;
+/** Job constants a kernel may use (float64 slots of the params block; a fused program takes up to all of them); scalars go in slots 28–30. */
+export const PARAM_SLOTS = 256;
 export const SCALAR_SLOTS = [28, 29, 30];
 
 const SGD_CONSTS = 8;
 
 export const JS_OPS: JsOp[] = [];
-/** Ops 16 and up: convolution and pooling jobs (spatialOps.ts). */
+/** Ops 16–23: convolution and pooling jobs (spatialOps.ts); 24: fused programs (fusedOps.ts registers it). */
 for (const [op, f] of Object.entries(SPATIAL_OPS)) JS_OPS[Number(op)] = f;
 
 /** [op, out src, out, x src, x, n, unit, alpha, beta]: units of `unit` elements. */

@@ -3,14 +3,16 @@
  * runs more than one thread and every operand is in the shared memory (arena.ts:
  * CpuBuffer.addr ≥ 0; float32, int32 or bool) or is a single element (passed as a job
  * constant), a big enough call is one job of threadOps.ts split over ranges of elements,
- * rows or outputs; anything else (one thread, small jobs, float16/float64, general
+ * rows or outputs (a compiled plan's fused programs over blocks); anything else (one thread, small jobs, float16/float64, general
  * broadcasts, ordinary ArrayBuffers) runs the one-thread kernel. Both paths
  * evaluate every output with the same row functions in the same order, so the thread count
  * never changes a result.
  */
 import { broadcastStrides, stridesOf } from '../../core/shape.ts';
 import type { DType } from '../../core/dtype.ts';
-import type { BackendBuffer, KernelArgs } from '../types.ts';
+import type { BackendBuffer, FusedArgs, KernelArgs } from '../types.ts';
+import { BLOCK, runFused } from './fused.ts';
+import { OP_FUSED, fusedJob } from './fusedOps.ts';
 import { ELEMENTWISE_KERNELS } from './elementwise.ts';
 import { OPTIM_KERNELS, adamConstants, gradScale, sgdConstants } from './optim.ts';
 import { sharedAt } from './arena.ts';
@@ -53,7 +55,7 @@ const COLUMNS = 64;
 const TRANSCENDENTAL = new Set(['exp', 'log', 'sin', 'cos', 'sigmoid', 'tanh', 'elu', 'gelu', 'silu', 'erf', 'asin', 'acos', 'atan', 'pow']);
 
 /** Jobs split across threads per kernel (tests check that the threaded paths ran). */
-export const threadedKernelJobs: Record<keyof typeof THREADED_KERNELS, number> = { unary: 0, binary: 0, where: 0, reduce: 0, adam: 0, sgd: 0 };
+export const threadedKernelJobs: Record<keyof typeof THREADED_KERNELS, number> = { unary: 0, binary: 0, where: 0, reduce: 0, adam: 0, sgd: 0, fused: 0 };
 const count = (k: keyof typeof THREADED_KERNELS, forked: boolean): void => {
   if (forked) threadedKernelJobs[k]++;
 };
@@ -149,5 +151,30 @@ function sgd(a: KernelArgs['sgd']): void {
   count('sgd', parallel(Math.ceil(n / UNIT), n * CHEAP, (s, u0, u1) => s.js(OP_SGD, u0, u1)));
 }
 
-const THREADED_KERNELS = { unary, binary, where, reduce, adam, sgd };
+/**
+ * A compiled plan's fused program (fused.ts) over blocks of elements, when the output and
+ * every input lie in the shared memory (or are one element) and no input is read through a
+ * general view (a broadcast that is neither a scalar nor dense).
+ */
+function fused(a: FusedArgs): void {
+  const n = a.out.size;
+  let cost = 0;
+  for (const node of a.nodes) {
+    if (node.kind === 'unary') cost += TRANSCENDENTAL.has(node.op) ? DEAR : CHEAP;
+    else if (node.kind !== 'input' && node.kind !== 'const') cost += CHEAP;
+  }
+  if (!worth(n * cost)) return runFused(a);
+  // A one-element input in ordinary memory (a scalar the plan captured) goes by value.
+  const o = inShared(a.out), ins = a.inputs.map((b) => inShared(b) ?? (b.size === 1 && SOURCE[b.dtype] ? (b as unknown as { data: ArrayLike<number> }).data[0] : null));
+  if (!o || ins.some((x) => x === null) || !fusedJob(jobParams(), a.nodes, ins as ([number, number] | number)[], o, n)) return runFused(a);
+  count('fused', parallel(Math.ceil(n / BLOCK), n * cost, (s, u0, u1) => s.js(OP_FUSED, u0, u1)));
+}
+
+/** [source, element offset] of a buffer stored in the shared memory, else null. */
+function inShared(b: BackendBuffer): [number, number] | null {
+  const addr = (b as { addr?: number }).addr ?? -1, s = SOURCE[b.dtype];
+  return addr >= 0 && s ? [s[0], addr / s[1]] : null;
+}
+
+const THREADED_KERNELS = { unary, binary, where, reduce, adam, sgd, fused };
 export { THREADED_KERNELS };

@@ -1,12 +1,13 @@
 // Threaded CPU kernels: 1, 2 and 3 threads give bit-identical matmuls, convolutions, pooling,
-// gather / scatter-add, casts and training runs (Node worker_threads), and without a thread
+// gather / scatter-add, casts, fused programs and training runs (Node worker_threads), and without a thread
 // host the pool stays at 1 thread.
 import { afterAll, describe, expect, it } from 'vitest';
 import { nodeThreadHost } from '../../cli/nodeThreads.ts';
-import { F, cast, gather, getThreads, nn, optim, scatterAdd, setBackend, setThreadHost, setThreads, tensor, zeros } from '../../index.ts';
+import { F, cast, compile, gather, getThreads, nn, optim, scatterAdd, setBackend, setThreadHost, setThreads, tensor, where, zeros } from '../../index.ts';
 import type { Tensor } from '../../index.ts';
 import { helpedChunks, threadedJobs } from './pool.ts';
 import { spatialJobs } from './threadedSpatial.ts';
+import { threadedKernelJobs } from './threaded.ts';
 import { seededFloats as rand } from '../../test/seeded.ts';
 
 setBackend('cpu');
@@ -46,6 +47,24 @@ function spatial(): Float32Array[] {
   out.push(scatterAdd(zeros([96, 500]), 1, i, t([96, 700], 16)).dataSync() as Float32Array);
   out.push(cast(i, 'float32').dataSync() as Float32Array, cast(t([300, 200], 17), 'int32').dataSync() as unknown as Float32Array);
   return out;
+}
+
+/**
+ * A compiled elementwise chain, run as one fused program (fusedOps.ts's job at 2+ threads):
+ * every node kind — dense inputs, a one-element input passed by value, constants, unary ops
+ * with constants (clamp, leakyRelu) and a transcendental one, binary ops, where, casts to
+ * int32 and bool — over 120k elements.
+ */
+// Made before any pool exists: ordinary memory, so the job takes it by value.
+const SCALE = tensor([1.5]);
+function fusedProgram(): Float32Array[] {
+  const f = compile((a: Tensor, b: Tensor, s: Tensor) =>
+    where(a.gt(b), a.clamp(-0.5, 0.5), F.leakyRelu(b, 0.1)).mul(s).add(a.mul(3).cast('int32').cast('float32')).add(b.exp().sub(1.2).cast('bool').cast('float32')));
+  const x = t([300, 400], 21), y = t([300, 400], 22), s = SCALE;
+  // The first call traces (eager kernels); the next ones run the plan.
+  const r = [[x, y], [y, x], [x, y]].map(([a, b]) => (f(a!, b!, s) as Tensor).dataSync() as Float32Array);
+  f.dispose();
+  return r;
 }
 
 /** A few SGD steps of a small CNN + MLP; returns every weight after. */
@@ -99,17 +118,18 @@ describe('threaded CPU kernels', () => {
   it('give bit-identical kernels and training at 1, 2 and 3 threads', async () => {
     setThreadHost(nodeThreadHost);
     expect(await setThreads(1)).toBe(1);
-    const k1 = [...workload(), ...spatial()], w1 = train();
+    const k1 = [...workload(), ...spatial(), ...fusedProgram()], w1 = train();
     expect(await setThreads(2)).toBe(2);
-    const jobs = threadedJobs(), sj = { ...spatialJobs };
-    const k2 = [...workload(), ...spatial()], w2 = train();
+    const jobs = threadedJobs(), sj = { ...spatialJobs }, fusedJobs = threadedKernelJobs.fused;
+    const k2 = [...workload(), ...spatial(), ...fusedProgram()], w2 = train();
+    expect(threadedKernelJobs.fused).toBeGreaterThanOrEqual(fusedJobs + 2);
     expect(threadedJobs()).toBeGreaterThan(jobs + 10);
     // Each kernel with a job of its own really was split (pooling, indexing, cast, the convolution's copies).
     for (const k of Object.keys(sj) as (keyof typeof sj)[]) expect(spatialJobs[k], k).toBeGreaterThan(sj[k]);
     // The pool thread really ran chunks (the caller alone would give the same numbers).
     expect(helpedChunks()).toBeGreaterThan(0);
     expect(await setThreads(3)).toBe(3);
-    const k3 = [...workload(), ...spatial()];
+    const k3 = [...workload(), ...spatial(), ...fusedProgram()];
     for (let i = 0; i < k1.length; i++) {
       expect(k2[i]).toEqual(k1[i]);
       expect(k3[i]).toEqual(k1[i]);

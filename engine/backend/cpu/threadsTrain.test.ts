@@ -1,10 +1,10 @@
 // Threaded training with tensors in the shared memory: an MLP and LeNet-5 trained with Adam
-// (and an MLP with SGD + momentum) give bit-identical weights on plain ArrayBuffers without
+// (and an MLP with SGD + momentum, and LeNet-5 through a compiled plan) give bit-identical weights on plain ArrayBuffers without
 // SharedArrayBuffer (the fallback), at 2 threads, and at 1 thread on shared storage; the
-// elementwise, reduction and optimizer kernels really ran split across threads.
+// elementwise, reduction, optimizer and fused kernels really ran split across threads.
 import { afterAll, describe, expect, it } from 'vitest';
 import { nodeThreadHost } from '../../cli/nodeThreads.ts';
-import { F, nn, optim, setBackend, setThreadHost, setThreads, tensor } from '../../index.ts';
+import { F, compile, nn, optim, setBackend, setThreadHost, setThreads, tensor } from '../../index.ts';
 import type { Tensor } from '../../index.ts';
 import { arenaBytes } from './arena.ts';
 import { helpedChunks } from './pool.ts';
@@ -19,13 +19,16 @@ function init(params: nn.Parameter[], seed: number): void {
   params.forEach((p, i) => p.assign(rand(p.size, seed + i).map((v) => v * 0.08)));
 }
 
-/** Steps of `model` on one batch; every weight after. */
-function run(params: nn.Parameter[], forward: () => Tensor, opt: optim.Optimizer, steps: number): Float32Array[] {
+/** Steps of `model` on one batch (eager, or through a compiled plan with its fused kernels); every weight after. */
+function run(params: nn.Parameter[], forward: () => Tensor, opt: optim.Optimizer, steps: number, compiled = false): Float32Array[] {
+  const step = compiled ? compile((_x: Tensor) => forward(), { params }) : null;
   for (let s = 0; s < steps; s++) {
     opt.zeroGrad();
-    forward().backward();
+    if (step) step(tensor([0]));
+    else forward().backward();
     opt.step();
   }
+  step?.dispose();
   return params.map((p) => p.dataSync().slice() as Float32Array);
 }
 
@@ -44,7 +47,7 @@ function mlp(adam: boolean): Float32Array[] {
   return run(params, forward, opt, 3);
 }
 
-function lenet(): Float32Array[] {
+function lenet(compiled: boolean): Float32Array[] {
   const c1 = new nn.Conv2d(1, 6, 5, { padding: 2 }), c2 = new nn.Conv2d(6, 16, 5);
   const f1 = new nn.Linear(400, 120), f2 = new nn.Linear(120, 84), f3 = new nn.Linear(84, 10);
   const params = [c1, c2, f1, f2, f3].flatMap((m) => m.parameters());
@@ -56,10 +59,10 @@ function lenet(): Float32Array[] {
     h = F.relu(f2.forward(F.relu(f1.forward(h.flatten(1)))));
     return F.crossEntropy(f3.forward(h), y);
   };
-  return run(params, forward, new optim.Adam(params, { lr: 1e-3 }), 3);
+  return run(params, forward, new optim.Adam(params, { lr: 1e-3 }), 3, compiled);
 }
 
-const all = (): Float32Array[][] => [mlp(true), mlp(false), lenet()];
+const all = (): Float32Array[][] => [mlp(true), mlp(false), lenet(false), lenet(true)];
 
 describe('threaded training on shared tensor storage', () => {
   afterAll(async () => {
@@ -87,7 +90,7 @@ describe('threaded training on shared tensor storage', () => {
     const two = all();
     // Tensors lived in the shared memory and every threaded kernel kind was split.
     expect(arenaBytes()).toBeGreaterThan(1 << 20);
-    for (const k of ['unary', 'binary', 'where', 'reduce', 'adam', 'sgd'] as const) expect(threadedKernelJobs[k], k).toBeGreaterThan(before[k]);
+    for (const k of ['unary', 'binary', 'where', 'reduce', 'adam', 'sgd', 'fused'] as const) expect(threadedKernelJobs[k], k).toBeGreaterThan(before[k]);
     expect(helpedChunks()).toBeGreaterThan(helped);
 
     expect(await setThreads(1)).toBe(1);
