@@ -2,7 +2,8 @@
 // int32 values) against the plain definitions, on the values where bit tricks go wrong: NaN of
 // either sign, ±0, ±∞, subnormals, and scalar operands from a float64 job constant.
 import { describe, expect, it } from 'vitest';
-import { BINARY, selectRow, unaryRow } from './elementwise.ts';
+import { BINARY, COMPARISONS, selectIfRow, selectRow, unaryRow } from './elementwise.ts';
+import type { Comparison } from './elementwise.ts';
 import { maxPoolPlanes } from './conv.ts';
 
 const SPECIAL = [NaN, -NaN, 0, -0, Infinity, -Infinity, 1e-40, -1e-40, 1.5, -1.5, 3.4e38, -3.4e38, 2 ** -126, -(2 ** -126)];
@@ -90,5 +91,25 @@ describe('branch-free elementwise loops', () => {
     same(O, wantO);
     expect(Array.from(AM)).toEqual(wantAM);
     expect(wantAM.slice(1 + oh * ow, 4 + oh * ow)).toEqual([0, w + 3, w + 4]);
+  });
+
+  it('where(x <cmp> y, a, b) in one pass: every comparison, NaN compared false, exact bits, scalar or strided operands', () => {
+    const x = f32Values(), n = x.length, a = Float32Array.from(x, (v, i) => (i % 3 ? -v : v) + 0.25), b = Float32Array.from(x, (_, i) => -i);
+    const cmps: Record<Comparison, (p: number, q: number) => boolean> = { gt: (p, q) => p > q, lt: (p, q) => p < q, ge: (p, q) => p >= q, le: (p, q) => p <= q, eq: (p, q) => p === q, ne: (p, q) => p !== q };
+    expect(Object.keys(cmps).sort()).toEqual([...COMPARISONS].sort());
+    const k = new Float32Array([0, -0, 7]);
+    for (const [cmp, f] of Object.entries(cmps) as [Comparison, (p: number, q: number) => boolean][]) {
+      for (const y of [0, 1.5, NaN, -Infinity]) {
+        // [x stride, a stride, b stride]: ReLU's backward (1, 1, 0), scalar a, both arrays, a strided condition.
+        for (const [xs, as, bs] of [[1, 1, 0], [1, 0, 1], [1, 1, 1], [2, 1, 0]]) {
+          const len = Math.floor(n / xs), o = new Float32Array(len + 2);
+          selectIfRow(cmp, o, 2, x, 0, xs, y, as ? a : k, as ? 0 : 1, as, bs ? b : k, bs ? 0 : 1, bs, len);
+          same(o.subarray(2), Array.from({ length: len }, (_, i) => (f(x[i * xs]!, y) ? (as ? a[i]! : -0) : bs ? b[i]! : -0)));
+        }
+      }
+    }
+    const xi = Int32Array.from({ length: 200 }, (_, i) => i - 100), oi = new Int32Array(200), gi = Int32Array.from({ length: 200 }, (_, i) => i * 31);
+    selectIfRow('gt', oi, 0, xi, 0, 1, 0, gi, 0, 1, new Int32Array([5]), 0, 0, 200);
+    same(oi, Array.from(xi, (v, i) => (v > 0 ? gi[i]! : 5)));
   });
 });

@@ -132,6 +132,39 @@ export function selectRow(o: TypedArray, oo: number, c: TypedArray, co: number, 
   } else for (let i = 0; i < n; i++) { const m = -(c[co + i * cs] !== 0); O[oo + i] = (A[ao + i * as]! & m) | (B[bo + i * bs]! & ~m); }
 }
 
+/** Comparisons selectIfRow folds into its select (the bool mask never stored). */
+export type Comparison = 'gt' | 'lt' | 'ge' | 'le' | 'eq' | 'ne';
+export const COMPARISONS: readonly string[] = ['gt', 'lt', 'ge', 'le', 'eq', 'ne'] satisfies Comparison[];
+
+const one32 = (o: TypedArray, arr: TypedArray, at: number): Int32Array => Int32Array.of(bitsAs(o, arr[at]!));
+
+function gtSelectDense(O: Int32Array, oo: number, x: TypedArray, xo: number, y: number, A: Int32Array, ai: number, vb: number, n: number): void {
+  for (let i = 0; i < n; i++) { const m = (+(x[xo + i] > y) << 31) >> 31; O[oo + i] = (A[ai + i] & m) | (vb & ~m); }
+}
+
+/**
+ * o[oo + i] = x[xo + i·xs] <cmp> y ? a[ao + i·as] : b[bo + i·bs], for a float32 or int32 o
+ * whose a and b are arrays of o's type or scalars (stride 0): where(cmp(x, y), a, b) in one
+ * pass (ReLU's backward is where(x > 0, g, 0)). The compare gives 0/1, shifted into an
+ * all-ones or zero mask that picks bits, like selectRow, so NaN compares false as in BINARY.
+ */
+export function selectIfRow(cmp: Comparison, o: TypedArray, oo: number, x: TypedArray, xo: number, xs: number, y: number, a: TypedArray, ao: number, as: number, b: TypedArray, bo: number, bs: number, n: number): void {
+  const O = bitsOf(o)!;
+  const A = as === 0 ? one32(o, a, ao) : bitsOf(a)!, B = bs === 0 ? one32(o, b, bo) : bitsOf(b)!;
+  const ai = as === 0 ? 0 : ao, bi = bs === 0 ? 0 : bo;
+  // ReLU's backward, contiguous: without the stride products the loop takes ⅔ of the time.
+  if (cmp === 'gt' && xs === 1 && as === 1 && bs === 0) return gtSelectDense(O, oo, x, xo, y, A, ai, B[0], n);
+  switch (cmp) {
+    case 'gt': for (let i = 0; i < n; i++) { const m = (+(x[xo + i * xs] > y) << 31) >> 31; O[oo + i] = (A[ai + i * as] & m) | (B[bi + i * bs] & ~m); } return;
+    case 'lt': for (let i = 0; i < n; i++) { const m = (+(x[xo + i * xs] < y) << 31) >> 31; O[oo + i] = (A[ai + i * as] & m) | (B[bi + i * bs] & ~m); } return;
+    case 'ge': for (let i = 0; i < n; i++) { const m = (+(x[xo + i * xs] >= y) << 31) >> 31; O[oo + i] = (A[ai + i * as] & m) | (B[bi + i * bs] & ~m); } return;
+    case 'le': for (let i = 0; i < n; i++) { const m = (+(x[xo + i * xs] <= y) << 31) >> 31; O[oo + i] = (A[ai + i * as] & m) | (B[bi + i * bs] & ~m); } return;
+    case 'eq': for (let i = 0; i < n; i++) { const m = (+(x[xo + i * xs] === y) << 31) >> 31; O[oo + i] = (A[ai + i * as] & m) | (B[bi + i * bs] & ~m); } return;
+    case 'ne': for (let i = 0; i < n; i++) { const m = (+(x[xo + i * xs] !== y) << 31) >> 31; O[oo + i] = (A[ai + i * as] & m) | (B[bi + i * bs] & ~m); } return;
+    default: cmp satisfies never;
+  }
+}
+
 function unary({ op, x, out, alpha = 0, beta = 0 }: KernelArgs['unary']): void {
   unaryRow(op, d(out), 0, d(x), 0, out.size, alpha, beta);
 }

@@ -11,7 +11,8 @@ import type { TypedArray } from '../../core/dtype.ts';
 import { makeArray } from '../../core/dtype.ts';
 import { stridesOf } from '../../core/shape.ts';
 import type { BackendBuffer, FusedArgs, FusedNode } from '../types.ts';
-import { BINARY, selectRow, unaryRow } from './elementwise.ts';
+import { BINARY, COMPARISONS, selectIfRow, selectRow, unaryRow } from './elementwise.ts';
+import type { Comparison } from './elementwise.ts';
 import { collapse } from './strided.ts';
 
 const d = (b: BackendBuffer): TypedArray => (b as unknown as { data: TypedArray }).data;
@@ -21,8 +22,19 @@ export const BLOCK = 1024;
 /** How an input node is read: 'dense' in place, 'scalar' with stride 0, else gathered. */
 export interface InputPlan { mode: 'dense' | 'scalar' | 'gather'; shape: number[]; strides: number[] }
 
-/** A program ready to run: each input node's read plan, the constants, a register block per node. */
-export interface FusedProgram { nodes: readonly FusedNode[]; inputs: (InputPlan | null)[]; consts: (TypedArray | null)[]; regs: TypedArray[] }
+/**
+ * A program ready to run: each input node's read plan, the constants, a register block per
+ * node, and the comparisons folded into the `where` that alone reads them (`folded[j]`: node j
+ * is not evaluated; `foldInto[j]`: where node j evaluates its condition itself, selectIfRow).
+ */
+export interface FusedProgram {
+  nodes: readonly FusedNode[];
+  inputs: (InputPlan | null)[];
+  consts: (TypedArray | null)[];
+  regs: TypedArray[];
+  folded: boolean[];
+  foldInto: (Comparison | null)[];
+}
 
 const prepared = new WeakMap<readonly FusedNode[], FusedProgram>();
 
@@ -39,10 +51,12 @@ export function planInput(n: FusedNode & { kind: 'input' }): InputPlan {
 export function programOf(nodes: readonly FusedNode[]): FusedProgram {
   let p = prepared.get(nodes);
   if (p) return p;
+  const inputs = nodes.map((n) => (n.kind === 'input' ? planInput(n) : null));
   p = {
     nodes,
     regs: nodes.map((n) => makeArray(n.dtype, BLOCK)),
-    inputs: nodes.map((n) => (n.kind === 'input' ? planInput(n) : null)),
+    inputs,
+    ...folds(nodes, inputs),
     consts: nodes.map((n) => {
       if (n.kind !== 'const') return null;
       const c = makeArray(n.dtype, 1);
@@ -52,6 +66,30 @@ export function programOf(nodes: readonly FusedNode[]): FusedProgram {
   };
   prepared.set(nodes, p);
   return p;
+}
+
+/**
+ * where(x <cmp> scalar, a, b) with a float32 or int32 result and a, b of its type, whose
+ * comparison nothing else reads: one pass instead of a bool block and a select over it.
+ */
+function folds(nodes: readonly FusedNode[], inputs: readonly (InputPlan | null)[]): Pick<FusedProgram, 'folded' | 'foldInto'> {
+  const uses = nodes.map(() => 0);
+  for (const n of nodes) {
+    if (n.kind === 'unary' || n.kind === 'cast') uses[n.x]++;
+    else if (n.kind === 'binary') { uses[n.a]++; uses[n.b]++; }
+    else if (n.kind === 'where') { uses[n.cond]++; uses[n.a]++; uses[n.b]++; }
+  }
+  const scalar = (j: number): boolean => nodes[j].kind === 'const' || inputs[j]?.mode === 'scalar';
+  const folded = nodes.map(() => false), foldInto = nodes.map((): Comparison | null => null);
+  nodes.forEach((w, j) => {
+    if (w.kind !== 'where' || (w.dtype !== 'float32' && w.dtype !== 'int32')) return;
+    const c = nodes[w.cond];
+    if (c.kind !== 'binary' || !COMPARISONS.includes(c.op) || uses[w.cond] !== 1 || !scalar(c.b)) return;
+    if (nodes[w.a].dtype !== w.dtype || nodes[w.b].dtype !== w.dtype) return;
+    folded[w.cond] = true;
+    foldInto[j] = c.op as Comparison;
+  });
+  return { folded, foldInto };
 }
 
 /** dst[0..n) = src (from element `base`) at linear indices i0..i0+n of a (shape, strides) view. */
@@ -95,7 +133,7 @@ export function runFused(a: FusedArgs): void {
  * its own elements, so pool threads run ranges of blocks (fusedOps.ts) with the same results.
  */
 export function fusedBlocks(prog: FusedProgram, ins: readonly TypedArray[], inAt: readonly number[], O: TypedArray, oo0: number, total: number, b0: number, b1: number): void {
-  const { regs, inputs, consts, nodes } = prog;
+  const { regs, inputs, consts, nodes, folded, foldInto } = prog;
   const count = nodes.length;
   // Per node, where its values for the current block live: array, offset, stride (0 = scalar).
   const arr: TypedArray[] = new Array<TypedArray>(count);
@@ -105,6 +143,7 @@ export function fusedBlocks(prog: FusedProgram, ins: readonly TypedArray[], inAt
     const n = Math.min(BLOCK, total - i0);
     for (let j = 0; j < count; j++) {
       const node = nodes[j];
+      if (folded[j]) continue;
       const lastNode = j === count - 1;
       const o = lastNode ? O : regs[j], oo = lastNode ? oo0 + i0 : 0;
       arr[j] = o; off[j] = oo; str[j] = 1;
@@ -137,10 +176,13 @@ export function fusedBlocks(prog: FusedProgram, ins: readonly TypedArray[], inAt
           BINARY[node.op](o, oo, arr[node.a], off[node.a], str[node.a], arr[node.b], off[node.b], str[node.b], n);
           break;
         case 'where': {
-          const C = arr[node.cond], co = off[node.cond], cs = str[node.cond];
           const A = arr[node.a], ao = off[node.a], as = str[node.a];
           const B = arr[node.b], bo = off[node.b], bs = str[node.b];
-          selectRow(o, oo, C, co, cs, A, ao, as, B, bo, bs, n);
+          const cmp = foldInto[j];
+          if (cmp) {
+            const c = nodes[node.cond] as FusedNode & { kind: 'binary' };
+            selectIfRow(cmp, o, oo, arr[c.a], off[c.a], str[c.a], arr[c.b][off[c.b]], A, ao, as, B, bo, bs, n);
+          } else selectRow(o, oo, arr[node.cond], off[node.cond], str[node.cond], A, ao, as, B, bo, bs, n);
           break;
         }
         default: node satisfies never;
