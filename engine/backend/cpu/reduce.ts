@@ -1,7 +1,7 @@
 /**
- * CPU reductions and softmax over [outer, n, inner] views. The inner == 1 case (reducing the
- * last axis) runs contiguous loops; otherwise whole inner rows are accumulated at once, so
- * memory is always read in order. Sums accumulate in float64 scratch for accuracy.
+ * CPU reductions and softmax over [outer, n, inner] views. Sums over the last axis (inner == 1)
+ * run one contiguous loop per output; otherwise whole inner rows are accumulated at once, so
+ * memory is always read in order. Sums accumulate in float64 for accuracy.
  */
 import type { TypedArray } from '../../core/dtype.ts';
 import type { BackendBuffer, KernelArgs, ReduceOp } from '../types.ts';
@@ -18,6 +18,10 @@ function reduce({ op, x, out, outer, n, inner }: KernelArgs['reduce']): void {
  * split over outputs (threads) gives the unsplit results bit for bit.
  */
 export function reduceRange(op: ReduceOp, X: TypedArray, xo: number, O: TypedArray, oo: number, n: number, inner: number, p0: number, p1: number, q0: number, q1: number): void {
+  if (inner === 1 && (op === 'sum' || op === 'mean')) {
+    for (let p = p0; p < p1; p++) O[oo + p] = op === 'mean' ? sumRow(X, xo + p * n, n) / n : sumRow(X, xo + p * n, n);
+    return;
+  }
   const w = q1 - q0;
   const acc = new Float64Array(w);
   const arg = op === 'argmax' || op === 'argmin' ? new Int32Array(w) : null;
@@ -44,6 +48,21 @@ export function reduceRange(op: ReduceOp, X: TypedArray, xo: number, O: TypedArr
     else if (op === 'mean') for (let q = 0; q < w; q++) O[ob + q] = acc[q] / n;
     else for (let q = 0; q < w; q++) O[ob + q] = acc[q];
   }
+}
+
+/**
+ * Σ X[o .. o + n) in float64 over four interleaved partial sums, added as (s0 + s1) + (s2 + s3)
+ * and then the tail: one accumulator makes every add wait for the previous one (a convolution's
+ * bias gradient sums 50k values per channel).
+ */
+function sumRow(X: TypedArray, o: number, n: number): number {
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0, r = 0;
+  for (; r + 4 <= n; r += 4) {
+    s0 += X[o + r]; s1 += X[o + r + 1]; s2 += X[o + r + 2]; s3 += X[o + r + 3];
+  }
+  let s = (s0 + s1) + (s2 + s3);
+  for (; r < n; r++) s += X[o + r];
+  return s;
 }
 
 function softmax({ x, out, outer, n, inner, log }: KernelArgs['softmax']): void {
