@@ -169,7 +169,7 @@ export function flowgradImpl(backend: FlowgradBackend, compiled = backend === 'w
 
     async setup(entry: EntrySpec, inputs: Inputs): Promise<Setup> {
       await activate();
-      const s = build(entry, inputs, compiled, mixed);
+      const s = build(entry, inputs, compiled || entry.compiled === true, mixed);
       return 'unavailable' in s ? s : { ...s, activate };
     },
   };

@@ -93,7 +93,7 @@ export const CPU_KERNELS: KernelTable<HostKernelRows> = {
   crossEntropy: REFERENCE_OPTIONAL.crossEntropy,
   crossEntropyGrad: REFERENCE_OPTIONAL.crossEntropyGrad,
   // A call per tensor costs nothing here: the multi-tensor steps are the per-tensor kernels in a loop.
-  adamMulti: (a) => { for (const t of splitAdam(a)) call(THREADED_KERNELS.adam, t); },
+  adamMulti: (a) => { if (!THREADED_KERNELS.adamMulti(a)) for (const t of splitAdam(a)) call(THREADED_KERNELS.adam, t); },
   sgdMulti: (a) => { for (const t of splitSgd(a)) call(THREADED_KERNELS.sgd, t); },
   ...hostLossScaling((b) => {
     const c = b as CpuBuffer;

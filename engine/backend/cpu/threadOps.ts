@@ -41,7 +41,7 @@ export const BINARY_LIST = Object.keys(BINARY) as BinaryOp[];
 /** Reductions a thread may run (arg-reductions keep their own int32 path on one thread). */
 export const REDUCE_LIST: ReduceOp[] = ['sum', 'mean', 'prod', 'max', 'min'];
 
-export const OP_UNARY = 0, OP_BINARY = 1, OP_REDUCE = 2, OP_ADAM = 3, OP_SGD = 4, OP_WHERE = 5;
+export const OP_UNARY = 0, OP_BINARY = 1, OP_REDUCE = 2, OP_ADAM = 3, OP_SGD = 4, OP_WHERE = 5, OP_ADAM_MULTI = 6;
 /** Matmul operand packing (pack.ts); numbers 8–15 are the matmul's. */
 export const OP_PACK = 8;
 
@@ -93,6 +93,22 @@ JS_OPS[OP_REDUCE] = (V, p, u0, u1) => {
 JS_OPS[OP_ADAM] = (V, p, u0, u1) => {
   const n = p[4], U = p[5], M = V.f32;
   adamPlainRange(M, p[0], M, p[1], M, p[2], M, p[3], u0 * U, Math.min(n, u1 * U), p[6], p[7], p[8], p[9], p[10]);
+};
+
+/** Slots of an OP_ADAM_MULTI job: a header, then per tensor [param, grad, m, v, n, first unit, stepSize, sbc2]. */
+export const ADAM_HEAD = 5, ADAM_TENSOR = 8;
+
+/**
+ * [count, beta1, beta2, eps, unit, ...per tensor]: one Adam job over many tensors (a model's
+ * parameters), unit u being a block of `unit` elements of the tensor whose units it falls in.
+ */
+JS_OPS[OP_ADAM_MULTI] = (V, p, u0, u1) => {
+  const M = V.f32, U = p[4];
+  for (let t = 0, at = ADAM_HEAD; t < p[0]; t++, at += ADAM_TENSOR) {
+    const n = p[at + 4], first = p[at + 5];
+    const a0 = Math.max(u0, first), a1 = Math.min(u1, first + Math.ceil(n / U));
+    if (a0 < a1) adamPlainRange(M, p[at], M, p[at + 1], M, p[at + 2], M, p[at + 3], (a0 - first) * U, Math.min(n, (a1 - first) * U), p[1], p[2], p[3], p[at + 6], p[at + 7]);
+  }
 };
 
 /** [param, grad, buf (−1: none), n, unit, ...sgdConstants] (float32 offsets). */

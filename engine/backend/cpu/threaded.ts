@@ -10,7 +10,7 @@
  */
 import { broadcastStrides, stridesOf } from '../../core/shape.ts';
 import type { DType } from '../../core/dtype.ts';
-import type { BackendBuffer, FusedArgs, KernelArgs } from '../types.ts';
+import type { BackendBuffer, FusedArgs, KernelArgs, OptionalKernelArgs } from '../types.ts';
 import { BLOCK, runFused } from './fused.ts';
 import { OP_FUSED, fusedJob } from './fusedOps.ts';
 import { ELEMENTWISE_KERNELS } from './elementwise.ts';
@@ -19,7 +19,7 @@ import { sharedAt } from './arena.ts';
 import { jobParams, parallel, worth } from './pool.ts';
 import { REDUCE_KERNELS } from './reduce.ts';
 import { collapse } from './strided.ts';
-import { BINARY_LIST, OP_ADAM, OP_BINARY, OP_REDUCE, OP_SGD, OP_UNARY, OP_WHERE, REDUCE_LIST, SCALAR_SLOTS, SRC_F32, SRC_I32, SRC_PARAMS, SRC_U8, unaryIndex } from './threadOps.ts';
+import { ADAM_HEAD, ADAM_TENSOR, BINARY_LIST, OP_ADAM, OP_ADAM_MULTI, OP_BINARY, OP_REDUCE, OP_SGD, OP_UNARY, OP_WHERE, PARAM_SLOTS, REDUCE_LIST, SCALAR_SLOTS, SRC_F32, SRC_I32, SRC_PARAMS, SRC_U8, unaryIndex } from './threadOps.ts';
 
 /** A float32 buffer's float offset in the shared memory, or −1 (plain ArrayBuffer, float16 shadow, other dtype). */
 const at = (b: BackendBuffer): number => sharedAt(b, 'float32');
@@ -55,7 +55,7 @@ const COLUMNS = 64;
 const TRANSCENDENTAL = new Set(['exp', 'log', 'sin', 'cos', 'sigmoid', 'tanh', 'elu', 'gelu', 'silu', 'erf', 'asin', 'acos', 'atan', 'pow']);
 
 /** Jobs split across threads per kernel (tests check that the threaded paths ran). */
-export const threadedKernelJobs: Record<keyof typeof THREADED_KERNELS, number> = { unary: 0, binary: 0, where: 0, reduce: 0, adam: 0, sgd: 0, fused: 0 };
+export const threadedKernelJobs: Record<keyof typeof THREADED_KERNELS, number> = { unary: 0, binary: 0, where: 0, reduce: 0, adam: 0, sgd: 0, fused: 0, adamMulti: 0 };
 const count = (k: keyof typeof THREADED_KERNELS, forked: boolean): void => {
   if (forked) threadedKernelJobs[k]++;
 };
@@ -141,6 +141,38 @@ function adam(a: KernelArgs['adam']): void {
   count('adam', parallel(Math.ceil(n / UNIT), n * ADAM, (s, u0, u1) => s.js(OP_ADAM, u0, u1)));
 }
 
+/**
+ * Adam's common configuration over many tensors as one job per ADAM_BATCH tensors, split over
+ * blocks of every tensor (a model's small biases and kernels would each stay on one thread);
+ * false, with nothing done, where a tensor is not in the shared memory or the options need
+ * the per-tensor kernel.
+ */
+function adamMulti(a: OptionalKernelArgs['adamMulti']): boolean {
+  const [mul, skip, skipped] = gradScale(a.gradScale);
+  if (a.vMax || a.weightDecay !== 0 || a.maximize || mul !== 1 || skip) return false;
+  const where = a.params.map((t, i) => [at(t), at(a.grads[i]!), at(a.m[i]!), at(a.v[i]!)]);
+  if (where.some((w) => w.some((x) => x < 0))) return false;
+  const total = a.params.reduce((s, t) => s + t.size, 0);
+  if (!worth(total * ADAM)) return false;
+  for (let t0 = 0; t0 < a.params.length; t0 += ADAM_BATCH) {
+    const p = jobParams(), t1 = Math.min(a.params.length, t0 + ADAM_BATCH);
+    p[0] = t1 - t0; p[1] = a.beta1; p[2] = a.beta2; p[3] = a.eps; p[4] = UNIT;
+    let units = 0, work = 0;
+    for (let t = t0, o = ADAM_HEAD; t < t1; t++, o += ADAM_TENSOR) {
+      const n = a.params[t]!.size, { sbc2, stepSize } = adamConstants(a.lr, a.beta1, a.beta2, a.steps[t]! - skipped);
+      [p[o], p[o + 1], p[o + 2], p[o + 3]] = where[t]!;
+      p[o + 4] = n; p[o + 5] = units; p[o + 6] = stepSize; p[o + 7] = sbc2;
+      units += Math.ceil(n / UNIT);
+      work += n * ADAM;
+    }
+    count('adamMulti', parallel(units, work, (s, u0, u1) => s.js(OP_ADAM_MULTI, u0, u1)));
+  }
+  return true;
+}
+
+/** Tensors per multi-tensor Adam job (what the job constants hold). */
+const ADAM_BATCH = Math.floor((PARAM_SLOTS - ADAM_HEAD) / ADAM_TENSOR);
+
 function sgd(a: KernelArgs['sgd']): void {
   const P = at(a.param), G = at(a.grad), buf = a.buf ? at(a.buf) : -2, n = a.param.size;
   const [mul, skip] = gradScale(a.gradScale);
@@ -176,5 +208,5 @@ function inShared(b: BackendBuffer): [number, number] | null {
   return addr >= 0 && s ? [s[0], addr / s[1]] : null;
 }
 
-const THREADED_KERNELS = { unary, binary, where, reduce, adam, sgd, fused };
+const THREADED_KERNELS = { unary, binary, where, reduce, adam, sgd, fused, adamMulti };
 export { THREADED_KERNELS };

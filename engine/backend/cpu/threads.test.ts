@@ -6,6 +6,7 @@ import { nodeThreadHost } from '../../cli/nodeThreads.ts';
 import { F, cast, compile, gather, getThreads, nn, optim, scatterAdd, setBackend, setThreadHost, setThreads, tensor, where, zeros } from '../../index.ts';
 import type { Tensor } from '../../index.ts';
 import { helpedChunks, threadedJobs } from './pool.ts';
+import { backend } from '../registry.ts';
 import { spatialJobs } from './threadedSpatial.ts';
 import { threadedKernelJobs } from './threaded.ts';
 import { seededFloats as rand } from '../../test/seeded.ts';
@@ -24,6 +25,11 @@ function workload(): Float32Array[] {
   const y = F.conv2d(xi, w, null, { padding: 2 });
   y.mul(y).sum().backward();
   out.push(y.dataSync() as Float32Array, w.grad!.dataSync() as Float32Array, xi.grad!.dataSync() as Float32Array);
+  // The per-tensor Adam kernel (the optimizers call adamMulti; this one serves its fallback and direct callers).
+  const [p, g, m, v] = [t([300_000], 30), t([300_000], 31), zeros([300_000]), zeros([300_000])];
+  const buf = (x: Tensor) => x._storage.buf;
+  backend('cpu').run('adam', { param: buf(p), grad: buf(g), m: buf(m), v: buf(v), vMax: null, lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: false, step: 2, maximize: false });
+  out.push(p.dataSync() as Float32Array, v.dataSync() as Float32Array);
   return out;
 }
 
@@ -120,9 +126,10 @@ describe('threaded CPU kernels', () => {
     expect(await setThreads(1)).toBe(1);
     const k1 = [...workload(), ...spatial(), ...fusedProgram()], w1 = train();
     expect(await setThreads(2)).toBe(2);
-    const jobs = threadedJobs(), sj = { ...spatialJobs }, fusedJobs = threadedKernelJobs.fused;
+    const jobs = threadedJobs(), sj = { ...spatialJobs }, kj = { ...threadedKernelJobs };
     const k2 = [...workload(), ...spatial(), ...fusedProgram()], w2 = train();
-    expect(threadedKernelJobs.fused).toBeGreaterThanOrEqual(fusedJobs + 2);
+    expect(threadedKernelJobs.fused).toBeGreaterThanOrEqual(kj.fused + 2);
+    expect(threadedKernelJobs.adam).toBeGreaterThan(kj.adam);
     expect(threadedJobs()).toBeGreaterThan(jobs + 10);
     // Each kernel with a job of its own really was split (pooling, indexing, cast, the convolution's copies).
     for (const k of Object.keys(sj) as (keyof typeof sj)[]) expect(spatialJobs[k], k).toBeGreaterThan(sj[k]);

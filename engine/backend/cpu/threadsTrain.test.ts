@@ -90,7 +90,7 @@ describe('threaded training on shared tensor storage', () => {
     const two = all();
     // Tensors lived in the shared memory and every threaded kernel kind was split.
     expect(arenaBytes()).toBeGreaterThan(1 << 20);
-    for (const k of ['unary', 'binary', 'where', 'reduce', 'adam', 'sgd', 'fused'] as const) expect(threadedKernelJobs[k], k).toBeGreaterThan(before[k]);
+    for (const k of ['unary', 'binary', 'where', 'reduce', 'adamMulti', 'sgd', 'fused'] as const) expect(threadedKernelJobs[k], k).toBeGreaterThan(before[k]);
     expect(helpedChunks()).toBeGreaterThan(helped);
 
     expect(await setThreads(1)).toBe(1);
