@@ -54,8 +54,21 @@ test('compress LeNet-5: prune + int8, the report and plot, downloads, keep it an
   await expect(dialog.getByText(/a fraction between 0 and 1.*“1\.5”/)).toBeVisible();
   await expect(dialog.getByRole('button', { name: 'Compress', exact: true })).toBeDisabled();
   await amount.fill('0.5');
+  // An unticked method says in a line what it does; ticked, its options (the student's choice readable in full).
+  const distillHint = dialog.getByText('Trains a smaller student on this model’s soft outputs.');
+  await expect(distillHint).toBeVisible();
   // Distillation's field for the student's rows: a bad count is refused there too; unticking the section drops it.
   await dialog.getByRole('checkbox', { name: 'Distillation' }).check();
+  await expect(distillHint).toBeHidden();
+  const student = dialog.getByLabel('Student', { exact: true });
+  // The chosen option's text fits the box beside the select's arrow (a half-column select cut it to "Suggested smal").
+  const fits = (el: HTMLSelectElement) => {
+    const cs = getComputedStyle(el), ctx = document.createElement('canvas').getContext('2d')!;
+    ctx.font = `${cs.fontSize} ${cs.fontFamily}`;
+    return ctx.measureText(el.selectedOptions[0]!.text).width + 28 <= el.clientWidth;
+  };
+  expect(await student.evaluate(fits)).toBe(true);
+  await docShot(page, 'docs/screenshots/compress-options.png');
   const studentRows = dialog.getByLabel('Student\'s training rows (empty: all)');
   await studentRows.fill('2.5');
   await expect(dialog.getByText(/a whole number of rows, 1 or more.*“2\.5”/)).toBeVisible();

@@ -41,16 +41,17 @@ function Choice<K extends keyof CompressForm>({ k, label, options, disabled }: {
   );
 }
 
-function Section({ k, title, children }: { k: 'prune' | 'quantize' | 'distill'; title: string; children: ReactNode }) {
+/** A method's box: its options while ticked, else one line on what it does (not an empty frame). */
+function Section({ k, title, hint, children }: { k: 'prune' | 'quantize' | 'distill'; title: string; hint: string; children: ReactNode }) {
   const on = useApp((s) => s.compressForm[k]);
   return (
-    <fieldset className="compress-section">
+    <fieldset className={`compress-section${on ? '' : ' off'}`}>
       <legend>
         <label className="field-check">
           <input type="checkbox" checked={on} onChange={(e) => useApp.getState().setCompressForm({ [k]: e.target.checked })} /> {title}
         </label>
       </legend>
-      {on && <div className="settings-grid">{children}</div>}
+      {on ? <div className="settings-grid">{children}</div> : <p className="compress-hint">{hint}</p>}
     </fieldset>
   );
 }
@@ -59,13 +60,13 @@ export function CompressOptions({ errors, hasCanvasStudent, disabled }: { errors
   const f = useApp((s) => s.compressForm);
   return (
     <fieldset className="compress-options" disabled={disabled} aria-label="Compression options">
-      <Section k="prune" title="Pruning">
+      <Section k="prune" title="Pruning" hint="Zeroes the smallest weights (or whole channels), then fine-tunes.">
         <Text k="pruneAmount" label="Amount to remove (0–1)" errors={errors} />
         <Choice k="pruneMode" label="Mode" options={[['global', 'Unstructured (global threshold)'], ['unstructured', 'Unstructured (per layer)'], ['channels', 'Whole channels (smaller graph)']]} />
         <Text k="finetuneEpochs" label="Fine-tuning epochs" errors={errors} />
         <Choice k="schedule" label="Schedule" options={[['polynomial', 'Polynomial over fine-tuning'], ['oneShot', 'One shot']]} />
       </Section>
-      <Section k="quantize" title="Quantization">
+      <Section k="quantize" title="Quantization" hint="Stores weights in 8 bits (about 4× smaller) or float16.">
         <Choice k="quantKind" label="Weights" options={[['int8', 'int8 (per-channel, calibrated)'], ['float16', 'float16']]} />
         {f.quantKind === 'int8' && (
           <>
@@ -76,7 +77,7 @@ export function CompressOptions({ errors, hasCanvasStudent, disabled }: { errors
           </>
         )}
       </Section>
-      <Section k="distill" title="Distillation">
+      <Section k="distill" title="Distillation" hint="Trains a smaller student on this model’s soft outputs.">
         <Choice k="student" label="Student" options={[['suggested', 'Suggested smaller copy'], ['canvas', hasCanvasStudent ? 'The graph on the canvas' : 'The graph on the canvas (draw one first)']]} />
         {f.student === 'suggested' && <Text k="studentWidth" label="Width (0.5 halves every layer)" errors={errors} />}
         <Text k="temperature" label="Temperature T" errors={errors} />
