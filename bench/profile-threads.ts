@@ -1,12 +1,13 @@
 /**
  * Where the second thread helps and where it does not, per CPU kernel: runs one bench entry's
  * Flowgrad workload (bench/flowgrad.ts) in Node with worker_threads at 1 and 2 kernel threads,
- * alternating (1, 2, 1, 2: the second round of each is kept), and prints each kernel's
- * milliseconds per step at both counts, the speedup, and the time outside kernels (autograd,
- * dispatch, allocation — JavaScript on the calling thread at any count). Per-kernel rows are
- * keyed by kernel, output size and op (`--by kernel` merges them).
+ * in short rounds that alternate the counts (`--rounds`, default 6, of `steps` steps), and
+ * prints the median step time at both counts and their ratio, each round's times, each
+ * kernel's mean milliseconds per step at both counts, the speedup, and the time outside
+ * kernels (autograd, dispatch, allocation — JavaScript on the calling thread at any count).
+ * Per-kernel rows are keyed by kernel, output size and op (`--by kernel` merges them).
  *
- *   npx tsx bench/profile-threads.ts lenet-train [steps] [--by kernel]
+ *   npx tsx bench/profile-threads.ts lenet-train [steps] [--rounds 6] [--by kernel] [--compiled]
  *   chrt -f 50 npx tsx bench/profile-threads.ts mlp-train 60     # steadier on a shared machine
  *   npx tsx bench/profile-threads.ts lenet-train 60 --compiled   # the product's compiled step (fused kernels)
  *
@@ -19,12 +20,13 @@ import { nodeThreadHost } from '../engine/cli/nodeThreads.ts';
 import { CPU_KERNELS } from '../engine/backend/cpu/backend.ts';
 import { backend as currentBackend } from '../engine/backend/registry.ts';
 import { ENTRIES, Inputs } from './harness.ts';
-import type { EntryId } from './harness.ts';
+import type { EntryId, Workload } from './harness.ts';
 import { flowgradImpl } from './flowgrad.ts';
 
 const args = process.argv.slice(2);
 const id = (args[0] ?? 'lenet-train') as EntryId;
-const steps = Number(args[1] && !args[1].startsWith('--') ? args[1] : 40);
+const steps = Number(args[1] && !args[1].startsWith('--') ? args[1] : 20);
+const rounds = args.includes('--rounds') ? Number(args[args.indexOf('--rounds') + 1]) : 6;
 const byKernel = args.includes('--by') && args[args.indexOf('--by') + 1] === 'kernel';
 const compiled = args.includes('--compiled');
 const spec = ENTRIES.find((e) => e.id === id);
@@ -66,24 +68,49 @@ for (const name of Object.keys(table)) {
   };
 }
 
-const perStep: Record<number, { total: number; kernels: Map<string, { ms: number; calls: number }> }> = {};
-for (const threads of [1, 2, 1, 2] as const) {
-  const got = await setThreads(threads);
-  if (got !== threads) throw new Error(`asked for ${threads} threads, got ${got} (no worker_threads?)`);
+// Both workloads built once on the 2-thread pool (at 1 thread its memory stays shared), then
+// `rounds` short rounds alternating 1 and 2 threads: a neighbour that takes a core for a few
+// seconds hits both counts alike, and the medians drop the rounds it hit hardest.
+if ((await setThreads(2)) !== 2) throw new Error('no second thread (no worker_threads?)');
+const work = new Map<1 | 2, Workload>();
+for (const threads of [1, 2] as const) {
+  await setThreads(threads);
   const w = await flowgradImpl('cpu', compiled, false, threads).setup(spec, new Inputs());
   if ('unavailable' in w) throw new Error(w.unavailable);
   for (let i = 0; i < 5; i++) await w.step();
-  times.clear();
-  const t0 = performance.now();
-  for (let i = 0; i < steps; i++) await w.step();
-  perStep[threads] = { total: (performance.now() - t0) / steps, kernels: new Map([...times].map(([k, v]) => [k, { ms: v.ms / steps, calls: v.calls / steps }])) };
-  w.dispose();
+  work.set(threads, w);
 }
+const perStep: Record<number, { total: number; rounds: number[]; kernels: Map<string, { ms: number; calls: number }> }> = {
+  1: { total: 0, rounds: [], kernels: new Map() },
+  2: { total: 0, rounds: [], kernels: new Map() },
+};
+for (let r = 0; r < rounds; r++) {
+  for (const threads of [1, 2] as const) {
+    await setThreads(threads);
+    times.clear();
+    const t0 = performance.now();
+    for (let i = 0; i < steps; i++) await work.get(threads)!.step();
+    const row = perStep[threads]!;
+    row.rounds.push((performance.now() - t0) / steps);
+    for (const [k, v] of times) {
+      const e = row.kernels.get(k) ?? { ms: 0, calls: 0 };
+      e.ms += v.ms / (steps * rounds);
+      e.calls += v.calls / (steps * rounds);
+      row.kernels.set(k, e);
+    }
+  }
+}
+for (const w of work.values()) w.dispose();
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+for (const row of Object.values(perStep)) row.total = row.rounds.reduce((a, b) => a + b, 0) / rounds;
 
 const [one, two] = [perStep[1]!, perStep[2]!];
 const fmt = (v: number) => v.toFixed(3).padStart(8);
 const ms = (m: Map<string, { ms: number }>, k: string) => m.get(k)?.ms ?? 0;
-console.log(`${spec.name}${compiled ? ' (compiled)' : ''}: ${one.total.toFixed(2)} ms per step at 1 thread, ${two.total.toFixed(2)} at 2 (${(one.total / two.total).toFixed(2)}×), ${steps} steps each`);
+const [m1, m2] = [median(one.rounds), median(two.rounds)];
+console.log(`${spec.name}${compiled ? ' (compiled)' : ''}: median ${m1.toFixed(2)} ms per step at 1 thread, ${m2.toFixed(2)} at 2 (${(m1 / m2).toFixed(2)}×), ${rounds} rounds of ${steps} steps each`);
+console.log(`  per round (1 / 2 threads): ${one.rounds.map((v, i) => `${v.toFixed(1)}/${two.rounds[i]!.toFixed(1)}`).join('  ')}`);
+console.log('  kernel rows: mean ms per step over all rounds');
 console.log(`${'kernel'.padEnd(30)} ${'1 thread'.padStart(8)} ${'2'.padStart(8)}  speedup  calls/step`);
 const keys = [...new Set([...one.kernels.keys(), ...two.kernels.keys()])].filter((k) => Math.max(ms(one.kernels, k), ms(two.kernels, k)) >= 0.01).sort((a, b) => ms(two.kernels, b) - ms(two.kernels, a));
 let s1 = 0, s2 = 0;
