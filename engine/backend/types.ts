@@ -22,7 +22,9 @@ export type UnaryOp =
 
 export type BinaryOp =
   | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum'
-  | 'eq' | 'ne' | 'gt' | 'lt' | 'ge' | 'le' | 'and' | 'or';
+  | 'eq' | 'ne' | 'gt' | 'lt' | 'ge' | 'le' | 'and' | 'or'
+  /** ReLU's backward in one pass: a where b > 0, else 0 (a the output gradient, b the input; NaN b gives 0). */
+  | 'reluGrad';
 
 export type ReduceOp = 'sum' | 'mean' | 'prod' | 'max' | 'min' | 'argmax' | 'argmin';
 

@@ -50,7 +50,7 @@ export const UNARY_OPS = {
   cos: unaryDef('cos', 'float', (g, x) => g.mul(x.sin()).neg()),
   sigmoid: unaryDef('sigmoid', 'float', (g, _x, out) => g.mul(out.mul(out.neg().add(1)))),
   tanh: unaryDef('tanh', 'float', (g, _x, out) => g.mul(out.square().neg().add(1))),
-  relu: unaryDef('relu', 'same', (g, x) => where(x.gt(0), g, 0)),
+  relu: unaryDef('relu', 'same', (g, x) => binary('reluGrad', g, x)),
   leakyRelu: unaryDef('leakyRelu', 'float', (g, x, _o, a) => where(x.gt(0), g, g.mul(a.alpha!))),
   elu: unaryDef('elu', 'float', (g, x, out, a) => where(x.gt(0), g, g.mul(out.add(a.alpha!)))),
   gelu: unaryDef('gelu', 'float', (g, x) =>
@@ -145,6 +145,8 @@ export const BINARY_OPS = {
   }),
   eq: binaryDef('eq'), ne: binaryDef('ne'), gt: binaryDef('gt'), lt: binaryDef('lt'),
   ge: binaryDef('ge'), le: binaryDef('le'), and: binaryDef('and'), or: binaryDef('or'),
+  // ∂/∂b is 0 almost everywhere (a step in b); ∂/∂a is the same mask again.
+  reluGrad: binaryDef('reluGrad', (g, a, b) => [need(a) ? binary('reluGrad', g, b) : null, null]),
 } satisfies Record<BinaryOp, OpDef<void>>;
 
 /** Converts numbers to scalar tensors next to `like`, runs f, and frees those scalars. */

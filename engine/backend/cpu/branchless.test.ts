@@ -112,4 +112,16 @@ describe('branch-free elementwise loops', () => {
     selectIfRow('gt', oi, 0, xi, 0, 1, 0, gi, 0, 1, new Int32Array([5]), 0, 0, 200);
     same(oi, Array.from(xi, (v, i) => (v > 0 ? gi[i]! : 5)));
   });
+
+  it('reluGrad passes the gradient where the input is > 0 (NaN, ±0 and −∞ inputs give +0), exact bits, dense or strided input', () => {
+    const x = f32Values(), n = x.length, g = Float32Array.from(x, (v, i) => (i % 5 === 0 ? NaN : -v + i));
+    for (const bs of [1, 0]) {
+      const o = new Float32Array(n + 1);
+      BINARY.reluGrad(o, 1, g, 0, 1, x, 3, bs, n - 3);
+      same(o.subarray(1, n - 2), Array.from({ length: n - 3 }, (_, i) => (x[3 + i * bs]! > 0 ? g[i]! : 0)));
+    }
+    const gi = Int32Array.from({ length: 200 }, (_, i) => i * 7 - 50), xi = Int32Array.from({ length: 200 }, (_, i) => 100 - i), oi = new Int32Array(200);
+    BINARY.reluGrad(oi, 0, gi, 0, 1, xi, 0, 1, 200);
+    same(oi, Array.from(gi, (v, i) => (xi[i]! > 0 ? v : 0)));
+  });
 });

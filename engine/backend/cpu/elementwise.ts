@@ -41,6 +41,7 @@ export const BINARY: Record<BinaryOp, Row> = {
   le: (o, oo, a, ao, as, b, bo, bs, n) => { for (let i = 0; i < n; i++) o[oo + i] = +(a[ao + i * as] <= b[bo + i * bs]); },
   and: (o, oo, a, ao, as, b, bo, bs, n) => { for (let i = 0; i < n; i++) o[oo + i] = +(a[ao + i * as] !== 0) & +(b[bo + i * bs] !== 0); },
   or: (o, oo, a, ao, as, b, bo, bs, n) => { for (let i = 0; i < n; i++) o[oo + i] = +(a[ao + i * as] !== 0) | +(b[bo + i * bs] !== 0); },
+  reluGrad: (o, oo, a, ao, as, b, bo, bs, n) => reluGradRow(o, oo, a, ao, as, b, bo, bs, n),
 };
 
 /** float64 results get the precise erf; the fast one is exact to float32's rounding only. */
@@ -102,6 +103,17 @@ function reluRow(o: TypedArray, oo: number, x: TypedArray, xo: number, n: number
   }
   if (x instanceof Int32Array) for (let i = 0; i < n; i++) { const v = X[xo + i]; O[oo + i] = v & ~(v >> 31); }
   else for (let i = 0; i < n; i++) { const v = X[xo + i]; O[oo + i] = v & (~(v >> 31) | ((0x7f800000 - (v & 0x7fffffff)) >> 31)); }
+}
+
+/** a where b > 0, else 0: on the bits (a mask from the compare) for dense float32/int32 a and o, as selectIfRow. */
+function reluGradRow(o: TypedArray, oo: number, a: TypedArray, ao: number, as: number, b: TypedArray, bo: number, bs: number, n: number): void {
+  const O = n >= BITS_MIN && as === 1 && o.constructor === a.constructor ? bitsOf(o) : null;
+  if (!O) {
+    for (let i = 0; i < n; i++) o[oo + i] = b[bo + i * bs] > 0 ? a[ao + i * as] : 0;
+    return;
+  }
+  if (bs === 1) gtSelectDense(O, oo, b, bo, 0, bitsOf(a)!, ao, 0, n);
+  else { const A = bitsOf(a)!; for (let i = 0; i < n; i++) O[oo + i] = A[ao + i] & ((+(b[bo + i * bs] > 0) << 31) >> 31); }
 }
 
 const f32 = new Float32Array(1), f32bits = new Int32Array(f32.buffer);

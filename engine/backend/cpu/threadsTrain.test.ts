@@ -38,10 +38,11 @@ function mlp(adam: boolean): Float32Array[] {
   init(params, 10);
   const x = f32([128, 784], 1), y = labels(128);
   const opt = adam ? new optim.Adam(params, { lr: 1e-3 }) : new optim.SGD(params, { lr: 0.05, momentum: 0.9 });
-  // tanh and sigmoid (transcendental rows) besides relu, and a mean over rows, so every kernel kind runs.
+  // tanh and sigmoid (transcendental rows) besides relu, leakyRelu (its backward is a where)
+  // and a mean over rows, so every kernel kind runs.
   const forward = (): Tensor => {
     const h = F.relu(l1.forward(x)).add(F.sigmoid(l1.forward(x)).mul(0.1));
-    const logits = l3.forward(F.tanh(l2.forward(h)));
+    const logits = l3.forward(F.tanh(l2.forward(F.leakyRelu(h, 0.1))));
     return F.crossEntropy(logits, y).add(h.mean(1).square().mean().mul(1e-3));
   };
   return run(params, forward, opt, 3);
@@ -54,7 +55,8 @@ function lenet(compiled: boolean): Float32Array[] {
   init(params, 50);
   const x = f32([64, 1, 28, 28], 2), y = labels(64);
   const forward = (): Tensor => {
-    let h = F.maxPool2d(F.relu(c1.forward(x)), { kernelSize: 2 });
+    // leakyRelu first: its backward (gt, mul, where) is a fused program in the compiled plan.
+    let h = F.maxPool2d(F.leakyRelu(c1.forward(x), 0.05), { kernelSize: 2 });
     h = F.maxPool2d(F.relu(c2.forward(h)), { kernelSize: 2 });
     h = F.relu(f2.forward(F.relu(f1.forward(h.flatten(1)))));
     return F.crossEntropy(f3.forward(h), y);

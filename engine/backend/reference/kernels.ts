@@ -66,6 +66,7 @@ export function binaryFn(op: BinaryOp): (a: number, b: number) => number {
     case 'le': return (a, b) => (a <= b ? 1 : 0);
     case 'and': return (a, b) => (a !== 0 && b !== 0 ? 1 : 0);
     case 'or': return (a, b) => (a !== 0 || b !== 0 ? 1 : 0);
+    case 'reluGrad': return (a, b) => (b > 0 ? a : 0);
     default: return op satisfies never;
   }
 }

@@ -128,6 +128,8 @@ export const OP_CASES: OpCase[] = [
 /** Layer ops: convolution, pooling, normalisation, embedding, attention. */
 export const LAYER_CASES: OpCase[] = [
   // Double backward: the gradient ops' own gradient rules (where the backend runs the fused kernels).
+  // relu's backward is one op (reluGrad, broadcast too): its own gradient, through the same mask.
+  { name: 'relu double backward', op: 'reluGrad', fn: (x, w) => autogradGrad(x.relu().mul(w).sum(), [x], { createGraph: true })[0]!, inputs: [f([3, 4]), f([4])] },
   { name: 'crossEntropy double backward', op: 'crossEntropyGrad', fn: (x, t) => autogradGrad(F.crossEntropy(x, t), [x], { createGraph: true })[0]!, inputs: [f([4, 3]), ints([4], [0, 2, 1, 2])] },
   {
     name: 'conv2d double backward', op: 'conv2dWeightGrad',
