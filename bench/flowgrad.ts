@@ -12,7 +12,9 @@
  * Every step ends with `await t.data()` on its output (the loss, for training steps).
  */
 import { F, amp, chooseBackend, compileModule, nn, noGrad, optim, scope, setBackend, setThreadHost, setThreads, tensor } from '../engine/index.ts';
+import * as Comlink from 'comlink';
 import { browserThreadHost } from '../workers/host/cpuThreads.ts';
+import type { FlowgradWorkerApi } from './flowgradWorker.ts';
 import type { Tensor } from '../engine/index.ts';
 import { CONV, LENET, MLP } from './harness.ts';
 import type { EntrySpec, Implementation, Inputs, Setup, Workload } from './harness.ts';
@@ -171,6 +173,33 @@ export function flowgradImpl(backend: FlowgradBackend, compiled = backend === 'w
       await activate();
       const s = build(entry, inputs, compiled || entry.compiled === true, mixed);
       return 'unavailable' in s ? s : { ...s, activate };
+    },
+  };
+}
+
+/**
+ * Flowgrad on the cpu backend at `threads` kernel threads in a dedicated worker of its own
+ * (flowgradWorker.ts), where the IDE runs it; a timed step is one round trip to the worker.
+ */
+export function flowgradWorkerImpl(threads: 1 | 2 | 4 | 8): Implementation {
+  // Started by init(), so a run without the threads section starts no worker.
+  let w: Comlink.Remote<FlowgradWorkerApi>;
+  return {
+    name: `flowgrad-${threads}t`,
+    init() {
+      w = Comlink.wrap<FlowgradWorkerApi>(new Worker(new URL('./flowgradWorker.ts', import.meta.url), { type: 'module' }));
+      return w.init(threads);
+    },
+    async setup(entry: EntrySpec): Promise<Setup> {
+      const s = await w.setup(entry.id);
+      if (s.unavailable !== undefined) return { unavailable: s.unavailable };
+      return {
+        notes: s.notes,
+        step: () => w.step(),
+        activate: () => w.activate(),
+        output: async () => (await w.output())!,
+        dispose: () => void w.dispose(),
+      };
     },
   };
 }

@@ -16,7 +16,7 @@ import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { ENTRIES, GROUPS, Inputs, relError, roundsOf, summarize, timeRound, warmUp } from './harness.ts';
 import type { Cell, EntryId, EntryResult, EntrySpec, Group, ImplName, Implementation, Timing, Workload } from './harness.ts';
-import { flowgradImpl } from './flowgrad.ts';
+import { flowgradImpl, flowgradWorkerImpl } from './flowgrad.ts';
 import { tfjsCpu, tfjsWasm, tfjsWebgpu } from './tfjs.ts';
 import { trainStepImpl } from './trainSteps.ts';
 
@@ -133,10 +133,11 @@ async function runBench(opts: BenchOptions = {}): Promise<BenchReport> {
   const wasmThreads = groups.includes('threads') ? navigator.hardwareConcurrency : undefined;
   const impls: Implementation[] = [
     flowgradImpl('cpu'),
-    flowgradImpl('cpu', false, false, 1),
-    flowgradImpl('cpu', false, false, 2),
+    // The threads section runs Flowgrad in a worker, as the IDE does (the page's main thread may not block at a join).
+    flowgradWorkerImpl(1),
+    flowgradWorkerImpl(2),
     // More threads only where the machine has the cores (a thread per core; more would only time-share).
-    ...([4, 8] as const).filter((t) => navigator.hardwareConcurrency >= t).map((t) => flowgradImpl('cpu', false, false, t)),
+    ...([4, 8] as const).filter((t) => navigator.hardwareConcurrency >= t).map((t) => flowgradWorkerImpl(t)),
     trainStepImpl(true),
     trainStepImpl(false),
     tfjsCpu(),

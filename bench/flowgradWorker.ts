@@ -1,0 +1,49 @@
+/**
+ * A dedicated worker running Flowgrad's CPU implementation for the bench page, as the IDE
+ * runs the engine (workers/engine.worker.ts): off the page's main thread, so the calling
+ * thread may sleep in Atomics.wait at a join and the page's own threads (compositor, input)
+ * are not the ones computing. The page drives it through comlink (flowgrad.ts,
+ * flowgradWorkerImpl); inputs are made here from the same seeds as the page's.
+ */
+import * as Comlink from 'comlink';
+import { ENTRIES, Inputs } from './harness.ts';
+import type { EntryId, Workload } from './harness.ts';
+import { flowgradImpl } from './flowgrad.ts';
+import type { Implementation } from './harness.ts';
+
+const inputs = new Inputs();
+let impl: Implementation | null = null;
+let work: Workload | null = null;
+
+const api = {
+  async init(threads: 1 | 2 | 4 | 8): Promise<string> {
+    impl = flowgradImpl('cpu', false, false, threads);
+    return `${(await impl.init()) || impl.name} (in a worker)`;
+  },
+  /** Builds entry `id`'s workload; its notes, or why it cannot run. */
+  async setup(id: EntryId): Promise<{ notes?: string; unavailable?: string }> {
+    work?.dispose();
+    work = null;
+    const s = await impl!.setup(ENTRIES.find((e) => e.id === id)!, inputs);
+    if ('unavailable' in s) return { unavailable: s.unavailable };
+    work = s;
+    return { notes: s.notes };
+  },
+  async activate(): Promise<void> {
+    await work!.activate?.();
+  },
+  async step(): Promise<void> {
+    await work!.step();
+  },
+  async output(): Promise<Float32Array | null> {
+    const o = work!.output ? (await work!.output()).slice() : null;
+    return o ? Comlink.transfer(o, [o.buffer]) : null;
+  },
+  dispose(): void {
+    work?.dispose();
+    work = null;
+  },
+};
+
+export type FlowgradWorkerApi = typeof api;
+Comlink.expose(api);
