@@ -10,10 +10,13 @@ import { ENTRIES, Inputs } from './harness.ts';
 import type { EntryId, Workload } from './harness.ts';
 import { flowgradImpl } from './flowgrad.ts';
 import type { Implementation } from './harness.ts';
+import { helpedChunks, splitChunks } from '../engine/backend/cpu/pool.ts';
 
 const inputs = new Inputs();
 let impl: Implementation | null = null;
 let work: Workload | null = null;
+/** Pool counters when the current workload was built. */
+let since = { helped: 0, chunks: 0 };
 
 const api = {
   async init(threads: 1 | 2 | 4 | 8): Promise<string> {
@@ -27,7 +30,12 @@ const api = {
     const s = await impl!.setup(ENTRIES.find((e) => e.id === id)!, inputs);
     if ('unavailable' in s) return { unavailable: s.unavailable };
     work = s;
+    since = { helped: helpedChunks(), chunks: splitChunks() };
     return { notes: s.notes };
+  },
+  /** Chunks of split jobs since setup, and how many of them the pool threads (not this worker) ran. */
+  poolShare(): { helped: number; chunks: number } {
+    return { helped: helpedChunks() - since.helped, chunks: splitChunks() - since.chunks };
   },
   async activate(): Promise<void> {
     await work!.activate?.();

@@ -125,6 +125,8 @@ export interface Workload {
   dispose(): void;
   /** Anything worth printing next to the number (threads, optimizer, ...). */
   notes?: string;
+  /** A note measured during the timed rounds (how the pool threads shared the work), read after them. */
+  afterNote?(): Promise<string | undefined>;
 }
 
 /** An implementation either prepares the workload or says why it cannot. */

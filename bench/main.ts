@@ -97,6 +97,8 @@ async function runEntry(impls: Implementation[], ready: Map<ImplName, string | n
         continue;
       }
       cells[l.impl.name] = summarize(spec, { rounds: l.rounds });
+      const after = await l.w.afterNote?.();
+      if (after) notes.push(`${l.impl.name}: ${after}`);
       const isFlowgrad = l.impl.name === GROUPS[spec.group].flowgrad;
       if (isFlowgrad && l.w.notes) notes.push(l.w.notes);
       await l.w.activate?.();

@@ -53,11 +53,16 @@ const memViews = (): Views => {
 const runJs = (op: number, u0: number, u1: number): void => JS_OPS[op](memViews(), params, u0, u1);
 let pool: Pool | null = null;
 let starting: Promise<number> = Promise.resolve(1);
-let forks = 0;
+let forks = 0, forkedChunks = 0;
 
 /** Jobs split across threads so far (tests check that the threaded path ran). */
 export function threadedJobs(): number {
   return forks;
+}
+
+/** Chunks of split jobs so far, whoever ran them (with helpedChunks: the pool threads' share). */
+export function splitChunks(): number {
+  return forkedChunks;
 }
 
 /** Chunks the current pool's threads (not the caller) have run. */
@@ -170,6 +175,7 @@ export function parallel(units: number, work0: number, emit: (sink: Sink, u0: nu
   ctrl[CHUNKS + n] = rec.count;
   if (rec.full) { emit(direct!, 0, units); return false; }
   forks++;
+  forkedChunks += n;
   // Publish: the list is written; then the count, the done counter, the claim word of the new tag, GEN.
   const gen = (ctrl[GEN] + 1) | 0;
   Atomics.store(ctrl, NCHUNKS, n);
