@@ -50,9 +50,13 @@ export function planInput(n: FusedNode & { kind: 'input' }): InputPlan {
 /** The program of a node list, made once per list (a compiled plan keeps its lists). */
 export function programOf(nodes: readonly FusedNode[]): FusedProgram {
   let p = prepared.get(nodes);
-  if (p) return p;
-  const inputs = nodes.map((n) => (n.kind === 'input' ? planInput(n) : null));
-  p = {
+  if (!p) prepared.set(nodes, (p = programFrom(nodes, nodes.map((n) => (n.kind === 'input' ? planInput(n) : null)))));
+  return p;
+}
+
+/** A program from nodes and their input plans (a pool thread gets the plans decided by the caller: fusedOps.ts). */
+export function programFrom(nodes: readonly FusedNode[], inputs: (InputPlan | null)[]): FusedProgram {
+  return {
     nodes,
     regs: nodes.map((n) => makeArray(n.dtype, BLOCK)),
     inputs,
@@ -64,8 +68,6 @@ export function programOf(nodes: readonly FusedNode[]): FusedProgram {
       return c;
     }),
   };
-  prepared.set(nodes, p);
-  return p;
 }
 
 /**

@@ -7,7 +7,7 @@
  */
 import type { DType, TypedArray } from '../../core/dtype.ts';
 import type { FusedNode } from '../types.ts';
-import { fusedBlocks, programOf } from './fused.ts';
+import { fusedBlocks, programFrom, programOf } from './fused.ts';
 import type { FusedProgram, InputPlan } from './fused.ts';
 import type { JsOp, Views } from './threadOps.ts';
 import { BINARY_LIST, JS_OPS, PARAM_SLOTS, SRC_F32, SRC_I32, SRC_PARAMS, SRC_U8, UNARY_LIST, unaryIndex } from './threadOps.ts';
@@ -83,7 +83,7 @@ function decode(p: Params): FusedProgram {
       case 'cast': nodes.push({ kind: 'cast', dtype, x: b }); break;
     }
   }
-  return { ...programOf(nodes), inputs: plans };
+  return programFrom(nodes, plans);
 }
 
 /** Programs decoded on this thread, by id (a plan's few programs; cleared if a session makes many). */
@@ -95,16 +95,16 @@ function viewOf(V: Views, p: Params, code: number): TypedArray {
 // Registered here rather than listed in threadOps.ts (this file reads that one's tables);
 // threadLoop.ts imports this file, so every pool thread has the op.
 JS_OPS[OP_FUSED] = ((V, p, u0, u1) => {
-    let prog = decoded.get(p[0]);
-    if (!prog) {
-      if (decoded.size >= 256) decoded.clear();
-      prog = decode(p);
-      decoded.set(p[0], prog);
-    }
-    const ins: TypedArray[] = [], inAt: number[] = [];
-    for (let i = 0, at = HEAD + p[1] * NODE; i < p[2]; i++, at += 2) {
-      ins.push(viewOf(V, p, p[at]));
-      inAt.push(p[at + 1]);
-    }
-    fusedBlocks(prog, ins, inAt, viewOf(V, p, p[3]), p[4], p[5], u0, u1);
+  let prog = decoded.get(p[0]);
+  if (!prog) {
+    if (decoded.size >= 256) decoded.clear();
+    prog = decode(p);
+    decoded.set(p[0], prog);
+  }
+  const ins: TypedArray[] = [], inAt: number[] = [];
+  for (let i = 0, at = HEAD + p[1] * NODE; i < p[2]; i++, at += 2) {
+    ins.push(viewOf(V, p, p[at]));
+    inAt.push(p[at + 1]);
+  }
+  fusedBlocks(prog, ins, inAt, viewOf(V, p, p[3]), p[4], p[5], u0, u1);
 }) satisfies JsOp;

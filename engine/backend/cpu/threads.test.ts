@@ -58,14 +58,15 @@ function spatial(): Float32Array[] {
 /**
  * A compiled elementwise chain, run as one fused program (fusedOps.ts's job at 2+ threads):
  * every node kind — dense inputs, a one-element input passed by value, constants, unary ops
- * with constants (clamp, leakyRelu) and a transcendental one, binary ops, where, casts to
- * int32 and bool — over 120k elements.
+ * with constants (clamp, leakyRelu) and a transcendental one, binary ops, where (one with its
+ * comparison folded in), casts to int32 and bool — over 120k elements.
  */
 // Made before any pool exists: ordinary memory, so the job takes it by value.
 const SCALE = tensor([1.5]);
 function fusedProgram(): Float32Array[] {
   const f = compile((a: Tensor, b: Tensor, s: Tensor) =>
-    where(a.gt(b), a.clamp(-0.5, 0.5), F.leakyRelu(b, 0.1)).mul(s).add(a.mul(3).cast('int32').cast('float32')).add(b.exp().sub(1.2).cast('bool').cast('float32')));
+    where(a.gt(b), a.clamp(-0.5, 0.5), F.leakyRelu(b, 0.1)).mul(s).add(a.mul(3).cast('int32').cast('float32')).add(b.exp().sub(1.2).cast('bool').cast('float32'))
+      .add(where(a.lt(s), b, 0))); // a comparison with a scalar input, folded into its where
   const x = t([300, 400], 21), y = t([300, 400], 22), s = SCALE;
   // The first call traces (eager kernels); the next ones run the plan.
   const r = [[x, y], [y, x], [x, y]].map(([a, b]) => (f(a!, b!, s) as Tensor).dataSync() as Float32Array);
