@@ -23,8 +23,8 @@ function checkIndex(op: string, idx: Tensor, n: number): void {
   }
 }
 
-/** `inRange`: the indices are known to be in range, so the gradient's scatter-add skips the check too. */
-export const GATHER_OP: OpDef<{ dim: number; inRange?: boolean }> = {
+/** The indices are checked once, by gather() (gatherInRange's are in range by construction); the gradient never reads them back. */
+export const GATHER_OP: OpDef<{ dim: number }> = {
   name: 'gather',
   shape([x, idx], a) {
     if (idx.shape.length !== x.shape.length || idx.shape.some((d, i) => i !== a.dim && d > x.shape[i])) {
@@ -34,7 +34,7 @@ export const GATHER_OP: OpDef<{ dim: number; inRange?: boolean }> = {
   },
   forward: (be, [x, idx], out, a) =>
     be.run('gather', { x: x._storage.buf, idx: idx._storage.buf, out, xShape: x.shape, idxShape: idx.shape, dim: a.dim }),
-  grad: (g, [x, idx], _o, a) => [scatterToZeros(x.shape, x.dtype, a.dim, idx, g, !a.inRange), null],
+  grad: (g, [x, idx], _o, a) => [scatterToZeros(x.shape, x.dtype, a.dim, idx, g), null],
 };
 
 export function gather(x: Tensor, dim: number, idx: Tensor): Tensor {
@@ -45,7 +45,7 @@ export function gather(x: Tensor, dim: number, idx: Tensor): Tensor {
 
 /** gather with indices that an op computed in range itself: no read-back to check them, here or in the gradient. */
 export function gatherInRange(x: Tensor, dim: number, idx: Tensor): Tensor {
-  return apply(GATHER_OP, [x, idx], { dim: normDim('gather', dim, x.shape.length), inRange: true });
+  return apply(GATHER_OP, [x, idx], { dim: normDim('gather', dim, x.shape.length) });
 }
 
 /** out = base with src added at idx along dim (base[..idx[i]..] += src[i]). */
@@ -95,12 +95,11 @@ export const SCATTER_ZEROS_OP: OpDef<{ dim: number; shape: readonly number[] }> 
     be.run('fill', { out, value: 0 });
     be.run('scatterAdd', { src: src._storage.buf, idx: idx._storage.buf, out, outShape: a.shape, idxShape: idx.shape, dim: a.dim });
   },
-  // The indices were checked (or computed in range) when the gather ran.
   grad: (g, [idx, src], _o, a) => [null, src.requiresGrad ? gatherInRange(g, a.dim, idx) : null],
 };
 
-function scatterToZeros(shape: readonly number[], dtype: DType, dim: number, idx: Tensor, src: Tensor, check: boolean): Tensor {
-  if (check) checkIndex('scatterAdd', idx, shape[dim] ?? 1);
+/** The indices were checked (or computed in range) when the gather ran: no second read-back per backward. */
+function scatterToZeros(shape: readonly number[], dtype: DType, dim: number, idx: Tensor, src: Tensor): Tensor {
   const s = src.dtype === dtype ? src : cast(src, dtype);
   try {
     return apply(SCATTER_ZEROS_OP, [idx, s], { dim, shape });

@@ -157,14 +157,14 @@ function gtSelectDense(O: Int32Array, oo: number, x: TypedArray, xo: number, y: 
 /**
  * o[oo + i] = x[xo + i·xs] <cmp> y ? a[ao + i·as] : b[bo + i·bs], for a float32 or int32 o
  * whose a and b are arrays of o's type or scalars (stride 0): where(cmp(x, y), a, b) in one
- * pass (ReLU's backward is where(x > 0, g, 0)). The compare gives 0/1, shifted into an
+ * pass (leaky ReLU's backward is where(x > 0, g, g·α)). The compare gives 0/1, shifted into an
  * all-ones or zero mask that picks bits, like selectRow, so NaN compares false as in BINARY.
  */
 export function selectIfRow(cmp: Comparison, o: TypedArray, oo: number, x: TypedArray, xo: number, xs: number, y: number, a: TypedArray, ao: number, as: number, b: TypedArray, bo: number, bs: number, n: number): void {
   const O = bitsOf(o)!;
   const A = as === 0 ? one32(o, a, ao) : bitsOf(a)!, B = bs === 0 ? one32(o, b, bo) : bitsOf(b)!;
   const ai = as === 0 ? 0 : ao, bi = bs === 0 ? 0 : bo;
-  // ReLU's backward, contiguous: without the stride products the loop takes ⅔ of the time.
+  // Contiguous x and a, scalar b (a threshold's backward): without the stride products the loop takes ⅔ of the time.
   if (cmp === 'gt' && xs === 1 && as === 1 && bs === 0) return gtSelectDense(O, oo, x, xo, y, A, ai, B[0], n);
   switch (cmp) {
     case 'gt': for (let i = 0; i < n; i++) { const m = (+(x[xo + i * xs] > y) << 31) >> 31; O[oo + i] = (A[ai + i * as] & m) | (B[bi + i * bs] & ~m); } return;
