@@ -92,7 +92,8 @@ export const CPU_KERNELS: KernelTable<HostKernelRows> = {
   ...CONV_GEMM_KERNELS,
   crossEntropy: REFERENCE_OPTIONAL.crossEntropy,
   crossEntropyGrad: REFERENCE_OPTIONAL.crossEntropyGrad,
-  // A call per tensor costs nothing here: the multi-tensor steps are the per-tensor kernels in a loop.
+  // Adam over all tensors is one pool job where it can be (threaded.ts); otherwise, as SGD, the
+  // per-tensor kernel in a loop (a call per tensor costs nothing here).
   adamMulti: (a) => { if (!THREADED_KERNELS.adamMulti(a)) for (const t of splitAdam(a)) call(THREADED_KERNELS.adam, t); },
   sgdMulti: (a) => { for (const t of splitSgd(a)) call(THREADED_KERNELS.sgd, t); },
   ...hostLossScaling((b) => {
