@@ -1,7 +1,8 @@
 // Threaded training with tensors in the shared memory: an MLP and LeNet-5 trained with Adam
-// (and an MLP with SGD + momentum, and LeNet-5 through a compiled plan) give bit-identical weights on plain ArrayBuffers without
-// SharedArrayBuffer (the fallback), at 2 threads, and at 1 thread on shared storage; the
-// elementwise, reduction, optimizer and fused kernels really ran split across threads.
+// (and an MLP with SGD + momentum, and LeNet-5 through a compiled plan) give bit-identical
+// weights on plain ArrayBuffers without SharedArrayBuffer (the fallback), at 2 threads, and at
+// 1 thread on shared storage; the elementwise, reduction, optimizer and fused kernels really
+// ran split across threads.
 import { afterAll, describe, expect, it } from 'vitest';
 import { nodeThreadHost } from '../../cli/nodeThreads.ts';
 import { F, compile, nn, optim, setBackend, setThreadHost, setThreads, tensor } from '../../index.ts';
@@ -21,14 +22,16 @@ function init(params: nn.Parameter[], seed: number): void {
 
 /** Steps of `model` on one batch (eager, or through a compiled plan with its fused kernels); every weight after. */
 function run(params: nn.Parameter[], forward: () => Tensor, opt: optim.Optimizer, steps: number, compiled = false): Float32Array[] {
-  const step = compiled ? compile((_x: Tensor) => forward(), { params }) : null;
+  // The plan captures the batch; its one argument only keys the trace.
+  const step = compiled ? compile((_key: Tensor) => forward(), { params }) : null, key = tensor([0]);
   for (let s = 0; s < steps; s++) {
     opt.zeroGrad();
-    if (step) step(tensor([0]));
+    if (step) step(key);
     else forward().backward();
     opt.step();
   }
   step?.dispose();
+  key.dispose();
   return params.map((p) => p.dataSync().slice() as Float32Array);
 }
 
