@@ -34,7 +34,7 @@ export const GATHER_OP: OpDef<{ dim: number }> = {
   },
   forward: (be, [x, idx], out, a) =>
     be.run('gather', { x: x._storage.buf, idx: idx._storage.buf, out, xShape: x.shape, idxShape: idx.shape, dim: a.dim }),
-  grad: (g, [x, idx], _o, a) => [scatterToZeros(x.shape, x.dtype, a.dim, idx, g), null],
+  grad: (g, [x, idx], _o, a) => [intoZeros(SCATTER_ZEROS_OP, x.shape, x.dtype, a.dim, idx, g), null],
 };
 
 export function gather(x: Tensor, dim: number, idx: Tensor): Tensor {
@@ -98,11 +98,15 @@ export const SCATTER_ZEROS_OP: OpDef<{ dim: number; shape: readonly number[] }> 
   grad: (g, [idx, src], _o, a) => [null, src.requiresGrad ? gatherInRange(g, a.dim, idx) : null],
 };
 
-/** The indices were checked (or computed in range) when the gather ran: no second read-back per backward. */
-function scatterToZeros(shape: readonly number[], dtype: DType, dim: number, idx: Tensor, src: Tensor): Tensor {
+/**
+ * op (scatterToZeros or indexAddToZeros) over zeros of `shape` and `dtype`, src cast to it. The
+ * indices were checked (or computed in range) when the gather or indexSelect ran: no second
+ * read-back per backward.
+ */
+function intoZeros(op: OpDef<{ dim: number; shape: readonly number[] }>, shape: readonly number[], dtype: DType, dim: number, idx: Tensor, src: Tensor): Tensor {
   const s = src.dtype === dtype ? src : cast(src, dtype);
   try {
-    return apply(SCATTER_ZEROS_OP, [idx, s], { dim, shape });
+    return apply(op, [idx, s], { dim, shape });
   } finally {
     if (s !== src) s.dispose();
   }
@@ -118,7 +122,7 @@ export const INDEX_SELECT_OP: OpDef<{ dim: number }> = {
   shape: ([x, idx], a) => ({ shape: x.shape.map((d, i) => (i === a.dim ? idx.size : d)), dtype: x.dtype }),
   forward: (be, [x, idx], out, a) =>
     be.run('indexSelect', { x: x._storage.buf, idx: idx._storage.buf, out, ...around(x.shape, a.dim), m: idx.size }),
-  grad: (g, [x, idx], _o, a) => [indexAddToZeros(x.shape, x.dtype, a.dim, idx, g), null],
+  grad: (g, [x, idx], _o, a) => [intoZeros(INDEX_ZEROS_OP, x.shape, x.dtype, a.dim, idx, g), null],
 };
 
 export function indexSelect(x: Tensor, dim: number, idx: Tensor): Tensor {
@@ -128,13 +132,18 @@ export function indexSelect(x: Tensor, dim: number, idx: Tensor): Tensor {
   return apply(INDEX_SELECT_OP, [x, idx], { dim: d });
 }
 
+/** src must hold idx.size slices of `shape` along dim. */
+function checkSlices(op: string, shape: readonly number[], dim: number, idx: Tensor, src: Tensor): void {
+  const want = shape.map((d, i) => (i === dim ? idx.size : d));
+  if (src.shape.length !== want.length || src.shape.some((d, i) => d !== want[i])) {
+    throw new FlowgradError('shape', `${op}: source ${fmtShape(src.shape)} should be ${fmtShape(want)}`);
+  }
+}
+
 export const INDEX_ADD_OP: OpDef<{ dim: number }> = {
   name: 'indexAdd',
   shape([base, idx, src], a) {
-    const want = base.shape.map((d, i) => (i === a.dim ? idx.size : d));
-    if (src.shape.length !== want.length || src.shape.some((d, i) => d !== want[i])) {
-      throw new FlowgradError('shape', `indexAdd: source ${fmtShape(src.shape)} should be ${fmtShape(want)}`);
-    }
+    checkSlices('indexAdd', base.shape, a.dim, idx, src);
     return { shape: [...base.shape], dtype: base.dtype };
   },
   forward(be, [base, idx, src], out, a) {
@@ -148,10 +157,7 @@ export const INDEX_ADD_OP: OpDef<{ dim: number }> = {
 export const INDEX_ZEROS_OP: OpDef<{ dim: number; shape: readonly number[] }> = {
   name: 'indexAddToZeros',
   shape([idx, src], a) {
-    const want = a.shape.map((d, i) => (i === a.dim ? idx.size : d));
-    if (src.shape.length !== want.length || src.shape.some((d, i) => d !== want[i])) {
-      throw new FlowgradError('shape', `indexAddToZeros: source ${fmtShape(src.shape)} should be ${fmtShape(want)}`);
-    }
+    checkSlices('indexAddToZeros', a.shape, a.dim, idx, src);
     return { shape: [...a.shape], dtype: src.dtype };
   },
   forward(be, [idx, src], out, a) {
@@ -160,16 +166,6 @@ export const INDEX_ZEROS_OP: OpDef<{ dim: number; shape: readonly number[] }> = 
   },
   grad: (g, [idx, src], _o, a) => [null, src.requiresGrad ? apply(INDEX_SELECT_OP, [g, idx], { dim: a.dim }) : null],
 };
-
-/** The indices were checked when indexSelect ran: no second read-back per backward. */
-function indexAddToZeros(shape: readonly number[], dtype: DType, dim: number, idx: Tensor, src: Tensor): Tensor {
-  const s = src.dtype === dtype ? src : cast(src, dtype);
-  try {
-    return apply(INDEX_ZEROS_OP, [idx, s], { dim, shape });
-  } finally {
-    if (s !== src) s.dispose();
-  }
-}
 
 export function indexAdd(base: Tensor, dim: number, idx: Tensor, src: Tensor): Tensor {
   const d = normDim('indexAdd', dim, base.shape.length);
