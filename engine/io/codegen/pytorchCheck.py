@@ -92,6 +92,7 @@ def main():
         except Exception:
             results[key] = {"error": traceback.format_exc()}
     if distributed:
+        dist.barrier()  # as train.py does: gloo's workers let go of the last tensors before exit
         dist.destroy_process_group()
     if int(os.environ.get("RANK", "0")) == 0:
         print(json.dumps(results))

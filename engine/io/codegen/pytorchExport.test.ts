@@ -27,6 +27,8 @@ const py = pythonWith(['torch', 'safetensors', 'numpy']);
 const DIR = resolve(`.pytorch-export-tmp-${process.pid}`);
 const CHECK = resolve('engine/io/codegen/pytorchCheck.py');
 const SAMPLES = 64;
+/** The same 3 steps pytorchCheck.py's few_steps() runs, to a file of its own. */
+const USER_DDP = ['--epochs', '1', '--max-steps', '3', '--init', 'weights.safetensors', '--out', 'user-ddp.safetensors', '--checkpoint', 'user-ddp.pt'];
 /** A built-in dataset made small (uploads stay as they are). */
 const small = (d: DatasetSpec): DatasetSpec => (d.kind === 'upload' ? d : { ...d, samples: SAMPLES });
 
@@ -131,6 +133,8 @@ describe.skipIf(!py)('PyTorch project export with real PyTorch', () => {
     }
     checked = runPython([py!, CHECK, ...jobs, ...trainDirs.map((d) => `train:${d}`)], 240_000);
     distributed = runPython([py!, '-m', 'torch.distributed.run', '--standalone', '--nproc-per-node=2', CHECK, ...trainDirs.map((d) => `ddp:${d}`)], 240_000);
+    // The command a user types, as the docs give it: train.py starts and ends its own process group.
+    execFileSync(py!, ['-m', 'torch.distributed.run', '--standalone', '--nproc-per-node=2', 'train.py', ...USER_DDP], { cwd: join(DIR, 'train-mlp'), timeout: 120_000, stdio: 'ignore', env: { ...process.env, OMP_NUM_THREADS: '1' } });
   }, 400_000);
   afterAll(() => rmSync(DIR, { recursive: true, force: true }));
 
@@ -170,5 +174,12 @@ describe.skipIf(!py)('PyTorch project export with real PyTorch', () => {
       if (t.id !== 'resnet') expect(diff, `${t.id}: torchrun vs one process`).toBeLessThanOrEqual(1e-5);
     }
     console.log(`PyTorch train / torchrun checks: ${JSON.stringify(report)}`);
+  });
+
+  it('torchrun train.py, run by hand, ends cleanly and trains as the checked run does', () => {
+    const read = (f: string) => decodeSafetensors(new Uint8Array(readFileSync(join(DIR, 'train-mlp', f)))).tensors;
+    const [byHand, checkedRun] = [read('user-ddp.safetensors'), read('ddp.safetensors')];
+    expect(Object.keys(byHand).sort()).toEqual(Object.keys(checkedRun).sort());
+    for (const [k, a] of Object.entries(checkedRun)) expect([...(byHand[k]!.data as Float32Array)], k).toEqual([...(a.data as Float32Array)]);
   });
 });

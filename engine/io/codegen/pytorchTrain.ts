@@ -325,6 +325,10 @@ def main(argv=None):
         with open("history.json", "w") as f:
             json.dump(history, f)
     if own_group:
+        # Every process waits here (the GIL released) until gloo's worker threads have let go of the
+        # last collective's tensors; without it, a worker doing so during interpreter exit aborts the
+        # process ("terminate called without an active exception", ~1 run in 12 on 2 CPUs).
+        dist.barrier()
         dist.destroy_process_group()
     return model, history
 
