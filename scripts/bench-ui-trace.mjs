@@ -105,7 +105,37 @@ export function analyseTrace(events, thresholdMs = 50) {
       children: top.sort((a, b) => b.dur - a.dur).slice(0, 6).map((e) => ({ ms: round(e.dur), what: label(e), inner: sub(e).sort((a, b) => b.dur - a.dur).slice(0, 5).map((c) => `${round(c.dur)} ${label(c)}`) })),
     };
   });
-  return { tasks: report, functions: profileInTasks(events, main, tasks) };
+  return { tasks: report, functions: profileInTasks(events, main, tasks), budget: budget(onMain) };
+}
+
+/**
+ * Where the main thread's time went over the whole trace, long tasks or not: the share of the
+ * span inside tasks, and the tasks' direct children summed by kind (script by function), so a
+ * thread that is busy all the time shows up even when few of its tasks pass 50 ms.
+ */
+function budget(onMain) {
+  const tasks = onMain.filter((e) => e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask').sort((a, b) => a.ts - b.ts);
+  // Outermost tasks only (a nested RunTask is already inside its parent's time).
+  const outer = [];
+  for (const t of tasks) if (!outer.length || t.ts >= outer[outer.length - 1].ts + outer[outer.length - 1].dur) outer.push(t);
+  if (!outer.length) return null;
+  const span = outer[outer.length - 1].ts + outer[outer.length - 1].dur - outer[0].ts;
+  const busy = outer.reduce((a, t) => a + t.dur, 0);
+  const byKind = new Map();
+  const rest = onMain.filter((e) => e.name !== 'RunTask' && e.name !== 'ThreadControllerImpl::RunTask').sort((a, b) => a.ts - b.ts || b.dur - a.dur);
+  let i = 0;
+  for (const t of outer) {
+    let end = t.ts; // children of t in start order; skip those nested in an earlier child
+    for (; i < rest.length && rest[i].ts < t.ts; i++);
+    for (let j = i; j < rest.length && rest[j].ts < t.ts + t.dur; j++) {
+      const e = rest[j];
+      if (e.ts < end) continue;
+      end = e.ts + (e.dur ?? 0);
+      const k = label(e);
+      byKind.set(k, (byKind.get(k) ?? 0) + (e.dur ?? 0));
+    }
+  }
+  return { spanMs: span / 1000, busyMs: busy / 1000, tasks: outer.length, kinds: [...byKind].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([k, us]) => [k, us / 1000]) };
 }
 
 /** Sums the CPU profiler's samples taken inside the long tasks per function (self and total). */
@@ -151,7 +181,11 @@ function profileInTasks(events, main, tasks) {
   return { self: top(self), total: top(total) };
 }
 
-export function printTraceReport({ tasks, functions }) {
+export function printTraceReport({ tasks, functions, budget: b }) {
+  if (b) {
+    console.log(`\nMain thread over the trace: busy ${(100 * b.busyMs / b.spanMs).toFixed(1)}% of ${(b.spanMs / 1000).toFixed(1)} s in ${b.tasks} tasks; by kind (ms/s):`);
+    for (const [k, ms] of b.kinds) console.log(`  ${(ms / (b.spanMs / 1000)).toFixed(1).padStart(7)}  ${k}`);
+  }
   console.log(`\nTrace: ${tasks.length} main-thread tasks over 50 ms`);
   for (const t of tasks) {
     console.log(`  task ${t.ms} ms`);

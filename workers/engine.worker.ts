@@ -37,6 +37,12 @@ let lastChoice: BackendChoice | null = null;
 let lastParallel: EngineInfo['parallel'] = null;
 
 const stopRequests = new Set<string>();
+/**
+ * At most one event message per 80 ms (12.5/s): each one re-renders the dashboard (charts,
+ * text, a layout of the page), ~15–30 ms of the main thread on a 2-core machine while the
+ * cores train; at 20/s that kept the main thread 80–95% busy (`npm run bench:ui -- --trace`).
+ */
+const EVENT_INTERVAL_MS = 80;
 const pauseRequests = new Set<string>();
 
 function toWire(e: unknown): { code: string; message: string; nodeId?: string } {
@@ -94,7 +100,7 @@ const api: EngineApi = {
   async train(req, onEvents): Promise<RunResult> {
     stopRequests.delete(req.runId);
     pauseRequests.delete(req.runId);
-    const batcher = new EventBatcher<TrainEvent>((events) => onEvents(events), 50);
+    const batcher = new EventBatcher<TrainEvent>((events) => onEvents(events), EVENT_INTERVAL_MS);
     try {
       // 'auto' trains on a real GPU and on the CPU path when only a software adapter exists.
       lastChoice = await chooseBackend(req.config.backend ?? 'auto');
@@ -154,7 +160,7 @@ const api: EngineApi = {
 
   compress(req, onEvents) {
     stopRequests.delete(req.runId);
-    const batcher = new EventBatcher<CompressEvent>((events) => onEvents(events), 50);
+    const batcher = new EventBatcher<CompressEvent>((events) => onEvents(events), EVENT_INTERVAL_MS);
     return guard(async () => {
       // The report's latency column is the CPU's, so the variants are measured there.
       await chooseBackend('cpu');

@@ -32,7 +32,7 @@ function Progress() {
       <p className="small">{what} · {c.rows.length} variant{c.rows.length === 1 ? '' : 's'} measured</p>
       {frac !== null && (
         <div className="progress" role="progressbar" aria-label="Training progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(frac * 100)}>
-          <div style={{ width: `${frac * 100}%` }} />
+          <div style={{ transform: `scaleX(${frac})` }} />
         </div>
       )}
     </div>

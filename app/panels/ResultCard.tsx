@@ -125,7 +125,7 @@ export function ResultCard({ playground = false }: { playground?: boolean }) {
           )}
           {progress !== null && (
             <div className="progress" role="progressbar" aria-label="Training progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(progress * 100)}>
-              <div style={{ width: `${progress * 100}%` }} />
+              <div style={{ transform: `scaleX(${progress})` }} />
             </div>
           )}
           {status === 'idle' && !metrics && <p className="muted small">Press Train to fit the model to the data.</p>}
