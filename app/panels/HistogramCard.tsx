@@ -13,7 +13,7 @@ import { useApp } from '../store/index.ts';
 import { latestHistograms } from '../store/histograms.ts';
 import type { ParamHistogram, ValueHistogram } from '../../workers/api.ts';
 import { css } from './chart.ts';
-import { dashboardFrames } from './frameQueue.ts';
+import { dashboardFrames, observeVisibility } from './frameQueue.ts';
 import { drawHistogram, drawStrip, fmtValue, parseColor, type PlotColors } from './histogramPlot.ts';
 
 type Kind = 'weights' | 'grads';
@@ -102,7 +102,12 @@ export function HistogramCard() {
     if (!el) return;
     const ro = new ResizeObserver(() => frames.request());
     ro.observe(el);
-    return () => ro.disconnect();
+    // Below the fold on most screens: no drawing while scrolled out of view.
+    const unwatch = observeVisibility(el, frames);
+    return () => {
+      ro.disconnect();
+      unwatch();
+    };
   }, [frames, hasData]);
 
   useEffect(() => () => frames.cancel(), [frames]);

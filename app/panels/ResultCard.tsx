@@ -12,7 +12,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { int8Summary } from '../../engine/project/quantizedEntry.ts';
 import { useApp } from '../store/index.ts';
 import { drawPlot } from './plot2d.ts';
-import { dashboardFrames } from './frameQueue.ts';
+import { dashboardFrames, observeVisibility } from './frameQueue.ts';
 import { useDataSplit, useIs2D, useSourcePoints } from './useDataset.ts';
 import { noPlotText, splitText } from '../data/splitCounts.ts';
 import { probe, ProbeResult, TabularPlayground, type Probe } from './Playground.tsx';
@@ -67,6 +67,7 @@ export function ResultCard({ playground = false }: { playground?: boolean }) {
     frames.request();
   }, [frames, data, boundary, marker, playground]);
   useEffect(() => () => frames.cancel(), [frames]);
+  useEffect(() => (canvas.current ? observeVisibility(canvas.current, frames) : undefined), [frames, is2d]);
 
   const running = status === 'running' || status === 'stopping' || status === 'paused';
   const progress = running && totalEpochs > 0 && metrics ? Math.min(1, metrics.epoch / totalEpochs) : null;

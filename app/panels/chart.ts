@@ -8,7 +8,7 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { useApp, type AppState } from '../store/index.ts';
-import { dashboardFrames } from './frameQueue.ts';
+import { dashboardFrames, observeVisibility } from './frameQueue.ts';
 
 export const css = (name: string, fallback: string) => getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
 
@@ -60,11 +60,13 @@ export function mountChart(el: HTMLElement, m: MountOptions): () => void {
   });
   const ro = new ResizeObserver(() => plot.setSize(size()));
   ro.observe(el);
+  const unwatch = observeVisibility(el, job);
   m.onDraw?.(m.data());
   return () => {
     unsub();
     ro.disconnect();
     job.cancel();
+    unwatch();
     plot.destroy();
   };
 }

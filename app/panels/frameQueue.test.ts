@@ -152,4 +152,57 @@ describe('frameQueue', () => {
     expect(ok).toBe(1);
     expect(errors).toHaveLength(1);
   });
+
+  it('an off-screen job holds its requests and draws once when it comes back into view', () => {
+    const c = clock();
+    let draws = 0;
+    const j = frameQueue(8, c).job(() => draws++);
+    j.setVisible(false);
+    j.request();
+    j.request();
+    c.tick();
+    expect(draws).toBe(0);
+    j.setVisible(true);
+    c.tick();
+    expect(draws).toBe(1);
+    c.tick();
+    expect(draws).toBe(1); // nothing more was asked for
+    j.setVisible(false);
+    j.setVisible(true); // shown again with nothing held: no draw
+    c.tick();
+    expect(draws).toBe(1);
+  });
+
+  it('a job hidden while queued or waiting out its gap draws when shown again, not before', () => {
+    const c = clock();
+    let draws = 0;
+    const j = frameQueue(8, c).job(() => draws++, () => 100);
+    j.request();
+    j.setVisible(false); // queued for the next frame
+    c.tick();
+    expect(draws).toBe(0);
+    j.setVisible(true);
+    c.tick();
+    expect(draws).toBe(1);
+    j.request(); // waits out the 100 ms gap on a timer
+    j.setVisible(false);
+    c.advance(200);
+    c.tick();
+    expect(draws).toBe(1);
+    j.setVisible(true);
+    c.tick();
+    expect(draws).toBe(2);
+  });
+
+  it('cancel forgets a held request (an unmounted plot never draws)', () => {
+    const c = clock();
+    let draws = 0;
+    const j = frameQueue(8, c).job(() => draws++);
+    j.setVisible(false);
+    j.request();
+    j.cancel();
+    j.setVisible(true);
+    c.tick();
+    expect(draws).toBe(0);
+  });
 });

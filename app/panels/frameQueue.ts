@@ -18,6 +18,11 @@
 export interface FrameJob {
   request(): void;
   cancel(): void;
+  /**
+   * Off screen (false), requests are held instead of drawn: a plot scrolled out of view costs
+   * nothing while training. Back on screen, a held request draws at once.
+   */
+  setVisible(visible: boolean): void;
 }
 
 export interface FrameClock {
@@ -37,6 +42,8 @@ interface Entry {
   gap(): number;
   last: number;
   timer: number;
+  visible: boolean;
+  held: boolean;
 }
 
 const browserClock: FrameClock = {
@@ -79,9 +86,13 @@ export function frameQueue(budgetMs = FRAME_BUDGET_MS, clock: FrameClock = brows
   };
   return {
     job(draw, minGapMs = () => 0) {
-      const e: Entry = { draw, gap: minGapMs, last: -Infinity, timer: 0 };
-      return {
+      const e: Entry = { draw, gap: minGapMs, last: -Infinity, timer: 0, visible: true, held: false };
+      const job: FrameJob = {
         request() {
+          if (!e.visible) {
+            e.held = true;
+            return;
+          }
           if (queued.has(e) || e.timer) return;
           const wait = e.last + e.gap() - clock.now();
           if (wait > 0) {
@@ -92,6 +103,7 @@ export function frameQueue(budgetMs = FRAME_BUDGET_MS, clock: FrameClock = brows
           } else enqueue(e);
         },
         cancel() {
+          e.held = false;
           queued.delete(e);
           if (e.timer) clock.clearTimeout(e.timer);
           e.timer = 0;
@@ -100,8 +112,41 @@ export function frameQueue(budgetMs = FRAME_BUDGET_MS, clock: FrameClock = brows
             frame = 0;
           }
         },
+        setVisible(visible) {
+          if (visible === e.visible) return;
+          if (!visible) {
+            const pending = queued.has(e) || e.timer !== 0;
+            job.cancel();
+            e.held = pending;
+            e.visible = false;
+            return;
+          }
+          e.visible = true;
+          if (e.held) {
+            e.held = false;
+            job.request();
+          }
+        },
       };
+      return job;
     },
+  };
+}
+
+/**
+ * Tells `job` whether `el` is on screen (scrolled into its containers' and the window's view),
+ * as it changes; returns the disconnect. Without IntersectionObserver the job stays visible.
+ */
+export function observeVisibility(el: Element, job: FrameJob): () => void {
+  if (typeof IntersectionObserver === 'undefined') return () => undefined;
+  const io = new IntersectionObserver((entries) => {
+    const last = entries[entries.length - 1];
+    if (last) job.setVisible(last.isIntersecting);
+  });
+  io.observe(el);
+  return () => {
+    io.disconnect();
+    job.setVisible(true);
   };
 }
 
