@@ -53,10 +53,28 @@ function minMaxGrad(g: Tensor, x: Tensor, out: Tensor, dims: number[]): Tensor {
   return mask.mul(reshape(g, keep).div(count));
 }
 
+/** Reductions whose result over a block of axes is the reduction of the results over its parts (the mean: equal parts). */
+const COMPOSABLE = new Set<ReduceOp>(['sum', 'mean', 'max', 'min', 'prod']);
+/** An intermediate in these would round each partial result too coarsely: they take the copying path. */
+const LOW_PRECISION = new Set<DType>(['float16']);
+
+/**
+ * How many leading axes `dims` (sorted) holds when it is exactly a leading block [0, lead)
+ * plus a non-empty trailing block reaching the last axis, with kept axes between; else 0.
+ */
+function leadAndTrail(dims: readonly number[], rank: number): number {
+  let lead = 0;
+  while (lead < dims.length && dims[lead] === lead) lead++;
+  const trail = dims.length - lead;
+  if (lead === 0 || trail === 0) return 0;
+  for (let i = 0; i < trail; i++) if (dims[lead + i] !== rank - trail + i) return 0;
+  return lead;
+}
+
 export const REDUCE_OP: OpDef<ReduceAttrs> = {
   name: 'reduce',
   shape: ([x], a) => ({ shape: reducedShape(x.shape, a.dims, a.keepDim), dtype: reduceDtype(a.op, x.dtype) }),
-  forward(be, [x], out, a) {
+  forward(be, [x], out, a, meta) {
     const dims = a.dims;
     const contiguous = dims.length === 0 || dims[dims.length - 1] - dims[0] === dims.length - 1;
     const n = dims.reduce((p, d) => p * x.shape[d], 1);
@@ -67,6 +85,22 @@ export const REDUCE_OP: OpDef<ReduceAttrs> = {
         const outer = sizeOf(x.shape.slice(0, dims[0] ?? 0));
         const inner = dims.length === 0 ? 1 : sizeOf(x.shape.slice(dims[dims.length - 1] + 1));
         be.run('reduce', { op: a.op, x: xb, out, outer, n, inner });
+        return;
+      }
+      const lead = leadAndTrail(dims, x.shape.length);
+      if (lead > 0 && x.size > 0 && COMPOSABLE.has(a.op) && !LOW_PRECISION.has(meta.dtype)) {
+        // Leading and trailing axes (a bias gradient: [N, C, H, W] over 0, 2, 3): the trailing
+        // block into [A, K], then the leading one — two contiguous passes that split across
+        // threads, instead of a transposing copy of all of x.
+        const A = sizeOf(x.shape.slice(0, lead)), trail = dims.length - lead;
+        const K = sizeOf(x.shape.slice(lead, x.shape.length - trail)), T = x.size / Math.max(A * K, 1);
+        const tmp = be.alloc(meta.dtype, A * K);
+        try {
+          be.run('reduce', { op: a.op, x: xb, out: tmp, outer: A * K, n: T, inner: 1 });
+          be.run('reduce', { op: a.op, x: tmp, out, outer: 1, n: A, inner: K });
+        } finally {
+          be.free(tmp);
+        }
         return;
       }
       // Move reduced axes last: [kept..., reduced...] then reduce the trailing block.

@@ -62,6 +62,11 @@ export const OP_CASES: OpCase[] = [
       fn: (x) => x[op](dim, keep),
       inputs: [op === 'prod' ? f([2, 3, 4], [0.5, 1.5]) : f([2, 3, 4])],
     })))),
+  // Leading + trailing axes reduce in two contiguous passes (a conv bias gradient); middle axes by a copy.
+  { name: 'sum over batch and space', fn: (x) => x.sum([0, 2, 3]), inputs: [f([2, 3, 4, 5])] },
+  { name: 'max over two leading and the last axis, keep', fn: (x) => x.max([0, 1, 3], true), inputs: [f([2, 2, 3, 4])] },
+  { name: 'mean over axes 1 and 3', fn: (x) => x.mean([1, 3]), inputs: [f([2, 3, 2, 4])] },
+  { name: 'sum bool over leading and trailing axes', fn: (x) => x.sum([0, 2]), inputs: [{ shape: [3, 2, 4], dtype: 'bool' }], grad: false },
   { name: 'sum bool', fn: (x) => x.sum(), inputs: [{ shape: [5], dtype: 'bool' }], grad: false },
   { name: 'var', fn: (x) => x.var(1), inputs: [f([3, 4])] },
   { name: 'var all', fn: (x) => x.var(), inputs: [f([3, 4])] },
