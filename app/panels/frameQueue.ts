@@ -2,7 +2,7 @@
  * One queue for the dashboard's redraws (the uPlot charts, the histogram canvases, the
  * decision boundary), run on animation frames within a time budget. Each plot coalesces its
  * own requests (at most one pending draw), but while training every plot wants a redraw at
- * once — 20 event batches a second, a boundary and histograms every epoch — and all of them
+ * once — ~12 event batches a second, a boundary and histograms every epoch — and all of them
  * in one frame add up to one long main-thread task (with that frame's layout and paint):
  * the UI stutters though no single plot is slow. Here a frame runs queued draws in request
  * order until `budgetMs` is spent, and the rest wait for the next frame, so a frame's script

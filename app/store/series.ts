@@ -2,7 +2,7 @@
  * The current run's curves, as growing arrays in uPlot's column layout: per step the training
  * loss, accuracy and learning rate; once per epoch the validation loss and accuracy (written
  * at that epoch's last step, null elsewhere — the charts span the gaps). Kept out of React
- * state on purpose: events append here at up to 20 batches/s and the charts redraw at most
+ * state on purpose: events append here at up to ~12 batches/s (one per 80 ms) and the charts redraw at most
  * once per animation frame, so long runs never copy big arrays per event.
  */
 export interface Series {
