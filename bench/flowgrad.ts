@@ -179,7 +179,7 @@ export function flowgradImpl(backend: FlowgradBackend, compiled = backend === 'w
 
 /**
  * Flowgrad on the cpu backend at `threads` kernel threads in a dedicated worker of its own
- * (flowgradWorker.ts), where the IDE runs it; a timed step is one round trip to the worker.
+ * (flowgradWorker.ts), where the IDE runs it; a timed call (`inner` steps) is one round trip to the worker.
  */
 export function flowgradWorkerImpl(threads: 1 | 2 | 4 | 8): Implementation {
   // Started by init(), so a run without the threads section starts no worker.
