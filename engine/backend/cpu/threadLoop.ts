@@ -13,6 +13,8 @@
  * This file imports only the kernels, so a Node worker or a browser worker loads it alone.
  */
 import { JS_OPS, PARAM_SLOTS, viewsOf } from './threadOps.ts';
+import { useWasmPack } from './pack.ts';
+import type { WasmPack } from './pack.ts';
 import './fusedOps.ts'; // registers the fused-program job (OP_FUSED) in JS_OPS
 
 export const GEN = 0, EXIT = 1, NCHUNKS = 2, DONE = 3;
@@ -93,6 +95,7 @@ export function runCpuThread(init: ThreadInit): void {
     JS_OPS[op](V, params, u0, u1);
   };
   const k: Kernels = { mm: inst.exports.mm as KernelFn, mmp: inst.exports.mmp as KernelFn, js };
+  useWasmPack(inst.exports.pack as WasmPack);
   const ctrl = new Int32Array(init.ctrl);
   let seen = Atomics.load(ctrl, GEN);
   for (;;) {

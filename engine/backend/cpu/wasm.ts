@@ -12,9 +12,13 @@
  *    the padded image) are the same loop.
  * C blocks are stored (or, with `acc`, added) at cp + i·4·ldc + j·32 bytes. Panels are walked
  * B-panel outer, A-panel inner, so one B panel stays in L1 while A streams from L2.
+ * `mmp` is the same 4×8 block over operands packed into panels, and `pack` packs them.
  * Validated with WebAssembly.validate and instantiated synchronously (it is tiny); where
  * WebAssembly or SIMD is missing, `wasmMatmul` is null and the JS kernels run instead.
  */
+
+import { useWasmPack } from './pack.ts';
+import type { WasmPack } from './pack.ts';
 
 interface WasmApi {
   validate(bytes: Uint8Array): boolean;
@@ -160,6 +164,69 @@ function packedBody(): number[] {
   return [...uleb(fn.length), ...fn];
 }
 
+// The pack `pack(src, lda, dst, k, panels, w4, trans)` (bytes but k, panels, w4): whole panels
+// of w = 4·w4 rows of op(A) into the micro-kernels' layout (dst + i·k·w·4 + p·w·4 + r·4 holds
+// op(A)[i·w + r, p]). With trans, op(A) rows are columns of A (row pitch lda): each step of k
+// copies w consecutive floats. Without, they are rows of A: 4×4 blocks are transposed in
+// registers (shuffles); k is done up to a multiple of 4 (the caller packs the rest).
+// ~1.5 ns per element in JavaScript, a fraction of that here (matmul 1024's two packs were
+// 6% of a product; every Linear layer's forward packs its weight).
+const [KSRC, KLDA, KDST, KK, KNP, KW4, KTRANS] = [0, 1, 2, 3, 4, 5, 6];
+const [KI, KP, KS, KD, KH, KR0, KSTEP, KK4] = [7, 8, 9, 10, 11, 12, 13, 14];
+const KA = (q: number) => 15 + q, KT = (q: number) => 19 + q;
+const AND = 0x71, SHUFFLE = (lanes: number[]) => simd(0x0d, ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]));
+
+function packBody(): number[] {
+  const c: number[] = [];
+  const emit = (...xs: (number | number[])[]) => {
+    for (const x of xs) {
+      if (typeof x === 'number') c.push(x);
+      else c.push(...x);
+    }
+  };
+  emit(get(KW4), i32c(16), MUL, set(KSTEP)); // bytes per step of k in a panel
+  emit(get(KK), i32c(-4), AND, i32c(4), MUL, set(KK4)); // bytes of k done here per row
+  emit(i32c(0), set(KI));
+  emit(0x02, 0x40, 0x03, 0x40); // block { loop i (panels)
+  emit(get(KI), get(KNP), GE_U, 0x0d, 1);
+  emit(get(KDST), get(KI), get(KK), MUL, get(KSTEP), MUL, ADD, set(KD));
+  emit(get(KTRANS), 0x04, 0x40); // if trans
+  emit(get(KSRC), get(KI), get(KSTEP), MUL, ADD, set(KS), get(KK), set(KP));
+  emit(0x02, 0x40, 0x03, 0x40); // block { loop p
+  emit(get(KP), 0x45, 0x0d, 1);
+  emit(get(KD), get(KS), V_LOAD(0), V_STORE(0));
+  emit(get(KW4), i32c(1), 0x4b, 0x04, 0x40, get(KD), get(KS), V_LOAD(16), V_STORE(16), 0x0b); // if w4 > 1 (gt_u)
+  emit(get(KS), get(KLDA), ADD, set(KS), get(KD), get(KSTEP), ADD, set(KD));
+  emit(get(KP), i32c(-1), ADD, set(KP), 0x0c, 0, 0x0b, 0x0b);
+  emit(0x05); // else: rows of A, 4×4 transposes
+  emit(i32c(0), set(KH));
+  emit(0x02, 0x40, 0x03, 0x40); // block { loop h (4-row halves)
+  emit(get(KH), get(KW4), GE_U, 0x0d, 1);
+  emit(get(KSRC), get(KI), get(KW4), MUL, get(KH), ADD, i32c(4), MUL, get(KLDA), MUL, ADD, set(KR0));
+  emit(get(KDST), get(KI), get(KK), MUL, get(KSTEP), MUL, ADD, get(KH), i32c(16), MUL, ADD, set(KD));
+  emit(i32c(0), set(KP));
+  emit(0x02, 0x40, 0x03, 0x40); // block { loop p (bytes along the rows, 16 per step)
+  emit(get(KP), get(KK4), GE_U, 0x0d, 1);
+  for (let q = 0; q < 4; q++) emit(get(KR0), get(KLDA), i32c(q), MUL, ADD, get(KP), ADD, V_LOAD(0), set(KA(q)));
+  emit(get(KA(0)), get(KA(1)), SHUFFLE([0, 4, 1, 5]), set(KT(0)));
+  emit(get(KA(0)), get(KA(1)), SHUFFLE([2, 6, 3, 7]), set(KT(1)));
+  emit(get(KA(2)), get(KA(3)), SHUFFLE([0, 4, 1, 5]), set(KT(2)));
+  emit(get(KA(2)), get(KA(3)), SHUFFLE([2, 6, 3, 7]), set(KT(3)));
+  const out = [[0, 2, [0, 1, 4, 5]], [0, 2, [2, 3, 6, 7]], [1, 3, [0, 1, 4, 5]], [1, 3, [2, 3, 6, 7]]] as const;
+  for (const [x, y, lanes] of out) {
+    emit(get(KD), get(KT(x)), get(KT(y)), SHUFFLE([...lanes]), V_STORE(0));
+    emit(get(KD), get(KSTEP), ADD, set(KD));
+  }
+  emit(get(KP), i32c(16), ADD, set(KP), 0x0c, 0, 0x0b, 0x0b);
+  emit(get(KH), i32c(1), ADD, set(KH), 0x0c, 0, 0x0b, 0x0b);
+  emit(0x0b); // end if
+  emit(get(KI), i32c(1), ADD, set(KI), 0x0c, 0, 0x0b, 0x0b);
+  emit(0x0b);
+  const locals = [2, ...uleb(8), 0x7f, ...uleb(8), 0x7b];
+  const fn = [...locals, ...c];
+  return [...uleb(fn.length), ...fn];
+}
+
 /** Shared memories need a maximum; 2 GiB of address space (only reserved, not committed). */
 const SHARED_MAX_PAGES = 32768;
 
@@ -168,9 +235,9 @@ export function moduleBytes(shared = false): Uint8Array<ArrayBuffer> {
   const type = section(1, [2, 0x60, 11, ...new Array<number>(11).fill(0x7f), 0, 0x60, 7, ...new Array<number>(7).fill(0x7f), 0]);
   const limits = shared ? [0x03, 1, ...uleb(SHARED_MAX_PAGES)] : [0x00, 1];
   const imp = section(2, [1, ...str('e'), ...str('m'), 0x02, ...limits]);
-  const func = section(3, [2, 0, 1]);
-  const exp = section(7, [2, ...str('mm'), 0x00, 0, ...str('mmp'), 0x00, 1]);
-  const code = section(10, [2, ...body(), ...packedBody()]);
+  const func = section(3, [3, 0, 1, 1]);
+  const exp = section(7, [3, ...str('mm'), 0x00, 0, ...str('mmp'), 0x00, 1, ...str('pack'), 0x00, 2]);
+  const code = section(10, [3, ...body(), ...packedBody(), ...packBody()]);
   return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0, ...type, ...imp, ...func, ...exp, ...code]);
 }
 
@@ -229,6 +296,7 @@ function load(): WasmMatmul | null {
       memory = m;
       mm = inst.exports.mm as (...a: number[]) => void;
       mmp = inst.exports.mmp as (...a: number[]) => void;
+      useWasmPack(inst.exports.pack as WasmPack);
       f32 = new Float32Array(m.buffer);
       i32 = new Int32Array(m.buffer);
     };
