@@ -45,7 +45,12 @@ export const OP_UNARY = 0, OP_BINARY = 1, OP_REDUCE = 2, OP_ADAM = 3, OP_SGD = 4
 /** Matmul operand packing (pack.ts); numbers 8–15 are the matmul's. */
 export const OP_PACK = 8;
 
-/** Job constants a kernel may use (float64 slots of the params block; a fused program takes up to all of them); scalars go in slots 28–30. */
+/**
+ * Job constants a kernel may use (float64 slots of the params block; a fused program takes up
+ * to all of them); scalars go in slots 28–30. Offsets, strides and counts are read with `| 0`:
+ * a float64 index made every element access of a row loop a float-to-int conversion (a loop
+ * ~1.6× slower).
+ */
 export const PARAM_SLOTS = 256;
 export const SCALAR_SLOTS = [28, 29, 30];
 
@@ -57,8 +62,8 @@ for (const [op, f] of Object.entries(SPATIAL_OPS)) JS_OPS[Number(op)] = f;
 
 /** [op, out src, out, x src, x, n, unit, alpha, beta]: units of `unit` elements. */
 JS_OPS[OP_UNARY] = (V, p, u0, u1) => {
-  const n = p[5], U = p[6], s = u0 * U, e = Math.min(n, u1 * U);
-  unaryRow(UNARY_LIST[p[0]], src(V, p, p[1]), p[2] + s, src(V, p, p[3]), p[4] + s, e - s, p[7], p[8]);
+  const n = p[5] | 0, U = p[6] | 0, s = u0 * U, e = Math.min(n, u1 * U);
+  unaryRow(UNARY_LIST[p[0]], src(V, p, p[1]), (p[2] | 0) + s, src(V, p, p[3]), (p[4] | 0) + s, e - s, p[7], p[8]);
 };
 
 /**
@@ -68,31 +73,31 @@ JS_OPS[OP_UNARY] = (V, p, u0, u1) => {
 JS_OPS[OP_BINARY] = (V, p, u0, u1) => {
   const f = BINARY[BINARY_LIST[p[0]]];
   const O = src(V, p, p[1]), A = src(V, p, p[3]), B = src(V, p, p[7]);
-  const out = p[2], a = p[4], aRow = p[5], aIn = p[6], b = p[8], bRow = p[9], bIn = p[10], R = p[11], n = p[12];
+  const out = p[2] | 0, a = p[4] | 0, aRow = p[5] | 0, aIn = p[6] | 0, b = p[8] | 0, bRow = p[9] | 0, bIn = p[10] | 0, R = p[11] | 0, n = p[12] | 0;
   for (let u = u0; u < u1; u++) f(O, out + u * R, A, a + u * aRow, aIn, B, b + u * bRow, bIn, Math.min(R, n - u * R));
 };
 
 /** [out src, out, c src, c, cRow, cIn, a src, a, aRow, aIn, b src, b, bRow, bIn, R, n]: rows as in OP_BINARY. */
 JS_OPS[OP_WHERE] = (V, p, u0, u1) => {
   const O = src(V, p, p[0]), C = src(V, p, p[2]), A = src(V, p, p[6]), B = src(V, p, p[10]);
-  const R = p[14], n = p[15], cs = p[5], as = p[9], bs = p[13];
+  const R = p[14] | 0, n = p[15] | 0, cs = p[5] | 0, as = p[9] | 0, bs = p[13] | 0;
   for (let u = u0; u < u1; u++) {
-    const oo = p[1] + u * R, co = p[3] + u * p[4], ao = p[7] + u * p[8], bo = p[11] + u * p[12], len = Math.min(R, n - u * R);
+    const oo = (p[1] | 0) + u * R, co = (p[3] | 0) + u * (p[4] | 0), ao = (p[7] | 0) + u * (p[8] | 0), bo = (p[11] | 0) + u * (p[12] | 0), len = Math.min(R, n - u * R);
     selectRow(O, oo, C, co, cs, A, ao, as, B, bo, bs, len);
   }
 };
 
 /** [op, out src, out, x src, x, n, inner, outer, q]: units are rows p when outer > 1, else column blocks of q. */
 JS_OPS[OP_REDUCE] = (V, p, u0, u1) => {
-  const op = REDUCE_LIST[p[0]], O = src(V, p, p[1]), X = src(V, p, p[3]), n = p[5], inner = p[6], outer = p[7], q = p[8];
-  if (outer > 1) reduceRange(op, X, p[4], O, p[2], n, inner, u0, u1, 0, inner);
-  else reduceRange(op, X, p[4], O, p[2], n, inner, 0, 1, u0 * q, Math.min(inner, u1 * q));
+  const op = REDUCE_LIST[p[0]], O = src(V, p, p[1]), X = src(V, p, p[3]), n = p[5] | 0, inner = p[6] | 0, outer = p[7] | 0, q = p[8] | 0;
+  if (outer > 1) reduceRange(op, X, p[4] | 0, O, p[2] | 0, n, inner, u0, u1, 0, inner);
+  else reduceRange(op, X, p[4] | 0, O, p[2] | 0, n, inner, 0, 1, u0 * q, Math.min(inner, u1 * q));
 };
 
 /** [param, grad, m, v, n, unit, beta1, beta2, eps, stepSize, sbc2] (float32 offsets). */
 JS_OPS[OP_ADAM] = (V, p, u0, u1) => {
-  const n = p[4], U = p[5], M = V.f32;
-  adamPlainRange(M, p[0], M, p[1], M, p[2], M, p[3], u0 * U, Math.min(n, u1 * U), p[6], p[7], p[8], p[9], p[10]);
+  const n = p[4] | 0, U = p[5] | 0, M = V.f32;
+  adamPlainRange(M, p[0] | 0, M, p[1] | 0, M, p[2] | 0, M, p[3] | 0, u0 * U, Math.min(n, u1 * U), p[6], p[7], p[8], p[9], p[10]);
 };
 
 /** Slots of an OP_ADAM_MULTI job: a header, then per tensor [param, grad, m, v, n, first unit, stepSize, sbc2]. */
@@ -103,20 +108,20 @@ export const ADAM_HEAD = 5, ADAM_TENSOR = 8;
  * parameters), unit u being a block of `unit` elements of the tensor whose units it falls in.
  */
 JS_OPS[OP_ADAM_MULTI] = (V, p, u0, u1) => {
-  const M = V.f32, U = p[4];
+  const M = V.f32, U = p[4] | 0;
   for (let t = 0, at = ADAM_HEAD; t < p[0]; t++, at += ADAM_TENSOR) {
-    const n = p[at + 4], first = p[at + 5];
+    const n = p[at + 4] | 0, first = p[at + 5] | 0;
     const a0 = Math.max(u0, first), a1 = Math.min(u1, first + Math.ceil(n / U));
-    if (a0 < a1) adamPlainRange(M, p[at], M, p[at + 1], M, p[at + 2], M, p[at + 3], (a0 - first) * U, Math.min(n, (a1 - first) * U), p[1], p[2], p[3], p[at + 6], p[at + 7]);
+    if (a0 < a1) adamPlainRange(M, p[at] | 0, M, p[at + 1] | 0, M, p[at + 2] | 0, M, p[at + 3] | 0, (a0 - first) * U, Math.min(n, (a1 - first) * U), p[1], p[2], p[3], p[at + 6], p[at + 7]);
   }
 };
 
 /** [param, grad, buf (−1: none), n, unit, ...sgdConstants] (float32 offsets). */
 JS_OPS[OP_SGD] = (V, p, u0, u1) => {
-  const n = p[3], U = p[4], c: number[] = [], M = V.f32;
+  const n = p[3] | 0, U = p[4] | 0, c: number[] = [], M = V.f32;
   for (let i = 0; i < SGD_CONSTS; i++) c.push(p[5 + i]);
-  sgdRange(M, p[0], M, p[1], p[2] < 0 ? null : M, p[2], u0 * U, Math.min(n, u1 * U), c);
+  sgdRange(M, p[0] | 0, M, p[1] | 0, p[2] < 0 ? null : M, p[2] | 0, u0 * U, Math.min(n, u1 * U), c);
 };
 
 /** [src, rows, k, trans, dst, w] (float32 offsets): units are w-row panels of op(src). */
-JS_OPS[OP_PACK] = (V, p, u0, u1) => packRows(V.f32, p[0], p[1], p[2], p[3] !== 0, V.f32, p[5], p[4], u0, u1);
+JS_OPS[OP_PACK] = (V, p, u0, u1) => packRows(V.f32, p[0] | 0, p[1] | 0, p[2] | 0, p[3] !== 0, V.f32, p[5] | 0, p[4] | 0, u0, u1);
