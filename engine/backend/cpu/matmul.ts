@@ -172,10 +172,21 @@ function packJob(X: Operand, rows: number, k: number, trans: boolean, w: number,
   return true;
 }
 
-/** Packs op(X) (rows×k) into w-row panels at `dst`: across threads when X is in the shared memory. */
-function packPanels(M: Float32Array, X: Operand, rows: number, k: number, trans: boolean, w: number, dst: number): void {
+/**
+ * Packs op(X) (rows×k) into w-row panels at `dst`: across threads when X is in the shared
+ * memory, else from one bulk copy of X to `tmp` (rows·k floats of the kernel's memory), so the
+ * SIMD pack does it either way (the JavaScript pack of a strided operand costs ~1.5 ns an
+ * element, the copy a fraction of that).
+ */
+function packPanels(M: Float32Array, X: Operand, rows: number, k: number, trans: boolean, w: number, dst: number, tmp: number): void {
   if (packJob(X, rows, k, trans, w, dst)) parallel(Math.ceil(rows / w), rows * k * PACK_COST, (s, u0, u1) => s.js(OP_PACK, u0, u1));
-  else packRows(X.src, X.off, rows, k, trans, M, w, dst);
+  else packHost(M, X, rows, k, trans, w, dst, tmp);
+}
+
+/** packPanels for an operand outside the kernel's memory, on this thread. */
+function packHost(M: Float32Array, X: Operand, rows: number, k: number, trans: boolean, w: number, dst: number, tmp: number): void {
+  M.set(X.src.subarray(X.off, X.off + rows * k), tmp);
+  packRows(M, tmp, rows, k, trans, M, w, dst);
 }
 
 /** Big products: both operands packed (4-row panels of L, 8-column panels of R), the packed kernel. */
@@ -183,14 +194,17 @@ function mmWasmPacked(w: WasmMatmul, L: Operand, R: Operand, out: Out, transOut:
   const m = L.rows, k = L.cols, n = R.cols;
   const mp = Math.ceil(m / 4), np = Math.ceil(n / 8), ldc = np * 8;
   const direct = inPlace(out, m, n, transOut);
-  const aOff = kernelScratch(mp * 4 * k + np * 8 * k + (direct ? 0 : mp * 4 * ldc)), bOff = aOff + mp * 4 * k;
+  // Then room for an operand outside the kernel's memory on its way to being packed.
+  const tmpSize = (copyR && R.at < 0) || (copyL && L.at < 0) ? Math.max(m, n) * k : 0;
+  const size = mp * 4 * k + np * 8 * k + (direct ? 0 : mp * 4 * ldc);
+  const aOff = kernelScratch(size + tmpSize), bOff = aOff + mp * 4 * k, tmp = aOff + size;
   const cOff = direct ? out.at + out.co : bOff + np * 8 * k;
-  const M = w.view(Math.max(bOff + np * 8 * k, cOff + mp * 4 * ldc));
-  if (copyR) packPanels(M, R, n, k, !R.colMajor, 8, bOff);
+  const M = w.view(Math.max(tmp + tmpSize, cOff + mp * 4 * ldc));
+  if (copyR) packPanels(M, R, n, k, !R.colMajor, 8, bOff, tmp);
   // Threads take ranges of A panels, each packing its own panels just before it multiplies
   // them (still in cache): each C row block is one thread's, computed as on one thread.
   const packL = copyL && packJob(L, m, k, L.colMajor, 4, aOff);
-  if (copyL && !packL) packRows(L.src, L.off, m, k, L.colMajor, M, 4, aOff);
+  if (copyL && !packL) packHost(M, L, m, k, L.colMajor, 4, aOff, tmp);
   parallel(mp, m * n * k, (s, i0, i1) => {
     if (packL) s.js(OP_PACK, i0, i1);
     s.mmp(4 * (aOff + i0 * 4 * k), 4 * bOff, 4 * (cOff + i0 * 4 * ldc), i1 - i0, np, k, 32);
@@ -226,9 +240,11 @@ function mmWasm(w: WasmMatmul, L: Operand, R: Operand, out: Out, transOut: boole
   const at = aTableInts(m, k), lRel = align4(at + k), rRel = align4(lRel + m * k), cRel = align4(rRel + rSize);
   // Operands and C already in the shared memory are read and written where they lie.
   const lIn = L.at >= 0, rIn = rDirect && R.at >= 0, cIn = inPlace(out, m, n, transOut);
-  const aTab = kernelScratch(cRel + mp * 4 * ldc), bTab = aTab + at;
+  // Then room for R on its way to being packed when it lies outside the kernel's memory.
+  const tRel = align4(cRel + mp * 4 * ldc), tmpSize = !rDirect && R.at < 0 ? n * k : 0;
+  const aTab = kernelScratch(tRel + tmpSize), bTab = aTab + at;
   const lOff = lIn ? L.at + L.off : aTab + lRel, rOff = rIn ? R.at + R.off : aTab + rRel, cOff = cIn ? out.at + out.co : aTab + cRel;
-  const M = w.view(Math.max(aTab + cRel, cOff) + mp * 4 * ldc);
+  const M = w.view(Math.max(aTab + tRel + tmpSize, cOff + mp * 4 * ldc));
   const T = w.ints();
   if (copyL && !lIn) M.set(L.src.subarray(L.off, L.off + m * k), lOff);
   let packR = false;
@@ -241,7 +257,7 @@ function mmWasm(w: WasmMatmul, L: Operand, R: Operand, out: Out, transOut: boole
       for (let p = 0; p < k; p++) T[bTab + p] = 4 * p * n;
     } else {
       packR = packJob(R, n, k, !R.colMajor, 8, rOff);
-      if (!packR) packRows(R.src, R.off, n, k, !R.colMajor, M, 8, rOff);
+      if (!packR) packHost(M, R, n, k, !R.colMajor, 8, rOff, aTab + tRel);
       for (let p = 0; p < k; p++) T[bTab + p] = 32 * p;
     }
   }
