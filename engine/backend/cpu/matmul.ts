@@ -345,6 +345,14 @@ export function gemmBlocked(w: WasmMatmul, g: Gemm, packB = false): void {
 }
 
 /**
+ * Per element, writing a product transposed (a strided JavaScript copy on one thread, after a
+ * job of its own) costs about this many SIMD packs. 128×784·(256×784)ᵀ: packing B and writing
+ * C in place takes 678 µs at 2 threads, packing A and writing Cᵀ 776–892 (1225 either way at
+ * one); 128×256·(256×256)ᵀ 250 vs 266 µs.
+ */
+const OUT_T = 8;
+
+/**
  * Batched WASM matmul: picks operand roles so that nothing needs packing where possible.
  * NN and TN read both operands in place; TT computes Cᵀ = B·A (both in place); NT packs
  * whichever side is cheaper (B, or A with the product written transposed).
@@ -352,7 +360,7 @@ export function gemmBlocked(w: WasmMatmul, g: Gemm, packB = false): void {
 function matmulWasm(w: WasmMatmul, A: TypedArray, B: TypedArray, C: TypedArray, a: KernelArgs['matmul']): void {
   const aAt = memAt(a.a), bAt = memAt(a.b), cAt = memAt(a.out);
   const { batch, m, k, n, transA, transB, aOffsets, bOffsets } = a;
-  const swap = transB && (transA || m * k + m * n < n * k);
+  const swap = transB && (transA || m * k + OUT_T * m * n < n * k);
   for (let t = 0; t < batch; t++) {
     const sameA = t > 0 && aOffsets[t] === aOffsets[t - 1], sameB = t > 0 && bOffsets[t] === bOffsets[t - 1];
     if (!swap) {
