@@ -104,7 +104,7 @@ JS_OPS[OP_FUSED] = ((V, p, u0, u1) => {
   const ins: TypedArray[] = [], inAt: number[] = [];
   for (let i = 0, at = HEAD + p[1] * NODE; i < p[2]; i++, at += 2) {
     ins.push(viewOf(V, p, p[at]));
-    inAt.push(p[at + 1]);
+    inAt.push(p[at + 1] | 0);
   }
-  fusedBlocks(prog, ins, inAt, viewOf(V, p, p[3]), p[4], p[5], u0, u1);
+  fusedBlocks(prog, ins, inAt, viewOf(V, p, p[3]), p[4] | 0, p[5] | 0, u0, u1);
 }) satisfies JsOp;

@@ -22,7 +22,10 @@ export const SPATIAL_OPS: Record<number, JsOp> = {};
 
 type Params = Float64Array<ArrayBufferLike>;
 
-/** A record of numbers kept in the job constants from slot `at` on, one slot per key in order: written by a job, read back by its op. */
+/**
+ * A record of integers kept in the job constants from slot `at` on, one slot per key in order:
+ * written by a job, read back by its op (with `| 0`: a float64 index slows every element access).
+ */
 function slots<K extends string>(keys: readonly K[], at: number) {
   return {
     write(p: Params, r: Record<K, number>): void {
@@ -30,7 +33,7 @@ function slots<K extends string>(keys: readonly K[], at: number) {
     },
     read(p: Params): Record<K, number> {
       const r = {} as Record<K, number>;
-      keys.forEach((k, i) => (r[k] = p[at + i]!));
+      keys.forEach((k, i) => (r[k] = p[at + i]! | 0));
       return r;
     },
   };
@@ -43,14 +46,14 @@ export function maxPoolJob(p: Params, x: number, out: number, argmax: number, g:
   p[0] = x; p[1] = out; p[2] = argmax;
   POOL.write(p, g);
 }
-SPATIAL_OPS[OP_MAXPOOL] = (V, p, u0, u1) => maxPoolPlanes(V.f32, p[0], V.f32, p[1], V.i32, p[2], POOL.read(p), u0, u1);
+SPATIAL_OPS[OP_MAXPOOL] = (V, p, u0, u1) => maxPoolPlanes(V.f32, p[0] | 0, V.f32, p[1] | 0, V.i32, p[2] | 0, POOL.read(p), u0, u1);
 
 /** [out, data, idx, n, data row]: units are rows (ownRows' layout); OP_GATHER_ROWS reads data, OP_SCATTER_ROWS adds into out. */
 export function rowsJob(p: Params, out: number, data: number, idx: number, n: number, dataRow: number): void {
   p[0] = out; p[1] = data; p[2] = idx; p[3] = n; p[4] = dataRow;
 }
-SPATIAL_OPS[OP_GATHER_ROWS] = (V, p, u0, u1) => gatherRows(V.f32, p[0], V.f32, p[1], V.i32, p[2], p[3], p[4], u0, u1);
-SPATIAL_OPS[OP_SCATTER_ROWS] = (V, p, u0, u1) => scatterRows(V.f32, p[0], V.f32, p[1], V.i32, p[2], p[3], p[4], u0, u1);
+SPATIAL_OPS[OP_GATHER_ROWS] = (V, p, u0, u1) => gatherRows(V.f32, p[0] | 0, V.f32, p[1] | 0, V.i32, p[2] | 0, p[3] | 0, p[4] | 0, u0, u1);
+SPATIAL_OPS[OP_SCATTER_ROWS] = (V, p, u0, u1) => scatterRows(V.f32, p[0] | 0, V.f32, p[1] | 0, V.i32, p[2] | 0, p[3] | 0, p[4] | 0, u0, u1);
 
 const PAD = slots<keyof PadLayout>(['c', 'h', 'w', 'ph', 'pw', 'plane', 'wp', 'base', 'per', 'xAt', 'zero'], 2);
 
@@ -59,13 +62,13 @@ export function padJob(p: Params, x: number, n0: number, L: PadLayout): void {
   p[0] = x; p[1] = n0;
   PAD.write(p, L);
 }
-SPATIAL_OPS[OP_PAD_IMAGES] = (V, p, u0, u1) => padImages(V.f32, PAD.read(p), V.f32, p[0], p[1], u0, u1);
+SPATIAL_OPS[OP_PAD_IMAGES] = (V, p, u0, u1) => padImages(V.f32, PAD.read(p), V.f32, p[0] | 0, p[1] | 0, u0, u1);
 
 /** [dy, n0, base, per, at, L, wp, o, oh, ow]: units are images of the group. */
 export function packDyJob(p: Params, dy: number, n0: number, base: number, per: number, at: number, L: number, wp: number, o: number, oh: number, ow: number): void {
   p[0] = dy; p[1] = n0; p[2] = base; p[3] = per; p[4] = at; p[5] = L; p[6] = wp; p[7] = o; p[8] = oh; p[9] = ow;
 }
-SPATIAL_OPS[OP_PACK_DY] = (V, p, u0, u1) => packDy(V.f32, p[2], p[3], p[4], p[5], p[6], V.f32, p[0], p[7], p[8], p[9], p[1], u0, u1);
+SPATIAL_OPS[OP_PACK_DY] = (V, p, u0, u1) => packDy(V.f32, p[2] | 0, p[3] | 0, p[4] | 0, p[5] | 0, p[6] | 0, V.f32, p[0] | 0, p[7] | 0, p[8] | 0, p[9] | 0, p[1] | 0, u0, u1);
 
 const OUT = slots<keyof OutLayout>(['base', 'per', 'cAt', 'ldc', 'wp', 'biasAt', 'o', 'oh', 'ow'], 2);
 
@@ -74,4 +77,4 @@ export function unpackJob(p: Params, out: number, n0: number, L: OutLayout): voi
   p[0] = out; p[1] = n0;
   OUT.write(p, L);
 }
-SPATIAL_OPS[OP_UNPACK_ROWS] = (V, p, u0, u1) => unpackRows(V.f32, p[0], V.f32, OUT.read(p), p[1], u0, u1);
+SPATIAL_OPS[OP_UNPACK_ROWS] = (V, p, u0, u1) => unpackRows(V.f32, p[0] | 0, V.f32, OUT.read(p), p[1] | 0, u0, u1);
