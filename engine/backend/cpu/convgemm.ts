@@ -24,7 +24,7 @@ import type { Gemm } from './matmul.ts';
 import { scratch, sharedAt } from './arena.ts';
 import { packDy, padImages, unpackRows } from './convRows.ts';
 import type { OutLayout, PadLayout } from './convRows.ts';
-import { jobParams, parallel } from './pool.ts';
+import { getThreads, jobParams, parallel, worth } from './pool.ts';
 import { OP_PACK_DY, OP_PAD_IMAGES, OP_UNPACK_ROWS, packDyJob, padJob, unpackJob } from './spatialOps.ts';
 import { spatialJobs } from './threadedSpatial.ts';
 import { wasmMatmul } from './wasm.ts';
@@ -100,16 +100,35 @@ function conv2d(a: OptionalKernelArgs['conv2d']): void {
   const { oh, ow, wp } = g;
   const pad: PadLayout = { c: a.c, h: a.h, w: a.w, ph: a.ph, pw: a.pw, plane: g.plane, wp, base, per, xAt: 0, zero: xSize };
   const out: OutLayout = { base, per, cAt: xSize, ldc, wp, biasAt: Bias ? aTab + biasRel : -1, o, oh, ow };
+  const xAt = sharedAt(a.x, 'float32'), outAt = sharedAt(a.out, 'float32');
   for (let n0 = 0; n0 < a.n; n0 += group) {
     const count = Math.min(group, a.n - n0);
+    const work = count * o * K * g.cols;
+    // Enough images for every thread: one job, each range of images padded, multiplied and
+    // copied out by one thread while they are in its cache (one fork and join, not three).
+    if (xAt >= 0 && outAt >= 0 && count >= WHOLE_IMAGES * getThreads() && worth(work)) {
+      const p = jobParams();
+      padJob(p, xAt, n0, pad);
+      unpackJob(p, outAt, n0, out);
+      const split = parallel(count, work + count * (pad.zero + o * oh * ow) * COPY, (s, i0, i1) => {
+        s.js(OP_PAD_IMAGES, i0, i1);
+        for (let i = i0; i < i1; i++) emitGemm(s, gemm(i), 0, mp, 0, np);
+        s.js(OP_UNPACK_ROWS, i0 * o, i1 * o);
+      });
+      if (split) spatialJobs.convCopies++;
+      continue;
+    }
     padGroup(M, pad, a.x, n0, count);
     // Unit u = column panel u mod np of image ⌊u / np⌋.
-    parallel(count * np, count * o * K * g.cols, (s, u0, u1) => {
+    parallel(count * np, work, (s, u0, u1) => {
       for (let i = Math.floor(u0 / np); i * np < u1; i++) emitGemm(s, gemm(i), 0, mp, Math.max(0, u0 - i * np), Math.min(np, u1 - i * np));
     });
     unpackGroup(M, out, a.out, n0, count);
   }
 }
+
+/** Images per thread from which a group's forward runs as one job over whole images. */
+const WHOLE_IMAGES = 4;
 
 /**
  * Images per weight-gradient partial: the batch is cut into min(n, WG_PARTS) contiguous parts,
@@ -143,10 +162,9 @@ function conv2dWeightGrad(a: OptionalKernelArgs['conv2dWeightGrad']): void {
     const xp = base + i * per + tabs, q = partOf(n);
     return { aTab: base + i * per, row: (r) => xp + offs[r], m: K, k: L, aStep: 1, b: xp + xSize, bTab, bPanel: 8 * L, nPanels: op, c: cOff + q * cStride, ldc, accumulate: n > firstOf(q) };
   };
+  const xAt = sharedAt(a.x, 'float32'), dyAt = sharedAt(a.dy, 'float32');
   for (let n0 = 0; n0 < a.n; n0 += group) {
     const count = Math.min(group, a.n - n0);
-    padGroup(M, pad, a.x, n0, count);
-    packGroup(M, base, per, tabs + xSize, L, wp, a.dy, a, oh, ow, n0, count);
     const gs: Gemm[] = [];
     for (let i = 0; i < count; i++) {
       const gi = gemm(i, n0 + i);
@@ -154,10 +172,31 @@ function conv2dWeightGrad(a: OptionalKernelArgs['conv2dWeightGrad']): void {
       gs.push(gi);
     }
     // Unit u = part q0 + u: its images of this group, in order, every output panel of each.
-    const q0 = partOf(n0), q1 = partOf(n0 + count - 1) + 1;
-    parallel(q1 - q0, count * K * L * o, (s, u0, u1) => {
+    const q0 = partOf(n0), q1 = partOf(n0 + count - 1) + 1, work = count * K * L * o;
+    const images = (q: number): [number, number] => [Math.max(n0, firstOf(q)), Math.min(n0 + count, firstOf(q + 1))];
+    if (xAt >= 0 && dyAt >= 0 && worth(work)) {
+      // One job: each part's images padded and their dy packed by the thread that then sums
+      // them (one fork and join, not three; the copies are still in its cache).
+      const p = jobParams();
+      padJob(p, xAt, n0, pad);
+      packDyJob(p, dyAt, n0, base, per, tabs + xSize, L, wp, a.o, oh, ow);
+      const split = parallel(q1 - q0, work + count * (pad.zero + a.c * a.h * a.w) * COPY, (s, u0, u1) => {
+        for (let q = q0 + u0; q < q0 + u1; q++) {
+          const [i0, i1] = images(q);
+          s.js(OP_PAD_IMAGES, i0 - n0, i1 - n0);
+          s.js(OP_PACK_DY, i0 - n0, i1 - n0);
+          for (let i = i0; i < i1; i++) emitGemm(s, gs[i - n0]!, 0, mp, 0, op);
+        }
+      });
+      if (split) spatialJobs.convCopies++;
+      continue;
+    }
+    padGroup(M, pad, a.x, n0, count);
+    packGroup(M, base, per, tabs + xSize, L, wp, a.dy, a, oh, ow, n0, count);
+    parallel(q1 - q0, work, (s, u0, u1) => {
       for (let q = q0 + u0; q < q0 + u1; q++) {
-        for (let i = Math.max(n0, firstOf(q)); i < Math.min(n0 + count, firstOf(q + 1)); i++) emitGemm(s, gs[i - n0]!, 0, mp, 0, op);
+        const [i0, i1] = images(q);
+        for (let i = i0; i < i1; i++) emitGemm(s, gs[i - n0]!, 0, mp, 0, op);
       }
     });
   }

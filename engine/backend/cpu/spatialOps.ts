@@ -64,17 +64,26 @@ export function padJob(p: Params, x: number, n0: number, L: PadLayout): void {
 }
 SPATIAL_OPS[OP_PAD_IMAGES] = (V, p, u0, u1) => padImages(V.f32, PAD.read(p), V.f32, p[0] | 0, p[1] | 0, u0, u1);
 
-/** [dy, n0, base, per, at, L, wp, o, oh, ow]: units are images of the group. */
+/** Where OP_PACK_DY's constants start: past OP_PAD_IMAGES's, so one job may pad images and pack dy. */
+const PACK_AT = 16;
+const DY = slots(['dy', 'n0', 'base', 'per', 'at', 'L', 'wp', 'o', 'oh', 'ow'], PACK_AT);
+
+/** [dy, n0, base, per, at, L, wp, o, oh, ow] from slot PACK_AT: units are images of the group. */
 export function packDyJob(p: Params, dy: number, n0: number, base: number, per: number, at: number, L: number, wp: number, o: number, oh: number, ow: number): void {
-  p[0] = dy; p[1] = n0; p[2] = base; p[3] = per; p[4] = at; p[5] = L; p[6] = wp; p[7] = o; p[8] = oh; p[9] = ow;
+  DY.write(p, { dy, n0, base, per, at, L, wp, o, oh, ow });
 }
-SPATIAL_OPS[OP_PACK_DY] = (V, p, u0, u1) => packDy(V.f32, p[2] | 0, p[3] | 0, p[4] | 0, p[5] | 0, p[6] | 0, V.f32, p[0] | 0, p[7] | 0, p[8] | 0, p[9] | 0, p[1] | 0, u0, u1);
+SPATIAL_OPS[OP_PACK_DY] = (V, p, u0, u1) => {
+  const q = DY.read(p);
+  packDy(V.f32, q.base, q.per, q.at, q.L, q.wp, V.f32, q.dy, q.o, q.oh, q.ow, q.n0, u0, u1);
+};
 
-const OUT = slots<keyof OutLayout>(['base', 'per', 'cAt', 'ldc', 'wp', 'biasAt', 'o', 'oh', 'ow'], 2);
+/** Where OP_UNPACK_ROWS's constants start: past OP_PAD_IMAGES's, so one job may pad, multiply and copy out (convgemm.ts). */
+const UNPACK_AT = 32;
+const OUT = slots<keyof OutLayout>(['base', 'per', 'cAt', 'ldc', 'wp', 'biasAt', 'o', 'oh', 'ow'], UNPACK_AT + 2);
 
-/** [out, n0, ...output layout]: units are output rows (image, channel) of the group. */
+/** [out, n0, ...output layout] from slot UNPACK_AT: units are output rows (image, channel) of the group. */
 export function unpackJob(p: Params, out: number, n0: number, L: OutLayout): void {
-  p[0] = out; p[1] = n0;
+  p[UNPACK_AT] = out; p[UNPACK_AT + 1] = n0;
   OUT.write(p, L);
 }
-SPATIAL_OPS[OP_UNPACK_ROWS] = (V, p, u0, u1) => unpackRows(V.f32, p[0] | 0, V.f32, OUT.read(p), p[1] | 0, u0, u1);
+SPATIAL_OPS[OP_UNPACK_ROWS] = (V, p, u0, u1) => unpackRows(V.f32, p[UNPACK_AT] | 0, V.f32, OUT.read(p), p[UNPACK_AT + 1] | 0, u0, u1);
