@@ -39,16 +39,32 @@ function adam(a: KernelArgs['adam']): void {
   }
 }
 
+/** The module's `adam` export (wasmAdam.ts) bound to this thread's instance. */
+export type WasmAdam = (p: number, g: number, m: number, v: number, pairs: number, b1: number, c1: number, b2: number, c2: number, eps: number, stepSize: number, sbc2: number) => void;
+let wasmAdam: WasmAdam | null = null;
+
+/** Installs this thread's SIMD Adam step (wasm.ts on binding an instance, threadLoop.ts in each pool thread). */
+export function useWasmAdam(fn: WasmAdam | null): void {
+  wasmAdam = fn;
+}
+
 /**
  * Adam's common configuration over elements [i0, i1) of arrays at the given offsets (the
  * step constants computed by the caller): each element's arithmetic does not depend on the
- * range, so threads over parameter ranges give the one-thread results bit for bit.
+ * range, so threads over parameter ranges give the one-thread results bit for bit. When all
+ * four are the kernel's float32 memory (one array, as the thread jobs pass it), pairs of
+ * elements go to the SIMD step, which rounds as this loop does, and the loop does any last one.
  */
 export function adamPlainRange(
   p: TypedArray, po: number, g: TypedArray, go: number, m: TypedArray, mo: number, v: TypedArray, vo: number,
   i0: number, i1: number, b1: number, b2: number, eps: number, stepSize: number, sbc2: number,
 ): void {
   const c1 = 1 - b1, c2 = 1 - b2;
+  if (wasmAdam && p === g && p === m && p === v && p.byteOffset === 0 && p instanceof Float32Array && i1 - i0 >= 2) {
+    const pairs = (i1 - i0) >> 1;
+    wasmAdam(4 * (po + i0), 4 * (go + i0), 4 * (mo + i0), 4 * (vo + i0), pairs, b1, c1, b2, c2, eps, stepSize, sbc2);
+    i0 += 2 * pairs;
+  }
   // Values are kept in locals, rounded as the buffer would store them (re-reading the
   // typed arrays right after writing them costs ~3× in V8).
   const f32 = p instanceof Float32Array;

@@ -15,6 +15,8 @@
 import { JS_OPS, PARAM_SLOTS, viewsOf } from './threadOps.ts';
 import { useWasmPack } from './pack.ts';
 import type { WasmPack } from './pack.ts';
+import { useWasmAdam } from './optim.ts';
+import type { WasmAdam } from './optim.ts';
 import './fusedOps.ts'; // registers the fused-program job (OP_FUSED) in JS_OPS
 
 export const GEN = 0, EXIT = 1, NCHUNKS = 2, DONE = 3;
@@ -96,6 +98,7 @@ export function runCpuThread(init: ThreadInit): void {
   };
   const k: Kernels = { mm: inst.exports.mm as KernelFn, mmp: inst.exports.mmp as KernelFn, js };
   useWasmPack(inst.exports.pack as WasmPack);
+  useWasmAdam(inst.exports.adam as WasmAdam);
   const ctrl = new Int32Array(init.ctrl);
   let seen = Atomics.load(ctrl, GEN);
   for (;;) {

@@ -134,7 +134,8 @@ function adam(a: KernelArgs['adam']): void {
   const P = at(a.param), G = at(a.grad), m = at(a.m), v = at(a.v), n = a.param.size;
   const [mul, skip, skipped] = gradScale(a.gradScale);
   const plain = !a.vMax && a.weightDecay === 0 && !a.maximize && mul === 1 && !skip;
-  if (!plain || P < 0 || G < 0 || m < 0 || v < 0 || !worth(n * ADAM)) return OPTIM_KERNELS.adam(a);
+  // In the shared memory even when too small to split: the job then runs here, on the SIMD step (wasmAdam.ts).
+  if (!plain || P < 0 || G < 0 || m < 0 || v < 0) return OPTIM_KERNELS.adam(a);
   const { sbc2, stepSize } = adamConstants(a.lr, a.beta1, a.beta2, a.step - skipped);
   const p = jobParams();
   p[0] = P; p[1] = G; p[2] = m; p[3] = v; p[4] = n; p[5] = UNIT; p[6] = a.beta1; p[7] = a.beta2; p[8] = a.eps; p[9] = stepSize; p[10] = sbc2;
@@ -143,17 +144,15 @@ function adam(a: KernelArgs['adam']): void {
 
 /**
  * Adam's common configuration over many tensors as one job per ADAM_BATCH tensors, split over
- * blocks of every tensor (a model's small biases and kernels would each stay on one thread);
- * false, with nothing done, where a tensor is not in the shared memory or the options need
- * the per-tensor kernel.
+ * blocks of every tensor (a model's small biases and kernels would each stay on one thread),
+ * or run here when too small to split (still the SIMD step); false, with nothing done, where a
+ * tensor is not in the shared memory or the options need the per-tensor kernel.
  */
 function adamMulti(a: OptionalKernelArgs['adamMulti']): boolean {
   const [mul, skip, skipped] = gradScale(a.gradScale);
   if (a.vMax || a.weightDecay !== 0 || a.maximize || mul !== 1 || skip) return false;
   const where = a.params.map((t, i) => [at(t), at(a.grads[i]!), at(a.m[i]!), at(a.v[i]!)]);
   if (where.some((w) => w.some((x) => x < 0))) return false;
-  const total = a.params.reduce((s, t) => s + t.size, 0);
-  if (!worth(total * ADAM)) return false;
   for (let t0 = 0; t0 < a.params.length; t0 += ADAM_BATCH) {
     const p = jobParams(), t1 = Math.min(a.params.length, t0 + ADAM_BATCH);
     p[0] = t1 - t0; p[1] = a.beta1; p[2] = a.beta2; p[3] = a.eps; p[4] = UNIT;

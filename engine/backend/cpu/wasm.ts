@@ -12,7 +12,8 @@
  *    the padded image) are the same loop.
  * C blocks are stored (or, with `acc`, added) at cp + i·4·ldc + j·32 bytes. Panels are walked
  * B-panel outer, A-panel inner, so one B panel stays in L1 while A streams from L2.
- * `mmp` is the same 4×8 block over operands packed into panels, and `pack` packs them.
+ * `mmp` is the same 4×8 block over operands packed into panels, and `pack` packs them;
+ * `adam` is Adam's step (wasmAdam.ts).
  * Validated with WebAssembly.validate and instantiated synchronously (it is tiny); where
  * WebAssembly or SIMD is missing, `wasmMatmul` is null and the JS kernels run instead.
  */
@@ -28,38 +29,10 @@ interface WasmApi {
 }
 export interface WasmMemory { buffer: ArrayBuffer | SharedArrayBuffer; grow(pages: number): number }
 
-const uleb = (n: number): number[] => {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n) b |= 0x80;
-    out.push(b);
-  } while (n);
-  return out;
-};
-const sleb = (n: number): number[] => {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && !(b & 0x40)) || (n === -1 && b & 0x40)) { out.push(b); return out; }
-    out.push(b | 0x80);
-  }
-};
-const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
-const str = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-
-// Opcodes.
-const get = (i: number) => [0x20, ...uleb(i)], set = (i: number) => [0x21, ...uleb(i)];
-const i32c = (v: number) => [0x41, ...sleb(v)];
-const ADD = 0x6a, MUL = 0x6c, GE_U = 0x4f;
-const I32_LOAD = (off: number) => [0x28, 2, ...uleb(off)];
-const simd = (op: number, ...imm: number[]) => [0xfd, ...uleb(op), ...imm];
-const mem = (align: number, offset: number) => [align, ...uleb(offset)];
-const V_LOAD = (off: number) => simd(0x00, ...mem(0, off)), V_SPLAT = (off: number) => simd(0x09, ...mem(2, off));
-const V_STORE = (off: number) => simd(0x0b, ...mem(0, off)), F_ADD = simd(0xe4), F_MUL = simd(0xe6);
-const V_ZERO = simd(0x0c, ...new Array<number>(16).fill(0));
+import { ADD, F_ADD, F_MUL, GE_U, I32_LOAD, MUL, V_LOAD, V_SPLAT, V_STORE, V_ZERO, get, i32c, section, set, simd, str, uleb } from './wasmAsm.ts';
+import { adamBody, ADAM_TYPE } from './wasmAdam.ts';
+import { useWasmAdam } from './optim.ts';
+import type { WasmAdam } from './optim.ts';
 
 // Params: 0 atab, 1 ak, 2 bp, 3 btab, 4 bps, 5 cp, 6 ldc, 7 mp, 8 np, 9 k, 10 acc.
 // i32 locals: 11 i, 12 j, 13 p, 14 a0, 15 a1, 16 a2, 17 a3, 18 tptr, 19 bbase, 20 row, 21 bptr.
@@ -232,12 +205,12 @@ const SHARED_MAX_PAGES = 32768;
 
 /** The module; `shared` imports a shared memory (limits flag 3: maximum given, shared), as pool threads need. */
 export function moduleBytes(shared = false): Uint8Array<ArrayBuffer> {
-  const type = section(1, [2, 0x60, 11, ...new Array<number>(11).fill(0x7f), 0, 0x60, 7, ...new Array<number>(7).fill(0x7f), 0]);
+  const type = section(1, [3, 0x60, 11, ...new Array<number>(11).fill(0x7f), 0, 0x60, 7, ...new Array<number>(7).fill(0x7f), 0, ...ADAM_TYPE]);
   const limits = shared ? [0x03, 1, ...uleb(SHARED_MAX_PAGES)] : [0x00, 1];
   const imp = section(2, [1, ...str('e'), ...str('m'), 0x02, ...limits]);
-  const func = section(3, [3, 0, 1, 1]);
-  const exp = section(7, [3, ...str('mm'), 0x00, 0, ...str('mmp'), 0x00, 1, ...str('pack'), 0x00, 2]);
-  const code = section(10, [3, ...body(), ...packedBody(), ...packBody()]);
+  const func = section(3, [4, 0, 1, 1, 2]);
+  const exp = section(7, [4, ...str('mm'), 0x00, 0, ...str('mmp'), 0x00, 1, ...str('pack'), 0x00, 2, ...str('adam'), 0x00, 3]);
+  const code = section(10, [4, ...body(), ...packedBody(), ...packBody(), ...adamBody()]);
   return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0, ...type, ...imp, ...func, ...exp, ...code]);
 }
 
@@ -297,6 +270,7 @@ function load(): WasmMatmul | null {
       mm = inst.exports.mm as (...a: number[]) => void;
       mmp = inst.exports.mmp as (...a: number[]) => void;
       useWasmPack(inst.exports.pack as WasmPack);
+      useWasmAdam(inst.exports.adam as WasmAdam);
       f32 = new Float32Array(m.buffer);
       i32 = new Int32Array(m.buffer);
     };
