@@ -1,9 +1,9 @@
 /**
  * Tensor storage inside the kernels' shared WebAssembly.Memory, so pool threads read and
- * write tensors where they lie (no copy in or out per kernel call). Active only once the
- * memory is shared (pool.ts started threads: SharedArrayBuffer and isolation); before that,
- * and wherever sharing is impossible, the CPU backend keeps plain ArrayBuffers and the same
- * kernels run on one thread with the same results.
+ * write tensors where they lie (no copy in or out per kernel call). Active once the memory
+ * is shared (pool.ts: wherever threads could run, SharedArrayBuffer and isolation, at one
+ * thread too); before that, and wherever sharing is impossible, the CPU backend keeps plain
+ * ArrayBuffers and the same kernels run on one thread with the same results.
  * A shared memory can grow but never shrink or move, so views made before a grow stay
  * valid; blocks are handed out from a bump pointer and recycled through exact-size free
  * lists (the backend already rounds sizes to buckets). The memory's own scratch (operand

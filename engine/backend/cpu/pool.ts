@@ -108,6 +108,10 @@ function canBlock(): boolean {
 export function setThreads(n: number): Promise<number> {
   const want = Math.max(1, Math.min(MAX_THREADS, Math.floor(Number.isFinite(n) ? n : 1)));
   starting = starting.then(async () => {
+    // One thread where threads could run still keeps tensors in the shared memory: kernels read
+    // them in place (no operand copies) and take the SIMD paths that need it, as at N threads,
+    // so one thread and N differ only in the threads.
+    if (want === 1 && !pool && threadHost() && wasmMatmul && canShareMemory()) wasmMatmul.share();
     if (want === getThreads()) return want;
     // Fewer threads than started: the others stay asleep (no restart between settings).
     if (pool && want <= pool.size) return (pool.threads = want);
