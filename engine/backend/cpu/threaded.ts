@@ -1,10 +1,11 @@
 /**
- * Threaded versions of the CPU's elementwise, reduction and optimizer kernels. When the pool
- * runs more than one thread and every operand is in the shared memory (arena.ts:
+ * Threaded versions of the CPU's elementwise, reduction and optimizer kernels. When every
+ * operand is in the shared memory (arena.ts:
  * CpuBuffer.addr ≥ 0; float32, int32 or bool) or is a single element (passed as a job
  * constant), a big enough call is one job of threadOps.ts split over ranges of elements,
- * rows or outputs (a compiled plan's fused programs over blocks); anything else (one thread, small jobs, float16/float64, general
- * broadcasts, ordinary ArrayBuffers) runs the one-thread kernel. Both paths
+ * rows or outputs (a compiled plan's fused programs over blocks), run on the calling thread
+ * alone at one thread; anything else (small jobs, float16/float64, general broadcasts,
+ * ordinary ArrayBuffers) runs the one-thread kernel. Both paths
  * evaluate every output with the same row functions in the same order, so the thread count
  * never changes a result.
  */
