@@ -17,9 +17,12 @@
  * Validated with WebAssembly.validate and instantiated synchronously (it is tiny); where
  * WebAssembly or SIMD is missing, `wasmMatmul` is null and the JS kernels run instead.
  */
-
 import { useWasmPack } from './pack.ts';
 import type { WasmPack } from './pack.ts';
+import { ADD, F_ADD, F_MUL, GE_U, I32_LOAD, MUL, V_LOAD, V_SPLAT, V_STORE, V_ZERO, code, get, i32c, section, set, simd, str, uleb } from './wasmAsm.ts';
+import { adamBody, ADAM_TYPE } from './wasmAdam.ts';
+import { useWasmAdam } from './optim.ts';
+import type { WasmAdam } from './optim.ts';
 
 interface WasmApi {
   validate(bytes: Uint8Array): boolean;
@@ -29,11 +32,6 @@ interface WasmApi {
 }
 export interface WasmMemory { buffer: ArrayBuffer | SharedArrayBuffer; grow(pages: number): number }
 
-import { ADD, F_ADD, F_MUL, GE_U, I32_LOAD, MUL, V_LOAD, V_SPLAT, V_STORE, V_ZERO, get, i32c, section, set, simd, str, uleb } from './wasmAsm.ts';
-import { adamBody, ADAM_TYPE } from './wasmAdam.ts';
-import { useWasmAdam } from './optim.ts';
-import type { WasmAdam } from './optim.ts';
-
 // Params: 0 atab, 1 ak, 2 bp, 3 btab, 4 bps, 5 cp, 6 ldc, 7 mp, 8 np, 9 k, 10 acc.
 // i32 locals: 11 i, 12 j, 13 p, 14 a0, 15 a1, 16 a2, 17 a3, 18 tptr, 19 bbase, 20 row, 21 bptr.
 // v128 locals: 22..29 accumulators (row r, half h → 22 + 2r + h), 30 b0, 31 b1, 32 a.
@@ -42,13 +40,7 @@ const [I, J, P, A0, TPTR, BBASE, ROW, BPTR] = [11, 12, 13, 14, 18, 19, 20, 21];
 const ACC = (r: number, h: number) => 22 + 2 * r + h, B0 = 30, B1 = 31, AV = 32;
 
 function body(): number[] {
-  const c: number[] = [];
-  const emit = (...xs: (number | number[])[]) => {
-    for (const x of xs) {
-      if (typeof x === 'number') c.push(x);
-      else c.push(...x);
-    }
-  };
+  const { c, emit } = code();
   emit(i32c(0), set(J));
   emit(0x02, 0x40, 0x03, 0x40); // block { loop j (B panels)
   emit(get(J), get(NP), GE_U, 0x0d, 1); // br_if out
@@ -97,13 +89,7 @@ const [PI, PJ, PP, PAPTR, PBPTR, PROW, PLDC] = [7, 8, 9, 10, 11, 12, 13];
 const PACC = (r: number, h: number) => 14 + 2 * r + h, PB0 = 22, PB1 = 23, PA = 24;
 
 function packedBody(): number[] {
-  const c: number[] = [];
-  const emit = (...xs: (number | number[])[]) => {
-    for (const x of xs) {
-      if (typeof x === 'number') c.push(x);
-      else c.push(...x);
-    }
-  };
+  const { c, emit } = code();
   emit(get(PNP), i32c(32), MUL, set(PLDC));
   emit(i32c(0), set(PI));
   emit(0x02, 0x40, 0x03, 0x40);
@@ -150,13 +136,7 @@ const KA = (q: number) => 15 + q, KT = (q: number) => 19 + q;
 const AND = 0x71, SHUFFLE = (lanes: number[]) => simd(0x0d, ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]));
 
 function packBody(): number[] {
-  const c: number[] = [];
-  const emit = (...xs: (number | number[])[]) => {
-    for (const x of xs) {
-      if (typeof x === 'number') c.push(x);
-      else c.push(...x);
-    }
-  };
+  const { c, emit } = code();
   emit(get(KW4), i32c(16), MUL, set(KSTEP)); // bytes per step of k in a panel
   emit(get(KK), i32c(-4), AND, i32c(4), MUL, set(KK4)); // bytes of k done here per row
   emit(i32c(0), set(KI));
