@@ -10,7 +10,7 @@ import { makeArray } from '../../core/dtype.ts';
 import { FlowgradError } from '../../core/errors.ts';
 import { decodeHalf, encodeHalf } from '../../core/half.ts';
 import type { AllKernelArgs, AnyKernelName, Backend, BackendBuffer, FusedArgs, HostKernelRows, KernelTable, MemoryInfo, OptionalKernelName } from '../types.ts';
-import { REFERENCE_OPTIONAL } from '../reference/optional.ts';
+import { crossEntropy, crossEntropyGrad } from './crossEntropy.ts';
 import { CONV_GEMM_KERNELS } from './convgemm.ts';
 import { ELEMENTWISE_KERNELS } from './elementwise.ts';
 import { matmul } from './matmul.ts';
@@ -81,8 +81,7 @@ function call<A extends object>(k: (a: A) => void, args: A): void {
 
 /**
  * The CPU kernel table, core and optional kernels together (types.ts KernelTable). Optional
- * ones: the implicit-GEMM convolution; cross-entropy's row loops are already tight in the
- * reference.
+ * ones: the implicit-GEMM convolution and the flat cross-entropy loops (crossEntropy.ts).
  */
 export const CPU_KERNELS: KernelTable<HostKernelRows> = {
   ...ELEMENTWISE_KERNELS, ...REDUCE_KERNELS, ...MISC_KERNELS, matmul,
@@ -90,8 +89,7 @@ export const CPU_KERNELS: KernelTable<HostKernelRows> = {
   adam: (a) => THREADED_KERNELS.adam(a), sgd: (a) => THREADED_KERNELS.sgd(a),
   ...THREADED_SPATIAL_KERNELS,
   ...CONV_GEMM_KERNELS,
-  crossEntropy: REFERENCE_OPTIONAL.crossEntropy,
-  crossEntropyGrad: REFERENCE_OPTIONAL.crossEntropyGrad,
+  crossEntropy, crossEntropyGrad,
   // Adam over all tensors is one pool job where it can be (threaded.ts); otherwise, as SGD, the
   // per-tensor kernel in a loop (a call per tensor costs nothing here).
   adamMulti: (a) => { if (!THREADED_KERNELS.adamMulti(a)) for (const t of splitAdam(a)) call(THREADED_KERNELS.adam, t); },
