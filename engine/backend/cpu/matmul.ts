@@ -333,16 +333,26 @@ export function emitGemm(s: Sink, g: Gemm, pa: number, pb: number, ja: number, j
 export function gemmBlocked(w: WasmMatmul, g: Gemm, packB = false): void {
   fillTables(w, g);
   const mp = Math.ceil(g.m / 4), work = g.m * g.k * g.nPanels * 8;
+  // Below SPLIT_MIN the whole product stays on this thread (work 0: parallel runs it here).
+  const split = work >= SPLIT_MIN ? 1 : 0;
   if (g.nPanels >= mp) {
-    parallel(g.nPanels, work + (packB ? g.nPanels * 8 * g.k * PACK_COST : 0), (s, j0, j1) => {
+    parallel(g.nPanels, split * (work + (packB ? g.nPanels * 8 * g.k * PACK_COST : 0)), (s, j0, j1) => {
       if (packB) s.js(OP_PACK, j0, j1);
       emitGemm(s, g, 0, mp, j0, j1);
     });
     return;
   }
-  if (packB) parallel(g.nPanels, g.nPanels * 8 * g.k * PACK_COST, (s, u0, u1) => s.js(OP_PACK, u0, u1));
-  parallel(mp, work, (s, i0, i1) => emitGemm(s, g, i0, i1, 0, g.nPanels));
+  if (packB) parallel(g.nPanels, split * g.nPanels * 8 * g.k * PACK_COST, (s, u0, u1) => s.js(OP_PACK, u0, u1));
+  parallel(mp, split * work, (s, i0, i1) => emitGemm(s, g, i0, i1, 0, g.nPanels));
 }
+
+/**
+ * Multiply-adds under which a product that is not packed on both sides stays on one thread:
+ * a second thread pays a fork, a join and its copy of the operands from the other core's
+ * cache, which small products do not earn back (Node, MLP step at 2 threads vs 1: 128×10·10×256
+ * 34 → 77–97 µs split in two chunks; LeNet-5's 64×84·84×120 54 → 99 µs; at 2¹⁷ a chunk).
+ */
+const SPLIT_MIN = 1 << 20;
 
 /**
  * Per element, writing a product transposed (a strided JavaScript copy on one thread, after a
