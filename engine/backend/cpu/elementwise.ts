@@ -8,6 +8,7 @@ import { broadcastStrides, stridesOf } from '../../core/shape.ts';
 import { erfFast, erfPrecise } from '../mathfn.ts';
 import type { BackendBuffer, BinaryOp, KernelArgs, UnaryOp } from '../types.ts';
 import { forEachRow } from './strided.ts';
+import { EW_BINARY, EW_RELU } from './wasmEw.ts';
 
 const d = (b: BackendBuffer): TypedArray => (b as unknown as { data: TypedArray }).data;
 
@@ -43,6 +44,35 @@ export const BINARY: Record<BinaryOp, Row> = {
   or: (o, oo, a, ao, as, b, bo, bs, n) => { for (let i = 0; i < n; i++) o[oo + i] = +(a[ao + i * as] !== 0) | +(b[bo + i * bs] !== 0); },
   reluGrad: (o, oo, a, ao, as, b, bo, bs, n) => reluGradRow(o, oo, a, ao, as, b, bo, bs, n),
 };
+
+/** The module's `ew` export (wasmEw.ts) bound to this thread's instance. */
+export type WasmEw = (op: number, o: number, a: number, b: number, quads: number, bScalar: number) => void;
+let wasmEw: WasmEw | null = null;
+
+/** Installs this thread's SIMD rows (wasm.ts on binding an instance, threadLoop.ts in each pool thread). */
+export function useWasmEw(fn: WasmEw | null): void {
+  wasmEw = fn;
+}
+
+/**
+ * BINARY[op] (or relu, `b` unused) over one row whose operands all lie in `mem`, the kernel's
+ * whole float32 memory as thread jobs pass it: groups of four elements in the SIMD rows, the
+ * rest here, with the same results bit for bit (wasmEw.ts). a is dense; b dense or one value
+ * (stride 0); an add or mul with a the single value swaps them. False, with nothing done,
+ * where the module or the op or the layout does not fit: the caller runs the JavaScript row.
+ */
+export function simdRow(op: BinaryOp | 'relu', mem: Float32Array, oo: number, ao: number, as: number, bo: number, bs: number, n: number): boolean {
+  const code = op === 'relu' ? EW_RELU : EW_BINARY[op];
+  if (!wasmEw || code === undefined || n < 4 || mem.byteOffset !== 0) return false;
+  if (as === 0 && bs === 1 && (op === 'add' || op === 'mul')) [ao, as, bo, bs] = [bo, bs, ao, as];
+  if (as !== 1 || (bs !== 0 && bs !== 1)) return false;
+  const quads = n >> 2, done = quads << 2;
+  wasmEw(code, 4 * oo, 4 * ao, 4 * bo, quads, bs === 0 ? 1 : 0);
+  if (done === n) return true;
+  if (op === 'relu') reluRow(mem, oo + done, mem, ao + done, n - done);
+  else BINARY[op](mem, oo + done, mem, ao + done, 1, mem, bo + done * bs, bs, n - done);
+  return true;
+}
 
 /** float64 results get the precise erf; the fast one is exact to float32's rounding only. */
 const erfFor = (o: TypedArray): ((x: number) => number) => (o instanceof Float64Array ? erfPrecise : erfFast);

@@ -50,6 +50,30 @@ export function reduceRange(op: ReduceOp, X: TypedArray, xo: number, O: TypedArr
   }
 }
 
+/** The module's `colsum` export (wasmEw.ts) bound to this thread's instance. */
+export type WasmColSum = (o: number, x: number, n: number, rowBytes: number, quads: number, mean: number) => void;
+let wasmColSum: WasmColSum | null = null;
+
+/** Installs this thread's SIMD column sums (wasm.ts on binding an instance, threadLoop.ts in each pool thread). */
+export function useWasmColSum(fn: WasmColSum | null): void {
+  wasmColSum = fn;
+}
+
+/**
+ * reduceRange for a sum or mean over rows (inner > 1) whose input and output are both `mem`,
+ * the kernel's whole float32 memory as thread jobs pass it: columns in fours on the SIMD
+ * sums (the same arithmetic), any last one to three here.
+ */
+export function colSumRange(op: ReduceOp, mem: Float32Array, xo: number, oo: number, n: number, inner: number, p0: number, p1: number, q0: number, q1: number): void {
+  const quads = (q1 - q0) >> 2;
+  if (!wasmColSum || mem.byteOffset !== 0 || inner === 1 || (op !== 'sum' && op !== 'mean') || quads === 0) {
+    reduceRange(op, mem, xo, mem, oo, n, inner, p0, p1, q0, q1);
+    return;
+  }
+  for (let p = p0; p < p1; p++) wasmColSum(4 * (oo + p * inner + q0), 4 * (xo + p * n * inner + q0), n, 4 * inner, quads, op === 'mean' ? 1 : 0);
+  if (q0 + 4 * quads < q1) reduceRange(op, mem, xo, mem, oo, n, inner, p0, p1, q0 + 4 * quads, q1);
+}
+
 /**
  * Σ X[o .. o + n) in float64 over four interleaved partial sums, added as (s0 + s1) + (s2 + s3)
  * and then the tail: one accumulator makes every add wait for the previous one (a convolution's

@@ -17,6 +17,10 @@ import { useWasmPack } from './pack.ts';
 import type { WasmPack } from './pack.ts';
 import { useWasmAdam } from './optim.ts';
 import type { WasmAdam } from './optim.ts';
+import { useWasmEw } from './elementwise.ts';
+import type { WasmEw } from './elementwise.ts';
+import { useWasmColSum } from './reduce.ts';
+import type { WasmColSum } from './reduce.ts';
 import './fusedOps.ts'; // registers the fused-program job (OP_FUSED) in JS_OPS
 
 export const GEN = 0, EXIT = 1, NCHUNKS = 2, DONE = 3;
@@ -99,6 +103,8 @@ export function runCpuThread(init: ThreadInit): void {
   const k: Kernels = { mm: inst.exports.mm as KernelFn, mmp: inst.exports.mmp as KernelFn, js };
   useWasmPack(inst.exports.pack as WasmPack);
   useWasmAdam(inst.exports.adam as WasmAdam);
+  useWasmEw(inst.exports.ew as WasmEw);
+  useWasmColSum(inst.exports.colsum as WasmColSum);
   const ctrl = new Int32Array(init.ctrl);
   let seen = Atomics.load(ctrl, GEN);
   for (;;) {

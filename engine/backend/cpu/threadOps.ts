@@ -10,9 +10,9 @@
  * same order, whichever thread runs it.
  */
 import type { BinaryOp, ReduceOp, UnaryOp } from '../types.ts';
-import { BINARY, selectRow, unaryRow } from './elementwise.ts';
+import { BINARY, selectRow, simdRow, unaryRow } from './elementwise.ts';
 import { adamPlainRange, sgdRange } from './optim.ts';
-import { reduceRange } from './reduce.ts';
+import { colSumRange, reduceRange } from './reduce.ts';
 import { packRows } from './pack.ts';
 import { SPATIAL_OPS } from './spatialOps.ts';
 
@@ -62,8 +62,10 @@ for (const [op, f] of Object.entries(SPATIAL_OPS)) JS_OPS[Number(op)] = f;
 
 /** [op, out src, out, x src, x, n, unit, alpha, beta]: units of `unit` elements. */
 JS_OPS[OP_UNARY] = (V, p, u0, u1) => {
-  const n = p[5] | 0, U = p[6] | 0, s = u0 * U, e = Math.min(n, u1 * U);
-  unaryRow(UNARY_LIST[p[0]], src(V, p, p[1]), (p[2] | 0) + s, src(V, p, p[3]), (p[4] | 0) + s, e - s, p[7], p[8]);
+  const n = p[5] | 0, U = p[6] | 0, s = u0 * U, e = Math.min(n, u1 * U), op = UNARY_LIST[p[0]];
+  const O = src(V, p, p[1]), X = src(V, p, p[3]), oo = (p[2] | 0) + s, xo = (p[4] | 0) + s;
+  if (op === 'relu' && O === V.f32 && X === V.f32 && simdRow('relu', V.f32, oo, xo, 1, 0, 0, e - s)) return;
+  unaryRow(op, O, oo, X, xo, e - s, p[7], p[8]);
 };
 
 /**
@@ -71,10 +73,15 @@ JS_OPS[OP_UNARY] = (V, p, u0, u1) => {
  * elements (the last may be short); operand offsets advance by their row stride per row.
  */
 JS_OPS[OP_BINARY] = (V, p, u0, u1) => {
-  const f = BINARY[BINARY_LIST[p[0]]];
+  const op = BINARY_LIST[p[0]], f = BINARY[op];
   const O = src(V, p, p[1]), A = src(V, p, p[3]), B = src(V, p, p[7]);
   const out = p[2] | 0, a = p[4] | 0, aRow = p[5] | 0, aIn = p[6] | 0, b = p[8] | 0, bRow = p[9] | 0, bIn = p[10] | 0, R = p[11] | 0, n = p[12] | 0;
-  for (let u = u0; u < u1; u++) f(O, out + u * R, A, a + u * aRow, aIn, B, b + u * bRow, bIn, Math.min(R, n - u * R));
+  // float32 in the memory: the SIMD rows (the same results) where the op and layout fit.
+  const simd = O === V.f32 && A === V.f32 && B === V.f32;
+  for (let u = u0; u < u1; u++) {
+    const oo = out + u * R, ao = a + u * aRow, bo = b + u * bRow, len = Math.min(R, n - u * R);
+    if (!simd || !simdRow(op, V.f32, oo, ao, aIn, bo, bIn, len)) f(O, oo, A, ao, aIn, B, bo, bIn, len);
+  }
 };
 
 /** [out src, out, c src, c, cRow, cIn, a src, a, aRow, aIn, b src, b, bRow, bIn, R, n]: rows as in OP_BINARY. */
@@ -90,8 +97,9 @@ JS_OPS[OP_WHERE] = (V, p, u0, u1) => {
 /** [op, out src, out, x src, x, n, inner, outer, q]: units are rows p when outer > 1, else column blocks of q. */
 JS_OPS[OP_REDUCE] = (V, p, u0, u1) => {
   const op = REDUCE_LIST[p[0]], O = src(V, p, p[1]), X = src(V, p, p[3]), n = p[5] | 0, inner = p[6] | 0, outer = p[7] | 0, q = p[8] | 0;
-  if (outer > 1) reduceRange(op, X, p[4] | 0, O, p[2] | 0, n, inner, u0, u1, 0, inner);
-  else reduceRange(op, X, p[4] | 0, O, p[2] | 0, n, inner, 0, 1, u0 * q, Math.min(inner, u1 * q));
+  const [p0, p1, q0, q1] = outer > 1 ? [u0, u1, 0, inner] : [0, 1, u0 * q, Math.min(inner, u1 * q)];
+  if (X === V.f32 && O === V.f32) colSumRange(op, V.f32, p[4] | 0, p[2] | 0, n, inner, p0, p1, q0, q1);
+  else reduceRange(op, X, p[4] | 0, O, p[2] | 0, n, inner, p0, p1, q0, q1);
 };
 
 /** [param, grad, m, v, n, unit, beta1, beta2, eps, stepSize, sbc2] (float32 offsets). */

@@ -15,6 +15,7 @@ import type { BackendBuffer, FusedArgs, KernelArgs, OptionalKernelArgs } from '.
 import { BLOCK, runFused } from './fused.ts';
 import { OP_FUSED, fusedJob } from './fusedOps.ts';
 import { ELEMENTWISE_KERNELS } from './elementwise.ts';
+import { EW_BINARY } from './wasmEw.ts';
 import { OPTIM_KERNELS, adamConstants, gradScale, sgdConstants } from './optim.ts';
 import { sharedAt } from './arena.ts';
 import { jobParams, parallel, worth } from './pool.ts';
@@ -48,6 +49,13 @@ function locate(b: BackendBuffer, p: Float64Array, scalars: { used: number }): [
  * machine: below ~8k elements an add costs less than a fork and join (~10–20 µs).
  */
 const CHEAP = 16, DEAR = 64, ADAM = 32, REDUCE = 8;
+/**
+ * An element of a float32 op that runs on the SIMD rows (elementwise.ts simdRow): 32k of them
+ * take ~20 µs, which a second thread does not earn back (an MLP's bias add and ReLU backward
+ * at 2 threads: 26 → 35 µs and 19 → 46 µs a call split in four chunks), so only ~65k and up
+ * are split. From SIMD_MIN elements such an op takes the job path even where it is not split.
+ */
+const SIMD = 4, SIMD_MIN = 1024;
 /** Elements per unit of a dense job (chunks are whole units). */
 const UNIT = 1024;
 /** Columns per unit of a reduction over the rows of a single output row (bias gradients). */
@@ -63,8 +71,9 @@ const count = (k: keyof typeof THREADED_KERNELS, forked: boolean): void => {
 
 
 function unary(a: KernelArgs['unary']): void {
-  const n = a.out.size, cost = TRANSCENDENTAL.has(a.op) ? DEAR : CHEAP;
-  if (!worth(n * cost) || a.x.size !== n) return ELEMENTWISE_KERNELS.unary(a);
+  const n = a.out.size, simd = a.op === 'relu' && a.out.dtype === 'float32' && n >= SIMD_MIN;
+  const cost = simd ? SIMD : TRANSCENDENTAL.has(a.op) ? DEAR : CHEAP;
+  if ((!simd && !worth(n * cost)) || a.x.size !== n) return ELEMENTWISE_KERNELS.unary(a);
   const p = jobParams(), sc = { used: 0 };
   const o = locate(a.out, p, sc), x = locate(a.x, p, sc);
   if (!o || !x || o[0] === SRC_PARAMS) return ELEMENTWISE_KERNELS.unary(a);
@@ -87,13 +96,18 @@ function rowsOf(shape: readonly number[], strides: number[][]): [number, number,
 
 /** Same-shape, scalar and row broadcasts (collapsed to at most two dimensions); others stay on one thread. */
 function binary(a: KernelArgs['binary']): void {
-  const n = a.out.size, cost = a.op === 'pow' ? DEAR : CHEAP;
-  if (!worth(n * cost)) return ELEMENTWISE_KERNELS.binary(a);
+  const n = a.out.size, simd = EW_BINARY[a.op] !== undefined && a.out.dtype === 'float32' && n >= SIMD_MIN;
+  let cost = a.op === 'pow' ? DEAR : CHEAP;
+  if (!simd && !worth(n * cost)) return ELEMENTWISE_KERNELS.binary(a);
   const p = jobParams(), sc = { used: 0 };
   const o = locate(a.out, p, sc), A = locate(a.a, p, sc), B = locate(a.b, p, sc);
   const rows = rowsOf(a.outShape, [stridesOf(a.outShape), broadcastStrides(a.aShape, a.outShape), broadcastStrides(a.bShape, a.outShape)]);
   if (!o || !A || !B || o[0] === SRC_PARAMS || !rows) return ELEMENTWISE_KERNELS.binary(a);
   const [R, count0, [, sa, sb]] = rows;
+  // The SIMD rows take float32 operands in the memory (no scalar constants), a dense and b dense or one value (either way round for add and mul).
+  const commutes = a.op === 'add' || a.op === 'mul';
+  if (simd && A[0] === SRC_F32 && B[0] === SRC_F32 && ((sa[1] === 1 && sb[1] <= 1) || (commutes && sa[1] === 0 && sb[1] === 1))) cost = SIMD;
+  else if (!worth(n * cost)) return ELEMENTWISE_KERNELS.binary(a);
   p[0] = BINARY_LIST.indexOf(a.op); p[1] = o[0]; p[2] = o[1];
   p[3] = A[0]; p[4] = A[1]; p[5] = sa[0]; p[6] = sa[1];
   p[7] = B[0]; p[8] = B[1]; p[9] = sb[0]; p[10] = sb[1]; p[11] = R; p[12] = n;
@@ -122,12 +136,14 @@ function reduce(a: KernelArgs['reduce']): void {
   const op = REDUCE_LIST.indexOf(a.op);
   const { outer, n, inner } = a;
   const units = outer > 1 ? outer : Math.ceil(inner / COLUMNS);
-  if (op < 0 || units < 2 || !worth(outer * n * inner * REDUCE)) return REDUCE_KERNELS.reduce(a);
+  // Sums over rows of float32 run on the SIMD column sums (reduce.ts colSumRange), job path or not.
+  const simd = (a.op === 'sum' || a.op === 'mean') && inner >= 4 && a.x.dtype === 'float32' && a.out.dtype === 'float32' && outer * n * inner >= SIMD_MIN;
+  if (op < 0 || (!simd && (units < 2 || !worth(outer * n * inner * REDUCE)))) return REDUCE_KERNELS.reduce(a);
   const p = jobParams(), sc = { used: 0 };
   const o = locate(a.out, p, sc), x = locate(a.x, p, sc);
   if (!o || !x || o[0] === SRC_PARAMS || x[0] === SRC_PARAMS) return REDUCE_KERNELS.reduce(a);
   p[0] = op; p[1] = o[0]; p[2] = o[1]; p[3] = x[0]; p[4] = x[1]; p[5] = n; p[6] = inner; p[7] = outer; p[8] = COLUMNS;
-  count('reduce', parallel(units, outer * n * inner * REDUCE, (s, u0, u1) => s.js(OP_REDUCE, u0, u1)));
+  count('reduce', parallel(units, outer * n * inner * (simd ? SIMD : REDUCE), (s, u0, u1) => s.js(OP_REDUCE, u0, u1)));
 }
 
 /** The common Adam configuration over ranges of the parameter; AMSGrad, weight decay, maximize and loss scaling stay on one thread. */

@@ -13,16 +13,22 @@
  * C blocks are stored (or, with `acc`, added) at cp + i·4·ldc + j·32 bytes. Panels are walked
  * B-panel outer, A-panel inner, so one B panel stays in L1 while A streams from L2.
  * `mmp` is the same 4×8 block over operands packed into panels, and `pack` packs them;
- * `adam` is Adam's step (wasmAdam.ts).
+ * `adam` is Adam's step (wasmAdam.ts), `ew` float32 elementwise rows and `colsum` column sums
+ * (wasmEw.ts).
  * Validated with WebAssembly.validate and instantiated synchronously (it is tiny); where
  * WebAssembly or SIMD is missing, `wasmMatmul` is null and the JS kernels run instead.
  */
 import { useWasmPack } from './pack.ts';
 import type { WasmPack } from './pack.ts';
-import { ADD, F_ADD, F_MUL, GE_U, I32_LOAD, MUL, V_LOAD, V_SPLAT, V_STORE, V_ZERO, code, get, i32c, section, set, simd, str, uleb } from './wasmAsm.ts';
+import { ADD, F_ADD, F_MUL, GE_U, I32_LOAD, MUL, SHUFFLE, V_LOAD, V_SPLAT, V_STORE, V_ZERO, code, get, i32c, section, set, str, uleb } from './wasmAsm.ts';
 import { adamBody, ADAM_TYPE } from './wasmAdam.ts';
 import { useWasmAdam } from './optim.ts';
 import type { WasmAdam } from './optim.ts';
+import { colSumBody, ewBody, EW_TYPE } from './wasmEw.ts';
+import { useWasmEw } from './elementwise.ts';
+import type { WasmEw } from './elementwise.ts';
+import { useWasmColSum } from './reduce.ts';
+import type { WasmColSum } from './reduce.ts';
 
 interface WasmApi {
   validate(bytes: Uint8Array): boolean;
@@ -133,7 +139,7 @@ function packedBody(): number[] {
 const [KSRC, KLDA, KDST, KK, KNP, KW4, KTRANS] = [0, 1, 2, 3, 4, 5, 6];
 const [KI, KP, KS, KD, KH, KR0, KSTEP, KK4] = [7, 8, 9, 10, 11, 12, 13, 14];
 const KA = (q: number) => 15 + q, KT = (q: number) => 19 + q;
-const AND = 0x71, SHUFFLE = (lanes: number[]) => simd(0x0d, ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]));
+const AND = 0x71;
 
 function packBody(): number[] {
   const { c, emit } = code();
@@ -185,12 +191,12 @@ const SHARED_MAX_PAGES = 32768;
 
 /** The module; `shared` imports a shared memory (limits flag 3: maximum given, shared), as pool threads need. */
 export function moduleBytes(shared = false): Uint8Array<ArrayBuffer> {
-  const type = section(1, [3, 0x60, 11, ...new Array<number>(11).fill(0x7f), 0, 0x60, 7, ...new Array<number>(7).fill(0x7f), 0, ...ADAM_TYPE]);
+  const type = section(1, [4, 0x60, 11, ...new Array<number>(11).fill(0x7f), 0, 0x60, 7, ...new Array<number>(7).fill(0x7f), 0, ...ADAM_TYPE, ...EW_TYPE]);
   const limits = shared ? [0x03, 1, ...uleb(SHARED_MAX_PAGES)] : [0x00, 1];
   const imp = section(2, [1, ...str('e'), ...str('m'), 0x02, ...limits]);
-  const func = section(3, [4, 0, 1, 1, 2]);
-  const exp = section(7, [4, ...str('mm'), 0x00, 0, ...str('mmp'), 0x00, 1, ...str('pack'), 0x00, 2, ...str('adam'), 0x00, 3]);
-  const code = section(10, [4, ...body(), ...packedBody(), ...packBody(), ...adamBody()]);
+  const func = section(3, [6, 0, 1, 1, 2, 3, 3]);
+  const exp = section(7, [6, ...str('mm'), 0x00, 0, ...str('mmp'), 0x00, 1, ...str('pack'), 0x00, 2, ...str('adam'), 0x00, 3, ...str('ew'), 0x00, 4, ...str('colsum'), 0x00, 5]);
+  const code = section(10, [6, ...body(), ...packedBody(), ...packBody(), ...adamBody(), ...ewBody(), ...colSumBody()]);
   return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0, ...type, ...imp, ...func, ...exp, ...code]);
 }
 
@@ -251,6 +257,8 @@ function load(): WasmMatmul | null {
       mmp = inst.exports.mmp as (...a: number[]) => void;
       useWasmPack(inst.exports.pack as WasmPack);
       useWasmAdam(inst.exports.adam as WasmAdam);
+      useWasmEw(inst.exports.ew as WasmEw);
+      useWasmColSum(inst.exports.colsum as WasmColSum);
       f32 = new Float32Array(m.buffer);
       i32 = new Int32Array(m.buffer);
     };

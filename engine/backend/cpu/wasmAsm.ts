@@ -46,3 +46,5 @@ export const mem = (align: number, offset: number) => [align, ...uleb(offset)];
 export const V_LOAD = (off: number) => simd(0x00, ...mem(0, off)), V_SPLAT = (off: number) => simd(0x09, ...mem(2, off));
 export const V_STORE = (off: number) => simd(0x0b, ...mem(0, off)), F_ADD = simd(0xe4), F_MUL = simd(0xe6);
 export const V_ZERO = simd(0x0c, ...new Array<number>(16).fill(0));
+/** i8x16.shuffle by 32-bit lanes (0–3 the first operand's, 4–7 the second's). */
+export const SHUFFLE = (lanes: number[]) => simd(0x0d, ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]));
