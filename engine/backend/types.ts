@@ -54,8 +54,12 @@ export interface KernelArgs {
   indexAdd: { src: B; idx: B; out: B; outer: number; n: number; inner: number; m: number };
   /** PyTorch gather along dim: out[..i..] = x[..idx[..i..]..]; shapes given in full. */
   gather: { x: B; idx: B; out: B; xShape: readonly number[]; idxShape: readonly number[]; dim: number };
-  /** out (pre-filled, shape outShape) scatter-adds src (shape idxShape) at idx along dim. */
-  scatterAdd: { src: B; idx: B; out: B; outShape: readonly number[]; idxShape: readonly number[]; dim: number };
+  /**
+   * out (pre-filled, shape outShape) scatter-adds src (shape idxShape) at idx along dim; with
+   * `zero`, out's contents are ignored and the result is zeros with src added (gather's
+   * gradient: a backend may zero and scatter in one pass).
+   */
+  scatterAdd: { src: B; idx: B; out: B; outShape: readonly number[]; idxShape: readonly number[]; dim: number; zero?: boolean };
   /**
    * In-place fused SGD step on one parameter (PyTorch semantics). `gradScale`, when given, is
    * a float32 [3] buffer [multiplier, skip, skipped so far]: the gradient is used times the

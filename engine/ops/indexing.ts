@@ -92,8 +92,7 @@ export const SCATTER_ZEROS_OP: OpDef<{ dim: number; shape: readonly number[] }> 
     return { shape: [...a.shape], dtype: src.dtype };
   },
   forward(be, [idx, src], out, a) {
-    be.run('fill', { out, value: 0 });
-    be.run('scatterAdd', { src: src._storage.buf, idx: idx._storage.buf, out, outShape: a.shape, idxShape: idx.shape, dim: a.dim });
+    be.run('scatterAdd', { src: src._storage.buf, idx: idx._storage.buf, out, outShape: a.shape, idxShape: idx.shape, dim: a.dim, zero: true });
   },
   grad: (g, [idx, src], _o, a) => [null, src.requiresGrad ? gatherInRange(g, a.dim, idx) : null],
 };

@@ -76,6 +76,7 @@ function gather(a: KernelArgs['gather']): void {
 function scatterAdd(a: KernelArgs['scatterAdd']): void {
   if (a.idxShape.length === 0) return R.scatterAdd(a);
   const S = d(a.src), I = d(a.idx), O = d(a.out);
+  if (a.zero) O.fill(0);
   const own = ownRows(a.outShape, a.idxShape, a.dim);
   if (own) return scatterRows(O, 0, S, 0, I, 0, own[1], own[2], 0, own[0]);
   const os = stridesOf(a.outShape), last = a.idxShape.length - 1, sd = os[a.dim], sl = os[last];

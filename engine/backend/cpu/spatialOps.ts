@@ -48,12 +48,19 @@ export function maxPoolJob(p: Params, x: number, out: number, argmax: number, g:
 }
 SPATIAL_OPS[OP_MAXPOOL] = (V, p, u0, u1) => maxPoolPlanes(V.f32, p[0] | 0, V.f32, p[1] | 0, V.i32, p[2] | 0, POOL.read(p), u0, u1);
 
-/** [out, data, idx, n, data row]: units are rows (ownRows' layout); OP_GATHER_ROWS reads data, OP_SCATTER_ROWS adds into out. */
-export function rowsJob(p: Params, out: number, data: number, idx: number, n: number, dataRow: number): void {
-  p[0] = out; p[1] = data; p[2] = idx; p[3] = n; p[4] = dataRow;
+/**
+ * [out, data, idx, n, data row, zero]: units are rows (ownRows' layout); OP_GATHER_ROWS reads
+ * data, OP_SCATTER_ROWS adds into out (its rows zeroed first with `zero`).
+ */
+export function rowsJob(p: Params, out: number, data: number, idx: number, n: number, dataRow: number, zero = false): void {
+  p[0] = out; p[1] = data; p[2] = idx; p[3] = n; p[4] = dataRow; p[5] = zero ? 1 : 0;
 }
 SPATIAL_OPS[OP_GATHER_ROWS] = (V, p, u0, u1) => gatherRows(V.f32, p[0] | 0, V.f32, p[1] | 0, V.i32, p[2] | 0, p[3] | 0, p[4] | 0, u0, u1);
-SPATIAL_OPS[OP_SCATTER_ROWS] = (V, p, u0, u1) => scatterRows(V.f32, p[0] | 0, V.f32, p[1] | 0, V.i32, p[2] | 0, p[3] | 0, p[4] | 0, u0, u1);
+SPATIAL_OPS[OP_SCATTER_ROWS] = (V, p, u0, u1) => {
+  const out = p[0] | 0, row = p[4] | 0;
+  if (p[5]) V.f32.fill(0, out + u0 * row, out + u1 * row);
+  scatterRows(V.f32, out, V.f32, p[1] | 0, V.i32, p[2] | 0, p[3] | 0, row, u0, u1);
+};
 
 const PAD = slots<keyof PadLayout>(['c', 'h', 'w', 'ph', 'pw', 'plane', 'wp', 'base', 'per', 'xAt', 'zero'], 2);
 

@@ -36,13 +36,15 @@ function maxPool2d(a: KernelArgs['maxPool2d']): void {
 /**
  * A gather (op OP_GATHER_ROWS, reading `data`) or scatter-add (OP_SCATTER_ROWS, adding into
  * `out`) over rows of their own, as one job of `elements` random reads: null when it cannot
- * be one (the caller runs the one-thread kernel), else whether it was split.
+ * be one (the caller runs the one-thread kernel), else whether it was split. With `zero`, each
+ * range zeroes its own rows of `out` first (a scatter into zeros: one pass, on every thread,
+ * where a fill on the calling thread took a quarter of max pooling's backward at 2 threads).
  */
-function rowsKernel(op: number, dataShape: readonly number[], idxShape: readonly number[], dim: number, out: BackendBuffer, data: BackendBuffer, idx: BackendBuffer, elements: number): boolean | null {
+function rowsKernel(op: number, dataShape: readonly number[], idxShape: readonly number[], dim: number, out: BackendBuffer, data: BackendBuffer, idx: BackendBuffer, elements: number, zero = false): boolean | null {
   const own = ownRows(dataShape, idxShape, dim);
   const o = sharedAt(out, 'float32'), x = sharedAt(data, 'float32'), i = sharedAt(idx, 'int32'), work = elements * RANDOM;
   if (!own || o < 0 || x < 0 || i < 0 || !worth(work)) return null;
-  rowsJob(jobParams(), o, x, i, own[1], own[2]);
+  rowsJob(jobParams(), o, x, i, own[1], own[2], zero);
   return parallel(own[0], work, (s, u0, u1) => s.js(op, u0, u1));
 }
 
@@ -53,7 +55,7 @@ function gather(a: KernelArgs['gather']): void {
 }
 
 function scatterAdd(a: KernelArgs['scatterAdd']): void {
-  const split = rowsKernel(OP_SCATTER_ROWS, a.outShape, a.idxShape, a.dim, a.out, a.src, a.idx, a.src.size);
+  const split = rowsKernel(OP_SCATTER_ROWS, a.outShape, a.idxShape, a.dim, a.out, a.src, a.idx, a.src.size, a.zero);
   if (split === null) INDEX_KERNELS.scatterAdd(a);
   else if (split) spatialJobs.scatterAdd++;
 }

@@ -214,8 +214,9 @@ export const REFERENCE_KERNELS: Kernels = {
       o[i] = X[offset(at, xs)];
     }
   },
-  scatterAdd({ src, idx, out, outShape, idxShape, dim }) {
+  scatterAdd({ src, idx, out, outShape, idxShape, dim, zero }) {
     const S = d(src), I = d(idx), o = d(out);
+    if (zero) o.fill(0);
     const os = stridesOf(outShape);
     for (let i = 0; i < src.size; i++) {
       const at = unravel(i, idxShape);

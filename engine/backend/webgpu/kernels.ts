@@ -40,7 +40,7 @@ export const WEBGPU_KERNELS: KernelTable<GpuKernelRows> = {
   indexSelect: (a) => when(a.outer * a.m * a.inner, () => indexSelectLaunch(a)),
   indexAdd: (a) => when(a.outer * a.n * a.inner, () => indexAddLaunch(a)),
   gather: (a) => when(a.out.size, () => gatherLaunch(a)),
-  scatterAdd: (a) => when(a.out.size, () => scatterAddLaunch(a)),
+  scatterAdd: (a) => (a.out.size === 0 ? [] : a.zero ? [fillLaunch({ out: a.out, value: 0 }), scatterAddLaunch(a)] : [scatterAddLaunch(a)]),
   sgd: (a) => when(a.param.size, () => sgdLaunch(a)),
   adam: (a) => when(a.param.size, () => adamLaunch(a)),
   im2col: (a) => when(a.c * a.kh * a.kw * a.oh * a.ow, () => im2colLaunch(a)),
