@@ -8,9 +8,18 @@ import type { BackendBuffer } from '../types.ts';
 
 const buf = (data: Float32Array | Float64Array | Int32Array) => ({ data }) as unknown as BackendBuffer;
 
-function logits(size: number, seed: number, F: typeof Float32Array | typeof Float64Array) {
+type FloatCtor = typeof Float32Array | typeof Float64Array;
+
+// `F.from` on a union of constructors does not type-check; fill a fresh array instead.
+function filled(F: FloatCtor, size: number, f: (i: number) => number) {
+  const out = new F(size);
+  for (let i = 0; i < size; i++) out[i] = f(i);
+  return out;
+}
+
+function logits(size: number, seed: number, F: FloatCtor) {
   let s = seed;
-  return F.from({ length: size }, (_, i) => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32 - 0.5) * (i % 7 === 0 ? 800 : 6));
+  return filled(F, size, (i) => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32 - 0.5) * (i % 7 === 0 ? 800 : 6));
 }
 
 describe('CPU cross-entropy kernels', () => {
@@ -19,7 +28,7 @@ describe('CPU cross-entropy kernels', () => {
       it(`match the reference bit for bit: ${F.name} [${outer}, ${n}, ${inner}]`, () => {
         const X = logits(outer * n * inner, outer + n + inner, F);
         const T = Int32Array.from({ length: outer * inner }, (_, i) => (i * 7 + 3) % n);
-        const G = F.from({ length: outer * inner }, (_, i) => (i % 3) - 0.75);
+        const G = filled(F, outer * inner, (i) => (i % 3) - 0.75);
         const loss = [new F(outer * inner), new F(outer * inner)], grad = [new F(X.length), new F(X.length)];
         REFERENCE_OPTIONAL.crossEntropy({ logits: buf(X), target: buf(T), out: buf(loss[0]!), outer, n, inner });
         crossEntropy({ logits: buf(X), target: buf(T), out: buf(loss[1]!), outer, n, inner });
