@@ -59,12 +59,26 @@ export function useWasmColSum(fn: WasmColSum | null): void {
   wasmColSum = fn;
 }
 
+/** The module's `rowsum` export (wasmEw.ts) bound to this thread's instance. */
+export type WasmRowSum = (o: number, x: number, rows: number, n: number, mean: number, unused: number) => void;
+let wasmRowSum: WasmRowSum | null = null;
+
+/** Installs this thread's SIMD row sums (wasm.ts on binding an instance, threadLoop.ts in each pool thread). */
+export function useWasmRowSum(fn: WasmRowSum | null): void {
+  wasmRowSum = fn;
+}
+
 /**
- * reduceRange for a sum or mean over rows (inner > 1) whose input and output are both `mem`,
- * the kernel's whole float32 memory as thread jobs pass it: columns in fours on the SIMD
- * sums (the same arithmetic), any last one to three here.
+ * reduceRange for a sum or mean whose input and output are both `mem`, the kernel's whole
+ * float32 memory as thread jobs pass it, on the SIMD sums (the same arithmetic): over rows
+ * (inner > 1) columns in fours, any last one to three here; along rows (inner 1) whole rows.
  */
 export function colSumRange(op: ReduceOp, mem: Float32Array, xo: number, oo: number, n: number, inner: number, p0: number, p1: number, q0: number, q1: number): void {
+  if (inner === 1 && wasmRowSum && mem.byteOffset === 0 && (op === 'sum' || op === 'mean')) {
+    // Along rows: sumRow's four partial sums in SIMD lanes (the same order).
+    wasmRowSum(4 * (oo + p0), 4 * (xo + p0 * n), p1 - p0, n, op === 'mean' ? 1 : 0, 0);
+    return;
+  }
   const quads = (q1 - q0) >> 2;
   if (!wasmColSum || mem.byteOffset !== 0 || inner === 1 || (op !== 'sum' && op !== 'mean') || quads === 0) {
     reduceRange(op, mem, xo, mem, oo, n, inner, p0, p1, q0, q1);

@@ -19,8 +19,8 @@ import { useWasmAdam } from './optim.ts';
 import type { WasmAdam } from './optim.ts';
 import { useWasmEw } from './elementwise.ts';
 import type { WasmEw } from './elementwise.ts';
-import { useWasmColSum } from './reduce.ts';
-import type { WasmColSum } from './reduce.ts';
+import { useWasmColSum, useWasmRowSum } from './reduce.ts';
+import type { WasmColSum, WasmRowSum } from './reduce.ts';
 import './fusedOps.ts'; // registers the fused-program job (OP_FUSED) in JS_OPS
 
 export const GEN = 0, EXIT = 1, NCHUNKS = 2, DONE = 3;
@@ -105,6 +105,7 @@ export function runCpuThread(init: ThreadInit): void {
   useWasmAdam(inst.exports.adam as WasmAdam);
   useWasmEw(inst.exports.ew as WasmEw);
   useWasmColSum(inst.exports.colsum as WasmColSum);
+  useWasmRowSum(inst.exports.rowsum as WasmRowSum);
   const ctrl = new Int32Array(init.ctrl);
   let seen = Atomics.load(ctrl, GEN);
   for (;;) {

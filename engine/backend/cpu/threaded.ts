@@ -137,7 +137,7 @@ function reduce(a: KernelArgs['reduce']): void {
   const { outer, n, inner } = a;
   const units = outer > 1 ? outer : Math.ceil(inner / COLUMNS);
   // Sums over rows of float32 run on the SIMD column sums (reduce.ts colSumRange), job path or not.
-  const simd = (a.op === 'sum' || a.op === 'mean') && inner >= 4 && a.x.dtype === 'float32' && a.out.dtype === 'float32' && outer * n * inner >= SIMD_MIN;
+  const simd = (a.op === 'sum' || a.op === 'mean') && (inner >= 4 || inner === 1) && a.x.dtype === 'float32' && a.out.dtype === 'float32' && outer * n * inner >= SIMD_MIN;
   if (op < 0 || (!simd && (units < 2 || !worth(outer * n * inner * REDUCE)))) return REDUCE_KERNELS.reduce(a);
   const p = jobParams(), sc = { used: 0 };
   const o = locate(a.out, p, sc), x = locate(a.x, p, sc);

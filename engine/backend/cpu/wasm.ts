@@ -13,8 +13,8 @@
  * C blocks are stored (or, with `acc`, added) at cp + i·4·ldc + j·32 bytes. Panels are walked
  * B-panel outer, A-panel inner, so one B panel stays in L1 while A streams from L2.
  * `mmp` is the same 4×8 block over operands packed into panels, and `pack` packs them;
- * `adam` is Adam's step (wasmAdam.ts), `ew` float32 elementwise rows and `colsum` column sums
- * (wasmEw.ts).
+ * `adam` is Adam's step (wasmAdam.ts), `ew` float32 elementwise rows, `colsum` and `rowsum`
+ * sums over rows and along them (wasmEw.ts).
  * Validated with WebAssembly.validate and instantiated synchronously (it is tiny); where
  * WebAssembly or SIMD is missing, `wasmMatmul` is null and the JS kernels run instead.
  */
@@ -24,11 +24,11 @@ import { ADD, F_ADD, F_MUL, GE_U, I32_LOAD, MUL, SHUFFLE, V_LOAD, V_SPLAT, V_STO
 import { adamBody, ADAM_TYPE } from './wasmAdam.ts';
 import { useWasmAdam } from './optim.ts';
 import type { WasmAdam } from './optim.ts';
-import { colSumBody, ewBody, EW_TYPE } from './wasmEw.ts';
+import { colSumBody, ewBody, EW_TYPE, rowSumBody } from './wasmEw.ts';
 import { useWasmEw } from './elementwise.ts';
 import type { WasmEw } from './elementwise.ts';
-import { useWasmColSum } from './reduce.ts';
-import type { WasmColSum } from './reduce.ts';
+import { useWasmColSum, useWasmRowSum } from './reduce.ts';
+import type { WasmColSum, WasmRowSum } from './reduce.ts';
 
 interface WasmApi {
   validate(bytes: Uint8Array): boolean;
@@ -194,9 +194,9 @@ export function moduleBytes(shared = false): Uint8Array<ArrayBuffer> {
   const type = section(1, [4, 0x60, 11, ...new Array<number>(11).fill(0x7f), 0, 0x60, 7, ...new Array<number>(7).fill(0x7f), 0, ...ADAM_TYPE, ...EW_TYPE]);
   const limits = shared ? [0x03, 1, ...uleb(SHARED_MAX_PAGES)] : [0x00, 1];
   const imp = section(2, [1, ...str('e'), ...str('m'), 0x02, ...limits]);
-  const func = section(3, [6, 0, 1, 1, 2, 3, 3]);
-  const exp = section(7, [6, ...str('mm'), 0x00, 0, ...str('mmp'), 0x00, 1, ...str('pack'), 0x00, 2, ...str('adam'), 0x00, 3, ...str('ew'), 0x00, 4, ...str('colsum'), 0x00, 5]);
-  const code = section(10, [6, ...body(), ...packedBody(), ...packBody(), ...adamBody(), ...ewBody(), ...colSumBody()]);
+  const func = section(3, [7, 0, 1, 1, 2, 3, 3, 3]);
+  const exp = section(7, [7, ...str('mm'), 0x00, 0, ...str('mmp'), 0x00, 1, ...str('pack'), 0x00, 2, ...str('adam'), 0x00, 3, ...str('ew'), 0x00, 4, ...str('colsum'), 0x00, 5, ...str('rowsum'), 0x00, 6]);
+  const code = section(10, [7, ...body(), ...packedBody(), ...packBody(), ...adamBody(), ...ewBody(), ...colSumBody(), ...rowSumBody()]);
   return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0, ...type, ...imp, ...func, ...exp, ...code]);
 }
 
@@ -259,6 +259,7 @@ function load(): WasmMatmul | null {
       useWasmAdam(inst.exports.adam as WasmAdam);
       useWasmEw(inst.exports.ew as WasmEw);
       useWasmColSum(inst.exports.colsum as WasmColSum);
+      useWasmRowSum(inst.exports.rowsum as WasmRowSum);
       f32 = new Float32Array(m.buffer);
       i32 = new Int32Array(m.buffer);
     };

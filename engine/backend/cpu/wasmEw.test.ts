@@ -1,7 +1,8 @@
 // The SIMD elementwise rows (wasmEw.ts, through simdRow) against the JavaScript rows they stand
 // in for (elementwise.ts BINARY and relu): bit for bit, on lengths that leave every tail, at
 // unaligned offsets, with b dense, a single value, and a single value on the left of an add,
-// over values that include ±0, ±∞, NaN, subnormals and ones whose float64 result rounds.
+// over values that include ±0, ±∞, NaN, subnormals and ones whose float64 result rounds;
+// and the SIMD sums over rows (bias gradients) and along rows, against reduce.ts's loops.
 // NaN results of the arithmetic ops are compared as NaN (a NaN's payload is the hardware's).
 import { describe, expect, it } from 'vitest';
 import { BINARY, simdRow, unaryRow } from './elementwise.ts';
@@ -63,9 +64,10 @@ describe('SIMD elementwise rows', () => {
   });
 
   for (const op of ['sum', 'mean'] as const)
-    for (const [outer, n, inner, q0, q1] of [[1, 128, 256, 0, 256], [1, 7, 13, 2, 13], [3, 5, 9, 0, 9], [2, 1, 4, 0, 4], [1, 33, 6, 1, 6], [2, 0, 8, 0, 8]] as const) {
-      it(`column ${op}s over [${outer}, ${n}, ${inner}], columns ${q0}–${q1}: as the JavaScript reduction`, () => {
-        const x = values(outer * n * inner, 3 + n);
+    for (const [outer, n, inner, q0, q1] of [[1, 128, 256, 0, 256], [1, 7, 13, 2, 13], [3, 5, 9, 0, 9], [2, 1, 4, 0, 4], [1, 33, 6, 1, 6], [2, 0, 8, 0, 8], [384, 784, 1, 0, 1], [5, 7, 1, 0, 1], [3, 3, 1, 0, 1], [2, 4, 1, 0, 1], [2, 0, 1, 0, 1], [1, 1, 1, 0, 1]] as const) {
+      it(`${inner === 1 ? 'row' : 'column'} ${op}s over [${outer}, ${n}, ${inner}], columns ${q0}–${q1}: as the JavaScript reduction`, () => {
+        // Finite values of mixed magnitudes, so a sum in another order rounds differently.
+        const x = values(outer * n * inner, 3 + n).map((v, i) => (Number.isFinite(v) ? v : i - 0.3) * (i % 3 === 0 ? 1e7 : 1));
         const want = new Float32Array(outer * inner);
         reduceRange(op, x, 0, want, 0, n, inner, 0, outer, q0, q1);
         const xo = 3, oo = xo + x.length + 5;
@@ -73,7 +75,30 @@ describe('SIMD elementwise rows', () => {
         M.set(x, xo);
         M.fill(0, oo, oo + want.length);
         colSumRange(op, M, xo, oo, n, inner, 0, outer, q0, q1);
-        expect(canon(M.slice(oo, oo + want.length))).toEqual(canon(want));
+        expect(bits(M.slice(oo, oo + want.length))).toEqual(bits(want));
       });
     }
+
+  // Sums where the order shows: ±2⁵³ absorbs a 1 added to it, so partial sums in other lanes or
+  // another combination give other results.
+  it('sums along and over rows in the JavaScript order where the order changes the result', () => {
+    const B = 2 ** 53;
+    // sumRow's order gives 4 for the first; (s0 + s2) + (s1 + s3) 8, (s0 + s3) + (s1 + s2) 6, ((s0 + s1) + s2) + s3 5, in order 8.
+    const rows = [[1, B, -B, 3, B, 2, -B, 2], [1, B, -B, 3, B, 2, -B, 2, 1], [B, 1, -B, 1, 1, 1, 1, 1, 1, 1, 1]];
+    for (const r of rows) {
+      const n = r.length, x = Float32Array.from(r), want = new Float32Array(1);
+      reduceRange('sum', x, 0, want, 0, n, 1, 0, 1, 0, 1);
+      const M = wasmMatmul!.view(64);
+      M.set(x, 8);
+      colSumRange('sum', M, 8, 40, n, 1, 0, 1, 0, 1);
+      expect(M[40]).toBe(want[0]);
+      // The same values down a column of 4 (rows of 4, so the SIMD column sums take them).
+      const cols = Float32Array.from({ length: 4 * n }, (_, i) => r[i >> 2]! * ((i & 3) + 1)), wantC = new Float32Array(4);
+      reduceRange('sum', cols, 0, wantC, 0, n, 4, 0, 1, 0, 4);
+      const C = wasmMatmul!.view(4 * n + 64);
+      C.set(cols, 4);
+      colSumRange('sum', C, 4, 4 * n + 8, n, 4, 0, 1, 0, 4);
+      expect(Array.from(C.slice(4 * n + 8, 4 * n + 12))).toEqual(Array.from(wantC));
+    }
+  });
 });

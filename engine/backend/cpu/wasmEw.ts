@@ -116,3 +116,42 @@ export function colSumBody(): number[] {
   const fn = [...locals, ...c];
   return [...uleb(fn.length), ...fn];
 }
+
+/**
+ * `rowsum(o, x, rows, n, mean)`: o[p] = Σ x[p·n .. p·n + n) for each of `rows` rows, as the
+ * JavaScript sumRow does it (reduce.ts): four float64 partial sums over the elements by index
+ * mod 4 (here the lanes of two f64x2), added as (s0 + s1) + (s2 + s3), then the last n mod 4
+ * elements in order; divided by n when `mean`; rounded to float32. The same result bit for bit.
+ */
+export function rowSumBody(): number[] {
+  const [RO, RX, ROWS, RN, RMEAN] = [0, 1, 2, 3, 4];
+  // Locals: i32 6 p, 7 ptr, 8 quad bytes, 9 j; v128 10 s0 s1, 11 s2 s3, 12 x; f64 13 s.
+  const [P, PTR, QB, J, S01, S23, XV, SUM] = [6, 7, 8, 9, 10, 11, 12, 13];
+  const PROMOTE = simd(0x5f), D_ADD = simd(0xf0), LANE = (l: number) => simd(0x21, l);
+  const F64_ADD = 0xa0, F64_DIV = 0xa3, F32_LOAD = [0x2a, 2, 0], F32_STORE = [0x38, 2, 0], PROMOTE1 = 0xbb, DEMOTE1 = 0xb6, U2F = 0xb8;
+  const { c, emit } = code();
+  emit(get(RN), i32c(2), 0x76, i32c(4), 0x74, set(QB)); // (n >> 2) << 4
+  emit(i32c(0), set(P));
+  emit(0x02, 0x40, 0x03, 0x40); // block { loop p
+  emit(get(P), get(ROWS), GE_U, 0x0d, 1);
+  emit(get(RX), get(P), get(RN), 0x6c, i32c(4), 0x6c, ADD, set(PTR));
+  emit(V_ZERO, set(S01), V_ZERO, set(S23), i32c(0), set(J));
+  emit(0x02, 0x40, 0x03, 0x40); // block { loop quads
+  emit(get(J), get(QB), GE_U, 0x0d, 1);
+  emit(get(PTR), get(J), ADD, V_LOAD(0), set(XV));
+  emit(get(S01), get(XV), PROMOTE, D_ADD, set(S01));
+  emit(get(S23), get(XV), get(XV), SHUFFLE([2, 3, 2, 3]), PROMOTE, D_ADD, set(S23));
+  emit(get(J), i32c(16), ADD, set(J), 0x0c, 0, 0x0b, 0x0b);
+  emit(get(S01), LANE(0), get(S01), LANE(1), F64_ADD, get(S23), LANE(0), get(S23), LANE(1), F64_ADD, F64_ADD, set(SUM));
+  emit(0x02, 0x40, 0x03, 0x40); // block { loop tail
+  emit(get(J), get(RN), i32c(4), 0x6c, GE_U, 0x0d, 1);
+  emit(get(SUM), get(PTR), get(J), ADD, F32_LOAD, PROMOTE1, F64_ADD, set(SUM));
+  emit(get(J), i32c(4), ADD, set(J), 0x0c, 0, 0x0b, 0x0b);
+  emit(get(RMEAN), 0x04, 0x40, get(SUM), get(RN), U2F, F64_DIV, set(SUM), 0x0b);
+  emit(get(RO), get(P), i32c(4), 0x6c, ADD, get(SUM), DEMOTE1, F32_STORE);
+  emit(get(P), i32c(1), ADD, set(P), 0x0c, 0, 0x0b, 0x0b);
+  emit(0x0b);
+  const locals = [3, ...uleb(4), 0x7f, ...uleb(3), 0x7b, ...uleb(1), 0x7c];
+  const fn = [...locals, ...c];
+  return [...uleb(fn.length), ...fn];
+}
