@@ -11,6 +11,8 @@ const shapes: { x: number[]; w: number[]; padding: [number, number]; dilation: [
   { x: [3, 1, 12, 12], w: [6, 1, 5, 5], padding: [2, 2], dilation: [1, 1] },
   { x: [1, 4, 8, 6], w: [5, 4, 3, 2], padding: [2, 1], dilation: [2, 1] },
   { x: [2, 3, 5, 5], w: [17, 3, 1, 1], padding: [0, 0], dilation: [1, 1] },
+  // More images than the weight gradient's batch parts (8): parts of one and two images, summed.
+  { x: [11, 2, 6, 6], w: [3, 2, 3, 3], padding: [1, 1], dilation: [1, 1] },
 ];
 
 function grads(x: Tensor, w: Tensor, b: Tensor, padding: [number, number], dilation: [number, number]): Float32Array[] {
