@@ -143,7 +143,8 @@ export interface InputPrep {
 export interface EngineApi {
   info(): Promise<EngineInfo>;
   /** Trains; events are batched (≤ 20 calls/s) into `onEvents`. Resolves when the run ends. */
-  train(req: TrainRequest, onEvents: (events: TrainEvent[]) => void): Promise<RunResult>;
+  /** `ui`: the page's heartbeat (uiHeartbeat.ts), which the run steps aside for when it goes stale. */
+  train(req: TrainRequest, onEvents: (events: TrainEvent[]) => void, ui?: SharedArrayBuffer): Promise<RunResult>;
   /** Asks a run to stop after its current step; its weights so far are kept. */
   stop(runId: string): Promise<void>;
   /** Pauses a run between two steps (a 'paused' event follows); Stop still ends a paused run. */

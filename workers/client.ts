@@ -16,6 +16,7 @@ import type { EngineApi, TrainEvent, TrainRequest, RunResult, EngineInfo, EpochE
 import { GRAPH_FORMAT, GRAPH_VERSION, type GraphJSON } from '../engine/graph/types.ts';
 import type { DatasetSpec } from '../engine/project/config.ts';
 import { customCodeNodes, nameNodes, watchSandbox, type CodeNode, type Watched } from './sandboxHost.ts';
+import { startUiHeartbeat } from './uiHeartbeat.ts';
 
 export type { TrainEvent, TrainRequest, RunResult, EngineInfo, CodeProblem, InputPrep, EvaluateRequest, EvaluateResult, CompressRequest, CompressEvent, CompressResult } from './api.ts';
 
@@ -132,7 +133,12 @@ export class EngineClient {
   train(req: TrainRequest, onEvents: (events: TrainEvent[]) => void): Promise<RunResult> {
     return this.route(req.graph, [req.dataset], (c) => {
       if (c !== this) this.sandboxRuns.add(req.runId);
-      return c.call((a) => a.train(req, Comlink.proxy(onEvents)) as Promise<RunResult>).finally(() => this.sandboxRuns.delete(req.runId));
+      // The page's heartbeat: the run steps aside while this thread is stuck in a task (uiPace.ts).
+      const ui = startUiHeartbeat();
+      return c.call((a) => a.train(req, Comlink.proxy(onEvents), ui?.buffer) as Promise<RunResult>).finally(() => {
+        ui?.stop();
+        this.sandboxRuns.delete(req.runId);
+      });
     });
   }
 

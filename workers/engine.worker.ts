@@ -27,6 +27,7 @@ import { int8Setup } from '../engine/compress/int8Model.ts';
 import type { CompressEvent } from './api.ts';
 import { browserThreadHost } from './host/cpuThreads.ts';
 import { browserReplicaHost } from './host/replicas.ts';
+import { clockMs, uiPace } from './uiPace.ts';
 
 setThreadHost(browserThreadHost);
 setReplicaHost(browserReplicaHost);
@@ -97,7 +98,8 @@ const api: EngineApi = {
     return { backend: getBackend(), crossOriginIsolated: self.crossOriginIsolated, threads: getThreads(), cores: browserThreadHost.cores, autoThreads: threadsFor(0, browserThreadHost.cores), parallel: lastParallel, webgpu, ...(lastChoice ? { choice: { name: lastChoice.name, reason: lastChoice.reason, adapter: lastChoice.adapter?.description ?? null } } : {}) };
   },
 
-  async train(req, onEvents): Promise<RunResult> {
+  async train(req, onEvents, ui): Promise<RunResult> {
+    const beat = ui ? new Int32Array(ui) : null;
     stopRequests.delete(req.runId);
     pauseRequests.delete(req.runId);
     const batcher = new EventBatcher<TrainEvent>((events) => onEvents(events), EVENT_INTERVAL_MS);
@@ -121,6 +123,7 @@ const api: EngineApi = {
         onEvent: (e) => batcher.push(e),
         shouldStop: () => stopRequests.has(req.runId),
         shouldPause: () => pauseRequests.has(req.runId),
+        ...(beat ? { pace: () => uiPace(Atomics.load(beat, 0), clockMs()) } : {}),
         io: uploads,
       });
       batcher.flush();

@@ -78,6 +78,16 @@ describe('fit', () => {
     paused.model.dispose();
   });
 
+  it('pace is asked after every step; stepping aside (the page needs a core) changes no result', async () => {
+    const plain = await run({ epochs: 1 });
+    let asked = 0;
+    const paced = await run({ epochs: 1 }, { pace: () => (++asked % 3 === 0 ? 2 : 0) });
+    expect(asked).toBe(plain.steps.length);
+    expect(paced.steps.map((r) => r.loss)).toEqual(plain.steps.map((r) => r.loss));
+    plain.model.dispose();
+    paced.model.dispose();
+  });
+
   it('gradient accumulation over 2 batches of 8 equals batches of 16 (SGD)', async () => {
     const data = { train: { ...train, rows: 64, x: train.x.subarray(0, 128), y: train.y.subarray(0, 64) }, val: null };
     const a = await run({ optimizer: 'sgd', lr: 0.1, batchSize: 16, epochs: 2, optimizerOptions: { momentum: 0 } }, {}, defaultGraph(), data);

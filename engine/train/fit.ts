@@ -12,7 +12,7 @@
  * restores the last good weights) are callbacks in callbacks/, run like the user's.
  * It yields to the host every ~30 ms so a worker stays responsive to Stop and Pause.
  */
-import { now, yieldToHost } from '../core/host.ts';
+import { now, sleep, yieldToHost } from '../core/host.ts';
 import { scope } from '../core/memory.ts';
 import type { Tensor } from '../core/tensor.ts';
 import { clipGradNormScale, clipGradValue } from '../optim/clip.ts';
@@ -50,6 +50,11 @@ export interface FitCallbacks {
   shouldPause?(): boolean;
   /** Called when the loop actually pauses (true) and resumes (false). */
   onPause?(paused: boolean, at: { step: number; epoch: number }): void;
+  /**
+   * Asked after every step: milliseconds to step aside for before the next one (the host's UI
+   * thread needs a core: workers/uiPace.ts), or 0 to go on.
+   */
+  pace?(): number;
   callbacks?: TrainCallback[];
   /**
    * Augmentation of training batches, done by the loader as it builds each one (seeded by
@@ -89,11 +94,6 @@ export function trainLoader(train: ArrayDataset, cfg: Pick<TrainConfig, 'batchSi
   });
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => {
-  const st = (globalThis as { setTimeout?: (f: () => void, ms: number) => unknown }).setTimeout;
-  if (st) st(resolve, ms);
-  else resolve();
-});
 
 /** Accuracy of one step's predictions (classification), from host arrays. */
 function stepAccuracy(plan: MetricPlan, pred: Float32Array, y: Int32Array | Float32Array): number | undefined {
@@ -244,7 +244,11 @@ class FitRun {
       if (st.stopRequested && micro % this.accum === 0) return (await this.flush()) ? this.finish({ reason: 'stopped', last: st.last, steps: st.step }) : this.diverged();
       const stepDone = this.runMicro(b, epoch, micro++);
       if (stepDone && this.pending.length >= this.readEvery && !(await this.flush())) return this.diverged();
-      if (now() - st.lastYield > 30) {
+      const rest = this.cb.pace?.() ?? 0;
+      if (rest > 0) {
+        await sleep(rest);
+        st.lastYield = now();
+      } else if (now() - st.lastYield > 30) {
         await yieldToHost();
         st.lastYield = now();
       }

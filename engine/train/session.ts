@@ -144,6 +144,8 @@ export interface TrainHooks {
   callbacks?: TrainCallback[];
   /** Where uploaded datasets are read from (the browser's IndexedDB, files in Node). */
   io?: DataIO;
+  /** Milliseconds to step aside for before the next step (the page's thread needs a core), asked after each. */
+  pace?(): number;
   /** Data-parallel replicas for this run (engine/train/replicas; CPU backend), and what started. */
   replicas?: number;
   onReplicas?(r: ReplicaOutcome): void;
@@ -308,6 +310,7 @@ export async function runTraining(job: TrainJob, hooks: TrainHooks): Promise<Tra
       ...(hooks.onReplicas ? { onReplicas: hooks.onReplicas } : {}),
       shouldStop: hooks.shouldStop,
       ...(hooks.shouldPause ? { shouldPause: hooks.shouldPause } : {}),
+      ...(hooks.pace ? { pace: hooks.pace } : {}),
       onPause: (paused, at) => hooks.onEvent({ type: paused ? 'paused' : 'resumed', runId: job.runId, ...at }),
       ...(data.augment ? { augment: data.augment } : {}),
       callbacks: [
