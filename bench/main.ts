@@ -14,7 +14,7 @@
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { ENTRIES, GROUPS, Inputs, relError, roundsOf, summarize, timeRound, warmUp } from './harness.ts';
+import { ENTRIES, GROUPS, Inputs, rate, relError, roundsOf, summarize, timeRound, warmUp } from './harness.ts';
 import type { Cell, EntryId, EntryResult, EntrySpec, Group, ImplName, Implementation, Timing, Workload } from './harness.ts';
 import { flowgradImpl, flowgradWorkerImpl } from './flowgrad.ts';
 import { tfjsCpu, tfjsWasm, tfjsWebgpu } from './tfjs.ts';
@@ -89,6 +89,8 @@ async function runEntry(impls: Implementation[], ready: Map<ImplName, string | n
       }
     }
   }
+  const paired = pairedSpeedup(spec, live);
+  if (paired) notes.push(paired);
   let reference: Float32Array | undefined;
   for (const l of live) {
     try {
@@ -119,6 +121,20 @@ async function runEntry(impls: Implementation[], ready: Map<ImplName, string | n
     console.log(`[bench] ${spec.name} | ${impl.name}: ${c.value === null ? `null (${c.note})` : `${fmt(c.value)} ${spec.unit} (median of ${roundsOf(spec)} rounds, ${fmt(c.min!)}–${fmt(c.max!)}; ${c.iters} steps in ${c.ms!.toFixed(0)} ms)`}`);
   }
   return { cells, notes };
+}
+
+/**
+ * The threads section's 1→2 thread speedup round by round: each round times 1 thread and then
+ * 2 threads back to back, so a round's ratio is less moved by the machine's speed drifting over
+ * the run than the ratio of the two medians in the table. Their median and range, as a note.
+ */
+function pairedSpeedup(spec: EntrySpec, live: Live[]): string | null {
+  const two = live.find((l) => l.impl.name === 'flowgrad-2t'), one = live.find((l) => l.impl.name === 'flowgrad-1t');
+  if (spec.group !== 'threads' || !two || !one || two.failed || one.failed) return null;
+  const n = Math.min(two.rounds.length, one.rounds.length);
+  if (n === 0) return null;
+  const r = Array.from({ length: n }, (_, i) => rate(spec, two.rounds[i].iters, two.rounds[i].ms) / rate(spec, one.rounds[i].iters, one.rounds[i].ms)).sort((a, b) => a - b);
+  return `2t/1t round by round: median ${r[Math.floor(n / 2)].toFixed(2)}× (${r[0].toFixed(2)}–${r[n - 1].toFixed(2)}× over ${n} rounds)`;
 }
 
 /** "swiftshader", "nvidia ampere", ... — the adapter both WebGPU implementations get; null without WebGPU. */
