@@ -142,8 +142,10 @@ export interface InputPrep {
 
 export interface EngineApi {
   info(): Promise<EngineInfo>;
-  /** Trains; events are batched (≤ 20 calls/s) into `onEvents`. Resolves when the run ends. */
-  /** `ui`: the page's heartbeat (uiHeartbeat.ts), which the run steps aside for when it goes stale. */
+  /**
+   * Trains; events are batched (one call per 80 ms at most) into `onEvents`. Resolves when the run ends.
+   * `ui`: the page's heartbeat (uiHeartbeat.ts), which the run steps aside for when it goes stale.
+   */
   train(req: TrainRequest, onEvents: (events: TrainEvent[]) => void, ui?: SharedArrayBuffer): Promise<RunResult>;
   /** Asks a run to stop after its current step; its weights so far are kept. */
   stop(runId: string): Promise<void>;

@@ -129,7 +129,7 @@ export class EngineClient {
     return this.call((a) => a.info());
   }
 
-  /** Runs training; `onEvents` receives batched events (≤ 20 calls per second). */
+  /** Runs training; `onEvents` receives batched events (one call per 80 ms at most). */
   train(req: TrainRequest, onEvents: (events: TrainEvent[]) => void): Promise<RunResult> {
     return this.route(req.graph, [req.dataset], (c) => {
       if (c !== this) this.sandboxRuns.add(req.runId);

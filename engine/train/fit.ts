@@ -94,7 +94,6 @@ export function trainLoader(train: ArrayDataset, cfg: Pick<TrainConfig, 'batchSi
   });
 }
 
-
 /** Accuracy of one step's predictions (classification), from host arrays. */
 function stepAccuracy(plan: MetricPlan, pred: Float32Array, y: Int32Array | Float32Array): number | undefined {
   if (!plan.classification) return undefined;
