@@ -25,7 +25,7 @@ import { scratch, sharedAt } from './arena.ts';
 import { packDy, padImages, unpackRows } from './convRows.ts';
 import type { OutLayout, PadLayout } from './convRows.ts';
 import { getThreads, jobParams, parallel, worth } from './pool.ts';
-import { colSumRange } from './reduce.ts';
+import { simdSumRange } from './reduce.ts';
 import { OP_PACK_DY, OP_PAD_IMAGES, OP_UNPACK_ROWS, packDyJob, padJob, unpackJob } from './spatialOps.ts';
 import { spatialJobs } from './threadedSpatial.ts';
 import { wasmMatmul } from './wasm.ts';
@@ -149,7 +149,7 @@ function conv2dWeightGrad(a: OptionalKernelArgs['conv2dWeightGrad']): void {
   const op = Math.ceil(o / 8), ldc = op * 8, mp = Math.ceil(K / 4);
   const parts = Math.min(a.n, WG_PARTS), partOf = (i: number) => Math.floor((i * parts) / a.n), firstOf = (q: number) => Math.ceil((q * a.n) / parts);
   // Per image: its A row tables (rows are taps of its own padded planes), the planes, dy as panels.
-  const tabs = align4(aTableInts(K, L)), xSize = align4(g.span), per = tabs + xSize + op * 8 * L, group = groupOf(a.n, per);
+  const tableInts = aTableInts(K, L), tabs = align4(tableInts), xSize = align4(g.span), per = tabs + xSize + op * 8 * L, group = groupOf(a.n, per);
   // The parts' dWᵀ blocks, each on its own 64-byte lines (threads write different parts).
   const cStride = Math.ceil((mp * 4 * ldc) / 16) * 16;
   // After the parts, their sum (block `parts`).
@@ -157,7 +157,6 @@ function conv2dWeightGrad(a: OptionalKernelArgs['conv2dWeightGrad']): void {
   const bTab = scratch(baseRel + group * per), cOff = Math.ceil((bTab + cRel) / 16) * 16, base = bTab + baseRel;
   const M = w.view(base + group * per), T = w.ints();
   for (let l = 0; l < L; l++) T[bTab + l] = 32 * l;
-  const tableInts = aTableInts(K, L);
   const { oh, ow, wp, offs } = g;
   // Each image's planes and dy panels are cleared before they are filled (columns ox ≥ ow of dy stay 0).
   const pad: PadLayout = { c: a.c, h: a.h, w: a.w, ph: a.ph, pw: a.pw, plane: g.plane, wp, base, per, xAt: tabs, zero: xSize + op * 8 * L };
@@ -206,7 +205,7 @@ function conv2dWeightGrad(a: OptionalKernelArgs['conv2dWeightGrad']): void {
   // The parts hold dWᵀ [K, o] each: added in part order (each part a row of the SIMD column
   // sums, float64 from 0 as the reduction kernels add; 0.04 ms of JavaScript at 16×150), then transposed.
   const sum = cOff + parts * cStride;
-  colSumRange('sum', M, cOff, sum, parts, cStride, 0, 1, 0, K * ldc);
+  simdSumRange('sum', M, cOff, sum, parts, cStride, 0, 1, 0, K * ldc);
   for (let oi = 0; oi < o; oi++) for (let p = 0; p < K; p++) O[oi * K + p] = M[sum + p * ldc + oi];
 }
 

@@ -59,7 +59,7 @@ export function useWasmColSum(fn: WasmColSum | null): void {
   wasmColSum = fn;
 }
 
-/** The module's `rowsum` export (wasmEw.ts) bound to this thread's instance. */
+/** The module's `rowsum` export (wasmEw.ts) bound to this thread's instance; the last argument pads it to the shared six-i32 function type. */
 export type WasmRowSum = (o: number, x: number, rows: number, n: number, mean: number, unused: number) => void;
 let wasmRowSum: WasmRowSum | null = null;
 
@@ -73,7 +73,7 @@ export function useWasmRowSum(fn: WasmRowSum | null): void {
  * float32 memory as thread jobs pass it, on the SIMD sums (the same arithmetic): over rows
  * (inner > 1) columns in fours, any last one to three here; along rows (inner 1) whole rows.
  */
-export function colSumRange(op: ReduceOp, mem: Float32Array, xo: number, oo: number, n: number, inner: number, p0: number, p1: number, q0: number, q1: number): void {
+export function simdSumRange(op: ReduceOp, mem: Float32Array, xo: number, oo: number, n: number, inner: number, p0: number, p1: number, q0: number, q1: number): void {
   if (inner === 1 && wasmRowSum && mem.byteOffset === 0 && (op === 'sum' || op === 'mean')) {
     // Along rows: sumRow's four partial sums in SIMD lanes (the same order).
     wasmRowSum(4 * (oo + p0), 4 * (xo + p0 * n), p1 - p0, n, op === 'mean' ? 1 : 0, 0);

@@ -12,7 +12,7 @@
 import type { BinaryOp, ReduceOp, UnaryOp } from '../types.ts';
 import { BINARY, selectRow, simdRow, unaryRow } from './elementwise.ts';
 import { adamPlainRange, sgdRange } from './optim.ts';
-import { colSumRange, reduceRange } from './reduce.ts';
+import { simdSumRange, reduceRange } from './reduce.ts';
 import { packRows } from './pack.ts';
 import { SPATIAL_OPS } from './spatialOps.ts';
 
@@ -98,7 +98,7 @@ JS_OPS[OP_WHERE] = (V, p, u0, u1) => {
 JS_OPS[OP_REDUCE] = (V, p, u0, u1) => {
   const op = REDUCE_LIST[p[0]], O = src(V, p, p[1]), X = src(V, p, p[3]), n = p[5] | 0, inner = p[6] | 0, outer = p[7] | 0, q = p[8] | 0;
   const [p0, p1, q0, q1] = outer > 1 ? [u0, u1, 0, inner] : [0, 1, u0 * q, Math.min(inner, u1 * q)];
-  if (X === V.f32 && O === V.f32) colSumRange(op, V.f32, p[4] | 0, p[2] | 0, n, inner, p0, p1, q0, q1);
+  if (X === V.f32 && O === V.f32) simdSumRange(op, V.f32, p[4] | 0, p[2] | 0, n, inner, p0, p1, q0, q1);
   else reduceRange(op, X, p[4] | 0, O, p[2] | 0, n, inner, p0, p1, q0, q1);
 };
 

@@ -136,7 +136,7 @@ function reduce(a: KernelArgs['reduce']): void {
   const op = REDUCE_LIST.indexOf(a.op);
   const { outer, n, inner } = a;
   const units = outer > 1 ? outer : Math.ceil(inner / COLUMNS);
-  // Sums over rows of float32 run on the SIMD column sums (reduce.ts colSumRange), job path or not.
+  // Float32 sums over or along rows run on the SIMD sums (reduce.ts simdSumRange), job path or not.
   const simd = (a.op === 'sum' || a.op === 'mean') && (inner >= 4 || inner === 1) && a.x.dtype === 'float32' && a.out.dtype === 'float32' && outer * n * inner >= SIMD_MIN;
   if (op < 0 || (!simd && (units < 2 || !worth(outer * n * inner * REDUCE)))) return REDUCE_KERNELS.reduce(a);
   const p = jobParams(), sc = { used: 0 };

@@ -6,7 +6,7 @@
 // NaN results of the arithmetic ops are compared as NaN (a NaN's payload is the hardware's).
 import { describe, expect, it } from 'vitest';
 import { BINARY, simdRow, unaryRow } from './elementwise.ts';
-import { colSumRange, reduceRange } from './reduce.ts';
+import { simdSumRange, reduceRange } from './reduce.ts';
 import { moduleBytes, wasmMatmul } from './wasm.ts';
 import type { BinaryOp } from '../types.ts';
 
@@ -74,7 +74,7 @@ describe('SIMD elementwise rows', () => {
         const M = wasmMatmul!.view(oo + want.length + 8);
         M.set(x, xo);
         M.fill(0, oo, oo + want.length);
-        colSumRange(op, M, xo, oo, n, inner, 0, outer, q0, q1);
+        simdSumRange(op, M, xo, oo, n, inner, 0, outer, q0, q1);
         expect(bits(M.slice(oo, oo + want.length))).toEqual(bits(want));
       });
     }
@@ -90,14 +90,14 @@ describe('SIMD elementwise rows', () => {
       reduceRange('sum', x, 0, want, 0, n, 1, 0, 1, 0, 1);
       const M = wasmMatmul!.view(64);
       M.set(x, 8);
-      colSumRange('sum', M, 8, 40, n, 1, 0, 1, 0, 1);
+      simdSumRange('sum', M, 8, 40, n, 1, 0, 1, 0, 1);
       expect(M[40]).toBe(want[0]);
       // The same values down a column of 4 (rows of 4, so the SIMD column sums take them).
       const cols = Float32Array.from({ length: 4 * n }, (_, i) => r[i >> 2]! * ((i & 3) + 1)), wantC = new Float32Array(4);
       reduceRange('sum', cols, 0, wantC, 0, n, 4, 0, 1, 0, 4);
       const C = wasmMatmul!.view(4 * n + 64);
       C.set(cols, 4);
-      colSumRange('sum', C, 4, 4 * n + 8, n, 4, 0, 1, 0, 4);
+      simdSumRange('sum', C, 4, 4 * n + 8, n, 4, 0, 1, 0, 4);
       expect(Array.from(C.slice(4 * n + 8, 4 * n + 12))).toEqual(Array.from(wantC));
     }
   });
