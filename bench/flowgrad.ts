@@ -203,6 +203,7 @@ export function flowgradWorkerImpl(threads: 1 | 2 | 4 | 8): Implementation {
           const s = await w.poolShare();
           return s.chunks > 0 ? `pool threads ran ${((100 * s.helped) / s.chunks).toFixed(0)}% of ${s.chunks} chunks` : undefined;
         },
+        ceiling: () => w.ceiling(),
         dispose: () => void w.dispose(),
       };
     },

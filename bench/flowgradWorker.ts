@@ -11,6 +11,7 @@ import type { EntryId, Workload } from './harness.ts';
 import { flowgradImpl } from './flowgrad.ts';
 import type { Implementation } from './harness.ts';
 import { helpedChunks, splitChunks } from '../engine/backend/cpu/pool.ts';
+import { poolCeiling } from './ceiling.ts';
 
 const inputs = new Inputs();
 let impl: Implementation | null = null;
@@ -36,6 +37,10 @@ const api = {
   /** Chunks of split jobs since setup, and how many of them the pool threads (not this worker) ran. */
   poolShare(): { helped: number; chunks: number } {
     return { helped: helpedChunks() - since.helped, chunks: splitChunks() - since.chunks };
+  },
+  /** What the cores give this worker's threads right now on perfectly parallel work (GFLOP/s). */
+  ceiling(): number | null {
+    return poolCeiling();
   },
   async activate(): Promise<void> {
     await work!.activate?.();

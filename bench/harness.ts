@@ -135,6 +135,8 @@ export interface Workload {
   notes?: string;
   /** A note measured during the timed rounds (how the pool threads shared the work), read after them. */
   afterNote?(): Promise<string | undefined>;
+  /** GFLOP/s of perfectly parallel work on this workload's threads now (bench/ceiling.ts), null where it cannot run. */
+  ceiling?(): Promise<number | null>;
 }
 
 /** An implementation either prepares the workload or says why it cannot. */

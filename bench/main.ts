@@ -46,6 +46,8 @@ interface Live {
   impl: Implementation;
   w: Workload;
   rounds: Timing['rounds'];
+  /** The threads section: the cores' GFLOP/s on perfectly parallel work around each round (bench/ceiling.ts). */
+  ceilings: (number | null)[];
   failed?: string;
 }
 
@@ -69,7 +71,7 @@ async function runEntry(impls: Implementation[], ready: Map<ImplName, string | n
       const setup = await impl.setup(spec, inputs);
       if ('unavailable' in setup) cells[impl.name] = { value: null, note: setup.unavailable };
       else {
-        live.push({ impl, w: setup, rounds: [] });
+        live.push({ impl, w: setup, rounds: [], ceilings: [] });
         await warmUp(setup);
       }
     } catch (e) {
@@ -83,7 +85,12 @@ async function runEntry(impls: Implementation[], ready: Map<ImplName, string | n
       await pause();
       try {
         await l.w.activate?.();
+        // The threads section: the cores' ceiling just before and just after the round (their mean).
+        const probe = spec.group === 'threads' ? l.w.ceiling : undefined;
+        const before = await probe?.();
         l.rounds.push(await timeRound(l.w, timed));
+        const after = await probe?.();
+        if (probe) l.ceilings.push(before && after ? (before + after) / 2 : null);
       } catch (e) {
         l.failed = errText(e);
       }
@@ -126,15 +133,31 @@ async function runEntry(impls: Implementation[], ready: Map<ImplName, string | n
 /**
  * The threads section's 1→2 thread speedup round by round: each round times 1 thread and then
  * 2 threads back to back, so a round's ratio is less moved by the machine's speed drifting over
- * the run than the ratio of the two medians in the table. Their median and range, as a note.
+ * the run than the ratio of the two medians in the table. Their median and range, as a note;
+ * then the same for the cores' ceiling (perfectly parallel work timed just before and after
+ * each round, bench/ceiling.ts) and each round's speedup as a share of its ceiling: what the code reached
+ * of what the machine gave in that moment.
  */
 function pairedSpeedup(spec: EntrySpec, live: Live[]): string | null {
   const two = live.find((l) => l.impl.name === 'flowgrad-2t'), one = live.find((l) => l.impl.name === 'flowgrad-1t');
   if (spec.group !== 'threads' || !two || !one || two.failed || one.failed) return null;
   const n = Math.min(two.rounds.length, one.rounds.length);
   if (n === 0) return null;
-  const r = Array.from({ length: n }, (_, i) => rate(spec, two.rounds[i].iters, two.rounds[i].ms) / rate(spec, one.rounds[i].iters, one.rounds[i].ms)).sort((a, b) => a - b);
-  return `2t/1t round by round: median ${r[Math.floor(n / 2)].toFixed(2)}× (${r[0].toFixed(2)}–${r[n - 1].toFixed(2)}× over ${n} rounds)`;
+  const speedup = Array.from({ length: n }, (_, i) => rate(spec, two.rounds[i].iters, two.rounds[i].ms) / rate(spec, one.rounds[i].iters, one.rounds[i].ms));
+  const spread = (xs: number[], f: (x: number) => string): string => {
+    const r = [...xs].sort((a, b) => a - b);
+    return `median ${f(r[Math.floor(r.length / 2)])} (${f(r[0])}–${f(r[r.length - 1])} over ${r.length} rounds)`;
+  };
+  const x = (v: number): string => `${v.toFixed(2)}×`;
+  const note = `2t/1t round by round: ${spread(speedup, x)}`;
+  const rounds = speedup.flatMap((s, i) => {
+    const c2 = two.ceilings[i], c1 = one.ceilings[i];
+    return c2 && c1 ? [{ s, ceiling: c2 / c1 }] : [];
+  });
+  if (rounds.length === 0) return note;
+  const ceilings = spread(rounds.map((r) => r.ceiling), x);
+  const shares = spread(rounds.map((r) => r.s / r.ceiling), (v) => `${(100 * v).toFixed(0)}%`);
+  return `${note}; the cores' ceiling in the same rounds (independent products): ${ceilings}; speedup / ceiling ${shares}`;
 }
 
 /** "swiftshader", "nvidia ampere", ... — the adapter both WebGPU implementations get; null without WebGPU. */
