@@ -4,7 +4,8 @@
  * in short rounds that alternate the counts (`--rounds`, default 6, of `steps` steps), and
  * prints the median step time at both counts and their ratio, each round's times, each
  * kernel's mean milliseconds per step at both counts, the speedup, and the time outside
- * kernels (autograd, dispatch, allocation — JavaScript on the calling thread at any count).
+ * kernels (autograd, dispatch, allocation — JavaScript on the calling thread at any count),
+ * and the cores' ceiling around each round (bench/ceiling.ts) with the speedup's share of it.
  * Per-kernel rows are keyed by kernel, output size and op (`--by kernel` merges them).
  *
  *   npx tsx bench/profile-threads.ts lenet-train [steps] [--rounds 6] [--by kernel] [--compiled]
@@ -22,6 +23,7 @@ import { backend as currentBackend } from '../engine/backend/registry.ts';
 import { ENTRIES, Inputs } from './harness.ts';
 import type { EntryId, Workload } from './harness.ts';
 import { flowgradImpl } from './flowgrad.ts';
+import { poolCeiling } from './ceiling.ts';
 
 const args = process.argv.slice(2);
 const id = (args[0] ?? 'lenet-train') as EntryId;
@@ -80,18 +82,21 @@ for (const threads of [1, 2] as const) {
   for (let i = 0; i < 5; i++) await w.step();
   work.set(threads, w);
 }
-const perStep: Record<number, { total: number; rounds: number[]; kernels: Map<string, { ms: number; calls: number }> }> = {
-  1: { total: 0, rounds: [], kernels: new Map() },
-  2: { total: 0, rounds: [], kernels: new Map() },
+const perStep: Record<number, { total: number; rounds: number[]; ceilings: number[]; kernels: Map<string, { ms: number; calls: number }> }> = {
+  1: { total: 0, rounds: [], ceilings: [], kernels: new Map() },
+  2: { total: 0, rounds: [], ceilings: [], kernels: new Map() },
 };
 for (let r = 0; r < rounds; r++) {
   for (const threads of [1, 2] as const) {
     await setThreads(threads);
     times.clear();
+    // The cores' ceiling (bench/ceiling.ts) just before and after the round (its jobs bypass the kernel table).
+    const before = poolCeiling() ?? NaN;
     const t0 = performance.now();
     for (let i = 0; i < steps; i++) await work.get(threads)!.step();
     const row = perStep[threads]!;
     row.rounds.push((performance.now() - t0) / steps);
+    row.ceilings.push((before + (poolCeiling() ?? NaN)) / 2);
     for (const [k, v] of times) {
       const e = row.kernels.get(k) ?? { ms: 0, calls: 0 };
       e.ms += v.ms / (steps * rounds);
@@ -110,6 +115,9 @@ const ms = (m: Map<string, { ms: number }>, k: string) => m.get(k)?.ms ?? 0;
 const [m1, m2] = [median(one.rounds), median(two.rounds)];
 console.log(`${spec.name}${compiled ? ' (compiled)' : ''}: median ${m1.toFixed(2)} ms per step at 1 thread, ${m2.toFixed(2)} at 2 (${(m1 / m2).toFixed(2)}×), ${rounds} rounds of ${steps} steps each`);
 console.log(`  per round (1 / 2 threads): ${one.rounds.map((v, i) => `${v.toFixed(1)}/${two.rounds[i]!.toFixed(1)}`).join('  ')}`);
+const ceilings = one.ceilings.map((c, i) => two.ceilings[i]! / c);
+const shares = ceilings.map((c, i) => one.rounds[i]! / two.rounds[i]! / c);
+console.log(`  the cores' ceiling per round (independent products, 2t/1t): ${ceilings.map((c) => c.toFixed(2)).join(' ')}; speedup / ceiling: median ${(100 * median(shares)).toFixed(0)}%`);
 console.log('  kernel rows: mean ms per step over all rounds');
 console.log(`${'kernel'.padEnd(30)} ${'1 thread'.padStart(8)} ${'2'.padStart(8)}  speedup  calls/step`);
 const keys = [...new Set([...one.kernels.keys(), ...two.kernels.keys()])].filter((k) => Math.max(ms(one.kernels, k), ms(two.kernels, k)) >= 0.01).sort((a, b) => ms(two.kernels, b) - ms(two.kernels, a));
