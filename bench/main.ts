@@ -135,8 +135,8 @@ async function runEntry(impls: Implementation[], ready: Map<ImplName, string | n
  * 2 threads back to back, so a round's ratio is less moved by the machine's speed drifting over
  * the run than the ratio of the two medians in the table. Their median and range, as a note;
  * then the same for the cores' ceiling (perfectly parallel work timed just before and after
- * each round, bench/ceiling.ts) and each round's speedup as a share of its ceiling: what the code reached
- * of what the machine gave in that moment.
+ * each round, bench/ceiling.ts) and for each round's speedup as a share of its ceiling: what
+ * the code reached of what the machine gave in that moment.
  */
 function pairedSpeedup(spec: EntrySpec, live: Live[]): string | null {
   const two = live.find((l) => l.impl.name === 'flowgrad-2t'), one = live.find((l) => l.impl.name === 'flowgrad-1t');
