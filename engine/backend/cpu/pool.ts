@@ -163,6 +163,23 @@ class Recorder implements Sink {
   }
 }
 
+/**
+ * Where chunk c of n over `units` starts (c = n: units): chunk sizes fall linearly from the
+ * first to the last (weights n − c + n/2: the last ~40% of the first), each at least one unit.
+ * Threads claim chunks in order, so the last ones are what a thread takes when it finishes
+ * early; the smaller they are, the less the other waits at the join. Node, eager MLP step at
+ * 2 threads, eight runs each alternating: median 3.65 ms with these, 3.99 with equal chunks
+ * (77% vs 74% of the cores' ceiling, bench/ceiling.ts); one thread is unaffected.
+ */
+export function chunkStart(c: number, n: number, units: number): number {
+  if (c >= n) return units;
+  // Σ_{i<c} (n − i + n/2) = c·(1.5n) − c(c − 1)/2, over the same sum for c = n.
+  const before = (k: number) => k * 1.5 * n - (k * (k - 1)) / 2;
+  const at = Math.round((before(c) * units) / before(n));
+  // Room for the chunks before (one unit each) and after.
+  return Math.min(Math.max(at, c), units - (n - c));
+}
+
 /** Chunks per thread: enough to even out a thread the OS runs late, few enough to keep calls long. */
 const CHUNKS_PER_THREAD = 4;
 
@@ -179,7 +196,7 @@ export function parallel(units: number, work0: number, emit: (sink: Sink, u0: nu
   const rec = new Recorder(ctrl);
   for (let c = 0; c < n; c++) {
     ctrl[CHUNKS + c] = rec.count;
-    emit(rec, Math.floor((c * units) / n), Math.floor(((c + 1) * units) / n));
+    emit(rec, chunkStart(c, n, units), chunkStart(c + 1, n, units));
   }
   ctrl[CHUNKS + n] = rec.count;
   if (rec.full) { emit(direct!, 0, units); return false; }
