@@ -17,7 +17,7 @@ import { wasmMatmul } from '../engine/backend/cpu/wasm.ts';
 
 const M = 64, K = 256, N = 64, PRODUCTS = 64;
 /** Floating-point operations of one job. */
-export const CEILING_FLOPS = 2 * M * K * N * PRODUCTS;
+const CEILING_FLOPS = 2 * M * K * N * PRODUCTS;
 
 /**
  * GFLOP/s of the independent-products job at the pool's current thread count, over whole

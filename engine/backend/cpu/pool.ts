@@ -194,9 +194,11 @@ export function parallel(units: number, work0: number, emit: (sink: Sink, u0: nu
   if (!p || p.threads < 2 || n < 2) { emit(direct!, 0, units); return false; }
   const { ctrl } = p;
   const rec = new Recorder(ctrl);
-  for (let c = 0; c < n; c++) {
+  for (let c = 0, u0 = 0; c < n; c++) {
     ctrl[CHUNKS + c] = rec.count;
-    emit(rec, chunkStart(c, n, units), chunkStart(c + 1, n, units));
+    const u1 = chunkStart(c + 1, n, units);
+    emit(rec, u0, u1);
+    u0 = u1;
   }
   ctrl[CHUNKS + n] = rec.count;
   if (rec.full) { emit(direct!, 0, units); return false; }
