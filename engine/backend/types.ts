@@ -90,6 +90,11 @@ export interface DirectConvGeometry { n: number; c: number; h: number; w: number
  * reads nothing else it writes (so compiled plans treat them like any core kernel).
  */
 export interface OptionalKernelArgs {
+  /**
+   * out [m, n] = x [m, k] · weight [n, k]ᵀ (+ bias [n]): a linear layer, the bias added to each
+   * finished sum as the add kernel would (the same rounding as matmul, then add).
+   */
+  linear: { x: B; weight: B; bias: B | null; out: B; m: number; k: number; n: number };
   /** out [n, o, oh, ow] = x ⊛ weight (+ bias [o]); cross-correlation, zero padding. */
   conv2d: DirectConvGeometry & { x: B; weight: B; bias: B | null; out: B };
   /** The weight gradient of conv2d: out [o, c, kh, kw] = Σ_{n, oy, ox} dy[n, o, oy, ox]·x[n, c, oy − ph + ki·dh, ox − pw + kj·dw]. */

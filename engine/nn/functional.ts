@@ -3,12 +3,12 @@
  * a composition of table ops, so gradients come for free; temporaries are scoped so that
  * callers outside any scope() do not leak intermediate buffers.
  */
-import { lowPrecision } from '../amp/autocast.ts';
+import { autocastDtype, lowPrecision } from '../amp/autocast.ts';
 import { FlowgradError, fmtShape } from '../core/errors.ts';
 import { scope } from '../core/memory.ts';
 import type { Tensor } from '../core/tensor.ts';
 import { fromValues, globalRng } from '../ops/creation.ts';
-import { matmulT } from '../ops/matmul.ts';
+import { linearFused, matmulT } from '../ops/matmul.ts';
 import { reshape } from '../ops/shape.ts';
 
 export * from './losses.ts';
@@ -35,9 +35,14 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   return scope(() => {
     const lead = x.shape.slice(0, -1);
     const x2 = x.shape.length === 2 ? x : reshape(x, [lead.reduce((a, b) => a * b, 1), inF]);
-    let y = matmulT(x2, weight, false, true);
-    // Under autocast the bias joins in float16 too (else promotion would lift y to float32).
-    if (bias) y = y.add(y.dtype === 'float16' ? lowPrecision(bias) : bias);
+    // One kernel for product and bias where the backend has it (the same numbers: linearFused);
+    // not under autocast, whose float16 product is rounded before the bias joins.
+    let y = bias && autocastDtype() === null ? linearFused(x2, weight, bias) : null;
+    if (!y) {
+      y = matmulT(x2, weight, false, true);
+      // Under autocast the bias joins in float16 too (else promotion would lift y to float32).
+      if (bias) y = y.add(y.dtype === 'float16' ? lowPrecision(bias) : bias);
+    }
     return x.shape.length === 2 ? y : reshape(y, [...lead, weight.shape[0]]);
   });
 }

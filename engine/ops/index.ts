@@ -10,7 +10,7 @@ import { BINARY_OPS, CAST_OP, UNARY_OPS, WHERE_OP } from './elementwise.ts';
 import { REDUCE_OP, SOFTMAX_OP } from './reduce.ts';
 import { CONCAT_OP, EXPAND_OP, PERMUTE_OP, PUT_OP, RESHAPE_OP, SLICE_OP } from './shape.ts';
 import { GATHER_OP, INDEX_ADD_OP, INDEX_SELECT_OP, INDEX_ZEROS_OP, SCATTER_ADD_OP, SCATTER_ZEROS_OP } from './indexing.ts';
-import { MATMUL_OP } from './matmul.ts';
+import { LINEAR_OP, MATMUL_OP } from './matmul.ts';
 import { COL2IM_OP, IM2COL_OP, MAXPOOL_INDEX_OP } from './conv.ts';
 import { CONV2D_DIRECT_OP, CONV2D_WEIGHT_GRAD_OP } from './conv-direct.ts';
 import { CROSS_ENTROPY_GRAD_OP, CROSS_ENTROPY_OP } from './crossentropy.ts';
@@ -19,7 +19,7 @@ export const OPS: Readonly<Record<string, OpDef<never>>> = Object.fromEntries(
   [
     ...Object.values(UNARY_OPS), ...Object.values(BINARY_OPS), WHERE_OP, CAST_OP,
     REDUCE_OP, SOFTMAX_OP, RESHAPE_OP, PERMUTE_OP, EXPAND_OP, SLICE_OP, PUT_OP, CONCAT_OP,
-    GATHER_OP, SCATTER_ADD_OP, SCATTER_ZEROS_OP, INDEX_SELECT_OP, INDEX_ADD_OP, INDEX_ZEROS_OP, MATMUL_OP, IM2COL_OP, COL2IM_OP, MAXPOOL_INDEX_OP,
+    GATHER_OP, SCATTER_ADD_OP, SCATTER_ZEROS_OP, INDEX_SELECT_OP, INDEX_ADD_OP, INDEX_ZEROS_OP, MATMUL_OP, LINEAR_OP, IM2COL_OP, COL2IM_OP, MAXPOOL_INDEX_OP,
     CONV2D_DIRECT_OP, CONV2D_WEIGHT_GRAD_OP, CROSS_ENTROPY_OP, CROSS_ENTROPY_GRAD_OP,
   ].map((op) => [op.name, op as OpDef<never>]),
 );

@@ -8,7 +8,7 @@ import { floatOf, promote } from '../core/dtype.ts';
 import { FlowgradError, fmtShape } from '../core/errors.ts';
 import { broadcastShapes, broadcastStrides, sizeOf } from '../core/shape.ts';
 import type { Tensor } from '../core/tensor.ts';
-import { apply, withDtype } from './op.ts';
+import { apply, runOptional, supports, withDtype } from './op.ts';
 import type { OpDef } from './op.ts';
 import { sumTo } from './elementwise.ts';
 import { reshape } from './shape.ts';
@@ -60,6 +60,42 @@ export const MATMUL_OP: OpDef<MatmulAttrs> = {
     return [ga && sumTo(ga, a.shape), gb && sumTo(gb, b.shape)];
   },
 };
+
+/**
+ * x [m, k] · weight [n, k]ᵀ + bias [n] as one kernel, for backends with the optional `linear`
+ * kernel (the CPU's adds the bias inside the product's chunks). Forward and gradients are
+ * exactly those of matmulT(x, weight, false, true).add(bias).
+ */
+export const LINEAR_OP: OpDef<void> = {
+  name: 'linear',
+  shape([x, w]) {
+    if (x.shape.length !== 2 || w.shape.length !== 2 || x.shape[1] !== w.shape[1]) {
+      throw new FlowgradError('shape', `linear: input ${fmtShape(x.shape)} does not match weight ${fmtShape(w.shape)}`);
+    }
+    return { shape: [x.shape[0], w.shape[0]], dtype: x.dtype };
+  },
+  forward(be, [x, w, b], out) {
+    runOptional(be, 'linear', { x: x._storage.buf, weight: w._storage.buf, bias: b ? b._storage.buf : null, out, m: x.shape[0], k: x.shape[1], n: w.shape[0] });
+  },
+  grad: (g, [x, w, b]) => [
+    x.requiresGrad ? apply(MATMUL_OP, [g, w], { transA: false, transB: false }) : null,
+    w.requiresGrad ? apply(MATMUL_OP, [g, x], { transA: true, transB: false }) : null,
+    b?.requiresGrad ? sumTo(g, b.shape) : null,
+  ],
+};
+
+/**
+ * The one-kernel linear layer, or null where it does not apply: the backend lacks the kernel,
+ * the operands are not all float32 (float64 too on the reference backend, for gradient
+ * checks) on one backend, or the shapes are not [m, k], [n, k], [n].
+ */
+export function linearFused(x: Tensor, weight: Tensor, bias: Tensor): Tensor | null {
+  const be = x._storage.backend, dt = x.dtype;
+  if (!supports(be, 'linear') || weight._storage.backend !== be || bias._storage.backend !== be) return null;
+  if (weight.dtype !== dt || bias.dtype !== dt || !(dt === 'float32' || (be.name === 'reference' && dt === 'float64'))) return null;
+  if (x.shape.length !== 2 || weight.shape.length !== 2 || bias.shape.length !== 1 || bias.shape[0] !== weight.shape[0]) return null;
+  return apply(LINEAR_OP, [x, weight, bias], undefined);
+}
 
 /** op(a) @ op(b) for operands of rank ≥ 2 (transposes of the last two dims by flag). */
 export function matmulT(a: Tensor, b: Tensor, transA = false, transB = false): Tensor {

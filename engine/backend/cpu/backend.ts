@@ -14,6 +14,7 @@ import { crossEntropy, crossEntropyGrad } from './crossEntropy.ts';
 import { CONV_GEMM_KERNELS } from './convgemm.ts';
 import { ELEMENTWISE_KERNELS } from './elementwise.ts';
 import { matmul } from './matmul.ts';
+import { linear } from './linear.ts';
 import { REDUCE_KERNELS } from './reduce.ts';
 import { MISC_KERNELS } from './misc.ts';
 import { hostLossScaling, splitAdam, splitSgd } from '../multi.ts';
@@ -81,7 +82,8 @@ function call<A extends object>(k: (a: A) => void, args: A): void {
 
 /**
  * The CPU kernel table, core and optional kernels together (types.ts KernelTable). Optional
- * ones: the implicit-GEMM convolution and the flat cross-entropy loops (crossEntropy.ts).
+ * ones: the implicit-GEMM convolution, the flat cross-entropy loops (crossEntropy.ts) and the
+ * linear layer's product with its bias added in the product's chunks (linear.ts).
  */
 export const CPU_KERNELS: KernelTable<HostKernelRows> = {
   ...ELEMENTWISE_KERNELS, ...REDUCE_KERNELS, ...MISC_KERNELS, matmul,
@@ -89,7 +91,7 @@ export const CPU_KERNELS: KernelTable<HostKernelRows> = {
   adam: (a) => THREADED_KERNELS.adam(a), sgd: (a) => THREADED_KERNELS.sgd(a),
   ...THREADED_SPATIAL_KERNELS,
   ...CONV_GEMM_KERNELS,
-  crossEntropy, crossEntropyGrad,
+  crossEntropy, crossEntropyGrad, linear,
   // Adam over all tensors is one pool job where it can be (threaded.ts); otherwise, as SGD, the
   // per-tensor kernel in a loop (a call per tensor costs nothing here).
   adamMulti: (a) => { if (!THREADED_KERNELS.adamMulti(a)) for (const t of splitAdam(a)) call(THREADED_KERNELS.adam, t); },

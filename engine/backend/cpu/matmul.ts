@@ -18,7 +18,7 @@ import type { TypedArray } from '../../core/dtype.ts';
 import type { BackendBuffer, KernelArgs } from '../types.ts';
 import { scratch as kernelScratch } from './arena.ts';
 import { jobParams, parallel } from './pool.ts';
-import { OP_PACK } from './threadOps.ts';
+import { BIAS_SLOT, OP_BIAS_COLS, OP_BIAS_ROWS, OP_PACK } from './threadOps.ts';
 import type { Sink } from './pool.ts';
 import { wasmMatmul } from './wasm.ts';
 import { packRows } from './pack.ts';
@@ -189,8 +189,23 @@ function packHost(M: Float32Array, X: Operand, rows: number, k: number, trans: b
   packRows(M, tmp, rows, k, trans, M, w, dst);
 }
 
-/** Big products: both operands packed (4-row panels of L, 8-column panels of R), the packed kernel. */
-function mmWasmPacked(w: WasmMatmul, L: Operand, R: Operand, out: Out, transOut: boolean, copyL: boolean, copyR: boolean): void {
+/**
+ * Sets up the OP_BIAS constants for a bias row (float offset `bias`, n floats) added to every
+ * row of the m×n product at cOff with pitch ldc; false (nothing to do here) for no bias.
+ */
+function biasJob(bias: number, cOff: number, ldc: number, m: number, n: number): boolean {
+  if (bias < 0) return false;
+  const p = jobParams();
+  p[BIAS_SLOT] = cOff; p[BIAS_SLOT + 1] = ldc; p[BIAS_SLOT + 2] = m; p[BIAS_SLOT + 3] = n; p[BIAS_SLOT + 4] = bias;
+  return true;
+}
+
+/**
+ * Big products: both operands packed (4-row panels of L, 8-column panels of R), the packed
+ * kernel. With a bias (float offset ≥ 0) and C written in place, each chunk adds it to its
+ * rows; true when it did.
+ */
+function mmWasmPacked(w: WasmMatmul, L: Operand, R: Operand, out: Out, transOut: boolean, copyL: boolean, copyR: boolean, bias: number): boolean {
   const m = L.rows, k = L.cols, n = R.cols;
   const mp = Math.ceil(m / 4), np = Math.ceil(n / 8), ldc = np * 8;
   const direct = inPlace(out, m, n, transOut);
@@ -205,11 +220,14 @@ function mmWasmPacked(w: WasmMatmul, L: Operand, R: Operand, out: Out, transOut:
   // them (still in cache): each C row block is one thread's, computed as on one thread.
   const packL = copyL && packJob(L, m, k, L.colMajor, 4, aOff);
   if (copyL && !packL) packHost(M, L, m, k, L.colMajor, 4, aOff, tmp);
+  const addBias = direct && biasJob(bias, cOff, ldc, m, n);
   parallel(mp, m * n * k, (s, i0, i1) => {
     if (packL) s.js(OP_PACK, i0, i1);
     s.mmp(4 * (aOff + i0 * 4 * k), 4 * bOff, 4 * (cOff + i0 * 4 * ldc), i1 - i0, np, k, 32);
+    if (addBias) s.js(OP_BIAS_ROWS, i0, i1);
   });
   if (!direct) copyOut(M, cOff, ldc, out.C, out.co, m, n, transOut);
+  return addBias;
 }
 
 /** C (or Cᵀ with transOut) from the kernel's padded m×n block at cOff with pitch ldc. */
@@ -230,10 +248,10 @@ function copyOut(M: Float32Array, cOff: number, ldc: number, C: TypedArray, co: 
  * module's memory with one bulk copy each (skipped when the previous batch element used the
  * same ones). With `transOut`, C is written transposed (the caller swapped the operands).
  */
-function mmWasm(w: WasmMatmul, L: Operand, R: Operand, out: Out, transOut: boolean, copyL: boolean, copyR: boolean): void {
+function mmWasm(w: WasmMatmul, L: Operand, R: Operand, out: Out, transOut: boolean, copyL: boolean, copyR: boolean, bias = -1): boolean {
   const m = L.rows, k = L.cols, n = R.cols;
   const mp = Math.ceil(m / 4), np = Math.ceil(n / 8), ldc = np * 8;
-  if (m >= PACK_ROWS && n >= PACK_ROWS) return mmWasmPacked(w, L, R, out, transOut, copyL, copyR);
+  if (m >= PACK_ROWS && n >= PACK_ROWS) return mmWasmPacked(w, L, R, out, transOut, copyL, copyR, bias);
   const rDirect = !R.colMajor;
   // Layout in floats: A row tables, B row table, L, R (+ slack for the last panel's overread), C.
   const rSize = rDirect ? k * n + 8 : np * 8 * k;
@@ -261,12 +279,13 @@ function mmWasm(w: WasmMatmul, L: Operand, R: Operand, out: Out, transOut: boole
       for (let p = 0; p < k; p++) T[bTab + p] = 32 * p;
     }
   }
-  const colMajor = L.colMajor;
+  const colMajor = L.colMajor, addBias = cIn && biasJob(bias, cOff, ldc, m, n);
   gemmBlocked(w, {
     aTab, row: (i) => lOff + (colMajor ? i : i * k), m, k, aStep: colMajor ? m : 1,
-    b: rOff, bTab, bPanel: rDirect ? 8 : 8 * k, nPanels: np, c: cOff, ldc, accumulate: false,
+    b: rOff, bTab, bPanel: rDirect ? 8 : 8 * k, nPanels: np, c: cOff, ldc, accumulate: false, bias: addBias,
   }, packR);
   if (!cIn) copyOut(M, cOff, ldc, out.C, out.co, m, n, transOut);
+  return addBias;
 }
 
 export const align4 = (x: number): number => (x + 3) & ~3;
@@ -291,6 +310,8 @@ export interface Gemm {
   c: number;
   ldc: number;
   accumulate: boolean;
+  /** After its last k block each chunk adds the bias row of the OP_BIAS constants (biasJob) to the C block it wrote. */
+  bias?: boolean;
 }
 
 /** Ints of the A row tables gemmBlocked writes at aTab: one table of 4·⌈m/4⌉ rows per block of k. */
@@ -339,11 +360,15 @@ export function gemmBlocked(w: WasmMatmul, g: Gemm, packB = false): void {
     parallel(g.nPanels, split * (work + (packB ? g.nPanels * 8 * g.k * PACK_COST : 0)), (s, j0, j1) => {
       if (packB) s.js(OP_PACK, j0, j1);
       emitGemm(s, g, 0, mp, j0, j1);
+      if (g.bias) s.js(OP_BIAS_COLS, j0, j1);
     });
     return;
   }
   if (packB) parallel(g.nPanels, split * g.nPanels * 8 * g.k * PACK_COST, (s, u0, u1) => s.js(OP_PACK, u0, u1));
-  parallel(mp, split * work, (s, i0, i1) => emitGemm(s, g, i0, i1, 0, g.nPanels));
+  parallel(mp, split * work, (s, i0, i1) => {
+    emitGemm(s, g, i0, i1, 0, g.nPanels);
+    if (g.bias) s.js(OP_BIAS_ROWS, i0, i1);
+  });
 }
 
 /**
@@ -367,16 +392,17 @@ const OUT_T = 8;
  * NN and TN read both operands in place; TT computes Cᵀ = B·A (both in place); NT packs
  * whichever side is cheaper (B, or A with the product written transposed).
  */
-function matmulWasm(w: WasmMatmul, A: TypedArray, B: TypedArray, C: TypedArray, a: KernelArgs['matmul']): void {
+function matmulWasm(w: WasmMatmul, A: TypedArray, B: TypedArray, C: TypedArray, a: KernelArgs['matmul'], bias: number): boolean {
   const aAt = memAt(a.a), bAt = memAt(a.b), cAt = memAt(a.out);
   const { batch, m, k, n, transA, transB, aOffsets, bOffsets } = a;
   const swap = transB && (transA || m * k + OUT_T * m * n < n * k);
+  let added = false;
   for (let t = 0; t < batch; t++) {
     const sameA = t > 0 && aOffsets[t] === aOffsets[t - 1], sameB = t > 0 && bOffsets[t] === bOffsets[t - 1];
     if (!swap) {
       const L: Operand = { src: A, off: aOffsets[t], rows: m, cols: k, colMajor: transA, at: aAt };
       const R: Operand = { src: B, off: bOffsets[t], rows: k, cols: n, colMajor: transB, at: bAt };
-      mmWasm(w, L, R, { C, co: t * m * n, at: cAt }, false, !sameA, !sameB);
+      added = mmWasm(w, L, R, { C, co: t * m * n, at: cAt }, false, !sameA, !sameB, batch === 1 ? bias : -1);
     } else {
       // Cᵀ = op(B)ᵀ·op(A)ᵀ: left is B as stored (n×k row-major), right is op(A)ᵀ (k×m).
       const L: Operand = { src: B, off: bOffsets[t], rows: n, cols: k, colMajor: false, at: bAt };
@@ -384,6 +410,7 @@ function matmulWasm(w: WasmMatmul, A: TypedArray, B: TypedArray, C: TypedArray, 
       mmWasm(w, L, R, { C, co: t * m * n, at: cAt }, true, !sameB, !sameA);
     }
   }
+  return added;
 }
 
 const KC = 256;
@@ -424,14 +451,18 @@ function mmPacked(Ap: Float32Array, Bp: Float32Array, C: TypedArray, co: number,
 
 let packA = new Float32Array(0), packB = new Float32Array(0);
 
-export function matmul(args: KernelArgs['matmul']): void {
+/**
+ * The matmul kernel. `bias` (linear.ts): the float offset in the shared memory of a row of n
+ * floats that a one-product WASM call adds to each row of C inside its chunks, where C is
+ * written in place; true when it did (else the caller adds it).
+ */
+export function matmul(args: KernelArgs['matmul'], bias = -1): boolean {
   const { a, b, out, batch, m, k, n, transA, transB, aOffsets, bOffsets } = args;
   const A = d(a), B = d(b), C = d(out);
   // Big enough products run the packed 4×4 kernel (packing also absorbs the transposes);
   // thin ones (a few rows or columns) the unpacked loops, where packing would not pay.
   if (wasmMatmul && m >= 4 && n >= 4 && k >= 4 && C instanceof Float32Array && A instanceof Float32Array && B instanceof Float32Array) {
-    matmulWasm(wasmMatmul, A, B, C, args);
-    return;
+    return matmulWasm(wasmMatmul, A, B, C, args, bias);
   }
   if (m >= 8 && n >= 8 && k >= 4 && !(C instanceof Float64Array)) {
     const mp = Math.ceil(m / 4) * 4 * k, np = Math.ceil(n / 4) * 4 * k;
@@ -442,7 +473,7 @@ export function matmul(args: KernelArgs['matmul']): void {
       if (t === 0 || bOffsets[t] !== bOffsets[t - 1]) packRows(B, bOffsets[t], n, k, !transB, packB);
       mmPacked(packA, packB, C, t * m * n, m, k, n);
     }
-    return;
+    return false;
   }
 
   // NT (both operands read along k) is the fastest kernel; other layouts transpose into
@@ -467,4 +498,5 @@ export function matmul(args: KernelArgs['matmul']): void {
     else if (aRowMajor) mmNN(Ax, ax, B, bo, C, co, m, k, n);
     else mmTN(A, ao, B, bo, C, co, m, k, n);
   }
+  return false;
 }

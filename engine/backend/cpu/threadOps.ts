@@ -44,6 +44,12 @@ export const REDUCE_LIST: ReduceOp[] = ['sum', 'mean', 'prod', 'max', 'min'];
 export const OP_UNARY = 0, OP_BINARY = 1, OP_REDUCE = 2, OP_ADAM = 3, OP_SGD = 4, OP_WHERE = 5, OP_ADAM_MULTI = 6;
 /** Matmul operand packing (pack.ts); numbers 8–15 are the matmul's. */
 export const OP_PACK = 8;
+/**
+ * A linear layer's bias added to a product's rows where its chunk wrote them (linear.ts): units
+ * are the product's 8-column panels (OP_BIAS_COLS) or 4-row panels (OP_BIAS_ROWS); the
+ * constants sit from BIAS_SLOT on, clear of OP_PACK's, which the same job uses.
+ */
+export const OP_BIAS_COLS = 9, OP_BIAS_ROWS = 10, BIAS_SLOT = 40;
 
 /**
  * Job constants a kernel may use (float64 slots of the params block; a fused program takes up
@@ -130,6 +136,20 @@ JS_OPS[OP_SGD] = (V, p, u0, u1) => {
   for (let i = 0; i < SGD_CONSTS; i++) c.push(p[5 + i]);
   sgdRange(M, p[0] | 0, M, p[1] | 0, p[2] < 0 ? null : M, p[2] | 0, u0 * U, Math.min(n, u1 * U), c);
 };
+
+/** C[r, c0:c1] += bias[c0:c1] over rows [r0, r1), with the add's SIMD rows (the same results as the add kernel). */
+function biasBlock(M: Float32Array, p: Float64Array, r0: number, r1: number, c0: number, c1: number): void {
+  const c = p[BIAS_SLOT] | 0, ldc = p[BIAS_SLOT + 1] | 0, b = p[BIAS_SLOT + 4] | 0, len = c1 - c0;
+  for (let r = r0; r < r1; r++) {
+    const o = c + r * ldc + c0;
+    if (!simdRow('add', M, o, o, 1, b + c0, 1, len)) BINARY.add(M, o, M, o, 1, M, b + c0, 1, len);
+  }
+}
+
+/** [.. BIAS_SLOT: c, ldc, m, n, bias] (float32 offsets): units are 8-column panels of C. */
+JS_OPS[OP_BIAS_COLS] = (V, p, u0, u1) => biasBlock(V.f32, p, 0, p[BIAS_SLOT + 2] | 0, 8 * u0, Math.min(p[BIAS_SLOT + 3] | 0, 8 * u1));
+/** The same constants: units are 4-row panels of C. */
+JS_OPS[OP_BIAS_ROWS] = (V, p, u0, u1) => biasBlock(V.f32, p, 4 * u0, Math.min(p[BIAS_SLOT + 2] | 0, 4 * u1), 0, p[BIAS_SLOT + 3] | 0);
 
 /** [src, rows, k, trans, dst, w] (float32 offsets): units are w-row panels of op(src). */
 JS_OPS[OP_PACK] = (V, p, u0, u1) => packRows(V.f32, p[0] | 0, p[1] | 0, p[2] | 0, p[3] !== 0, V.f32, p[5] | 0, p[4] | 0, u0, u1);

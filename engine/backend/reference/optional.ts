@@ -1,7 +1,8 @@
 /**
  * Reference versions of the optional kernels (backend/types.ts OptionalKernelArgs): the
  * direct convolution and its weight gradient as plain loop nests over every output and
- * tap, and the fused cross-entropy pair row by row. Like kernels.ts: obvious, not fast.
+ * tap, the fused cross-entropy pair row by row, and the linear layer's product plus bias.
+ * Like kernels.ts: obvious, not fast.
  */
 import type { TypedArray } from '../../core/dtype.ts';
 import type { BackendBuffer, OptionalKernelArgs } from '../types.ts';
@@ -47,6 +48,15 @@ export const REFERENCE_OPTIONAL: Kernels = {
                 }
             O[((o * a.c + c) * a.kh + ki) * a.kw + kj] = s;
           }
+  },
+  linear({ x, weight, bias, out, m, k, n }) {
+    const X = d(x), W = d(weight), B = bias ? d(bias) : null, O = d(out);
+    for (let i = 0; i < m; i++)
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let p = 0; p < k; p++) s += X[i * k + p] * W[j * k + p];
+        O[i * n + j] = B ? s + B[j] : s;
+      }
   },
   crossEntropy({ logits, target, out, outer, n, inner }) {
     const X = d(logits), T = d(target), O = d(out);

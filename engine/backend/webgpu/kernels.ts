@@ -52,6 +52,8 @@ export const WEBGPU_KERNELS: KernelTable<GpuKernelRows> = {
   // Cross-entropy runs as softmax + gather on this backend (ops/crossentropy.ts composes it).
   crossEntropy: null,
   crossEntropyGrad: null,
+  // A linear layer runs as matmul, then the bias add (nn/functional.ts linear).
+  linear: null,
   // Multi-tensor optimizer steps: as few dispatches as the binding limit allows when the tensors sit in arenas (optim.ts).
   adamMulti: (a, cfg) => adamMultiLaunches(a, cfg.maxBindings) ?? perTensor('adamMulti', a),
   sgdMulti: (a, cfg) => sgdMultiLaunches(a, cfg.maxBindings) ?? perTensor('sgdMulti', a),
