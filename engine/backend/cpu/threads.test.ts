@@ -30,6 +30,11 @@ function workload(): Float32Array[] {
   const buf = (x: Tensor) => x._storage.buf;
   backend('cpu').run('adam', { param: buf(p), grad: buf(g), m: buf(m), v: buf(v), vMax: null, lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: false, step: 2, maximize: false });
   out.push(p.dataSync() as Float32Array, v.dataSync() as Float32Array);
+  // An add in place, split in chunks at 2+ threads: a chunk run twice or not at all would leave elements off by one.
+  const n = 300_000, acc = t([n], 32), before = acc.dataSync().slice(), shape = [n];
+  backend('cpu').run('binary', { op: 'add', a: buf(acc), b: buf(tensor(new Float32Array(n).fill(1))), out: buf(acc), aShape: shape, bShape: shape, outShape: shape });
+  const after = acc.dataSync();
+  expect(after.every((x, i) => x === Math.fround(before[i]! + 1))).toBe(true);
   return out;
 }
 
