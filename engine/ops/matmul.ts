@@ -77,11 +77,8 @@ export const LINEAR_OP: OpDef<void> = {
   forward(be, [x, w, b], out) {
     runOptional(be, 'linear', { x: x._storage.buf, weight: w._storage.buf, bias: b ? b._storage.buf : null, out, m: x.shape[0], k: x.shape[1], n: w.shape[0] });
   },
-  grad: (g, [x, w, b]) => [
-    x.requiresGrad ? apply(MATMUL_OP, [g, w], { transA: false, transB: false }) : null,
-    w.requiresGrad ? apply(MATMUL_OP, [g, x], { transA: true, transB: false }) : null,
-    b?.requiresGrad ? sumTo(g, b.shape) : null,
-  ],
+  // The product's rule itself (x·Wᵀ), then the add's for the bias: the unfused path's gradients by construction.
+  grad: (g, [x, w, b], out) => [...MATMUL_OP.grad!(g, [x, w], out, { transA: false, transB: true }), b?.requiresGrad ? sumTo(g, b.shape) : null],
 };
 
 /**
