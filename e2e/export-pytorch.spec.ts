@@ -24,7 +24,16 @@ test('export a trained project as a PyTorch project zip', async ({ page }) => {
   expect(strFromU8(files['data.py']!)).toContain("generated 'xor' dataset");
   expect(strFromU8(files['train.py']!)).toContain('EPOCHS = 3');
 
-  // The code view names the same data.
+  // The code view names the same data. Monaco draws only the lines in view, and the data
+  // section lies below the model: find it, as a reader would (Ctrl+F scrolls to the match).
   await page.getByRole('button', { name: 'Code', exact: true }).click();
-  await expect(page.getByRole('complementary', { name: 'Code' })).toContainText("The 'xor' 2-D dataset");
+  const panel = page.getByRole('complementary', { name: 'Code' });
+  const lines = panel.getByTestId('code-editor').locator('.view-lines');
+  await expect(lines).toContainText('class Model(nn.Module)');
+  await lines.locator('.view-line').first().click();
+  await expect(panel.locator('.monaco-editor.focused')).toHaveCount(1);
+  await page.keyboard.press('Control+F');
+  await page.keyboard.type("The 'xor' 2-D dataset");
+  await page.keyboard.press('Enter');
+  await expect(lines).toContainText("The 'xor' 2-D dataset");
 });
