@@ -5,7 +5,10 @@
  * prints the median step time at both counts and their ratio, each round's times, each
  * kernel's mean milliseconds per step at both counts, the speedup, and the time outside
  * kernels (autograd, dispatch, allocation — JavaScript on the calling thread at any count),
- * and the cores' ceiling around each round (bench/ceiling.ts) with the speedup's share of it.
+ * and the cores' ceiling around each round (bench/ceiling.ts) with the speedup's share of it,
+ * and where the 2-thread step's time goes on each thread (pool.ts setPoolTiming): the calling
+ * thread's chunks, writing and publishing jobs, waiting at joins and everything else (its
+ * serial JavaScript and the kernels too small to split), and the pool thread's chunks.
  * Per-kernel rows are keyed by kernel, output size and op (`--by kernel` merges them).
  *
  *   npx tsx bench/profile-threads.ts lenet-train [steps] [--rounds 6] [--by kernel] [--compiled]
@@ -24,6 +27,8 @@ import { ENTRIES, Inputs } from './harness.ts';
 import type { EntryId, Workload } from './harness.ts';
 import { flowgradImpl } from './flowgrad.ts';
 import { poolCeiling } from './ceiling.ts';
+import { setPoolTiming, takePoolTimes } from '../engine/backend/cpu/pool.ts';
+import type { PoolTimes } from '../engine/backend/cpu/pool.ts';
 
 const args = process.argv.slice(2);
 const id = (args[0] ?? 'lenet-train') as EntryId;
@@ -82,6 +87,8 @@ for (const threads of [1, 2] as const) {
   for (let i = 0; i < 5; i++) await w.step();
   work.set(threads, w);
 }
+setPoolTiming(true);
+const split: (PoolTimes & { stepMs: number })[] = [];
 const perStep: Record<number, { total: number; rounds: number[]; ceilings: number[]; kernels: Map<string, { ms: number; calls: number }> }> = {
   1: { total: 0, rounds: [], ceilings: [], kernels: new Map() },
   2: { total: 0, rounds: [], ceilings: [], kernels: new Map() },
@@ -92,10 +99,13 @@ for (let r = 0; r < rounds; r++) {
     times.clear();
     // The cores' ceiling (bench/ceiling.ts) just before and after the round (its jobs bypass the kernel table).
     const before = poolCeiling() ?? NaN;
+    takePoolTimes();
     const t0 = performance.now();
     for (let i = 0; i < steps; i++) await work.get(threads)!.step();
     const row = perStep[threads]!;
     row.rounds.push((performance.now() - t0) / steps);
+    const pt = takePoolTimes();
+    if (threads === 2 && pt) split.push({ ...pt, stepMs: row.rounds[row.rounds.length - 1]! });
     row.ceilings.push((before + (poolCeiling() ?? NaN)) / 2);
     for (const [k, v] of times) {
       const e = row.kernels.get(k) ?? { ms: 0, calls: 0 };
@@ -118,6 +128,17 @@ console.log(`  per round (1 / 2 threads): ${one.rounds.map((v, i) => `${v.toFixe
 const ceilings = one.ceilings.map((c, i) => two.ceilings[i]! / c);
 const shares = ceilings.map((c, i) => one.rounds[i]! / two.rounds[i]! / c);
 console.log(`  the cores' ceiling per round (independent products, 2t/1t): ${ceilings.map((c) => c.toFixed(2)).join(' ')}; speedup / ceiling: median ${(100 * median(shares)).toFixed(0)}%`);
+if (split.length) {
+  // Per step, median over rounds of each figure.
+  const med = (f: (t: PoolTimes & { stepMs: number }) => number) => median(split.map(f));
+  const callerUs = med((t) => (1000 * t.callerMs) / Math.max(1, t.callerCalls)), helperUs = med((t) => (1000 * t.helperMs) / Math.max(1, t.helperCalls));
+  const share = med((t) => t.callerCalls / Math.max(1, t.callerCalls + t.helperCalls));
+  const per = (f: (t: PoolTimes) => number) => med((t) => f(t) / steps);
+  const rest = med((t) => t.stepMs - (t.callerMs + t.recordMs + t.joinMs) / steps);
+  console.log(`  the 2-thread step on each thread, ms per step (median over rounds), ${per((t) => t.jobs).toFixed(1)} split jobs a step:`);
+  console.log(`    calling thread: chunks ${per((t) => t.callerMs).toFixed(3)} (${(100 * share).toFixed(0)}% of the calls, ${callerUs.toFixed(1)} µs each), writing and publishing jobs ${per((t) => t.recordMs).toFixed(3)}, waiting at joins ${per((t) => t.joinMs).toFixed(3)}, the rest (serial JavaScript, kernel set-up, kernels too small to split) ${rest.toFixed(3)}`);
+  console.log(`    pool thread: chunks ${per((t) => t.helperMs).toFixed(3)} (${helperUs.toFixed(1)} µs a call), idle ${med((t) => t.stepMs - t.helperMs / steps).toFixed(3)}`);
+}
 console.log('  kernel rows: mean ms per step over all rounds');
 console.log(`${'kernel'.padEnd(30)} ${'1 thread'.padStart(8)} ${'2'.padStart(8)}  speedup  calls/step`);
 const keys = [...new Set([...one.kernels.keys(), ...two.kernels.keys()])].filter((k) => Math.max(ms(one.kernels, k), ms(two.kernels, k)) >= 0.01).sort((a, b) => ms(two.kernels, b) - ms(two.kernels, a));

@@ -10,9 +10,10 @@
  * The calling thread takes the first range and then waits: Atomics.wait where the host
  * allows it (workers, Node), a spin on a browser main thread (the bench page), which may not block.
  */
+import { now } from '../../core/host.ts';
 import { canShareMemory, threadHost } from '../../core/threads.ts';
 import type { ThreadHandle } from '../../core/threads.ts';
-import { CALL_INTS, CALLS, CHUNKS, CLAIM, CTRL_INTS, DONE, EXIT, GEN, KIND_JS, KIND_MM, KIND_MMP, MAX_CALLS, MAX_CHUNKS, MAX_THREADS, HELPED, NCHUNKS, SPIN, tagOf, work } from './threadLoop.ts';
+import { CALL_INTS, CALLS, CHUNKS, CLAIM, CTRL_INTS, DONE, EXIT, GEN, KIND_JS, KIND_MM, KIND_MMP, MAX_CALLS, MAX_CHUNKS, MAX_THREADS, HELPED, NCHUNKS, SPIN, STATS, STATS_CALLER, TIMING, tagOf, work } from './threadLoop.ts';
 import type { Kernels, ThreadInit } from './threadLoop.ts';
 import { JS_OPS, PARAM_SLOTS, viewsOf } from './threadOps.ts';
 import type { Views } from './threadOps.ts';
@@ -75,6 +76,35 @@ export function helpedChunks(): number {
   return pool ? Atomics.load(pool.ctrl, HELPED) : 0;
 }
 
+/**
+ * Where split jobs' time goes, for profiling (bench/profile-threads.ts), since the last take:
+ * the chunks the pool threads and the calling thread ran (milliseconds, and micro-kernel calls
+ * out of the jobs' `calls`), and the caller's time writing and publishing the call lists and
+ * waiting at joins.
+ */
+export interface PoolTimes { jobs: number; calls: number; helperMs: number; helperCalls: number; callerMs: number; callerCalls: number; recordMs: number; joinMs: number }
+let timing: { jobs: number; calls: number; recordMs: number; joinMs: number } | null = null;
+
+/** Starts (or stops) timing split jobs; off by default, since it reads the clock around every chunk. */
+export function setPoolTiming(on: boolean): void {
+  timing = on ? { jobs: 0, calls: 0, recordMs: 0, joinMs: 0 } : null;
+  if (!pool) return;
+  for (const i of [STATS, STATS + 1, STATS + STATS_CALLER, STATS + STATS_CALLER + 1]) Atomics.store(pool.ctrl, i, 0);
+  Atomics.store(pool.ctrl, TIMING, on ? 1 : 0);
+}
+
+/** The split jobs' times since the last call (or since timing started), then zero; null when timing is off or there is no pool. */
+export function takePoolTimes(): PoolTimes | null {
+  if (!timing || !pool) return null;
+  const c = pool.ctrl, take = (i: number) => Atomics.exchange(c, i, 0);
+  const t: PoolTimes = {
+    jobs: timing.jobs, calls: timing.calls, recordMs: timing.recordMs, joinMs: timing.joinMs,
+    helperMs: take(STATS) / 1e4, helperCalls: take(STATS + 1), callerMs: take(STATS + STATS_CALLER) / 1e4, callerCalls: take(STATS + STATS_CALLER + 1),
+  };
+  timing = { jobs: 0, calls: 0, recordMs: 0, joinMs: 0 };
+  return t;
+}
+
 const direct: Sink | null = wasmMatmul && {
   mm: (q) => wasmMatmul!.mm(q),
   mmp: (a, b, c, mp, np, k, bRow) => wasmMatmul!.mmPacked(a, b, c, mp, np, k, bRow),
@@ -135,6 +165,7 @@ export function setThreads(n: number): Promise<number> {
       return 1;
     }
     pool = { size: want, threads: want, ctrl: new Int32Array(ctrl), handles, canWait: canBlock() };
+    if (timing) Atomics.store(pool.ctrl, TIMING, 1);
     params = new Float64Array(sharedParams);
     return want;
   });
@@ -193,6 +224,7 @@ export function parallel(units: number, work0: number, emit: (sink: Sink, u0: nu
   const n = p ? Math.min(units, p.threads * CHUNKS_PER_THREAD, Math.floor(work0 / MIN_WORK), MAX_CHUNKS) : 1;
   if (!p || p.threads < 2 || n < 2) { emit(direct!, 0, units); return false; }
   const { ctrl } = p;
+  const t0 = timing ? now() : 0;
   const rec = new Recorder(ctrl);
   for (let c = 0, u0 = 0; c < n; c++) {
     ctrl[CHUNKS + c] = rec.count;
@@ -212,13 +244,21 @@ export function parallel(units: number, work0: number, emit: (sink: Sink, u0: nu
   Atomics.store(ctrl, GEN, gen);
   Atomics.notify(ctrl, GEN);
   const ks: Kernels = { ...wasmMatmul!.kernels(), js: runJs };
+  const t1 = timing ? now() : 0;
   work(ctrl, ks, gen, false);
+  const t2 = timing ? now() : 0;
   let v = Atomics.load(ctrl, DONE);
   // Spin briefly (the last chunk is usually nearly done), then sleep where this thread may block.
   for (let spins = 0; v !== n && (spins < SPIN || !p.canWait); spins++) v = Atomics.load(ctrl, DONE);
   while (v !== n) {
     Atomics.wait(ctrl, DONE, v);
     v = Atomics.load(ctrl, DONE);
+  }
+  if (timing) {
+    timing.jobs++;
+    timing.calls += rec.count;
+    timing.recordMs += t1 - t0;
+    timing.joinMs += now() - t2;
   }
   return true;
 }

@@ -10,8 +10,9 @@
  * results, since chunks cover disjoint outputs.
  * A job may also be a JavaScript kernel over tensors in the shared memory (threadOps.ts):
  * its calls are (op, u0, u1) and its constants sit in the shared params block.
- * This file imports only the kernels, so a Node worker or a browser worker loads it alone.
+ * This file imports only the kernels (and the clock), so a Node worker or a browser worker loads it alone.
  */
+import { now } from '../../core/host.ts';
 import { JS_OPS, PARAM_SLOTS, viewsOf } from './threadOps.ts';
 import { useWasmPack } from './pack.ts';
 import type { WasmPack } from './pack.ts';
@@ -33,7 +34,13 @@ export const CHUNKS = 16;
 export const CALLS = CHUNKS + MAX_CHUNKS + 1;
 /** One call: kind (0 mm, 1 mmp, 2 a JavaScript kernel) then its arguments, padded to a fixed stride. */
 export const CALL_INTS = 12, MAX_CALLS = 8192;
-export const CTRL_INTS = CALLS + CALL_INTS * MAX_CALLS;
+/**
+ * Profiling only (pool.ts setPoolTiming): TIMING is 1 while threads time their chunks, into
+ * the counters at STATS: [chunk time in 0.1 µs, calls] for the pool threads, and 16 ints
+ * (a cache line) further on for the calling thread, apart from each other and from the claim word.
+ */
+export const TIMING = 6, STATS = (CALLS + CALL_INTS * MAX_CALLS + 15) & ~15, STATS_CALLER = 16;
+export const CTRL_INTS = STATS + 2 * STATS_CALLER;
 export const KIND_MM = 0, KIND_MMP = 1, KIND_JS = 2, MAX_THREADS = 64;
 /**
  * Polls of GEN (and of DONE at a join) before a thread sleeps in Atomics.wait: 0.2–0.35 ms on
@@ -61,6 +68,15 @@ function runCalls(ctrl: Int32Array, k: Kernels, start: number, end: number): voi
   }
 }
 
+/** runCalls, adding its time and call count to the helpers' or the caller's STATS counters. */
+function timedCalls(ctrl: Int32Array, k: Kernels, start: number, end: number, helper: boolean): void {
+  const t0 = now();
+  runCalls(ctrl, k, start, end);
+  const at = STATS + (helper ? 0 : STATS_CALLER);
+  Atomics.add(ctrl, at, Math.round((now() - t0) * 1e4));
+  Atomics.add(ctrl, at + 1, end - start);
+}
+
 /** Claims and runs chunks of job `gen` until none is left (or the job is over); wakes the caller on the last. */
 export function work(ctrl: Int32Array, k: Kernels, gen: number, helper: boolean): void {
   const tag = tagOf(gen), n = Atomics.load(ctrl, NCHUNKS);
@@ -70,7 +86,8 @@ export function work(ctrl: Int32Array, k: Kernels, gen: number, helper: boolean)
     const c = v & (MAX_CHUNKS - 1);
     if (c >= n) return;
     if (Atomics.compareExchange(ctrl, CLAIM, v, v + 1) !== v) continue;
-    runCalls(ctrl, k, ctrl[CHUNKS + c], ctrl[CHUNKS + c + 1]);
+    if (ctrl[TIMING]) timedCalls(ctrl, k, ctrl[CHUNKS + c], ctrl[CHUNKS + c + 1], helper);
+    else runCalls(ctrl, k, ctrl[CHUNKS + c], ctrl[CHUNKS + c + 1]);
     if (helper) Atomics.add(ctrl, HELPED, 1);
     if (Atomics.add(ctrl, DONE, 1) === n - 1) Atomics.notify(ctrl, DONE);
   }

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { nodeThreadHost } from '../../cli/nodeThreads.ts';
 import { F, cast, compile, gather, getThreads, nn, optim, scatterAdd, setBackend, setThreadHost, setThreads, tensor, where, zeros } from '../../index.ts';
 import type { Tensor } from '../../index.ts';
-import { helpedChunks, threadedJobs } from './pool.ts';
+import { helpedChunks, setPoolTiming, takePoolTimes, threadedJobs } from './pool.ts';
 import { backend } from '../registry.ts';
 import { spatialJobs } from './threadedSpatial.ts';
 import { threadedKernelJobs } from './threaded.ts';
@@ -125,6 +125,34 @@ describe('threaded CPU kernels', () => {
     } finally {
       delete g.crossOriginIsolated;
     }
+  });
+
+  it('time split jobs for the profiler when asked: each call once, on the pool thread or the caller', async () => {
+    setThreadHost(nodeThreadHost);
+    expect(await setThreads(2)).toBe(2);
+    const product = () => t([300, 260], 1).matmul(t([260, 310], 2)).dataSync();
+    expect(takePoolTimes()).toBeNull();
+    setPoolTiming(true);
+    try {
+      takePoolTimes();
+      const jobs = threadedJobs();
+      product();
+      const times = takePoolTimes()!;
+      expect(times.jobs).toBe(threadedJobs() - jobs);
+      expect(times.jobs).toBeGreaterThan(0);
+      expect(times.callerCalls + times.helperCalls).toBe(times.calls);
+      expect(times.callerCalls).toBeGreaterThan(0);
+      expect(times.callerMs).toBeGreaterThan(0);
+      expect(Math.min(times.helperMs, times.recordMs, times.joinMs)).toBeGreaterThanOrEqual(0);
+      expect(takePoolTimes()!.calls).toBe(0);
+    } finally {
+      setPoolTiming(false);
+    }
+    // Off again: the threads stop counting.
+    product();
+    setPoolTiming(true);
+    expect(takePoolTimes()).toMatchObject({ jobs: 0, calls: 0, callerCalls: 0, helperCalls: 0 });
+    setPoolTiming(false);
   });
 
   it('give bit-identical kernels and training at 1, 2 and 3 threads', async () => {
