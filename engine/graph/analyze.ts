@@ -115,6 +115,7 @@ export function analyzeGraph(graph: GraphJSON): GraphAnalysis {
   const nodeShape: (Shape | null)[] = new Array<Shape | null>(n).fill(null);
   const nodeParams: (number | null)[] = new Array<number | null>(n).fill(null);
   const nodeFlops: (number | null)[] = new Array<number | null>(n).fill(null);
+  const nodeProducts: ([number, number][] | undefined)[] = new Array<[number, number][] | undefined>(n);
   for (const i of topo) {
     const spec = specs[i];
     const a = attrs[i];
@@ -126,6 +127,7 @@ export function analyzeGraph(graph: GraphJSON): GraphAnalysis {
       nodeShape[i] = spec.inferShape(ctx);
       nodeParams[i] = spec.params(ctx).reduce((sum, p) => sum + numel(p.shape), 0);
       nodeFlops[i] = spec.flops(ctx);
+      if (spec.products) nodeProducts[i] = spec.products(ctx);
     } catch (e) {
       nodeShape[i] = null;
       const attr = e instanceof ShapeError ? e.attr : undefined;
@@ -165,6 +167,7 @@ export function analyzeGraph(graph: GraphJSON): GraphAnalysis {
   const shapes: Record<string, Shape | null> = {};
   const params: Record<string, number> = {};
   const flops: Record<string, number> = {};
+  const products: Record<string, [number, number][]> = {};
   let totalParams = 0;
   let totalFlops = 0;
   const acts = new Array<number>(n).fill(0); // values per sample, for the memory estimate
@@ -172,6 +175,7 @@ export function analyzeGraph(graph: GraphJSON): GraphAnalysis {
     shapes[node.id] = nodeShape[i]!;
     params[node.id] = nodeParams[i] ?? 0;
     flops[node.id] = nodeFlops[i] ?? 0;
+    if (nodeProducts[i]) products[node.id] = nodeProducts[i]!;
     if (!unused[i]) {
       totalParams += nodeParams[i] ?? 0;
       totalFlops += nodeFlops[i] ?? 0;
@@ -187,6 +191,6 @@ export function analyzeGraph(graph: GraphJSON): GraphAnalysis {
   const order = topo.filter((i) => fromInput[i] && toLoss[i]).map((i) => nodes[i]!.id);
   return {
     ok: !issues.some((x) => x.severity === 'error'),
-    issues, shapes, edgeShapes, params, flops, totalParams, totalFlops, order,
+    issues, shapes, edgeShapes, params, flops, products, totalParams, totalFlops, order,
   };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LAYERS, checkAttrs, defaultAttrs, getLayer, resolveAttrs } from './catalog.ts';
 import { ShapeError } from './shapes.ts';
+import { LAYER_CASES } from '../test/graph/layerCases.ts';
 import type { Attrs, LayerSpec, Shape } from './types.ts';
 
 const layer = (type: string): LayerSpec => {
@@ -126,6 +127,22 @@ describe('shape rules', () => {
     expect(layer('Dense').flops(ctx('Dense', [['N', 3]], { units: 5 }))).toBe(30);
     expect(layer('Dense').flops(ctx('Dense', [['N', 4, 3]], { units: 5 }))).toBe(120);
     expect(shapeError(() => infer('Dense', [['N']])).message).toMatch(/Dense: input \[N\] has no feature dimension/);
+  });
+
+  it('LSTM and GRU list their products (the input projection, then one a step), summing to their FLOPs', () => {
+    for (const [type, gates] of [['LSTM', 4], ['GRU', 3]] as const) {
+      const c = ctx(type, [['N', 20, 3]], { hiddenSize: 8 });
+      expect(layer(type).products!(c)).toEqual([[2 * 20 * gates * 8 * 3, 1], [2 * gates * 8 * 8, 20]]);
+      expect(layer(type).products!(c).reduce((sum, [f, count]) => sum + f * count, 0)).toBe(layer(type).flops(c));
+    }
+    // Every layer that lists its products accounts for all of its FLOPs (on its test case).
+    const listing = LAYERS.filter((x) => x.products);
+    expect(listing.length).toBeGreaterThanOrEqual(2);
+    for (const l of listing) {
+      const k = LAYER_CASES[l.type as keyof typeof LAYER_CASES];
+      const c = ctx(l.type, [['N', ...k.input]], k.attrs);
+      expect(l.products!(c).reduce((sum, [f, count]) => sum + f * count, 0), l.type).toBe(l.flops(c));
+    }
   });
 
   it('activations and Dropout keep the shape', () => {

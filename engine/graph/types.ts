@@ -136,6 +136,13 @@ export interface LayerSpec {
   params(ctx: ShapeContext): ParamSpec[];
   /** Forward multiply-adds ×2 per sample (batch dimension excluded). */
   flops(ctx: ShapeContext): number;
+  /**
+   * flops(ctx) as the separate matrix products the layer runs, [FLOPs per sample of one, how
+   * many] (summing to flops(ctx)); absent: one kernel of all of them. A recurrent layer runs
+   * one small product per step however long the sequence, and whether the CPU pool splits
+   * a product depends on its own size (train/replicas/plan.ts, Auto's thread plan).
+   */
+  products?(ctx: ShapeContext): [flops: number, count: number][];
 }
 
 export type IssueCode =
@@ -175,6 +182,8 @@ export interface GraphAnalysis {
   edgeShapes: Record<string, Shape | null>;
   params: Record<string, number>;
   flops: Record<string, number>;
+  /** The products of the nodes whose layer lists them (LayerDef.products); absent for the others. */
+  products?: Record<string, [flops: number, count: number][]>;
   totalParams: number;
   totalFlops: number;
   /** Topological order of the nodes on a path from an Input to the Loss node. */

@@ -377,7 +377,7 @@ export function gemmBlocked(w: WasmMatmul, g: Gemm, packB = false): void {
  * cache, which small products do not earn back (Node, MLP step at 2 threads vs 1: 128×10·10×256
  * 34 → 77–97 µs split in two chunks; LeNet-5's 64×84·84×120 54 → 99 µs; at 2¹⁷ a chunk).
  */
-const SPLIT_MIN = 1 << 20;
+export const SPLIT_MIN = 1 << 20;
 
 /**
  * Per element, writing a product transposed (a strided JavaScript copy on one thread, after a

@@ -136,6 +136,11 @@ function recurrent<T extends 'LSTM' | 'GRU'>(type: T, gates: number, doc: string
       const { l, f, h } = dims(ctx);
       return 2 * l * gates * h * (f + h);
     },
+    // The input projection of every step at once (nn/recurrent.ts), then one product a step.
+    products(ctx) {
+      const { l, f, h } = dims(ctx);
+      return [[2 * l * gates * h * f, 1], [2 * gates * h * h, l]];
+    },
   };
 }
 

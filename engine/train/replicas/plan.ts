@@ -9,6 +9,7 @@ import type { GraphJSON } from '../../graph/types.ts';
 import type { GraphAnalysis } from '../../graph/types.ts';
 import type { TrainConfig } from '../../project/config.ts';
 import { MIN_WORK } from '../../backend/cpu/pool.ts';
+import { SPLIT_MIN } from '../../backend/cpu/matmul.ts';
 import { replicaRefusal } from './safety.ts';
 
 export type ThreadMode = 'auto' | 'kernel' | 'replicas';
@@ -18,16 +19,34 @@ export const THREAD_MODES: readonly ThreadMode[] = ['auto', 'kernel', 'replicas'
 export interface ParallelPlan { threads: number; replicas: number; why: string }
 
 /**
- * Auto's rule, from the measurements: kernel threads where most of a step's work is in layers
- * big enough for the pool to split (MIN_WORK multiply-adds per thread: the MLP and LeNet-5,
- * where they were faster than replicas); replicas where it is not (small layers, recurrences:
- * the pool would leave them on one thread) and the step does enough work per parameter for
- * the weight copy and the gradient sum to be a small part of it.
+ * Auto's rule, from the measurements (docs/ARCHITECTURE.md): kernel threads where most of a
+ * step's work is in kernels big enough for the pool to split (splitFlops: the MLP and LeNet-5,
+ * where they were faster than replicas); replicas where it is not (small layers, recurrences,
+ * whose one product a step the pool leaves on one thread: the LSTM template, 1.5× faster as
+ * replicas) and the step does enough work per parameter for the weight copy and the gradient
+ * sum to be a small part of it.
  */
 export const AUTO_SPLIT_SHARE = 0.5, AUTO_WORK_PER_PARAM = 64;
 
+/**
+ * FLOPs per sample in operations the pool splits across n threads: a layer's kernel when each
+ * thread gets MIN_WORK multiply-adds (FLOPs are 2 per multiply-add), or, for a layer that lists
+ * its products (a recurrent layer's one per step), each product of at least SPLIT_MIN (smaller
+ * ones stay on one thread, matmul.ts) — an LSTM's steps are small whatever its total.
+ */
+function splitFlops(analysis: Pick<GraphAnalysis, 'flops' | 'products'>, n: number, batch: number): number {
+  const macs = (flops: number) => (flops * batch) / 2;
+  let sum = 0;
+  for (const [id, f] of Object.entries(analysis.flops)) {
+    const products = analysis.products?.[id];
+    if (!products) sum += macs(f) >= MIN_WORK * n ? f : 0;
+    else for (const [pf, count] of products) sum += macs(pf) >= Math.max(SPLIT_MIN, MIN_WORK * n) ? pf * count : 0;
+  }
+  return sum;
+}
+
 /** The plan for `workers` CPU workers (the Threads count) under `mode`. */
-export function parallelPlan(mode: ThreadMode | undefined, workers: number, graph: GraphJSON, analysis: Pick<GraphAnalysis, 'totalParams' | 'totalFlops' | 'flops'>, cfg: Pick<TrainConfig, 'batchSize' | 'mixedPrecision'>): ParallelPlan {
+export function parallelPlan(mode: ThreadMode | undefined, workers: number, graph: GraphJSON, analysis: Pick<GraphAnalysis, 'totalParams' | 'totalFlops' | 'flops' | 'products'>, cfg: Pick<TrainConfig, 'batchSize' | 'mixedPrecision'>): ParallelPlan {
   const n = Math.max(1, Math.floor(workers));
   if (n === 1) return { threads: 1, replicas: 1, why: 'one worker' };
   const m = mode ?? 'auto';
@@ -35,12 +54,11 @@ export function parallelPlan(mode: ThreadMode | undefined, workers: number, grap
   const refused = replicaRefusal(graph, cfg, false);
   if (refused) return { threads: n, replicas: 1, why: `kernel threads, not replicas: ${refused}` };
   if (m === 'replicas') return { threads: 1, replicas: n, why: 'replicas (as set)' };
-  // FLOPs are 2 per multiply-add; a layer splits when each thread gets MIN_WORK of them.
-  const splittable = Object.values(analysis.flops).filter((f) => (f * cfg.batchSize) / 2 >= MIN_WORK * n).reduce((a, b) => a + b, 0);
+  const splittable = splitFlops(analysis, n, cfg.batchSize);
   const share = splittable / Math.max(1, analysis.totalFlops);
   const perParam = (analysis.totalFlops * cfg.batchSize) / Math.max(1, analysis.totalParams);
-  if (share >= AUTO_SPLIT_SHARE) return { threads: n, replicas: 1, why: `Auto: kernel threads (${Math.round(share * 100)}% of the work in layers they split)` };
-  if (perParam >= AUTO_WORK_PER_PARAM) return { threads: 1, replicas: n, why: `Auto: replicas (only ${Math.round(share * 100)}% of the work in layers kernel threads split)` };
+  if (share >= AUTO_SPLIT_SHARE) return { threads: n, replicas: 1, why: `Auto: kernel threads (${Math.round(share * 100)}% of the work in products and kernels they split)` };
+  if (perParam >= AUTO_WORK_PER_PARAM) return { threads: 1, replicas: n, why: `Auto: replicas (only ${Math.round(share * 100)}% of the work in products and kernels that kernel threads split)` };
   // No layer the pool would split and too little work for replicas: more workers only add
   // overhead (bench:ui, the 354-parameter starter: 308K samples/s on one thread, 214K on two).
   if (splittable === 0) return { threads: 1, replicas: 1, why: 'Auto: one thread (no layer big enough to split, too little work per step for replicas)' };

@@ -122,7 +122,7 @@ describe('data-parallel replicas', () => {
     expect(drop.told).toEqual({ replicas: 1, reason: expect.stringMatching(/Dropout/) });
   }, 60_000);
 
-  it('are planned by the Threads mode: Auto keeps kernel threads where they split the work, refused graphs get them with the reason', () => {
+  it('are planned by the Threads mode: Auto keeps kernel threads where they split the work, replicas for recurrences, refused graphs get kernel threads with the reason', () => {
     const plan = (mode: 'auto' | 'kernel' | 'replicas', graph: GraphJSON, batchSize: number, workers = 2) => parallelPlan(mode, workers, graph, analyzeGraph(graph), { batchSize });
     const lenet = getTemplate('lenet5')!.build(), resnet = getTemplate('resnet')!.build();
     expect(plan('auto', lenet, 64)).toMatchObject({ threads: 2, replicas: 1, why: expect.stringMatching(/^Auto: kernel threads/) });
@@ -134,6 +134,14 @@ describe('data-parallel replicas', () => {
     const g = new GraphBuilder();
     g.chain(null, ['input', 'Input', { shape: [8, 8] }], ['c', 'Conv1d', { filters: 8, kernelSize: 3, padding: 1 }], ['r', 'ReLU'], ['f', 'Flatten'], ['d', 'Dense', { units: 2 }], ['loss', 'Loss', { loss: 'crossEntropy' }]);
     expect(plan('auto', g.build(), 64)).toMatchObject({ threads: 1, replicas: 2, why: expect.stringMatching(/^Auto: replicas/) });
+    // A recurrent layer runs one small product a step, which the pool leaves on one thread,
+    // however many FLOPs its steps add up to: replicas (the LSTM template: 2 replicas
+    // 5088 samples/s, 2 kernel threads 3428, docs/ARCHITECTURE.md). With steps big enough to
+    // split (256 units, batch 256: 67M multiply-adds a step), kernel threads again.
+    const lstm = getTemplate('lstm')!.build();
+    expect(plan('auto', lstm, 64)).toMatchObject({ threads: 1, replicas: 2, why: expect.stringMatching(/^Auto: replicas/) });
+    const wide = { ...lstm, nodes: lstm.nodes.map((n) => (n.type === 'LSTM' ? { ...n, attrs: { ...n.attrs, hiddenSize: 256 } } : n)) };
+    expect(plan('auto', wide, 256)).toMatchObject({ threads: 2, replicas: 1, why: expect.stringMatching(/^Auto: kernel threads/) });
     // A model too small for either (the starter classifier): one thread.
     expect(plan('auto', defaultGraph(), 32)).toMatchObject({ threads: 1, replicas: 1, why: expect.stringMatching(/^Auto: one thread/) });
     expect(plan('kernel', defaultGraph(), 32)).toMatchObject({ threads: 2, replicas: 1 });
