@@ -171,6 +171,11 @@ function inUse(info: EngineInfo): string {
   return `In use: ${p.replicas > 1 ? `${p.replicas} replicas × ${threads}` : threads} (${p.why})`;
 }
 
+/** Kernel threads give one worker's weights bit for bit; replicas sum shards, so to float rounding. */
+function sameResults(info: EngineInfo): string {
+  return (info.parallel?.replicas ?? 1) > 1 ? "one worker's results to float rounding (1e-6)" : 'the same results at any count';
+}
+
 /**
  * CPU workers: Auto (the cores, capped) or a count, spent as kernel threads of one engine or
  * as replicas training shards of each batch (Auto picks by the model); the hint says what ran.
@@ -181,7 +186,7 @@ function ThreadsField({ value, mode, set, disabled, info }: { value: number; mod
   const counts = [1, 2, 4, 8, 16].filter((n) => n <= Math.max(cores, 2) || n === value);
   const note = !info ? 'Checking the device…'
     : !info.crossOriginIsolated ? 'One thread: the page is not cross-origin isolated, so threads cannot share memory.'
-      : `${value > 0 ? '' : `Auto: ${info.autoThreads} of ${cores} cores. `}${inUse(info)}. CPU backend; the same results at any count.`;
+      : `${value > 0 ? '' : `Auto: ${info.autoThreads} of ${cores} cores. `}${inUse(info)}. CPU backend; ${sameResults(info)}.`;
   return (
     <>
       <div className="field">
