@@ -135,7 +135,7 @@ describe('data-parallel replicas', () => {
     g.chain(null, ['input', 'Input', { shape: [8, 8] }], ['c', 'Conv1d', { filters: 8, kernelSize: 3, padding: 1 }], ['r', 'ReLU'], ['f', 'Flatten'], ['d', 'Dense', { units: 2 }], ['loss', 'Loss', { loss: 'crossEntropy' }]);
     expect(plan('auto', g.build(), 64)).toMatchObject({ threads: 1, replicas: 2, why: expect.stringMatching(/^Auto: replicas/) });
     // A recurrent layer runs one small product a step, which the pool leaves on one thread,
-    // however many FLOPs its steps add up to: replicas (the LSTM template: 2 replicas
+    // however many FLOPs its steps add up to: replicas (the LSTM template through fit in Node: 2 replicas
     // 5088 samples/s, 2 kernel threads 3428, docs/ARCHITECTURE.md). With steps big enough to
     // split (256 units, batch 256: 67M multiply-adds a step), kernel threads again.
     const lstm = getTemplate('lstm')!.build();
