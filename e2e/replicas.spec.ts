@@ -47,7 +47,7 @@ test('Threads = 2 as replicas trains the MLP on the CPU to the one-worker weight
   const two = await trainMlp(browser, baseURL, 2, 'replicas');
   expect(one.info).toMatch(/In use: 1 thread/);
   expect(two.info).toMatch(/In use: 2 replicas × 1 thread/);
-  expect(two.info).toMatch(/one worker's results to float rounding/);
+  expect(two.info).toMatch(/results match one worker's to float rounding/);
   expect(one.info).toMatch(/the same results at any count/);
   expect(one.weights.length).toBe(1218);
   expect(two.weights.length).toBe(one.weights.length);

@@ -173,7 +173,7 @@ function inUse(info: EngineInfo): string {
 
 /** Kernel threads give one worker's weights bit for bit; replicas sum shards, so to float rounding. */
 function sameResults(info: EngineInfo): string {
-  return (info.parallel?.replicas ?? 1) > 1 ? "one worker's results to float rounding (1e-6)" : 'the same results at any count';
+  return (info.parallel?.replicas ?? 1) > 1 ? "results match one worker's to float rounding (1e-6)" : 'the same results at any count';
 }
 
 /**

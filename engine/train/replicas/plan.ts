@@ -57,8 +57,8 @@ export function parallelPlan(mode: ThreadMode | undefined, workers: number, grap
   const splittable = splitFlops(analysis, n, cfg.batchSize);
   const share = splittable / Math.max(1, analysis.totalFlops);
   const perParam = (analysis.totalFlops * cfg.batchSize) / Math.max(1, analysis.totalParams);
-  if (share >= AUTO_SPLIT_SHARE) return { threads: n, replicas: 1, why: `Auto: kernel threads, ${Math.round(share * 100)}% of the work being in kernels they split` };
-  if (perParam >= AUTO_WORK_PER_PARAM) return { threads: 1, replicas: n, why: `Auto: replicas, only ${Math.round(share * 100)}% of the work being in kernels that kernel threads split` };
+  if (share >= AUTO_SPLIT_SHARE) return { threads: n, replicas: 1, why: `Auto: kernel threads, which split ${Math.round(share * 100)}% of the work` };
+  if (perParam >= AUTO_WORK_PER_PARAM) return { threads: 1, replicas: n, why: `Auto: replicas, since kernel threads would split only ${Math.round(share * 100)}% of the work` };
   // No layer the pool would split and too little work for replicas: more workers only add
   // overhead (bench:ui, the 354-parameter starter: 308K samples/s on one thread, 214K on two).
   if (splittable === 0) return { threads: 1, replicas: 1, why: 'Auto: one thread (no layer big enough to split, too little work per step for replicas)' };
