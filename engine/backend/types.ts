@@ -83,6 +83,9 @@ export type KernelName = keyof KernelArgs;
 /** Geometry of a stride-1, one-group convolution: x [n, c, h, w] ⊛ weight [o, c, kh, kw]; oh = h + 2ph − dh·(kh − 1). */
 export interface DirectConvGeometry { n: number; c: number; h: number; w: number; o: number; kh: number; kw: number; ph: number; pw: number; dh: number; dw: number }
 
+/** The geometry of average pooling (the optional avgPool2d kernels): nc planes of [h, w] into [oh, ow]. */
+export interface AvgPoolArgs { nc: number; h: number; w: number; oh: number; ow: number; kh: number; kw: number; sh: number; sw: number; ph: number; pw: number; countIncludePad: boolean }
+
 /**
  * Optional kernels: fused fast paths a backend may offer (it says which through
  * `Backend.supports`). Ops ask first and otherwise compute the same thing from the core
@@ -99,6 +102,13 @@ export interface OptionalKernelArgs {
   conv2d: DirectConvGeometry & { x: B; weight: B; bias: B | null; out: B };
   /** The weight gradient of conv2d: out [o, c, kh, kw] = Σ_{n, oy, ox} dy[n, o, oy, ox]·x[n, c, oy − ph + ki·dh, ox − pw + kj·dw]. */
   conv2dWeightGrad: DirectConvGeometry & { x: B; dy: B; out: B };
+  /**
+   * Average pooling of nc planes [h, w] into [oh, ow], dilation 1, zero padding: each window's
+   * in-bounds sum over kh·kw (countIncludePad) or over its in-bounds count.
+   */
+  avgPool2d: AvgPoolArgs & { x: B; out: B };
+  /** Its gradient, out [nc, h, w]: each pixel's sum of dy / divisor over the windows that cover it. */
+  avgPool2dGrad: AvgPoolArgs & { dy: B; out: B };
   /** Logits viewed [outer, n, inner], int32 classes [outer, inner]: out [outer, inner] = logsumexp − logit[class]. */
   crossEntropy: { logits: B; target: B; out: B; outer: number; n: number; inner: number };
   /** Its gradient: out [outer, n, inner] = grad[outer, inner]·(softmax(logits) − onehot(class)). */

@@ -2,13 +2,15 @@
  * Convolution and pooling. Two table ops do the work: im2col (unfold image patches into
  * columns) and col2im (fold columns back, summing overlaps) — each the other's gradient.
  * conv = weight-matrix @ im2col(x) on the backend's matmul; transposed conv = col2im of
- * weightᵀ @ x; average pooling = mean over im2col columns; max pooling = gather at the
+ * weightᵀ @ x; average pooling = the backend's optional avgPool2d kernels where it has them,
+ * else the mean over im2col columns; max pooling = gather at the
  * argmax indices found by one kernel, so every gradient is itself made of table ops.
  */
 import { FlowgradError, fmtShape } from '../core/errors.ts';
 import { noGrad } from '../autograd/mode.ts';
 import type { Tensor } from '../core/tensor.ts';
-import { apply } from './op.ts';
+import type { AvgPoolArgs } from '../backend/types.ts';
+import { apply, runOptional, supports } from './op.ts';
 import type { OpDef } from './op.ts';
 import { fromValues, ones } from './creation.ts';
 import { gather, gatherInRange } from './indexing.ts';
@@ -187,16 +189,48 @@ export function maxPool2d(x: Tensor, opts: PoolOptions): Tensor {
   });
 }
 
+/** Average pooling's geometry on [N, C, H, W]: everything of AvgPoolArgs but the plane count. */
+type AvgAttrs = Omit<AvgPoolArgs, 'nc'>;
+
+const planes = (t: Tensor): number => t.shape[0] * t.shape[1];
+
+/** Average pooling on the backend's avgPool2d kernel; its gradient is the transposed kernel, and that one's is this again. */
+export const AVGPOOL_OP: OpDef<AvgAttrs> = {
+  name: 'avgPool2d',
+  shape: ([x], a) => ({ shape: [x.shape[0], x.shape[1], a.oh, a.ow], dtype: x.dtype }),
+  forward(be, [x], out, a) {
+    runOptional(be, 'avgPool2d', { x: x._storage.buf, out, nc: planes(x), ...a });
+  },
+  grad: (g, _x, _o, a) => [apply(AVGPOOL_GRAD_OP, [g], a)],
+};
+
+export const AVGPOOL_GRAD_OP: OpDef<AvgAttrs> = {
+  name: 'avgPool2dGrad',
+  shape: ([dy], a) => ({ shape: [dy.shape[0], dy.shape[1], a.h, a.w], dtype: dy.dtype }),
+  forward(be, [dy], out, a) {
+    runOptional(be, 'avgPool2dGrad', { dy: dy._storage.buf, out, nc: planes(dy), ...a });
+  },
+  grad: (gg, _dy, _o, a) => [apply(AVGPOOL_OP, [gg], a)],
+};
+
 export function avgPool2d(x: Tensor, opts: PoolOptions & { countIncludePad?: boolean }): Tensor {
   const win0 = window('avgPool2d', x, opts.kernelSize, opts.stride ?? opts.kernelSize, opts.padding ?? 0, 1);
+  const countIncludePad = opts.countIncludePad ?? true;
+  if (supports(x._storage.backend, 'avgPool2d') && (x.dtype === 'float32' || x.dtype === 'float16' || x.dtype === 'float64')) {
+    const { h, w, oh, ow, kh, kw, sh, sw, ph, pw } = win0;
+    return apply(AVGPOOL_OP, [x], { h, w, oh, ow, kh, kw, sh, sw, ph, pw, countIncludePad });
+  }
   return scope(() => {
     const [n, c, h, w] = x.shape;
-    const win = { ...win0, c: 1 };
-    const cols = apply(IM2COL_OP, [reshape(x, [n * c, 1, h, w])], win); // [N*C, kh*kw, L]
+    // Every plane of the batch as a channel of one image: one im2col (and one col2im back)
+    // for the whole batch, not one per plane; its rows are (plane, kh, kw), so the reshape
+    // sees [N*C, kh*kw, L] as a per-plane im2col would give it.
+    const win = { ...win0, c: n * c };
+    const cols = reshape(apply(IM2COL_OP, [reshape(x, [1, n * c, h, w])], win), [n * c, win0.kh * win0.kw, win0.oh * win0.ow]);
     let y: Tensor;
-    if (opts.countIncludePad ?? true) y = cols.mean(1);
+    if (countIncludePad) y = cols.mean(1);
     else {
-      const counts = noGrad(() => apply(IM2COL_OP, [ones([1, 1, h, w], { dtype: x.dtype, backend: x.backend })], win).sum(1));
+      const counts = noGrad(() => apply(IM2COL_OP, [ones([1, 1, h, w], { dtype: x.dtype, backend: x.backend })], { ...win0, c: 1 }).sum(1));
       y = cols.sum(1).div(counts);
     }
     return reshape(y, [n, c, win.oh, win.ow]);

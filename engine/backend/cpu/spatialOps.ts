@@ -9,6 +9,8 @@
  * same order, so the thread count never changes a result. Data is float32 and indices int32,
  * at float (element) offsets in the shared memory.
  */
+import { avgPoolGradPlanes, avgPoolPlanes } from './avgPool.ts';
+import type { AvgPoolGeometry } from './avgPool.ts';
 import { maxPoolPlanes } from './conv.ts';
 import type { PoolGeometry } from './conv.ts';
 import { packDy, padImages, unpackRows } from './convRows.ts';
@@ -17,6 +19,7 @@ import { gatherRows, scatterRows } from './indexing.ts';
 import type { JsOp } from './threadOps.ts';
 
 export const OP_MAXPOOL = 16, OP_GATHER_ROWS = 17, OP_SCATTER_ROWS = 18, OP_PAD_IMAGES = 19, OP_PACK_DY = 20, OP_UNPACK_ROWS = 21;
+export const OP_AVGPOOL = 22, OP_AVGPOOL_GRAD = 23;
 
 export const SPATIAL_OPS: Record<number, JsOp> = {};
 
@@ -47,6 +50,20 @@ export function maxPoolJob(p: Params, x: number, out: number, argmax: number, g:
   POOL.write(p, g);
 }
 SPATIAL_OPS[OP_MAXPOOL] = (V, p, u0, u1) => maxPoolPlanes(V.f32, p[0] | 0, V.f32, p[1] | 0, V.i32, p[2] | 0, POOL.read(p), u0, u1);
+
+const AVG = slots(['h', 'w', 'oh', 'ow', 'kh', 'kw', 'sh', 'sw', 'ph', 'pw', 'countIncludePad'], 2);
+
+/** [src, out, ...pool geometry]: units are planes; src is x (OP_AVGPOOL) or dy (OP_AVGPOOL_GRAD). */
+export function avgPoolJob(p: Params, src: number, out: number, g: AvgPoolGeometry): void {
+  p[0] = src; p[1] = out;
+  AVG.write(p, { ...g, countIncludePad: g.countIncludePad ? 1 : 0 });
+}
+const avgRead = (p: Params): AvgPoolGeometry => {
+  const g = AVG.read(p);
+  return { ...g, countIncludePad: g.countIncludePad !== 0 };
+};
+SPATIAL_OPS[OP_AVGPOOL] = (V, p, u0, u1) => avgPoolPlanes(V.f32, p[0] | 0, V.f32, p[1] | 0, avgRead(p), u0, u1);
+SPATIAL_OPS[OP_AVGPOOL_GRAD] = (V, p, u0, u1) => avgPoolGradPlanes(V.f32, p[0] | 0, V.f32, p[1] | 0, avgRead(p), u0, u1);
 
 /**
  * [out, data, idx, n, data row, zero]: units are rows (ownRows' layout); OP_GATHER_ROWS reads

@@ -1,19 +1,20 @@
 /**
- * Threaded max pooling, gather / scatter-add and cast, as threaded.ts does for elementwise
- * kernels: when the pool runs more than one thread, the operands live in the shared memory
- * (float32 data, int32 indices) and the work is big enough, a call is one job of
- * spatialOps.ts split over planes or rows; otherwise the one-thread kernel runs. Pooling
+ * Threaded max and average pooling, gather / scatter-add and cast, as threaded.ts does for
+ * elementwise kernels: when the pool runs more than one thread, the operands live in the
+ * shared memory (float32 data, int32 indices) and the work is big enough, a call is one job
+ * of spatialOps.ts split over planes or rows; otherwise the one-thread kernel runs. Pooling
  * planes and rows of their own (ownRows) cover disjoint outputs, each computed by the same
  * loop in the same order, so the thread count never changes a result. Max-pool backward is
  * a scatter-add into a copy (cast) of zeros, so all three of its passes are here.
  */
-import type { BackendBuffer, KernelArgs } from '../types.ts';
+import type { BackendBuffer, KernelArgs, OptionalKernelArgs } from '../types.ts';
 import { sharedAt } from './arena.ts';
+import { avgPool2d as avgPoolSerial, avgPool2dGrad as avgPoolGradSerial } from './avgPool.ts';
 import { maxPool2d as maxPoolSerial } from './conv.ts';
 import { ELEMENTWISE_KERNELS } from './elementwise.ts';
 import { INDEX_KERNELS, ownRows } from './indexing.ts';
 import { jobParams, parallel, worth } from './pool.ts';
-import { OP_GATHER_ROWS, OP_MAXPOOL, OP_SCATTER_ROWS, maxPoolJob, rowsJob } from './spatialOps.ts';
+import { OP_AVGPOOL, OP_AVGPOOL_GRAD, OP_GATHER_ROWS, OP_MAXPOOL, OP_SCATTER_ROWS, avgPoolJob, maxPoolJob, rowsJob } from './spatialOps.ts';
 import { THREADED_KERNELS, threadedKernelJobs } from './threaded.ts';
 
 /**
@@ -23,7 +24,7 @@ import { THREADED_KERNELS, threadedKernelJobs } from './threaded.ts';
 const READ = 16, RANDOM = 32;
 
 /** Jobs split across threads per kernel (tests check that the threaded paths ran). */
-export const spatialJobs = { maxPool2d: 0, gather: 0, scatterAdd: 0, cast: 0, convCopies: 0 };
+export const spatialJobs = { maxPool2d: 0, avgPool2d: 0, avgPool2dGrad: 0, gather: 0, scatterAdd: 0, cast: 0, convCopies: 0 };
 
 function maxPool2d(a: KernelArgs['maxPool2d']): void {
   const x = sharedAt(a.x, 'float32'), o = sharedAt(a.out, 'float32'), am = sharedAt(a.argmax, 'int32');
@@ -31,6 +32,31 @@ function maxPool2d(a: KernelArgs['maxPool2d']): void {
   if (x < 0 || o < 0 || am < 0 || !worth(work)) return maxPoolSerial(a);
   maxPoolJob(jobParams(), x, o, am, a);
   if (parallel(a.nc, work, (s, u0, u1) => s.js(OP_MAXPOOL, u0, u1))) spatialJobs.maxPool2d++;
+}
+
+/**
+ * Average pooling (op OP_AVGPOOL, src x) or its gradient (OP_AVGPOOL_GRAD, src dy) over
+ * planes as one job: null when it cannot be one (the caller runs the one-thread kernel),
+ * else whether it was split.
+ */
+function avgJob(op: number, src: BackendBuffer, out: BackendBuffer, g: OptionalKernelArgs['avgPool2d' | 'avgPool2dGrad']): boolean | null {
+  const s = sharedAt(src, 'float32'), o = sharedAt(out, 'float32');
+  const work = g.nc * g.oh * g.ow * g.kh * g.kw * READ;
+  if (s < 0 || o < 0 || !worth(work)) return null;
+  avgPoolJob(jobParams(), s, o, g);
+  return parallel(g.nc, work, (sink, u0, u1) => sink.js(op, u0, u1));
+}
+
+function avgPool2d(a: OptionalKernelArgs['avgPool2d']): void {
+  const split = avgJob(OP_AVGPOOL, a.x, a.out, a);
+  if (split === null) avgPoolSerial(a);
+  else if (split) spatialJobs.avgPool2d++;
+}
+
+function avgPool2dGrad(a: OptionalKernelArgs['avgPool2dGrad']): void {
+  const split = avgJob(OP_AVGPOOL_GRAD, a.dy, a.out, a);
+  if (split === null) avgPoolGradSerial(a);
+  else if (split) spatialJobs.avgPool2dGrad++;
 }
 
 /**
@@ -68,4 +94,4 @@ function cast(a: KernelArgs['cast']): void {
   if (threadedKernelJobs.unary > before) spatialJobs.cast++;
 }
 
-export const THREADED_SPATIAL_KERNELS = { maxPool2d, gather, scatterAdd, cast };
+export const THREADED_SPATIAL_KERNELS = { maxPool2d, avgPool2d, avgPool2dGrad, gather, scatterAdd, cast };

@@ -53,6 +53,11 @@ function spatial(): Float32Array[] {
   const a = F.maxPool2d(x, { kernelSize: 2 }), b = F.maxPool2d(x, { kernelSize: 3, stride: 2, padding: 1 });
   a.mul(t(a.shape, 12)).sum().add(b.mul(t(b.shape, 13)).sum()).backward();
   out.push(a.dataSync() as Float32Array, b.dataSync() as Float32Array, x.grad!.dataSync() as Float32Array);
+  // Average pooling, tiling and overlapping with padding (both divisors), and its gradient.
+  const v = new nn.Parameter(t([8, 12, 30, 30], 18));
+  const c = F.avgPool2d(v, { kernelSize: 2 }), e = F.avgPool2d(v, { kernelSize: 3, stride: 2, padding: 1, countIncludePad: false });
+  c.mul(t(c.shape, 19)).sum().add(e.mul(t(e.shape, 20)).sum()).backward();
+  out.push(c.dataSync() as Float32Array, e.dataSync() as Float32Array, v.grad!.dataSync() as Float32Array);
   const i = idx(96, 700, 500, 14);
   out.push(gather(t([96, 500], 15), 1, i).dataSync() as Float32Array);
   out.push(scatterAdd(zeros([96, 500]), 1, i, t([96, 700], 16)).dataSync() as Float32Array);

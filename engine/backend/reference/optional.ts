@@ -1,7 +1,7 @@
 /**
  * Reference versions of the optional kernels (backend/types.ts OptionalKernelArgs): the
  * direct convolution and its weight gradient as plain loop nests over every output and
- * tap, the fused cross-entropy pair row by row, and the linear layer's product plus bias.
+ * tap, average pooling and its gradient window by window, the fused cross-entropy pair row by row, and the linear layer's product plus bias.
  * Like kernels.ts: obvious, not fast.
  */
 import type { TypedArray } from '../../core/dtype.ts';
@@ -48,6 +48,42 @@ export const REFERENCE_OPTIONAL: Kernels = {
                 }
             O[((o * a.c + c) * a.kh + ki) * a.kw + kj] = s;
           }
+  },
+  avgPool2d(a) {
+    const X = d(a.x), O = d(a.out);
+    for (let p = 0; p < a.nc; p++)
+      for (let oy = 0; oy < a.oh; oy++)
+        for (let ox = 0; ox < a.ow; ox++) {
+          let s = 0, count = 0;
+          for (let ki = 0; ki < a.kh; ki++)
+            for (let kj = 0; kj < a.kw; kj++) {
+              const y = oy * a.sh - a.ph + ki, x = ox * a.sw - a.pw + kj;
+              if (y < 0 || y >= a.h || x < 0 || x >= a.w) continue;
+              s += X[(p * a.h + y) * a.w + x];
+              count++;
+            }
+          O[(p * a.oh + oy) * a.ow + ox] = s / (a.countIncludePad ? a.kh * a.kw : count);
+        }
+  },
+  avgPool2dGrad(a) {
+    const G = d(a.dy), O = d(a.out);
+    O.fill(0);
+    for (let p = 0; p < a.nc; p++)
+      for (let oy = 0; oy < a.oh; oy++)
+        for (let ox = 0; ox < a.ow; ox++) {
+          const inside = (ki: number, kj: number) => {
+            const y = oy * a.sh - a.ph + ki, x = ox * a.sw - a.pw + kj;
+            return y >= 0 && y < a.h && x >= 0 && x < a.w ? (p * a.h + y) * a.w + x : -1;
+          };
+          let count = 0;
+          for (let ki = 0; ki < a.kh; ki++) for (let kj = 0; kj < a.kw; kj++) if (inside(ki, kj) >= 0) count++;
+          const g = G[(p * a.oh + oy) * a.ow + ox] / (a.countIncludePad ? a.kh * a.kw : count);
+          for (let ki = 0; ki < a.kh; ki++)
+            for (let kj = 0; kj < a.kw; kj++) {
+              const at = inside(ki, kj);
+              if (at >= 0) O[at] += g;
+            }
+        }
   },
   linear({ x, weight, bias, out, m, k, n }) {
     const X = d(x), W = d(weight), B = bias ? d(bias) : null, O = d(out);

@@ -49,6 +49,9 @@ export const WEBGPU_KERNELS: KernelTable<GpuKernelRows> = {
   // Optional kernels: direct (implicit-GEMM) convolution, see conv.ts.
   conv2d: (a, cfg, temp) => (a.out.size === 0 ? [] : convLaunches('conv2d', a, cfg.matmul, temp)),
   conv2dWeightGrad: (a, cfg, temp) => (a.out.size === 0 ? [] : convLaunches('conv2dWeightGrad', a, cfg.matmul, temp)),
+  // Average pooling runs as one im2col and a mean on this backend (ops/conv.ts avgPool2d).
+  avgPool2d: null,
+  avgPool2dGrad: null,
   // Cross-entropy runs as softmax + gather on this backend (ops/crossentropy.ts composes it).
   crossEntropy: null,
   crossEntropyGrad: null,

@@ -158,6 +158,14 @@ export const LAYER_CASES: OpCase[] = [
   { name: 'maxPool2d stride/pad', fn: (x) => F.maxPool2d(x, { kernelSize: 3, stride: 2, padding: 1 }), inputs: [f([1, 2, 5, 5])] },
   { name: 'avgPool2d', fn: (x) => F.avgPool2d(x, { kernelSize: 2, stride: 1 }), inputs: [f([2, 2, 3, 4])] },
   { name: 'avgPool2d pad exclude', fn: (x) => F.avgPool2d(x, { kernelSize: 3, stride: 2, padding: 1, countIncludePad: false }), inputs: [f([1, 2, 5, 4])] },
+  // Tiling windows on rows and columns they do not divide (the last ones dropped, as in PyTorch).
+  { name: 'avgPool2d tiles', fn: (x) => F.avgPool2d(x, { kernelSize: 2 }), inputs: [f([2, 3, 5, 7])] },
+  // The pooling's gradient is its own op (the transposed kernel); its gradient is pooling again.
+  {
+    name: 'avgPool2d double backward', op: 'avgPool2dGrad',
+    fn: (x, w) => autogradGrad(F.avgPool2d(x, { kernelSize: 3, stride: 2, padding: 1 }).mul(w).sum(), [x], { createGraph: true })[0]!,
+    inputs: [f([1, 2, 5, 4]), f([1, 2, 3, 2])],
+  },
   { name: 'adaptiveAvgPool2d', fn: (x) => F.adaptiveAvgPool2d(x, [2, 3]), inputs: [f([2, 2, 5, 7])] },
   { name: 'adaptiveAvgPool2d 1', fn: (x) => F.adaptiveAvgPool2d(x, 1), inputs: [f([2, 3, 4, 4])] },
   { name: 'batchNorm train', fn: (x, w, b) => F.batchNorm(x, null, null, { weight: w, bias: b, training: true }), inputs: [f([4, 3, 2, 2]), f([3]), f([3])] },
