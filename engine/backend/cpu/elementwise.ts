@@ -5,7 +5,7 @@
  */
 import type { TypedArray } from '../../core/dtype.ts';
 import { broadcastStrides, stridesOf } from '../../core/shape.ts';
-import { erfFast, erfPrecise } from '../mathfn.ts';
+import { erfFast, erfPrecise, sigmoidFast, tanhFast } from '../mathfn.ts';
 import type { BackendBuffer, BinaryOp, KernelArgs, UnaryOp } from '../types.ts';
 import { forEachRow } from './strided.ts';
 import { EW_BINARY, EW_RELU } from './wasmEw.ts';
@@ -74,7 +74,10 @@ export function simdRow(op: BinaryOp | 'relu', mem: Float32Array, oo: number, ao
   return true;
 }
 
-/** float64 results get the precise erf; the fast one is exact to float32's rounding only. */
+/**
+ * float64 results get the precise erf, tanh and sigmoid (gradient checks, PyTorch to 1e-13);
+ * float32 ones (float16 too, computed in float32) the fast forms, below float32's rounding.
+ */
 const erfFor = (o: TypedArray): ((x: number) => number) => (o instanceof Float64Array ? erfPrecise : erfFast);
 
 /** o[oo + i] = op(x[xo + i]) for i < n (shared by the unary kernel and fused kernels). */
@@ -89,8 +92,14 @@ export function unaryRow(op: UnaryOp, o: TypedArray, oo: number, x: TypedArray, 
     case 'sign': for (let i = 0; i < n; i++) o[oo + i] = x[xo + i] > 0 ? 1 : x[xo + i] < 0 ? -1 : 0; return;
     case 'sin': for (let i = 0; i < n; i++) o[oo + i] = Math.sin(x[xo + i]); return;
     case 'cos': for (let i = 0; i < n; i++) o[oo + i] = Math.cos(x[xo + i]); return;
-    case 'sigmoid': for (let i = 0; i < n; i++) o[oo + i] = 1 / (1 + Math.exp(-x[xo + i])); return;
-    case 'tanh': for (let i = 0; i < n; i++) o[oo + i] = Math.tanh(x[xo + i]); return;
+    case 'sigmoid':
+      if (o instanceof Float64Array) for (let i = 0; i < n; i++) o[oo + i] = 1 / (1 + Math.exp(-x[xo + i]));
+      else for (let i = 0; i < n; i++) o[oo + i] = sigmoidFast(x[xo + i]);
+      return;
+    case 'tanh':
+      if (o instanceof Float64Array) for (let i = 0; i < n; i++) o[oo + i] = Math.tanh(x[xo + i]);
+      else for (let i = 0; i < n; i++) o[oo + i] = tanhFast(x[xo + i]);
+      return;
     case 'relu': return reluRow(o, oo, x, xo, n);
     case 'leakyRelu': for (let i = 0; i < n; i++) o[oo + i] = x[xo + i] > 0 ? x[xo + i] : alpha * x[xo + i]; return;
     case 'elu': for (let i = 0; i < n; i++) o[oo + i] = x[xo + i] > 0 ? x[xo + i] : alpha * (Math.exp(x[xo + i]) - 1); return;
