@@ -1,6 +1,6 @@
 /**
  * The fast exp, tanh and sigmoid of the float32 kernels against V8's Math functions: their
- * relative error stays far below float32's rounding (2⁻²⁴ ≈ 6e-8) over the whole range, and
+ * relative error stays ~100× below float32's rounding (2⁻²⁴ ≈ 6e-8) over the whole range, and
  * the special values come out as Math's do.
  */
 import { describe, expect, it } from 'vitest';
@@ -19,20 +19,21 @@ function worst(f: (x: number) => number, g: (x: number) => number, lo: number, h
 }
 
 describe('fast float32 math', () => {
-  it('expFast is within 1e-11 of Math.exp over [-700, 700]', () => {
-    expect(worst(expFast, Math.exp, -700, 700)).toBeLessThan(1e-11);
-    expect(worst(expFast, Math.exp, -1, 1)).toBeLessThan(1e-11);
+  it('expFast is within 5e-10 of Math.exp over [-700, 700]', () => {
+    expect(worst(expFast, Math.exp, -700, 700)).toBeLessThan(5e-10);
+    expect(worst(expFast, Math.exp, -1, 1)).toBeLessThan(5e-10);
   });
 
-  it('tanhFast is within 3e-10 of Math.tanh, around its 1/4 switch too', () => {
-    expect(worst(tanhFast, Math.tanh, -30, 30)).toBeLessThan(3e-10);
-    expect(worst(tanhFast, Math.tanh, 0.2, 0.3)).toBeLessThan(3e-10);
-    expect(worst(tanhFast, Math.tanh, -1e-3, 1e-3)).toBeLessThan(3e-10);
+  it('tanhFast is within 1e-9 of Math.tanh, around its ±1/4 switch too', () => {
+    expect(worst(tanhFast, Math.tanh, -30, 30)).toBeLessThan(1e-9);
+    expect(worst(tanhFast, Math.tanh, 0.2, 0.3)).toBeLessThan(1e-9);
+    expect(worst(tanhFast, Math.tanh, -0.3, -0.2)).toBeLessThan(1e-9);
+    expect(worst(tanhFast, Math.tanh, -1e-3, 1e-3)).toBeLessThan(1e-9);
   });
 
-  it('sigmoidFast is within 1e-10 of 1/(1 + Math.exp(-x))', () => {
-    expect(worst(sigmoidFast, (x) => 1 / (1 + Math.exp(-x)), -700, 700)).toBeLessThan(1e-10);
-    expect(worst(sigmoidFast, (x) => 1 / (1 + Math.exp(-x)), -10, 10)).toBeLessThan(1e-10);
+  it('sigmoidFast is within 5e-10 of 1/(1 + Math.exp(-x))', () => {
+    expect(worst(sigmoidFast, (x) => 1 / (1 + Math.exp(-x)), -700, 700)).toBeLessThan(5e-10);
+    expect(worst(sigmoidFast, (x) => 1 / (1 + Math.exp(-x)), -10, 10)).toBeLessThan(5e-10);
   });
 
   it('keeps special values: NaN, ±0, ±∞, the largest float32s', () => {
