@@ -24,7 +24,11 @@ export type BinaryOp =
   | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum'
   | 'eq' | 'ne' | 'gt' | 'lt' | 'ge' | 'le' | 'and' | 'or'
   /** ReLU's backward in one pass: a where b > 0, else 0 (a the output gradient, b the input; NaN b gives 0). */
-  | 'reluGrad';
+  | 'reluGrad'
+  /** tanh's backward in one pass: a·(1 − b²) (a the output gradient, b tanh's output). */
+  | 'tanhGrad'
+  /** The sigmoid's backward in one pass: a·b·(1 − b) (a the output gradient, b the sigmoid's output). */
+  | 'sigmoidGrad';
 
 export type ReduceOp = 'sum' | 'mean' | 'prod' | 'max' | 'min' | 'argmax' | 'argmin';
 

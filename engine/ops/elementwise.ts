@@ -48,8 +48,8 @@ export const UNARY_OPS = {
   sign: unaryDef('sign', 'same'),
   sin: unaryDef('sin', 'float', (g, x) => g.mul(x.cos())),
   cos: unaryDef('cos', 'float', (g, x) => g.mul(x.sin()).neg()),
-  sigmoid: unaryDef('sigmoid', 'float', (g, _x, out) => g.mul(out.mul(out.neg().add(1)))),
-  tanh: unaryDef('tanh', 'float', (g, _x, out) => g.mul(out.square().neg().add(1))),
+  sigmoid: unaryDef('sigmoid', 'float', (g, _x, out) => binary('sigmoidGrad', g, out)),
+  tanh: unaryDef('tanh', 'float', (g, _x, out) => binary('tanhGrad', g, out)),
   relu: unaryDef('relu', 'same', (g, x) => binary('reluGrad', g, x)),
   leakyRelu: unaryDef('leakyRelu', 'float', (g, x, _o, a) => where(x.gt(0), g, g.mul(a.alpha!))),
   elu: unaryDef('elu', 'float', (g, x, out, a) => where(x.gt(0), g, g.mul(out.add(a.alpha!)))),
@@ -147,6 +147,10 @@ export const BINARY_OPS = {
   ge: binaryDef('ge'), le: binaryDef('le'), and: binaryDef('and'), or: binaryDef('or'),
   // ∂/∂b is 0 almost everywhere (a step in b); ∂/∂a is the same mask again.
   reluGrad: binaryDef('reluGrad', (g, a, b) => [need(a) ? binary('reluGrad', g, b) : null, null]),
+  // a·(1 − b²): ∂/∂a is the same op on g, ∂/∂b = −2ab·g.
+  tanhGrad: binaryDef('tanhGrad', (g, a, b) => [need(a) ? binary('tanhGrad', g, b) : null, need(b) ? g.mul(a).mul(b).mul(-2) : null]),
+  // a·b·(1 − b): ∂/∂a is the same op on g, ∂/∂b = a·(1 − 2b)·g.
+  sigmoidGrad: binaryDef('sigmoidGrad', (g, a, b) => [need(a) ? binary('sigmoidGrad', g, b) : null, need(b) ? g.mul(a).mul(b.mul(-2).add(1)) : null]),
 } satisfies Record<BinaryOp, OpDef<void>>;
 
 /** Converts numbers to scalar tensors next to `like`, runs f, and frees those scalars. */

@@ -43,6 +43,8 @@ export const BINARY: Record<BinaryOp, Row> = {
   and: (o, oo, a, ao, as, b, bo, bs, n) => { for (let i = 0; i < n; i++) o[oo + i] = +(a[ao + i * as] !== 0) & +(b[bo + i * bs] !== 0); },
   or: (o, oo, a, ao, as, b, bo, bs, n) => { for (let i = 0; i < n; i++) o[oo + i] = +(a[ao + i * as] !== 0) | +(b[bo + i * bs] !== 0); },
   reluGrad: (o, oo, a, ao, as, b, bo, bs, n) => reluGradRow(o, oo, a, ao, as, b, bo, bs, n),
+  tanhGrad: (o, oo, a, ao, as, b, bo, bs, n) => { for (let i = 0; i < n; i++) { const y = b[bo + i * bs]; o[oo + i] = a[ao + i * as] * (1 - y * y); } },
+  sigmoidGrad: (o, oo, a, ao, as, b, bo, bs, n) => { for (let i = 0; i < n; i++) { const y = b[bo + i * bs]; o[oo + i] = a[ao + i * as] * y * (1 - y); } },
 };
 
 /** The module's `ew` export (wasmEw.ts) bound to this thread's instance. */

@@ -67,6 +67,8 @@ export function binaryFn(op: BinaryOp): (a: number, b: number) => number {
     case 'and': return (a, b) => (a !== 0 && b !== 0 ? 1 : 0);
     case 'or': return (a, b) => (a !== 0 || b !== 0 ? 1 : 0);
     case 'reluGrad': return (a, b) => (b > 0 ? a : 0);
+    case 'tanhGrad': return (a, b) => a * (1 - b * b);
+    case 'sigmoidGrad': return (a, b) => a * b * (1 - b);
     default: return op satisfies never;
   }
 }

@@ -66,6 +66,8 @@ export const BINARY_EXPR: Record<BinaryOp, Expr> = {
   and: { f: '(a != 0.0) && (b != 0.0)', i: '(a != 0) && (b != 0)', bool: true },
   or: { f: '(a != 0.0) || (b != 0.0)', i: '(a != 0) || (b != 0)', bool: true },
   reluGrad: { f: 'select(0.0, a, b > 0.0)', i: 'select(0, a, b > 0)' },
+  tanhGrad: { f: 'a * (1.0 - b * b)' },
+  sigmoidGrad: { f: 'a * b * (1.0 - b)' },
 };
 
 /** Scalar math used by the table (erf as the CPU backend: Abramowitz–Stegun 7.1.26). */

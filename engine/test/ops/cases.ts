@@ -134,6 +134,9 @@ export const OP_CASES: OpCase[] = [
 export const LAYER_CASES: OpCase[] = [
   // Double backward: the gradient ops' own gradient rules (where the backend runs the fused kernels).
   // relu's backward is one op (reluGrad, broadcast too): its own gradient, through the same mask.
+  // tanh's and the sigmoid's backward are one op each (a·(1 − y²), a·y·(1 − y)): their own gradients.
+  { name: 'tanh double backward', op: 'tanhGrad', fn: (x, w) => autogradGrad(x.tanh().mul(w).sum(), [x], { createGraph: true })[0]!, inputs: [f([3, 4]), f([4])] },
+  { name: 'sigmoid double backward', op: 'sigmoidGrad', fn: (x, w) => autogradGrad(x.sigmoid().mul(w).sum(), [x], { createGraph: true })[0]!, inputs: [f([3, 4]), f([4])] },
   { name: 'relu double backward', op: 'reluGrad', fn: (x, w) => autogradGrad(x.relu().mul(w).sum(), [x], { createGraph: true })[0]!, inputs: [f([3, 4]), f([4])] },
   { name: 'crossEntropy double backward', op: 'crossEntropyGrad', fn: (x, t) => autogradGrad(F.crossEntropy(x, t), [x], { createGraph: true })[0]!, inputs: [f([4, 3]), ints([4], [0, 2, 1, 2])] },
   {
