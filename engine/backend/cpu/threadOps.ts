@@ -75,17 +75,20 @@ JS_OPS[OP_UNARY] = (V, p, u0, u1) => {
 };
 
 /**
- * [op, out src, out, a src, a, aRow, aIn, b src, b, bRow, bIn, R, n]: unit u is row u of R
- * elements (the last may be short); operand offsets advance by their row stride per row.
+ * [op, out src, out, a src, a, aRow, aIn, b src, b, bRow, bIn, R, n, block, aBlock, bBlock]:
+ * unit u is row u of R elements of the dense output (the last may be short); an operand's
+ * row u starts at ⌊u / block⌋·its block stride + (u mod block)·its row stride (threaded.ts rowsOf).
  */
 JS_OPS[OP_BINARY] = (V, p, u0, u1) => {
   const op = BINARY_LIST[p[0]], f = BINARY[op];
   const O = src(V, p, p[1]), A = src(V, p, p[3]), B = src(V, p, p[7]);
   const out = p[2] | 0, a = p[4] | 0, aRow = p[5] | 0, aIn = p[6] | 0, b = p[8] | 0, bRow = p[9] | 0, bIn = p[10] | 0, R = p[11] | 0, n = p[12] | 0;
+  const block = p[13] | 0, aBlock = p[14] | 0, bBlock = p[15] | 0;
   // float32 in the memory: the SIMD rows (the same results) where the op and layout fit.
   const simd = O === V.f32 && A === V.f32 && B === V.f32;
   for (let u = u0; u < u1; u++) {
-    const oo = out + u * R, ao = a + u * aRow, bo = b + u * bRow, len = Math.min(R, n - u * R);
+    const j = (u / block) | 0, i = u - j * block;
+    const oo = out + u * R, ao = a + j * aBlock + i * aRow, bo = b + j * bBlock + i * bRow, len = Math.min(R, n - u * R);
     if (!simd || !simdRow(op, V.f32, oo, ao, aIn, bo, bIn, len)) f(O, oo, A, ao, aIn, B, bo, bIn, len);
   }
 };

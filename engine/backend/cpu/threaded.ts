@@ -83,14 +83,20 @@ function unary(a: KernelArgs['unary']): void {
 
 /**
  * Rows of a job over `shape` with operands of the given strides (the output's first): the
- * dims collapsed to one (split into UNIT-element rows) or two (rows of at least 64), as
- * [R, rows, per operand [row stride, inner stride]]; null for other layouts.
+ * dims collapsed to one (split into UNIT-element rows), two, or three (rows of at least 64:
+ * [N, C, H·W] against a per-channel [1, C, 1], BatchNorm's layout), as [R, rows, per operand
+ * [row stride, inner stride, block stride], rows per block]: row r of an operand starts at
+ * ⌊r / block⌋·block stride + (r mod block)·row stride. null for other layouts.
  */
-function rowsOf(shape: readonly number[], strides: number[][]): [number, number, [number, number][]] | null {
+function rowsOf(shape: readonly number[], strides: number[][]): [number, number, [number, number, number][], number] | null {
   const n = shape.reduce((x, y) => x * y, 1);
   const c = collapse(shape, strides);
-  if (c.shape.length === 1) return [UNIT, Math.ceil(n / UNIT), c.strides.map((s) => [UNIT * s[0], s[0]])];
-  if (c.shape.length === 2 && c.shape[1] >= 64) return [c.shape[1], c.shape[0], c.strides.map((s) => [s[0], s[1]])];
+  if (c.shape.length === 1) {
+    const rows = Math.ceil(n / UNIT);
+    return [UNIT, rows, c.strides.map((s) => [UNIT * s[0], s[0], 0]), rows];
+  }
+  if (c.shape.length === 2 && c.shape[1] >= 64) return [c.shape[1], c.shape[0], c.strides.map((s) => [s[0], s[1], 0]), c.shape[0]];
+  if (c.shape.length === 3 && c.shape[2] >= 64) return [c.shape[2], c.shape[0] * c.shape[1], c.strides.map((s) => [s[1], s[2], s[0]]), c.shape[1]];
   return null;
 }
 
@@ -103,7 +109,7 @@ function binary(a: KernelArgs['binary']): void {
   const o = locate(a.out, p, sc), A = locate(a.a, p, sc), B = locate(a.b, p, sc);
   const rows = rowsOf(a.outShape, [stridesOf(a.outShape), broadcastStrides(a.aShape, a.outShape), broadcastStrides(a.bShape, a.outShape)]);
   if (!o || !A || !B || o[0] === SRC_PARAMS || !rows) return ELEMENTWISE_KERNELS.binary(a);
-  const [R, count0, [, sa, sb]] = rows;
+  const [R, count0, [, sa, sb], block] = rows;
   // The SIMD rows take float32 operands in the memory (no scalar constants), a dense and b dense or one value (either way round for add and mul).
   const commutes = a.op === 'add' || a.op === 'mul';
   if (simd && A[0] === SRC_F32 && B[0] === SRC_F32 && ((sa[1] === 1 && sb[1] <= 1) || (commutes && sa[1] === 0 && sb[1] === 1))) cost = SIMD;
@@ -111,6 +117,7 @@ function binary(a: KernelArgs['binary']): void {
   p[0] = BINARY_LIST.indexOf(a.op); p[1] = o[0]; p[2] = o[1];
   p[3] = A[0]; p[4] = A[1]; p[5] = sa[0]; p[6] = sa[1];
   p[7] = B[0]; p[8] = B[1]; p[9] = sb[0]; p[10] = sb[1]; p[11] = R; p[12] = n;
+  p[13] = block; p[14] = sa[2]; p[15] = sb[2];
   count('binary', parallel(count0, n * cost, (s, u0, u1) => s.js(OP_BINARY, u0, u1)));
 }
 
@@ -122,7 +129,8 @@ function where(a: KernelArgs['where']): void {
   const o = locate(a.out, p, sc), C = locate(a.cond, p, sc), A = locate(a.a, p, sc), B = locate(a.b, p, sc);
   const st = [stridesOf(a.outShape), broadcastStrides(a.condShape, a.outShape), broadcastStrides(a.aShape, a.outShape), broadcastStrides(a.bShape, a.outShape)];
   const rows = rowsOf(a.outShape, st);
-  if (!o || !C || !A || !B || o[0] === SRC_PARAMS || !rows) return ELEMENTWISE_KERNELS.where(a);
+  // where's job walks rows linearly: no blocks of rows (three collapsed dims) here.
+  if (!o || !C || !A || !B || o[0] === SRC_PARAMS || !rows || rows[3] !== rows[1]) return ELEMENTWISE_KERNELS.where(a);
   const [R, count0, [, sc2, sa, sb]] = rows;
   p[0] = o[0]; p[1] = o[1];
   p[2] = C[0]; p[3] = C[1]; p[4] = sc2[0]; p[5] = sc2[1];

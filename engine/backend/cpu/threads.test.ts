@@ -35,6 +35,14 @@ function workload(): Float32Array[] {
   backend('cpu').run('binary', { op: 'add', a: buf(acc), b: buf(tensor(new Float32Array(n).fill(1))), out: buf(acc), aShape: shape, bShape: shape, outShape: shape });
   const after = acc.dataSync();
   expect(after.every((x, i) => x === Math.fround(before[i]! + 1))).toBe(true);
+  // Per-channel broadcasts (BatchNorm's [N, C, H, W] against [1, C, 1, 1]): rows in blocks of C,
+  // each element exactly the float32 operation on its channel's value, at any thread count.
+  const img = t([8, 12, 30, 30], 33), ch = t([1, 12, 1, 1], 34), X = img.dataSync(), Cv = ch.dataSync();
+  for (const [op, f] of [['mul', (a: number, b: number) => a * b], ['sub', (a: number, b: number) => a - b]] as const) {
+    const r = (op === 'mul' ? img.mul(ch) : img.sub(ch)).dataSync() as Float32Array;
+    expect(r.every((v, i) => v === Math.fround(f(X[i]!, Cv[Math.floor(i / 900) % 12]!)))).toBe(true);
+    out.push(r);
+  }
   return out;
 }
 
