@@ -77,8 +77,9 @@ export function simdRow(op: BinaryOp | 'relu', mem: Float32Array, oo: number, ao
 }
 
 /**
- * float64 results get the precise erf, tanh and sigmoid (gradient checks, PyTorch to 1e-13);
- * float32 ones (float16 too, computed in float32) the fast forms, below float32's rounding.
+ * float64 results get the precise erf (and Math's tanh and sigmoid, in unaryRow): gradient
+ * checks, PyTorch to 1e-13. float32 ones (float16 too, computed in float32) get the fast
+ * forms (mathfn.ts), whose error is below float32's rounding.
  */
 const erfFor = (o: TypedArray): ((x: number) => number) => (o instanceof Float64Array ? erfPrecise : erfFast);
 
