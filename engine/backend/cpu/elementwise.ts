@@ -5,7 +5,7 @@
  */
 import type { TypedArray } from '../../core/dtype.ts';
 import { broadcastStrides, stridesOf } from '../../core/shape.ts';
-import { erfFast, erfPrecise, sigmoidFast, tanhFast } from '../mathfn.ts';
+import { erfFast, erfPrecise, tanhFast } from '../mathfn.ts';
 import type { BackendBuffer, BinaryOp, KernelArgs, UnaryOp } from '../types.ts';
 import { forEachRow } from './strided.ts';
 import { EW_BINARY, EW_RELU } from './wasmEw.ts';
@@ -77,9 +77,9 @@ export function simdRow(op: BinaryOp | 'relu', mem: Float32Array, oo: number, ao
 }
 
 /**
- * float64 results get the precise erf (and Math's tanh and sigmoid, in unaryRow): gradient
- * checks, PyTorch to 1e-13. float32 ones (float16 too, computed in float32) get the fast
- * forms (mathfn.ts), whose error is below float32's rounding.
+ * float64 results get the precise erf (and Math's tanh, in unaryRow): gradient checks,
+ * PyTorch to 1e-13. float32 ones (float16 too, computed in float32) get the fast forms
+ * (mathfn.ts), whose error is below float32's rounding.
  */
 const erfFor = (o: TypedArray): ((x: number) => number) => (o instanceof Float64Array ? erfPrecise : erfFast);
 
@@ -95,10 +95,7 @@ export function unaryRow(op: UnaryOp, o: TypedArray, oo: number, x: TypedArray, 
     case 'sign': for (let i = 0; i < n; i++) o[oo + i] = x[xo + i] > 0 ? 1 : x[xo + i] < 0 ? -1 : 0; return;
     case 'sin': for (let i = 0; i < n; i++) o[oo + i] = Math.sin(x[xo + i]); return;
     case 'cos': for (let i = 0; i < n; i++) o[oo + i] = Math.cos(x[xo + i]); return;
-    case 'sigmoid':
-      if (o instanceof Float64Array) for (let i = 0; i < n; i++) o[oo + i] = 1 / (1 + Math.exp(-x[xo + i]));
-      else for (let i = 0; i < n; i++) o[oo + i] = sigmoidFast(x[xo + i]);
-      return;
+    case 'sigmoid': for (let i = 0; i < n; i++) o[oo + i] = 1 / (1 + Math.exp(-x[xo + i])); return;
     case 'tanh':
       if (o instanceof Float64Array) for (let i = 0; i < n; i++) o[oo + i] = Math.tanh(x[xo + i]);
       else for (let i = 0; i < n; i++) o[oo + i] = tanhFast(x[xo + i]);
