@@ -57,6 +57,8 @@ const memViews = (): Views => {
   return views;
 };
 const runJs = (op: number, u0: number, u1: number): void => JS_OPS[op](memViews(), params, u0, u1);
+/** The calling thread's kernels for work(): the shared module's exports (bound once, before any pool). */
+let callerKernels: Kernels | null = null;
 let pool: Pool | null = null;
 let starting: Promise<number> = Promise.resolve(1);
 let forks = 0, forkedChunks = 0;
@@ -165,6 +167,7 @@ export function setThreads(n: number): Promise<number> {
       return 1;
     }
     pool = { size: want, threads: want, ctrl: new Int32Array(ctrl), handles, canWait: canBlock() };
+    callerKernels = null;
     if (timing) Atomics.store(pool.ctrl, TIMING, 1);
     params = new Float64Array(sharedParams);
     return want;
@@ -172,25 +175,37 @@ export function setThreads(n: number): Promise<number> {
   return starting;
 }
 
-/** A sink appending to the shared call list; `full` once it overflowed. */
+/**
+ * A sink appending to the shared call list; `full` once it overflowed. Arguments go straight
+ * into the list, with no array per call: recording runs on the calling thread while the pool
+ * threads wait for the job (128×784·784×256 at 2 threads: 15 → 7 µs for its 80 calls).
+ */
 class Recorder implements Sink {
   count = 0;
   full = false;
   constructor(private readonly ctrl: Int32Array) {}
-  private put(kind: number, args: number[]): void {
-    if (this.count >= MAX_CALLS) { this.full = true; return; }
+  /** Where the next call's arguments go (its kind written), or −1 once the list is full. */
+  private next(kind: number): number {
+    if (this.count >= MAX_CALLS) { this.full = true; return -1; }
     const o = CALLS + this.count++ * CALL_INTS;
     this.ctrl[o] = kind;
-    for (let i = 0; i < args.length; i++) this.ctrl[o + 1 + i] = args[i];
+    return o;
   }
   mm(q: MmCall): void {
-    this.put(KIND_MM, [q.aTable, q.aStep, q.b, q.bTable, q.bPanel, q.c, q.ldc, q.mPanels, q.nPanels, q.k, q.accumulate ? 1 : 0]);
+    const o = this.next(KIND_MM), c = this.ctrl;
+    if (o < 0) return;
+    c[o + 1] = q.aTable; c[o + 2] = q.aStep; c[o + 3] = q.b; c[o + 4] = q.bTable; c[o + 5] = q.bPanel; c[o + 6] = q.c;
+    c[o + 7] = q.ldc; c[o + 8] = q.mPanels; c[o + 9] = q.nPanels; c[o + 10] = q.k; c[o + 11] = q.accumulate ? 1 : 0;
   }
-  mmp(a: number, b: number, c: number, mp: number, np: number, k: number, bRow: number): void {
-    this.put(KIND_MMP, [a, b, c, mp, np, k, bRow]);
+  mmp(a: number, b: number, cc: number, mp: number, np: number, k: number, bRow: number): void {
+    const o = this.next(KIND_MMP), c = this.ctrl;
+    if (o < 0) return;
+    c[o + 1] = a; c[o + 2] = b; c[o + 3] = cc; c[o + 4] = mp; c[o + 5] = np; c[o + 6] = k; c[o + 7] = bRow;
   }
   js(op: number, u0: number, u1: number): void {
-    this.put(KIND_JS, [op, u0, u1]);
+    const o = this.next(KIND_JS), c = this.ctrl;
+    if (o < 0) return;
+    c[o + 1] = op; c[o + 2] = u0; c[o + 3] = u1;
   }
 }
 
@@ -243,7 +258,7 @@ export function parallel(units: number, work0: number, emit: (sink: Sink, u0: nu
   Atomics.store(ctrl, CLAIM, tagOf(gen));
   Atomics.store(ctrl, GEN, gen);
   Atomics.notify(ctrl, GEN);
-  const ks: Kernels = { ...wasmMatmul!.kernels(), js: runJs };
+  const ks = callerKernels ??= { ...wasmMatmul!.kernels(), js: runJs };
   const t1 = timing ? now() : 0;
   work(ctrl, ks, gen, false);
   const t2 = timing ? now() : 0;
