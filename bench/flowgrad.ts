@@ -15,6 +15,7 @@ import { F, amp, chooseBackend, compileModule, nn, noGrad, optim, scope, setBack
 import * as Comlink from 'comlink';
 import { browserThreadHost } from '../workers/host/cpuThreads.ts';
 import type { FlowgradWorkerApi } from './flowgradWorker.ts';
+import type { PoolTimes } from '../engine/backend/cpu/pool.ts';
 import type { Tensor } from '../engine/index.ts';
 import { CONV, LENET, MLP } from './harness.ts';
 import type { EntrySpec, Implementation, Inputs, Setup, Workload } from './harness.ts';
@@ -181,14 +182,14 @@ export function flowgradImpl(backend: FlowgradBackend, compiled = backend === 'w
  * Flowgrad on the cpu backend at `threads` kernel threads in a dedicated worker of its own
  * (flowgradWorker.ts), where the IDE runs it; a timed call (`inner` steps) is one round trip to the worker.
  */
-export function flowgradWorkerImpl(threads: 1 | 2 | 4 | 8): Implementation {
+export function flowgradWorkerImpl(threads: 1 | 2 | 4 | 8, poolTimes = false): Implementation {
   // Started by init(), so a run without the threads section starts no worker.
   let w: Comlink.Remote<FlowgradWorkerApi>;
   return {
     name: `flowgrad-${threads}t`,
     init() {
       w = Comlink.wrap<FlowgradWorkerApi>(new Worker(new URL('./flowgradWorker.ts', import.meta.url), { type: 'module' }));
-      return w.init(threads);
+      return w.init(threads, poolTimes);
     },
     async setup(entry: EntrySpec): Promise<Setup> {
       const s = await w.setup(entry.id);
@@ -201,13 +202,26 @@ export function flowgradWorkerImpl(threads: 1 | 2 | 4 | 8): Implementation {
         // With even threads each would run 1/threads of the chunks; a pool thread the OS runs late takes fewer.
         async afterNote() {
           const s = await w.poolShare();
-          return s.chunks > 0 ? `pool threads ran ${((100 * s.helped) / s.chunks).toFixed(0)}% of ${s.chunks} chunks` : undefined;
+          const share = s.chunks > 0 ? `pool threads ran ${((100 * s.helped) / s.chunks).toFixed(0)}% of ${s.chunks} chunks` : undefined;
+          const t = await w.poolTimes();
+          return t && t.pool.jobs > 0 ? `${share}; ${splitNote(t, entry.inner ?? 1, threads)}` : share;
         },
         ceiling: () => w.ceiling(),
         dispose: () => void w.dispose(),
       };
     },
   };
+}
+
+/**
+ * Where a step's time went on each thread (--pool-times), per step over the warm-up and the
+ * timed rounds: the calling thread's chunks, writing and publishing jobs, waiting at joins and
+ * the rest (serial JavaScript, kernels too small to split); the pool threads' chunks.
+ */
+function splitNote(t: { pool: PoolTimes; calls: number; ms: number }, inner: number, threads: number): string {
+  const steps = t.calls * inner, ms = (v: number) => (v / steps).toFixed(3);
+  const p = t.pool, rest = t.ms - p.callerMs - p.recordMs - p.joinMs;
+  return `ms a step: ${t.ms / steps >= 10 ? (t.ms / steps).toFixed(1) : ms(t.ms)}, of which the calling thread's chunks ${ms(p.callerMs)}, writing and publishing ${p.jobs / steps >= 1 ? (p.jobs / steps).toFixed(1) : (p.jobs / steps).toFixed(2)} jobs ${ms(p.recordMs)}, waiting at joins ${ms(p.joinMs)}, the rest ${ms(rest)}; the ${threads - 1} pool thread${threads > 2 ? 's\'' : '\'s'} chunks ${ms(p.helperMs)}`;
 }
 
 function build(entry: EntrySpec, inputs: Inputs, compiled: boolean, mixed: boolean): Setup {

@@ -10,7 +10,8 @@ import { ENTRIES, Inputs } from './harness.ts';
 import type { EntryId, Workload } from './harness.ts';
 import { flowgradImpl } from './flowgrad.ts';
 import type { Implementation } from './harness.ts';
-import { helpedChunks, splitChunks } from '../engine/backend/cpu/pool.ts';
+import { helpedChunks, setPoolTiming, splitChunks, takePoolTimes } from '../engine/backend/cpu/pool.ts';
+import type { PoolTimes } from '../engine/backend/cpu/pool.ts';
 import { poolCeiling } from './ceiling.ts';
 
 const inputs = new Inputs();
@@ -18,11 +19,20 @@ let impl: Implementation | null = null;
 let work: Workload | null = null;
 /** Pool counters when the current workload was built. */
 let since = { helped: 0, chunks: 0 };
+/** With pool timing on: the split jobs' times, the timed calls and their wall-clock, since setup. */
+let timed: { pool: PoolTimes; calls: number; ms: number } | null = null;
+const addTimes = (a: PoolTimes, b: PoolTimes): PoolTimes => {
+  const sum = { ...a };
+  for (const k of Object.keys(a) as (keyof PoolTimes)[]) sum[k] += b[k];
+  return sum;
+};
 
 const api = {
-  async init(threads: 1 | 2 | 4 | 8): Promise<string> {
+  async init(threads: 1 | 2 | 4 | 8, poolTimes = false): Promise<string> {
     impl = flowgradImpl('cpu', false, false, threads);
-    return `${(await impl.init()) || impl.name} (in a worker)`;
+    const name = `${(await impl.init()) || impl.name} (in a worker)`;
+    if (poolTimes) setPoolTiming(true);
+    return name;
   },
   /** Builds entry `id`'s workload; its notes, or why it cannot run. */
   async setup(id: EntryId): Promise<{ notes?: string; unavailable?: string }> {
@@ -32,21 +42,38 @@ const api = {
     if ('unavailable' in s) return { unavailable: s.unavailable };
     work = s;
     since = { helped: helpedChunks(), chunks: splitChunks() };
+    const pool = takePoolTimes();
+    timed = pool && { pool: { ...pool, jobs: 0, calls: 0, helperMs: 0, helperCalls: 0, callerMs: 0, callerCalls: 0, recordMs: 0, joinMs: 0 }, calls: 0, ms: 0 };
     return { notes: s.notes };
   },
   /** Chunks of split jobs since setup, and how many of them the pool threads (not this worker) ran. */
   poolShare(): { helped: number; chunks: number } {
     return { helped: helpedChunks() - since.helped, chunks: splitChunks() - since.chunks };
   },
+  /** With pool timing on (init's poolTimes), the split jobs' times and the calls' wall-clock since setup; else null. */
+  poolTimes(): { pool: PoolTimes; calls: number; ms: number } | null {
+    const t = takePoolTimes();
+    if (timed && t) timed.pool = addTimes(timed.pool, t);
+    return timed;
+  },
   /** What the cores give this worker's threads right now on perfectly parallel work (GFLOP/s). */
   ceiling(): number | null {
-    return poolCeiling();
+    // The probe's own jobs stay out of the step's pool times.
+    const t = takePoolTimes();
+    if (timed && t) timed.pool = addTimes(timed.pool, t);
+    const c = poolCeiling();
+    takePoolTimes();
+    return c;
   },
   async activate(): Promise<void> {
     await work!.activate?.();
   },
   async step(): Promise<void> {
+    if (!timed) return work!.step();
+    const t0 = performance.now();
     await work!.step();
+    timed.calls++;
+    timed.ms += performance.now() - t0;
   },
   async output(): Promise<Float32Array | null> {
     const o = work!.output ? (await work!.output()).slice() : null;

@@ -27,6 +27,8 @@ export interface BenchOptions {
   groups?: Group[];
   /** Scale every minimum timed duration (e.g. 0.2 for a smoke run). */
   timeScale?: number;
+  /** The threads section: time the workers' split jobs and note where a step's time goes on each thread (a little slower). */
+  poolTimes?: boolean;
 }
 
 export interface BenchReport {
@@ -175,10 +177,10 @@ async function runBench(opts: BenchOptions = {}): Promise<BenchReport> {
   const impls: Implementation[] = [
     flowgradImpl('cpu'),
     // The threads section runs Flowgrad in a worker, as the IDE does (the page's main thread may not block at a join).
-    flowgradWorkerImpl(1),
-    flowgradWorkerImpl(2),
+    flowgradWorkerImpl(1, opts.poolTimes),
+    flowgradWorkerImpl(2, opts.poolTimes),
     // More threads only where the machine has the cores (a thread per core; more would only time-share).
-    ...([4, 8] as const).filter((t) => navigator.hardwareConcurrency >= t).map((t) => flowgradWorkerImpl(t)),
+    ...([4, 8] as const).filter((t) => navigator.hardwareConcurrency >= t).map((t) => flowgradWorkerImpl(t, opts.poolTimes)),
     trainStepImpl(true),
     trainStepImpl(false),
     tfjsCpu(),

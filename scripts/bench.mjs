@@ -29,6 +29,8 @@ const opt = (name) => args.find((a) => a === `--${name}` || a.startsWith(`--${na
 const only = opt('only')?.split('=')[1]?.split(',').filter(Boolean);
 const quick = Boolean(opt('quick'));
 const groups = opt('group')?.split('=')[1]?.split(',').filter(Boolean);
+// The threads section's workers time their split jobs (pool.ts setPoolTiming) and say where the 2-thread step goes.
+const poolTimes = Boolean(opt('pool-times'));
 const t0 = Date.now();
 const secs = () => ((Date.now() - t0) / 1000).toFixed(0).padStart(3);
 const log = (msg) => console.log(`[${secs()} s] ${msg}`);
@@ -66,7 +68,7 @@ try {
   const isolated = await page.evaluate(() => crossOriginIsolated);
   if (!isolated) log('warning: page is not cross-origin isolated (COOP/COEP headers missing?)');
   page.setDefaultTimeout(0);
-  report = await page.evaluate((o) => window.runBench(o), { only, groups, timeScale: quick ? 0.2 : 1 });
+  report = await page.evaluate((o) => window.runBench(o), { only, groups, timeScale: quick ? 0.2 : 1, poolTimes });
 } finally {
   await browser.close();
   await server.close();
@@ -133,7 +135,7 @@ const git = (...a) => {
 const headRev = git('rev-parse', '--short', 'HEAD');
 const engineRev = headRev ? `${headRev}${git('--no-optional-locks', 'status', '--porcelain', '--', 'engine') ? '+changes' : ''}` : 'unknown';
 console.log(`engine: ${engineRev}`);
-const partial = Boolean(only) || Boolean(groups) || quick;
+const partial = Boolean(only) || Boolean(groups) || quick || poolTimes;
 const base = partial ? 'partial' : 'latest';
 write(`${base}.json`, report.entries);
 write(`${base}.details.json`, {
