@@ -221,7 +221,7 @@ export function flowgradWorkerImpl(threads: 1 | 2 | 4 | 8, poolTimes = false): I
 function splitNote(t: { pool: PoolTimes; calls: number; ms: number }, inner: number, threads: number): string {
   const steps = t.calls * inner, ms = (v: number) => (v / steps).toFixed(3);
   const p = t.pool, rest = t.ms - p.callerMs - p.recordMs - p.joinMs;
-  return `ms a step: ${t.ms / steps >= 10 ? (t.ms / steps).toFixed(1) : ms(t.ms)}, of which the calling thread's chunks ${ms(p.callerMs)}, writing and publishing ${p.jobs / steps >= 1 ? (p.jobs / steps).toFixed(1) : (p.jobs / steps).toFixed(2)} jobs ${ms(p.recordMs)}, waiting at joins ${ms(p.joinMs)}, the rest ${ms(rest)}; the ${threads - 1} pool thread${threads > 2 ? 's\'' : '\'s'} chunks ${ms(p.helperMs)}`;
+  return `ms a step: ${t.ms / steps >= 10 ? (t.ms / steps).toFixed(1) : ms(t.ms)}, of which the calling thread's chunks ${ms(p.callerMs)}, writing and publishing ${p.jobs / steps >= 1 ? (p.jobs / steps).toFixed(1) : (p.jobs / steps).toFixed(2)} jobs ${ms(p.recordMs)}, waiting at joins ${ms(p.joinMs)}, the rest ${ms(rest)}; the ${threads - 1} pool thread${threads > 2 ? 's\'' : '\'s'} chunks ${ms(p.helperMs)}, woken from sleep ${(p.helperWakes / steps).toFixed(2)} times`;
 }
 
 function build(entry: EntrySpec, inputs: Inputs, compiled: boolean, mixed: boolean): Setup {

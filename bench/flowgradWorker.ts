@@ -43,7 +43,7 @@ const api = {
     work = s;
     since = { helped: helpedChunks(), chunks: splitChunks() };
     const pool = takePoolTimes();
-    timed = pool && { pool: { ...pool, jobs: 0, calls: 0, helperMs: 0, helperCalls: 0, callerMs: 0, callerCalls: 0, recordMs: 0, joinMs: 0 }, calls: 0, ms: 0 };
+    timed = pool && { pool: { ...pool, jobs: 0, calls: 0, helperMs: 0, helperCalls: 0, helperWakes: 0, callerMs: 0, callerCalls: 0, recordMs: 0, joinMs: 0 }, calls: 0, ms: 0 };
     return { notes: s.notes };
   },
   /** Chunks of split jobs since setup, and how many of them the pool threads (not this worker) ran. */

@@ -137,7 +137,7 @@ if (split.length) {
   const rest = med((t) => t.stepMs - (t.callerMs + t.recordMs + t.joinMs) / steps);
   console.log(`  the 2-thread step on each thread, ms per step (median over rounds), ${per((t) => t.jobs).toFixed(1)} split jobs a step:`);
   console.log(`    calling thread: chunks ${per((t) => t.callerMs).toFixed(3)} (${(100 * share).toFixed(0)}% of the calls, ${callerUs.toFixed(1)} µs each), writing and publishing jobs ${per((t) => t.recordMs).toFixed(3)}, waiting at joins ${per((t) => t.joinMs).toFixed(3)}, the rest (serial JavaScript, kernel set-up, kernels too small to split) ${rest.toFixed(3)}`);
-  console.log(`    pool thread: chunks ${per((t) => t.helperMs).toFixed(3)} (${helperUs.toFixed(1)} µs a call), idle ${med((t) => t.stepMs - t.helperMs / steps).toFixed(3)}`);
+  console.log(`    pool thread: chunks ${per((t) => t.helperMs).toFixed(3)} (${helperUs.toFixed(1)} µs a call), idle ${med((t) => t.stepMs - t.helperMs / steps).toFixed(3)}, woken from sleep ${per((t) => t.helperWakes).toFixed(2)} times`);
 }
 console.log('  kernel rows: mean ms per step over all rounds');
 console.log(`${'kernel'.padEnd(30)} ${'1 thread'.padStart(8)} ${'2'.padStart(8)}  speedup  calls/step`);

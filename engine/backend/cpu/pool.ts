@@ -81,17 +81,17 @@ export function helpedChunks(): number {
 /**
  * Where split jobs' time goes, for profiling (bench/profile-threads.ts), since the last take:
  * the chunks the pool threads and the calling thread ran (milliseconds, and micro-kernel calls
- * out of the jobs' `calls`), and the caller's time writing and publishing the call lists and
- * waiting at joins.
+ * out of the jobs' `calls`), the pool threads' wake-ups from sleep (each a job they started
+ * late), and the caller's time writing and publishing the call lists and waiting at joins.
  */
-export interface PoolTimes { jobs: number; calls: number; helperMs: number; helperCalls: number; callerMs: number; callerCalls: number; recordMs: number; joinMs: number }
+export interface PoolTimes { jobs: number; calls: number; helperMs: number; helperCalls: number; helperWakes: number; callerMs: number; callerCalls: number; recordMs: number; joinMs: number }
 let timing: { jobs: number; calls: number; recordMs: number; joinMs: number } | null = null;
 
 /** Starts (or stops) timing split jobs; off by default, since it reads the clock around every chunk. */
 export function setPoolTiming(on: boolean): void {
   timing = on ? { jobs: 0, calls: 0, recordMs: 0, joinMs: 0 } : null;
   if (!pool) return;
-  for (const i of [STATS, STATS + 1, STATS + STATS_CALLER, STATS + STATS_CALLER + 1]) Atomics.store(pool.ctrl, i, 0);
+  for (const i of [STATS, STATS + 1, STATS + 2, STATS + STATS_CALLER, STATS + STATS_CALLER + 1]) Atomics.store(pool.ctrl, i, 0);
   Atomics.store(pool.ctrl, TIMING, on ? 1 : 0);
 }
 
@@ -101,7 +101,7 @@ export function takePoolTimes(): PoolTimes | null {
   const c = pool.ctrl, take = (i: number) => Atomics.exchange(c, i, 0);
   const t: PoolTimes = {
     jobs: timing.jobs, calls: timing.calls, recordMs: timing.recordMs, joinMs: timing.joinMs,
-    helperMs: take(STATS) / 1e4, helperCalls: take(STATS + 1), callerMs: take(STATS + STATS_CALLER) / 1e4, callerCalls: take(STATS + STATS_CALLER + 1),
+    helperMs: take(STATS) / 1e4, helperCalls: take(STATS + 1), helperWakes: take(STATS + 2), callerMs: take(STATS + STATS_CALLER) / 1e4, callerCalls: take(STATS + STATS_CALLER + 1),
   };
   timing = { jobs: 0, calls: 0, recordMs: 0, joinMs: 0 };
   return t;
