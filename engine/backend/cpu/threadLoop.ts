@@ -27,6 +27,8 @@ import './fusedOps.ts'; // registers the fused-program job (OP_FUSED) in JS_OPS
 export const GEN = 0, EXIT = 1, NCHUNKS = 2, DONE = 3;
 /** Chunks run by pool threads (not the caller) since the pool started: tests check that threads help. */
 export const HELPED = 5;
+/** Chunks the pool threads have claimed in the current job (they count from the last chunk back). */
+export const BACK = 7;
 /** (job tag << TAG_SHIFT) | next chunk: a claim is one compareExchange, and never lands in another job. */
 export const CLAIM = 4, TAG_SHIFT = 12, MAX_CHUNKS = 1 << TAG_SHIFT;
 /** Chunk c is calls [ctrl[CHUNKS + c], ctrl[CHUNKS + c + 1]). */
@@ -78,15 +80,22 @@ function timedCalls(ctrl: Int32Array, k: Kernels, start: number, end: number, he
   Atomics.add(ctrl, at + 1, end - start);
 }
 
-/** Claims and runs chunks of job `gen` until none is left (or the job is over); wakes the caller on the last. */
+/**
+ * Claims and runs chunks of job `gen` until none is left (or the job is over); wakes the caller
+ * on the last. A claim takes one of the job's n chunks (CLAIM counts them); the calling thread
+ * runs its claims from the first chunk forwards, the pool threads theirs from the last chunk
+ * backwards, so the two ends never meet (claims ≤ n) and each thread keeps to its end of the
+ * output from job to job: an elementwise op after a product reads mostly what its own core
+ * wrote, not lines from the other core's cache.
+ */
 export function work(ctrl: Int32Array, k: Kernels, gen: number, helper: boolean): void {
   const tag = tagOf(gen), n = Atomics.load(ctrl, NCHUNKS);
-  for (;;) {
+  for (let front = 0; ;) {
     const v = Atomics.load(ctrl, CLAIM);
     if ((v & ~(MAX_CHUNKS - 1)) !== tag) return;
-    const c = v & (MAX_CHUNKS - 1);
-    if (c >= n) return;
+    if ((v & (MAX_CHUNKS - 1)) >= n) return;
     if (Atomics.compareExchange(ctrl, CLAIM, v, v + 1) !== v) continue;
+    const c = helper ? n - 1 - Atomics.add(ctrl, BACK, 1) : front++;
     if (ctrl[TIMING]) timedCalls(ctrl, k, ctrl[CHUNKS + c], ctrl[CHUNKS + c + 1], helper);
     else runCalls(ctrl, k, ctrl[CHUNKS + c], ctrl[CHUNKS + c + 1]);
     if (helper) Atomics.add(ctrl, HELPED, 1);
