@@ -350,13 +350,17 @@ export function emitGemm(s: Sink, g: Gemm, pa: number, pb: number, ja: number, j
  * With `packB`, B's panels are still to be packed by the OP_PACK job the caller set up: a
  * split over B panels packs each range's own panels just before multiplying them (one fork
  * and join, not two; measured 1.46× → 1.6× at 2 threads on 128×256·256ᵀ), else all first.
+ * So with `packB` and an A small enough to stay in cache while every chunk reads it
+ * (PACKED_SPLIT_A), B panels are split even where A panels are a few more: LeNet-5's
+ * 64×400·(120×400)ᵀ (15 B panels, 16 A panels) at 2 threads 126–141 → 97–110 µs, one thread
+ * 140–155 µs (Node); split over A panels, every 2-panel chunk streamed all of packed B.
  */
 export function gemmBlocked(w: WasmMatmul, g: Gemm, packB = false): void {
   fillTables(w, g);
   const mp = Math.ceil(g.m / 4), work = g.m * g.k * g.nPanels * 8;
   // Below SPLIT_MIN the whole product stays on this thread (work 0: parallel runs it here).
   const split = work >= SPLIT_MIN ? 1 : 0;
-  if (g.nPanels >= mp) {
+  if (g.nPanels >= mp || (packB && g.nPanels >= PACKED_SPLIT_PANELS && g.m * g.k <= PACKED_SPLIT_A)) {
     parallel(g.nPanels, split * (work + (packB ? g.nPanels * 8 * g.k * PACK_COST : 0)), (s, j0, j1) => {
       if (packB) s.js(OP_PACK, j0, j1);
       emitGemm(s, g, 0, mp, j0, j1);
@@ -370,6 +374,9 @@ export function gemmBlocked(w: WasmMatmul, g: Gemm, packB = false): void {
     if (g.bias) s.js(OP_BIAS_ROWS, i0, i1);
   });
 }
+
+/** B panels (one for each of a 2-thread job's 8 chunks) and A floats (256 KB) from and up to which a packed-B product is split over B panels regardless. */
+const PACKED_SPLIT_PANELS = 8, PACKED_SPLIT_A = 1 << 16;
 
 /**
  * Multiply-adds under which a product that is not packed on both sides stays on one thread:
