@@ -12,7 +12,7 @@ import { chooseBackend, getBackend, getThreads, listBackends, parallelPlan, setR
 import { analyzeGraph } from '../engine/graph/index.ts';
 import type { BackendChoice, ReplicaOutcome, WebGPUBackend } from '../engine/index.ts';
 import { backend } from '../engine/backend/registry.ts';
-import { EventBatcher } from './batcher.ts';
+import { EventBatcher, thinned } from './batcher.ts';
 import { uploads } from './uploadSource.ts';
 import { checkCustomCode } from '../engine/train/builders/custom.ts';
 import { resolveDataset } from '../engine/data/resolve.ts';
@@ -44,6 +44,12 @@ const stopRequests = new Set<string>();
  * cores train; at 20/s that kept the main thread 80–95% busy (`npm run bench:ui -- --trace`).
  */
 const EVENT_INTERVAL_MS = 80;
+/**
+ * Step events per batch at most (≤ ~300 a second; epoch, done and error events all go): the
+ * page keeps the curves to 40,000 rows and draws 2,000 points, so a faster run's curves are
+ * every k-th step, as the page's own thinning would have left them.
+ */
+const STEPS_PER_BATCH = 24;
 const pauseRequests = new Set<string>();
 
 function toWire(e: unknown): { code: string; message: string; nodeId?: string } {
@@ -102,7 +108,7 @@ const api: EngineApi = {
     const beat = ui ? new Int32Array(ui) : null;
     stopRequests.delete(req.runId);
     pauseRequests.delete(req.runId);
-    const batcher = new EventBatcher<TrainEvent>((events) => onEvents(events), EVENT_INTERVAL_MS);
+    const batcher = new EventBatcher<TrainEvent>((events) => onEvents(events), EVENT_INTERVAL_MS, (events) => thinned(events, (e) => e.type === 'step', STEPS_PER_BATCH));
     try {
       // 'auto' trains on a real GPU and on the CPU path when only a software adapter exists.
       lastChoice = await chooseBackend(req.config.backend ?? 'auto');
