@@ -36,9 +36,9 @@ export class EventBatcher<E> {
 /**
  * At most `max` of the events `pick` selects, evenly spaced and the last always among them;
  * every other event kept, all in their order. A small model trains thousands of steps a second
- * (the 1,000-node UI bench: ~7,400), and a per-step event each put ~600 objects a batch on
- * the page's main thread (cloned, folded into the store, appended to the curves and thinned
- * again there) for charts that draw a few hundred points.
+ * (bench:ui: ~7,400), and an event per step put ~600 objects a batch on the page's main thread
+ * (cloned, folded into the store, appended to the curves and thinned again there) for charts
+ * that draw a few hundred points.
  */
 export function thinned<E>(events: E[], pick: (e: E) => boolean, max: number): E[] {
   let n = 0;
