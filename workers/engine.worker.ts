@@ -2,7 +2,8 @@
  * The engine's home in the browser: a dedicated module worker exposing `EngineApi` through
  * comlink. The whole training loop runs here (never one message per op); events go out in
  * batches at most every 80 ms (≤ 12.5 messages/s), with at most STEPS_PER_BATCH step and
- * EPOCHS_PER_BATCH epoch events each, so the UI stays smooth however fast steps are. Errors leave as plain objects with `code` and `nodeId`, which the client rebuilds.
+ * EPOCHS_PER_BATCH epoch events each, so the UI stays smooth however fast steps are. Errors
+ * leave as plain objects with `code` and `nodeId`, which the client rebuilds.
  */
 import * as Comlink from 'comlink';
 import type { EngineApi, TrainEvent, RunResult, EngineInfo } from './api.ts';
