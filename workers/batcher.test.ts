@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { EventBatcher, thinned } from './batcher.ts';
+import { EventBatcher, lastKeeps, thinned } from './batcher.ts';
 
 describe('EventBatcher', () => {
   it('sends at most one message per interval, carrying every event', () => {
@@ -67,5 +67,22 @@ describe('thinned', () => {
     const at = out.findIndex((e) => !isStep(e));
     expect(out[at - 1]!.n).toBeLessThan(300);
     expect(out[at + 1]!.n).toBeGreaterThanOrEqual(300);
+  });
+});
+
+describe('lastKeeps', () => {
+  type Ev = { n: number; big?: string };
+  const has = (e: Ev) => e.big !== undefined;
+  const strip = ({ big: _, ...rest }: Ev): Ev => rest;
+
+  it('strips the payload from every marked event but the last, keeping every event in order', () => {
+    const ev: Ev[] = [{ n: 0, big: 'a' }, { n: 1 }, { n: 2, big: 'b' }, { n: 3, big: 'c' }, { n: 4 }];
+    expect(lastKeeps(ev, has, strip)).toEqual([{ n: 0 }, { n: 1 }, { n: 2 }, { n: 3, big: 'c' }, { n: 4 }]);
+    expect(ev[0]).toEqual({ n: 0, big: 'a' }); // the input is not changed
+  });
+
+  it('returns the events as they are when none is marked', () => {
+    const ev: Ev[] = [{ n: 0 }, { n: 1 }];
+    expect(lastKeeps(ev, has, strip)).toBe(ev);
   });
 });

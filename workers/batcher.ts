@@ -54,3 +54,14 @@ export function thinned<E>(events: E[], pick: (e: E) => boolean, max: number): E
   }
   return out;
 }
+
+/**
+ * The events, with every one `has` marks but the last given `strip`'s copy without that
+ * payload: for what the page reads only from the latest event (the decision boundary).
+ */
+export function lastKeeps<E>(events: E[], has: (e: E) => boolean, strip: (e: E) => E): E[] {
+  let last = -1;
+  for (let i = events.length - 1; i >= 0 && last < 0; i--) if (has(events[i]!)) last = i;
+  if (last < 0) return events;
+  return events.map((e, i) => (i !== last && has(e) ? strip(e) : e));
+}

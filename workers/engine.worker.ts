@@ -1,19 +1,19 @@
 /**
  * The engine's home in the browser: a dedicated module worker exposing `EngineApi` through
  * comlink. The whole training loop runs here (never one message per op); events go out in
- * batches at most every 80 ms (≤ 12.5 messages/s), with at most STEPS_PER_BATCH step and
- * EPOCHS_PER_BATCH epoch events each, so the UI stays smooth however fast steps are. Errors
+ * batches at most every 80 ms (≤ 12.5 messages/s), with at most STEPS_PER_BATCH step events
+ * and one decision boundary each, so the UI stays smooth however fast steps are. Errors
  * leave as plain objects with `code` and `nodeId`, which the client rebuilds.
  */
 import * as Comlink from 'comlink';
-import type { EngineApi, TrainEvent, RunResult, EngineInfo } from './api.ts';
+import type { EngineApi, EpochEvent, TrainEvent, RunResult, EngineInfo } from './api.ts';
 import { runTraining, predictRows, boundaryGrid, RecoverableRunError } from '../engine/train/session.ts';
 import { isFlowgradError } from '../engine/core/errors.ts';
 import { chooseBackend, getBackend, getThreads, listBackends, parallelPlan, setReplicaHost, setThreadHost, setThreads, threadsFor } from '../engine/index.ts';
 import { analyzeGraph } from '../engine/graph/index.ts';
 import type { BackendChoice, ReplicaOutcome, WebGPUBackend } from '../engine/index.ts';
 import { backend } from '../engine/backend/registry.ts';
-import { EventBatcher, thinned } from './batcher.ts';
+import { EventBatcher, lastKeeps, thinned } from './batcher.ts';
 import { uploads } from './uploadSource.ts';
 import { checkCustomCode } from '../engine/train/builders/custom.ts';
 import { resolveDataset } from '../engine/data/resolve.ts';
@@ -46,17 +46,20 @@ const stopRequests = new Set<string>();
  */
 const EVENT_INTERVAL_MS = 80;
 /**
- * Step and epoch events per batch at most (≤ ~300 and ~50 a second; done and error events all
- * go). The page keeps the curves to 40,000 rows and draws 2,000 points, and the weight
- * histograms of 100 epochs, so a faster run's curves are every k-th step and epoch, as the
- * page's own thinning would have left them; the last of each is always sent. The starter
- * model on 2,000 samples (bench:ui) trains ~7,400 steps and ~150 epochs a second, each epoch
- * event with its decision boundary and histograms, and a row of its own in the curves where
- * its step was thinned out.
+ * Step events per batch at most (≤ ~300 a second), and the decision boundary on the batch's
+ * last epoch event only (every epoch event goes: validation curves and histograms are per
+ * epoch; the page shows only the latest boundary). The page keeps the curves to 40,000 rows and
+ * draws 2,000 points, so a faster run's loss curve is every k-th step, as its own thinning
+ * would have left it; the last step is always sent. The starter model on 2,000 samples
+ * (bench:ui) trains ~7,400 steps and ~150 epochs a second: ~600 step events a batch, and an
+ * 18 KB boundary with each epoch (~2.7 MB a second of arrays for the page's GC).
  */
-const STEPS_PER_BATCH = 24, EPOCHS_PER_BATCH = 4;
+const STEPS_PER_BATCH = 24;
 const thinTrainEvents = (events: TrainEvent[]): TrainEvent[] =>
-  thinned(thinned(events, (e) => e.type === 'step', STEPS_PER_BATCH), (e) => e.type === 'epoch', EPOCHS_PER_BATCH);
+  lastKeeps(thinned(events, (e) => e.type === 'step', STEPS_PER_BATCH), (e) => e.type === 'epoch' && e.boundary !== undefined, (e) => {
+    const { boundary: _, ...rest } = e as EpochEvent;
+    return rest;
+  });
 const pauseRequests = new Set<string>();
 
 function toWire(e: unknown): { code: string; message: string; nodeId?: string } {
