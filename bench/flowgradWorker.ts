@@ -21,11 +21,12 @@ let work: Workload | null = null;
 let since = { helped: 0, chunks: 0 };
 /** With pool timing on: the split jobs' times, the timed calls and their wall-clock, since setup. */
 let timed: { pool: PoolTimes; calls: number; ms: number } | null = null;
-const addTimes = (a: PoolTimes, b: PoolTimes): PoolTimes => {
-  const sum = { ...a };
-  for (const k of Object.keys(a) as (keyof PoolTimes)[]) sum[k] += b[k];
-  return sum;
-};
+/** Adds the pool's times since the last take to `timed` (a take resets the pool's counters). */
+function collect(): void {
+  const t = takePoolTimes();
+  if (!timed || !t) return;
+  for (const k of Object.keys(t) as (keyof PoolTimes)[]) timed.pool[k] += t[k];
+}
 
 const api = {
   async init(threads: 1 | 2 | 4 | 8, poolTimes = false): Promise<string> {
@@ -42,8 +43,9 @@ const api = {
     if ('unavailable' in s) return { unavailable: s.unavailable };
     work = s;
     since = { helped: helpedChunks(), chunks: splitChunks() };
-    const pool = takePoolTimes();
-    timed = pool && { pool: { ...pool, jobs: 0, calls: 0, helperMs: 0, helperCalls: 0, helperWakes: 0, callerMs: 0, callerCalls: 0, recordMs: 0, joinMs: 0 }, calls: 0, ms: 0 };
+    // Taken and dropped: what the previous workload and this set-up ran.
+    const before = takePoolTimes();
+    timed = before && { pool: Object.fromEntries(Object.keys(before).map((k) => [k, 0])) as unknown as PoolTimes, calls: 0, ms: 0 };
     return { notes: s.notes };
   },
   /** Chunks of split jobs since setup, and how many of them the pool threads (not this worker) ran. */
@@ -52,15 +54,13 @@ const api = {
   },
   /** With pool timing on (init's poolTimes), the split jobs' times and the calls' wall-clock since setup; else null. */
   poolTimes(): { pool: PoolTimes; calls: number; ms: number } | null {
-    const t = takePoolTimes();
-    if (timed && t) timed.pool = addTimes(timed.pool, t);
+    collect();
     return timed;
   },
   /** What the cores give this worker's threads right now on perfectly parallel work (GFLOP/s). */
   ceiling(): number | null {
-    // The probe's own jobs stay out of the step's pool times.
-    const t = takePoolTimes();
-    if (timed && t) timed.pool = addTimes(timed.pool, t);
+    // The probe's own jobs stay out of the steps' pool times.
+    collect();
     const c = poolCeiling();
     takePoolTimes();
     return c;

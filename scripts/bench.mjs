@@ -140,7 +140,7 @@ const base = partial ? 'partial' : 'latest';
 write(`${base}.json`, report.entries);
 write(`${base}.details.json`, {
   date: new Date().toISOString(),
-  options: { only: only ?? null, groups: groups ?? null, quick },
+  options: { only: only ?? null, groups: groups ?? null, quick, poolTimes },
   engine: engineRev,
   machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model ?? null, platform: `${os.platform()} ${os.release()}`, node: process.version, loadAverage1m: { before: loadBefore, after: loadAfter } },
   browser: { name: 'Chromium (headless)', version: browserVersion, executablePath, ...report.env },
